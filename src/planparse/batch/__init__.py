@@ -1,0 +1,5 @@
+"""Batch conversion of folders of scans: parallel, resumable, with a manifest of every input."""
+
+from .run import BatchInterrupted, BatchSummary, Failure, run_batch
+
+__all__ = ["BatchInterrupted", "BatchSummary", "Failure", "run_batch"]

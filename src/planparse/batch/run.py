@@ -1,0 +1,198 @@
+"""run_batch: convert a folder of documents in parallel, with manifest, resume and safe outputs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from . import manifest as mf
+from .discover import find_inputs, plan_outputs
+from .progress import BatchProgress, wanted
+from .worker import WRITERS, file_sha256, one_line
+
+log = logging.getLogger("planparse.batch")
+
+
+class Failure(BaseModel):
+    input: str
+    error: str
+
+
+class BatchSummary(BaseModel):
+    """What a batch did; `failed == 0 and not interrupted` means every input is converted or up to date."""
+
+    in_dir: str
+    out_dir: str
+    total: int = 0
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    manifest: str = ""
+    failures: list[Failure] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    interrupted: bool = False
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch; the manifest is written and `summary` tells what was done."""
+
+    def __init__(self, summary: BatchSummary) -> None:
+        super().__init__("batch interrupted")
+        self.summary = summary
+
+
+def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursive: bool = False,
+              glob: str | None = None, formats: tuple[str, ...] | list[str] | str = ("json",),
+              jobs: int | None = None, force: bool = False, executor: str = "local",
+              scheduler: str | None = None, timeout: float | None = None, progress: bool | None = None,
+              **ingest_options: Any) -> BatchSummary:
+    """Convert every supported file under in_dir to out_dir (one output per input and format).
+
+    Skips inputs already converted with the same content and options unless `force`; writes
+    out_dir/manifest.jsonl. Raises BatchInterrupted (a KeyboardInterrupt) on Ctrl-C after writing it.
+    """
+    t0 = time.monotonic()
+    src, dst = Path(in_dir), Path(out_dir)
+    fmts = _formats(formats)
+    if executor not in ("local", "dask"):
+        raise ValueError(f"unknown executor {executor!r}; choose local or dask")
+    inputs = find_inputs(src, dst, recursive=recursive, glob=glob)
+    bases, clash_warnings = plan_outputs(inputs)
+    for w in dict.fromkeys(clash_warnings.values()):
+        log.warning(w)
+    fp = mf.fingerprint(ingest_options, fmts)
+    past = {} if force else mf.previous(dst)
+    summary = BatchSummary(in_dir=str(src), out_dir=str(dst), total=len(inputs), warnings=list(dict.fromkeys(clash_warnings.values())))
+    records: dict[str, dict[str, Any]] = {}
+    todo: list[dict[str, Any]] = []
+    dst.mkdir(parents=True, exist_ok=True)
+    for i, rel in enumerate(inputs):
+        outs = [bases[rel] + WRITERS[f][1] for f in fmts]
+        warns = [one_line(f"batch: {clash_warnings[rel]}")] if rel in clash_warnings else []
+        sha = _hash(src / rel) if rel in past else None
+        if sha and mf.reusable(past[rel], sha, fp, dst, outs):
+            old = past[rel]
+            records[rel] = mf.record(input=rel, output=outs[0], outputs=outs, sha256=sha, status="skipped",
+                                     pages=old.get("pages"), seconds=0.0, warnings=old.get("warnings") or [],
+                                     error=None, fingerprint=fp)
+            continue
+        todo.append({"id": i, "rel": rel, "input": str((src / rel).resolve()),
+                     "outputs": {f: str((dst / o).resolve()) for f, o in zip(fmts, outs)},
+                     "options": dict(ingest_options), "warnings": warns, "out_rel": outs})
+    _sweep_temps(dst, [o for rel in inputs for o in (bases[rel] + WRITERS[f][1] for f in fmts)])
+    workers = max(1, jobs or os.cpu_count() or 1)
+    journal = mf.Journal(dst)
+    interrupted = False
+    try:
+        with BatchProgress(len(todo), wanted(progress)) as bar:
+            stream = _executor(executor)(todo, workers, timeout, **({"scheduler": scheduler} if executor == "dask" else {}))
+            with contextlib.closing(stream):
+                for job, result in stream:
+                    rec = _record(job, result, fp, src)
+                    records[job["rel"]] = rec
+                    journal.add(rec)
+                    bar.advance(rec["pages"] or 0)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        with _sigint_ignored():
+            journal.close()
+            for job in todo:
+                records.setdefault(job["rel"], mf.record(
+                    input=job["rel"], output=None, outputs=[], sha256=None, status="skipped", pages=None,
+                    seconds=0.0, warnings=job["warnings"], error="interrupted before conversion", fingerprint=fp))
+            _sweep_temps(dst, [o for job in todo for o in job["out_rel"]])
+            ordered = [records[rel] for rel in inputs]
+            summary.manifest = str(mf.write_manifest(dst, ordered))
+    _tally(summary, ordered, interrupted, time.monotonic() - t0)
+    if interrupted:
+        raise BatchInterrupted(summary)
+    return summary
+
+
+def _formats(formats: Any) -> tuple[str, ...]:
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    fmts = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
+    bad = [f for f in fmts if f not in WRITERS]
+    if bad or not fmts:
+        raise ValueError(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(WRITERS)}")
+    return fmts
+
+
+def _executor(name: str) -> Any:
+    if name == "dask":
+        from .dask_runner import run_dask
+
+        return run_dask
+    from .local import run_local
+
+    return run_local
+
+
+def _hash(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def _record(job: dict[str, Any], result: dict[str, Any], fp: str, src: Path) -> dict[str, Any]:
+    ok = result.get("status") == "ok"
+    return mf.record(
+        input=job["rel"], output=job["out_rel"][0] if ok else None, outputs=job["out_rel"] if ok else [],
+        sha256=result.get("sha256") or _hash(src / job["rel"]), status="ok" if ok else "failed",
+        pages=result.get("pages") or 0, seconds=result.get("seconds"),
+        warnings=job["warnings"] + list(result.get("warnings") or []),
+        error=None if ok else one_line(result.get("error") or "unknown error"), fingerprint=fp)
+
+
+def _tally(summary: BatchSummary, records: list[dict[str, Any]], interrupted: bool, seconds: float) -> None:
+    for rec in records:
+        status = rec["status"]
+        if status == "ok":
+            summary.ok += 1
+            summary.pages += rec["pages"] or 0
+        elif status == "failed":
+            summary.failed += 1
+            summary.failures.append(Failure(input=rec["input"], error=rec["error"] or "unknown error"))
+        else:
+            summary.skipped += 1
+    summary.interrupted = interrupted
+    summary.seconds = round(seconds, 3)
+
+
+def _sweep_temps(out_dir: Path, outputs: list[str]) -> None:
+    """Remove temp files a killed writer left next to our outputs (never anything else)."""
+    by_dir: dict[Path, set[str]] = {}
+    for o in outputs:
+        p = out_dir / o
+        by_dir.setdefault(p.parent, set()).add(p.name)
+    for folder, names in by_dir.items():
+        if not folder.is_dir():
+            continue
+        for tmp in folder.glob(".*.part"):
+            if any(tmp.name.startswith(f".{n}.") for n in names):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Any:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)

@@ -1,0 +1,92 @@
+"""Convert one document: the spawn-safe unit of work shared by the local pool and Dask."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import time
+
+from typing import Any
+
+WRITERS = {"json": ("to_json", ".json", False), "text": ("to_text", ".txt", False), "csv": ("to_csv", ".csv", True)}
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks so big scans stay out of memory."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse a message to one line of bounded length for the manifest."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def convert_one(job: dict[str, Any]) -> dict[str, Any]:
+    """Ingest job['input'] and write each job['outputs'][fmt] atomically; never raises for bad input.
+
+    Returns plain data: status ok/failed, sha256, pages, seconds, warnings, error.
+    """
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    start = time.perf_counter()
+    result: dict[str, Any] = {"status": "failed", "sha256": None, "pages": 0, "warnings": [], "error": None}
+    try:
+        result["sha256"] = file_sha256(job["input"])
+        from .. import export
+        from ..api import ingest
+
+        doc = ingest(job["input"], **{**job.get("options", {}), "jobs": 1})
+        rendered = {fmt: getattr(export, WRITERS[fmt][0])(doc) for fmt in job["outputs"]}
+        for fmt, target in job["outputs"].items():
+            export.write_atomic(target, rendered[fmt], **({"bom": True} if WRITERS[fmt][2] else {}))
+        result.update(status="ok", pages=len(doc.pages) or doc.source.pages,
+                      warnings=[_warning(w) for w in doc.warnings])
+    except MemoryError:
+        result["error"] = "out of memory"
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+        result["error"] = _reason(exc)
+    result["seconds"] = round(time.perf_counter() - start, 3)
+    return result
+
+
+def _reason(exc: Exception) -> str:
+    from ..errors import PlanparseError
+
+    if isinstance(exc, PlanparseError):
+        return one_line(getattr(exc, "message", None) or str(exc))
+    if isinstance(exc, OSError) and exc.strerror:
+        return one_line(f"cannot read or write: {exc.strerror}")
+    return one_line(f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _warning(w: Any) -> str:
+    page = f" p.{w.page}" if getattr(w, "page", None) else ""
+    return one_line(f"{w.stage}{page}: {w.message}")
+
+
+def worker_main(conn: Any) -> None:
+    """Loop of a pool process: receive a job, send back its result, until told to stop or orphaned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.setpgrp()
+    except OSError:
+        pass
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            conn.send(convert_one(job))
+        except (BrokenPipeError, OSError):
+            return
+
+
