@@ -13,6 +13,10 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from ..models import DigitalSignature, Header, Line, Reference, Responsibility, Section, Signature, Warning_
+from .closing import find_closing_start, parse_closing, parse_digital_signatures, parse_responsibilities
+from .header import parse_header
+from .references import find_references
+from .sections import build_tree
 
 
 class StructureResult(BaseModel):
@@ -26,6 +30,58 @@ class StructureResult(BaseModel):
     warnings: list[Warning_] = Field(default_factory=list)
 
 
+def _warn(msg: str, page: int | None = None) -> Warning_:
+    return Warning_(stage="structure", message=msg, page=page)
+
+
 def parse_structure(lines: list[Line]) -> StructureResult:
-    """Placeholder until the structure stage lands."""
-    return StructureResult()
+    """Header, section tree, references and closing parts of one document; never raises."""
+    res = StructureResult()
+    try:
+        items = [(ln.text or "", ln.page or 1) for ln in (lines or [])]
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"unreadable lines: {exc}"))
+        return res
+    texts = [t for t, _ in items]
+    body_start, closing_start = 0, len(texts)
+    steps = (("header", lambda: _header(res, texts)),)
+    for name, fn in steps:
+        try:
+            body_start = fn()
+        except Exception as exc:  # noqa: BLE001
+            res.warnings.append(_warn(f"{name} parsing failed: {exc!r}"))
+    try:
+        closing_start = find_closing_start(texts, body_start)
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"closing detection failed: {exc!r}"))
+    try:
+        res.sections, warns = build_tree(items[body_start:closing_start])
+        res.warnings += [_warn(w) for w in warns]
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"section parsing failed: {exc!r}"))
+    try:
+        extra = [(res.header.summary, "header")] if res.header.summary else []
+        res.references = find_references(res.sections, extra)
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"reference parsing failed: {exc!r}"))
+    try:
+        res.signature, res.recipients, warns = parse_closing(texts, closing_start)
+        res.warnings += [_warn(w) for w in warns]
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"closing parsing failed: {exc!r}"))
+    try:
+        res.digital_signatures = parse_digital_signatures(texts[closing_start:] if closing_start < len(texts) else texts[-60:])
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"digital signature parsing failed: {exc!r}"))
+    try:
+        res.responsibilities = parse_responsibilities(res.sections)
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"responsibility parsing failed: {exc!r}"))
+    return res
+
+
+def _header(res: StructureResult, texts: list[str]) -> int:
+    header, body_start, warns = parse_header(texts)
+    res.header = header
+    res.warnings += [_warn(w) for w in warns]
+    return body_start

@@ -1,0 +1,197 @@
+"""Closing parts: signature block, "Nơi nhận" recipients, digital signature stamps, responsibilities."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import DigitalSignature, Responsibility, Section, Signature
+from .parsers import clean, fold
+
+_NOI_NHAN = re.compile(r"^\s*n[o0]i\s*nh[a-z]n\s*[:;.]?", re.I)
+_PREFIX = re.compile(r"(?:^|\s)(KT|TM|TL|TUQ|Q)\s*[.,]\s*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s]{2,80})$")
+_TITLE_WORDS = r"(?:PHÓ\s+)?(?:GIÁM\s+ĐỐC|CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ ]+|BÍ\s+THƯ|CHÁNH\s+[A-ZĐÀ-Ỹ ]+|TỔNG\s+[A-ZĐÀ-Ỹ ]+|HIỆU\s+TRƯỞNG|THỦ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|CỤC\s+TRƯỞNG|ỦY\s+VIÊN)"
+_TITLE_TAIL = re.compile(r"(?:^|[;.)\s])\s*(" + _TITLE_WORDS + r")\s*$")
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+_DS_KEYS = {"ky boi": "signer", "email": "email", "co quan": "organization", "thoi gian ky": "time"}
+_DS_LINE = re.compile(r"^\s*(k[yý]\s*b[oở]i|email|c[ơo]\s*quan|th[ờo]i\s*gian\s*k[yý])\s*:\s*(.+)$", re.I)
+_DS_SIGNED = re.compile(r"^(.*?)\s*<([^>@\s]+@[^>\s]+)>\s*đã ký", re.I)
+_ISO_TS = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)\s*([+-]\d\d):?(\d\d)")
+_VN_TS = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s+(\d{1,2}:\d\d:\d\d)\s*([+-]\d\d):?(\d\d)?")
+
+
+def find_closing_start(texts: list[str], body_start: int) -> int:
+    """Index where the body ends: the "Nơi nhận" line or a signature prefix line."""
+    for i in range(body_start, len(texts)):
+        t = clean(texts[i])
+        if _NOI_NHAN.match(fold(t)):
+            return i
+    for i in range(body_start, len(texts)):
+        t = clean(texts[i])
+        if re.match(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*[A-ZĐ]", t) and len(t) < 80:
+            return i
+    return len(texts)
+
+
+def _split_columns(t: str) -> tuple[str, str]:
+    """Split a flattened two-column closing line into (recipients part, signature part)."""
+    m = _PREFIX.search(t)
+    if m:
+        return t[:m.start()].strip(), t[m.start():].strip()
+    m = _TITLE_TAIL.search(t)
+    if m and m.start(1) > 0:
+        return t[:m.start(1)].strip(), m.group(1).strip()
+    if _TITLE_TAIL.match(t) or (m and m.start(1) == 0):
+        return "", t
+    return t, ""
+
+
+def parse_closing(texts: list[str], start: int) -> tuple[Signature | None, list[str], list[str]]:
+    """Signature, recipients and warnings from the closing region."""
+    recips: list[str] = []
+    sig_lines: list[str] = []
+    in_recips = False
+    done_recips = False
+    warnings: list[str] = []
+    for raw in texts[start:start + 40]:
+        t = clean(raw)
+        if not t:
+            continue
+        if _DS_LINE.match(t) or _DS_SIGNED.match(t):
+            break
+        nn = _NOI_NHAN.match(fold(t))
+        if nn:
+            in_recips = True
+            t = t[nn.end():].strip()
+            if not t:
+                continue
+        left, right = _split_columns(t)
+        if right:
+            sig_lines.append(right)
+        if not left:
+            continue
+        if in_recips and not done_recips and (left.startswith(("-", "–", "+", "•")) or (recips and not _NAME.match(left))):
+            if left[:1] in "-–+•" or not recips:
+                recips.append(left)
+            else:
+                recips[-1] = f"{recips[-1]} {left}"
+            if fold(left).lower().lstrip("-–+• ").startswith("luu"):
+                done_recips = True
+            continue
+        if in_recips and not recips and not _NAME.match(left):
+            recips.append(left)
+            continue
+        sig_lines.append(left)
+    recipients = [_clean_recipient(r) for r in recips]
+    recipients = [r for r in recipients if r]
+    return _signature(sig_lines), recipients, warnings
+
+
+def _clean_recipient(r: str) -> str:
+    return clean(re.sub(r"^[-–+•]\s*", "", r)).rstrip(";.,").strip()
+
+
+def _signature(lines: list[str]) -> Signature | None:
+    """Prefix/authority, signer title and name from the signature column lines."""
+    sig = Signature()
+    for t in lines:
+        m = re.match(r"^(KT|TM|TL|TUQ|Q)\s*[.,]\s*(.+)$", t)
+        if m and sig.prefix is None:
+            sig.prefix, sig.authority = m.group(1) + ".", m.group(2).strip()
+            continue
+        if sig.title is None and _TITLE_TAIL.search(" " + t) and t.isupper():
+            sig.title = t
+            continue
+        if sig.name is None and _NAME.match(t) and not t.isupper():
+            sig.name = t
+            break
+    if sig.prefix is None and sig.title is None and sig.name is None:
+        return None
+    if sig.title is None and sig.prefix is None and sig.name is not None:
+        return None
+    return sig
+
+
+def _iso_time(s: str) -> str:
+    """ISO 8601 from `28.07.2014 14:40:36 +07:00` or `2025-09-10T08:13:25+0700`; as printed otherwise."""
+    m = _ISO_TS.search(s)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}T{m.group(4)}{m.group(5)}:{m.group(6)}"
+    m = _VN_TS.search(s)
+    if m:
+        hh = m.group(4).zfill(8)
+        tz = f"{m.group(5)}:{m.group(6) or '00'}"
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}T{hh}{tz}"
+    return s.strip()
+
+
+def parse_digital_signatures(texts: list[str]) -> list[DigitalSignature]:
+    """`Ký bởi:/Email:/Cơ quan:/Thời gian ký:` blocks and `Name <email> đã ký lên văn bản này!` stamps."""
+    out: list[DigitalSignature] = []
+    cur: DigitalSignature | None = None
+    last_ts: str | None = None
+    for raw in texts:
+        t = clean(raw)
+        if not t:
+            continue
+        m = _DS_LINE.match(t)
+        if m:
+            key = _DS_KEYS.get(re.sub(r"\s+", " ", fold(m.group(1)).lower()))
+            if key is None:
+                continue
+            if key == "signer" or cur is None or getattr(cur, key) is not None:
+                cur = DigitalSignature()
+                out.append(cur)
+            val = m.group(2).strip()
+            setattr(cur, key, _iso_time(val) if key == "time" else val)
+            continue
+        if _ISO_TS.fullmatch(t.replace(" ", "")) or _ISO_TS.match(t):
+            last_ts = _iso_time(t)
+            continue
+        m = _DS_SIGNED.match(t)
+        if m:
+            out.append(DigitalSignature(signer=m.group(1).strip() or None, email=m.group(2), time=last_ts))
+            last_ts = None
+            cur = None
+    return out
+
+
+def _flat_text(s: Section) -> str:
+    parts = [x for x in (s.title, s.text) if x]
+    for c in s.children:
+        parts.append(_flat_text(c) if c.kind in ("paragraph",) else " ".join(
+            x for x in ((c.number or "") + " " + (c.title or "") + " " + c.text, *(_flat_text(g) for g in c.children)) if x.strip()))
+    return clean(" ".join(parts))
+
+
+def _find_org_section(sections: list[Section]) -> Section | None:
+    for s in sections:
+        key = fold(s.title or s.text[:60]).lower()
+        if "to chuc thuc hien" in key or "trach nhiem thuc hien" in key:
+            return s
+        hit = _find_org_section(s.children)
+        if hit:
+            return hit
+    return None
+
+
+def parse_responsibilities(sections: list[Section]) -> list[Responsibility]:
+    """[{unit, duties}] from the items of the "TỔ CHỨC THỰC HIỆN" section."""
+    org = _find_org_section(sections)
+    if org is None:
+        return []
+    out: list[Responsibility] = []
+    for c in org.children:
+        if c.kind == "paragraph":
+            continue
+        head = c.title or ""
+        body = c.text
+        if not head and ":" in body[:150]:
+            head, body = body.split(":", 1)
+        elif head and ":" in head:
+            head, rest = head.split(":", 1)
+            body = f"{rest} {body}"
+        if not head:
+            continue
+        duties = clean(" ".join([body] + [_flat_text(g) for g in c.children]))
+        out.append(Responsibility(unit=clean(head).rstrip(".:"), duties=duties))
+    return out

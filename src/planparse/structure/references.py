@@ -1,0 +1,122 @@
+"""Cited documents: `Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ`, `Luật Tổ chức Chính phủ năm 2025`."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Reference, Section
+from .parsers import TYPE_NAMES, find_dates, fold, parse_number, type_from_symbol
+
+_TYPES = sorted((k for k in TYPE_NAMES if k not in ("van ban", "chi dao", "lenh")), key=len, reverse=True)
+_TYPE_RX = re.compile(r"\b(" + "|".join(t.replace(" ", r"\s+") for t in _TYPES) + r")\b", re.I)
+_SO = re.compile(r"^\s*(?:s[o06bde]\s*[:.]?\s*)?(?=\d|/)", re.I)
+_NAMED_LAW = re.compile(r"^\s+([A-ZĐ][^,;.()“”\"]{2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d))", re.I)
+_ISSUER_OK = {"nhân", "dân", "tỉnh", "thành", "phố", "huyện", "xã", "vụ", "quốc", "hội", "trung", "ương", "phủ",
+              "tướng", "nhà", "nước", "chấp", "hành", "ban", "đảng", "thường", "chỉ", "đạo", "bộ", "sở", "ủy"}
+_ISSUER_STOP = {"về", "Về", "ban", "quy", "phê", "sửa", "hướng", "đẩy", "và", "tại", "theo", "đã", "hội", "V/v"}
+
+
+def _issuer(text: str) -> str | None:
+    """Issuing body after `của`: capitalised words and the few lowercase words of agency names."""
+    words = text.split()
+    out: list[str] = []
+    for w in words[:12]:
+        bare = w.strip(",;.()")
+        if not bare:
+            break
+        low = bare.lower()
+        if out and bare in _ISSUER_STOP and not (low == "ban" and out[-1].lower() in ("ủy", "uỷ")) \
+                and not (low == "hành" and out[-1].lower() == "chấp") and not (low == "hội" and out[-1].lower() == "quốc"):
+            break
+        if bare[:1].isupper() or (out and low in _ISSUER_OK):
+            out.append(bare)
+        else:
+            break
+        if w != bare and w[-1] in ",;.(":
+            break
+    return " ".join(out) or None
+
+
+def find_in_text(text: str) -> list[Reference]:
+    """Every citation in one paragraph."""
+    refs: list[Reference] = []
+    if not text:
+        return refs
+    f = fold(text)
+    for m in _TYPE_RX.finditer(f):
+        if not text[m.start()].isupper():
+            continue
+        key = re.sub(r"\s+", " ", m.group(1).lower())
+        rtype = TYPE_NAMES.get(key, m.group(1))
+        after = text[m.end():]
+        so = _SO.match(fold(after))
+        number = title = None
+        end = m.end()
+        if so:
+            num = parse_number(after[so.end():so.end() + 60])
+            if num and num["value"]:
+                number = num["number"]
+                raw = re.search(re.escape(num["value"]) + r"[^\s;,]*(?:\s?[-/]\s?[^\s;,]+)*", after[so.end():])
+                end = m.end() + so.end() + (raw.end() if raw else len(num["number"]))
+        if number is None and rtype in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
+            nl = _NAMED_LAW.match(after)
+            if nl:
+                title = nl.group(1).strip()
+                end = m.end() + nl.end()
+                if nl.group(2) is None:
+                    num = parse_number(after[nl.end():nl.end() + 40])
+                    if num:
+                        number = num["number"]
+                        end += len(num["number"])
+        if number is None and title is None:
+            continue
+        tail = text[end:end + 200]
+        date = None
+        dates = find_dates(tail)
+        if dates and re.match(r"^\s*,?\s*(?:ng[a-zàáạảãâầấậẩẫăằắặẳẵ]{0,2}y\s*)?$", fold(tail[:dates[0][0]]), re.I):
+            date = dates[0][2]
+            end += dates[0][1]
+            tail = text[end:end + 200]
+        issuer = None
+        cm = re.match(r"^\s*,?\s*(?:của|cua|ctia|ciia)\s+", tail)
+        if cm:
+            issuer = _issuer(tail[cm.end():])
+            if issuer:
+                end += cm.end() + tail[cm.end():].find(issuer.split()[-1]) + len(issuer.split()[-1])
+        if number and rtype in ("Văn bản",):
+            rtype = type_from_symbol(number.split("/", 1)[-1]) or rtype
+        refs.append(Reference(type=rtype, number=number, date=date, issuer=issuer, title=title,
+                              text=re.sub(r"\s+", " ", text[m.start():end]).strip()))
+    return refs
+
+
+def _walk(sections: list[Section], path: list[str]):
+    for s in sections:
+        p = path + ([s.number.rstrip(".)")] if s.number and s.kind not in ("dash", "plus") else [])
+        yield s, ".".join(p) or "body"
+        yield from _walk(s.children, p)
+
+
+def find_references(sections: list[Section], extra: list[tuple[str, str]] = ()) -> list[Reference]:
+    """De-duplicated references of the whole body, each with the sections citing it."""
+    found: dict[tuple, Reference] = {}
+    items = [(t, where) for t, where in extra]
+    for s, where in _walk(sections, []):
+        items.append((" ".join(x for x in (s.title, s.text) if x), where))
+    for text, where in items:
+        try:
+            refs = find_in_text(text)
+        except Exception:
+            continue
+        for r in refs:
+            key = (r.type, r.number) if r.number else (r.type, fold(r.title or "").lower())
+            old = found.get(key)
+            if old is None:
+                r.cited_in = [where]
+                found[key] = r
+                continue
+            if where not in old.cited_in:
+                old.cited_in.append(where)
+            old.date = old.date or r.date
+            old.issuer = old.issuer or r.issuer
+    return list(found.values())

@@ -1,0 +1,224 @@
+"""Body section tree: levels from the numbering style (Phần/Chương, I., 1., 2.1., a), -, +), not fonts.
+
+Wrapped lines are joined into paragraphs, page numbers dropped, odd numbering kept and warned about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Section
+from .parsers import clean, fix_roman, fold, roman_value
+
+_PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
+_ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
+_ROMAN = re.compile(r"^([IVXl1|]{1,5})\s*[.)/:]\s*(.*)$")
+_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(.*)$")
+_ARABIC = re.compile(r"^(\d{1,2})\s*[.)]\s*(?!\d)(.*)$")
+_LETTER = re.compile(r"^([a-zđ])\s*[.)]\s+(.*)$")
+_DASH = re.compile(r"^[-–—•▪·*]\s*(.*)$")
+_PLUS = re.compile(r"^\+\s*(.*)$")
+_PAGE_NO = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*(?:[-–])?\s*$", re.I)
+
+RANK = {"part": 0, "article": 1.5, "roman": 1, "arabic": 2, "decimal": 3, "letter": 4, "dash": 5, "plus": 6}
+LEVEL = {"part": 0, "article": 1, "roman": 1, "arabic": 2, "decimal": 3, "letter": 4, "dash": 5, "plus": 6}
+
+
+@dataclass
+class Marker:
+    number: str
+    kind: str
+    rest: str
+    rank: float
+    value: int | None = None
+
+
+@dataclass
+class _Node:
+    marker: Marker | None
+    page: int | None
+    title: str | None = None
+    paras: list[str] = field(default_factory=list)
+    children: list["_Node"] = field(default_factory=list)
+
+
+def classify(text: str) -> Marker | None:
+    """The numbering marker at the start of a line, or None for a plain line."""
+    t = (text or "").strip()
+    if not t:
+        return None
+    m = _PART.match(t)
+    if m:
+        tok = m.group(2)
+        num = fix_roman(tok) or tok
+        return Marker(f"{m.group(1).capitalize()} {num}", "part", m.group(3), RANK["part"], roman_value(num) or None)
+    m = _ARTICLE.match(t)
+    if m:
+        return Marker(f"Điều {m.group(2)}.", "article", m.group(3), RANK["article"], int(m.group(2)))
+    m = _ROMAN.match(t)
+    if m and m.group(2)[:1] != "/":
+        r = fix_roman(m.group(1))
+        if r and (m.group(2)[:1].isupper() or not m.group(2)) and not re.match(r"^[1l|]+$", m.group(1)):
+            return Marker(f"{r}.", "roman", m.group(2), RANK["roman"], roman_value(r))
+    m = _DECIMAL.match(t)
+    if m and m.group(2)[:1].isalpha():
+        depth = m.group(1).count(".")
+        return Marker(m.group(1) + ".", "decimal", m.group(2), RANK["decimal"] + (depth - 1) * 0.1,
+                      int(m.group(1).split(".")[-1]))
+    m = _ARABIC.match(t)
+    if m and (m.group(2)[:1].isalpha() or not m.group(2)) and int(m.group(1)) <= 60:
+        sep = ")" if ")" in t[: len(m.group(1)) + 2] else "."
+        return Marker(m.group(1) + sep, "arabic", m.group(2), RANK["arabic"], int(m.group(1)))
+    m = _LETTER.match(t)
+    if m and m.group(2)[:1].isalpha() and m.group(2)[:1].isupper():
+        sep = ")" if ")" in t[:3] else "."
+        letters = "abcdđeghiklmnopqrstuvxy"
+        return Marker(m.group(1) + sep, "letter", m.group(2), RANK["letter"], letters.find(m.group(1)) + 1)
+    m = _PLUS.match(t)
+    if m and m.group(1):
+        return Marker("+", "plus", m.group(1), RANK["plus"])
+    m = _DASH.match(t)
+    if m and m.group(1) and not m.group(1)[:1].isdigit():
+        return Marker("-", "dash", m.group(1), RANK["dash"])
+    return None
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _join(a: str, b: str) -> str:
+    """Join a wrapped line: no space after a glued hyphen (`18-` + `NQ/TW`), else one space."""
+    if not a:
+        return b
+    if re.search(r"\w-$", a):
+        return a + b
+    return f"{a} {b}"
+
+
+def _is_heading(marker: Marker, rest: str, next_text: str | None, blank_after: bool, typical: int) -> bool:
+    """Tell a heading (`1. Mục tiêu`) from a numbered paragraph."""
+    if marker.kind in ("dash", "plus"):
+        return False
+    if marker.kind == "part":
+        return True
+    if not rest:
+        return False
+    if _is_upper(rest):
+        return True
+    if re.search(r"[.;,]$", rest) or len(rest) > 90:
+        return False
+    short = len(rest) < max(40, 0.6 * typical)
+    if next_text is None:
+        return short
+    nxt = next_text.strip()
+    if classify(nxt):
+        return short or marker.kind in ("roman", "article")
+    if nxt[:1].islower():
+        return False
+    return short and (blank_after or len(rest) < 0.5 * typical)
+
+
+def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, int, bool]]:
+    """Group lines into (marker, text, page, is_heading) paragraphs."""
+    body = [(clean(t), p) for t, p in lines]
+    lens = sorted(len(t) for t, _ in body if len(t) > 20)
+    typical = lens[len(lens) * 3 // 4] if lens else 70
+    out: list[list] = []
+    for i, (t, page) in enumerate(body):
+        if not t or _PAGE_NO.match(t):
+            continue
+        nxt_i = i + 1
+        blank_after = False
+        while nxt_i < len(body) and (not body[nxt_i][0] or _PAGE_NO.match(body[nxt_i][0])):
+            blank_after = blank_after or not body[nxt_i][0]
+            nxt_i += 1
+        nxt = body[nxt_i][0] if nxt_i < len(body) else None
+        marker = classify(t)
+        prev = out[-1] if out else None
+        if marker is None and prev is not None and not prev[3]:
+            ended = re.search(r"[.:;!?]$", prev[1]) is not None
+            if not (ended and t[:1].isupper()):
+                prev[1] = _join(prev[1], t)
+                continue
+        if marker is None:
+            out.append([None, t, page, False])
+            continue
+        out.append([marker, marker.rest, page, _is_heading(marker, marker.rest, nxt, blank_after, typical)])
+    result = [tuple(item) for item in out]
+    return _fix_part_titles(result)
+
+
+def _fix_part_titles(paras: list[tuple]) -> list[tuple]:
+    """`Phần I` / `Chương II` on their own line take the next plain paragraph as title."""
+    out: list[tuple] = []
+    skip = False
+    for i, p in enumerate(paras):
+        if skip:
+            skip = False
+            continue
+        m, text, page, heading = p
+        if m is not None and m.kind == "part" and not text and i + 1 < len(paras) and paras[i + 1][0] is None:
+            out.append((m, paras[i + 1][1], page, True))
+            skip = True
+            continue
+        out.append(p)
+    return out
+
+
+def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[str]]:
+    """Section tree and numbering warnings from body lines (text, page)."""
+    warnings: list[str] = []
+    root = _Node(None, None)
+    stack: list[_Node] = [root]
+    for marker, text, page, heading in _paragraphs(lines):
+        if marker is None:
+            if fold(text).lower().startswith("tren day") and len(stack) > 1:
+                root.children.append(_Node(None, page, paras=[text]))
+                stack = [root]
+                continue
+            stack[-1].paras.append(text)
+            continue
+        node = _Node(marker, page)
+        if heading:
+            node.title = text or None
+        elif text:
+            node.paras.append(text)
+        while len(stack) > 1 and stack[-1].marker is not None and stack[-1].marker.rank >= marker.rank:
+            stack.pop()
+        while len(stack) > 1 and stack[-1].marker is None:
+            stack.pop()
+        stack[-1].children.append(node)
+        stack.append(node)
+    _check_numbering(root, warnings)
+    return [_to_section(c, 0) for c in root.children], warnings
+
+
+def _check_numbering(node: _Node, warnings: list[str]) -> None:
+    """Warn about repeated or skipped numbers among siblings of one style."""
+    last: dict[str, Marker] = {}
+    for c in node.children:
+        m = c.marker
+        if m is not None and m.value is not None:
+            prev = last.get(m.kind)
+            if prev is not None and prev.value is not None:
+                if m.value == prev.value:
+                    warnings.append(f"section number {m.number} repeated (printed twice in a row)")
+                elif m.value != prev.value + 1:
+                    warnings.append(f"section numbering jumps from {prev.number} to {m.number}")
+            elif prev is None and m.value not in (1, None) and m.kind != "article":
+                warnings.append(f"section numbering starts at {m.number}")
+            last[m.kind] = m
+        _check_numbering(c, warnings)
+
+
+def _to_section(n: _Node, parent_level: int) -> Section:
+    if n.marker is None:
+        level = parent_level
+        return Section(number=None, title=None, text="\n".join(n.paras), level=level, kind="paragraph",
+                       page=n.page, children=[_to_section(c, level + 1) for c in n.children])
+    level = LEVEL[n.marker.kind]
+    return Section(number=n.marker.number, title=n.title, text="\n".join(n.paras), level=level,
+                   kind=n.marker.kind, page=n.page, children=[_to_section(c, level) for c in n.children])
