@@ -1,0 +1,80 @@
+"""OCR stage: one page image in, lines with words, boxes and confidences out (plus any ruled tables).
+
+`ocr_page(job, options)` is what worker processes run; it decodes the page itself so only small
+jobs and results cross process boundaries.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ..models import Page, Table, Warning_
+from ..sources import PageJob, load_page
+from . import layout, preprocess, tesseract
+
+LOW_CONFIDENCE = 55.0
+"""Mean word confidence under which a page is checked for orientation and re-read."""
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    lang: str = tesseract.DEFAULT_LANG
+    tessdata_dir: str | None = None
+    deskew: bool = True
+    flatten: bool = True
+    osd: bool = True
+    tables: bool = True
+    timeout: float = 0.0
+
+
+@dataclass
+class PageResult:
+    page: Page
+    tables: list[Table] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _read(gray, dpi, opts: OcrOptions):
+    data = tesseract.image_to_data(gray, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.timeout)
+    words = layout.words_from_data(data)
+    conf = sum(w.confidence for _, w in words) / len(words) if words else 0.0
+    return words, conf
+
+
+def ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
+    """Decode, clean up and OCR one page; retry with OSD orientation when the first read is poor."""
+    t0 = time.perf_counter()
+    number = job.index + 1
+    warnings: list[Warning_] = []
+    pil, stated_dpi = load_page(job)
+    prep = preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)
+    del pil
+    gray = prep.gray
+    words, conf = _read(gray, prep.dpi, opts)
+    rotation = 0
+    if opts.osd and (conf < LOW_CONFIDENCE or len(words) < 15):
+        rot, rconf = tesseract.orientation(gray, tessdata_dir=opts.tessdata_dir)
+        if rot and rconf >= 1.0:
+            turned = preprocess.rotate_quarter(gray, rot)
+            words2, conf2 = _read(turned, prep.dpi, opts)
+            if conf2 > conf and len(words2) >= len(words) * 0.5:
+                gray, words, conf, rotation = turned, words2, conf2, rot
+                warnings.append(Warning_(stage="ocr", page=number, message=f"page was turned {rot}° before OCR (orientation detection)"))
+    if words and conf < LOW_CONFIDENCE:
+        warnings.append(Warning_(stage="ocr", page=number, message=f"low OCR confidence ({conf:.0f}/100): check this page"))
+    if not words:
+        warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
+    h, w = gray.shape
+    lines = layout.build_lines(words, w, number)
+    tables: list[Table] = []
+    if opts.tables and words:
+        from ..tables import find_grid_tables
+
+        try:
+            tables = find_grid_tables(gray, [wd for _, wd in words], number)
+        except Exception as exc:  # a table-finder bug must not lose the page's text
+            warnings.append(Warning_(stage="tables", page=number, message=f"table detection failed: {type(exc).__name__}: {exc}"))
+    page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=rotation, skew=prep.skew, origin="ocr", lines=lines)
+    return PageResult(page, tables, warnings, time.perf_counter() - t0)

@@ -1,0 +1,172 @@
+"""From Tesseract's word table to lines and blocks in reading order.
+
+Tesseract often reads the Decree 30 header and the signature block as one line per row across both
+columns ("UBND TỈNH …   CỘNG HÒA XÃ HỘI …"). Lines are cut at wide gaps, and a block whose rows
+hold a left and a right part is split into a left-column block followed by a right-column block.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from statistics import median
+
+from ..models import Line, Word
+
+
+@dataclass
+class _Seg:
+    words: list[Word]
+    key: tuple[int, int, int]
+
+    @property
+    def x0(self) -> int:
+        return min(w.bbox[0] for w in self.words)
+
+    @property
+    def x1(self) -> int:
+        return max(w.bbox[2] for w in self.words)
+
+
+def words_from_data(data: dict[str, list], *, scale: float = 1.0) -> list[tuple[tuple[int, int, int], Word]]:
+    """Words with their (block, paragraph, line) key; boxes divided by `scale` if the page was resampled."""
+    out = []
+    n = len(data.get("text", []))
+    for i in range(n):
+        text = unicodedata.normalize("NFC", str(data["text"][i]).strip())
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
+        bbox = (round(x / scale), round(y / scale), round((x + w) / scale), round((y + h) / scale))
+        out.append(((int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])), Word(text=text, bbox=bbox, confidence=conf)))
+    return out
+
+
+def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width: int, page: int) -> list[Line]:
+    """Group words into lines, cut lines at column gaps, read two-column zones column by column."""
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for key, w in keyed_words:
+        by_line.setdefault(key, []).append(w)
+    heights = [w.bbox[3] - w.bbox[1] for _, w in keyed_words]
+    med_h = median(heights) if heights else 20
+    segs: list[_Seg] = []
+    for key, words in by_line.items():
+        words.sort(key=lambda w: w.bbox[0])
+        segs.extend(_Seg(part, key) for part in _cut(words, gap=max(2.5 * med_h, 0.025 * page_width)))
+    units = _units(segs, page_width)
+    lines: list[Line] = []
+    for bi, unit in enumerate(units):
+        for seg in unit:
+            lines.append(_line(seg.words, bi, page))
+    return lines
+
+
+def _cut(words: list[Word], gap: float) -> list[list[Word]]:
+    parts, cur = [], [words[0]]
+    for prev, w in zip(words, words[1:]):
+        if w.bbox[0] - prev.bbox[2] > gap:
+            parts.append(cur)
+            cur = []
+        cur.append(w)
+    parts.append(cur)
+    return parts
+
+
+def _rows(segs: list[_Seg]) -> list[list[_Seg]]:
+    """Segments grouped into visual rows by vertical overlap, top to bottom."""
+    rows: list[list[_Seg]] = []
+    for s in sorted(segs, key=_top):
+        top, bottom = _top(s), _bottom(s)
+        if rows:
+            r = rows[-1]
+            rtop, rbottom = min(map(_top, r)), max(map(_bottom, r))
+            overlap = min(bottom, rbottom) - max(top, rtop)
+            if overlap > 0.5 * min(bottom - top, rbottom - rtop):
+                r.append(s)
+                continue
+        rows.append([s])
+    for r in rows:
+        r.sort(key=lambda s: s.x0)
+    return rows
+
+
+def _units(segs: list[_Seg], width: int) -> list[list[_Seg]]:
+    """Reading units: each two-column zone as its left then right column; other text by Tesseract block."""
+    rows = _rows(segs)
+    kinds = [_row_kind(r, width) for r in rows]
+    in_zone = [False] * len(rows)
+    i = 0
+    while i < len(rows):
+        if kinds[i] != "two":
+            i += 1
+            continue
+        a = i
+        while a > 0 and kinds[a - 1] == "side" and not in_zone[a - 1]:
+            a -= 1
+        b = i
+        while b + 1 < len(rows) and kinds[b + 1] in ("two", "side"):
+            b += 1
+        for k in range(a, b + 1):
+            in_zone[k] = True
+        i = b + 1
+    units: list[tuple[int, int, list[_Seg]]] = []
+    i = 0
+    free: dict[int, list[_Seg]] = {}
+    while i < len(rows):
+        if not in_zone[i]:
+            for s in rows[i]:
+                free.setdefault(s.key[0], []).append(s)
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(rows) and in_zone[j + 1]:
+            j += 1
+        zone = [s for r in rows[i : j + 1] for s in r]
+        mid = _gutter(rows[i : j + 1], width)
+        left = [s for s in zone if (s.x0 + s.x1) / 2 < mid]
+        right = [s for s in zone if (s.x0 + s.x1) / 2 >= mid]
+        ztop = min(_top(s) for s in zone)
+        for order, col in enumerate((left, right)):
+            if col:
+                units.append((ztop, order, col))
+        i = j + 1
+    for block in free.values():
+        block.sort(key=lambda s: (_top(s), s.x0))
+        units.append((_top(block[0]), 0, block))
+    units.sort(key=lambda u: (u[0], u[1]))
+    return [u for _, _, u in units]
+
+
+def _row_kind(row: list[_Seg], width: int) -> str:
+    if len(row) == 2 and row[0].x1 < width * 0.62 and row[1].x0 > width * 0.35:
+        return "two"
+    if len(row) == 1:
+        s = row[0]
+        centred = abs((s.x0 + s.x1) / 2 - width / 2) < 0.06 * width
+        if not centred and (s.x1 < width * 0.55 or s.x0 > width * 0.45):
+            return "side"
+    return "other"
+
+
+def _gutter(rows: list[list[_Seg]], width: int) -> float:
+    gaps = [(r[0].x1 + r[1].x0) / 2 for r in rows if len(r) == 2]
+    return median(gaps) if gaps else width / 2
+
+
+def _top(seg: _Seg) -> int:
+    return min(w.bbox[1] for w in seg.words)
+
+
+def _bottom(seg: _Seg) -> int:
+    return max(w.bbox[3] for w in seg.words)
+
+
+def _line(words: list[Word], block: int, page: int) -> Line:
+    x0 = min(w.bbox[0] for w in words)
+    y0 = min(w.bbox[1] for w in words)
+    x1 = max(w.bbox[2] for w in words)
+    y1 = max(w.bbox[3] for w in words)
+    conf = sum(w.confidence for w in words) / len(words)
+    return Line(text=" ".join(w.text for w in words), bbox=(x0, y0, x1, y1), confidence=round(conf, 1),
+                block=block, page=page, origin="ocr", words=words)

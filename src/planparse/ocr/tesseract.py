@@ -1,0 +1,77 @@
+"""The one place planparse calls Tesseract (through pytesseract)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+
+from ..errors import OCRError, PageTimeout
+
+DEFAULT_LANG = "vie"
+
+
+def _config(psm: int, dpi: int | None, tessdata_dir: str | None) -> str:
+    parts = [f"--psm {psm}"]
+    if dpi:
+        parts.append(f"--dpi {dpi}")
+    if tessdata_dir:
+        parts.append(f'--tessdata-dir "{tessdata_dir}"')
+    return " ".join(parts)
+
+
+def image_to_data(gray: np.ndarray, *, lang: str = DEFAULT_LANG, dpi: int | None = None, psm: int = 3,
+                  tessdata_dir: str | None = None, timeout: float = 0) -> dict[str, list]:
+    """Run Tesseract on a grayscale page; return pytesseract's TSV columns as a dict of lists.
+
+    The page goes to Tesseract as an uncompressed PGM: encoding PNG would cost more CPU than it saves.
+    """
+    import cv2
+    import pytesseract
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    fd, tmp = tempfile.mkstemp(suffix=".pgm", prefix="planparse-")
+    os.close(fd)
+    try:
+        cv2.imwrite(tmp, gray)
+        return pytesseract.image_to_data(
+            tmp, lang=lang, config=_config(psm, dpi, tessdata_dir), output_type=pytesseract.Output.DICT,
+            timeout=timeout or 0,
+        )
+    except pytesseract.TesseractNotFoundError:
+        raise OCRError("tesseract is not installed (run `make install`)") from None
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise PageTimeout(f"OCR of a page took longer than {timeout:g} s") from None
+        raise OCRError(f"tesseract failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from None
+    except pytesseract.TesseractError as exc:
+        msg = str(exc.message).strip().splitlines()
+        raise OCRError(f"tesseract failed: {msg[-1] if msg else exc.status}") from None
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def orientation(gray: np.ndarray, *, tessdata_dir: str | None = None) -> tuple[int, float]:
+    """Rotation (0/90/180/270, clockwise to apply) and confidence from Tesseract's OSD; (0, 0) when unsure."""
+    import pytesseract
+
+    try:
+        cfg = "--psm 0" + (f' --tessdata-dir "{tessdata_dir}"' if tessdata_dir else "")
+        osd = pytesseract.image_to_osd(gray, config=cfg, output_type=pytesseract.Output.DICT)
+    except (pytesseract.TesseractError, RuntimeError):
+        return 0, 0.0
+    return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
+
+
+def available_languages(tessdata_dir: str | None = None) -> list[str]:
+    import pytesseract
+
+    try:
+        cfg = f'--tessdata-dir "{tessdata_dir}"' if tessdata_dir else ""
+        return pytesseract.get_languages(config=cfg)
+    except Exception:
+        return []

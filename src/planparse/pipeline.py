@@ -1,0 +1,256 @@
+"""Compose the stages for one document: source → pages → OCR lines → restored text → structure/tables → Document."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import PlanparseError
+from .models import Document, Line, Page, Table, Warning_
+from .ocr import OcrOptions, PageResult, ocr_page
+from .sources import PageJob, SourcePlan, plan
+
+Progress = Callable[[int, int], None]
+"""Called as progress(pages_done, pages_total) while a document is processed."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything that changes what `ingest` produces; all have sensible defaults."""
+
+    lang: str = "vie"
+    tessdata_dir: str | None = None
+    jobs: int = 0
+    restore: str = "auto"
+    style: str = "new"
+    force_ocr: bool = False
+    deskew: bool = True
+    flatten: bool = True
+    osd: bool = True
+    tables: bool = True
+    structure: bool = True
+    page_timeout: float = 0.0
+
+    @property
+    def ocr(self) -> OcrOptions:
+        return OcrOptions(lang=self.lang, tessdata_dir=self.tessdata_dir, deskew=self.deskew, flatten=self.flatten,
+                          osd=self.osd, tables=self.tables, timeout=self.page_timeout)
+
+    def workers(self, pages: int) -> int:
+        n = self.jobs if self.jobs and self.jobs > 0 else (os.cpu_count() or 1)
+        return max(1, min(n, pages))
+
+
+def make_options(options: Options | None = None, **overrides) -> Options:
+    """Options from an Options object and/or keyword overrides; unknown names are an error, not ignored."""
+    base = options or Options()
+    known = set(Options.__dataclass_fields__)
+    unknown = set(overrides) - known
+    if unknown:
+        raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
+    return replace(base, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def ingest(path: str | os.PathLike, options: Options | None = None, *, progress: Progress | None = None, **overrides) -> Document:
+    """Read one file (PDF, image or text) and return the fully processed Document."""
+    opts = make_options(options, **overrides)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    sp = plan(Path(path), force_ocr=opts.force_ocr)
+    timings["source"] = time.perf_counter() - t
+    warnings = list(sp.warnings)
+
+    t = time.perf_counter()
+    pages, tables = _pages(sp, opts, warnings, progress)
+    timings["ocr"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    lines = [ln for p in pages for ln in p.lines]
+    restorations = []
+    if opts.restore != "off" and lines:
+        from .restore import restore_lines, restore_text
+
+        new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)
+        _put_back(pages, new_lines)
+        lines = new_lines
+        for tb in tables:
+            _restore_cells(tb, restore_text, opts)
+    timings["restore"] = time.perf_counter() - t
+
+    doc = Document(source=sp.source, pages=pages, restorations=restorations, warnings=warnings)
+    doc.text = _text(pages)
+
+    if opts.structure:
+        t = time.perf_counter()
+        _structure(doc, lines)
+        timings["structure"] = time.perf_counter() - t
+    if opts.tables:
+        t = time.perf_counter()
+        _tables(doc, tables, lines)
+        timings["tables"] = time.perf_counter() - t
+    doc.timings = {k: round(v, 3) for k, v in timings.items()}
+    return doc
+
+
+def _pages(sp: SourcePlan, opts: Options, warnings: list[Warning_], progress: Progress | None) -> tuple[list[Page], list[Table]]:
+    if sp.text is not None:
+        return _text_pages(sp.text), []
+    by_number: dict[int, Page] = {}
+    for index, lp in sp.layer.items():
+        by_number[index + 1] = _layer_page(lp)
+    tables: list[Table] = []
+    total = sp.source.pages
+    done = len(by_number)
+    if progress:
+        progress(done, total)
+    for result in _run_ocr(sp.jobs, opts):
+        by_number[result.page.number] = result.page
+        tables.extend(result.tables)
+        warnings.extend(result.warnings)
+        done += 1
+        if progress:
+            progress(done, total)
+    return [by_number[n] for n in sorted(by_number)], tables
+
+
+def _run_ocr(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
+    """OCR pages in worker processes (one Tesseract thread each), yielding results in page order."""
+    if not jobs:
+        return
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    n = opts.workers(len(jobs))
+    ocr_opts = opts.ocr
+    if n == 1:
+        for job in jobs:
+            yield ocr_page(job, ocr_opts)
+        return
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        window = n * 2
+        pending = [pool.submit(ocr_page, job, ocr_opts) for job in jobs[:window]]
+        nxt = window
+        while pending:
+            fut = pending.pop(0)
+            try:
+                result = fut.result()
+            except BaseException:
+                for f in pending:
+                    f.cancel()
+                raise
+            if nxt < len(jobs):
+                pending.append(pool.submit(ocr_page, jobs[nxt], ocr_opts))
+                nxt += 1
+            yield result
+
+
+def _text_pages(text: str) -> list[Page]:
+    """A text input as pages (split at form feeds) of lines; blank lines start a new block."""
+    pages = []
+    for number, chunk in enumerate(text.split("\f"), start=1):
+        lines, block = [], 0
+        for raw in chunk.split("\n"):
+            stripped = raw.rstrip()
+            if not stripped.strip():
+                if lines and lines[-1].text:
+                    block += 1
+                lines.append(Line(text="", block=block, page=number, origin="text"))
+                continue
+            lines.append(Line(text=stripped.strip(), block=block, page=number, origin="text"))
+        while lines and not lines[-1].text:
+            lines.pop()
+        pages.append(Page(number=number, width=0, height=0, origin="text", lines=lines))
+    return pages
+
+
+def _layer_page(lp) -> Page:
+    from .models import Word
+
+    lines = []
+    for ln in lp.lines:
+        words = [Word(text=w.text, bbox=w.bbox, confidence=100.0) for w in ln.words]
+        x0 = min(w.bbox[0] for w in ln.words)
+        y0 = min(w.bbox[1] for w in ln.words)
+        x1 = max(w.bbox[2] for w in ln.words)
+        y1 = max(w.bbox[3] for w in ln.words)
+        lines.append(Line(text=ln.text, bbox=(x0, y0, x1, y1), confidence=None, block=ln.block, page=lp.index + 1,
+                          origin="text-layer", words=words))
+    return Page(number=lp.index + 1, width=lp.width, height=lp.height, dpi=72, origin="text-layer", lines=lines)
+
+
+def _put_back(pages: list[Page], new_lines: list[Line]) -> None:
+    i = 0
+    for p in pages:
+        n = len(p.lines)
+        p.lines = list(new_lines[i : i + n])
+        i += n
+
+
+def _restore_cells(table: Table, restore_text, opts: Options) -> None:
+    if not table.cells and not table.rows:
+        return
+    texts = [c.text.replace("\n", " ") for c in table.cells]
+    if texts:
+        fixed, _ = restore_text("\n".join(texts), mode=opts.restore, style=opts.style)
+        parts = fixed.split("\n")
+        if len(parts) == len(texts):
+            for c, t in zip(table.cells, parts):
+                c.text = t
+    flat = [cell.replace("\n", " ") for row in table.rows for cell in row] + [h.replace("\n", " ") for h in table.headers]
+    if flat:
+        fixed, _ = restore_text("\n".join(flat), mode=opts.restore, style=opts.style)
+        parts = fixed.split("\n")
+        if len(parts) == len(flat):
+            it = iter(parts)
+            table.rows = [[next(it) for _ in row] for row in table.rows]
+            table.headers = [next(it) for _ in table.headers]
+
+
+def _text(pages: list[Page]) -> str:
+    """Whole text in reading order: a blank line between blocks, a form feed between pages."""
+    out = []
+    for p in pages:
+        chunk: list[str] = []
+        prev_block = None
+        for ln in p.lines:
+            if p.origin != "text" and prev_block is not None and ln.block != prev_block:
+                chunk.append("")
+            chunk.append(ln.text)
+            prev_block = ln.block
+        out.append("\n".join(chunk))
+    return "\n\f\n".join(out).strip("\n") + "\n"
+
+
+def _structure(doc: Document, lines: list[Line]) -> None:
+    from .structure import parse_structure
+
+    try:
+        res = parse_structure(lines)
+    except Exception as exc:  # the structure stage promises not to raise; a bug must not lose the text
+        doc.warnings.append(Warning_(stage="structure", message=f"structure parsing failed: {type(exc).__name__}: {exc}"))
+        return
+    doc.header = res.header
+    doc.sections = res.sections
+    doc.references = res.references
+    doc.signature = res.signature
+    doc.recipients = res.recipients
+    doc.digital_signatures = res.digital_signatures
+    doc.responsibilities = res.responsibilities
+    doc.warnings.extend(res.warnings)
+
+
+def _tables(doc: Document, tables: list[Table], lines: list[Line]) -> None:
+    from .tables import finish_tables
+
+    try:
+        doc.tables, doc.tasks, warns = finish_tables(tables, lines)
+    except Exception as exc:
+        doc.tables = tables
+        doc.warnings.append(Warning_(stage="tables", message=f"table assembly failed: {type(exc).__name__}: {exc}"))
+        return
+    doc.warnings.extend(warns)
+
+
+__all__ = ["Options", "ingest", "make_options", "PlanparseError"]

@@ -1,0 +1,54 @@
+"""Tell what a file is from its bytes, not its name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, UnsupportedInput
+
+_MAGIC = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+]
+
+
+def sniff(path: Path) -> str:
+    """MIME type of the file by content: a PDF, PNG, JPEG, TIFF or UTF-8 text; anything else is refused."""
+    if not path.exists():
+        raise InputError("no such file", str(path))
+    if path.is_dir():
+        raise InputError("is a directory, not a file (use `planparse batch` for folders)", str(path))
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+    if size == 0:
+        raise InputError("empty file (0 bytes)", str(path))
+    stripped = head.lstrip(b"\x00\t\r\n ")
+    for magic, mime in _MAGIC:
+        if stripped.startswith(magic) or (mime == "application/pdf" and magic in head[:1024]):
+            return mime
+    if _looks_like_text(head):
+        return "text/plain"
+    hint = path.suffix.lower() or "no extension"
+    raise UnsupportedInput(f"unsupported file type (content is not PDF, PNG, JPEG, TIFF or text; name says {hint})", str(path))
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:
+            return False
+        sample = head[: exc.start].decode("utf-8", errors="ignore")
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return control / len(sample) < 0.01
