@@ -9,31 +9,54 @@ from .parsers import TYPE_NAMES, find_dates, fold, parse_number, type_from_symbo
 
 _TYPES = sorted((k for k in TYPE_NAMES if k not in ("van ban", "chi dao", "lenh")), key=len, reverse=True)
 _TYPE_RX = re.compile(r"\b(" + "|".join(t.replace(" ", r"\s+") for t in _TYPES) + r")\b", re.I)
-_SO = re.compile(r"^\s*(?:s[o06bde]\s*[:.]?\s*)?(?=\d|/)", re.I)
-_NAMED_LAW = re.compile(r"^\s+([A-ZĐ][^,;.()“”\"]{2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d))", re.I)
-_ISSUER_OK = {"nhân", "dân", "tỉnh", "thành", "phố", "huyện", "xã", "vụ", "quốc", "hội", "trung", "ương", "phủ",
-              "tướng", "nhà", "nước", "chấp", "hành", "ban", "đảng", "thường", "chỉ", "đạo", "bộ", "sở", "ủy"}
-_ISSUER_STOP = {"về", "Về", "ban", "quy", "phê", "sửa", "hướng", "đẩy", "và", "tại", "theo", "đã", "hội", "V/v"}
+_SO = re.compile(r"^\s*(?:s[o06bde]?\s*[:.]?\s*){0,2}(?=\d|/)", re.I)
+_NAMED_LAW = re.compile(r"^\s+([A-Z][^,;.()“”\"]{2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d))")
+_ISSUER_STOP = {"về", "ban", "quy", "phê", "sửa", "hướng", "đẩy", "tại", "theo", "đã", "được", "ngày", "số", "thực",
+                "triển", "với", "trong", "nhằm", "để", "cho", "là", "có", "thì", "tổ", "chỉ", "ký", "bổ", "kèm", "gồm",
+                "tuyên", "phân", "điều", "hội", "năm", "giai", "đối", "nay", "này", "hiện", "như", "mà"}
+_ISSUER_CAP_STOP = {"Về", "Đề", "Dự", "Chương", "Kế", "Quy", "Phê", "Hướng", "Sửa", "Hội", "Nghị", "Quyết", "Luật",
+                    "Thông", "V/v"}
+_ISSUER_PAIRS = {("ủy", "ban"), ("uỷ", "ban"), ("chấp", "hành"), ("quốc", "hội"), ("ban", "chỉ"), ("chỉ", "đạo"),
+                 ("thường", "trực"), ("tổ", "chức")}
+
+
+def _span(s: str, n: int) -> int:
+    """Offset just after the n-th non-space character of s (spaces inside OCR'd numbers)."""
+    seen = 0
+    for i, ch in enumerate(s):
+        if not ch.isspace():
+            seen += 1
+            if seen >= n:
+                return i + 1
+    return len(s)
 
 
 def _issuer(text: str) -> str | None:
-    """Issuing body after `của`: capitalised words and the few lowercase words of agency names."""
-    words = text.split()
+    """Issuing body after `của`: words up to a verb/preposition, at most four lowercase words in a row."""
     out: list[str] = []
-    for w in words[:12]:
-        bare = w.strip(",;.()")
+    run = 0
+    for w in text.split()[:14]:
+        bare = w.strip(",;.():")
         if not bare:
             break
         low = bare.lower()
-        if out and bare in _ISSUER_STOP and not (low == "ban" and out[-1].lower() in ("ủy", "uỷ")) \
-                and not (low == "hành" and out[-1].lower() == "chấp") and not (low == "hội" and out[-1].lower() == "quốc"):
+        prev = out[-1].lower() if out else ""
+        paired = (prev, low) in _ISSUER_PAIRS
+        if not out and not bare[:1].isupper():
             break
-        if bare[:1].isupper() or (out and low in _ISSUER_OK):
-            out.append(bare)
+        if bare in _ISSUER_CAP_STOP and out:
+            break
+        if bare[:1].islower():
+            if (low in _ISSUER_STOP and not paired) or run >= 4:
+                break
+            run += 0 if paired else 1
         else:
+            run = 0
+        out.append(bare)
+        if w != bare and w.rstrip()[-1:] in ",;.(:":
             break
-        if w != bare and w[-1] in ",;.(":
-            break
+    while out and out[-1].lower() in ("và", "các", "của"):
+        out.pop()
     return " ".join(out) or None
 
 
@@ -56,12 +79,11 @@ def find_in_text(text: str) -> list[Reference]:
             num = parse_number(after[so.end():so.end() + 60])
             if num and num["value"]:
                 number = num["number"]
-                raw = re.search(re.escape(num["value"]) + r"[^\s;,]*(?:\s?[-/]\s?[^\s;,]+)*", after[so.end():])
-                end = m.end() + so.end() + (raw.end() if raw else len(num["number"]))
+                end = m.end() + so.end() + _span(after[so.end():], len(num["number"].replace(" ", "")))
         if number is None and rtype in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
-            nl = _NAMED_LAW.match(after)
+            nl = _NAMED_LAW.match(fold(after))
             if nl:
-                title = nl.group(1).strip()
+                title = after[nl.start(1):nl.end(1)].strip()
                 end = m.end() + nl.end()
                 if nl.group(2) is None:
                     num = parse_number(after[nl.end():nl.end() + 40])

@@ -179,7 +179,10 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[str]]:
                 root.children.append(_Node(None, page, paras=[text]))
                 stack = [root]
                 continue
-            stack[-1].paras.append(text)
+            if len(stack) == 1:
+                root.children.append(_Node(None, page, paras=[text]))
+            else:
+                stack[-1].paras.append(text)
             continue
         node = _Node(marker, page)
         if heading:
