@@ -70,7 +70,8 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     bases, clash_warnings = plan_outputs(inputs)
     for w in dict.fromkeys(clash_warnings.values()):
         log.warning(w)
-    fp = mf.fingerprint(ingest_options, fmts)
+    ingest_options.pop("jobs", None)
+    fp = mf.fingerprint(_effective(ingest_options), fmts)
     past = {} if force else mf.previous(dst)
     summary = BatchSummary(in_dir=str(src), out_dir=str(dst), total=len(inputs), warnings=list(dict.fromkeys(clash_warnings.values())))
     records: dict[str, dict[str, Any]] = {}
@@ -127,6 +128,16 @@ def _formats(formats: Any) -> tuple[str, ...]:
     if bad or not fmts:
         raise ValueError(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(WRITERS)}")
     return fmts
+
+
+def _effective(options: dict[str, Any]) -> dict[str, Any]:
+    """All pipeline options with defaults filled in, so equal settings fingerprint alike; typos fail here, once."""
+    from dataclasses import asdict
+
+    from ..pipeline import make_options
+
+    rest = {k: v for k, v in options.items() if k != "options"}
+    return asdict(make_options(options.get("options"), **rest))
 
 
 def _executor(name: str) -> Any:
