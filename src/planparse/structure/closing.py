@@ -95,8 +95,11 @@ def _signature(lines: list[str]) -> Signature | None:
     sig = Signature()
     for t in lines:
         m = re.match(r"^(KT|TM|TL|TUQ|Q)\s*[.,]\s*(.+)$", t)
-        if m and sig.prefix is None:
-            sig.prefix, sig.authority = m.group(1) + ".", m.group(2).strip()
+        if m:
+            if sig.prefix is None:
+                sig.prefix, sig.authority = m.group(1) + ".", m.group(2).strip()
+            else:
+                sig.authority = f"{sig.authority} / {m.group(1)}. {m.group(2).strip()}"
             continue
         if sig.title is None and _TITLE_TAIL.search(" " + t) and t.isupper():
             sig.title = t
@@ -174,24 +177,43 @@ def _find_org_section(sections: list[Section]) -> Section | None:
     return None
 
 
+def _unit_split(s: Section) -> tuple[str, str] | None:
+    """(unit, duties) of one item: its heading, or the short text before a colon."""
+    head, body = s.title or "", s.text
+    if head and ":" in head:
+        head, rest = head.split(":", 1)
+        body = f"{rest} {body}"
+    elif not head:
+        if ":" not in body[:120]:
+            return None
+        head, body = body.split(":", 1)
+        if len(head.split()) > 12:
+            return None
+    head = clean(head).rstrip(".:")
+    return (head, body) if head else None
+
+
 def parse_responsibilities(sections: list[Section]) -> list[Responsibility]:
-    """[{unit, duties}] from the items of the "TỔ CHỨC THỰC HIỆN" section."""
+    """[{unit, duties}] from the items of the "TỔ CHỨC THỰC HIỆN" section (numbered or dashed)."""
     org = _find_org_section(sections)
     if org is None:
         return []
     out: list[Responsibility] = []
-    for c in org.children:
-        if c.kind == "paragraph":
-            continue
-        head = c.title or ""
-        body = c.text
-        if not head and ":" in body[:150]:
-            head, body = body.split(":", 1)
-        elif head and ":" in head:
-            head, rest = head.split(":", 1)
-            body = f"{rest} {body}"
-        if not head:
-            continue
-        duties = clean(" ".join([body] + [_flat_text(g) for g in c.children]))
-        out.append(Responsibility(unit=clean(head).rstrip(".:"), duties=duties))
+
+    def visit(items: list[Section], depth: int) -> None:
+        for c in items:
+            if c.kind == "paragraph":
+                continue
+            split = _unit_split(c)
+            if split is None:
+                if depth < 2:
+                    visit(c.children, depth + 1)
+                continue
+            own = [g for g in c.children if g.kind in ("dash", "plus") and _unit_split(g)]
+            rest = [g for g in c.children if g not in own]
+            duties = clean(" ".join([split[1]] + [_flat_text(g) for g in rest]))
+            out.append(Responsibility(unit=split[0], duties=duties))
+            visit(own, depth + 1)
+
+    visit(org.children, 0)
     return out

@@ -15,7 +15,8 @@ _MOTTO1 = re.compile(r"c[o0]ng\s*h[o0]a\s*x[a-z]\s*h[o0]i\s*ch[u]\s*ngh[i1l]a\s*
 _MOTTO2 = re.compile(r"d[o0]c\s*l[a]p\s*[-–—.]?\s*t[u]\s*d[o0]\s*[-–—.]?\s*h[a]nh\s*ph[u]c", re.I)
 _NUMBER_LINE = re.compile(r"(?:^|\s)(?:s[o06bde])\s*[:;.]?\s*(?=[\d/ ])", re.I)
 _PLACE_DATE = re.compile(
-    r"([A-ZĐ][^\d,:;]{1,40}?)\s*[,.]\s*ng[a-z]{0,2}y\s*[\d\s./]*th[a-z]{0,2}ng\s*[\d\s]*n[a-z]{0,2}m\s*\d{0,4}", re.I)
+    r"(?<![A-Za-z])((?:[A-Z][a-z]+\s){0,4}[A-Z][a-z]+)\s*[,.]\s*(?i:ng[a-z]{0,2}y\s*[\d\s./]*th[a-z]{0,2}ng\s*[\d\s]*"
+    r"n[a-z]{0,2}m\s*\d{0,4})")
 _RULE = re.compile(r"^[\s\-_–—=.*~]+$")
 _WRAP_END = {"TỈNH", "THÀNH", "PHỐ", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG", "THỊ", "DÂN", "NHÂN", "BAN", "SỞ",
              "VÀ", "BỘ", "CỤC", "TỔNG", "ỦY", "UỶ", "HỘI", "ĐỒNG", "ĐẢNG", "TRUNG", "VĂN", "PHÒNG"}

@@ -1,0 +1,296 @@
+"""Structure stage on small composed plans: clean Vietnamese, OCR-damaged, and arbitrary text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planparse.models import Line
+from planparse.structure import parse_structure
+from planparse.structure.closing import parse_digital_signatures
+from planparse.structure.header import parse_header
+from planparse.structure.parsers import find_dates, fix_roman, parse_date, parse_number, type_from_symbol
+from planparse.structure.references import find_in_text
+from planparse.structure.sections import build_tree, classify
+
+PLAN = """\
+ỦY BAN NHÂN DÂN TỈNH
+TUYÊN QUANG
+Số: 57/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Tuyên Quang, ngày 3 tháng 4 năm 2024
+KẾ HOẠCH
+Phòng chống thiên tai năm 2024
+
+Căn cứ Luật Phòng, chống thiên tai năm 2013; Nghị định số 66/2021/NĐ-CP ngày 06/7/2021 của Chính
+phủ quy định chi tiết;
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Chủ động phòng ngừa, giảm thiểu thiệt hại theo Chỉ thị số 12/CT-TTg ngày
+15-3-2023 của Thủ tướng Chính phủ;
+- Nâng cao nhận thức của người dân.
+2. Yêu cầu
+Các cơ quan thực hiện nghiêm Quyết định số 72-QĐ/TW ngày 18/7/2022 của Ban Chấp hành Trung ương.
+II. NHIỆM VỤ
+1. Công tác chuẩn bị
+1.1. Rà soát phương án
+a) Kiểm tra đê điều;
+b) Kiểm tra hồ chứa.
++ Hồ lớn;
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Nông nghiệp và Môi trường: Chủ trì, theo dõi việc thực hiện Kế hoạch này.
+2. Công an tỉnh: Bảo đảm an ninh trật tự.
+- Các sở, ngành: Phối hợp thực hiện.
+Nơi nhận:
+- Văn phòng Chính phủ;
+- TT Tỉnh ủy;
+- Lưu: VT, NC.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn Bình
+Ký bởi: Nguyễn Văn Bình
+Email: binh@tuyenquang.gov.vn
+Cơ quan: Ủy ban nhân dân tỉnh Tuyên Quang
+Thời gian ký: 28.07.2014 14:40:36 +07:00
+"""
+
+
+def lines_of(text: str, block_of=lambda i: 0) -> list[Line]:
+    return [Line(text=t, block=block_of(i), page=1, origin="text") for i, t in enumerate(text.splitlines())]
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return parse_structure(lines_of(PLAN))
+
+
+def test_header_fields(plan):
+    h = plan.header
+    assert h.issuer == "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG"
+    assert h.issuer_parent is None
+    assert (h.number, h.number_value, h.symbol) == ("57/KH-UBND", "57", "KH-UBND")
+    assert h.doc_type == "Kế hoạch"
+    assert h.date == date(2024, 4, 3)
+    assert h.place == "Tuyên Quang"
+    assert h.summary == "Phòng chống thiên tai năm 2024"
+    assert "CỘNG HÒA" in h.motto and "Hạnh phúc" in h.motto
+
+
+def test_section_tree_levels(plan):
+    top = [s for s in plan.sections if s.number]
+    assert [s.number for s in top] == ["I.", "II.", "III."]
+    assert [s.level for s in top] == [1, 1, 1]
+    i = top[0]
+    assert i.title == "MỤC ĐÍCH, YÊU CẦU"
+    assert [c.number for c in i.children] == ["1.", "2."]
+    muc_dich = i.children[0]
+    assert muc_dich.title == "Mục đích"
+    assert [c.kind for c in muc_dich.children] == ["dash", "dash"]
+    assert muc_dich.children[0].text.startswith("Chủ động phòng ngừa")
+    assert "ngày 15-3-2023" in muc_dich.children[0].text
+    assert i.children[1].text.startswith("Các cơ quan")
+    ii = top[1]
+    d11 = ii.children[0].children[0]
+    assert (d11.number, d11.level, d11.kind) == ("1.1.", 3, "decimal")
+    assert [(c.number, c.level) for c in d11.children] == [("a)", 4), ("b)", 4)]
+    assert d11.children[1].children[0].kind == "plus"
+
+
+def test_references(plan):
+    by_num = {r.number: r for r in plan.references if r.number}
+    nd = by_num["66/2021/NĐ-CP"]
+    assert nd.type == "Nghị định" and nd.date == date(2021, 7, 6) and nd.issuer == "Chính phủ"
+    ct = by_num["12/CT-TTg"]
+    assert ct.date == date(2023, 3, 15) and ct.issuer == "Thủ tướng Chính phủ"
+    assert ct.cited_in == ["I.1"]
+    assert by_num["72-QĐ/TW"].issuer == "Ban Chấp hành Trung ương"
+    laws = [r for r in plan.references if r.type == "Luật"]
+    assert laws and laws[0].title == "Phòng, chống thiên tai"
+
+
+def test_closing(plan):
+    assert plan.recipients == ["Văn phòng Chính phủ", "TT Tỉnh ủy", "Lưu: VT, NC"]
+    sig = plan.signature
+    assert sig.prefix == "TM." and sig.authority == "ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"
+    assert sig.title == "PHÓ CHỦ TỊCH" and sig.name == "Nguyễn Văn Bình"
+    ds = plan.digital_signatures
+    assert len(ds) == 1 and ds[0].signer == "Nguyễn Văn Bình"
+    assert ds[0].email == "binh@tuyenquang.gov.vn"
+    assert ds[0].time == "2014-07-28T14:40:36+07:00"
+
+
+def test_responsibilities(plan):
+    units = [r.unit for r in plan.responsibilities]
+    assert units == ["Sở Nông nghiệp và Môi trường", "Công an tỉnh", "Các sở, ngành"]
+    assert plan.responsibilities[0].duties.startswith("Chủ trì")
+
+
+def test_no_section_runs_into_closing(plan):
+    def walk(ss):
+        for s in ss:
+            yield s
+            yield from walk(s.children)
+    assert not any("Nơi nhận" in (s.text or "") for s in walk(plan.sections))
+
+
+OCR_PLAN = """\
+UBND TỈNH PHÚ THỌ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ NGOẠI VỤ Độc lập - Tự do - Hạnh phúc
+S6: 12 /QD - SNgV Phú Thọ, ngày 05 tháng 01 năm 2025
+QUYẾT ĐỊNH
+Về việc ban hành quy chế
+I. MỤC TIÊU
+1. Mục tiêu chung
+Thực hiện Quyết định Sô 3041 /QD-UBND ngày 26/7/2025 của Ủy ban nhân dân thành phố về việc.
+Il. NỘI DUNG
+I1I. KINH PHÍ
+Nơi nhận: KT. GIÁM ĐỐC
+- Như trên; PHÓ GIÁM ĐỐC
+- Lưu: VT.
+Trần Thị Hoa
+"""
+
+
+def test_ocr_damage_tolerated():
+    res = parse_structure(lines_of(OCR_PLAN))
+    h = res.header
+    assert (h.issuer_parent, h.issuer) == ("UBND TỈNH PHÚ THỌ", "SỞ NGOẠI VỤ")
+    assert h.number == "12/QĐ-SNgV" and h.symbol == "QĐ-SNgV"
+    assert h.date == date(2025, 1, 5) and h.place == "Phú Thọ"
+    assert h.doc_type == "Quyết định" and h.summary == "Về việc ban hành quy chế"
+    assert [s.number for s in res.sections if s.number] == ["I.", "II.", "III."]
+    refs = [r for r in res.references if r.number == "3041/QĐ-UBND"]
+    assert refs and refs[0].date == date(2025, 7, 26)
+    assert res.recipients == ["Như trên", "Lưu: VT"]
+    assert res.signature.title == "PHÓ GIÁM ĐỐC" and res.signature.name == "Trần Thị Hoa"
+
+
+def test_header_columns_as_blocks_in_any_order():
+    text = PLAN.splitlines()
+    order = [3, 4, 5, 0, 1, 2] + list(range(6, len(text)))
+    res = parse_structure([Line(text=text[i], block=0 if i < 3 else 1) for i in order])
+    assert res.header.issuer == "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG"
+    assert res.header.number == "57/KH-UBND" and res.header.date == date(2024, 4, 3)
+
+
+def test_blank_number_kept_with_symbol():
+    h, _, _ = parse_header(["SỞ NGOẠI VỤ", "Số:   /KH-SNgV", "Phú Thọ, ngày   tháng 8 năm 2025", "KẾ HOẠCH", "Về x"])
+    assert h.number == "/KH-SNgV" and h.number_value is None and h.symbol == "KH-SNgV"
+    assert h.date is None and h.place == "Phú Thọ"
+
+
+def test_official_letter_type_from_symbol():
+    h, _, _ = parse_header(["SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 2324/SKHCN-VP", "V/v trao đổi kế hoạch",
+                            "Hải Phòng, ngày 1 tháng 8 năm 2025", "Kính gửi: UBND xã"])
+    assert h.doc_type == "Công văn" and h.summary == "trao đổi kế hoạch"
+
+
+def test_duplicate_numbering_warns_but_keeps_printed():
+    secs, warns = build_tree([(t, 1) for t in ["I. A", "- x", "III. B", "- y", "III. C", "- z"]])
+    assert [s.number for s in secs] == ["I.", "III.", "III."]
+    assert any("repeated" in w for w in warns) and any("jumps" in w for w in warns)
+
+
+def test_paragraph_join_and_page_numbers():
+    secs, _ = build_tree([("- Nghị quyết số 18-", 1), ("2", 1), ("NQ/TW về việc giai đoạn 2021 -", 2),
+                          ("2025 của tỉnh.", 2)])
+    assert secs[0].text == "Nghị quyết số 18-NQ/TW về việc giai đoạn 2021 - 2025 của tỉnh."
+
+
+def test_article_and_part():
+    secs, _ = build_tree([("Chương I", 1), ("QUY ĐỊNH CHUNG", 1), ("Điều 1. Phạm vi điều chỉnh", 1),
+                          ("1. Quy định này áp dụng cho mọi cơ quan trong tỉnh và các đơn vị.", 1)])
+    assert secs[0].number == "Chương I" and secs[0].title == "QUY ĐỊNH CHUNG" and secs[0].level == 0
+    art = secs[0].children[0]
+    assert art.number == "Điều 1." and art.title == "Phạm vi điều chỉnh"
+    assert art.children[0].number == "1."
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1433/KH-UBND", ("1433/KH-UBND", "1433", "KH-UBND")),
+    ("2324/SKHCN-VP", ("2324/SKHCN-VP", "2324", "SKHCN-VP")),
+    ("35/2023/UBTVQH15", ("35/2023/UBTVQH15", "35", "2023/UBTVQH15")),
+    ("57-NQ/TW", ("57-NQ/TW", "57", "NQ/TW")),
+    ("3041 /QD - UBND", ("3041/QĐ-UBND", "3041", "QĐ-UBND")),
+    ("  /KH-SNgV", ("/KH-SNgV", None, "KH-SNgV")),
+])
+def test_parse_number(text, expected):
+    n = parse_number(text)
+    assert (n["number"], n["value"], n["symbol"]) == expected
+
+
+@pytest.mark.parametrize("symbol,kind", [("KH-UBND", "Kế hoạch"), ("QĐ-TTg", "Quyết định"),
+                                         ("2023/NĐ-CP", "Nghị định"), ("NQ/TW", "Nghị quyết"),
+                                         ("SKHCN-VP", "Công văn"), ("2014/QH13", "Luật")])
+def test_type_from_symbol(symbol, kind):
+    assert type_from_symbol(symbol) == kind
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ngày 15/7/2021", date(2021, 7, 15)), ("15-7-2021", date(2021, 7, 15)),
+    ("Phú Thọ, ngày 12 tháng 8 năm 2025", date(2025, 8, 12)), ("ngay 12 thang 8 nam 2025", date(2025, 8, 12)),
+    ("ngày 31/02/2021", None), ("năm 2025", None),
+])
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("tok,roman", [("I11", "III"), ("I1I", "III"), ("1I", "II"), ("Il", "II"),
+                                       ("IV", "IV"), ("11", None), ("ABC", None)])
+def test_fix_roman(tok, roman):
+    assert fix_roman(tok) == roman
+
+
+def test_classify_markers():
+    assert classify("I11. TỔ CHỨC THỰC HIỆN").number == "III."
+    assert classify("2.1. Thường xuyên").kind == "decimal"
+    assert classify("đ) Điểm năm").number == "đ)"
+    assert classify("2025, định hướng đến năm 2030") is None
+    assert classify("30/7/2023 của Chính phủ") is None
+
+
+def test_reference_party_and_spaced_number():
+    refs = find_in_text("theo Nghị quyết số 18- NQ/TW và Công văn số 2324/SKHCN-VP ngày 1/8/2025 "
+                        "của Sở Khoa học và Công nghệ về việc")
+    assert [r.number for r in refs] == ["18-NQ/TW", "2324/SKHCN-VP"]
+    assert refs[1].issuer == "Sở Khoa học và Công nghệ" and refs[1].date == date(2025, 8, 1)
+
+
+def test_digital_signature_stamps():
+    ds = parse_digital_signatures(["2025-09-10T08:13:25+0700", "Việt Nam",
+                                   "Nguyễn Văn A <a@x.gov.vn> đã ký lên văn bản này!"])
+    assert ds[0].signer == "Nguyễn Văn A" and ds[0].time == "2025-09-10T08:13:25+07:00"
+
+
+def test_empty_and_odd_inputs():
+    assert parse_structure([]).sections == []
+    res = parse_structure([Line(text="")] * 3 + [Line(text="III.")] + [Line(text="- ")])
+    assert isinstance(res.warnings, list)
+
+
+_texty = st.text(alphabet=st.sampled_from(list("0123456789/-.:;, ()IVXlaăâđêôơưĐSốQĐKHNnghàytháng\n")),
+                 max_size=80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=120) | _texty)
+def test_small_parsers_never_raise(text):
+    parse_number(text)
+    parse_date(text)
+    find_dates(text)
+    classify(text)
+    find_in_text(text)
+    fix_roman(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=60) | _texty | st.sampled_from(PLAN.splitlines() + OCR_PLAN.splitlines()),
+                max_size=40))
+def test_parse_structure_never_raises(texts):
+    res = parse_structure([Line(text=t, page=1 + i // 20) for i, t in enumerate(texts)])
+    assert not [w for w in res.warnings if "failed" in w.message]
