@@ -13,7 +13,7 @@ from .parsers import clean, fold, parse_date, parse_number, type_from_symbol, ty
 HEADER_SCAN = 30
 _MOTTO1 = re.compile(r"c[o0]ng\s*h[o0]a\s*x[a-z]\s*h[o0]i\s*ch[u]\s*ngh[i1l]a\s*vi[e]t\s*nam", re.I)
 _MOTTO2 = re.compile(r"d[o0]c\s*l[a]p\s*[-–—.]?\s*t[u]\s*d[o0]\s*[-–—.]?\s*h[a]nh\s*ph[u]c", re.I)
-_NUMBER_LINE = re.compile(r"(?:^|\s)(?:s[o06bde])\s*[:;.]?\s*(?=[\d/ ])", re.I)
+_NUMBER_LINE = re.compile(r"(?:^|\s)s[o06bde]\s*(?:[:;.]\s*|(?=\d))", re.I)
 _PLACE_DATE = re.compile(
     r"(?<![A-Za-z])((?:[A-Z][a-z]+\s){0,4}[A-Z][a-z]+)\s*[,.]\s*(?i:ng[a-z]{0,2}y\s*[\d\s./]*th[a-z]{0,2}ng\s*[\d\s]*"
     r"n[a-z]{0,2}m\s*\d{0,4})")
@@ -91,11 +91,16 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             rest = clean(rest[:pd.start()] + " " + rest[pd.end():])
             f = fold(rest)
         nm = _NUMBER_LINE.search(f)
+        if nm and nm.start() > 0 and not _is_upper(rest[:nm.start()]):
+            nm = None
         if nm and h.number is None:
             num = parse_number(rest[nm.end():])
             if num:
                 h.number, h.number_value, h.symbol = num["number"], num["value"], num["symbol"]
                 seen_number = True
+                rest = clean(rest[:nm.start()])
+                if rest and _is_upper(rest):
+                    issuers.append(rest)
                 rest = ""
         if rest.lower().startswith("v/v"):
             h.summary = clean(rest[3:].lstrip(" :.")) or None

@@ -16,8 +16,11 @@ _ISSUER_STOP = {"về", "ban", "quy", "phê", "sửa", "hướng", "đẩy", "t�
                 "tuyên", "phân", "điều", "hội", "năm", "giai", "đối", "nay", "này", "hiện", "như", "mà"}
 _ISSUER_CAP_STOP = {"Về", "Đề", "Dự", "Chương", "Kế", "Quy", "Phê", "Hướng", "Sửa", "Hội", "Nghị", "Quyết", "Luật",
                     "Thông", "V/v"}
+_ISSUER_STOP = {fold(w) for w in _ISSUER_STOP}
+_ISSUER_CAP_STOP = {fold(w) for w in _ISSUER_CAP_STOP}
 _ISSUER_PAIRS = {("ủy", "ban"), ("uỷ", "ban"), ("chấp", "hành"), ("quốc", "hội"), ("ban", "chỉ"), ("chỉ", "đạo"),
                  ("thường", "trực"), ("tổ", "chức")}
+_ISSUER_PAIRS = {(fold(a), fold(b)) for a, b in _ISSUER_PAIRS}
 
 
 def _span(s: str, n: int) -> int:
@@ -39,12 +42,12 @@ def _issuer(text: str) -> str | None:
         bare = w.strip(",;.():")
         if not bare:
             break
-        low = bare.lower()
-        prev = out[-1].lower() if out else ""
+        low = fold(bare).lower()
+        prev = fold(out[-1]).lower() if out else ""
         paired = (prev, low) in _ISSUER_PAIRS
         if not out and not bare[:1].isupper():
             break
-        if bare in _ISSUER_CAP_STOP and out:
+        if fold(bare) in _ISSUER_CAP_STOP and out:
             break
         if bare[:1].islower():
             if (low in _ISSUER_STOP and not paired) or run >= 4:
@@ -55,7 +58,7 @@ def _issuer(text: str) -> str | None:
         out.append(bare)
         if w != bare and w.rstrip()[-1:] in ",;.(:":
             break
-    while out and out[-1].lower() in ("và", "các", "của"):
+    while out and fold(out[-1]).lower() in ("va", "cac", "cua"):
         out.pop()
     return " ".join(out) or None
 
