@@ -15,6 +15,10 @@ _MAGIC = [
 ]
 
 
+_BINARY_SUFFIXES = {".pdf": "PDF", ".png": "PNG image", ".jpg": "JPEG image", ".jpeg": "JPEG image",
+                    ".tif": "TIFF image", ".tiff": "TIFF image"}
+
+
 def sniff(path: Path) -> str:
     """MIME type of the file by content: a PDF, PNG, JPEG, TIFF or UTF-8 text; anything else is refused."""
     if not path.exists():
@@ -34,6 +38,8 @@ def sniff(path: Path) -> str:
         if stripped.startswith(magic) or (mime == "application/pdf" and magic in head[:1024]):
             return mime
     if _looks_like_text(head):
+        if path.suffix.lower() in _BINARY_SUFFIXES:
+            raise UnsupportedInput(f"named {path.suffix} but holds text, not a {_BINARY_SUFFIXES[path.suffix.lower()]}", str(path))
         return "text/plain"
     hint = path.suffix.lower() or "no extension"
     raise UnsupportedInput(f"unsupported file type (content is not PDF, PNG, JPEG, TIFF or text; name says {hint})", str(path))

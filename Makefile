@@ -1,0 +1,49 @@
+# planparse — `make demo` and `make test` each do everything on a fresh Debian machine (as root).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install system demo test bench sample clean
+
+install: system $(STAMP)
+
+# Debian packages, installed only when missing (quick no-op otherwise).
+system:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask]" 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits" 
+	@touch $@
+
+demo: install
+	@mkdir -p out
+	$(BIN)/planparse ingest samples/plan_scan.pdf -o out/plan_scan.json
+	$(BIN)/planparse ingest samples/plan_scan.pdf --format csv -o out/plan_scan.tasks.csv
+	@echo "--- first lines of the text:"; $(BIN)/python -c "import json; d=json.load(open('out/plan_scan.json')); print('\n'.join(d['text'].splitlines()[:12]))"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	@for b in bench/bench_*.py; do echo "=== $$b"; $(BIN)/python $$b || exit 1; done
+
+sample: install
+	$(BIN)/python samples/make_sample.py
+
+clean:
+	rm -rf out .pytest_cache .hypothesis
