@@ -294,3 +294,33 @@ def test_small_parsers_never_raise(text):
 def test_parse_structure_never_raises(texts):
     res = parse_structure([Line(text=t, page=1 + i // 20) for i, t in enumerate(texts)])
     assert not [w for w in res.warnings if "failed" in w.message]
+
+
+def test_running_headers_dropped():
+    lines = [("I. MỤC TIÊU", 1), ("- Một việc rất dài cần làm trong năm", 1), ("KẾ HOẠCH SỐ 5", 1),
+             ("KẾ HOẠCH SỐ 5", 2), ("- Việc khác.", 2), ("KẾ HOẠCH SỐ 5", 3), ("II. NỘI DUNG", 3)]
+    secs, _ = build_tree(lines)
+    assert "KẾ HOẠCH SỐ 5" not in secs[0].children[0].text
+    assert [s.number for s in secs] == ["I.", "II."]
+
+
+def test_legal_parts_nest():
+    secs, _ = build_tree([("Chương II", 1), ("TỔ CHỨC", 1), ("Mục 1. QUY ĐỊNH CHUNG", 1),
+                          ("Điều 5. Nguyên tắc", 1), ("Điều 6. Nhiệm vụ", 1)])
+    assert secs[0].number == "Chương II"
+    muc = secs[0].children[0]
+    assert muc.number == "Mục 1" and [c.number for c in muc.children] == ["Điều 5.", "Điều 6."]
+
+
+def test_issuer_and_number_on_one_line_and_rules():
+    h, _, _ = parse_header(["QUỐC HỘI -------", "Luật số: 45/2019/QH14", "Hà Nội, ngày 20 tháng 11 năm 2019",
+                            "LUẬT", "LAO ĐỘNG"])
+    assert h.issuer == "QUỐC HỘI" and h.number == "45/2019/QH14" and h.doc_type == "Luật"
+    assert h.summary == "LAO ĐỘNG" and h.place == "Hà Nội"
+    h, _, _ = parse_header(["UBND TỈNH PHÚ THỌ", "SỞ NGOẠI VỤ Số: 215/KH-SNgV", "KẾ HOẠCH"])
+    assert (h.issuer_parent, h.issuer, h.number) == ("UBND TỈNH PHÚ THỌ", "SỞ NGOẠI VỤ", "215/KH-SNgV")
+
+
+def test_header_number_not_taken_from_body():
+    h, _, _ = parse_header(["Thực hiện Quyết định số 3041/QĐ-UBND ngày 26/7/2025 của UBND tỉnh"])
+    assert h.number is None

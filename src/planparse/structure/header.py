@@ -44,6 +44,9 @@ def _join_issuers(parts: list[str]) -> list[str]:
     """Join issuer names that wrap over two lines (`ỦY BAN NHÂN DÂN TỈNH` / `TUYÊN QUANG`)."""
     groups: list[str] = []
     for p in parts:
+        p = clean(p.strip("-_*=~.·• "))
+        if not p:
+            continue
         if groups and (groups[-1].split()[-1] in _WRAP_END or _WRAP_START_ONLY.match(groups[-1])):
             groups[-1] = f"{groups[-1]} {p}"
         else:
@@ -91,7 +94,7 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             rest = clean(rest[:pd.start()] + " " + rest[pd.end():])
             f = fold(rest)
         nm = _NUMBER_LINE.search(f)
-        if nm and nm.start() > 0 and not _is_upper(rest[:nm.start()]):
+        if nm and nm.start() > 0 and not _is_upper(rest[:nm.start()]) and not type_from_title(rest[:nm.start()]):
             nm = None
         if nm and h.number is None:
             num = parse_number(rest[nm.end():])

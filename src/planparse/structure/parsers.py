@@ -160,7 +160,7 @@ def type_from_symbol(symbol: str | None) -> str | None:
 def type_from_title(line: str) -> str | None:
     """Canonical document type when the line is (only) a type title such as `KẾ HOẠCH`."""
     key = re.sub(r"[^a-z ]", "", fold(clean(line)).lower()).strip()
-    return TYPE_NAMES.get(key)
+    return None if key in ("van ban", "chi dao") else TYPE_NAMES.get(key)
 
 
 _ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..models import Section
 from .parsers import clean, fix_roman, fold, roman_value
 
-_PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
+_PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
 _ROMAN = re.compile(r"^([IVXl1|]{1,5})\s*[.)/:]\s*(.*)$")
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(.*)$")
@@ -50,9 +50,13 @@ def classify(text: str) -> Marker | None:
         return None
     m = _PART.match(t)
     if m:
-        tok = m.group(2)
+        tok, word = m.group(2), fold(m.group(1)).lower()
+        if m.group(3) and not m.group(3)[:1].isupper() and not m.group(3).startswith((".", ":")):
+            return None
         num = fix_roman(tok) or tok
-        return Marker(f"{m.group(1).capitalize()} {num}", "part", m.group(3), RANK["part"], roman_value(num) or None)
+        rank = {"phan": 0.0, "chuong": 0.2, "muc": 0.5, "tieu muc": 0.7}.get(word, 0.0)
+        value = roman_value(num) or (int(num) if num.isdigit() else None)
+        return Marker(f"{m.group(1).capitalize()} {num}", "part", m.group(3).lstrip(".: "), rank, value)
     m = _ARTICLE.match(t)
     if m:
         return Marker(f"Điều {m.group(2)}.", "article", m.group(3), RANK["article"], int(m.group(2)))
@@ -121,9 +125,25 @@ def _is_heading(marker: Marker, rest: str, next_text: str | None, blank_after: b
     return short and (blank_after or len(rest) < 0.5 * typical)
 
 
+def _running_headers(body: list[tuple[str, int]]) -> set[str]:
+    """Short lines that open or close two or more pages: running headers/footers."""
+    edges: dict[int, list[str]] = {}
+    for t, p in body:
+        if t:
+            edges.setdefault(p, []).append(t)
+    pages: dict[str, set[int]] = {}
+    for p, ts in edges.items():
+        for t in {ts[0], ts[-1]}:
+            if len(t) < 80 and classify(t) is None:
+                pages.setdefault(t, set()).add(p)
+    return {t for t, ps in pages.items() if len(ps) >= 2}
+
+
 def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, int, bool]]:
     """Group lines into (marker, text, page, is_heading) paragraphs."""
     body = [(clean(t), p) for t, p in lines]
+    running = _running_headers(body)
+    body = [("" if t in running else t, p) for t, p in body]
     lens = sorted(len(t) for t, _ in body if len(t) > 20)
     typical = lens[len(lens) * 3 // 4] if lens else 70
     out: list[list] = []
