@@ -10,6 +10,7 @@ text inputs have none). Returned lines are copies with `text` repaired and `raw`
 text where it changed. `records` are models.Restoration, `line` = index into `lines`.
 mode: "auto" (decide from the text: fully stripped/garbled text → full decoding; good Vietnamese
 OCR → touch only invalid or low-confidence tokens), "degraded", "ocr", "off".
+The model is loaded on the first call, not at import.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from ..models import Line, Restoration
 
 
 def restore_lines(lines: list[Line], *, mode: str = "auto", style: str = "new") -> tuple[list[Line], list[Restoration]]:
-    """Placeholder until the restore stage lands: returns the lines unchanged."""
-    return list(lines), []
+    """Repair lines (diacritics, OCR confusions); never raises: on internal failure returns the input."""
+    from .engine import restore
+
+    try:
+        return restore(list(lines), mode=mode, style=style)
+    except Exception:  # noqa: BLE001 - the pipeline must go on with unrepaired text
+        return list(lines), []
 
 
 def restore_text(text: str, *, mode: str = "auto", style: str = "new") -> tuple[str, list[Restoration]]:

@@ -97,7 +97,7 @@ def is_valid_syllable(token: str) -> bool:
         return False
     if onset == "c" and first in "iy":
         return False
-    if onset == "qu" and first in "uoô":
+    if onset == "qu" and first in "uo":
         return False
     if onset == "" and rhyme.startswith("y") and len(rhyme) > 1 and not rhyme.startswith("yê"):
         return False

@@ -1,0 +1,94 @@
+"""Candidate generation: real syllables an observed (possibly OCR-damaged) token may stand for, with costs.
+
+Costs are in log10 units so they add to LM log-probabilities. Sources: same skeleton (lost
+diacritics), character-level OCR confusion rules, and fuzzy matches against the inventory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
+
+# observed substring -> intended skeleton substring, cost (log10). Seen in diacritic-less OCR of
+# Vietnamese: marked vowels come out as look-alike letters, digits or symbols.
+CONFUSIONS: list[tuple[str, str, float]] = [
+    ("ir", "u", 0.6), ("ur", "u", 0.6), ("ure", "uc", 0.8), ("ii", "u", 0.8), ("ii", "a", 0.9),
+    ("li", "u", 1.2), ("i", "a", 1.2), ("d", "o", 1.0), ("d", "a", 1.2), ("e", "o", 0.9),
+    ("e", "a", 1.0), ("g", "o", 1.2), ("q", "o", 0.8), ("6", "o", 0.3), ("0", "o", 0.5),
+    ("1", "i", 0.6), ("1", "l", 0.6), ("l", "i", 1.4), ("y", "u", 1.0), ("t", "u", 1.5),
+    ("p", "d", 0.8), ("¢", "o", 0.3), ("¢", "e", 0.6), ("&", "o", 0.3), ("@", "a", 0.5),
+    ("a", "u", 1.5), ("u", "a", 1.5), ("o", "a", 1.4), ("o", "u", 1.5), ("c", "e", 1.5),
+    ("w", "u", 0.9), ("w", "uo", 0.9), ("tr", "u", 1.5), ("rn", "m", 1.0), ("m", "n", 1.8),
+    ("e", "", 1.3), ("i", "", 1.4), ("y", "", 1.3), ("r", "", 1.3), ("u", "", 1.8),
+    ("", "u", 1.8), ("", "o", 1.8), ("a", "o", 1.5), ("s", "o", 1.6),
+    ("€", "e", 0.2), ("§", "o", 0.4), ("£", "e", 0.6), ("i", "u", 1.2), ("ti", "u", 0.8),
+    ("ire", "uc", 0.8), ("itc", "uc", 0.9), ("e", "c", 1.3), ("4", "a", 0.6), ("b", "o", 0.9),
+    ("w", "", 0.9), ("tt", "u", 1.2), ("f", "a", 1.4), ("fm", "an", 1.0), ("h", "o", 1.6),
+]
+MAX_EDITS = 2
+KEEP = 8
+FUZZ_COST = 2.6
+
+
+class Channel:
+    """Syllable inventory with skeleton index; turns observed tokens into weighted candidates."""
+
+    def __init__(self, syllables: dict[str, float]):
+        """`syllables`: valid syllable (lowercase, new style) -> log10 unigram probability."""
+        self.logp = syllables
+        by_skel: dict[str, list[str]] = {}
+        for s, _ in sorted(syllables.items(), key=lambda kv: -kv[1]):
+            by_skel.setdefault(skeleton(s), []).append(s)
+        self.by_skel = by_skel
+        self.skeletons = list(by_skel)
+
+    def variants(self, obs: str) -> dict[str, float]:
+        """Skeleton strings reachable from the observed skeleton by confusion rules, with least cost."""
+        best = {obs: 0.0}
+        frontier = {obs: 0.0}
+        for _ in range(MAX_EDITS):
+            nxt: dict[str, float] = {}
+            for s, c in frontier.items():
+                for src, dst, w in CONFUSIONS:
+                    if src == "":
+                        positions = range(1, len(s))
+                    else:
+                        positions = [i for i in range(len(s)) if s.startswith(src, i)]
+                    for i in positions:
+                        if src == "p" and i != 0:
+                            continue
+                        v = s[:i] + dst + s[i + len(src):]
+                        cost = c + w
+                        if v and cost < best.get(v, 9.0):
+                            best[v] = cost
+                            nxt[v] = cost
+            frontier = nxt
+        return best
+
+    @lru_cache(maxsize=100_000)
+    def candidates(self, token: str, keep_exact: bool = False) -> tuple[tuple[str, float], ...]:
+        """(syllable, cost) pairs for one token's lowercase core, cheapest first; empty if none fit."""
+        low = nfc(token.lower())
+        exact = place_tone(low) if is_valid_syllable(low) else None
+        if keep_exact and exact in self.logp:
+            return ((exact, 0.0),)
+        marked = has_marks(low)
+        obs = skeleton(low)
+        found: dict[str, float] = {}
+        for v, c in self.variants(obs).items():
+            for s in self.by_skel.get(v, ())[:KEEP]:
+                cost = c + (0.0 if s == exact or not marked else (0.1 if has_marks(s) else 0.7))
+                if s == exact and marked:
+                    cost -= 0.3
+                if cost < found.get(s, 99.0):
+                    found[s] = cost
+        if not found and len(obs) >= 3 and obs.isalpha():
+            for sk, score, _ in process.extract(obs, self.skeletons, scorer=Levenshtein.distance, limit=4, score_cutoff=1):
+                for s in self.by_skel[sk][:3]:
+                    found.setdefault(s, FUZZ_COST * score)
+        ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
+        return tuple(ranked[:KEEP])

@@ -1,0 +1,96 @@
+"""Viterbi decoding over a document's token lattice with trigram LM x channel scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .lm import TrigramLM
+
+
+@dataclass
+class Slot:
+    """One lattice position: candidate LM units and their channel costs (log10)."""
+
+    units: list[str]
+    costs: list[float]
+    ids: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+
+def _triples(slots: list[Slot]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
+    """All (a, b, c) id combinations for every position >= 2, flattened, with per-position shapes."""
+    A, B, C, shapes = [], [], [], []
+    for i in range(2, len(slots)):
+        a, b, c = slots[i - 2].ids, slots[i - 1].ids, slots[i].ids
+        ka, kb, kc = len(a), len(b), len(c)
+        A.append(np.repeat(a, kb * kc))
+        B.append(np.tile(np.repeat(b, kc), ka))
+        C.append(np.tile(c, ka * kb))
+        shapes.append((ka, kb, kc))
+    if not A:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, e, shapes
+    return np.concatenate(A), np.concatenate(B), np.concatenate(C), shapes
+
+
+def viterbi(lm: TrigramLM, slots: list[Slot], chan_weight: float = 1.0) -> list[int]:
+    """Best candidate index per slot; slots[0:2] must be BOS, the last EOS."""
+    for s in slots:
+        if s.ids is None:
+            s.ids = lm.ids(s.units)
+    A, B, C, shapes = _triples(slots)
+    scores = lm.score(A, B, C) if len(A) else np.zeros(0)
+    costs = [np.asarray(s.costs, dtype=np.float64) * chan_weight for s in slots]
+    delta = np.zeros((1, 1))
+    back: list[np.ndarray] = []
+    off = 0
+    for i, (ka, kb, kc) in enumerate(shapes, start=2):
+        n = ka * kb * kc
+        block = scores[off:off + n].reshape(ka, kb, kc)
+        off += n
+        tot = delta[:, :, None] + block
+        bp = tot.argmax(axis=0)
+        delta = np.take_along_axis(tot, bp[None], axis=0)[0] - costs[i][None, :]
+        back.append(bp)
+    path = [0] * len(slots)
+    b, c = np.unravel_index(int(delta.argmax()), delta.shape)
+    path[-1], path[-2] = int(c), int(b)
+    for i in range(len(slots) - 1, 1, -1):
+        a = int(back[i - 2][path[i - 1], path[i]])
+        path[i - 2] = a
+    return path
+
+
+def posteriors(lm: TrigramLM, slots: list[Slot], path: list[int], positions: list[int], chan_weight: float = 1.0) -> dict[int, np.ndarray]:
+    """Local posterior over each listed position's candidates, neighbours fixed to the best path."""
+    n = len(slots)
+    chosen = [int(slots[i].ids[path[i]]) for i in range(n)]
+    A, B, C, idx = [], [], [], []
+    for p in positions:
+        k = len(slots[p].ids)
+        z = slots[p].ids
+        for a, b, c, which in (
+            (p - 2, p - 1, None, 0), (p - 1, None, p + 1, 1), (None, p + 1, p + 2, 2),
+        ):
+            if which == 0 and p >= 2:
+                A.append(np.full(k, chosen[a])); B.append(np.full(k, chosen[b])); C.append(z)
+            elif which == 1 and p >= 1 and p + 1 < n:
+                A.append(np.full(k, chosen[a])); B.append(z); C.append(np.full(k, chosen[c]))
+            elif which == 2 and p + 2 < n:
+                A.append(z); B.append(np.full(k, chosen[b])); C.append(np.full(k, chosen[c]))
+            else:
+                continue
+            idx.append((p, k))
+    out: dict[int, np.ndarray] = {p: -np.asarray(slots[p].costs, dtype=np.float64) * chan_weight for p in positions}
+    if A:
+        sc = lm.score(np.concatenate(A), np.concatenate(B), np.concatenate(C))
+        off = 0
+        for p, k in idx:
+            out[p] = out[p] + sc[off:off + k]
+            off += k
+    res = {}
+    for p, v in out.items():
+        e = np.power(10.0, v - v.max())
+        res[p] = e / e.sum()
+    return res

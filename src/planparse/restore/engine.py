@@ -1,0 +1,225 @@
+"""The restore stage proper: lines -> lattice -> Viterbi -> repaired lines and Restoration records."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import Line, Restoration
+from ..resources import data_dir
+from .channel import Channel
+from .decoder import Slot, posteriors, viterbi
+from .lm import TrigramLM
+from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
+from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, segment
+from .tokens import BOS, EOS, NUM, PUNCT, SYM
+
+_LOCK = threading.Lock()
+_MODEL: "Model | None" = None
+DEGRADED_RATIO = 0.45
+LOW_CONF = 55.0
+
+
+@dataclass
+class Model:
+    lm: TrigramLM
+    channel: Channel
+
+
+def get_model() -> Model:
+    """Load the LM and syllable inventory once per process."""
+    global _MODEL
+    with _LOCK:
+        if _MODEL is None:
+            lm = TrigramLM(data_dir() / "lm" / "trigram.npz")
+            syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
+            _MODEL = Model(lm, Channel(syl))
+        return _MODEL
+
+
+def decide_mode(lines: list[Line]) -> str:
+    """'degraded' when few word tokens are valid marked syllables (diacritics lost), else 'ocr'."""
+    total = good = 0
+    for ln in lines:
+        for p in segment(nfc(ln.text)):
+            if p.kind == "word" and len(p.text) > 1 and p.text.isalpha():
+                total += 1
+                good += is_valid_syllable(p.text) and has_marks(p.text)
+    if total == 0:
+        return "ocr"
+    return "degraded" if good / total < DEGRADED_RATIO else "ocr"
+
+
+def _word_confidences(line: Line) -> list[float] | None:
+    """Confidence per whitespace chunk, when OCR words line up with the text."""
+    chunks = line.text.split()
+    if not line.words or len(line.words) != len(chunks):
+        return None
+    return [w.confidence for w in line.words]
+
+
+def _chunk_index(line: str) -> list[int]:
+    """Map each character offset to its whitespace-chunk number."""
+    idx, n, inside = [], -1, False
+    for ch in line:
+        if ch.isspace():
+            inside = False
+        elif not inside:
+            inside, n = True, n + 1
+        idx.append(max(n, 0))
+    return idx
+
+
+def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
+    if p.kind == "punct":
+        return PUNCT
+    t = p.text
+    if t[0].isdigit():
+        return NUM
+    low = t.lower()
+    return low if low in lm.index else SYM
+
+
+def _slot_for(model: Model, p: Piece, mode: str, conf: float | None) -> Slot:
+    if p.kind != "word":
+        return Slot([_fixed_unit(model.lm, p)], [0.0])
+    low = nfc(p.text.lower())
+    if mode == "ocr":
+        trusted = conf is None or conf >= LOW_CONF
+        in_vocab = is_valid_syllable(low) and place_tone(low) in model.channel.logp
+        if in_vocab and trusted:
+            return Slot([place_tone(low)], [0.0])
+        if in_vocab:
+            same = [(s, 0.0 if s == place_tone(low) else 0.8) for s in model.channel.by_skel.get(skeleton(low), [])[:6]]
+            return Slot([s for s, _ in same], [c for _, c in same])
+    cands = model.channel.candidates(low)
+    if not cands:
+        return Slot([low if low in model.lm.index else SYM], [0.0])
+    units = [s for s, _ in cands]
+    costs = [c for _, c in cands]
+    return Slot(units, costs)
+
+
+def _reason(orig: str, new: str) -> str:
+    if skeleton(orig) == skeleton(new):
+        if is_valid_syllable(orig) and split_equal(orig, new):
+            return "style"
+        return "diacritics"
+    return "ocr-confusion"
+
+
+def split_equal(a: str, b: str) -> bool:
+    """Same letters and tone, only the tone mark sits elsewhere."""
+    from .orthography import split_tone
+
+    return split_tone(nfc(a.lower())) == split_tone(nfc(b.lower()))
+
+
+BLOCK = 400
+
+
+def _decode_in_blocks(model: Model, slots: list[Slot], where: list, weight: float) -> list[int]:
+    """Viterbi over blocks of about BLOCK slots, cut at line starts, to bound memory; context carries over."""
+    path: list[int] = []
+    start = 0
+    n = len(slots)
+    while start < n:
+        end = min(n, start + BLOCK)
+        while end < n - 1 and not (where[end] and where[end - 1] and where[end][0] != where[end - 1][0]):
+            end += 1
+        if end >= n - 1:
+            end = n
+        ctx = slots[max(0, start - 2):start] if start else []
+        fixed_ctx = [Slot([s.units[path[start - len(ctx) + k]]], [0.0]) for k, s in enumerate(ctx)]
+        block = fixed_ctx + slots[start:end]
+        if len(block) < 2:
+            block = [Slot(["<s>"], [0.0])] * (2 - len(block)) + block
+        sub = viterbi(model.lm, block, weight)
+        path.extend(sub[len(block) - (end - start):])
+        start = end
+    return path
+
+
+def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[list[Line], list[Restoration]]:
+    """Decode all lines as one sequence; return new lines and change records."""
+    if mode == "off" or not lines:
+        return list(lines), []
+    model = get_model()
+    if mode == "auto":
+        mode = decide_mode(lines)
+    weight = 1.0
+    slots: list[Slot] = [Slot([BOS], [0.0]), Slot([BOS], [0.0])]
+    where: list[tuple[int, Piece] | None] = [None, None]
+    segs: list[list[Piece]] = []
+    for li, ln in enumerate(lines):
+        text = nfc(ln.text)
+        pieces = segment(text)
+        segs.append(pieces)
+        confs = _word_confidences(ln)
+        cidx = _chunk_index(text) if confs else None
+        for p in pieces:
+            conf = confs[cidx[p.start]] if confs and cidx else None
+            slots.append(_slot_for(model, p, mode, conf))
+            where.append((li, p))
+    slots.append(Slot([EOS], [0.0]))
+    where.append(None)
+    path = _decode_in_blocks(model, slots, where, weight)
+
+    replace: dict[tuple[int, int], tuple[str, str, int]] = {}
+    changed_pos: list[int] = []
+    for pos, w in enumerate(where):
+        if w is None:
+            continue
+        li, p = w
+        new = p.text
+        reason = ""
+        if p.kind == "word":
+            unit = slots[pos].units[path[pos]]
+            if not unit.startswith("<"):
+                line_upper = sum(c.isupper() for c in lines[li].text) > 0.6 * max(1, sum(c.isalpha() for c in lines[li].text))
+                word = place_tone(unit, style)
+                new = apply_case(word, case_of(p.text), line_upper, single=sum(c.isalpha() for c in p.text) == 1)
+                reason = _reason(p.text, new)
+        elif p.kind == "symbol":
+            new, reason = fix_symbol(p.text), "symbol"
+        elif p.kind == "heading":
+            new, reason = fix_heading(p.text), "numeral"
+        if new != p.text:
+            replace[(li, p.start)] = (new, reason, pos)
+            if p.kind == "word":
+                changed_pos.append(pos)
+    post = posteriors(model.lm, slots, path, changed_pos, weight) if changed_pos else {}
+
+    out_lines: list[Line] = []
+    records: list[Restoration] = []
+    for li, ln in enumerate(lines):
+        text = nfc(ln.text)
+        parts, cursor, shift = [], 0, 0
+        for p in segs[li]:
+            hit = replace.get((li, p.start))
+            if not hit:
+                continue
+            new, reason, pos = hit
+            parts.append(text[cursor:p.start])
+            start = p.start + shift
+            parts.append(new)
+            cursor = p.end
+            shift += len(new) - len(p.text)
+            conf, alts = 0.9, []
+            if pos in post:
+                pr = post[pos]
+                conf = float(pr[path[pos]])
+                order = [int(k) for k in np.argsort(-pr) if int(k) != path[pos]][:3]
+                alts = [apply_case(place_tone(slots[pos].units[k], style), case_of(p.text)) for k in order
+                        if not slots[pos].units[k].startswith("<")]
+            records.append(Restoration(page=ln.page, line=li, start=start, end=start + len(new), original=p.text,
+                                       restored=new, confidence=round(conf, 3), alternatives=alts, reason=reason))
+        parts.append(text[cursor:])
+        new_text = "".join(parts)
+        if new_text != ln.text:
+            out_lines.append(ln.model_copy(update={"text": new_text, "raw": ln.raw if ln.raw is not None else ln.text}))
+        else:
+            out_lines.append(ln.model_copy())
+    return out_lines, records

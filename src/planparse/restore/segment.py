@@ -1,0 +1,136 @@
+"""Split a line into pieces the decoder treats differently: words, fixed tokens, symbols, punctuation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+CHUNK_RE = regex.compile(r"\S+")
+PIECE_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+|[^\p{L}\p{M}\d¢&@€§£]+")
+URL_RE = regex.compile(r"^(?:[a-z]+://|www\.)|@\w+\.\w|\.(?:vn|com|org|net|gov)\b", regex.I)
+SYMBOLIC_RE = regex.compile(r"[\p{L}\d][/\-_.][\p{L}\d]|\d[\p{L}]*/|/")
+SYLLABLE_SHAPE = regex.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aeiouy][aeiouy6¢&0qgdwr1l]*(?:ng|nh|ch|[cmnpt])?$"
+)
+ROMAN_RE = regex.compile(r"^[IVX]+$")
+HEADING_NUM_RE = regex.compile(r"^I[I1l]{1,3}$|^Il$|^V[I1l]{1,3}$")
+DIGIT_ONLY = regex.compile(r"^\d+$")
+DIGIT_WORD_RE = regex.compile(r"^(?=.*[a-zđ])[a-zđ\p{M}àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụ]{0,3}[0146][a-zđàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụ]{0,3}$|^[STĐD][06]$")
+
+
+@dataclass
+class Piece:
+    """A slice of a line: kind is word | fixed | symbol | punct | heading."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def case_of(tok: str) -> str:
+    """upper, title, lower, or mixed."""
+    letters = [c for c in tok if c.isalpha()]
+    if not letters:
+        return "lower"
+    if all(c.isupper() for c in letters):
+        return "upper" if len(letters) > 1 else "title"
+    if letters[0].isupper() and all(c.islower() for c in letters[1:]):
+        return "title"
+    if all(c.islower() for c in letters):
+        return "lower"
+    return "mixed"
+
+
+def apply_case(word: str, pattern: str, line_upper: bool = False, single: bool = False) -> str:
+    """Give `word` the case pattern of the token it replaces."""
+    if pattern == "upper" or (pattern == "title" and line_upper and single):
+        return word.upper()
+    if pattern == "title":
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def is_acronym(tok: str) -> bool:
+    """All-caps (or mixed-case) tokens that cannot be a Vietnamese syllable: UBND, CCHC, TTg …"""
+    kind = case_of(tok)
+    if kind == "mixed":
+        return True
+    if kind != "upper":
+        return False
+    return not SYLLABLE_SHAPE.match(tok.lower())
+
+
+def _word_piece_kind(text: str, first: bool) -> str:
+    has_alpha = any(c.isalpha() for c in text)
+    if not has_alpha:
+        return "fixed" if DIGIT_ONLY.match(text) or any(c.isdigit() for c in text) else "punct"
+    if first and HEADING_NUM_RE.match(text):
+        return "heading"
+    if any(c.isdigit() for c in text):
+        ok = bool(DIGIT_WORD_RE.match(text))
+        return "word" if ok else "fixed"
+    if len(text) == 1 and text.lower() not in "aeiouyăâêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ":
+        return "fixed"
+    if ROMAN_RE.match(text) and text not in ("V", "X", "VI", "XI"):
+        return "fixed"
+    if is_acronym(text):
+        return "fixed"
+    return "word"
+
+
+def segment(line: str) -> list[Piece]:
+    """Pieces of one line with offsets; whitespace is not a piece."""
+    out: list[Piece] = []
+    for m in CHUNK_RE.finditer(line):
+        chunk, base = m.group(0), m.start()
+        if URL_RE.search(chunk):
+            out.append(Piece(base, m.end(), chunk, "fixed"))
+            continue
+        core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
+        if core and SYMBOLIC_RE.search(core) and any(c.isalnum() for c in core):
+            off = chunk.find(core)
+            if off > 0:
+                out.append(Piece(base, base + off, chunk[:off], "punct"))
+            out.append(Piece(base + off, base + off + len(core), core, "symbol"))
+            if off + len(core) < len(chunk):
+                out.append(Piece(base + off + len(core), m.end(), chunk[off + len(core):], "punct"))
+            continue
+        for p in PIECE_RE.finditer(chunk):
+            t = p.group(0)
+            if regex.match(r"[\p{L}\p{M}\d¢&@€§£]", t):
+                kind = _word_piece_kind(t, first=not out)
+                rest = chunk[p.end():]
+                if not out and len(t) == 1 and rest[:1] in (")", "."):
+                    kind = "fixed"
+                if not any(c.isalpha() or c.isdigit() for c in t):
+                    kind = "punct"
+            else:
+                kind = "punct"
+            out.append(Piece(base + p.start(), base + p.end(), t, kind))
+    return out
+
+
+SYMBOL_FIXES = [
+    (regex.compile(r"(?<=^|[-/])QD(?=$|[-/])"), "QĐ"),
+    (regex.compile(r"(?<=^|[-/])ND(?=$|[-/])"), "NĐ"),
+    (regex.compile(r"(?<=^|[-/])BCD(?=$|[-/])"), "BCĐ"),
+    (regex.compile(r"(?<=^|[-/])HDND(?=$|[-/])"), "HĐND"),
+    (regex.compile(r"QH[I1l][S5]\b"), "QH15"),
+    (regex.compile(r"QH[I1l]4\b"), "QH14"),
+    (regex.compile(r"QH[I1l]3\b"), "QH13"),
+    (regex.compile(r"(?<=-)TTG\b"), "TTg"),
+]
+
+
+def fix_symbol(sym: str) -> str:
+    """OCR confusions the document-symbol grammar allows: QD→QĐ, ND→NĐ, QHIS→QH15."""
+    for pat, rep in SYMBOL_FIXES:
+        sym = pat.sub(rep, sym)
+    return sym
+
+
+def fix_heading(tok: str) -> str:
+    """A line-initial Roman heading number read with 1/l for I."""
+    return tok.replace("1", "I").replace("l", "I")
