@@ -217,6 +217,7 @@ def test_article_and_part():
     ("35/2023/UBTVQH15", ("35/2023/UBTVQH15", "35", "2023/UBTVQH15")),
     ("57-NQ/TW", ("57-NQ/TW", "57", "NQ/TW")),
     ("3041 /QD - UBND", ("3041/QĐ-UBND", "3041", "QĐ-UBND")),
+    ("35/2023/UBTVQHI15", ("35/2023/UBTVQH15", "35", "2023/UBTVQH15")),
     ("  /KH-SNgV", ("/KH-SNgV", None, "KH-SNgV")),
 ])
 def test_parse_number(text, expected):
@@ -248,6 +249,8 @@ def test_fix_roman(tok, roman):
 
 def test_classify_markers():
     assert classify("I11. TỔ CHỨC THỰC HIỆN").number == "III."
+    assert classify("H. NỘI DUNG").number == "II."
+    assert classify("H. Nội dung chính") is None
     assert classify("2.1. Thường xuyên").kind == "decimal"
     assert classify("đ) Điểm năm").number == "đ)"
     assert classify("2025, định hướng đến năm 2030") is None

@@ -69,12 +69,12 @@ def parse_closing(texts: list[str], start: int) -> tuple[Signature | None, list[
             sig_lines.append(right)
         if not left:
             continue
-        if in_recips and not done_recips and (left.startswith(("-", "–", "+", "•")) or (recips and not _NAME.match(left))):
-            if left[:1] in "-–+•" or not recips:
+        if in_recips and not done_recips and (left.startswith(("-", "–", "+", "•", "~")) or (recips and not _NAME.match(left))):
+            if left[:1] in "-–+•~" or not recips:
                 recips.append(left)
             else:
                 recips[-1] = f"{recips[-1]} {left}"
-            if fold(left).lower().lstrip("-–+• ").startswith("luu"):
+            if fold(left).lower().lstrip("-–+•~ ").startswith("luu"):
                 done_recips = True
             continue
         if in_recips and not recips and not _NAME.match(left):
@@ -87,7 +87,7 @@ def parse_closing(texts: list[str], start: int) -> tuple[Signature | None, list[
 
 
 def _clean_recipient(r: str) -> str:
-    return clean(re.sub(r"^[-–+•]\s*", "", r)).rstrip(";.,").strip()
+    return clean(re.sub(r"^[-–+•~]\s*", "", r)).rstrip(";.,").strip()
 
 
 def _signature(lines: list[str]) -> Signature | None:

@@ -112,6 +112,7 @@ NUMBER_RE = re.compile(
 def fix_symbol(sym: str) -> str:
     """Undo typical OCR damage inside a symbol: spaces, `QD`->`QĐ`, `ND`->`NĐ`."""
     sym = re.sub(r"\s+", "", sym or "")
+    sym = re.sub(r"QHI(\d{2})$", r"QH\1", sym)
     parts = sym.split("-")
     return "-".join(_SYMBOL_FIXES.get(p, p) for p in parts)
 
@@ -166,8 +167,10 @@ def type_from_title(line: str) -> str | None:
 _ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 
 
-def fix_roman(token: str) -> str | None:
-    """Roman numeral from OCR-damaged forms (`I11`->`III`, `Il`->`II`, `1I`->`II`); None if not roman."""
+def fix_roman(token: str, allow_h: bool = False) -> str | None:
+    """Roman numeral from OCR-damaged forms (`I11`->`III`, `Il`->`II`, `1I`->`II`, `H`->`II`); None if not roman."""
+    if allow_h and token and re.fullmatch(r"[HI1l]+", token) and "H" in token:
+        token = token.replace("H", "II")
     if not token or not re.search(r"[IVX]", token):
         return None
     t = re.sub(r"[1l|!]", "I", token)

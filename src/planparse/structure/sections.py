@@ -13,11 +13,11 @@ from .parsers import clean, fix_roman, fold, roman_value
 
 _PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
-_ROMAN = re.compile(r"^([IVXl1|]{1,5})\s*[.)/:]\s*(.*)$")
+_ROMAN = re.compile(r"^([IVXl1|H]{1,5})\s*[.)/:]\s*(.*)$")
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(.*)$")
 _ARABIC = re.compile(r"^(\d{1,2})\s*[.)]\s*(?!\d)(.*)$")
 _LETTER = re.compile(r"^([a-zđ])\s*[.)]\s+(.*)$")
-_DASH = re.compile(r"^[-–—•▪·*]\s*(.*)$")
+_DASH = re.compile(r"^[-–—•▪·*~]\s*(.*)$")
 _PLUS = re.compile(r"^\+\s*(.*)$")
 _PAGE_NO = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*(?:[-–])?\s*$", re.I)
 
@@ -62,7 +62,7 @@ def classify(text: str) -> Marker | None:
         return Marker(f"Điều {m.group(2)}.", "article", m.group(3), RANK["article"], int(m.group(2)))
     m = _ROMAN.match(t)
     if m and m.group(2)[:1] != "/":
-        r = fix_roman(m.group(1))
+        r = fix_roman(m.group(1), allow_h=_is_upper(m.group(2)))
         if r and (m.group(2)[:1].isupper() or not m.group(2)) and not re.match(r"^[1l|]+$", m.group(1)):
             return Marker(f"{r}.", "roman", m.group(2), RANK["roman"], roman_value(r))
     m = _DECIMAL.match(t)
