@@ -327,3 +327,42 @@ def test_issuer_and_number_on_one_line_and_rules():
 def test_header_number_not_taken_from_body():
     h, _, _ = parse_header(["Thực hiện Quyết định số 3041/QĐ-UBND ngày 26/7/2025 của UBND tỉnh"])
     assert h.number is None
+
+
+DECISION = """\
+ỦY BAN NHÂN DÂN
+TỈNH BẮC NINH
+Số: 88/QĐ-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Bắc Ninh, ngày 20 tháng 5 năm 2024
+QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch chuyển đổi số năm 2024
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+Căn cứ Thông tư số 01/2023/TT-BTTTT ngày 10/01/2023 của Bộ Thông tin và Truyền thông;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2024.
+Điều 2. Quyết định có hiệu lực kể từ ngày ký.
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Văn Nam
+"""
+
+
+def test_decision_layout():
+    res = parse_structure(lines_of(DECISION))
+    h = res.header
+    assert h.issuer == "ỦY BAN NHÂN DÂN TỈNH BẮC NINH" and h.doc_type == "Quyết định"
+    assert h.summary == "Về việc ban hành Kế hoạch chuyển đổi số năm 2024"
+    arts = [s for s in res.sections if s.kind == "article"]
+    assert [a.number for a in arts] == ["Điều 1.", "Điều 2."]
+    law = [r for r in res.references if r.type == "Luật"][0]
+    assert law.title == "Tổ chức chính quyền địa phương" and law.date == date(2015, 6, 19)
+    tt = [r for r in res.references if r.type == "Thông tư"][0]
+    assert tt.number == "01/2023/TT-BTTTT" and tt.issuer == "Bộ Thông tin và Truyền thông"
+    assert res.recipients == ["Như Điều 2", "Lưu: VT"]
+    assert res.signature.prefix == "KT." and res.signature.name == "Lê Văn Nam"

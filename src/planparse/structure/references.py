@@ -10,12 +10,11 @@ from .parsers import TYPE_NAMES, find_dates, fold, parse_number, type_from_symbo
 _TYPES = sorted((k for k in TYPE_NAMES if k not in ("van ban", "chi dao", "lenh")), key=len, reverse=True)
 _TYPE_RX = re.compile(r"\b(" + "|".join(t.replace(" ", r"\s+") for t in _TYPES) + r")\b", re.I)
 _SO = re.compile(r"^\s*(?:s[o06bde]?\s*[:.]?\s*){0,2}(?=\d|/)", re.I)
-_NAMED_LAW = re.compile(r"^\s+([A-Z](?:[^,;.()“”\"]|,(?=\s[a-z])){2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d))")
+_NAMED_LAW = re.compile(r"^\s+([A-Z](?:[^,;.()“”\"]|,(?=\s[a-z])){2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d)|(?=ng[a-z]{0,2}y\s+\d))")
 _ISSUER_STOP = {"về", "ban", "quy", "phê", "sửa", "hướng", "đẩy", "tại", "theo", "đã", "được", "ngày", "số", "thực",
                 "triển", "với", "trong", "nhằm", "để", "cho", "là", "có", "thì", "tổ", "chỉ", "ký", "bổ", "kèm", "gồm",
                 "tuyên", "phân", "điều", "hội", "năm", "giai", "đối", "nay", "này", "hiện", "như", "mà"}
-_ISSUER_CAP_STOP = {"Về", "Đề", "Dự", "Chương", "Kế", "Quy", "Phê", "Hướng", "Sửa", "Hội", "Nghị", "Quyết", "Luật",
-                    "Thông", "V/v"}
+_ISSUER_CAP_STOP = {"Về", "Đề", "Dự", "Phê", "Sửa", "V/v", "Luật"}
 _ISSUER_STOP = {fold(w) for w in _ISSUER_STOP}
 _ISSUER_CAP_STOP = {fold(w) for w in _ISSUER_CAP_STOP}
 _ISSUER_PAIRS = {("ủy", "ban"), ("uỷ", "ban"), ("chấp", "hành"), ("quốc", "hội"), ("ban", "chỉ"), ("chỉ", "đạo"),
@@ -38,8 +37,12 @@ def _issuer(text: str) -> str | None:
     """Issuing body after `của`: words up to a verb/preposition, at most four lowercase words in a row."""
     out: list[str] = []
     run = 0
-    for w in text.split()[:14]:
+    words = text.split()[:14]
+    for i, w in enumerate(words):
         bare = w.strip(",;.():")
+        pair = fold(" ".join(words[i:i + 2])).lower().strip(",;.():")
+        if out and bare[:1].isupper() and pair in TYPE_NAMES and pair != "chi dao":
+            break
         if not bare:
             break
         low = fold(bare).lower()
@@ -88,7 +91,7 @@ def find_in_text(text: str) -> list[Reference]:
             if nl:
                 title = after[nl.start(1):nl.end(1)].strip()
                 end = m.end() + nl.end()
-                if nl.group(2) is None:
+                if nl.group(2) is None and not fold(after[nl.end():]).lstrip().lower().startswith("ng"):
                     num = parse_number(after[nl.end():nl.end() + 40])
                     if num:
                         number = num["number"]
