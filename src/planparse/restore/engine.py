@@ -82,24 +82,31 @@ def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
     return low if low in lm.index else SYM
 
 
+KEEP_UNIT = "<keep>"
+KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
+
+
 def _slot_for(model: Model, p: Piece, mode: str, conf: float | None) -> Slot:
+    """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())
+    valid = is_valid_syllable(low)
     if mode == "ocr":
         trusted = conf is None or conf >= LOW_CONF
-        in_vocab = is_valid_syllable(low) and place_tone(low) in model.channel.logp
-        if in_vocab and trusted:
+        if valid and trusted:
             return Slot([place_tone(low)], [0.0])
-        if in_vocab:
+        if valid:
             same = [(s, 0.0 if s == place_tone(low) else 0.8) for s in model.channel.by_skel.get(skeleton(low), [])[:6]]
+            if place_tone(low) not in dict(same):
+                same.append((place_tone(low), 0.0))
             return Slot([s for s, _ in same], [c for _, c in same])
-    cands = model.channel.candidates(low)
+    cands = list(model.channel.candidates(low))
+    if not valid or p.text[:1].isupper() and mode == "ocr":
+        cands.append((KEEP_UNIT, KEEP_COST.get(mode, 1.0)))
     if not cands:
-        return Slot([low if low in model.lm.index else SYM], [0.0])
-    units = [s for s, _ in cands]
-    costs = [c for _, c in cands]
-    return Slot(units, costs)
+        return Slot([KEEP_UNIT], [0.0])
+    return Slot([s for s, _ in cands], [c for _, c in cands])
 
 
 def _reason(orig: str, new: str) -> str:
@@ -177,7 +184,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         reason = ""
         if p.kind == "word":
             unit = slots[pos].units[path[pos]]
-            if not unit.startswith("<"):
+            if unit != KEEP_UNIT and not unit.startswith("<"):
                 line_upper = sum(c.isupper() for c in lines[li].text) > 0.6 * max(1, sum(c.isalpha() for c in lines[li].text))
                 word = place_tone(unit, style)
                 new = apply_case(word, case_of(p.text), line_upper, single=sum(c.isalpha() for c in p.text) == 1)

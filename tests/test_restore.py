@@ -1,0 +1,137 @@
+"""Restore stage: orthography units, decoding of degraded phrases, protected tokens, robustness."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planparse.models import Line, Word
+from planparse.restore import restore_lines, restore_text
+from planparse.restore.engine import restore
+from planparse.restore.orthography import is_valid_syllable, normalise_text, place_tone, skeleton
+
+
+@pytest.mark.parametrize(
+    ("word", "new", "old"),
+    [("hoá", "hóa", "hoá"), ("thuỷ", "thủy", "thuỷ"), ("uỷ", "ủy", "uỷ"), ("quý", "quý", "quý"),
+     ("người", "người", "người"), ("khoẻ", "khỏe", "khoẻ"), ("hoàng", "hoàng", "hoàng"), ("giữa", "giữa", "giữa")],
+)
+def test_tone_placement(word, new, old):
+    assert place_tone(word, "new") == new
+    assert place_tone(word, "old") == old
+
+
+def test_normalise_text_keeps_non_letters():
+    assert normalise_text("Thuỷ lợi, 2025/QĐ-UBND") == "Thủy lợi, 2025/QĐ-UBND"
+
+
+@pytest.mark.parametrize("word", ["quốc", "nghiệp", "giữa", "khuyến", "chức", "đường", "ủy", "gì", "oanh", "kế", "nghĩa"])
+def test_valid_syllables(word):
+    assert is_valid_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["cich", "chirc", "càp", "tuyén", "ka", "ghô", "UBND", "abc1", "", "ngh", "cê", "quu"])
+def test_invalid_syllables(word):
+    assert not is_valid_syllable(word)
+
+
+def test_skeleton():
+    assert skeleton("Đường") == "duong"
+    assert skeleton("NGHỊ") == "nghi"
+    assert skeleton("abc") == "abc"
+
+
+@pytest.mark.parametrize(
+    ("degraded", "expected"),
+    [
+        ("Uy ban nhan dan tinh ban hanh ke hoach trien khai nhiem vu", ["Ủy", "nhân", "dân", "tỉnh", "hành", "kế", "hoạch", "triển", "khai", "nhiệm", "vụ"]),
+        ("cac co quan hanh chinh nha nuoc co trach nhiem phoi hop thuc hien", ["các", "cơ", "quan", "hành", "chính", "nhà", "nước", "trách", "nhiệm", "phối", "hợp", "thực", "hiện"]),
+        ("bao cao ket qua cong tac nam 2024", ["báo", "cáo", "kết", "quả", "công", "tác", "năm"]),
+    ],
+)
+def test_restores_stripped_phrases(degraded, expected):
+    out, recs = restore_text(degraded)
+    words = out.split()
+    for w in expected:
+        assert w in words, (w, out)
+    assert recs and all(0.0 <= r.confidence <= 1.0 for r in recs)
+
+
+def test_restores_ocr_confusions():
+    out, _ = restore_text("dam bao cho cong chirc, vién chure thuc hién nhiém vu duoc giao")
+    assert "công chức, viên chức" in out
+    assert "nhiệm vụ" in out
+
+
+def test_protected_tokens_untouched():
+    text = "Theo Quyet dinh so 1433/QD-UBND ngay 31/07/2025 cua UBND tinh ve CCHC, TTHC va CCVC; lien he abc@example.vn"
+    out, _ = restore_text(text)
+    for tok in ["31/07/2025", "UBND", "CCHC", "TTHC", "CCVC", "abc@example.vn", "1433/QĐ-UBND"]:
+        assert tok in out, (tok, out)
+
+
+def test_heading_numeral_and_symbol_fix():
+    out, _ = restore_text("I11. NOI DUNG THUC HIEN\nNghi quyet so 35/2023/UBTVQHIS va 29/2023/ND-CP")
+    first, second = out.split("\n")
+    assert first.startswith("III. ")
+    assert "35/2023/UBTVQH15" in second and "29/2023/NĐ-CP" in second
+
+
+def test_case_pattern_kept():
+    out, _ = restore_text("KE HOACH THUC HIEN\nKe hoach thuc hien")
+    up, title = out.split("\n")
+    assert up == up.upper() and "KẾ HOẠCH" in up
+    assert title.startswith("Kế hoạch")
+
+
+def test_good_text_unchanged():
+    good = "Ủy ban nhân dân tỉnh ban hành kế hoạch triển khai thực hiện nhiệm vụ cải cách hành chính năm 2025."
+    out, recs = restore_text(good)
+    assert out == good and recs == []
+
+
+def test_ocr_mode_fixes_only_invalid_tokens():
+    text = "Sở Tư pháp chủ trì, phối hợp với các cơ quan liên quan thực hiện nhiệm vụ cải cách hành chính nhà nưóc"
+    words = [Word(text=w, bbox=(0, 0, 1, 1), confidence=95.0) for w in text.split()]
+    lines, recs = restore_lines([Line(text=text, words=words)], mode="auto")
+    assert lines[0].text.startswith("Sở Tư pháp chủ trì, phối hợp")
+    assert lines[0].raw == text
+    assert [r.original for r in recs] == ["nưóc"]
+    r = recs[0]
+    assert lines[0].text[r.start:r.end] == r.restored == "nước"
+
+
+def test_records_offsets_match_text():
+    out, recs = restore_text("Tang cuong cong tac tuyen truyen\nphat trien kinh te xa hoi")
+    lines = out.split("\n")
+    for r in recs:
+        assert lines[r.line][r.start:r.end] == r.restored
+
+
+def test_style_old():
+    out, _ = restore_text("hien dai hoa", style="old")
+    assert out.endswith("hoá")
+
+
+def test_mode_off_and_empty():
+    assert restore_text("cong chirc", mode="off")[0] == "cong chirc"
+    assert restore_text("")[0] == ""
+    assert restore_lines([]) == ([], [])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=12), st.from_regex(r"[a-z]{1,6}", fullmatch=True),
+                          st.from_regex(r"[0-9]{1,5}", fullmatch=True)), max_size=12),
+       st.integers(min_value=1, max_value=4))
+def test_never_raises_keeps_lines_and_numbers(parts, nlines):
+    text = "\n".join(" ".join(parts) for _ in range(nlines))
+    new_lines, _ = restore([Line(text=t, origin="text") for t in text.split("\n")])
+    out = "\n".join(ln.text for ln in new_lines)
+    assert out.count("\n") == text.count("\n")
+    numbers = [t for t in text.split() if re.fullmatch(r"[0-9]+", t)]
+    out_tokens = out.split()
+    for n in numbers:
+        assert n in out_tokens
