@@ -69,7 +69,7 @@ def write_bad(folder: Path) -> dict[str, str]:
         "empty.pdf": (b"", "zero-byte PDF"),
         "truncated.pdf": (good_pdf[: len(good_pdf) // 2], "truncated PDF"),
         "garbage.pdf": (b"%PDF-1.7\n" + bytes(range(256)) * 20, "corrupt PDF"),
-        "text_named.png": (b"This is plain English text saved under an image name.\n", "text renamed .png"),
+        "text_named.png": (GOOD["bao_cao.txt"].encode(), "Vietnamese text renamed .png"),
         "binary.txt": (bytes(range(256)) * 40, "binary file named .txt"),
         "locked.pdf": (pdf_bytes(encrypt=True), "encrypted PDF"),
         "bomb.png": (bomb_png(), "decompression bomb"),

@@ -90,14 +90,17 @@ def test_resume_skips_and_force_redoes(tmp_path):
 
 def test_stem_clash_keeps_both_and_warns(tmp_path, caplog):
     src, out = tmp_path / "in", tmp_path / "out"
-    write_good(src, {"x.txt": GOOD["ke_hoach.txt"], "x.tif": GOOD["quyet_dinh.txt"], "y.txt": GOOD["bao_cao.txt"]})
-    summary = run_batch(src, out, jobs=2, progress=False)
+    write_good(src, {"x.txt": GOOD["ke_hoach.txt"], "y.txt": GOOD["bao_cao.txt"]})
+    write_good(src / "a", {"y.txt": GOOD["quyet_dinh.txt"]})
+    (src / "x.pdf").write_bytes(b"")
+    summary = run_batch(src, out, recursive=True, jobs=2, progress=False)
     recs = manifest(out)
-    assert recs["x.txt"]["output"] == "x.txt.json" and recs["x.tif"]["output"] == "x.tif.json"
-    assert recs["y.txt"]["output"] == "y.json"
-    assert "Điều 1" in json.loads((out / "x.tif.json").read_text(encoding="utf-8"))["text"]
+    assert recs["x.txt"]["output"] == "x.txt.json" and recs["x.pdf"]["status"] == "failed"
+    assert not (out / "x.json").exists()
     assert "KẾ HOẠCH" in json.loads((out / "x.txt.json").read_text(encoding="utf-8"))["text"]
-    assert summary.warnings and recs["x.txt"]["warnings"]
+    assert recs["y.txt"]["output"] == "y.json" and recs["a/y.txt"]["output"] == "a/y.json"
+    assert "Điều 1" in json.loads((out / "a/y.json").read_text(encoding="utf-8"))["text"]
+    assert summary.warnings and recs["x.txt"]["warnings"] and recs["x.pdf"]["warnings"]
     assert any("same name stem" in r.message for r in caplog.records)
 
 

@@ -67,10 +67,16 @@ def run_local(jobs: list[dict[str, Any]], workers: int, timeout: float | None) -
         while queue or any(w.job for w in pool):
             for i, w in enumerate(pool):
                 if w.job is None and queue:
-                    if w.done >= RECYCLE_AFTER:
+                    if w.done >= RECYCLE_AFTER or not w.proc.is_alive():
                         w.stop()
                         pool[i] = w = _Worker(ctx)
-                    w.submit(queue.popleft())
+                    job = queue.popleft()
+                    try:
+                        w.submit(job)
+                    except OSError:
+                        w.kill()
+                        pool[i] = _Worker(ctx)
+                        queue.appendleft(job)
             busy = [w for w in pool if w.job is not None]
             wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.2)
             for i, w in enumerate(pool):
