@@ -193,7 +193,7 @@ def test_official_letter_type_from_symbol():
 def test_duplicate_numbering_warns_but_keeps_printed():
     secs, warns = build_tree([(t, 1) for t in ["I. A", "- x", "III. B", "- y", "III. C", "- z"]])
     assert [s.number for s in secs] == ["I.", "III.", "III."]
-    assert any("repeated" in w for w in warns) and any("jumps" in w for w in warns)
+    assert any("repeated" in w for w, _ in warns) and any("jumps" in w for w, _ in warns)
 
 
 def test_paragraph_join_and_page_numbers():
@@ -366,3 +366,11 @@ def test_decision_layout():
     assert tt.number == "01/2023/TT-BTTTT" and tt.issuer == "Bộ Thông tin và Truyền thông"
     assert res.recipients == ["Như Điều 2", "Lưu: VT"]
     assert res.signature.prefix == "KT." and res.signature.name == "Lê Văn Nam"
+
+
+def test_signature_column_before_recipients():
+    text = "I. MỤC TIÊU\n- Làm tốt.\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nTạ Thị Mai\nNơi nhận:\n- Sở Nội vụ;\n- Lưu: VT."
+    res = parse_structure(lines_of(text))
+    assert res.signature.title == "PHÓ GIÁM ĐỐC" and res.signature.name == "Tạ Thị Mai"
+    assert res.recipients == ["Sở Nội vụ", "Lưu: VT"]
+    assert "GIÁM ĐỐC" not in res.sections[0].children[0].text

@@ -56,7 +56,7 @@ def parse_structure(lines: list[Line]) -> StructureResult:
         res.warnings.append(_warn(f"closing detection failed: {exc!r}"))
     try:
         res.sections, warns = build_tree(items[body_start:closing_start])
-        res.warnings += [_warn(w) for w in warns]
+        res.warnings += [_warn(w, p) for w, p in warns]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"section parsing failed: {exc!r}"))
     try:
@@ -70,7 +70,7 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"closing parsing failed: {exc!r}"))
     try:
-        res.digital_signatures = parse_digital_signatures(texts[closing_start:] if closing_start < len(texts) else texts[-60:])
+        res.digital_signatures = parse_digital_signatures(texts)
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"digital signature parsing failed: {exc!r}"))
     try:

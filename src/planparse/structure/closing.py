@@ -24,12 +24,29 @@ def find_closing_start(texts: list[str], body_start: int) -> int:
     for i in range(body_start, len(texts)):
         t = clean(texts[i])
         if _NOI_NHAN.match(fold(t)):
-            return i
+            return _back_over_signature(texts, body_start, i)
     for i in range(body_start, len(texts)):
         t = clean(texts[i])
         if re.match(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*[A-ZĐ]", t) and len(t) < 80:
             return i
     return len(texts)
+
+
+def _is_signature_line(t: str) -> bool:
+    return bool(re.match(r"^(KT|TM|TL|TUQ|Q)\s*[.,]\s*[A-ZĐÀ-Ỹ]", t)) or bool(_TITLE_TAIL.match(t) and t.isupper())
+
+
+def _back_over_signature(texts: list[str], body_start: int, i: int) -> int:
+    """Move the closing start back over a signature column that came before "Nơi nhận"."""
+    j, found = i, i
+    while j - 1 >= body_start and i - j < 8:
+        t = clean(texts[j - 1])
+        if t and not (_is_signature_line(t) or _NAME.match(t)):
+            break
+        j -= 1
+        if t and _is_signature_line(t):
+            found = j
+    return found
 
 
 def _split_columns(t: str) -> tuple[str, str]:
@@ -155,7 +172,7 @@ def parse_digital_signatures(texts: list[str]) -> list[DigitalSignature]:
             out.append(DigitalSignature(signer=m.group(1).strip() or None, email=m.group(2), time=last_ts))
             last_ts = None
             cur = None
-    return out
+    return [d for d in out if d.signer or d.time]
 
 
 def _flat_text(s: Section) -> str:

@@ -22,6 +22,7 @@ _WRAP_END = {"TỈNH", "THÀNH", "PHỐ", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG
              "VÀ", "BỘ", "CỤC", "TỔNG", "ỦY", "UỶ", "HỘI", "ĐỒNG", "ĐẢNG", "TRUNG", "VĂN", "PHÒNG"}
 _WRAP_START_ONLY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND|HĐND)$")
 _BODY_START = re.compile(r"^(c[a]n\s*c[u]|th[u]c\s*hi[e]n|k[i]nh\s*g[u]i|x[e]t\s*d[e]\s*ngh[i])\b", re.I)
+_CLOSING = re.compile(r"^(n[o0]i\s*nh[a-z]n|(KT|TM|TL|TUQ)\s*\.)", re.I)
 _MARKER = re.compile(r"^\s*(?:[IVXl1]+\.|\d+\.|[a-zđ]\)|-|\+|Phần|Chương|Điều)\s", re.I)
 
 
@@ -70,7 +71,7 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
     stop = title_i if title_i is not None else min(len(texts), HEADER_SCAN)
     if title_i is None:
         for i, t in enumerate(texts[:stop]):
-            if t and (_BODY_START.match(fold(t)) or (_MARKER.match(t) and i > 2)):
+            if t and (_BODY_START.match(fold(t)) or _MARKER.match(t) or _CLOSING.match(fold(clean(t)))):
                 stop = i
                 break
     issuers: list[str] = []
@@ -110,6 +111,8 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             continue
         if rest and _is_upper(rest) and not seen_number:
             issuers.append(rest)
+    if title_i is None and h.number is None and h.date is None and not mottos:
+        return Header(), 0, ["no Decree 30 header found"]
     groups = _join_issuers(issuers)
     if len(groups) >= 2:
         h.issuer_parent, h.issuer = groups[0], " ".join(groups[1:])

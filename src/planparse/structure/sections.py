@@ -188,9 +188,9 @@ def _fix_part_titles(paras: list[tuple]) -> list[tuple]:
     return out
 
 
-def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[str]]:
-    """Section tree and numbering warnings from body lines (text, page)."""
-    warnings: list[str] = []
+def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[str, int | None]]]:
+    """Section tree and numbering warnings (message, page) from body lines (text, page)."""
+    warnings: list[tuple[str, int | None]] = []
     root = _Node(None, None)
     stack: list[_Node] = [root]
     for marker, text, page, heading in _paragraphs(lines):
@@ -219,7 +219,7 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[str]]:
     return [_to_section(c, 0) for c in root.children], warnings
 
 
-def _check_numbering(node: _Node, warnings: list[str]) -> None:
+def _check_numbering(node: _Node, warnings: list[tuple[str, int | None]]) -> None:
     """Warn about repeated or skipped numbers among siblings of one style."""
     last: dict[str, Marker] = {}
     for c in node.children:
@@ -228,11 +228,11 @@ def _check_numbering(node: _Node, warnings: list[str]) -> None:
             prev = last.get(m.kind)
             if prev is not None and prev.value is not None:
                 if m.value == prev.value:
-                    warnings.append(f"section number {m.number} repeated (printed twice in a row)")
+                    warnings.append((f"section number {m.number} repeated (printed twice in a row)", c.page))
                 elif m.value != prev.value + 1:
-                    warnings.append(f"section numbering jumps from {prev.number} to {m.number}")
+                    warnings.append((f"section numbering jumps from {prev.number} to {m.number}", c.page))
             elif prev is None and m.value not in (1, None) and m.kind != "article":
-                warnings.append(f"section numbering starts at {m.number}")
+                warnings.append((f"section numbering starts at {m.number}", c.page))
             last[m.kind] = m
         _check_numbering(c, warnings)
 
