@@ -210,3 +210,14 @@ def test_dask_local_cluster(tmp_path):
     assert recs["binary.txt"]["error"]
     again = run_batch(src, out, jobs=1, executor="local", progress=False)
     assert again.skipped == len(GOOD)
+
+
+def test_bad_arguments_are_one_line_errors(tmp_path):
+    from planparse.batch import BatchUsageError
+
+    src = tmp_path / "in"
+    write_good(src)
+    with pytest.raises(BatchUsageError, match="unknown format"):
+        run_batch(src, tmp_path / "out", formats="json,pdf", progress=False)
+    with pytest.raises(BatchUsageError, match="unknown executor"):
+        run_batch(src, tmp_path / "out", executor="slurm", progress=False)

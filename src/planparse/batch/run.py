@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ..errors import PlanparseError
 from . import manifest as mf
 from .discover import find_inputs, plan_outputs
 from .progress import BatchProgress, wanted
@@ -43,6 +44,10 @@ class BatchSummary(BaseModel):
     interrupted: bool = False
 
 
+class BatchUsageError(PlanparseError, ValueError):
+    """A bad batch argument (format, executor); one line for the user."""
+
+
 class BatchInterrupted(KeyboardInterrupt):
     """Ctrl-C during a batch; the manifest is written and `summary` tells what was done."""
 
@@ -65,7 +70,7 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     src, dst = Path(in_dir), Path(out_dir)
     fmts = _formats(formats)
     if executor not in ("local", "dask"):
-        raise ValueError(f"unknown executor {executor!r}; choose local or dask")
+        raise BatchUsageError(f"unknown executor {executor!r}; choose local or dask")
     inputs = find_inputs(src, dst, recursive=recursive, glob=glob)
     bases, clash_warnings = plan_outputs(inputs)
     for w in dict.fromkeys(clash_warnings.values()):
@@ -73,7 +78,8 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     ingest_options.pop("jobs", None)
     fp = mf.fingerprint(_effective(ingest_options), fmts)
     past = {} if force else mf.previous(dst)
-    summary = BatchSummary(in_dir=str(src), out_dir=str(dst), total=len(inputs), warnings=list(dict.fromkeys(clash_warnings.values())))
+    summary = BatchSummary(in_dir=str(src), out_dir=str(dst), total=len(inputs),
+                           warnings=list(dict.fromkeys(clash_warnings.values())))
     records: dict[str, dict[str, Any]] = {}
     todo: list[dict[str, Any]] = []
     dst.mkdir(parents=True, exist_ok=True)
@@ -126,7 +132,7 @@ def _formats(formats: Any) -> tuple[str, ...]:
     fmts = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
     bad = [f for f in fmts if f not in WRITERS]
     if bad or not fmts:
-        raise ValueError(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(WRITERS)}")
+        raise BatchUsageError(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(WRITERS)}")
     return fmts
 
 

@@ -6,7 +6,6 @@ import hashlib
 import os
 import signal
 import time
-
 from typing import Any
 
 WRITERS = {"json": ("to_json", ".json", False), "text": ("to_text", ".txt", False), "csv": ("to_csv", ".csv", True)}
