@@ -16,13 +16,21 @@ Public interface used by the pipeline:
 from __future__ import annotations
 
 from ..models import Line, Table, Task, Warning_, Word
+from .finish import finish
+from .page import tables_on_page
 
 
 def find_grid_tables(gray, words: list[Word], page: int) -> list[Table]:
-    """Placeholder until the tables stage lands."""
-    return []
+    """Ruled tables on one page image with cell text from the page's OCR words; [] on any failure."""
+    try:
+        return tables_on_page(gray, list(words or []), page)
+    except Exception:
+        return []
 
 
 def finish_tables(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
-    """Placeholder until the tables stage lands."""
-    return tables, [], []
+    """Merge continued tables, rebuild flattened ones from text, map roles and type tasks."""
+    try:
+        return finish(list(tables or []), list(lines or []))
+    except Exception as exc:
+        return list(tables or []), [], [Warning_(stage="tables", message=f"table post-processing failed: {exc!r}")]

@@ -1,0 +1,2 @@
+def finish(tables, lines):
+    return tables, [], []

@@ -1,0 +1,145 @@
+"""One page image to Table models: grids, cell text from OCR words, sparing re-OCR of missed cells."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..models import Cell, Table, Word
+from ._text import clean
+from .grid import Grid, find_grids
+from .place import _RULE_NOISE, assign_words, ink_box, join_words
+from .roles import looks_like_header, map_roles, role_of
+
+MAX_REOCR = 12
+WEAK_CONF = 45.0
+_COLNUM = re.compile(r"^\(?\d{1,2}\)?\.?$")
+
+
+def _tess(crop: np.ndarray, psm: int) -> tuple[str, float | None]:
+    """Words and mean confidence from one Tesseract call, ruling-line debris dropped."""
+    import pytesseract
+
+    d = pytesseract.image_to_data(crop, lang="vie", config=f"--psm {psm}", timeout=5, output_type=pytesseract.Output.DICT)
+    ws = [(str(t).strip(), float(c)) for t, c in zip(d["text"], d["conf"]) if str(t).strip() and not _RULE_NOISE.match(str(t).strip())]
+    if not ws:
+        return "", None
+    return clean(" ".join(t for t, _ in ws)), sum(c for _, c in ws) / len(ws)
+
+
+def _reocr(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[str, float | None]:
+    """Tesseract on the inked part of one cell, for cells the page OCR missed or garbled."""
+    try:
+        x0, y0, x1, y1 = box
+        crop = np.pad(gray[y0:y1, x0:x1], 20, constant_values=255)
+        text, conf = _tess(crop, 6)
+        if len(text) <= 2 and (conf or 0) < 70:
+            t2, c2 = _tess(crop, 10)
+            if t2 and (c2 or 0) > (conf or 0):
+                text, conf = t2, c2
+        return text, conf
+    except Exception:
+        return "", None
+
+
+def _uncovered(ibox: tuple[int, int, int, int] | None, words: list[Word]) -> bool:
+    """True when the cell's ink reaches a line's height above or below every placed word (a missed line)."""
+    if not ibox or not words:
+        return False
+    hs = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    lh = hs[len(hs) // 2]
+    return ibox[3] - max(w.bbox[3] for w in words) > 0.9 * lh or min(w.bbox[1] for w in words) - ibox[1] > 0.9 * lh
+
+
+def _cell_texts(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray) -> list[tuple[str, float | None]]:
+    """(text, confidence) per grid cell; the worst-read inked cells are re-OCR'd within MAX_REOCR."""
+    placed = assign_words(grid, words)
+    margin = max(4, round(min(gray.shape) / 250))
+    header_suspect = len(grid.ys) > 3
+    out: list[tuple[str, float | None]] = []
+    todo: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    for i, c in enumerate(grid.cells):
+        ws = placed.get(i, [])
+        text = clean(join_words(ws))
+        conf = sum(w.confidence for w in ws) / len(ws) if ws else None
+        out.append((text, conf))
+        ibox, share = ink_box(ink, c.box, margin)
+        if not ibox or share <= 0.002:
+            continue
+        if not text:
+            todo.append((0, i, ibox))
+        elif conf is not None and conf < WEAK_CONF:
+            todo.append((1, i, ibox))
+        elif c.row == 0 and header_suspect and role_of(text) is None:
+            todo.append((2, i, ibox))
+        elif _uncovered(ibox, ws):
+            todo.append((3, i, ibox))
+    for prio, i, ibox in sorted(todo)[:MAX_REOCR]:
+        text, conf = out[i]
+        t2, c2 = _reocr(gray, ibox)
+        if not t2:
+            continue
+        better = (c2 or 0) > (conf or 0)
+        if prio == 0 or better or (prio == 2 and role_of(t2)) or (prio == 3 and len(t2) > len(text) and (c2 or 0) >= (conf or 0) - 15):
+            out[i] = (t2, c2)
+    return out
+
+
+def _matrix(grid: Grid, texts: list[str]) -> list[list[str]]:
+    """Row-major cell text; a row-spanning cell repeats on each row, a column-spanning one sits in its first column."""
+    nr, nc = len(grid.ys) - 1, len(grid.xs) - 1
+    m = [["" for _ in range(nc)] for _ in range(nr)]
+    for c, t in zip(grid.cells, texts):
+        for r in range(c.row, c.row + c.rowspan):
+            m[r][c.col] = t
+    return m
+
+
+def _headers(grid: Grid, texts: list[str], m: list[list[str]]) -> tuple[list[str], int]:
+    """Printed header per column and the number of header rows (0 when row 0 is not a header)."""
+    nc = len(grid.xs) - 1
+    first = [t for c, t in zip(grid.cells, texts) if c.row == 0]
+    if not looks_like_header(first):
+        return [], 0
+    depth = max((c.rowspan for c in grid.cells if c.row == 0), default=1)
+    depth = min(depth, max(1, len(m) - 1))
+    heads = []
+    for col in range(nc):
+        parts: list[str] = []
+        for c, t in zip(grid.cells, texts):
+            if c.row < depth and c.col <= col < c.col + c.colspan and t and t not in parts:
+                parts.append((c.row, t))  # type: ignore[arg-type]
+        heads.append(" - ".join(t for _, t in sorted(parts)))  # type: ignore[misc]
+    if depth < len(m) and sum(bool(_COLNUM.match(x.strip())) for x in m[depth]) >= max(2, nc - 1):
+        depth += 1
+    return heads, depth
+
+
+def grid_to_table(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray, page: int) -> Table:
+    """A Table with cells, headers, roles and body rows from one grid."""
+    tc = _cell_texts(grid, words, gray, ink)
+    texts = [t for t, _ in tc]
+    m = _matrix(grid, texts)
+    headers, depth = _headers(grid, texts, m)
+    cells = [
+        Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=t, bbox=c.box, page=page, confidence=conf)
+        for c, (t, conf) in zip(grid.cells, tc)
+    ]
+    rows = [r for r in m[depth:] if any(x.strip() for x in r)]
+    return Table(page=page, pages=[page], headers=headers, roles=map_roles(headers) if headers else [],
+                 rows=rows, cells=cells, bbox=grid.box, origin="grid")
+
+
+def tables_on_page(gray, words: list[Word], page: int) -> list[Table]:
+    """Every ruled table on the page, top to bottom; tables whose cells are all empty are dropped."""
+    gray = np.asarray(gray)
+    if gray.ndim == 3:
+        gray = gray.mean(axis=2).astype(np.uint8)
+    grids, ink = find_grids(gray)
+    out = []
+    for g in grids:
+        t = grid_to_table(g, words, gray, ink, page)
+        if sum(bool(c.text) for c in t.cells) >= 2:
+            out.append(t)
+    return out
