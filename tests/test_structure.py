@@ -374,3 +374,10 @@ def test_signature_column_before_recipients():
     assert res.signature.title == "PHÓ GIÁM ĐỐC" and res.signature.name == "Tạ Thị Mai"
     assert res.recipients == ["Sở Nội vụ", "Lưu: VT"]
     assert "GIÁM ĐỐC" not in res.sections[0].children[0].text
+
+
+def test_law_signature_without_recipients():
+    text = "Điều 1. Phạm vi\nLuật này quy định.\nLuật này đã được Quốc hội thông qua ngày 15 tháng 11 năm 2010.\nCHỦ TỊCH QUỐC HỘI\nNguyễn Phú Trọng"
+    res = parse_structure(lines_of(text))
+    assert res.signature.title == "CHỦ TỊCH QUỐC HỘI" and res.signature.name == "Nguyễn Phú Trọng"
+    assert "CHỦ TỊCH" not in res.sections[0].text

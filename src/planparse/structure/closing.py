@@ -9,7 +9,7 @@ from .parsers import clean, fold
 
 _NOI_NHAN = re.compile(r"^\s*n[o0]i\s*nh[a-z]n\s*[:;.]?", re.I)
 _PREFIX = re.compile(r"(?:^|\s)(KT|TM|TL|TUQ|Q)\s*[.,]\s*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s]{2,80})$")
-_TITLE_WORDS = r"(?:PHÓ\s+)?(?:GIÁM\s+ĐỐC|CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ ]+|BÍ\s+THƯ|CHÁNH\s+[A-ZĐÀ-Ỹ ]+|TỔNG\s+[A-ZĐÀ-Ỹ ]+|HIỆU\s+TRƯỞNG|THỦ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|CỤC\s+TRƯỞNG|ỦY\s+VIÊN)"
+_TITLE_WORDS = r"(?:PHÓ\s+)?(?:GIÁM\s+ĐỐC|CHỦ\s+TỊCH(?:\s+[A-ZĐ][A-ZĐÀ-Ỹ ]*)?|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ ]+|BÍ\s+THƯ|CHÁNH\s+[A-ZĐÀ-Ỹ ]+|TỔNG\s+[A-ZĐÀ-Ỹ ]+|HIỆU\s+TRƯỞNG|THỦ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|CỤC\s+TRƯỞNG|ỦY\s+VIÊN)"
 _TITLE_TAIL = re.compile(r"(?:^|[;.)\s])\s*(" + _TITLE_WORDS + r")\s*$")
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 _DS_KEYS = {"ky boi": "signer", "email": "email", "co quan": "organization", "thoi gian ky": "time"}
@@ -29,6 +29,10 @@ def find_closing_start(texts: list[str], body_start: int) -> int:
         t = clean(texts[i])
         if re.match(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*[A-ZĐ]", t) and len(t) < 80:
             return i
+    for i in range(len(texts) - 2, max(body_start, len(texts) - 30) - 1, -1):
+        t = clean(texts[i])
+        if _is_signature_line(t) and any(_NAME.match(clean(x)) for x in texts[i + 1:i + 4]):
+            return _back_over_signature(texts, body_start, i)
     return len(texts)
 
 
