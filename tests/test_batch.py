@@ -134,8 +134,8 @@ def test_timeout_kills_a_hung_worker(tmp_path):
     jobs = [{"id": i, "input": str(p), "outputs": {"json": str(tmp_path / f"{p.stem}.json")}, "options": {}}
             for i, p in enumerate([fifo, good])]
     t0 = time.monotonic()
-    results = {job["input"]: res for job, res in run_local(jobs, 2, timeout=2)}
-    assert time.monotonic() - t0 < 15
+    results = {job["input"]: res for job, res in run_local(jobs, 2, timeout=3)}
+    assert time.monotonic() - t0 < 30
     assert results[str(fifo)]["status"] == "failed" and "timed out" in results[str(fifo)]["error"]
     assert results[str(good)]["status"] == "ok"
 

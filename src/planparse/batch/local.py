@@ -28,11 +28,11 @@ class _Worker:
         self.proc.start()
         child.close()
         self.job: dict[str, Any] | None = None
-        self.started = 0.0
+        self.started: float | None = None
         self.done = 0
 
     def submit(self, job: dict[str, Any]) -> None:
-        self.job, self.started = job, time.monotonic()
+        self.job, self.started = job, None
         self.conn.send(job)
 
     def kill(self) -> None:
@@ -102,17 +102,20 @@ def run_local(jobs: list[dict[str, Any]], workers: int, timeout: float | None) -
 def _collect(w: _Worker, timeout: float | None) -> dict[str, Any] | None:
     """The worker's result if it has one, a failure if it died or overran, else None."""
     try:
-        if w.conn.poll():
-            return w.conn.recv()
+        while w.conn.poll():
+            kind, payload = w.conn.recv()
+            if kind == "done":
+                return payload
+            w.started = time.monotonic()
     except (EOFError, OSError):
         pass
-    elapsed = time.monotonic() - w.started
+    elapsed = time.monotonic() - w.started if w.started is not None else 0.0
     if not w.proc.is_alive():
         code = w.proc.exitcode
         why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         hint = " (out of memory?)" if code == -signal.SIGKILL else ""
         return _failed(f"worker process died while converting ({why}){hint}", elapsed)
-    if timeout is not None and elapsed > timeout:
+    if timeout is not None and w.started is not None and elapsed > timeout:
         return _failed(f"timed out after {timeout:g} s; worker killed", elapsed)
     return None
 

@@ -69,23 +69,25 @@ def _warning(w: Any) -> str:
 
 
 def worker_main(conn: Any) -> None:
-    """Loop of a pool process: receive a job, send back its result, until told to stop or orphaned."""
+    """Loop of a pool process: receive a job, say it started, send back its result; stop when told or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         os.setpgrp()
     except OSError:
         pass
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        from .. import api, export  # noqa: F401 - import once at start, not inside the first document's time
+    except Exception:  # noqa: BLE001 - convert_one reports the import error per document
+        pass
     while True:
         try:
             job = conn.recv()
+            if job is None:
+                return
+            conn.send(("start", None))
+            conn.send(("done", convert_one(job)))
         except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        try:
-            conn.send(convert_one(job))
-        except (BrokenPipeError, OSError):
             return
 
 
