@@ -221,3 +221,12 @@ def test_bad_arguments_are_one_line_errors(tmp_path):
         run_batch(src, tmp_path / "out", formats="json,pdf", progress=False)
     with pytest.raises(BatchUsageError, match="unknown executor"):
         run_batch(src, tmp_path / "out", executor="slurm", progress=False)
+
+
+def test_planparse_batch_is_callable_twice(tmp_path):
+    import planparse
+
+    src = tmp_path / "in"
+    write_good(src)
+    assert planparse.batch(src, tmp_path / "out", jobs=1, progress=False).ok == len(GOOD)
+    assert planparse.batch(src, tmp_path / "out", jobs=1, progress=False).skipped == len(GOOD)
