@@ -186,8 +186,9 @@ def test_blank_number_kept_with_symbol():
 
 def test_official_letter_type_from_symbol():
     h, _, _ = parse_header(["SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 2324/SKHCN-VP", "V/v trao đổi kế hoạch",
-                            "Hải Phòng, ngày 1 tháng 8 năm 2025", "Kính gửi: UBND xã"])
-    assert h.doc_type == "Công văn" and h.summary == "trao đổi kế hoạch"
+                            "tuyên truyền năm 2025", "Hải Phòng, ngày 1/8/2025", "Kính gửi: UBND xã"])
+    assert h.doc_type == "Công văn" and h.summary == "trao đổi kế hoạch tuyên truyền năm 2025"
+    assert h.date == date(2025, 8, 1) and h.place == "Hải Phòng"
 
 
 def test_duplicate_numbering_warns_but_keeps_printed():

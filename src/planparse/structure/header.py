@@ -15,8 +15,8 @@ _MOTTO1 = re.compile(r"c[o0]ng\s*h[o0]a\s*x[a-z]\s*h[o0]i\s*ch[u]\s*ngh[i1l]a\s*
 _MOTTO2 = re.compile(r"d[o0]c\s*l[a]p\s*[-–—.]?\s*t[u]\s*d[o0]\s*[-–—.]?\s*h[a]nh\s*ph[u]c", re.I)
 _NUMBER_LINE = re.compile(r"(?:^|\s)s[o06bde]\s*(?:[:;.]\s*|(?=\d))", re.I)
 _PLACE_DATE = re.compile(
-    r"(?<![A-Za-z])((?:[A-Z][a-z]+\s){0,4}[A-Z][a-z]+)\s*[,.]\s*(?i:ng[a-z]{0,2}y\s*[\d\s./]*th[a-z]{0,2}ng\s*[\d\s]*"
-    r"n[a-z]{0,2}m\s*\d{0,4})")
+    r"(?<![A-Za-z])((?:[A-Z][a-z]+\s){0,4}[A-Z][a-z]+)\s*[,.]\s*(?i:ng[a-z]{0,2}y\s*(?:[\d\s./]*th[a-z]{0,2}ng\s*[\d\s]*"
+    r"n[a-z]{0,2}m\s*\d{0,4}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}))")
 _RULE = re.compile(r"^[\s\-_–—=.*~]+$")
 _WRAP_END = {"TỈNH", "THÀNH", "PHỐ", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG", "THỊ", "DÂN", "NHÂN", "BAN", "SỞ",
              "VÀ", "BỘ", "CỤC", "TỔNG", "ỦY", "UỶ", "HỘI", "ĐỒNG", "ĐẢNG", "TRUNG", "VĂN", "PHÒNG"}
@@ -77,6 +77,7 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
     issuers: list[str] = []
     mottos: list[str] = []
     seen_number = False
+    in_vv = False
     for t in texts[:stop]:
         t = clean(t)
         if not t or _RULE.match(t):
@@ -108,7 +109,12 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
                 rest = ""
         if rest.lower().startswith("v/v"):
             h.summary = clean(rest[3:].lstrip(" :.")) or None
+            in_vv = True
             continue
+        if in_vv and h.summary and rest[:1].islower():
+            h.summary = f"{h.summary} {rest}"
+            continue
+        in_vv = False
         if rest and _is_upper(rest) and not seen_number:
             issuers.append(rest)
     if title_i is None and h.number is None and h.date is None and not mottos:
