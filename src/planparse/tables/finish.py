@@ -1,2 +1,27 @@
-def finish(tables, lines):
-    return tables, [], []
+"""Main-process table work: cross-page merge, text fallback, roles, typed tasks."""
+
+from __future__ import annotations
+
+from ..models import Line, Table, Task, Warning_
+from .flat import rebuild_from_lines
+from .merge import merge_pages
+from .roles import map_roles
+from .tasks import table_tasks
+
+
+def finish(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
+    """Tables merged across pages (or rebuilt from text when none), roles from headers, tasks typed."""
+    warnings: list[Warning_] = []
+    tables = merge_pages(tables)
+    tables = [t.model_copy(update={"roles": map_roles(t.headers)}) if t.headers else t for t in tables]
+    if not tables:
+        t = rebuild_from_lines(lines)
+        if t is not None:
+            tables = [t]
+            warnings.append(Warning_(stage="tables", page=t.page, message=(
+                f"no ruled table found; rebuilt a {len(t.rows)}-row task table from flattened text "
+                f"(confidence {t.confidence:.2f}), check the cells")))
+    tasks: list[Task] = []
+    for i, t in enumerate(tables):
+        tasks += table_tasks(t, i)
+    return tables, tasks, warnings

@@ -1,0 +1,220 @@
+"""Rebuild a task table that OCR flattened into interleaved text lines (no ruled grid available).
+
+Rows come from the TT numbering (1, 2, 3 … at the start of a line, usually the row's middle line);
+cells from the column vocabulary: unit names for the lead, deadline phrases, product words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unidecode import unidecode
+
+from ..models import Line, Table
+from ._text import clean
+
+HEADER_KEYS = {
+    "tt": r"(?:^|\s)s?tt\b",
+    "task": r"\bnh\w{0,3}m v\w\b|\bn\w{1,2}i dung\b",
+    "lead": r"\bch\w{1,2} tr\w\b",
+    "partners": r"\bph\w{1,3} h\w?p\b",
+    "deadline": r"\bth\w{1,2}i (?:gian|han)\b|\bho\w{1,2}n th\w{1,3}h\b",
+    "product": r"\bs\w{1,2}n ph\w{0,2}m\b|\bk\w{1,2}t qu\w\b",
+}
+ROLE_ORDER = ("tt", "task", "lead", "partners", "deadline", "product")
+_Y = r"(?:19|20)\d\d"
+DEADLINE = re.compile(
+    rf"thuong xuyen(?: trong nam {_Y})?|hang (?:nam|quy|thang|tuan)|dinh ky"
+    rf"|(?:truoc|tu|den|trong) (?:ngay )?\d{{1,2}}/\d{{1,2}}/{_Y}|\d{{1,2}}/\d{{1,2}}/{_Y}"
+    rf"|quy [ivx1-4]+(?: ?[-,] ?(?:quy )?[ivx1-4]+)?(?: ?/ ?| nam ){_Y}"
+    rf"|thang \d{{1,2}}(?: ?[-,] ?\d{{1,2}})?(?: ?/ ?| nam ){_Y}"
+    rf"|6 thang (?:dau|cuoi) nam {_Y}"
+    rf"|\bn\w{{1,2}}m {_Y}(?: ?- ?{_Y})?"
+)
+_SO = r"(?:s|5|8)\S{0,2}"
+UNITS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(rf"\bc\w{{1,2}}c ph\w{{1,3}},? d\w{{1,2}}n v\w{{1,2}} th\w{{1,3}}c {_SO}(?=\s|$)"), "Các phòng, đơn vị thuộc Sở"),
+    (re.compile(rf"\bc\w{{1,2}}c ph\w{{1,3}} th\w{{1,3}}c {_SO}(?=\s|$)"), "Các phòng thuộc Sở"),
+    (re.compile(rf"\bv\w{{1,2}}n ph\w{{1,3}} {_SO}(?=\s|$)"), "Văn phòng Sở"),
+    (re.compile(r"\b(?:van phong|phong|trung tam|chi cuc|ubnd|uy ban nhan dan|ban|thanh tra|so|cong an|doan|hoi) [a-z]"), None),
+)
+PRODUCT = re.compile(
+    r"\b(?:tin,? bai|bao cao|ke hoach|van ban|video|s\w{1,2}n ph\w{0,2}m|tai lieu|an pham|to roi|cong van|quyet dinh"
+    r"|huong dan|bai viet|phong su|hinh anh|chuyen muc|danh sach|de an|bien ban|du thao|thong bao|to trinh)\b"
+)
+_END = re.compile(r"^(?:noi nhan|kt\.|tm\.|tl\.|giam doc|chu tich)")
+_ONE = {"!", "l", "I", "|", "i", "]", "["}
+
+
+def skel1(text: str) -> str:
+    """Lower-case ASCII skeleton with exactly one character per input character (positions line up)."""
+    return "".join((unidecode(ch)[:1] or " ") for ch in text).lower()
+
+
+def header_roles(text: str) -> list[tuple[int, str]]:
+    """(position, role) of the header keywords found in one line."""
+    sk = skel1(text)
+    hits = []
+    for role, pat in HEADER_KEYS.items():
+        m = re.search(pat, sk)
+        if m:
+            hits.append((m.start() + (1 if sk[m.start()] == " " else 0), role))
+    return sorted(hits)
+
+
+def _tt(line: str, k: int) -> int | None:
+    """End offset of the number k at the start of the line (OCR look-alikes of 1 accepted), else None."""
+    m = re.match(r"\s*(\S+?)[.)|]?(?=\s|$)", line)
+    if not m:
+        return None
+    tok = m.group(1)
+    if tok == str(k) or (k == 1 and tok in _ONE):
+        return m.end()
+    return None
+
+
+def find_units(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, unit text) of unit names in the line, canonical where the wording is a known one."""
+    sk = skel1(text)
+    out: list[tuple[int, int, str]] = []
+    for pat, canon in UNITS:
+        for m in pat.finditer(sk):
+            if any(s <= m.start() < e for s, e, _ in out):
+                continue
+            if canon:
+                out.append((m.start(), m.end(), canon))
+            else:
+                if not text[m.start():m.start() + 1].isupper():
+                    continue
+                end = m.end() - 1
+                toks = re.finditer(r"\S+", text[end:])
+                last = end
+                for t in toks:
+                    if t.group()[:1].isupper() or t.group() in ("-", "và"):
+                        last = end + t.end()
+                    else:
+                        break
+                out.append((m.start(), last, clean(text[m.start():last])))
+    return sorted(out)
+
+
+def _tidy(text: str) -> str:
+    """Drop tokens with no letter or digit and trailing separators."""
+    toks = [t for t in text.split() if re.search(r"\w", t)]
+    return clean(" ".join(toks)).strip(" ,;.-")
+
+
+def _deadline_text(orig: str, sk: str) -> str:
+    """Printed deadline, with the year word fixed when OCR garbled it."""
+    m = re.fullmatch(rf"n\w{{1,2}}m ({_Y}(?: ?- ?{_Y})?)", sk)
+    if m:
+        return f"Năm {m.group(1)}"
+    if sk.startswith("thuong xuyen") and not re.search(r"[ườê]", orig):
+        return "Thường xuyên" + orig[len("thuong xuyen"):]
+    return clean(orig)
+
+
+def _split_rows(body: list[str], anchors: list[int]) -> list[list[int]]:
+    """Line indices per row: lines between two numbered lines shared out as if each number sat mid-row."""
+    rows: list[list[int]] = [[a] for a in anchors]
+    before = anchors[0]
+    for i in range(len(rows)):
+        start = anchors[i - 1] + 1 if i else 0
+        rows[i] = list(range(start + (0 if i == 0 else 0), anchors[i] + 1))[-(before + 1):]
+        nxt = anchors[i + 1] if i + 1 < len(anchors) else len(body)
+        gap = nxt - anchors[i] - 1
+        after = min(gap, before if i + 1 < len(anchors) else max(before + 1, 2))
+        rows[i] += list(range(anchors[i] + 1, anchors[i] + 1 + after))
+        before = gap - after if i + 1 < len(anchors) else 0
+    return rows
+
+
+def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dict[str, str]:
+    """Cell text by role for one row, from its anchor (numbered) line and the lines around it."""
+    a = body[anchor]
+    sa = skel1(a)
+    cells = {"tt": "", "task": "", "lead": "", "partners": "", "deadline": "", "product": ""}
+    cells["tt"] = re.sub(r"[^\w]", "", a[:tt_end]) or ""
+    if cells["tt"] in _ONE or cells["tt"] == "":
+        cells["tt"] = ""
+    units = [u for u in find_units(a) if u[0] >= tt_end]
+    lead_end = tt_end
+    if units:
+        cells["lead"] = units[0][2]
+        lead_end = units[0][1]
+    dls = [m for m in DEADLINE.finditer(sa) if m.start() >= lead_end]
+    tails: list[tuple[int, str]] = []
+    if dls:
+        d = dls[-1]
+        cells["deadline"] = _deadline_text(a[d.start():d.end()], sa[d.start():d.end()])
+        cells["partners"] = _tidy(a[lead_end:d.start()])
+        tails.append((anchor, a[d.end():]))
+    else:
+        for i in idx:
+            ms = list(DEADLINE.finditer(skel1(body[i])))
+            if i != anchor and ms:
+                cells["deadline"] = _deadline_text(body[i][ms[-1].start():ms[-1].end()], skel1(body[i])[ms[-1].start():ms[-1].end()])
+                break
+        cells["partners"] = _tidy(a[lead_end:])
+    task = [a[tt_end:units[0][0]] if units else ""]
+    for i in idx:
+        if i == anchor:
+            continue
+        line, sl = body[i], skel1(body[i])
+        cut = len(line)
+        junk = re.search(r"\s[<>\\~^*]\s|(?:\s[^\w\s]{1,2}){2,}\s", line)
+        if junk:
+            cut = junk.start()
+        for s, _, _ in find_units(line):
+            cut = min(cut, s) if s > 0 else cut
+        for m in PRODUCT.finditer(sl):
+            rest = [t for t in line[m.start():].split() if re.search(r"\w", t)]
+            lead_in = line[:m.start()].rstrip()
+            if len(rest) <= 5 and m.start() > 0 and (line[m.start()].isupper() or lead_in[-1:] in ";:<>\\|"):
+                tails.append((i, line[m.start():]))
+                cut = min(cut, m.start())
+                break
+        if i < anchor:
+            task.insert(len(task) - 1, line[:cut])
+        else:
+            task.append(line[:cut])
+    cells["task"] = _tidy(" ".join(task))
+    cells["product"] = _tidy(" ".join(t for _, t in sorted(tails)))
+    return cells
+
+
+def rebuild_from_lines(lines: list[Line]) -> Table | None:
+    """The flattened annex table in the lines, or None when no header and numbered rows are found."""
+    texts = [clean(ln.text) for ln in lines]
+    head = next((i for i, t in enumerate(texts) if len({r for _, r in header_roles(t)}) >= 3), None)
+    if head is None:
+        return None
+    body: list[str] = []
+    for t in texts[head + 1:]:
+        if _END.match(skel1(t)):
+            break
+        body.append(t)
+    anchors: list[int] = []
+    ends: list[int] = []
+    k = 1
+    for i, t in enumerate(body):
+        e = _tt(t, k)
+        if e is not None and (k > 1 or t.split()[0] == "1" or find_units(t) or DEADLINE.search(skel1(t))):
+            anchors.append(i)
+            ends.append(e)
+            k += 1
+    if len(anchors) < 2:
+        return None
+    rows_idx = _split_rows(body, anchors)
+    rows = []
+    for idx, anc, e in zip(rows_idx, anchors, ends):
+        c = _row_cells(body, idx, anc, e)
+        c["tt"] = c["tt"] or str(len(rows) + 1)
+        rows.append([c[r] for r in ROLE_ORDER])
+    found = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
+    hp = header_roles(texts[head])
+    printed = {role: clean(texts[head][s:(hp[j + 1][0] if j + 1 < len(hp) else len(texts[head]))]) for j, (s, role) in enumerate(hp)}
+    headers = [printed.get(r, r) for r in ROLE_ORDER]
+    page = lines[head].page
+    return Table(page=page, pages=sorted({lines[head].page} | {ln.page for ln in lines[head + 1: head + 1 + len(body)]}),
+                 headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text", confidence=round(0.3 + 0.5 * found, 2))
