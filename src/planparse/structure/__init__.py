@@ -1,5 +1,7 @@
 """Document parts from repaired text (issue 5): Decree 30 header, section tree, references, closing parts.
 
+Modules: parsers (dates, numbers, type abbreviations), header, sections, references, closing.
+
 Public interface used by the pipeline:
 
     parse_structure(lines) -> StructureResult
@@ -44,12 +46,10 @@ def parse_structure(lines: list[Line]) -> StructureResult:
         return res
     texts = [t for t, _ in items]
     body_start, closing_start = 0, len(texts)
-    steps = (("header", lambda: _header(res, texts)),)
-    for name, fn in steps:
-        try:
-            body_start = fn()
-        except Exception as exc:  # noqa: BLE001
-            res.warnings.append(_warn(f"{name} parsing failed: {exc!r}"))
+    try:
+        body_start = _header(res, texts)
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"header parsing failed: {exc!r}"))
     try:
         closing_start = find_closing_start(texts, body_start)
     except Exception as exc:  # noqa: BLE001

@@ -7,7 +7,7 @@ import re
 from ..models import Reference, Section
 from .parsers import TYPE_NAMES, find_dates, fold, parse_number, type_from_symbol
 
-_TYPES = sorted((k for k in TYPE_NAMES if k not in ("van ban", "chi dao", "lenh")), key=len, reverse=True)
+_TYPES = sorted((k for k in TYPE_NAMES if k not in ("chi dao", "lenh")), key=len, reverse=True)
 _TYPE_RX = re.compile(r"\b(" + "|".join(t.replace(" ", r"\s+") for t in _TYPES) + r")\b", re.I)
 _SO = re.compile(r"^\s*(?:s[o06bde]?\s*[:.]?\s*){0,2}(?=\d|/)", re.I)
 _NAMED_LAW = re.compile(r"^\s+([A-Z](?:[^,;.()“”\"]|,(?=\s[a-z])){2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d)|(?=ng[a-z]{0,2}y\s+\d))")
