@@ -97,7 +97,7 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                      "outputs": {f: str((dst / o).resolve()) for f, o in zip(fmts, outs)},
                      "options": dict(ingest_options), "warnings": warns, "out_rel": outs})
     _sweep_temps(dst, [o for rel in inputs for o in (bases[rel] + WRITERS[f][1] for f in fmts)])
-    workers = max(1, jobs or os.cpu_count() or 1)
+    workers = max(1, jobs or _cores())
     journal = mf.Journal(dst)
     interrupted = False
     try:
@@ -125,6 +125,14 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     if interrupted:
         raise BatchInterrupted(summary)
     return summary
+
+
+def _cores() -> int:
+    """CPUs this process may use (affinity-aware where the OS tells), at least 1."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _formats(formats: Any) -> tuple[str, ...]:
