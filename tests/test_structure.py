@@ -254,6 +254,8 @@ def test_classify_markers():
     assert classify("H. Nội dung chính") is None
     assert classify("2.1. Thường xuyên").kind == "decimal"
     assert classify("đ) Điểm năm").number == "đ)"
+    assert classify("b) có năng lực hành vi").number == "b)"
+    assert classify("v. v. và các việc khác") is None
     assert classify("2025, định hướng đến năm 2030") is None
     assert classify("30/7/2023 của Chính phủ") is None
 

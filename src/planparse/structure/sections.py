@@ -75,8 +75,8 @@ def classify(text: str) -> Marker | None:
         sep = ")" if ")" in t[: len(m.group(1)) + 2] else "."
         return Marker(m.group(1) + sep, "arabic", m.group(2), RANK["arabic"], int(m.group(1)))
     m = _LETTER.match(t)
-    if m and m.group(2)[:1].isalpha() and m.group(2)[:1].isupper():
-        sep = ")" if ")" in t[:3] else "."
+    sep = ")" if m and ")" in t[:3] else "."
+    if m and m.group(2)[:1].isalpha() and (m.group(2)[:1].isupper() or sep == ")"):
         letters = "abcdđeghiklmnopqrstuvxy"
         return Marker(m.group(1) + sep, "letter", m.group(2), RANK["letter"], letters.find(m.group(1)) + 1)
     m = _PLUS.match(t)
