@@ -384,3 +384,8 @@ def test_law_signature_without_recipients():
     res = parse_structure(lines_of(text))
     assert res.signature.title == "CHỦ TỊCH QUỐC HỘI" and res.signature.name == "Nguyễn Phú Trọng"
     assert "CHỦ TỊCH" not in res.sections[0].text
+
+
+def test_place_spelling_restored_from_admin_units():
+    h, _, _ = parse_header(["SỞ NGOẠI VỤ", "Số: 5/KH-SNgV", "Phu Tho, ngày 2 tháng 3 năm 2025", "KẾ HOẠCH"])
+    assert h.place == "Phú Thọ"

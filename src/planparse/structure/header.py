@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..models import Header
+from .places import check_place
 from .parsers import clean, fold, parse_date, parse_number, type_from_symbol, type_from_title
 
 HEADER_SCAN = 30
@@ -134,6 +135,9 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             h.summary = summary
     if h.doc_type is None:
         h.doc_type = type_from_symbol(h.symbol)
+    h.place, place_warning = check_place(h.place)
+    if place_warning:
+        warnings.append(place_warning)
     if h.number is None:
         warnings.append("no document number (Số: …) found in the header")
     if h.date is None:
