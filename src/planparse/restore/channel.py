@@ -27,11 +27,12 @@ CONFUSIONS: list[tuple[str, str, float]] = [
     ("", "u", 1.8), ("", "o", 1.8), ("a", "o", 1.5), ("s", "o", 1.6),
     ("€", "e", 0.2), ("§", "o", 0.4), ("£", "e", 0.6), ("i", "u", 1.2), ("ti", "u", 0.8),
     ("ire", "uc", 0.8), ("itc", "uc", 0.9), ("e", "c", 1.3), ("4", "a", 0.6), ("b", "o", 0.9),
-    ("w", "", 0.9), ("tt", "u", 1.2), ("f", "a", 1.4), ("fm", "an", 1.0), ("h", "o", 1.6),
+    ("w", "", 0.9), ("tt", "u", 1.2), ("&", "e", 0.5), ("¢", "", 0.5), ("&", "", 0.6), ("f", "a", 1.4), ("fm", "an", 1.0), ("h", "o", 1.6),
 ]
 MAX_EDITS = 2
 KEEP = 8
 FUZZ_COST = 2.6
+MARKED_RULE_PENALTY = 0.4
 
 
 class Channel:
@@ -82,6 +83,8 @@ class Channel:
         for v, c in self.variants(obs).items():
             for s in self.by_skel.get(v, ())[:KEEP]:
                 cost = c + (0.0 if s == exact or not marked else (0.1 if has_marks(s) else 0.7))
+                if marked and c > 0:
+                    cost += MARKED_RULE_PENALTY
                 if s == exact and marked:
                     cost -= 0.3
                 if cost < found.get(s, 99.0):

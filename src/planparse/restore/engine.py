@@ -83,6 +83,7 @@ def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
 
 
 KEEP_UNIT = "<keep>"
+UNIGRAM_BOOST = float(__import__("os").environ.get("PP_UB", "0.3"))
 KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
 
 
@@ -102,11 +103,13 @@ def _slot_for(model: Model, p: Piece, mode: str, conf: float | None) -> Slot:
                 same.append((place_tone(low), 0.0))
             return Slot([s for s, _ in same], [c for _, c in same])
     cands = list(model.channel.candidates(low))
-    if not valid or p.text[:1].isupper() and mode == "ocr":
+    exact_fit = bool(cands) and cands[0][1] <= 0.3
+    if mode == "ocr" and (not valid or p.text[:1].isupper()) or mode != "ocr" and not exact_fit:
         cands.append((KEEP_UNIT, KEEP_COST.get(mode, 1.0)))
     if not cands:
         return Slot([KEEP_UNIT], [0.0])
-    return Slot([s for s, _ in cands], [c for _, c in cands])
+    lp = model.channel.logp
+    return Slot([s for s, _ in cands], [c - UNIGRAM_BOOST * (lp.get(s, -6.0) + 3.0) for s, c in cands])
 
 
 def _reason(orig: str, new: str) -> str:

@@ -16,7 +16,7 @@ SYLLABLE_SHAPE = regex.compile(
 ROMAN_RE = regex.compile(r"^[IVX]+$")
 HEADING_NUM_RE = regex.compile(r"^I[I1l]{1,3}$|^Il$|^V[I1l]{1,3}$")
 DIGIT_ONLY = regex.compile(r"^\d+$")
-DIGIT_WORD_RE = regex.compile(r"^(?=.*[a-zđ])[a-zđ\p{M}àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụ]{0,3}[0146][a-zđàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụ]{0,3}$|^[STĐD][06]$")
+DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}[\p{Ll}\p{M}0146O]*$|^(?=.{2,4}$)[\p{Ll}\p{M}]*[0146][\p{L}\p{M}0146]*$(?<=\p{Ll}.*)|^[STĐD][06]$|^[STĐD][06]\p{Ll}+$")
 
 
 @dataclass
@@ -38,7 +38,7 @@ def case_of(tok: str) -> str:
         return "upper" if len(letters) > 1 else "title"
     if letters[0].isupper() and all(c.islower() for c in letters[1:]):
         return "title"
-    if all(c.islower() for c in letters):
+    if all(c.islower() for c in letters) or letters[0].islower():
         return "lower"
     return "mixed"
 
@@ -56,7 +56,7 @@ def is_acronym(tok: str) -> bool:
     """All-caps (or mixed-case) tokens that cannot be a Vietnamese syllable: UBND, CCHC, TTg …"""
     kind = case_of(tok)
     if kind == "mixed":
-        return True
+        return not tok[0].islower()
     if kind != "upper":
         return False
     return not SYLLABLE_SHAPE.match(tok.lower())
@@ -113,6 +113,11 @@ def segment(line: str) -> list[Piece]:
 
 
 SYMBOL_FIXES = [
+    (regex.compile(r"(?<=[/-])Q[DPb](?=[-/]|$)"), "QĐ"),
+    (regex.compile(r"(?<=[/-])Q[DPbĐ]TTg\b"), "QĐ-TTg"),
+    (regex.compile(r"(?<=[/-])CTTTg\b"), "CT-TTg"),
+    (regex.compile(r"(?<=[/-])BCD(?=[A-Z0-9]|$)"), "BCĐ"),
+    (regex.compile(r"(?<=[/-])P(?=[A-Z]{2})"), "Đ"),
     (regex.compile(r"(?<=^|[-/])QD(?=$|[-/])"), "QĐ"),
     (regex.compile(r"(?<=^|[-/])ND(?=$|[-/])"), "NĐ"),
     (regex.compile(r"(?<=^|[-/])BCD(?=$|[-/])"), "BCĐ"),
