@@ -230,3 +230,18 @@ def test_planparse_batch_is_callable_twice(tmp_path):
     write_good(src)
     assert planparse.batch(src, tmp_path / "out", jobs=1, progress=False).ok == len(GOOD)
     assert planparse.batch(src, tmp_path / "out", jobs=1, progress=False).skipped == len(GOOD)
+
+
+def test_dask_timeout_fails_the_document_not_the_batch(tmp_path):
+    pytest.importorskip("distributed")
+    from planparse.batch.dask_runner import run_dask
+
+    fifo = tmp_path / "hang.txt"
+    os.mkfifo(fifo)
+    good = tmp_path / "ok.txt"
+    good.write_text(GOOD["quyet_dinh.txt"], encoding="utf-8")
+    jobs = [{"id": i, "input": str(p), "outputs": {"json": str(tmp_path / f"{p.stem}.json")}, "options": {}}
+            for i, p in enumerate([fifo, good])]
+    results = {job["input"]: res for job, res in run_dask(jobs, 2, timeout=3)}
+    assert results[str(fifo)]["status"] == "failed" and "timed out" in results[str(fifo)]["error"]
+    assert results[str(good)]["status"] == "ok"
