@@ -389,3 +389,13 @@ def test_law_signature_without_recipients():
 def test_place_spelling_restored_from_admin_units():
     h, _, _ = parse_header(["SỞ NGOẠI VỤ", "Số: 5/KH-SNgV", "Phu Tho, ngày 2 tháng 3 năm 2025", "KẾ HOẠCH"])
     assert h.place == "Phú Thọ"
+
+
+def test_headless_text_keeps_subject_and_damaged_signature_column():
+    text = ("Tuyên truyền cải cách hành chính năm 2025\n\nThực hiện Kế hoạch số 5/KH-UBND ngày 2/1/2025 của UBND tỉnh.\n"
+            "I. MỤC ĐÍCH\n- Làm tốt.\nNơi nhận: KT. GIÁM ĐỐC\n- UBND tỉnh (b/c); PHo' GIẢM BỌC\n- Lưu: VT.\nTrần Văn An")
+    res = parse_structure(lines_of(text))
+    assert res.header.summary == "Tuyên truyền cải cách hành chính năm 2025"
+    assert res.sections[0].text.startswith("Thực hiện")
+    assert res.recipients == ["UBND tỉnh (b/c)", "Lưu: VT"]
+    assert res.signature.name == "Trần Văn An"

@@ -63,7 +63,15 @@ def _split_columns(t: str) -> tuple[str, str]:
         return t[:m.start(1)].strip(), m.group(1).strip()
     if _TITLE_TAIL.match(t) or (m and m.start(1) == 0):
         return "", t
+    m = re.search(r"[;)]\s*(\S+(?:\s+\S+){1,5})$", t)
+    if m and _mostly_upper(m.group(1)) and not fold(t).lower().lstrip("-–+•~ ").startswith("luu"):
+        return t[:m.start(1)].strip(), m.group(1).strip()
     return t, ""
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 5 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def parse_closing(texts: list[str], start: int) -> tuple[Signature | None, list[str], list[str]]:

@@ -22,7 +22,7 @@ _RULE = re.compile(r"^[\s\-_–—=.*~]+$")
 _WRAP_END = {"TỈNH", "THÀNH", "PHỐ", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG", "THỊ", "DÂN", "NHÂN", "BAN", "SỞ",
              "VÀ", "BỘ", "CỤC", "TỔNG", "ỦY", "UỶ", "HỘI", "ĐỒNG", "ĐẢNG", "TRUNG", "VĂN", "PHÒNG"}
 _WRAP_START_ONLY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND|HĐND)$")
-_BODY_START = re.compile(r"^(c[a]n\s*c[u]|th[u]c\s*hi[e]n|k[i]nh\s*g[u]i|x[e]t\s*d[e]\s*ngh[i])\b", re.I)
+_BODY_START = re.compile(r"^(c[a]n\s*c[u]|th[u][ce]\s*hi[e]n|k[i]nh\s*g[u]i|x[e]t\s*d[e]\s*ngh[i])\b", re.I)
 _CLOSING = re.compile(r"^(n[o0]i\s*nh[a-z]n|(KT|TM|TL|TUQ)\s*\.)", re.I)
 _MARKER = re.compile(r"^\s*(?:[IVXl1]+\.|\d+\.|[a-zđ]\)|-|\+|Phần|Chương|Điều)\s", re.I)
 
@@ -119,7 +119,8 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
         if rest and _is_upper(rest) and not seen_number:
             issuers.append(rest)
     if title_i is None and h.number is None and h.date is None and not mottos:
-        return Header(), 0, ["no Decree 30 header found"]
+        summary, body = _headless_summary(texts)
+        return Header(summary=summary), body, ["no Decree 30 header found"]
     groups = _join_issuers(issuers)
     if len(groups) >= 2:
         h.issuer_parent, h.issuer = groups[0], " ".join(groups[1:])
@@ -169,3 +170,20 @@ def _summary(texts: list[str], start: int) -> tuple[str | None, int]:
         parts.append(t)
         i += 1
     return (clean(" ".join(parts)) or None), i
+
+
+def _headless_summary(texts: list[str]) -> tuple[str | None, int]:
+    """A text that lost its header may still open with its subject line(s) before `Thực hiện`/`Căn cứ`."""
+    seen: list[str] = []
+    for i, t in enumerate(texts[:8]):
+        t = clean(t)
+        if not t:
+            continue
+        if _BODY_START.match(fold(t)):
+            if seen and len(" ".join(seen)) < 200:
+                return clean(" ".join(seen)), i
+            return None, 0
+        if _MARKER.match(t) or len(seen) >= 3:
+            return None, 0
+        seen.append(t)
+    return None, 0
