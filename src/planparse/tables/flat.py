@@ -73,6 +73,31 @@ def _tt(line: str, k: int) -> int | None:
     return None
 
 
+def _starts_cell(sk: str, i: int) -> bool:
+    """True when a unit, deadline or product phrase begins at offset i of the skeleton."""
+    return any(p.match(sk, i) for p, _ in UNITS) or bool(DEADLINE.match(sk, i)) or bool(PRODUCT.match(sk, i))
+
+
+def _name_end(text: str, sk: str, start: int) -> int:
+    """End of a unit's proper name: capitalised words, each followed by at most one lower-case syllable."""
+    last, lower = start, 0
+    for t in re.finditer(r"\S+", text[start:]):
+        i = start + t.start()
+        if i > start and _starts_cell(sk, i):
+            break
+        w = t.group()
+        if w[:1].isupper() or w[:1].isdigit():
+            lower = 0
+        elif w in ("-", "và", "&"):
+            lower = -1
+        else:
+            lower += 1
+            if lower > 1:
+                break
+        last = start + t.end()
+    return last
+
+
 def find_units(text: str) -> list[tuple[int, int, str]]:
     """(start, end, unit text) of unit names in the line, canonical where the wording is a known one."""
     sk = skel1(text)
@@ -87,13 +112,7 @@ def find_units(text: str) -> list[tuple[int, int, str]]:
                 if not text[m.start():m.start() + 1].isupper():
                     continue
                 end = m.end() - 1
-                toks = re.finditer(r"\S+", text[end:])
-                last = end
-                for t in toks:
-                    if t.group()[:1].isupper() or t.group() in ("-", "và"):
-                        last = end + t.end()
-                    else:
-                        break
+                last = _name_end(text, sk, end)
                 out.append((m.start(), last, clean(text[m.start():last])))
     return sorted(out)
 
