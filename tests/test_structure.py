@@ -399,3 +399,10 @@ def test_headless_text_keeps_subject_and_damaged_signature_column():
     assert res.sections[0].text.startswith("Thực hiện")
     assert res.recipients == ["UBND tỉnh (b/c)", "Lưu: VT"]
     assert res.signature.name == "Trần Văn An"
+
+
+def test_party_header():
+    h, _, _ = parse_header(["BAN CHẤP HÀNH TRUNG ƯƠNG", "*", "Số 57-NQ/TW", "ĐẢNG CỘNG SẢN VIỆT NAM",
+                            "Hà Nội, ngày 22 tháng 12 năm 2024", "NGHỊ QUYẾT", "CỦA BỘ CHÍNH TRỊ"])
+    assert h.issuer == "BAN CHẤP HÀNH TRUNG ƯƠNG" and h.number == "57-NQ/TW" and h.symbol == "NQ/TW"
+    assert h.motto == "ĐẢNG CỘNG SẢN VIỆT NAM" and h.doc_type == "Nghị quyết" and h.date == date(2024, 12, 22)

@@ -13,6 +13,7 @@ from .parsers import clean, fold, parse_date, parse_number, type_from_symbol, ty
 
 HEADER_SCAN = 30
 _MOTTO1 = re.compile(r"c[o0]ng\s*h[o0]a\s*x[a-z]\s*h[o0]i\s*ch[u]\s*ngh[i1l]a\s*vi[e]t\s*nam", re.I)
+_MOTTO_PARTY = re.compile(r"d[a]ng\s*c[o0]ng\s*s[a]n\s*vi[e]t\s*nam", re.I)
 _MOTTO2 = re.compile(r"d[o0]c\s*l[a]p\s*[-–—.]?\s*t[u]\s*d[o0]\s*[-–—.]?\s*h[a]nh\s*ph[u]c", re.I)
 _NUMBER_LINE = re.compile(r"(?:^|\s)s[o06bde]\s*(?:[:;.]\s*|(?=\d))", re.I)
 _PLACE_DATE = re.compile(
@@ -35,7 +36,7 @@ def _is_upper(text: str) -> bool:
 def _split_motto(text: str) -> tuple[str, str]:
     """Split a line into (non-motto part, motto part) when the motto is glued to a header column."""
     f = fold(text)
-    for rx in (_MOTTO1, _MOTTO2):
+    for rx in (_MOTTO1, _MOTTO2, _MOTTO_PARTY):
         m = rx.search(f)
         if m:
             return (text[:m.start()] + " " + text[m.end():]).strip(), text[m.start():m.end()].strip()
