@@ -406,3 +406,10 @@ def test_party_header():
                             "Hà Nội, ngày 22 tháng 12 năm 2024", "NGHỊ QUYẾT", "CỦA BỘ CHÍNH TRỊ"])
     assert h.issuer == "BAN CHẤP HÀNH TRUNG ƯƠNG" and h.number == "57-NQ/TW" and h.symbol == "NQ/TW"
     assert h.motto == "ĐẢNG CỘNG SẢN VIỆT NAM" and h.doc_type == "Nghị quyết" and h.date == date(2024, 12, 22)
+
+
+def test_header_lines_after_title_in_reading_order():
+    h, body, _ = parse_header(["UBND TỈNH PHÚ THỌ", "SỞ NGOẠI VỤ", "KẾ HOẠCH", "Số: 215/KH-SNgV",
+                               "Phú Thọ, ngày 12 tháng 8 năm 2025", "Tuyên truyền năm 2025", "", "I. MỤC TIÊU"])
+    assert h.number == "215/KH-SNgV" and h.date == date(2025, 8, 12) and h.summary == "Tuyên truyền năm 2025"
+    assert body == 7

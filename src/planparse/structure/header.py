@@ -76,11 +76,15 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             if t and (_BODY_START.match(fold(t)) or _MARKER.match(t) or _CLOSING.match(fold(clean(t)))):
                 stop = i
                 break
+    late: list[str] = []
+    summary, body = None, stop
+    if title_i is not None:
+        summary, body, late = _summary(texts, title_i + 1)
     issuers: list[str] = []
     mottos: list[str] = []
     seen_number = False
     in_vv = False
-    for t in texts[:stop]:
+    for t in texts[:stop] + late:
         t = clean(t)
         if not t or _RULE.match(t):
             continue
@@ -129,10 +133,8 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
         h.issuer = groups[0]
     if mottos:
         h.motto = " / ".join(dict.fromkeys(mottos))
-    body = stop
     if title_i is not None:
         h.doc_type = type_from_title(texts[title_i])
-        summary, body = _summary(texts, title_i + 1)
         if summary:
             h.summary = summary
     if h.doc_type is None:
@@ -147,9 +149,16 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
     return h, body, warnings
 
 
-def _summary(texts: list[str], start: int) -> tuple[str | None, int]:
-    """Trích yếu lines after the title, and the index after them."""
+def _is_header_part(t: str) -> bool:
+    """A header line (motto, place/date, number) that reading order put after the title."""
+    f = fold(t)
+    return bool(_MOTTO1.search(f) or _MOTTO2.search(f) or _PLACE_DATE.search(f) or _NUMBER_LINE.match(f))
+
+
+def _summary(texts: list[str], start: int) -> tuple[str | None, int, list[str]]:
+    """Trích yếu lines after the title, the index after them, and header lines met on the way."""
     parts: list[str] = []
+    late: list[str] = []
     i = start
     while i < len(texts) and len(parts) < 4:
         t = clean(texts[i])
@@ -164,13 +173,17 @@ def _summary(texts: list[str], start: int) -> tuple[str | None, int]:
             if parts:
                 break
             continue
+        if _is_header_part(t):
+            late.append(t)
+            i += 1
+            continue
         if _BODY_START.match(fold(t)) or _MARKER.match(t) or (parts and _is_upper(t)):
             break
         if parts and re.search(r"[.;:]$", parts[-1]):
             break
         parts.append(t)
         i += 1
-    return (clean(" ".join(parts)) or None), i
+    return (clean(" ".join(parts)) or None), i, late
 
 
 def _headless_summary(texts: list[str]) -> tuple[str | None, int]:
