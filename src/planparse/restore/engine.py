@@ -26,6 +26,19 @@ LOW_CONF = 55.0
 class Model:
     lm: TrigramLM
     channel: Channel
+    title_rate: dict[str, float]
+
+
+def _read_rates(path) -> dict[str, float]:
+    """word -> share of its mid-sentence occurrences written Title-case (dictionaries/capitalised.txt)."""
+    rates: dict[str, float] = {}
+    try:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            w, _, r = line.partition("\t")
+            rates[w] = float(r)
+    except (OSError, ValueError):
+        pass
+    return rates
 
 
 def get_model() -> Model:
@@ -35,7 +48,7 @@ def get_model() -> Model:
         if _MODEL is None:
             lm = TrigramLM(data_dir() / "lm" / "trigram.npz")
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
-            _MODEL = Model(lm, Channel(syl))
+            _MODEL = Model(lm, Channel(syl), _read_rates(data_dir() / "capitalised.txt"))
         return _MODEL
 
 
@@ -83,11 +96,22 @@ def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
 
 
 KEEP_UNIT = "<keep>"
-UNIGRAM_BOOST = float(__import__("os").environ.get("PP_UB", "0.3"))
+UNIGRAM_BOOST = float(__import__("os").environ.get("PP_UB", "0.2"))
 KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
 
 
-def _slot_for(model: Model, p: Piece, mode: str, conf: float | None) -> Slot:
+TITLE_WEIGHT = 0.3
+
+
+def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[float]:
+    """Add -log10 P(Title | word) so a capitalised token mid-sentence prefers names (Sở, Đảng) to common words."""
+    if not model.title_rate:
+        return costs
+    return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), 0.003))) if not u.startswith("<") else c
+            for u, c in zip(units, costs)]
+
+
+def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
@@ -109,7 +133,11 @@ def _slot_for(model: Model, p: Piece, mode: str, conf: float | None) -> Slot:
     if not cands:
         return Slot([KEEP_UNIT], [0.0])
     lp = model.channel.logp
-    return Slot([s for s, _ in cands], [c - UNIGRAM_BOOST * (lp.get(s, -6.0) + 3.0) for s, c in cands])
+    units = [s for s, _ in cands]
+    costs = [c - UNIGRAM_BOOST * (lp.get(s, -6.0) + 3.0) for s, c in cands]
+    if mid_title:
+        costs = _title_costs(model, units, costs)
+    return Slot(units, costs)
 
 
 def _reason(orig: str, new: str) -> str:
@@ -169,9 +197,14 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         segs.append(pieces)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
+        upper_line = sum(c.isupper() for c in text) > 0.6 * max(1, sum(c.isalpha() for c in text))
+        prev = None
         for p in pieces:
             conf = confs[cidx[p.start]] if confs and cidx else None
-            slots.append(_slot_for(model, p, mode, conf))
+            mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
+                         and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
+            slots.append(_slot_for(model, p, mode, conf, mid_title))
+            prev = p
             where.append((li, p))
     slots.append(Slot([EOS], [0.0]))
     where.append(None)

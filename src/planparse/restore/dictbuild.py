@@ -1,0 +1,74 @@
+"""Build the plain-text dictionaries in dictionaries/ from a corpus (run by hand, not at run time)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import regex
+
+from .orthography import is_valid_syllable, nfc, place_tone
+
+WORD = regex.compile(r"\p{L}+")
+
+
+def _files(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out += [f for f in sorted(p.rglob("*.txt")) if not f.name.lower().startswith("readme")] if p.is_dir() else [p]
+    return out
+
+
+def count_corpus(paths: list[str]) -> tuple[Counter, Counter, Counter]:
+    """Syllable counts, mid-line Title-case counts, and 2-4 syllable n-gram counts (within punctuation-free runs)."""
+    syl: Counter = Counter()
+    title: Counter = Counter()
+    grams: Counter = Counter()
+    for f in _files(paths):
+        for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = nfc(line)
+            for k, m in enumerate(WORD.finditer(line)):
+                w = m.group(0)
+                low = place_tone(w.lower())
+                syl[low] += 1
+                if k > 0 and w[0].isupper() and w[1:].islower() and line[max(0, m.start() - 2):m.start()].strip() not in (".", "-", "+", ":"):
+                    title[low] += 1
+            for run in regex.split(r"[^\p{L}\s]+", line):
+                ws = [place_tone(w.lower()) for w in WORD.findall(run)]
+                if not all(is_valid_syllable(w) for w in ws):
+                    continue
+                for n in (2, 3, 4):
+                    for i in range(len(ws) - n + 1):
+                        grams[" ".join(ws[i:i + n])] += 1
+    return syl, title, grams
+
+
+def abbreviations(appendix_md: str) -> list[tuple[str, str]]:
+    """(document type, abbreviation) rows of Decree 30 Appendix III, section I."""
+    rows = []
+    for line in Path(appendix_md).read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2] and re.fullmatch(r"[A-ZĐa-zy]{2,4}", cells[2]) and cells[1] not in ("Tên loại văn bản hành chính",):
+            rows.append((nfc(cells[1]), cells[2]))
+    return rows
+
+
+def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md: str | None = None,
+                       n_terms: int = 6000) -> dict:
+    """Write syllables.txt, capitalised.txt, admin_terms.txt (and abbreviations.txt) into out_dir."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    syl, title, grams = count_corpus(corpus_paths)
+    valid = [(w, c) for w, c in syl.most_common() if c >= 2 and is_valid_syllable(w)]
+    (out / "syllables.txt").write_text("".join(f"{w}\t{c}\n" for w, c in valid), encoding="utf-8")
+    caps = sorted(((w, title[w] / syl[w]) for w, c in syl.items() if c >= 20 and is_valid_syllable(w)), key=lambda x: -x[1])
+    (out / "capitalised.txt").write_text("".join(f"{w}\t{r:.4f}\n" for w, r in caps), encoding="utf-8")
+    terms = [g for g, c in grams.most_common(n_terms * 3) if c >= 20][:n_terms]
+    (out / "admin_terms.txt").write_text("".join(t + "\n" for t in terms), encoding="utf-8")
+    stats = {"syllables": len(valid), "capitalised": len(caps), "admin_terms": len(terms)}
+    if appendix_md:
+        ab = abbreviations(appendix_md)
+        (out / "abbreviations.txt").write_text("".join(f"{a}\t{t}\n" for t, a in ab), encoding="utf-8")
+        stats["abbreviations"] = len(ab)
+    return stats
