@@ -30,7 +30,7 @@ CONFUSIONS: list[tuple[str, str, float]] = [
     ("w", "", 0.9), ("tt", "u", 1.2), ("&", "e", 0.5), ("¢", "", 0.5), ("&", "", 0.6), ("f", "a", 1.4), ("fm", "an", 1.0), ("h", "o", 1.6),
 ]
 MAX_EDITS = 2
-KEEP = 8
+KEEP = 10
 FUZZ_COST = 2.6
 MARKED_RULE_PENALTY = 0.4
 
@@ -46,6 +46,7 @@ class Channel:
             by_skel.setdefault(skeleton(s), []).append(s)
         self.by_skel = by_skel
         self.skeletons = list(by_skel)
+        self.names: frozenset[str] = frozenset()
 
     def variants(self, obs: str) -> dict[str, float]:
         """Skeleton strings reachable from the observed skeleton by confusion rules, with least cost."""
@@ -71,7 +72,7 @@ class Channel:
         return best
 
     @lru_cache(maxsize=100_000)
-    def candidates(self, token: str, keep_exact: bool = False) -> tuple[tuple[str, float], ...]:
+    def candidates(self, token: str, keep_exact: bool = False, name: bool = False) -> tuple[tuple[str, float], ...]:
         """(syllable, cost) pairs for one token's lowercase core, cheapest first; empty if none fit."""
         low = nfc(token.lower())
         exact = place_tone(low) if is_valid_syllable(low) else None
@@ -94,4 +95,7 @@ class Channel:
                 for s in self.by_skel[sk][:3]:
                     found.setdefault(s, FUZZ_COST * score)
         ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
-        return tuple(ranked[:KEEP])
+        kept = ranked[:KEEP]
+        if name:
+            kept += [kv for kv in ranked[KEEP:] if kv[0] in self.names and kv[1] <= 1.6][:4]
+        return tuple(kept)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lm import TrigramLM
+from .lm import TrigramLM, pack
 
 
 @dataclass
@@ -16,6 +16,7 @@ class Slot:
     units: list[str]
     costs: list[float]
     ids: np.ndarray = field(default=None)  # type: ignore[assignment]
+    title: bool = False
 
 
 def _triples(slots: list[Slot]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
@@ -34,13 +35,29 @@ def _triples(slots: list[Slot]) -> tuple[np.ndarray, np.ndarray, np.ndarray, lis
     return np.concatenate(A), np.concatenate(B), np.concatenate(C), shapes
 
 
-def viterbi(lm: TrigramLM, slots: list[Slot], chan_weight: float = 1.0) -> list[int]:
+def _pair_bonus(slots: list[Slot], B: np.ndarray, C: np.ndarray, shapes, pairs: np.ndarray, bonus: float) -> np.ndarray:
+    """Bonus for (b, c) pairs found in `pairs` where both slots are capitalised words (place names)."""
+    flags = np.array([slots[i - 1].title and slots[i].title for i in range(2, len(slots))], dtype=bool)
+    sizes = np.array([ka * kb * kc for ka, kb, kc in shapes], dtype=np.int64)
+    mask = np.repeat(flags, sizes)
+    out = np.zeros(len(B))
+    if mask.any() and len(pairs):
+        q = pack(B[mask], C[mask])
+        j = np.minimum(np.searchsorted(pairs, q), len(pairs) - 1)
+        out[mask] = np.where(pairs[j] == q, bonus, 0.0)
+    return out
+
+
+def viterbi(lm: TrigramLM, slots: list[Slot], chan_weight: float = 1.0,
+            pairs: np.ndarray | None = None, bonus: float = 0.0) -> list[int]:
     """Best candidate index per slot; slots[0:2] must be BOS, the last EOS."""
     for s in slots:
         if s.ids is None:
             s.ids = lm.ids(s.units)
     A, B, C, shapes = _triples(slots)
     scores = lm.score(A, B, C) if len(A) else np.zeros(0)
+    if pairs is not None and len(A) and bonus:
+        scores = scores + _pair_bonus(slots, B, C, shapes, pairs, bonus)
     costs = [np.asarray(s.costs, dtype=np.float64) * chan_weight for s in slots]
     delta = np.zeros((1, 1))
     back: list[np.ndarray] = []

@@ -12,6 +12,7 @@ from ..resources import data_dir
 from .channel import Channel
 from .decoder import Slot, posteriors, viterbi
 from .lm import TrigramLM
+from .places import PLACE_BONUS, place_bigram_keys, place_names
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
@@ -27,6 +28,7 @@ class Model:
     lm: TrigramLM
     channel: Channel
     title_rate: dict[str, float]
+    place_pairs: np.ndarray
 
 
 def _read_rates(path) -> dict[str, float]:
@@ -48,7 +50,9 @@ def get_model() -> Model:
         if _MODEL is None:
             lm = TrigramLM(data_dir() / "lm" / "trigram.npz")
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
-            _MODEL = Model(lm, Channel(syl), _read_rates(data_dir() / "capitalised.txt"))
+            channel = Channel(syl)
+            channel.names = frozenset(w for n in place_names() for w in n.split())
+            _MODEL = Model(lm, channel, _read_rates(data_dir() / "capitalised.txt"), place_bigram_keys(lm))
         return _MODEL
 
 
@@ -107,7 +111,7 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
     """Add -log10 P(Title | word) so a capitalised token mid-sentence prefers names (Sở, Đảng) to common words."""
     if not model.title_rate:
         return costs
-    return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), 0.003))) if not u.startswith("<") else c
+    return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), 0.05))) if not u.startswith("<") else c
             for u, c in zip(units, costs)]
 
 
@@ -126,7 +130,7 @@ def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: 
             if place_tone(low) not in dict(same):
                 same.append((place_tone(low), 0.0))
             return Slot([s for s, _ in same], [c for _, c in same])
-    cands = list(model.channel.candidates(low))
+    cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper")))
     exact_fit = bool(cands) and cands[0][1] <= 0.3
     if mode == "ocr" and (not valid or p.text[:1].isupper()) or mode != "ocr" and not exact_fit:
         cands.append((KEEP_UNIT, KEEP_COST.get(mode, 1.0)))
@@ -174,7 +178,7 @@ def _decode_in_blocks(model: Model, slots: list[Slot], where: list, weight: floa
         block = fixed_ctx + slots[start:end]
         if len(block) < 2:
             block = [Slot(["<s>"], [0.0])] * (2 - len(block)) + block
-        sub = viterbi(model.lm, block, weight)
+        sub = viterbi(model.lm, block, weight, model.place_pairs, PLACE_BONUS)
         path.extend(sub[len(block) - (end - start):])
         start = end
     return path
@@ -203,7 +207,9 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
             conf = confs[cidx[p.start]] if confs and cidx else None
             mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
                          and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
-            slots.append(_slot_for(model, p, mode, conf, mid_title))
+            slot = _slot_for(model, p, mode, conf, mid_title)
+            slot.title = p.kind == "word" and case_of(p.text) in ("title", "upper")
+            slots.append(slot)
             prev = p
             where.append((li, p))
     slots.append(Slot([EOS], [0.0]))
