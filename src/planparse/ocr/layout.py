@@ -110,9 +110,9 @@ def _units(segs: list[_Seg], width: int) -> list[list[_Seg]]:
         for k in range(a, b + 1):
             in_zone[k] = True
         i = b + 1
-    units: list[tuple[int, int, list[_Seg]]] = []
-    i = 0
+    zones: list[tuple[int, int, list[_Seg]]] = []
     free: dict[int, list[_Seg]] = {}
+    i = 0
     while i < len(rows):
         if not in_zone[i]:
             for s in rows[i]:
@@ -127,15 +127,18 @@ def _units(segs: list[_Seg], width: int) -> list[list[_Seg]]:
         left = [s for s in zone if (s.x0 + s.x1) / 2 < mid]
         right = [s for s in zone if (s.x0 + s.x1) / 2 >= mid]
         ztop = min(_top(s) for s in zone)
-        for order, col in enumerate((left, right)):
-            if col:
-                units.append((ztop, order, col))
+        zones.extend((ztop, order, col) for order, col in enumerate((left, right)) if col)
         i = j + 1
-    for block in free.values():
-        block.sort(key=lambda s: (_top(s), s.x0))
-        units.append((_top(block[0]), 0, block))
-    units.sort(key=lambda u: (u[0], u[1]))
-    return [u for _, _, u in units]
+    units: list[list[_Seg]] = []
+    zones.sort(key=lambda z: (z[0], z[1]))
+    for bnum in sorted(free):
+        block = sorted(free[bnum], key=lambda s: (s.key, s.x0))
+        top = min(map(_top, block))
+        while zones and zones[0][0] < top:
+            units.append(zones.pop(0)[2])
+        units.append(block)
+    units.extend(z[2] for z in zones)
+    return units
 
 
 def _row_kind(row: list[_Seg], width: int) -> str:

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 TARGET_DPI = 300
-MIN_DPI = 250
+MIN_DPI = 170
+"""Pages below this are resampled to 300 dpi. Measured: at 100-150 dpi resampling gains 1-5 points of
+word accuracy; at 200 dpi it cost 4 points on a noisy JPEG scan (it sharpens the speckle too)."""
+MIN_SKEW = 0.5
+"""Smaller skews are left to Tesseract: rotating resamples the page and cost ~0.3 points on such scans."""
 A4_WIDTH_IN = 8.27
 
 
@@ -52,7 +56,7 @@ def guess_dpi(gray: np.ndarray, stated: int | None) -> int:
 
 
 def upscale(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, float]:
-    """Resample low-resolution pages to ~300 dpi: Tesseract reads 10-12 px x-height best."""
+    """Resample low-resolution pages to ~300 dpi (Tesseract reads 20-30 px capitals best)."""
     if dpi >= MIN_DPI:
         return gray, 1.0
     import cv2
@@ -130,7 +134,7 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
     skew = 0.0
     if deskew:
         skew = estimate_skew(gray)
-        if abs(skew) >= 0.2:
+        if abs(skew) >= MIN_SKEW:
             gray = rotate(gray, skew)
         else:
             skew = 0.0
