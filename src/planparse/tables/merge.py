@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ..models import Table
+from rapidfuzz import fuzz
+
 from ._text import skeleton
+from .roles import map_roles
 
 
 def ncols(t: Table) -> int:
@@ -29,13 +32,20 @@ def continues(a: Table, b: Table) -> bool:
     """b (next page) carries on a: same columns at the same x positions, header absent or repeated."""
     if b.page is None or not a.pages or b.page != a.pages[-1] + 1 or ncols(a) != ncols(b):
         return False
-    if b.headers and [skeleton(h) for h in b.headers] != [skeleton(h) for h in a.headers]:
+    if b.headers and not _same_headers(a.headers, b.headers):
         return False
     ea, eb = col_edges(a), col_edges(b)
     if ea and eb and a.bbox and b.bbox:
         width = max(1, a.bbox[2] - a.bbox[0])
         return all(abs(x - y) <= 0.03 * width for x, y in zip(ea, eb))
     return True
+
+
+def _same_headers(a: list[str], b: list[str]) -> bool:
+    """Repeated header: same roles, or nearly the same printed words."""
+    if map_roles(a) == map_roles(b) and any(map_roles(a)):
+        return True
+    return fuzz.ratio(skeleton(" ".join(a)), skeleton(" ".join(b))) >= 85
 
 
 def _tt_col(t: Table) -> int | None:

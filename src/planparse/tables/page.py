@@ -9,38 +9,51 @@ import numpy as np
 from ..models import Cell, Table, Word
 from ._text import clean
 from .grid import Grid, find_grids
-from .place import _RULE_NOISE, assign_words, ink_box, join_words
+from .place import assign_words, ink_box, join_words
 from .roles import looks_like_header, map_roles, role_of
 
-MAX_REOCR = 12
+MAX_REOCR = 60
 WEAK_CONF = 45.0
+REOCR_AREA = 0.05
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?\.?$")
 
 
-def _tess(crop: np.ndarray, psm: int) -> tuple[str, float | None]:
-    """Words and mean confidence from one Tesseract call, ruling-line debris dropped."""
-    import pytesseract
-
-    d = pytesseract.image_to_data(crop, lang="vie", config=f"--psm {psm}", timeout=5, output_type=pytesseract.Output.DICT)
-    ws = [(str(t).strip(), float(c)) for t, c in zip(d["text"], d["conf"]) if str(t).strip() and not _RULE_NOISE.match(str(t).strip())]
-    if not ws:
-        return "", None
-    return clean(" ".join(t for t, _ in ws)), sum(c for _, c in ws) / len(ws)
-
-
-def _reocr(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[str, float | None]:
-    """Tesseract on the inked part of one cell, for cells the page OCR missed or garbled."""
+def _batch_ocr(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[str, float | None]]:
+    """One Tesseract call over the cell crops stacked top to bottom; (text, confidence) per crop."""
     try:
-        x0, y0, x1, y1 = box
-        crop = np.pad(gray[y0:y1, x0:x1], 20, constant_values=255)
-        text, conf = _tess(crop, 6)
-        if len(text) <= 2 and (conf or 0) < 70:
-            t2, c2 = _tess(crop, 10)
-            if t2 and (c2 or 0) > (conf or 0):
-                text, conf = t2, c2
-        return text, conf
+        import pytesseract
+
+        gap = 30
+        width = max(b[2] - b[0] for b in boxes) + 2 * gap
+        height = sum(b[3] - b[1] + gap for b in boxes) + gap
+        sheet = np.full((height, width), 255, np.uint8)
+        spans = []
+        y = gap
+        for x0, y0, x1, y1 in boxes:
+            sheet[y:y + y1 - y0, gap:gap + x1 - x0] = gray[y0:y1, x0:x1]
+            spans.append((y, y + y1 - y0))
+            y += y1 - y0 + gap
+        d = pytesseract.image_to_data(sheet, lang="vie", config="--psm 6", timeout=30, output_type=pytesseract.Output.DICT)
     except Exception:
-        return "", None
+        return [("", None)] * len(boxes)
+    found: list[list[Word]] = [[] for _ in boxes]
+    for t, x, yy, w, h, c in zip(d["text"], d["left"], d["top"], d["width"], d["height"], d["conf"]):
+        t = str(t).strip()
+        if not t or _junk(t, float(c)):
+            continue
+        cy = yy + h / 2
+        for i, (a, b) in enumerate(spans):
+            if a - gap / 2 <= cy < b + gap / 2:
+                found[i].append(Word(text=t, bbox=(x, yy, x + w, yy + h), confidence=float(c)))
+                break
+    return [(clean(join_words(ws)), sum(w.confidence for w in ws) / len(ws)) if ws else ("", None) for ws in found]
+
+
+def _junk(text: str, conf: float) -> bool:
+    """OCR debris: ruling-line fragments and low-confidence punctuation."""
+    if any(ch.isalnum() for ch in text):
+        return False
+    return conf < 50 or set(text) <= set("|¬`^_ˆ¿[]{}")
 
 
 def _uncovered(ibox: tuple[int, int, int, int] | None, words: list[Word]) -> bool:
@@ -58,9 +71,9 @@ def _cell_texts(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray
     margin = max(4, round(min(gray.shape) / 250))
     header_suspect = len(grid.ys) > 3
     out: list[tuple[str, float | None]] = []
-    todo: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    todo: list[tuple[int, float, int, tuple[int, int, int, int]]] = []
     for i, c in enumerate(grid.cells):
-        ws = placed.get(i, [])
+        ws = [w for w in placed.get(i, []) if not _junk(w.text.strip(), w.confidence)]
         text = clean(join_words(ws))
         conf = sum(w.confidence for w in ws) / len(ws) if ws else None
         out.append((text, conf))
@@ -68,21 +81,30 @@ def _cell_texts(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray
         if not ibox or share <= 0.002:
             continue
         if not text:
-            todo.append((0, i, ibox))
+            todo.append((0, 0.0, i, ibox))
         elif conf is not None and conf < WEAK_CONF:
-            todo.append((1, i, ibox))
+            todo.append((1, conf, i, ibox))
         elif c.row == 0 and header_suspect and role_of(text) is None:
-            todo.append((2, i, ibox))
+            todo.append((2, 0.0, i, ibox))
         elif _uncovered(ibox, ws):
-            todo.append((3, i, ibox))
-    for prio, i, ibox in sorted(todo)[:MAX_REOCR]:
-        text, conf = out[i]
-        t2, c2 = _reocr(gray, ibox)
-        if not t2:
+            todo.append((3, 0.0, i, ibox))
+    picked = []
+    area = 0
+    for item in sorted(todo):
+        b = item[3]
+        a = (b[2] - b[0]) * (b[3] - b[1])
+        if area + a > REOCR_AREA * gray.size or len(picked) >= MAX_REOCR:
             continue
-        better = (c2 or 0) > (conf or 0)
-        if prio == 0 or better or (prio == 2 and role_of(t2)) or (prio == 3 and len(t2) > len(text) and (c2 or 0) >= (conf or 0) - 15):
-            out[i] = (t2, c2)
+        area += a
+        picked.append(item)
+    if picked:
+        for (prio, _, i, _), (t2, c2) in zip(picked, _batch_ocr(gray, [b for *_, b in picked])):
+            text, conf = out[i]
+            if not t2:
+                continue
+            better = (c2 or 0) > (conf or 0)
+            if prio == 0 or better or (prio == 2 and role_of(t2)) or (prio == 3 and len(t2) > len(text) and (c2 or 0) >= (conf or 0) - 15):
+                out[i] = (t2, c2)
     return out
 
 

@@ -42,19 +42,25 @@ def assign_words(grid: Grid, words: list[Word]) -> dict[int, list[Word]]:
 
 
 def join_words(words: list[Word]) -> str:
-    """Words grouped into lines by vertical overlap, lines top to bottom, words left to right."""
-    lines: list[list] = []
+    """Words grouped into lines by vertical centre (median-height tolerance), top to bottom, left to right."""
+    if not words:
+        return ""
+    hs = sorted(max(1, w.bbox[3] - w.bbox[1]) for w in words)
+    tol = 0.45 * hs[len(hs) // 2]
+    lines: list[list[Word]] = []
+    centres: list[float] = []
     for w in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
-        y0, y1 = w.bbox[1], w.bbox[3]
-        for ln in lines:
-            ov = min(y1, ln[1]) - max(y0, ln[0])
-            if ov > 0.5 * min(y1 - y0, ln[1] - ln[0]):
-                ln[2].append(w)
-                break
+        cy = (w.bbox[1] + w.bbox[3]) / 2
+        j = min(range(len(lines)), key=lambda k: abs(centres[k] - cy), default=None)
+        if j is not None and abs(centres[j] - cy) <= tol:
+            lines[j].append(w)
+            cys = sorted((v.bbox[1] + v.bbox[3]) / 2 for v in lines[j])
+            centres[j] = cys[len(cys) // 2]
         else:
-            lines.append([y0, y1, [w]])
-    lines.sort(key=lambda ln: sorted((w.bbox[1] + w.bbox[3]) / 2 for w in ln[2])[len(ln[2]) // 2])
-    return " ".join(" ".join(w.text for w in sorted(ln[2], key=lambda w: w.bbox[0])) for ln in lines).strip()
+            lines.append([w])
+            centres.append(cy)
+    order = sorted(range(len(lines)), key=lambda k: centres[k])
+    return " ".join(" ".join(w.text for w in sorted(lines[k], key=lambda w: w.bbox[0])) for k in order).strip()
 
 
 def ink_box(ink: np.ndarray, box: tuple[int, int, int, int], margin: int) -> tuple[tuple[int, int, int, int] | None, float]:

@@ -1,0 +1,247 @@
+"""Tables benchmark: synthetic annex scans (300/200 dpi, varied headers, widths, merged cells, a two-page
+table) OCR'd with tesseract vie, then the real annex page of ../shared/scans/000_plan_300dpi.pdf and the
+flattened annex of seed 000. Prints row-count exactness, % of body cells exactly right, and timings."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import numpy as np  # noqa: E402
+import pytesseract  # noqa: E402
+from PIL import Image, ImageFilter  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from planparse.models import Line, Word  # noqa: E402
+from planparse.tables import find_grid_tables, finish_tables  # noqa: E402
+from planparse.tables._text import clean, skeleton  # noqa: E402
+from tests.test_tables_render import Spec, render  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+HEADERS = [
+    ["TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian hoàn thành", "Sản phẩm"],
+    ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Kết quả/Sản phẩm"],
+    ["TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện", "Kết quả", "Ghi chú"],
+    ["STT", "Nhiệm vụ", "Đơn vị thực hiện", "Thời gian"],
+]
+VERBS = ["Tuyên truyền", "Rà soát", "Tổ chức", "Xây dựng", "Triển khai", "Kiểm tra", "Cập nhật", "Tổng hợp", "Đăng tải"]
+OBJECTS = ["kế hoạch cải cách hành chính", "các thủ tục hành chính", "hội nghị tập huấn nghiệp vụ", "chuyên mục trên trang thông tin điện tử",
+           "báo cáo định kỳ về chuyển đổi số", "văn bản quy phạm pháp luật", "cơ sở dữ liệu chuyên ngành", "hoạt động đối ngoại của tỉnh"]
+TAILS = ["", " trên địa bàn tỉnh", " năm 2026", " theo quy định", " tại các cơ quan, đơn vị", " của Sở và các đơn vị trực thuộc"]
+UNITS = ["Văn phòng Sở", "Phòng Kế hoạch - Tài chính", "Thanh tra Sở", "Trung tâm Thông tin", "Các phòng thuộc Sở", "Phòng Hợp tác quốc tế"]
+PARTNERS = ["Các phòng, đơn vị thuộc Sở", "UBND cấp huyện", "Sở Nội vụ; Sở Tư pháp", "Báo, Đài của tỉnh", "Công an tỉnh"]
+DEADLINES = ["Năm 2026", "Quý II/2026", "Tháng 9/2026", "Thường xuyên", "Trước ngày 30/6/2026", "6 tháng cuối năm 2026"]
+PRODUCTS = ["Báo cáo", "Tin, bài, ảnh", "Kế hoạch", "Văn bản", "Tin, bài, ảnh, video", "Hội nghị"]
+NOTES = ["", "Trọng tâm", ""]
+POOLS = {"tt": None, "task": None, "lead": UNITS, "partners": PARTNERS, "deadline": DEADLINES, "product": PRODUCTS}
+
+
+def _row(rng: random.Random, roles: list[str], n: int) -> list[str]:
+    out = []
+    for r in roles:
+        if r == "tt":
+            out.append(str(n))
+        elif r == "task":
+            out.append(f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}{rng.choice(TAILS)}")
+        elif r == "note":
+            out.append(rng.choice(NOTES))
+        else:
+            out.append(rng.choice(POOLS[r]))
+    return out
+
+
+def _roles(head: list[str]) -> list[str]:
+    from planparse.tables.roles import map_roles
+
+    return [r or "note" for r in map_roles(head)]
+
+
+def make_case(rng: random.Random, head: list[str], nrows: int, merge: bool) -> tuple[list, list[list[str]]]:
+    """Spec cells and the expected body rows (row-spanning text repeated, column-spanning text in its first column)."""
+    roles = _roles(head)
+    rows = [_row(rng, roles, i + 1) for i in range(nrows)]
+    cells = [(0, c, 1, 1, t) for c, t in enumerate(head)]
+    expected = []
+    r0 = 1
+    if merge:
+        cells.append((1, 0, 1, len(head), "I. Nhóm nhiệm vụ trọng tâm"))
+        expected.append(["I. Nhóm nhiệm vụ trọng tâm"] + [""] * (len(head) - 1))
+        r0 = 2
+        lead = roles.index("lead") if "lead" in roles else 2
+        rows[1][lead] = rows[0][lead]
+    for i, row in enumerate(rows):
+        r = r0 + i
+        for c, t in enumerate(row):
+            if merge and i == 1 and roles[c] == "lead":
+                continue
+            span = 2 if merge and i == 0 and roles[c] == "lead" else 1
+            cells.append((r, c, span, 1, t))
+        expected.append(row)
+    return cells, expected
+
+
+def widths(rng: random.Random, n: int, total: float) -> list[float]:
+    w = [0.5] + [rng.uniform(1.0, 2.0) for _ in range(n - 1)]
+    w[1] *= 2.0
+    s = sum(w[1:])
+    return [w[0]] + [x * (total - w[0]) / s for x in w[1:]]
+
+
+def degrade(img: Image.Image, rng: random.Random) -> Image.Image:
+    """Scan-like: tiny rotation, blur and speckle."""
+    img = img.rotate(rng.uniform(-0.3, 0.3), resample=Image.BILINEAR, fillcolor=255).filter(ImageFilter.GaussianBlur(0.6))
+    a = np.asarray(img).astype(np.int16)
+    noise = np.random.default_rng(rng.randrange(1 << 30)).random(a.shape)
+    a[noise < 0.0005] = 90
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+
+def ocr_words(img: Image.Image) -> tuple[list[Word], float]:
+    t = time.perf_counter()
+    d = pytesseract.image_to_data(img, lang="vie", output_type=pytesseract.Output.DICT)
+    words = [Word(text=tx, bbox=(x, y, x + w, y + h), confidence=float(c))
+             for tx, x, y, w, h, c in zip(d["text"], d["left"], d["top"], d["width"], d["height"], d["conf"]) if tx.strip()]
+    return words, time.perf_counter() - t
+
+
+def score(got: list[list[str]], exp: list[list[str]]) -> tuple[bool, int, int]:
+    right = sum(clean(a) == clean(b) for ga, ea in zip(got, exp) for a, b in zip(ga, ea))
+    return len(got) == len(exp), right, sum(len(r) for r in exp)
+
+
+def synthetic(dpi: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    res = {"tables": 0, "rows_exact": 0, "cells_right": 0, "cells": 0, "ocr_s": 0.0, "grid_s": 0.0, "pages": 0}
+    cases = [(h, rng.randint(4, 6), m) for h in HEADERS for m in (False, True)]
+    for head, nrows, merge in cases:
+        cells, exp = make_case(rng, head, nrows, merge)
+        page = (11.69, 8.27)
+        img, _, _ = render(Spec(widths(rng, len(head), 10.2), cells, dpi=dpi, page_in=page, pt=12))
+        img = degrade(img, rng)
+        words, tocr = ocr_words(img)
+        t = time.perf_counter()
+        tabs = find_grid_tables(np.asarray(img), words, 1)
+        res["grid_s"] += time.perf_counter() - t
+        res["ocr_s"] += tocr
+        res["pages"] += 1
+        tabs, _, _ = finish_tables(tabs, [])
+        got = tabs[0].rows if tabs else []
+        ok, right, n = score(got, exp)
+        res["tables"] += 1
+        res["rows_exact"] += ok
+        res["cells_right"] += right
+        res["cells"] += n
+        if not ok or right < n:
+            for g, e in zip(got, exp):
+                for a, b in zip(g, e):
+                    if clean(a) != clean(b):
+                        print(f"    {dpi}dpi miss: {a!r} != {b!r}")
+            if not ok:
+                print(f"    {dpi}dpi rows {len(got)} != {len(exp)}")
+    # a table split over two pages, header repeated on the second
+    head = HEADERS[1]
+    roles = _roles(head)
+    rows = [_row(rng, roles, i + 1) for i in range(12)]
+    tabs_all = []
+    for pno, part in ((1, rows[:7]), (2, rows[7:])):
+        cells = [(0, c, 1, 1, t) for c, t in enumerate(head)] + [(r + 1, c, 1, 1, t) for r, row in enumerate(part) for c, t in enumerate(row)]
+        img, _, _ = render(Spec([0.5, 3.6, 1.6, 1.8, 1.3, 1.4], cells, dpi=dpi, page_in=(11.69, 8.27), top_in=0.6, pt=12))
+        img = degrade(img, rng)
+        words, tocr = ocr_words(img)
+        t = time.perf_counter()
+        tabs_all += find_grid_tables(np.asarray(img), words, pno)
+        res["grid_s"] += time.perf_counter() - t
+        res["ocr_s"] += tocr
+        res["pages"] += 1
+    tabs, _, _ = finish_tables(tabs_all, [])
+    ok, right, n = score(tabs[0].rows if len(tabs) == 1 else [], rows)
+    res["split_merged"] = len(tabs) == 1 and tabs[0].pages == [1, 2]
+    res["tables"] += 1
+    res["rows_exact"] += ok
+    res["cells_right"] += right
+    res["cells"] += n
+    return res
+
+
+def real_page() -> None:
+    pdf = SHARED / "scans" / "000_plan_300dpi.pdf"
+    gold = SHARED / "gold" / "000_21d97e07a325b662.table.json"
+    if not pdf.exists() or not gold.exists():
+        print("real page: ../shared not available, skipped")
+        return
+    from pdf2image import convert_from_path
+
+    n = len(__import__("pypdf").PdfReader(str(pdf)).pages)
+    img = convert_from_path(str(pdf), dpi=300, first_page=n, last_page=n, grayscale=True)[0]
+    words, tocr = ocr_words(img)
+    t = time.perf_counter()
+    tabs = find_grid_tables(np.asarray(img), words, n)
+    tg = time.perf_counter() - t
+    tabs, tasks, _ = finish_tables(tabs, [])
+    exp = json.loads(gold.read_text())
+    keys = {"tt": "tt", "task": "nhiem_vu", "lead": "chu_tri", "partners": "phoi_hop", "deadline": "thoi_gian", "product": "san_pham"}
+    roles = tabs[0].roles if tabs else []
+    right = total = 0
+    for got, e in zip(tabs[0].rows if tabs else [], exp):
+        for i, role in enumerate(roles):
+            if role in keys:
+                total += 1
+                right += clean(got[i]) == clean(e[keys[role]])
+    total = max(total, 6 * len(exp))
+    print(f"real 000 p{n} (300 dpi): tables={len(tabs)} rows={len(tabs[0].rows) if tabs else 0}/{len(exp)} "
+          f"cells exact {right}/{total} = {100 * right / total:.1f}%  grid+place+reocr {tg:.2f}s vs page OCR {tocr:.1f}s")
+    sk = sum(skeleton(a) == skeleton(b) for got, e in zip(tabs[0].rows if tabs else [], exp)
+             for a, b in ((got[i], e[keys[r]]) for i, r in enumerate(roles) if r in keys))
+    print(f"   same skeleton (diacritics aside): {sk}/{total}")
+
+
+def seed_text() -> None:
+    seeds = sorted(glob.glob(str(SHARED / "seeds" / "000_*.txt")))
+    gold = SHARED / "gold" / "000_21d97e07a325b662.table.json"
+    if not seeds or not gold.exists():
+        return
+    lines = [Line(text=t) for t in Path(seeds[0]).read_text().splitlines() if t.strip()]
+    tabs, tasks, warns = finish_tables([], lines)
+    exp = json.loads(gold.read_text())
+    ok = {k: 0 for k in ("lead", "deadline", "product")}
+    for t, e in zip(tasks, exp):
+        ok["lead"] += skeleton(t.lead or "") == skeleton(e["chu_tri"])
+        ok["deadline"] += skeleton(t.deadline.text if t.deadline else "") == skeleton(e["thoi_gian"])
+        ok["product"] += skeleton(t.product or "") == skeleton(e["san_pham"])
+    print(f"seed 000 flattened text: rows {len(tasks)}/{len(exp)}; lead {ok['lead']}/{len(exp)}, deadline {ok['deadline']}/{len(exp)}, "
+          f"product {ok['product']}/{len(exp)} (skeleton match); confidence {tabs[0].confidence if tabs else None}")
+
+
+def no_table_speed() -> None:
+    from tests.test_tables_render import render_letter
+
+    for dpi in (200, 300):
+        g = np.asarray(render_letter(dpi))
+        t = time.perf_counter()
+        tabs = find_grid_tables(g, [], 1)
+        print(f"no-table page {dpi} dpi: {len(tabs)} tables in {time.perf_counter() - t:.3f}s")
+
+
+def main() -> None:
+    no_table_speed()
+    seed_text()
+    real_page()
+    for dpi in (300, 200):
+        r = synthetic(dpi, seed=dpi)
+        print(f"synthetic {dpi} dpi: {r['pages']} pages, rows exact {r['rows_exact']}/{r['tables']} tables, "
+              f"cells exact {r['cells_right']}/{r['cells']} = {100 * r['cells_right'] / max(1, r['cells']):.1f}%, "
+              f"split table merged: {r['split_merged']}; tables stage {r['grid_s']:.1f}s vs OCR {r['ocr_s']:.1f}s "
+              f"(+{100 * r['grid_s'] / max(1e-9, r['ocr_s']):.1f}%)")
+
+
+if __name__ == "__main__":
+    main()
