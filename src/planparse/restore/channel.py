@@ -48,7 +48,9 @@ class Channel:
         self.skeletons = list(by_skel)
         self.names: frozenset[str] = frozenset()
 
-    def variants(self, obs: str) -> dict[str, float]:
+    @staticmethod
+    @lru_cache(maxsize=200_000)
+    def variants(obs: str) -> dict[str, float]:
         """Skeleton strings reachable from the observed skeleton by confusion rules, with least cost."""
         best = {obs: 0.0}
         frontier = {obs: 0.0}
@@ -56,15 +58,19 @@ class Channel:
             nxt: dict[str, float] = {}
             for s, c in frontier.items():
                 for src, dst, w in CONFUSIONS:
+                    cost = c + w
                     if src == "":
                         positions = range(1, len(s))
                     else:
-                        positions = [i for i in range(len(s)) if s.startswith(src, i)]
+                        positions = []
+                        i = s.find(src)
+                        while i >= 0:
+                            positions.append(i)
+                            i = s.find(src, i + 1)
                     for i in positions:
                         if src == "p" and i != 0:
                             continue
                         v = s[:i] + dst + s[i + len(src):]
-                        cost = c + w
                         if v and cost < best.get(v, 9.0):
                             best[v] = cost
                             nxt[v] = cost

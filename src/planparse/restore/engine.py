@@ -184,6 +184,12 @@ def _decode_in_blocks(model: Model, slots: list[Slot], where: list, weight: floa
     return path
 
 
+def _is_upper_line(text: str) -> bool:
+    """Mostly capitals: a heading, where a one-letter token is upper-case too."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
 def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[list[Line], list[Restoration]]:
     """Decode all lines as one sequence; return new lines and change records."""
     if mode == "off" or not lines:
@@ -195,13 +201,15 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
     slots: list[Slot] = [Slot([BOS], [0.0]), Slot([BOS], [0.0])]
     where: list[tuple[int, Piece] | None] = [None, None]
     segs: list[list[Piece]] = []
+    upper_lines: list[bool] = []
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = segment(text)
         segs.append(pieces)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
-        upper_line = sum(c.isupper() for c in text) > 0.6 * max(1, sum(c.isalpha() for c in text))
+        upper_line = _is_upper_line(text)
+        upper_lines.append(upper_line)
         prev = None
         for p in pieces:
             conf = confs[cidx[p.start]] if confs and cidx else None
@@ -227,7 +235,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         if p.kind == "word":
             unit = slots[pos].units[path[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
-                line_upper = sum(c.isupper() for c in lines[li].text) > 0.6 * max(1, sum(c.isalpha() for c in lines[li].text))
+                line_upper = upper_lines[li]
                 word = place_tone(unit, style)
                 new = apply_case(word, case_of(p.text), line_upper, single=sum(c.isalpha() for c in p.text) == 1)
                 reason = _reason(p.text, new)
