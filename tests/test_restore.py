@@ -135,3 +135,31 @@ def test_never_raises_keeps_lines_and_numbers(parts, nlines):
     out_tokens = out.split()
     for n in numbers:
         assert n in out_tokens
+
+
+def test_place_names_restored():
+    out, _ = restore_text("UBND tinh Bac Lieu va thanh pho Hai Phong")
+    assert "Bạc Liêu" in out and "Hải Phòng" in out
+
+
+def test_build_and_load_small_lm(tmp_path):
+    from planparse.restore.lm import TrigramLM, build_cli
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(["Ủy ban nhân dân tỉnh ban hành kế hoạch.", "Kế hoạch cải cách hành chính năm 2025."] * 5),
+                      encoding="utf-8")
+    out = tmp_path / "lm.npz"
+    stats = build_cli([str(corpus)], str(out))
+    assert stats["tokens"] > 0 and out.exists()
+    lm = TrigramLM(out)
+    assert lm.sentence_logprob("kế hoạch cải cách".split()) > lm.sentence_logprob("cách cải hoạch kế".split())
+
+
+def test_build_dictionaries_small(tmp_path):
+    from planparse.restore.dictbuild import build_dictionaries
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(["Sở Nội vụ chủ trì, phối hợp với các cơ quan liên quan."] * 30), encoding="utf-8")
+    stats = build_dictionaries([str(corpus)], tmp_path / "d")
+    assert stats["syllables"] > 5
+    assert "phối hợp" in (tmp_path / "d" / "admin_terms.txt").read_text(encoding="utf-8")
