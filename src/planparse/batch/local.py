@@ -11,7 +11,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import wait
 from typing import Any
 
@@ -57,8 +57,12 @@ class _Worker:
             self.conn.close()
 
 
-def run_local(jobs: list[dict[str, Any]], workers: int, timeout: float | None) -> Iterator[tuple[dict, dict]]:
-    """Yield (job, result) as documents finish; a dead or timed-out worker yields a failed result."""
+def run_local(jobs: list[dict[str, Any]], workers: int, timeout: float | None,
+              on_page: Callable[[int, int], None] | None = None) -> Iterator[tuple[dict, dict]]:
+    """Yield (job, result) as documents finish; a dead or timed-out worker yields a failed result.
+
+    `on_page(job_id, pages_done)` reports progress inside long documents.
+    """
     ctx = mp.get_context("spawn")
     queue = deque(jobs)
     pool: list[_Worker] = []
@@ -82,7 +86,7 @@ def run_local(jobs: list[dict[str, Any]], workers: int, timeout: float | None) -
             for i, w in enumerate(pool):
                 if w.job is None:
                     continue
-                outcome = _collect(w, timeout)
+                outcome = _collect(w, timeout, on_page)
                 if outcome is None:
                     continue
                 job, result, dead = w.job, outcome, outcome.pop("_dead", False)
@@ -99,14 +103,17 @@ def run_local(jobs: list[dict[str, Any]], workers: int, timeout: float | None) -
                 w.stop()
 
 
-def _collect(w: _Worker, timeout: float | None) -> dict[str, Any] | None:
+def _collect(w: _Worker, timeout: float | None, on_page: Callable[[int, int], None] | None) -> dict[str, Any] | None:
     """The worker's result if it has one, a failure if it died or overran, else None."""
     try:
         while w.conn.poll():
             kind, payload = w.conn.recv()
             if kind == "done":
                 return payload
-            w.started = time.monotonic()
+            if kind == "start":
+                w.started = time.monotonic()
+            elif kind == "page" and on_page is not None and w.job is not None:
+                on_page(w.job["id"], payload)
     except (EOFError, OSError):
         pass
     elapsed = time.monotonic() - w.started if w.started is not None else 0.0

@@ -22,6 +22,7 @@ class BatchProgress:
         self.pages, self.start = 0, time.monotonic()
         self._bar: Any = None
         self._task: Any = None
+        self._partial: dict[int, int] = {}
 
     def __enter__(self) -> BatchProgress:
         if self.enabled:
@@ -37,18 +38,22 @@ class BatchProgress:
             self._task = self._bar.add_task("batch", total=self.total, pages=0, rate="–")
         return self
 
-    def advance(self, pages: int, skipped: bool = False) -> None:
-        """One document finished (or skipped) with `pages` pages."""
-        if skipped:
-            self.total -= 1
-        else:
-            self.pages += pages
+    def page(self, doc_id: int, done: int) -> None:
+        """Pages done so far inside a document still in progress."""
+        self._partial[doc_id] = done
+        self._show(0)
+
+    def advance(self, doc_id: int, pages: int) -> None:
+        """One document finished with `pages` pages."""
+        self._partial.pop(doc_id, None)
+        self.pages += pages
+        self._show(1)
+
+    def _show(self, docs: int) -> None:
         if self._bar is not None:
+            shown = self.pages + sum(self._partial.values())
             elapsed = max(time.monotonic() - self.start, 1e-6)
-            if skipped:
-                self._bar.update(self._task, total=self.total)
-            else:
-                self._bar.update(self._task, advance=1, pages=self.pages, rate=f"{self.pages / elapsed:.1f}")
+            self._bar.update(self._task, advance=docs, pages=shown, rate=f"{shown / elapsed:.1f}")
 
     def __exit__(self, *exc: Any) -> None:
         if self._bar is not None:

@@ -102,13 +102,14 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     interrupted = False
     try:
         with BatchProgress(len(todo), wanted(progress)) as bar:
-            stream = _executor(executor)(todo, workers, timeout, **({"scheduler": scheduler} if executor == "dask" else {}))
+            extra = {"scheduler": scheduler} if executor == "dask" else {"on_page": bar.page if bar.enabled else None}
+            stream = _executor(executor)(todo, workers, timeout, **extra)
             with contextlib.closing(stream):
                 for job, result in stream:
                     rec = _record(job, result, fp, src)
                     records[job["rel"]] = rec
                     journal.add(rec)
-                    bar.advance(rec["pages"] or 0)
+                    bar.advance(job["id"], rec["pages"] or 0)
     except KeyboardInterrupt:
         interrupted = True
     finally:

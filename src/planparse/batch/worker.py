@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 WRITERS = {"json": ("to_json", ".json", False), "text": ("to_text", ".txt", False), "csv": ("to_csv", ".csv", True)}
@@ -26,10 +28,11 @@ def one_line(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def convert_one(job: dict[str, Any]) -> dict[str, Any]:
+def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Ingest job['input'] and write each job['outputs'][fmt] atomically; never raises for bad input.
 
     Returns plain data: status ok/failed, sha256, pages, seconds, warnings, error.
+    `on_page(done, total)` is passed to ingest as its page progress callback.
     """
     os.environ["OMP_THREAD_LIMIT"] = "1"
     start = time.perf_counter()
@@ -39,7 +42,8 @@ def convert_one(job: dict[str, Any]) -> dict[str, Any]:
         from .. import export
         from ..api import ingest
 
-        doc = ingest(job["input"], **{**job.get("options", {}), "jobs": 1})
+        extra = {"progress": on_page} if on_page else {}
+        doc = ingest(job["input"], **{**job.get("options", {}), "jobs": 1}, **extra)
         rendered = {fmt: getattr(export, WRITERS[fmt][0])(doc) for fmt in job["outputs"]}
         for fmt, target in job["outputs"].items():
             export.write_atomic(target, rendered[fmt], **({"bom": True} if WRITERS[fmt][2] else {}))
@@ -80,13 +84,19 @@ def worker_main(conn: Any) -> None:
         from .. import api, export  # noqa: F401 - import once at start, not inside the first document's time
     except Exception:  # noqa: BLE001 - convert_one reports the import error per document
         pass
+    lock = threading.Lock()
+
+    def send(msg: tuple) -> None:
+        with lock:
+            conn.send(msg)
+
     while True:
         try:
             job = conn.recv()
             if job is None:
                 return
-            conn.send(("start", None))
-            conn.send(("done", convert_one(job)))
+            send(("start", None))
+            send(("done", convert_one(job, lambda done, total: send(("page", done)))))
         except (EOFError, OSError):
             return
 
