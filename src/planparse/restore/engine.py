@@ -102,6 +102,7 @@ def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
 KEEP_UNIT = "<keep>"
 UNIGRAM_BOOST = float(__import__("os").environ.get("PP_UB", "0.2"))
 KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
+LETTER_COST = 0.5
 
 
 TITLE_WEIGHT = 0.3
@@ -117,6 +118,9 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
 
 def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
+    if p.kind == "letter" and mode == "degraded":
+        cands = [c for c in model.channel.candidates(p.text.lower()) if len(c[0]) > 1]
+        return Slot([KEEP_UNIT] + [s for s, _ in cands], [0.0] + [c + LETTER_COST for _, c in cands])
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())
@@ -232,7 +236,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         li, p = w
         new = p.text
         reason = ""
-        if p.kind == "word":
+        if p.kind in ("word", "letter"):
             unit = slots[pos].units[path[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 line_upper = upper_lines[li]
@@ -245,7 +249,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
             new, reason = fix_heading(p.text), "numeral"
         if new != p.text:
             replace[(li, p.start)] = (new, reason, pos)
-            if p.kind == "word":
+            if p.kind in ("word", "letter"):
                 changed_pos.append(pos)
     post = posteriors(model.lm, slots, path, changed_pos, weight) if changed_pos else {}
 

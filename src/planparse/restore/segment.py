@@ -72,7 +72,7 @@ def _word_piece_kind(text: str, first: bool) -> str:
         ok = bool(DIGIT_WORD_RE.match(text))
         return "word" if ok else "fixed"
     if len(text) == 1 and text.lower() not in "aeiouyăâêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ":
-        return "fixed"
+        return "letter"
     if ROMAN_RE.match(text) and text not in ("V", "X", "VI", "XI"):
         return "fixed"
     if is_acronym(text):
