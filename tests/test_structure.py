@@ -413,3 +413,13 @@ def test_header_lines_after_title_in_reading_order():
                                "Phú Thọ, ngày 12 tháng 8 năm 2025", "Tuyên truyền năm 2025", "", "I. MỤC TIÊU"])
     assert h.number == "215/KH-SNgV" and h.date == date(2025, 8, 12) and h.summary == "Tuyên truyền năm 2025"
     assert body == 7
+
+
+def test_long_unbroken_paragraph_is_linear():
+    import time
+
+    line = "tuyên truyền về Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ và"
+    t0 = time.perf_counter()
+    res = parse_structure([Line(text=line) for _ in range(2000)])
+    assert time.perf_counter() - t0 < 10
+    assert len(res.references) == 1 and res.references[0].issuer == "Chính phủ"

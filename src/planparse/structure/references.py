@@ -77,8 +77,9 @@ def find_in_text(text: str) -> list[Reference]:
             continue
         key = re.sub(r"\s+", " ", m.group(1).lower())
         rtype = TYPE_NAMES.get(key, m.group(1))
-        after = text[m.end():]
-        so = _SO.match(fold(after))
+        after = text[m.end():m.end() + 400]
+        fafter = f[m.end():m.end() + 400]
+        so = _SO.match(fafter)
         number = title = None
         end = m.end()
         if so:
@@ -87,11 +88,11 @@ def find_in_text(text: str) -> list[Reference]:
                 number = num["number"]
                 end = m.end() + so.end() + _span(after[so.end():], len(num["number"].replace(" ", "")))
         if number is None and rtype in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
-            nl = _NAMED_LAW.match(fold(after))
+            nl = _NAMED_LAW.match(fafter)
             if nl:
                 title = after[nl.start(1):nl.end(1)].strip()
                 end = m.end() + nl.end()
-                if nl.group(2) is None and not fold(after[nl.end():]).lstrip().lower().startswith("ng"):
+                if nl.group(2) is None and not fafter[nl.end():].lstrip().lower().startswith("ng"):
                     num = parse_number(after[nl.end():nl.end() + 40])
                     if num:
                         number = num["number"]

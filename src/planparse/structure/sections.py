@@ -93,13 +93,16 @@ def _is_upper(text: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def _join(a: str, b: str) -> str:
-    """Join a wrapped line: no space after a glued hyphen (`18-` + `NQ/TW`), else one space."""
-    if not a:
-        return b
-    if re.search(r"\w-$", a):
-        return a + b
-    return f"{a} {b}"
+def _join_all(parts: list[str]) -> str:
+    """Join wrapped lines in one pass (linear even for very long paragraphs)."""
+    out: list[str] = []
+    for p in parts:
+        if not p:
+            continue
+        if out and not re.search(r"\w-$", out[-1]):
+            out.append(" ")
+        out.append(p)
+    return "".join(out)
 
 
 def _is_heading(marker: Marker, rest: str, next_text: str | None, blank_after: bool, typical: int) -> bool:
@@ -159,15 +162,18 @@ def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, 
         marker = classify(t)
         prev = out[-1] if out else None
         if marker is None and prev is not None and not prev[3]:
-            ended = re.search(r"[.:;!?]$", prev[1]) is not None
+            ended = re.search(r"[.:;!?]$", prev[1][-1]) is not None
             if not (ended and t[:1].isupper()):
-                prev[1] = _join(prev[1], t)
+                prev[1].append(t)
                 continue
         if marker is None:
-            out.append([None, t, page, False])
+            out.append([None, [t], page, False])
             continue
-        out.append([marker, marker.rest, page, _is_heading(marker, marker.rest, nxt, blank_after, typical)])
-    result = [tuple(item) for item in out]
+        out.append([marker, [marker.rest] if marker.rest else [], page,
+                    _is_heading(marker, marker.rest, nxt, blank_after, typical)])
+        if not out[-1][1]:
+            out[-1][1] = [""]
+    result = [(m, _join_all(parts), page, heading) for m, parts, page, heading in out]
     return _fix_part_titles(result)
 
 
