@@ -212,7 +212,7 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
             continue
         node = _Node(marker, page)
         if heading:
-            node.title = text or None
+            node.title = text.rstrip(" :") or None
         elif text:
             node.paras.append(text)
         while len(stack) > 1 and stack[-1].marker is not None and stack[-1].marker.rank >= marker.rank:
