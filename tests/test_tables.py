@@ -207,3 +207,13 @@ def test_csv():
     assert rows[0][:3] == ["table", "tt", "task"]
     assert rows[1][4] == "UBND cấp huyện; Công an tỉnh"
     assert rows[1][8] == "yes" and "Ghi chú: mới" in rows[1][10]
+
+
+def test_cell_fixups():
+    from planparse.tables.fixups import fix_numbering, tidy_cell
+
+    assert tidy_cell("| Tin, bài, ảnh -") == "Tin, bài, ảnh"
+    assert tidy_cell("Quý I1/2026") == "Quý II/2026"
+    assert tidy_cell("Phòng Kế hoạch - Tài chính") == "Phòng Kế hoạch - Tài chính"
+    t = Table(headers=HEAD, roles=map_roles(HEAD), rows=[BODY[0], ["b)"] + BODY[1][1:], ["Ạ"] + BODY[2][1:]])
+    assert [r[0] for r in fix_numbering(t).rows] == ["1", "2", "3"]

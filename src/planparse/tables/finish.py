@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models import Line, Table, Task, Warning_
+from .fixups import fix_numbering
 from .flat import rebuild_from_lines
 from .merge import merge_pages
 from .roles import map_roles
@@ -14,6 +15,7 @@ def finish(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Ta
     warnings: list[Warning_] = []
     tables = merge_pages(tables)
     tables = [t.model_copy(update={"roles": map_roles(t.headers)}) if t.headers else t for t in tables]
+    tables = [fix_numbering(t) for t in tables]
     if not tables:
         t = rebuild_from_lines(lines)
         if t is not None:

@@ -8,12 +8,14 @@ import numpy as np
 
 from ..models import Cell, Table, Word
 from ._text import clean
+from .fixups import tidy_cell
 from .grid import Grid, find_grids
 from .place import assign_words, ink_box, join_words
 from .roles import looks_like_header, map_roles, role_of
 
 MAX_REOCR = 60
 WEAK_CONF = 45.0
+WORD_WEAK = 30.0
 REOCR_AREA = 0.05
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?\.?$")
 
@@ -82,8 +84,8 @@ def _cell_texts(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray
             continue
         if not text:
             todo.append((0, 0.0, i, ibox))
-        elif conf is not None and conf < WEAK_CONF:
-            todo.append((1, conf, i, ibox))
+        elif conf is not None and (conf < WEAK_CONF or min(w.confidence for w in ws) < WORD_WEAK):
+            todo.append((1, min(conf, min(w.confidence for w in ws)), i, ibox))
         elif c.row == 0 and header_suspect and role_of(text) is None:
             todo.append((2, 0.0, i, ibox))
         elif _uncovered(ibox, ws):
@@ -141,6 +143,7 @@ def _headers(grid: Grid, texts: list[str], m: list[list[str]]) -> tuple[list[str
 def grid_to_table(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray, page: int) -> Table:
     """A Table with cells, headers, roles and body rows from one grid."""
     tc = _cell_texts(grid, words, gray, ink)
+    tc = [(tidy_cell(t), c) for t, c in tc]
     texts = [t for t, _ in tc]
     m = _matrix(grid, texts)
     headers, depth = _headers(grid, texts, m)

@@ -49,12 +49,17 @@ def join_words(words: list[Word]) -> str:
     tol = 0.45 * hs[len(hs) // 2]
     lines: list[list[Word]] = []
     centres: list[float] = []
-    for w in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
-        cy = (w.bbox[1] + w.bbox[3]) / 2
+    med = hs[len(hs) // 2]
+
+    def key(w: Word) -> float:
+        return w.bbox[1] + min(w.bbox[3] - w.bbox[1], med) / 2
+
+    for w in sorted(words, key=key):
+        cy = key(w)
         j = min(range(len(lines)), key=lambda k: abs(centres[k] - cy), default=None)
         if j is not None and abs(centres[j] - cy) <= tol:
             lines[j].append(w)
-            cys = sorted((v.bbox[1] + v.bbox[3]) / 2 for v in lines[j])
+            cys = sorted(key(v) for v in lines[j])
             centres[j] = cys[len(cys) // 2]
         else:
             lines.append([w])

@@ -1,0 +1,41 @@
+"""Small, table-specific repairs of OCR'd cell text: edge debris, TT numbering, quarter numerals."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Table
+
+_EDGE = re.compile(r"^[\s|_~:;¬`'\-—–]+|[\s|_~:;¬`\-—–]+$")
+_QUARTER = re.compile(r"(Qu[ýyí]\s+)([IVl1]{1,3})(\s*/)", re.IGNORECASE)
+
+
+def tidy_cell(text: str) -> str:
+    """Cell text without ruling debris at its edges (a lone '-' or '|' the scan left near a line)."""
+    text = _EDGE.sub("", text or "")
+    text = text.replace("⁄", "")
+    return _QUARTER.sub(lambda m: m.group(1) + m.group(2).replace("1", "I").replace("l", "I") + m.group(3), text)
+
+
+def fix_numbering(table: Table) -> Table:
+    """TT cells OCR misread as a letter or symbol become the previous number plus one."""
+    if "tt" not in table.roles:
+        return table
+    c = table.roles.index("tt")
+    rows = [list(r) for r in table.rows]
+    prev: int | None = None
+    letter = ""
+    for r in rows:
+        if c >= len(r):
+            continue
+        v = r[c].strip()
+        m = re.match(r"^(\d{1,3})[.)]?$", v)
+        lm = re.match(r"^([a-zđ])[.)]$", v)
+        if m:
+            prev, letter = int(m.group(1)), ""
+        elif lm and (lm.group(1) == "a" or (letter and ord(lm.group(1)) == ord(letter) + 1)):
+            letter = lm.group(1)
+        elif prev is not None and v and len(v) <= 3 and not re.match(r"^[IVXivx]{1,4}[.)]?$", v) and sum(bool(x.strip()) for x in r) > 2:
+            prev += 1
+            r[c] = str(prev)
+    return table.model_copy(update={"rows": rows})
