@@ -82,28 +82,25 @@ def viterbi(lm: TrigramLM, slots: list[Slot], chan_weight: float = 1.0,
 def posteriors(lm: TrigramLM, slots: list[Slot], path: list[int], positions: list[int], chan_weight: float = 1.0) -> dict[int, np.ndarray]:
     """Local posterior over each listed position's candidates, neighbours fixed to the best path."""
     n = len(slots)
-    chosen = [int(slots[i].ids[path[i]]) for i in range(n)]
-    A, B, C, idx = [], [], [], []
+    chosen = np.array([int(slots[i].ids[path[i]]) for i in range(n)], dtype=np.int64)
+    A, B, C, owner = [], [], [], []
     for p in positions:
-        k = len(slots[p].ids)
         z = slots[p].ids
-        for a, b, c, which in (
-            (p - 2, p - 1, None, 0), (p - 1, None, p + 1, 1), (None, p + 1, p + 2, 2),
-        ):
-            if which == 0 and p >= 2:
-                A.append(np.full(k, chosen[a])); B.append(np.full(k, chosen[b])); C.append(z)
-            elif which == 1 and p >= 1 and p + 1 < n:
-                A.append(np.full(k, chosen[a])); B.append(z); C.append(np.full(k, chosen[c]))
-            elif which == 2 and p + 2 < n:
-                A.append(z); B.append(np.full(k, chosen[b])); C.append(np.full(k, chosen[c]))
-            else:
-                continue
-            idx.append((p, k))
+        k = len(z)
+        rows = []
+        if p >= 2:
+            rows.append((np.repeat(chosen[p - 2], k), np.repeat(chosen[p - 1], k), z))
+        if 1 <= p and p + 1 < n:
+            rows.append((np.repeat(chosen[p - 1], k), z, np.repeat(chosen[p + 1], k)))
+        if p + 2 < n:
+            rows.append((z, np.repeat(chosen[p + 1], k), np.repeat(chosen[p + 2], k)))
+        for a, b, c in rows:
+            A.append(a); B.append(b); C.append(c); owner.append((p, k))
     out: dict[int, np.ndarray] = {p: -np.asarray(slots[p].costs, dtype=np.float64) * chan_weight for p in positions}
     if A:
         sc = lm.score(np.concatenate(A), np.concatenate(B), np.concatenate(C))
         off = 0
-        for p, k in idx:
+        for p, k in owner:
             out[p] = out[p] + sc[off:off + k]
             off += k
     res = {}

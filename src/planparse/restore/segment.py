@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -19,7 +20,7 @@ DIGIT_ONLY = regex.compile(r"^\d+$")
 DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}[\p{Ll}\p{M}0146O]*$|^(?=.{2,4}$)[\p{Ll}\p{M}]*[0146][\p{L}\p{M}0146]*$(?<=\p{Ll}.*)|^[STĐD][06]$|^[STĐD][06]\p{Ll}+$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Piece:
     """A slice of a line: kind is word | fixed | symbol | punct | heading."""
 
@@ -29,6 +30,7 @@ class Piece:
     kind: str
 
 
+@lru_cache(maxsize=100_000)
 def case_of(tok: str) -> str:
     """upper, title, lower, or mixed."""
     letters = [c for c in tok if c.isalpha()]
@@ -82,6 +84,15 @@ def _word_piece_kind(text: str, first: bool) -> str:
 
 def segment(line: str) -> list[Piece]:
     """Pieces of one line with offsets; whitespace is not a piece."""
+    return list(_segment(line))
+
+
+@lru_cache(maxsize=20_000)
+def _segment(line: str) -> tuple[Piece, ...]:
+    return tuple(_segment_uncached(line))
+
+
+def _segment_uncached(line: str) -> list[Piece]:
     out: list[Piece] = []
     for m in CHUNK_RE.finditer(line):
         chunk, base = m.group(0), m.start()
