@@ -108,3 +108,40 @@ def posteriors(lm: TrigramLM, slots: list[Slot], path: list[int], positions: lis
         e = np.power(10.0, v - v.max())
         res[p] = e / e.sum()
     return res
+
+
+def prune(lm: TrigramLM, slots: list[Slot], keep: int = 4, chan_weight: float = 1.0) -> list[Slot]:
+    """Keep each slot's `keep` best candidates by bigram max-marginals (forward + backward), to cut trigram work."""
+    for s in slots:
+        if s.ids is None:
+            s.ids = lm.ids(s.units)
+    n = len(slots)
+    if n < 2 or all(len(s.ids) <= keep for s in slots):
+        return slots
+    B, C, sizes = [], [], []
+    for i in range(1, n):
+        b, c = slots[i - 1].ids, slots[i].ids
+        B.append(np.repeat(b, len(c)))
+        C.append(np.tile(c, len(b)))
+        sizes.append((len(b), len(c)))
+    sc = lm.score2(np.concatenate(B), np.concatenate(C))
+    blocks, off = [], 0
+    for kb, kc in sizes:
+        blocks.append(sc[off:off + kb * kc].reshape(kb, kc))
+        off += kb * kc
+    costs = [np.asarray(s.costs, dtype=np.float64) * chan_weight for s in slots]
+    fwd = [-costs[0]]
+    for i in range(1, n):
+        fwd.append((fwd[-1][:, None] + blocks[i - 1]).max(axis=0) - costs[i])
+    bwd = [np.zeros(len(slots[-1].ids))]
+    for i in range(n - 2, -1, -1):
+        bwd.append((blocks[i] + (bwd[-1] - costs[i + 1])[None, :]).max(axis=1))
+    bwd.reverse()
+    out = []
+    for i, s in enumerate(slots):
+        if len(s.ids) <= keep:
+            out.append(s)
+            continue
+        order = np.sort(np.argsort(-(fwd[i] + bwd[i]), kind="stable")[:keep])
+        out.append(Slot([s.units[k] for k in order], [s.costs[k] for k in order], s.ids[order], s.title))
+    return out

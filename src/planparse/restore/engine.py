@@ -10,7 +10,7 @@ import numpy as np
 from ..models import Line, Restoration
 from ..resources import data_dir
 from .channel import Channel
-from .decoder import Slot, posteriors, viterbi
+from .decoder import Slot, posteriors, prune, viterbi
 from .lm import TrigramLM
 from .places import PLACE_BONUS, place_bigram_keys, place_names
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
@@ -164,6 +164,8 @@ def split_equal(a: str, b: str) -> bool:
 
 
 BLOCK = 400
+PRUNE_KEEP = 4
+PRUNE_CHUNK = 3000
 
 
 def _decode_in_blocks(model: Model, slots: list[Slot], where: list, weight: float) -> list[int]:
@@ -226,6 +228,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
             where.append((li, p))
     slots.append(Slot([EOS], [0.0]))
     where.append(None)
+    slots = [s for k in range(0, len(slots), PRUNE_CHUNK) for s in prune(model.lm, slots[k:k + PRUNE_CHUNK], PRUNE_KEEP, weight)]
     path = _decode_in_blocks(model, slots, where, weight)
 
     replace: dict[tuple[int, int], tuple[str, str, int]] = {}

@@ -204,6 +204,11 @@ class TrigramLM:
         back = np.where(hc, self.bi_bo[jc], 0.0) + low
         return np.where(h3, self.tri_lp[j3], back)
 
+    def score2(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """log10 P(c | b) from the bigram table with unigram backoff."""
+        j2, h2 = self._find(self.bi_keys, pack(b, c))
+        return np.where(h2, self.bi_lp[j2], self.uni_bo[b] + self.uni_lp[c])
+
     def sentence_logprob(self, words: list[str]) -> float:
         ids = np.concatenate([[0, 0], self.ids(words), [1]])
         return float(self.score(ids[:-2], ids[1:-1], ids[2:]).sum())
