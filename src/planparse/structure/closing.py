@@ -188,11 +188,9 @@ def parse_digital_signatures(texts: list[str]) -> list[DigitalSignature]:
 
 
 def _flat_text(s: Section) -> str:
-    parts = [x for x in (s.title, s.text) if x]
-    for c in s.children:
-        parts.append(_flat_text(c) if c.kind in ("paragraph",) else " ".join(
-            x for x in ((c.number or "") + " " + (c.title or "") + " " + c.text, *(_flat_text(g) for g in c.children)) if x.strip()))
-    return clean(" ".join(parts))
+    """A section and its descendants as one line of text, numbering included."""
+    own = " ".join(x for x in (s.number if s.kind != "paragraph" else None, s.title, s.text) if x)
+    return clean(" ".join([own] + [_flat_text(c) for c in s.children]))
 
 
 def _find_org_section(sections: list[Section]) -> Section | None:
