@@ -34,7 +34,7 @@ TYPE_NAMES: dict[str, str] = {
 }
 """Folded type names (as they appear in titles and citations) -> canonical Vietnamese spelling."""
 
-_SYMBOL_FIXES = {"QD": "QĐ", "ND": "NĐ", "BCD": "BCĐ", "HDND": "HĐND", "DA": "DA", "UBTVQH": "UBTVQH"}
+_SYMBOL_FIXES = {"QD": "QĐ", "ND": "NĐ", "BCD": "BCĐ", "HDND": "HĐND"}
 
 
 def fold(text: str) -> str:
@@ -44,8 +44,7 @@ def fold(text: str) -> str:
         if ch in "đĐ":
             out.append("d" if ch == "đ" else "D")
             continue
-        base = unicodedata.normalize("NFD", ch)[:1] or ch
-        out.append(base if base.isascii() or len(base) == 1 else ch)
+        out.append(unicodedata.normalize("NFD", ch)[:1] or ch)
     return "".join(out)
 
 
