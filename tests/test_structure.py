@@ -423,3 +423,10 @@ def test_long_unbroken_paragraph_is_linear():
     res = parse_structure([Line(text=line) for _ in range(2000)])
     assert time.perf_counter() - t0 < 10
     assert len(res.references) == 1 and res.references[0].issuer == "Chính phủ"
+
+
+def test_decomposed_unicode_input():
+    import unicodedata
+
+    res = parse_structure(lines_of(unicodedata.normalize("NFD", PLAN)))
+    assert res.header.date == date(2024, 4, 3) and res.header.number == "57/KH-UBND"

@@ -12,6 +12,8 @@ have `bbox`). Must never raise on any input: problems become warnings.
 
 from __future__ import annotations
 
+import unicodedata
+
 from pydantic import BaseModel, Field
 
 from ..models import DigitalSignature, Header, Line, Reference, Responsibility, Section, Signature, Warning_
@@ -40,7 +42,7 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     """Header, section tree, references and closing parts of one document; never raises."""
     res = StructureResult()
     try:
-        items = [(ln.text or "", ln.page or 1) for ln in (lines or [])]
+        items = [(unicodedata.normalize("NFC", ln.text or ""), ln.page or 1) for ln in (lines or [])]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"unreadable lines: {exc}"))
         return res
