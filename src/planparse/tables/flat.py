@@ -36,7 +36,7 @@ UNITS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(rf"\bc\w{{1,2}}c ph\w{{1,3}},? d\w{{1,2}}n v\w{{1,2}} th\w{{1,3}}c {_SO}(?=\s|$)"), "Các phòng, đơn vị thuộc Sở"),
     (re.compile(rf"\bc\w{{1,2}}c ph\w{{1,3}} th\w{{1,3}}c {_SO}(?=\s|$)"), "Các phòng thuộc Sở"),
     (re.compile(rf"\bv\w{{1,2}}n ph\w{{1,3}} {_SO}(?=\s|$)"), "Văn phòng Sở"),
-    (re.compile(r"\b(?:van phong|phong|trung tam|chi cuc|ubnd|uy ban nhan dan|ban|thanh tra|so|cong an|doan|hoi) [a-z]"), None),
+    (re.compile(r"\b(?:c\w{1,2}c ph\w{1,3}|van phong|phong|trung tam|chi cuc|ubnd|uy ban nhan dan|ban|thanh tra|so|cong an|doan|hoi)[,.]? [a-z]"), None),
 )
 PRODUCT = re.compile(
     r"\b(?:tin,? bai|bao cao|ke hoach|van ban|video|s\w{1,2}n ph\w{0,2}m|tai lieu|an pham|to roi|cong van|quyet dinh"
@@ -117,9 +117,9 @@ def find_units(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def _tidy(text: str) -> str:
-    """Drop tokens with no letter or digit and trailing separators."""
-    toks = [t for t in text.split() if re.search(r"\w", t)]
+def _tidy(text: str, strict: bool = False) -> str:
+    """Drop tokens with no letter or digit (strict: also stray single characters) and trailing separators."""
+    toks = [t for t in text.split() if re.search(r"\w", t) and not (strict and len(t.strip(",;.")) <= 1)]
     return clean(" ".join(toks)).strip(" ,;.-")
 
 
@@ -176,6 +176,7 @@ def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dic
                 break
         cells["partners"] = _tidy(a[lead_end:])
     task = [a[tt_end:units[0][0]] if units else ""]
+    partners = [(anchor, cells["partners"])]
     for i in idx:
         if i == anchor:
             continue
@@ -186,18 +187,23 @@ def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dic
             cut = junk.start()
         for s, _, _ in find_units(line):
             cut = min(cut, s) if s > 0 else cut
+        prod = len(line)
         for m in PRODUCT.finditer(sl):
             rest = [t for t in line[m.start():].split() if re.search(r"\w", t)]
             lead_in = line[:m.start()].rstrip()
             if len(rest) <= 5 and m.start() > 0 and (line[m.start()].isupper() or lead_in[-1:] in ";:<>\\|"):
                 tails.append((i, line[m.start():]))
-                cut = min(cut, m.start())
+                prod = m.start()
                 break
+        cut = min(cut, prod)
+        if cut < prod:
+            partners.append((i, _tidy(line[cut:prod], strict=True)))
         if i < anchor:
             task.insert(len(task) - 1, line[:cut])
         else:
             task.append(line[:cut])
     cells["task"] = _tidy(" ".join(task))
+    cells["partners"] = _tidy(" ".join(t for _, t in sorted(partners) if t), strict=True)
     cells["product"] = _tidy(" ".join(t for _, t in sorted(tails)))
     return cells
 

@@ -35,7 +35,12 @@ def _batch_ocr(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list
             sheet[y:y + y1 - y0, gap:gap + x1 - x0] = gray[y0:y1, x0:x1]
             spans.append((y, y + y1 - y0))
             y += y1 - y0 + gap
-        d = pytesseract.image_to_data(sheet, lang="vie", config="--psm 6", timeout=30, output_type=pytesseract.Output.DICT)
+        try:
+            from ..ocr.tesseract import image_to_data
+
+            d = image_to_data(sheet, psm=6, timeout=30)
+        except ImportError:
+            d = pytesseract.image_to_data(sheet, lang="vie", config="--psm 6", timeout=30, output_type=pytesseract.Output.DICT)
     except Exception:
         return [("", None)] * len(boxes)
     found: list[list[Word]] = [[] for _ in boxes]
