@@ -76,6 +76,7 @@ def ingest(
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
     lang: Annotated[str, typer.Option(help="Tesseract language(s), e.g. vie or vie+Vietnamese.")] = "vie",
     tessdata_dir: Annotated[Optional[Path], typer.Option("--tessdata-dir", help="Folder with *.traineddata to use.")] = None,
+    second_lang: Annotated[str, typer.Option(help="Model that re-reads low-confidence lines ('none' to skip).")] = "Vietnamese",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Pages OCR'd in parallel (0 = number of cores).")] = 0,
     restore: Annotated[RestoreMode, typer.Option(help="Text repair: auto, degraded (diacritics lost), ocr (light), off.")] = RestoreMode.auto,
     force_ocr: Annotated[bool, typer.Option("--force-ocr", help="OCR every page even where a good text layer exists.")] = False,
@@ -87,14 +88,15 @@ def ingest(
     from .pipeline import ingest as run
 
     bar, update = _progress_bar(path.name)
+    opts = dict(lang=lang, second_lang="" if second_lang.lower() == "none" else second_lang,
+                tessdata_dir=str(tessdata_dir) if tessdata_dir else None, jobs=jobs, restore=restore.value,
+                force_ocr=force_ocr, page_timeout=page_timeout)
     try:
         if bar is not None:
             with bar:
-                doc = run(path, progress=update, lang=lang, tessdata_dir=str(tessdata_dir) if tessdata_dir else None,
-                          jobs=jobs, restore=restore.value, force_ocr=force_ocr, page_timeout=page_timeout)
+                doc = run(path, progress=update, **opts)
         else:
-            doc = run(path, lang=lang, tessdata_dir=str(tessdata_dir) if tessdata_dir else None, jobs=jobs,
-                      restore=restore.value, force_ocr=force_ocr, page_timeout=page_timeout)
+            doc = run(path, **opts)
         data = render(doc, fmt.value)
         if output is None:
             sys.stdout.write(data)

@@ -23,6 +23,7 @@ class Options:
     """Everything that changes what `ingest` produces; all have sensible defaults."""
 
     lang: str = "vie"
+    second_lang: str | None = "Vietnamese"
     tessdata_dir: str | None = None
     jobs: int = 0
     restore: str = "auto"
@@ -37,7 +38,7 @@ class Options:
 
     @property
     def ocr(self) -> OcrOptions:
-        return OcrOptions(lang=self.lang, tessdata_dir=self.tessdata_dir, deskew=self.deskew, flatten=self.flatten,
+        return OcrOptions(lang=self.lang, second_lang=self.second_lang or None, tessdata_dir=self.tessdata_dir, deskew=self.deskew, flatten=self.flatten,
                           osd=self.osd, tables=self.tables, timeout=self.page_timeout)
 
     def workers(self, pages: int) -> int:

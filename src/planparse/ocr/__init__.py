@@ -26,6 +26,8 @@ class OcrOptions:
     osd: bool = True
     tables: bool = True
     timeout: float = 0.0
+    second_lang: str | None = "Vietnamese"
+    """Model for re-reading unsure lines (None: no second pass); skipped when not installed."""
 
 
 @dataclass
@@ -41,6 +43,18 @@ def _read(gray, dpi, opts: OcrOptions):
     words = layout.words_from_data(data)
     conf = sum(w.confidence for _, w in words) / len(words) if words else 0.0
     return words, conf
+
+
+_LANGS: dict[str | None, list[str]] = {}
+
+
+def _second_lang(opts: OcrOptions) -> str | None:
+    """The second-pass model when it is installed and differs from the first."""
+    if not opts.second_lang or opts.second_lang in opts.lang.split("+"):
+        return None
+    if opts.tessdata_dir not in _LANGS:
+        _LANGS[opts.tessdata_dir] = tesseract.available_languages(opts.tessdata_dir)
+    return opts.second_lang if opts.second_lang in _LANGS[opts.tessdata_dir] else None
 
 
 def ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
@@ -68,6 +82,11 @@ def ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
         warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
     h, w = gray.shape
     lines = layout.build_lines(words, w, number)
+    second = _second_lang(opts)
+    if second and lines:
+        from .reread import reread
+
+        lines, _ = reread(gray, lines, lang=second, dpi=prep.dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.timeout)
     tables: list[Table] = []
     if opts.tables and words:
         from ..tables import find_grid_tables

@@ -68,10 +68,12 @@ def orientation(gray: np.ndarray, *, tessdata_dir: str | None = None) -> tuple[i
 
 
 def available_languages(tessdata_dir: str | None = None) -> list[str]:
-    import pytesseract
+    """Installed Tesseract models (pytesseract's own helper drops capitalised script models such as 'Vietnamese')."""
+    import subprocess
 
+    cmd = ["tesseract", "--list-langs"] + (["--tessdata-dir", tessdata_dir] if tessdata_dir else [])
     try:
-        cfg = f'--tessdata-dir "{tessdata_dir}"' if tessdata_dir else ""
-        return pytesseract.get_languages(config=cfg)
-    except Exception:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
         return []
+    return [ln.strip() for ln in out.splitlines()[1:] if ln.strip()]
