@@ -119,8 +119,9 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
 def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
     if p.kind == "letter" and mode == "degraded":
-        cands = [c for c in model.channel.candidates(p.text.lower()) if len(c[0]) > 1]
-        return Slot([KEEP_UNIT] + [s for s, _ in cands], [0.0] + [c + LETTER_COST for _, c in cands])
+        cands = [c for c in model.channel.candidates(p.text.lower()) if c[0] != p.text.lower()]
+        keep = 2.0 if p.text in ("&", "¢") else 0.0
+        return Slot([KEEP_UNIT] + [s for s, _ in cands], [keep] + [c + LETTER_COST for _, c in cands])
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())

@@ -42,6 +42,8 @@ def case_of(tok: str) -> str:
         return "title"
     if all(c.islower() for c in letters) or letters[0].islower():
         return "lower"
+    if SYLLABLE_SHAPE.match(tok.lower()) and len(letters) >= 3:
+        return "upper" if sum(c.isupper() for c in letters) * 2 > len(letters) else "title"
     return "mixed"
 
 
@@ -67,6 +69,8 @@ def is_acronym(tok: str) -> bool:
 def _word_piece_kind(text: str, first: bool) -> str:
     has_alpha = any(c.isalpha() for c in text)
     if not has_alpha:
+        if text in ("&", "¢"):
+            return "letter"
         return "fixed" if DIGIT_ONLY.match(text) or any(c.isdigit() for c in text) else "punct"
     if first and HEADING_NUM_RE.match(text):
         return "heading"
@@ -115,7 +119,7 @@ def _segment_uncached(line: str) -> list[Piece]:
                 rest = chunk[p.end():]
                 if not out and len(t) == 1 and rest[:1] in (")", "."):
                     kind = "fixed"
-                if not any(c.isalpha() or c.isdigit() for c in t):
+                if not any(c.isalpha() or c.isdigit() for c in t) and kind != "letter":
                     kind = "punct"
             else:
                 kind = "punct"
