@@ -113,8 +113,12 @@ def ocr_words(img: Image.Image) -> tuple[list[Word], float]:
     return words, time.perf_counter() - t
 
 
+SKEL = [0]
+
+
 def score(got: list[list[str]], exp: list[list[str]]) -> tuple[bool, int, int]:
     right = sum(clean(a) == clean(b) for ga, ea in zip(got, exp) for a, b in zip(ga, ea))
+    SKEL[0] += sum(skeleton(a) == skeleton(b) for ga, ea in zip(got, exp) for a, b in zip(ga, ea))
     return len(got) == len(exp), right, sum(len(r) for r in exp)
 
 
@@ -243,10 +247,11 @@ def main() -> None:
     seed_text()
     real_page()
     for dpi in (300, 200):
+        SKEL[0] = 0
         r = synthetic(dpi, seed=dpi)
         print(f"synthetic {dpi} dpi: {r['pages']} pages, rows exact {r['rows_exact']}/{r['tables']} tables, "
               f"cells exact {r['cells_right']}/{r['cells']} = {100 * r['cells_right'] / max(1, r['cells']):.1f}%, "
-              f"split table merged: {r['split_merged']}; tables stage {r['grid_s']:.1f}s vs OCR {r['ocr_s']:.1f}s "
+              f"same skeleton {100 * SKEL[0] / max(1, r['cells']):.1f}%, split table merged: {r['split_merged']}; tables stage {r['grid_s']:.1f}s vs OCR {r['ocr_s']:.1f}s "
               f"(+{100 * r['grid_s'] / max(1e-9, r['ocr_s']):.1f}%)")
 
 

@@ -217,3 +217,11 @@ def test_cell_fixups():
     assert tidy_cell("Phòng Kế hoạch - Tài chính") == "Phòng Kế hoạch - Tài chính"
     t = Table(headers=HEAD, roles=map_roles(HEAD), rows=[BODY[0], ["b)"] + BODY[1][1:], ["Ạ"] + BODY[2][1:]])
     assert [r[0] for r in fix_numbering(t).rows] == ["1", "2", "3"]
+
+
+def test_recase_short_caps_word():
+    from planparse.tables.fixups import tidy_cell
+
+    assert tidy_cell("Các phòng, đơn vị thuộc SỞ") == "Các phòng, đơn vị thuộc Sở"
+    assert tidy_cell("UBND cấp huyện") == "UBND cấp huyện"
+    assert tidy_cell("SỞ NỘI VỤ") == "SỞ NỘI VỤ"

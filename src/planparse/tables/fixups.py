@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from unidecode import unidecode
+
 from ..models import Table
 
 _EDGE = re.compile(r"^[\s|_~:;¬`'\-—–]+|[\s|_~:;¬`\-—–]+$")
@@ -13,8 +15,17 @@ _QUARTER = re.compile(r"(Qu[ýyí]\s+)([IVl1]{1,3})(\s*/)", re.IGNORECASE)
 def tidy_cell(text: str) -> str:
     """Cell text without ruling debris at its edges (a lone '-' or '|' the scan left near a line)."""
     text = _EDGE.sub("", text or "")
-    text = text.replace("⁄", "")
+    text = _recase(text.replace("⁄", ""))
     return _QUARTER.sub(lambda m: m.group(1) + m.group(2).replace("1", "I").replace("l", "I") + m.group(3), text)
+
+
+def _recase(text: str) -> str:
+    """'SỞ' inside ordinary-case text becomes 'Sở' (OCR often caps one short word); acronyms like UBND stay."""
+    words = text.split(" ")
+    caps = [w for w in words if len(w) > 1 and w.isupper()]
+    if not words or len(caps) * 2 > len(words):
+        return text
+    return " ".join(w.capitalize() if 1 < len(w) <= 4 and w.isupper() and unidecode(w) != w else w for w in words)
 
 
 def fix_numbering(table: Table) -> Table:

@@ -63,6 +63,12 @@ def _junk(text: str, conf: float) -> bool:
     return conf < 50 or set(text) <= set("|¬`^_ˆ¿[]{}")
 
 
+def _stray(w: Word) -> bool:
+    """A one- or two-character low-confidence word: speckle read as a letter."""
+    t = w.text.strip()
+    return len(t) <= 2 and w.confidence < 35 and not t.isdigit()
+
+
 def _uncovered(ibox: tuple[int, int, int, int] | None, words: list[Word]) -> bool:
     """True when the cell's ink reaches a line's height above or below every placed word (a missed line)."""
     if not ibox or not words:
@@ -80,7 +86,7 @@ def _cell_texts(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray
     out: list[tuple[str, float | None]] = []
     todo: list[tuple[int, float, int, tuple[int, int, int, int]]] = []
     for i, c in enumerate(grid.cells):
-        ws = [w for w in placed.get(i, []) if not _junk(w.text.strip(), w.confidence)]
+        ws = [w for w in placed.get(i, []) if not _junk(w.text.strip(), w.confidence) and not _stray(w)]
         text = clean(join_words(ws))
         conf = sum(w.confidence for w in ws) / len(ws) if ws else None
         out.append((text, conf))
