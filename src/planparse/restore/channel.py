@@ -79,7 +79,7 @@ class Channel:
         return best
 
     @lru_cache(maxsize=100_000)
-    def candidates(self, token: str, keep_exact: bool = False, name: bool = False) -> tuple[tuple[str, float], ...]:
+    def candidates(self, token: str, keep_exact: bool = False, name: bool = False, rule_scale: float = 1.0) -> tuple[tuple[str, float], ...]:
         """(syllable, cost) pairs for one token's lowercase core, cheapest first; empty if none fit."""
         low = nfc(token.lower())
         exact = place_tone(low) if is_valid_syllable(low) else None
@@ -89,6 +89,7 @@ class Channel:
         obs = skeleton(low)
         found: dict[str, float] = {}
         for v, c in self.variants(obs).items():
+            c *= rule_scale
             for s in self.by_skel.get(v, ())[:KEEP]:
                 cost = c + (0.0 if s == exact or not marked else (0.1 if has_marks(s) else 0.7))
                 if marked and c > 0:

@@ -69,6 +69,21 @@ def decide_mode(lines: list[Line]) -> str:
     return "degraded" if good / total < DEGRADED_RATIO else "ocr"
 
 
+CLEAN_SHARE = 0.03
+CLEAN_RULE_SCALE = 3.0
+
+
+def garbled_share(model: Model, lines: list[Line]) -> float:
+    """Share of word tokens whose skeleton is no known syllable: ~0 for clean or merely stripped text, high for OCR garble."""
+    total = bad = 0
+    for ln in lines:
+        for p in segment(nfc(ln.text)):
+            if p.kind == "word":
+                total += 1
+                bad += skeleton(p.text) not in model.channel.by_skel
+    return bad / total if total else 0.0
+
+
 def _word_confidences(line: Line) -> list[float] | None:
     """Confidence per whitespace chunk, when OCR words line up with the text."""
     chunks = line.text.split()
@@ -100,7 +115,7 @@ def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
 
 
 KEEP_UNIT = "<keep>"
-UNIGRAM_BOOST = float(__import__("os").environ.get("PP_UB", "0.2"))
+UNIGRAM_BOOST = 0.2
 KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
 LETTER_COST = 0.5
 
@@ -116,7 +131,8 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
             for u, c in zip(units, costs)]
 
 
-def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False) -> Slot:
+def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
+              rule_scale: float = 1.0) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
     if p.kind == "letter" and mode == "degraded":
         cands = [c for c in model.channel.candidates(p.text.lower()) if c[0] != p.text.lower()]
@@ -135,7 +151,7 @@ def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: 
             if place_tone(low) not in dict(same):
                 same.append((place_tone(low), 0.0))
             return Slot([s for s, _ in same], [c for _, c in same])
-    cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper")))
+    cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper"), rule_scale=rule_scale))
     exact_fit = bool(cands) and cands[0][1] <= 0.3
     if mode == "ocr" and (not valid or p.text[:1].isupper()) or mode != "ocr" and not exact_fit:
         cands.append((KEEP_UNIT, KEEP_COST.get(mode, 1.0)))
@@ -205,6 +221,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
     if mode == "auto":
         mode = decide_mode(lines)
     weight = 1.0
+    rule_scale = CLEAN_RULE_SCALE if garbled_share(model, lines) < CLEAN_SHARE else 1.0
     slots: list[Slot] = [Slot([BOS], [0.0]), Slot([BOS], [0.0])]
     where: list[tuple[int, Piece] | None] = [None, None]
     segs: list[list[Piece]] = []
@@ -222,7 +239,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
             conf = confs[cidx[p.start]] if confs and cidx else None
             mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
                          and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
-            slot = _slot_for(model, p, mode, conf, mid_title)
+            slot = _slot_for(model, p, mode, conf, mid_title, rule_scale)
             slot.title = p.kind == "word" and case_of(p.text) in ("title", "upper")
             slots.append(slot)
             prev = p
