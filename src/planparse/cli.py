@@ -178,19 +178,25 @@ def batch(
     timeout: Annotated[float, typer.Option(help="Seconds allowed per document (0 = no limit).")] = 0.0,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
-    """Convert a whole folder; resumable; a manifest records every input."""
-    from .batch import run_batch
+    """Convert a whole folder; resumable; a manifest records every input. Exit 1 if any input failed."""
+    from .batch import BatchInterrupted, run_batch, summary_text
 
     try:
         formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
-        summary_ = run_batch(in_dir, out_dir, recursive=recursive, glob=glob, formats=formats, jobs=jobs or None,
-                             force=force, executor=executor, scheduler=scheduler, timeout=timeout or None,
-                             lang=lang, restore=restore.value)
+        result = run_batch(in_dir, out_dir, recursive=recursive, glob=glob, formats=formats, jobs=jobs or None,
+                           force=force, executor=executor, scheduler=scheduler, timeout=timeout or None,
+                           lang=lang, restore=restore.value)
+    except BatchInterrupted as exc:
+        done = getattr(exc, "summary", None)
+        if done is not None:
+            typer.echo(summary_text(done), err=True)
+        typer.echo("planparse: interrupted; rerun the same command to resume", err=True)
+        raise typer.Exit(130)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
         return
-    failed = getattr(summary_, "failed", 0)
-    raise typer.Exit(1 if failed else 0)
+    typer.echo(summary_text(result), err=True)
+    raise typer.Exit(1 if result.failed else 0)
 
 
 @lm_app.command("build")
