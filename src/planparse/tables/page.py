@@ -10,7 +10,7 @@ from ..models import Cell, Table, Word
 from ._text import clean
 from .fixups import tidy_cell
 from .grid import Grid, find_grids
-from .place import assign_words, ink_box, join_words
+from .place import assign_words, dedupe, ink_box, join_words
 from .roles import looks_like_header, map_roles, role_of
 
 MAX_REOCR = 60
@@ -60,7 +60,7 @@ def _junk(text: str, conf: float) -> bool:
     """OCR debris: ruling-line fragments and low-confidence punctuation."""
     if any(ch.isalnum() for ch in text):
         return False
-    return conf < 50 or set(text) <= set("|¬`^_ˆ¿[]{}")
+    return text not in ("-", "–", "+", "&", "/", "...", "…") or conf < 50
 
 
 def _stray(w: Word) -> bool:
@@ -86,7 +86,7 @@ def _cell_texts(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray
     out: list[tuple[str, float | None]] = []
     todo: list[tuple[int, float, int, tuple[int, int, int, int]]] = []
     for i, c in enumerate(grid.cells):
-        ws = [w for w in placed.get(i, []) if not _junk(w.text.strip(), w.confidence) and not _stray(w)]
+        ws = dedupe([w for w in placed.get(i, []) if not _junk(w.text.strip(), w.confidence) and not _stray(w)])
         text = clean(join_words(ws))
         conf = sum(w.confidence for w in ws) / len(ws) if ws else None
         out.append((text, conf))

@@ -41,6 +41,16 @@ def assign_words(grid: Grid, words: list[Word]) -> dict[int, list[Word]]:
     return out
 
 
+def dedupe(words: list[Word]) -> list[Word]:
+    """Drop a word whose box lies mostly inside a more confident word's box (OCR read the same ink twice)."""
+    keep: list[Word] = []
+    for w in sorted(words, key=lambda w: -w.confidence):
+        a = max(1, (w.bbox[2] - w.bbox[0]) * (w.bbox[3] - w.bbox[1]))
+        if all(_overlap(w.bbox, k.bbox) < 0.5 * min(a, max(1, (k.bbox[2] - k.bbox[0]) * (k.bbox[3] - k.bbox[1]))) for k in keep):
+            keep.append(w)
+    return keep
+
+
 def join_words(words: list[Word]) -> str:
     """Words grouped into lines by vertical centre (median-height tolerance), top to bottom, left to right."""
     if not words:
