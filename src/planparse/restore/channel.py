@@ -34,6 +34,7 @@ MAX_EDITS = 2
 KEEP = 10
 FUZZ_COST = 2.6
 MARKED_RULE_PENALTY = 0.4
+EXACT_BONUS = 0.8
 
 
 class Channel:
@@ -95,7 +96,7 @@ class Channel:
                 if marked and c > 0:
                     cost += MARKED_RULE_PENALTY
                 if s == exact and marked:
-                    cost -= 0.3
+                    cost -= EXACT_BONUS
                 if cost < found.get(s, 99.0):
                     found[s] = cost
         if not found and len(obs) >= 3 and obs.isalpha():
