@@ -430,3 +430,11 @@ def test_decomposed_unicode_input():
 
     res = parse_structure(lines_of(unicodedata.normalize("NFD", PLAN)))
     assert res.header.date == date(2024, 4, 3) and res.header.number == "57/KH-UBND"
+
+
+def test_roman_heading_whose_dot_was_lost():
+    from planparse.structure.sections import classify
+
+    m = classify("II NHIỆM VỤ VÀ GIẢI PHÁP")
+    assert m is not None and m.kind == "roman" and m.number == "II."
+    assert classify("V tổ chức thực hiện") is None

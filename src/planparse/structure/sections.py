@@ -14,6 +14,8 @@ from .parsers import clean, fix_roman, fold, roman_value
 _PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
 _ROMAN = re.compile(r"^([IVXl1|H]{1,5})\s*[.)/:]\s*(.*)$")
+_ROMAN_BARE = re.compile(r"^([IVX]{1,5})\s+(\S.*)$")
+"""A Roman heading whose dot OCR lost ("II NHIỆM VỤ"): accepted only before an upper-case title."""
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(.*)$")
 _ARABIC = re.compile(r"^(\d{1,2})\s*[.)]\s*(?!\d)(.*)$")
 _LETTER = re.compile(r"^([a-zđ])\s*[.)]\s+(.*)$")
@@ -65,6 +67,9 @@ def classify(text: str) -> Marker | None:
         r = fix_roman(m.group(1), allow_h=_is_upper(m.group(2)))
         if r and (m.group(2)[:1].isupper() or not m.group(2)) and not re.match(r"^[1l|]+$", m.group(1)):
             return Marker(f"{r}.", "roman", m.group(2), RANK["roman"], roman_value(r))
+    m = _ROMAN_BARE.match(t)
+    if m and _is_upper(m.group(2)) and len(m.group(2).split()) >= 2 and roman_value(m.group(1)):
+        return Marker(f"{m.group(1)}.", "roman", m.group(2), RANK["roman"], roman_value(m.group(1)))
     m = _DECIMAL.match(t)
     if m and m.group(2)[:1].isalpha():
         depth = m.group(1).count(".")
