@@ -225,3 +225,14 @@ def test_recase_short_caps_word():
     assert tidy_cell("Các phòng, đơn vị thuộc SỞ") == "Các phòng, đơn vị thuộc Sở"
     assert tidy_cell("UBND cấp huyện") == "UBND cấp huyện"
     assert tidy_cell("SỞ NỘI VỤ") == "SỞ NỘI VỤ"
+
+
+def test_titles():
+    lines = [Line(text=t, page=9) for t in FLAT.splitlines()]
+    (t,), _, _ = finish_tables([], lines)
+    assert t.title == "PHỤ LỤC Danh mục nhiệm vụ năm 2026"
+    g = Table(page=3, pages=[3], bbox=(100, 500, 900, 900), headers=HEAD, roles=map_roles(HEAD), rows=[BODY[0]])
+    above = [Line(text="DANH MỤC", bbox=(400, 300, 600, 340), page=3), Line(text="Nhiệm vụ trọng tâm năm 2026", bbox=(300, 350, 700, 390), page=3),
+             Line(text="(Kèm theo Kế hoạch số 1/KH-UBND)", bbox=(300, 400, 700, 440), page=3)]
+    (t,), _, _ = finish_tables([g], above)
+    assert t.title == "DANH MỤC Nhiệm vụ trọng tâm năm 2026"

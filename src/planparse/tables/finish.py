@@ -8,6 +8,7 @@ from .flat import rebuild_from_lines
 from .merge import merge_pages
 from .roles import map_roles
 from .tasks import table_tasks
+from .title import find_title
 
 
 def finish(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
@@ -23,6 +24,7 @@ def finish(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Ta
             warnings.append(Warning_(stage="tables", page=t.page, message=(
                 f"no ruled table found; rebuilt a {len(t.rows)}-row task table from flattened text "
                 f"(confidence {t.confidence:.2f}), check the cells")))
+    tables = [t if t.title else t.model_copy(update={"title": find_title(t, lines)}) for t in tables]
     tasks: list[Task] = []
     for i, t in enumerate(tables):
         tasks += table_tasks(t, i)

@@ -241,5 +241,14 @@ def rebuild_from_lines(lines: list[Line]) -> Table | None:
     printed = {role: clean(texts[head][s:(hp[j + 1][0] if j + 1 < len(hp) else len(texts[head]))]) for j, (s, role) in enumerate(hp)}
     headers = [printed.get(r, r) for r in ROLE_ORDER]
     page = lines[head].page
+    title_at = min((i for i in range(max(0, head - 6), head) if re.match(r"^(danh muc|phu luc)\b", skel1(texts[i]))), default=None)
+    title = None
+    if title_at is not None:
+        parts = [texts[title_at]]
+        for t in texts[title_at + 1:head]:
+            if header_roles(t) or t.startswith("("):
+                break
+            parts.append(t)
+        title = " ".join(parts)
     return Table(page=page, pages=sorted({lines[head].page} | {ln.page for ln in lines[head + 1: head + 1 + len(body)]}),
-                 headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text", confidence=round(0.3 + 0.5 * found, 2))
+                 title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text", confidence=round(0.3 + 0.5 * found, 2))
