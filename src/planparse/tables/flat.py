@@ -246,7 +246,7 @@ def rebuild_from_lines(lines: list[Line]) -> Table | None:
     if title_at is not None:
         parts = [texts[title_at]]
         for t in texts[title_at + 1:head]:
-            if header_roles(t) or t.startswith("("):
+            if len(header_roles(t)) >= 2 or t.startswith("("):
                 break
             parts.append(t)
         title = " ".join(parts)
