@@ -50,32 +50,51 @@ def _pair_bonus(slots: list[Slot], B: np.ndarray, C: np.ndarray, shapes, pairs: 
 
 def viterbi(lm: TrigramLM, slots: list[Slot], chan_weight: float = 1.0,
             pairs: np.ndarray | None = None, bonus: float = 0.0) -> list[int]:
-    """Best candidate index per slot; slots[0:2] must be BOS, the last EOS."""
+    """Best candidate index per slot; slots[0:2] must be BOS, the last EOS.
+
+    Slots are padded to a common width K (padding costs 1e9) so every trigram score of the block
+    is computed in one vectorised call; the DP loop then only touches K x K x K arrays.
+    """
     for s in slots:
         if s.ids is None:
             s.ids = lm.ids(s.units)
-    A, B, C, shapes = _triples(slots)
-    scores = lm.score(A, B, C) if len(A) else np.zeros(0)
-    if pairs is not None and len(A) and bonus:
-        scores = scores + _pair_bonus(slots, B, C, shapes, pairs, bonus)
-    costs = [np.asarray(s.costs, dtype=np.float64) * chan_weight for s in slots]
-    delta = np.zeros((1, 1))
-    back: list[np.ndarray] = []
-    off = 0
-    for i, (ka, kb, kc) in enumerate(shapes, start=2):
-        n = ka * kb * kc
-        block = scores[off:off + n].reshape(ka, kb, kc)
-        off += n
-        tot = delta[:, :, None] + block
+    n = len(slots)
+    K = max(len(s.ids) for s in slots)
+    ids = np.empty((n, K), dtype=np.int64)
+    cost = np.full((n, K), 1e9)
+    for i, s in enumerate(slots):
+        k = len(s.ids)
+        ids[i, :k] = s.ids
+        ids[i, k:] = s.ids[0]
+        cost[i, :k] = np.asarray(s.costs, dtype=np.float64) * chan_weight
+    if n < 3:
+        return [0] * n
+    shape = (n - 2, K, K, K)
+    A = np.broadcast_to(ids[:-2, :, None, None], shape).ravel()
+    B = np.broadcast_to(ids[1:-1, None, :, None], shape).ravel()
+    C = np.broadcast_to(ids[2:, None, None, :], shape).ravel()
+    scores = lm.score(A, B, C)
+    if pairs is not None and bonus and len(pairs):
+        flags = np.array([slots[i - 1].title and slots[i].title for i in range(2, n)], dtype=bool)
+        if flags.any():
+            mask = np.broadcast_to(flags[:, None, None, None], shape).ravel()
+            q = pack(B[mask], C[mask])
+            j = np.minimum(np.searchsorted(pairs, q), len(pairs) - 1)
+            scores[mask] += np.where(pairs[j] == q, bonus, 0.0)
+    scores = scores.reshape(shape)
+    delta = np.full((K, K), -1e18)
+    delta[0, 0] = 0.0
+    back = np.empty((n - 2, K, K), dtype=np.int64)
+    for i in range(2, n):
+        tot = delta[:, :, None] + scores[i - 2]
         bp = tot.argmax(axis=0)
-        delta = np.take_along_axis(tot, bp[None], axis=0)[0] - costs[i][None, :]
-        back.append(bp)
-    path = [0] * len(slots)
+        back[i - 2] = bp
+        delta = tot.max(axis=0) - cost[i][None, :]
+    path = [0] * n
     b, c = np.unravel_index(int(delta.argmax()), delta.shape)
     path[-1], path[-2] = int(c), int(b)
-    for i in range(len(slots) - 1, 1, -1):
-        a = int(back[i - 2][path[i - 1], path[i]])
-        path[i - 2] = a
+    for i in range(n - 1, 1, -1):
+        path[i - 2] = int(back[i - 2][path[i - 1], path[i]])
     return path
 
 
