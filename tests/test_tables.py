@@ -236,3 +236,12 @@ def test_titles():
              Line(text="(Kèm theo Kế hoạch số 1/KH-UBND)", bbox=(300, 400, 700, 440), page=3)]
     (t,), _, _ = finish_tables([g], above)
     assert t.title == "DANH MỤC Nhiệm vụ trọng tâm năm 2026"
+
+
+def test_roles_guessed_without_header():
+    t = Table(page=2, pages=[2], rows=[list(r) for r in BODY])
+    tables, tasks, warns = finish_tables([t], [])
+    assert tables[0].roles[0] == "tt" and tables[0].roles[1] == "task" and tables[0].roles[4] == "deadline"
+    assert tables[0].roles[2] == "lead"
+    assert [x.tt for x in tasks] == ["1", "2", "3"] and tasks[0].deadline.text == "Quý II/2026"
+    assert any("guessed" in w.message for w in warns)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..models import Line, Table, Task, Warning_
 from .fixups import fix_numbering
+from .guess import guess_roles
 from .flat import rebuild_from_lines
 from .merge import merge_pages
 from .roles import map_roles
@@ -16,6 +17,12 @@ def finish(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Ta
     warnings: list[Warning_] = []
     tables = merge_pages(tables)
     tables = [t.model_copy(update={"roles": map_roles(t.headers)}) if t.headers else t for t in tables]
+    for k, t in enumerate(tables):
+        if t.rows and "task" not in t.roles:
+            roles = guess_roles(t.rows)
+            if "task" in roles and sum(r is not None for r in roles) >= 3:
+                tables[k] = t.model_copy(update={"roles": roles, "confidence": min(t.confidence, 0.7)})
+                warnings.append(Warning_(stage="tables", page=t.page, message="table header not recognised; column roles guessed from cell contents"))
     tables = [fix_numbering(t) for t in tables]
     if not tables:
         t = rebuild_from_lines(lines)
