@@ -137,30 +137,33 @@ def prune(lm: TrigramLM, slots: list[Slot], keep: int = 4, chan_weight: float = 
     n = len(slots)
     if n < 2 or all(len(s.ids) <= keep for s in slots):
         return slots
-    B, C, sizes = [], [], []
+    K = max(len(s.ids) for s in slots)
+    ids = np.empty((n, K), dtype=np.int64)
+    cost = np.full((n, K), 1e9)
+    for i, s in enumerate(slots):
+        k = len(s.ids)
+        ids[i, :k] = s.ids
+        ids[i, k:] = s.ids[0]
+        cost[i, :k] = np.asarray(s.costs, dtype=np.float64) * chan_weight
+    shape = (n - 1, K, K)
+    B = np.broadcast_to(ids[:-1, :, None], shape).ravel()
+    C = np.broadcast_to(ids[1:, None, :], shape).ravel()
+    blocks = lm.score2(B, C).reshape(shape)
+    fwd = np.empty((n, K))
+    fwd[0] = -cost[0]
     for i in range(1, n):
-        b, c = slots[i - 1].ids, slots[i].ids
-        B.append(np.repeat(b, len(c)))
-        C.append(np.tile(c, len(b)))
-        sizes.append((len(b), len(c)))
-    sc = lm.score2(np.concatenate(B), np.concatenate(C))
-    blocks, off = [], 0
-    for kb, kc in sizes:
-        blocks.append(sc[off:off + kb * kc].reshape(kb, kc))
-        off += kb * kc
-    costs = [np.asarray(s.costs, dtype=np.float64) * chan_weight for s in slots]
-    fwd = [-costs[0]]
-    for i in range(1, n):
-        fwd.append((fwd[-1][:, None] + blocks[i - 1]).max(axis=0) - costs[i])
-    bwd = [np.zeros(len(slots[-1].ids))]
+        fwd[i] = (fwd[i - 1][:, None] + blocks[i - 1]).max(axis=0) - cost[i]
+    bwd = np.empty((n, K))
+    bwd[-1] = 0.0
     for i in range(n - 2, -1, -1):
-        bwd.append((blocks[i] + (bwd[-1] - costs[i + 1])[None, :]).max(axis=1))
-    bwd.reverse()
+        bwd[i] = (blocks[i] + (bwd[i + 1] - cost[i + 1])[None, :]).max(axis=1)
+    marg = fwd + bwd
     out = []
     for i, s in enumerate(slots):
-        if len(s.ids) <= keep:
+        k = len(s.ids)
+        if k <= keep:
             out.append(s)
             continue
-        order = np.sort(np.argsort(-(fwd[i] + bwd[i]), kind="stable")[:keep])
-        out.append(Slot([s.units[k] for k in order], [s.costs[k] for k in order], s.ids[order], s.title))
+        order = np.sort(np.argsort(-marg[i, :k], kind="stable")[:keep])
+        out.append(Slot([s.units[j] for j in order], [s.costs[j] for j in order], s.ids[order], s.title))
     return out
