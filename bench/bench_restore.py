@@ -92,6 +92,8 @@ def main() -> None:
     if show:
         for e in errs[:60]:
             print("   ", e)
+    _, dt, ntok = run(stripped)
+    print(f"  same text again (caches warm): {ntok / dt:,.0f} tok/s")
     good, dt, ntok = run(ok_lines[:1500])
     acc, _ = accuracy(good, ok_lines[:1500])
     print(f"held-out good text (unchanged expected): syllable accuracy {acc:.4f}; {ntok / dt:,.0f} tok/s")
