@@ -245,3 +245,10 @@ def test_roles_guessed_without_header():
     assert tables[0].roles[2] == "lead"
     assert [x.tt for x in tasks] == ["1", "2", "3"] and tasks[0].deadline.text == "Quý II/2026"
     assert any("guessed" in w.message for w in warns)
+
+
+def test_period_misread_for_comma():
+    from planparse.tables.fixups import tidy_cell
+
+    assert tidy_cell("Tin. bài. ảnh") == "Tin, bài, ảnh"
+    assert tidy_cell("Hoàn thành. Báo cáo") == "Hoàn thành. Báo cáo"

@@ -16,6 +16,7 @@ def tidy_cell(text: str) -> str:
     """Cell text without ruling debris at its edges (a lone '-' or '|' the scan left near a line)."""
     text = _EDGE.sub("", text or "")
     text = _recase(text.replace("⁄", ""))
+    text = re.sub(r"(\w)\. (?=[a-zà-ỹđ])", r"\1, ", text)
     return _QUARTER.sub(lambda m: m.group(1) + m.group(2).replace("1", "I").replace("l", "I") + m.group(3), text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 
@@ -58,7 +59,7 @@ def _batch_ocr(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list
 
 def _junk(text: str, conf: float) -> bool:
     """OCR debris: ruling-line fragments and low-confidence punctuation."""
-    if any(ch.isalnum() for ch in text):
+    if any(unicodedata.category(ch)[0] in "LN" and unicodedata.category(ch) != "Lm" for ch in text):
         return False
     return text not in ("-", "–", "+", "&", "/", "...", "…") or conf < 50
 
