@@ -16,3 +16,9 @@ def data_dir() -> Path:
     if checkout.is_dir():
         return checkout
     return here.parent / "data"
+
+
+def lm_path() -> Path:
+    """The compiled language model: $PLANPARSE_LM (one built by `planparse lm build`), else the shipped one."""
+    env = os.environ.get("PLANPARSE_LM")
+    return Path(env) if env else data_dir() / "lm" / "trigram.npz"

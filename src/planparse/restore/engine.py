@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import Line, Restoration
-from ..resources import data_dir
+from ..resources import data_dir, lm_path
 from .channel import Channel
 from .decoder import Slot, posteriors, prune, viterbi
 from .lm import TrigramLM
@@ -48,7 +48,7 @@ def get_model() -> Model:
     global _MODEL
     with _LOCK:
         if _MODEL is None:
-            lm = TrigramLM(data_dir() / "lm" / "trigram.npz")
+            lm = TrigramLM(lm_path())
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
             channel = Channel(syl)
             channel.names = frozenset(w for n in place_names() for w in n.split())
