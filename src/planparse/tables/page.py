@@ -15,8 +15,8 @@ from .place import assign_words, dedupe, ink_box, join_words
 from .roles import looks_like_header, map_roles, role_of
 
 MAX_REOCR = 60
-WEAK_CONF = 45.0
-WORD_WEAK = 30.0
+WEAK_CONF = 60.0
+WORD_WEAK = 40.0
 REOCR_AREA = 0.05
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?\.?$")
 
