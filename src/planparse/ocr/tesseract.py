@@ -25,13 +25,15 @@ def image_to_data(gray: np.ndarray, *, lang: str = DEFAULT_LANG, dpi: int | None
                   tessdata_dir: str | None = None, timeout: float = 0) -> dict[str, list]:
     """Run Tesseract on a grayscale page; return pytesseract's TSV columns as a dict of lists.
 
-    The page goes to Tesseract as an uncompressed PGM: encoding PNG would cost more CPU than it saves.
+    The page goes to Tesseract as an uncompressed BMP, the format Leptonica reads fastest: measured on
+    a 300-dpi A4 page, Tesseract spent 1.24 s of CPU on BMP, 1.37 s on the JPEG, 1.45 s on PGM, and
+    writing PNG costs another 0.16 s.
     """
     import cv2
     import pytesseract
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    fd, tmp = tempfile.mkstemp(suffix=".pgm", prefix="planparse-")
+    fd, tmp = tempfile.mkstemp(suffix=".bmp", prefix="planparse-")
     os.close(fd)
     try:
         cv2.imwrite(tmp, gray)
