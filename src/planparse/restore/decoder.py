@@ -55,18 +55,8 @@ def viterbi(lm: TrigramLM, slots: list[Slot], chan_weight: float = 1.0,
     Slots are padded to a common width K (padding costs 1e9) so every trigram score of the block
     is computed in one vectorised call; the DP loop then only touches K x K x K arrays.
     """
-    for s in slots:
-        if s.ids is None:
-            s.ids = lm.ids(s.units)
-    n = len(slots)
-    K = max(len(s.ids) for s in slots)
-    ids = np.empty((n, K), dtype=np.int64)
-    cost = np.full((n, K), 1e9)
-    for i, s in enumerate(slots):
-        k = len(s.ids)
-        ids[i, :k] = s.ids
-        ids[i, k:] = s.ids[0]
-        cost[i, :k] = np.asarray(s.costs, dtype=np.float64) * chan_weight
+    ids, cost = _lattice(lm, slots, chan_weight)
+    n, K = ids.shape
     if n < 3:
         return [0] * n
     shape = (n - 2, K, K, K)
@@ -129,22 +119,31 @@ def posteriors(lm: TrigramLM, slots: list[Slot], path: list[int], positions: lis
     return res
 
 
-def prune(lm: TrigramLM, slots: list[Slot], keep: int = 4, chan_weight: float = 1.0) -> list[Slot]:
-    """Keep each slot's `keep` best candidates by bigram max-marginals (forward + backward), to cut trigram work."""
+def _lattice(lm: TrigramLM, slots: list[Slot], chan_weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate ids and channel costs padded to a common width (padding costs 1e9)."""
     for s in slots:
         if s.ids is None:
             s.ids = lm.ids(s.units)
-    n = len(slots)
-    if n < 2 or all(len(s.ids) <= keep for s in slots):
-        return slots
     K = max(len(s.ids) for s in slots)
-    ids = np.empty((n, K), dtype=np.int64)
-    cost = np.full((n, K), 1e9)
+    ids = np.empty((len(slots), K), dtype=np.int64)
+    cost = np.full((len(slots), K), 1e9)
     for i, s in enumerate(slots):
         k = len(s.ids)
         ids[i, :k] = s.ids
         ids[i, k:] = s.ids[0]
         cost[i, :k] = np.asarray(s.costs, dtype=np.float64) * chan_weight
+    return ids, cost
+
+
+def prune(lm: TrigramLM, slots: list[Slot], keep: int = 4, chan_weight: float = 1.0) -> list[Slot]:
+    """Keep each slot's `keep` best candidates by bigram max-marginals (forward + backward), to cut trigram work."""
+    for s in slots:
+        if s.ids is None:
+            s.ids = lm.ids(s.units)
+    if len(slots) < 2 or all(len(s.ids) <= keep for s in slots):
+        return slots
+    ids, cost = _lattice(lm, slots, chan_weight)
+    n, K = ids.shape
     shape = (n - 1, K, K)
     B = np.broadcast_to(ids[:-1, :, None], shape).ravel()
     C = np.broadcast_to(ids[1:, None, :], shape).ravel()

@@ -10,7 +10,7 @@ import regex
 from ..errors import InputError
 
 _VI_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306", "\u0302", "\u031b"}
 _SKELETON_SYLLABLE = regex.compile(
     r"^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$"
 )
@@ -31,31 +31,20 @@ def read_text(path: Path) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _share(text: str, test) -> float:
+    words = _WORD.findall(text[:200_000])
+    return sum(1 for w in words if test(w)) / len(words) if words else 0.0
+
+
 def vietnamese_score(text: str) -> float:
     """Share of letter tokens that are Vietnamese syllables by shape (works on text that lost its marks)."""
-    words = _WORD.findall(text[:200_000])
-    if not words:
-        return 0.0
-    hits = 0
-    for w in words:
-        base = _strip(w.lower())
-        if _SKELETON_SYLLABLE.match(base) or any(c in _VI_MARKS for c in w):
-            hits += 1
-    return hits / len(words)
+    return _share(text, lambda w: bool(_SKELETON_SYLLABLE.match(_strip(w.lower()))) or any(c in _VI_MARKS for c in w))
 
 
 def diacritic_ratio(text: str) -> float:
-    """Share of letter tokens carrying a Vietnamese mark (tone or ă â đ ê ô ơ ư)."""
-    words = _WORD.findall(text[:200_000])
-    if not words:
-        return 0.0
-    marked = 0
-    for w in words:
-        decomposed = unicodedata.normalize("NFD", w)
-        if any(c in _VI_MARKS for c in w) or any(c in _TONES for c in decomposed) or "\u0306" in decomposed \
-                or "\u0302" in decomposed or "\u031b" in decomposed:
-            marked += 1
-    return marked / len(words)
+    """Share of letter tokens carrying a Vietnamese mark (tone, breve, circumflex, horn, or đ)."""
+    return _share(text, lambda w: any(c in _VI_MARKS for c in w)
+                  or any(c in _MARKS for c in unicodedata.normalize("NFD", w)))
 
 
 def check_vietnamese(text: str, path: str) -> None:
