@@ -56,6 +56,14 @@ class BatchInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
+def _size(path: str) -> int:
+    """Largest documents go first, so the last ones to finish are short and workers end together."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursive: bool = False,
               glob: str | None = None, formats: tuple[str, ...] | list[str] | str = ("json",),
               jobs: int | None = None, force: bool = False, executor: str = "local",
@@ -96,6 +104,7 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
         todo.append({"id": i, "rel": rel, "input": str((src / rel).resolve()),
                      "outputs": {f: str((dst / o).resolve()) for f, o in zip(fmts, outs)},
                      "options": dict(ingest_options), "warnings": warns, "out_rel": outs})
+    todo.sort(key=lambda job: -_size(job["input"]))
     _sweep_temps(dst, [o for rel in inputs for o in (bases[rel] + WRITERS[f][1] for f in fmts)])
     workers = max(1, jobs or _cores())
     journal = mf.Journal(dst)
