@@ -45,7 +45,7 @@ def bare_tesseract(pdf: Path, lang: str) -> tuple[str, float, int]:
         c0 = child_cpu()
         out = []
         for img in imgs:
-            r = subprocess.run(["tesseract", str(img), "-", "-l", lang, "--dpi", "300" if "300" in pdf.name else "200"],
+            r = subprocess.run(["tesseract", str(img), "-", "-l", lang, "--dpi", next((d for d in ("300", "200", "150") if d in pdf.name), "300")],
                                capture_output=True, text=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
             out.append(r.stdout)
         return "\n".join(out), child_cpu() - c0, len(imgs)
@@ -61,13 +61,33 @@ def planparse_text(pdf: Path, lang: str, restore: str) -> tuple[str, float]:
     return r.stdout, child_cpu() - c0
 
 
+def synthetic_scans(folder: Path) -> list[Path]:
+    """The sample plan's text pages rendered as noisy, skewed scans, each with its gold text."""
+    sys.path.insert(0, str(REPO / "samples"))
+    from make_sample import DOC
+
+    from planparse.synth import degrade, plain_text, render, to_pdf
+
+    body = DOC.__class__(**{**DOC.__dict__, "table": []})
+    out = []
+    for dpi in (300, 200, 150):
+        pages = [degrade(p, seed=dpi + i, skew=0.6, noise=6.0, blur=0.5) for i, p in enumerate(render(body, dpi=dpi))]
+        pdf = to_pdf(pages, folder / f"synthetic_plan_{dpi}dpi.pdf", dpi=dpi, quality=60)
+        pdf.with_suffix(".gold.txt").write_text(plain_text(body), encoding="utf-8")
+        out.append(pdf)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--langs", default="vie")
     ap.add_argument("--restore", default="off,auto")
     ap.add_argument("--scans", default=str(SHARED / "scans"))
+    ap.add_argument("--synthetic", action="store_true", help="also render the sample plan at 300/200/150 dpi")
     args = ap.parse_args()
     scans = sorted(Path(args.scans).glob("*.pdf"))
+    if args.synthetic:
+        scans += synthetic_scans(Path(tempfile.mkdtemp(prefix="bench-ocr-")))
     if not scans:
         print(f"no scans under {args.scans}; skipping")
         return
