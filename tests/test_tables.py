@@ -252,3 +252,16 @@ def test_period_misread_for_comma():
 
     assert tidy_cell("Tin. bài. ảnh") == "Tin, bài, ảnh"
     assert tidy_cell("Hoàn thành. Báo cáo") == "Hoàn thành. Báo cáo"
+
+
+def test_sentence_naming_roles_is_not_a_flattened_table_header():
+    from planparse.models import Line
+    from planparse.tables.flat import rebuild_from_lines
+
+    body = [
+        "- Tập trung tuyên truyền kết quả hoàn thành các mục tiêu, nhiệm vụ tại địa phương;",
+        "1. Phòng Văn hóa - Xã hội xã chủ trì tham mưu kế hoạch năm 2025",
+        "2. Văn phòng HĐND và UBND xã phối hợp thực hiện năm 2025",
+        "3. Trung tâm phục vụ hành chính công xã thường xuyên cập nhật",
+    ]
+    assert rebuild_from_lines([Line(text=t, origin="text") for t in body]) is None

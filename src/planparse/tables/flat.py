@@ -208,10 +208,17 @@ def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dic
     return cells
 
 
+def _is_header_line(text: str) -> bool:
+    """A table header names at least three roles and is made of little else (not a sentence that
+    happens to say "nhiệm vụ … hoàn thành … kết quả")."""
+    roles = {r for _, r in header_roles(text)}
+    return len(roles) >= 3 and ("tt" in roles or len(text.split()) <= 3 * len(roles))
+
+
 def rebuild_from_lines(lines: list[Line]) -> Table | None:
     """The flattened annex table in the lines, or None when no header and numbered rows are found."""
     texts = [clean(ln.text) for ln in lines]
-    head = next((i for i, t in enumerate(texts) if len({r for _, r in header_roles(t)}) >= 3), None)
+    head = next((i for i, t in enumerate(texts) if _is_header_line(t)), None)
     if head is None:
         return None
     body: list[str] = []
