@@ -265,3 +265,14 @@ def test_sentence_naming_roles_is_not_a_flattened_table_header():
         "3. Trung tâm phục vụ hành chính công xã thường xuyên cập nhật",
     ]
     assert rebuild_from_lines([Line(text=t, origin="text") for t in body]) is None
+
+
+def test_quarter_read_through_ocr_lookalikes():
+    from datetime import date
+
+    from planparse.tables.deadline import parse_deadline
+
+    d = parse_deadline("Quý H/2026")
+    assert d.text == "Quý H/2026" and (d.start, d.end) == (date(2026, 4, 1), date(2026, 6, 30))
+    d = parse_deadline("Quý lI/2026")
+    assert (d.start, d.end) == (date(2026, 4, 1), date(2026, 6, 30))

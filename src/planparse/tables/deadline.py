@@ -12,7 +12,12 @@ from ._text import clean, skeleton
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _RECURRING = ("thuong xuyen", "hang nam", "hang thang", "hang quy", "hang tuan", "dinh ky", "lien tuc", "hang ngay")
 _DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})\b")
-_QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:-|den|va|,)\s*(?:quy\s+)?(iv|iii|ii|i|[1-4])\b)?\s*(?:/|nam|,)?\s*((?:19|20)\d{2})")
+_QUARTER = re.compile(r"\bquy\s+([ivlh]{1,3}|[1-4])\b(?:\s*(?:-|den|va|,)\s*(?:quy\s+)?([ivlh]{1,3}|[1-4])\b)?\s*(?:/|nam|,)?\s*((?:19|20)\d{2})")
+
+
+def _quarter(token: str) -> int | None:
+    """Quarter number from a Roman or Arabic numeral, OCR look-alikes included ('H' for II, 'l' for I)."""
+    return _ROMAN.get(token.replace("h", "ii").replace("l", "i"))
 _MONTH = re.compile(r"\bthang\s+(\d{1,2})\b(?:\s*(?:-|den|va|,)\s*(?:thang\s+)?(\d{1,2})\b)?\s*(?:/|nam|,)?\s*((?:19|20)\d{2})")
 _HALF = re.compile(r"\b6\s+thang\s+(dau|cuoi)\s+(?:nam\s+)?((?:19|20)\d{2})")
 _YEAR = re.compile(r"(?<![\d/])((?:19|20)\d{2})(?![\d/])")
@@ -47,8 +52,10 @@ def parse_deadline(text: str) -> Deadline | None:
         else:
             dl.end = dates[0]
         return dl
-    if m := _QUARTER.search(sk):
-        q1, q2, y = _ROMAN[m.group(1)], _ROMAN[m.group(2) or m.group(1)], int(m.group(3))
+    m = _QUARTER.search(sk)
+    q1, q2 = (_quarter(m.group(1)), _quarter(m.group(2) or m.group(1))) if m else (None, None)
+    if m and q1 and q2:
+        y = int(m.group(3))
         dl.start, dl.end = date(y, 3 * min(q1, q2) - 2, 1), _month_end(y, 3 * max(q1, q2))
         return dl
     if m := _MONTH.search(sk):
