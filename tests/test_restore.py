@@ -163,3 +163,18 @@ def test_build_dictionaries_small(tmp_path):
     stats = build_dictionaries([str(corpus)], tmp_path / "d")
     assert stats["syllables"] > 5
     assert "phối hợp" in (tmp_path / "d" / "admin_terms.txt").read_text(encoding="utf-8")
+
+
+def test_place_name_after_unit_word_is_repaired_in_good_ocr():
+    from planparse.restore import restore_text
+
+    text, records = restore_text("UBND TỈNH TUYỂN QUANG\nỦy ban nhân dân tỉnh Phú Thọ ban hành kế hoạch")
+    assert text.splitlines()[0] == "UBND TỈNH TUYÊN QUANG"
+    assert text.splitlines()[1] == "Ủy ban nhân dân tỉnh Phú Thọ ban hành kế hoạch"
+    assert [r.reason for r in records] == ["place-name"]
+
+
+def test_place_name_that_may_continue_on_next_line_is_left_alone():
+    from planparse.restore import restore_text
+
+    assert restore_text("địa giới hành chính giữa xã Hoàng Văn")[0].endswith("xã Hoàng Văn")

@@ -12,7 +12,7 @@ from ..resources import data_dir, lm_path
 from .channel import Channel
 from .decoder import Slot, posteriors, prune, viterbi
 from .lm import TrigramLM
-from .places import PLACE_BONUS, place_bigram_keys, place_names
+from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
@@ -226,6 +226,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
     where: list[tuple[int, Piece] | None] = [None, None]
     segs: list[list[Piece]] = []
     upper_lines: list[bool] = []
+    forced: dict[int, str] = {}
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = segment(text)
@@ -234,9 +235,17 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
         upper_lines.append(upper_line)
+        words = [p for p in pieces if p.kind in ("word", "fixed") and p.text.isalpha()]
+        places = {words[k].start: syl for k, syl in places_after_units([w.text for w in words]).items()}
         prev = None
         for p in pieces:
             conf = confs[cidx[p.start]] if confs and cidx else None
+            if p.start in places:
+                forced[len(slots)] = places[p.start]
+                slots.append(Slot([places[p.start]], [0.0]))
+                prev = p
+                where.append((li, p))
+                continue
             mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
                          and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
             slot = _slot_for(model, p, mode, conf, mid_title, rule_scale)
@@ -257,13 +266,13 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         li, p = w
         new = p.text
         reason = ""
-        if p.kind in ("word", "letter"):
-            unit = slots[pos].units[path[pos]]
+        if p.kind in ("word", "letter") or pos in forced:
+            unit = forced.get(pos) or slots[pos].units[path[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 line_upper = upper_lines[li]
                 word = place_tone(unit, style)
                 new = apply_case(word, case_of(p.text), line_upper, single=sum(c.isalpha() for c in p.text) == 1)
-                reason = _reason(p.text, new)
+                reason = "place-name" if pos in forced else _reason(p.text, new)
         elif p.kind == "symbol":
             new, reason = fix_symbol(p.text), "symbol"
         elif p.kind == "heading":

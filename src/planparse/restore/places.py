@@ -46,3 +46,54 @@ def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
     if not a:
         return np.zeros(0, dtype=np.uint64)
     return np.unique(pack(a, b))
+
+
+UNIT_WORDS = {("tinh",), ("huyen",), ("quan",), ("xa",), ("phuong",), ("thi", "xa"), ("thi", "tran"), ("thanh", "pho")}
+"""Skeletons of the unit words that introduce a place name: tỉnh, huyện, quận, xã, phường, thị xã, thị trấn, thành phố."""
+
+
+@lru_cache(maxsize=1)
+def names_by_skeleton() -> dict[tuple[str, ...], tuple[str, ...] | None]:
+    """Place names keyed by their syllable skeletons; None where two names share a skeleton (ambiguous)."""
+    from .orthography import skeleton
+
+    out: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+    for name in place_names():
+        syl = tuple(name.split())
+        key = tuple(skeleton(s) for s in syl)
+        out[key] = None if key in out and out[key] != syl else syl
+    return out
+
+
+@lru_cache(maxsize=1)
+def name_prefixes() -> frozenset[tuple[str, ...]]:
+    """Leading syllables of longer names ('hoàng văn' of 'hoàng văn thụ'): such a pair may continue on the next line."""
+    return frozenset(tuple(n.split()[:k]) for n in place_names() for k in range(2, len(n.split())))
+
+
+def places_after_units(words: list[str]) -> dict[int, str]:
+    """Index → syllable for words that spell a known place name (up to diacritics) right after a unit word.
+
+    Only capitalised words count, only a name whose skeleton is unambiguous, and not when another
+    capitalised word follows or the printed words begin a longer name (it may go on past the line end):
+    'tỉnh TUYỂN QUANG' → 'TUYÊN QUANG'.
+    """
+    from .orthography import skeleton
+
+    table = names_by_skeleton()
+    skel = [skeleton(w) for w in words]
+    fixes: dict[int, str] = {}
+    for i in range(len(words)):
+        unit = next((len(u) for u in UNIT_WORDS if tuple(skel[max(0, i - len(u)):i]) == u and i >= len(u)), 0)
+        if not unit:
+            continue
+        for n in (3, 2):
+            key = tuple(skel[i:i + n])
+            name = table.get(key) if len(key) == n else None
+            printed = tuple(place_tone(nfc(w.lower())) for w in words[i:i + n])
+            longer = (i + n < len(words) and words[i + n][:1].isupper()) or printed in name_prefixes()
+            if name and not longer and all(w[:1].isupper() for w in words[i:i + n]):
+                for k, syl in enumerate(name):
+                    fixes[i + k] = syl
+                break
+    return fixes
