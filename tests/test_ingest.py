@@ -130,3 +130,11 @@ def test_python_api_is_lazy_and_complete():
     code = "import sys, planparse; assert 'cv2' not in sys.modules and 'pytesseract' not in sys.modules; print(planparse.ingest, planparse.Document)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_page_timeout_is_a_one_line_error_naming_file_and_page(scan_pdf, tmp_path):
+    out = tmp_path / "t.json"
+    r = run_cli("ingest", str(scan_pdf), "--page-timeout", "0.2", "--jobs", "1", "-o", str(out))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert "page 1" in r.stderr and scan_pdf.name in r.stderr and "longer than" in r.stderr
+    assert not out.exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from ..errors import OCRError
 from ..models import Page, Table, Warning_
 from ..sources import PageJob, load_page
 from . import layout, preprocess, tesseract
@@ -58,6 +59,16 @@ def _second_lang(opts: OcrOptions) -> str | None:
 
 
 def ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
+    """Decode, clean up and OCR one page; errors name the file and the page."""
+    try:
+        return _ocr_page(job, opts)
+    except OCRError as exc:
+        if exc.path:
+            raise
+        raise type(exc)(f"page {job.index + 1}: {exc.message}", job.path) from None
+
+
+def _ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
     """Decode, clean up and OCR one page; retry with OSD orientation when the first read is poor."""
     t0 = time.perf_counter()
     number = job.index + 1
