@@ -9,7 +9,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import PlanparseError
 from .models import Document, Line, Page, Table, Warning_
 from .ocr import OcrOptions, PageResult, ocr_page
 from .sources import PageJob, SourcePlan, plan
@@ -254,4 +253,4 @@ def _tables(doc: Document, tables: list[Table], lines: list[Line]) -> None:
     doc.warnings.extend(warns)
 
 
-__all__ = ["Options", "ingest", "make_options", "PlanparseError"]
+__all__ = ["Options", "ingest", "make_options"]

@@ -29,7 +29,7 @@ def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata
     if not idx:
         return lines, 0
     pad, gap = 12, 40
-    crops, offsets = [], []
+    crops = []
     h_img, w_img = gray.shape
     y = gap
     for i in idx:

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from ..models import Word
-from .grid import Grid, GridCell
+from .grid import Grid
 
 _RULE_NOISE = re.compile(r"^[|\[\]{}!_—–\-=:;,.'`‘’\"“”()]+$")
 
