@@ -200,13 +200,19 @@ def test_discovery_rules(tmp_path):
         find_inputs(src, src)
 
 
-def test_timeout_kills_a_hung_worker(tmp_path):
+def _hung_and_good_jobs(tmp_path, text):
+    """Two worker jobs: a FIFO nobody writes to (reading it hangs) and a good text document."""
     fifo = tmp_path / "hang.txt"
     os.mkfifo(fifo)
     good = tmp_path / "ok.txt"
-    good.write_text(GOOD["ke_hoach.txt"], encoding="utf-8")
+    good.write_text(text, encoding="utf-8")
     jobs = [{"id": i, "input": str(p), "outputs": {"json": str(tmp_path / f"{p.stem}.json")}, "options": {}}
             for i, p in enumerate([fifo, good])]
+    return fifo, good, jobs
+
+
+def test_timeout_kills_a_hung_worker(tmp_path):
+    fifo, good, jobs = _hung_and_good_jobs(tmp_path, GOOD["ke_hoach.txt"])
     t0 = time.monotonic()
     results = {job["input"]: res for job, res in run_local(jobs, 2, timeout=3)}
     assert time.monotonic() - t0 < 30
@@ -310,12 +316,7 @@ def test_dask_timeout_fails_the_document_not_the_batch(tmp_path):
     pytest.importorskip("distributed")
     from planparse.batch.dask_runner import run_dask
 
-    fifo = tmp_path / "hang.txt"
-    os.mkfifo(fifo)
-    good = tmp_path / "ok.txt"
-    good.write_text(GOOD["quyet_dinh.txt"], encoding="utf-8")
-    jobs = [{"id": i, "input": str(p), "outputs": {"json": str(tmp_path / f"{p.stem}.json")}, "options": {}}
-            for i, p in enumerate([fifo, good])]
+    fifo, good, jobs = _hung_and_good_jobs(tmp_path, GOOD["quyet_dinh.txt"])
     results = {}
     for job, res in run_dask(jobs, 2, timeout=3):
         results[job["input"]] = res
