@@ -56,6 +56,13 @@ def accuracy(pred_lines: list[str], gold_lines: list[str]) -> tuple[float, list[
     return ok / max(tot, 1), errs
 
 
+def heldout_files() -> list[Path]:
+    """Corpus files the shipped LM was built without (dictionaries/lm/heldout.txt)."""
+    text = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text(encoding="utf-8")
+    names = [ln.split("#")[0].strip() for ln in text.splitlines()]
+    return [SHARED / "corpus" / n for n in names if n]
+
+
 def run(lines: list[str]) -> tuple[list[str], float, int]:
     objs = [Line(text=t, origin="text") for t in lines]
     t0 = time.perf_counter()
@@ -79,10 +86,8 @@ def main() -> None:
     if show:
         for e in errs:
             print("   ", e)
-    held = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text().split()
     ok_lines: list[str] = []
-    for name in held:
-        f = SHARED / "corpus" / "admin" / name
+    for f in heldout_files():
         if f.exists():
             ok_lines += [ln for ln in f.read_text(encoding="utf-8").split("\n") if ln.strip()][:500]
     stripped = [strip_marks(ln) for ln in ok_lines]

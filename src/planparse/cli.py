@@ -204,13 +204,14 @@ def lm_build(
     corpus: Annotated[list[Path], typer.Argument(help="Text files or folders of UTF-8 Vietnamese text.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the compiled model.")],
     order: Annotated[int, typer.Option(help="N-gram order.")] = 3,
+    exclude: Annotated[Optional[Path], typer.Option(help="File listing corpus files to leave out (held-out text), one path suffix a line.")] = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Build the syllable n-gram model from a corpus (e.g. your own archive of plans)."""
     try:
         from .restore.lm import build_cli
 
-        stats = build_cli([str(c) for c in corpus], str(output), order=order)
+        stats = build_cli([str(c) for c in corpus], str(output), order=order, exclude=str(exclude) if exclude else None)
         for k, v in (stats or {}).items():
             typer.echo(f"{k}: {v}", err=True)
     except (Exception, KeyboardInterrupt) as exc:

@@ -49,19 +49,35 @@ def _group_sums(keys_ctx: np.ndarray, values: np.ndarray, ctx_sorted: np.ndarray
     return out
 
 
-def read_corpus(paths: list[str], min_count: int = 2) -> tuple[list[str], list[np.ndarray]]:
+def corpus_files(paths: list[str], exclude: frozenset[str] = frozenset()) -> list[Path]:
+    """The .txt files under `paths`, minus READMEs and any whose path ends with an entry of `exclude`."""
+    out = []
+    for p in paths:
+        for f in sorted(Path(p).rglob("*.txt")) if Path(p).is_dir() else [Path(p)]:
+            if f.name.lower().startswith("readme") or any(f.as_posix().endswith(e) for e in exclude):
+                continue
+            out.append(f)
+    return out
+
+
+def read_exclude(path: str | Path | None) -> frozenset[str]:
+    """Entries of an exclusion list (one relative path or file name a line; # comments)."""
+    if not path:
+        return frozenset()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.split("#")[0].strip() for ln in lines if ln.split("#")[0].strip())
+
+
+def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = frozenset()) -> tuple[list[str], list[np.ndarray]]:
     """Vocabulary (specials first, then by frequency) and one id array per line."""
     lines: list[list[str]] = []
     freq: Counter = Counter()
-    for p in paths:
-        for f in sorted(Path(p).rglob("*.txt")) if Path(p).is_dir() else [Path(p)]:
-            if f.name.lower().startswith("readme"):
-                continue
-            for raw in f.read_text(encoding="utf-8", errors="replace").splitlines():
-                units = line_units(raw)
-                if units:
-                    lines.append(units)
-                    freq.update(units)
+    for f in corpus_files(paths, exclude):
+        for raw in f.read_text(encoding="utf-8", errors="replace").splitlines():
+            units = line_units(raw)
+            if units:
+                lines.append(units)
+                freq.update(units)
     vocab = [BOS, EOS, UNK] + [w for w, c in freq.most_common() if c >= min_count and w not in (BOS, EOS, UNK)]
     vocab = vocab[: MASK]
     index = {w: i for i, w in enumerate(vocab)}
@@ -149,12 +165,13 @@ def save(model: dict, out_path: str | Path) -> None:
     )
 
 
-def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = 2) -> dict:
+def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = 2,
+             exclude: frozenset[str] = frozenset()) -> dict:
     """Count a corpus and write the compact trigram model; returns build statistics."""
     if order != 3:
         raise ValueError("only order 3 is supported")
     t0 = time.time()
-    vocab, seqs = read_corpus([str(p) for p in corpus_paths], min_count=min_count)
+    vocab, seqs = read_corpus([str(p) for p in corpus_paths], min_count=min_count, exclude=exclude)
     model = estimate(vocab, seqs, prune3=prune3)
     save(model, out_path)
     stats = dict(model["stats"])
@@ -163,9 +180,9 @@ def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_
     return stats
 
 
-def build_cli(paths: list[str], out: str, order: int = 3) -> dict:
-    """Entry point for `planparse lm build CORPUS... -o OUT`."""
-    return build_lm(paths, out, order=order)
+def build_cli(paths: list[str], out: str, order: int = 3, exclude: str | None = None) -> dict:
+    """Entry point for `planparse lm build CORPUS... -o OUT [--exclude LIST]`."""
+    return build_lm(paths, out, order=order, exclude=read_exclude(exclude))
 
 
 class TrigramLM:
