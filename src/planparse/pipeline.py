@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .models import Document, Line, Page, Table, Warning_
+from .models import Cell, Document, Line, Page, Table, Warning_, Word
 from .ocr import OcrOptions, PageResult, ocr_page
 from .sources import PageJob, SourcePlan, plan
 
@@ -72,13 +72,12 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
     lines = [ln for p in pages for ln in p.lines]
     restorations = []
     if opts.restore != "off" and lines:
-        from .restore import restore_lines, restore_text
+        from .restore import restore_lines
 
         new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)
         _put_back(pages, new_lines)
         lines = new_lines
-        for tb in tables:
-            _restore_cells(tb, restore_text, opts)
+        tables = restore_tables(tables, page_words(pages), mode=opts.restore, style=opts.style)
     timings["restore"] = time.perf_counter() - t
 
     doc = Document(source=sp.source, pages=pages, restorations=restorations, warnings=warnings)
@@ -188,24 +187,46 @@ def _put_back(pages: list[Page], new_lines: list[Line]) -> None:
         i += n
 
 
-def _restore_cells(table: Table, restore_text, opts: Options) -> None:
-    if not table.cells and not table.rows:
-        return
-    texts = [c.text.replace("\n", " ") for c in table.cells]
-    if texts:
-        fixed, _ = restore_text("\n".join(texts), mode=opts.restore, style=opts.style)
-        parts = fixed.split("\n")
-        if len(parts) == len(texts):
-            for c, t in zip(table.cells, parts):
-                c.text = t
-    flat = [cell.replace("\n", " ") for row in table.rows for cell in row] + [h.replace("\n", " ") for h in table.headers]
-    if flat:
-        fixed, _ = restore_text("\n".join(flat), mode=opts.restore, style=opts.style)
-        parts = fixed.split("\n")
-        if len(parts) == len(flat):
-            it = iter(parts)
-            table.rows = [[next(it) for _ in row] for row in table.rows]
-            table.headers = [next(it) for _ in table.headers]
+def page_words(pages: list[Page]) -> dict[int, list[Word]]:
+    """Every OCR word of each page, by page number (the confidences the cell repair uses)."""
+    return {p.number: [w for ln in p.lines for w in ln.words] for p in pages}
+
+
+def restore_tables(tables: list[Table], words: dict[int, list[Word]], *, mode: str, style: str) -> list[Table]:
+    """Tables with their cell text repaired like the page text, then rows and headers laid out again from the cells.
+
+    All cells go through one `restore_lines` call, one line per cell, each word carrying the confidence
+    OCR gave it, so unsure syllables may be repaired and sure ones are kept.
+    """
+    from .restore import restore_lines
+    from .tables import rows_from_cells
+
+    cells = [(t, c) for t in tables for c in t.cells]
+    if mode == "off" or not cells:
+        return tables
+    lines = [_cell_line(c, words.get(c.page or t.page or 0, [])) for t, c in cells]
+    fixed, _ = restore_lines(lines, mode=mode, style=style)
+    new_text = {id(c): ln.text for (_, c), ln in zip(cells, fixed)}
+    out = []
+    for t in tables:
+        repaired = [c.model_copy(update={"text": new_text[id(c)]}) for c in t.cells]
+        out.append(rows_from_cells(t.model_copy(update={"cells": repaired})) if repaired else t)
+    return out
+
+
+def _cell_line(cell: Cell, words: list[Word]) -> Line:
+    """A cell as one Line whose words carry OCR confidences: the page word of the same text inside the cell, else the cell's."""
+    text = " ".join(cell.text.split())
+    inside = {}
+    if cell.bbox:
+        x0, y0, x1, y1 = cell.bbox
+        for w in words:
+            if x0 <= (w.bbox[0] + w.bbox[2]) / 2 < x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 < y1:
+                inside.setdefault(w.text, w.confidence)
+    fallback = cell.confidence if cell.confidence is not None else 100.0
+    box = cell.bbox or (0, 0, 0, 0)
+    ws = [Word(text=t, bbox=box, confidence=inside.get(t, fallback)) for t in text.split()]
+    return Line(text=text, bbox=cell.bbox, page=cell.page, words=ws, origin="ocr")
 
 
 def _text(pages: list[Page]) -> str:

@@ -22,47 +22,67 @@ def unsure_lines(lines: list[Line]) -> list[int]:
     return [i for i, ln in enumerate(lines) if ln.confidence is not None and ln.confidence < UNSURE and ln.bbox]
 
 
-def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata_dir: str | None = None,
-           timeout: float = 0) -> tuple[list[Line], int]:
-    """Lines with unsure ones re-read by `lang`; returns the new lines and how many were replaced."""
-    idx = unsure_lines(lines)
-    if not idx:
-        return lines, 0
-    pad, gap = 12, 40
-    crops = []
+def read_stacked(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, lang: str, dpi: int | None,
+                 tessdata_dir: str | None = None, timeout: float = 0, gap: int = 40) -> list[list[Word]]:
+    """The page regions `boxes` stacked into one strip and read in one Tesseract call; words per box in page coordinates.
+
+    One call loads the model once, so re-reading many small regions costs little more than their text.
+    """
     h_img, w_img = gray.shape
+    crops = []
     y = gap
-    for i in idx:
-        x0, y0, x1, y1 = lines[i].bbox
-        x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
-        x1, y1 = min(w_img, x1 + pad), min(h_img, y1 + pad)
-        crop = gray[y0:y1, x0:x1]
-        if crop.size == 0:
-            continue
-        crops.append((i, crop, x0, y0, y))
-        y += crop.shape[0] + gap
-    if not crops:
-        return lines, 0
-    width = max(c[1].shape[1] for c in crops) + 2 * gap
+    for x0, y0, x1, y1 in boxes:
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w_img, x1), min(h_img, y1)
+        crop = gray[y0:y1, x0:x1] if x1 > x0 and y1 > y0 else None
+        crops.append((crop, x0, y0, y))
+        if crop is not None:
+            y += crop.shape[0] + gap
+    live = [c for c in crops if c[0] is not None]
+    if not live:
+        return [[] for _ in boxes]
+    width = max(c[0].shape[1] for c in live) + 2 * gap
     strip = np.full((y, width), 255, dtype=np.uint8)
-    for _, crop, _, _, sy in crops:
+    for crop, _, _, sy in live:
         strip[sy : sy + crop.shape[0], gap : gap + crop.shape[1]] = crop
     data = tesseract.image_to_data(strip, lang=lang, dpi=dpi, psm=6, tessdata_dir=tessdata_dir, timeout=timeout)
     words = [w for _, w in layout.words_from_data(data)]
+    out: list[list[Word]] = []
+    for crop, x0, y0, sy in crops:
+        if crop is None:
+            out.append([])
+            continue
+        band = sorted((w for w in words if sy <= (w.bbox[1] + w.bbox[3]) / 2 < sy + crop.shape[0]), key=lambda w: w.bbox[0])
+        dx, dy = x0 - gap, y0 - sy
+        out.append([Word(text=w.text, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy),
+                         confidence=w.confidence) for w in band])
+    return out
+
+
+def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata_dir: str | None = None,
+           timeout: float = 0) -> tuple[list[Line], int]:
+    """Lines with unsure ones re-read by `lang`; returns the new lines and how many were replaced."""
+    idx = [i for i in unsure_lines(lines) if _padded(lines[i].bbox, gray.shape)]
+    if not idx:
+        return lines, 0
+    reads = read_stacked(gray, [_padded(lines[i].bbox, gray.shape) for i in idx], lang=lang, dpi=dpi,
+                         tessdata_dir=tessdata_dir, timeout=timeout)
     out = list(lines)
     replaced = 0
-    for i, crop, x0, y0, sy in crops:
-        band = [w for w in words if sy <= (w.bbox[1] + w.bbox[3]) / 2 < sy + crop.shape[0]]
+    for i, band in zip(idx, reads):
         if not band:
             continue
-        band.sort(key=lambda w: w.bbox[0])
         conf = sum(w.confidence for w in band) / len(band)
         old = lines[i]
         if conf < (old.confidence or 0) + GAIN or not 0.7 <= len(band) / max(1, len(old.words)) <= 1.3:
             continue
-        dx, dy = x0 - gap, y0 - sy
-        moved = [Word(text=w.text, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy),
-                      confidence=w.confidence) for w in band]
-        out[i] = old.model_copy(update={"text": " ".join(w.text for w in moved), "words": moved, "confidence": round(conf, 1)})
+        out[i] = old.model_copy(update={"text": " ".join(w.text for w in band), "words": band, "confidence": round(conf, 1)})
         replaced += 1
     return out, replaced
+
+
+def _padded(bbox, shape, pad: int = 12) -> tuple[int, int, int, int] | None:
+    """A line's box grown by pad and clipped to the page; None when nothing is left."""
+    x0, y0, x1, y1 = bbox
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    x1, y1 = min(shape[1], x1 + pad), min(shape[0], y1 + pad)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None

@@ -11,13 +11,15 @@ Public interface used by the pipeline:
         Runs in the main process after restoration: merges tables continued across pages, rebuilds
         flattened tables from text when no grid table was found, maps header roles, types tasks.
         `tables` cell text has already been restored by the pipeline.
+    rows_from_cells(table) -> Table
+        Headers, roles and body rows laid out again from the cells, after the pipeline repaired their text.
 """
 
 from __future__ import annotations
 
 from ..models import Line, Table, Task, Warning_, Word
 from .finish import finish
-from .page import tables_on_page
+from .page import rows_from_cells, tables_on_page
 
 
 def find_grid_tables(gray, words: list[Word], page: int) -> list[Table]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,50 +12,29 @@ from ..models import Cell, Table, Word
 from ._text import clean
 from .fixups import tidy_cell
 from .grid import Grid, find_grids
-from .place import assign_words, dedupe, ink_box, join_words
+from .place import assign_words, dedupe, ink_parts, join_words, merge_reads, reading_order, uncovered
 from .roles import looks_like_header, map_roles, role_of
 
-MAX_REOCR = 60
-WEAK_CONF = 60.0
-WORD_WEAK = 40.0
-REOCR_AREA = 0.05
+MAX_REOCR = 80
+"""At most this many cells are re-read per page."""
+REOCR_AREA = 0.2
+"""Re-read crops may cover at most this share of the page."""
+UNSURE_WORD = 85.0
+"""A cell holding a word read with less confidence than this is re-read."""
+KEEP_FIRST = 10.0
+"""A word of the page read is kept over the re-read only when this much more confident."""
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?\.?$")
 
 
-def _batch_ocr(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[str, float | None]]:
-    """One Tesseract call over the cell crops stacked top to bottom; (text, confidence) per crop."""
-    try:
-        import pytesseract
+@dataclass
+class _CellRead:
+    """What the page OCR put into one cell, and whether (and how urgently) it should be re-read."""
 
-        gap = 30
-        width = max(b[2] - b[0] for b in boxes) + 2 * gap
-        height = sum(b[3] - b[1] + gap for b in boxes) + gap
-        sheet = np.full((height, width), 255, np.uint8)
-        spans = []
-        y = gap
-        for x0, y0, x1, y1 in boxes:
-            sheet[y:y + y1 - y0, gap:gap + x1 - x0] = gray[y0:y1, x0:x1]
-            spans.append((y, y + y1 - y0))
-            y += y1 - y0 + gap
-        try:
-            from ..ocr.tesseract import image_to_data
-
-            d = image_to_data(sheet, psm=6, timeout=30)
-        except ImportError:
-            d = pytesseract.image_to_data(sheet, lang="vie", config="--psm 6", timeout=30, output_type=pytesseract.Output.DICT)
-    except Exception:
-        return [("", None)] * len(boxes)
-    found: list[list[Word]] = [[] for _ in boxes]
-    for t, x, yy, w, h, c in zip(d["text"], d["left"], d["top"], d["width"], d["height"], d["conf"]):
-        t = str(t).strip()
-        if not t or _junk(t, float(c)):
-            continue
-        cy = yy + h / 2
-        for i, (a, b) in enumerate(spans):
-            if a - gap / 2 <= cy < b + gap / 2:
-                found[i].append(Word(text=t, bbox=(x, yy, x + w, yy + h), confidence=float(c)))
-                break
-    return [(clean(join_words(ws)), sum(w.confidence for w in ws) / len(ws)) if ws else ("", None) for ws in found]
+    words: list[Word]
+    box: tuple[int, int, int, int]
+    ibox: tuple[int, int, int, int] | None = None
+    urgency: int | None = None
+    second: list[Word] | None = None
 
 
 def _junk(text: str, conf: float) -> bool:
@@ -70,7 +50,15 @@ def _stray(w: Word) -> bool:
     return len(t) <= 2 and w.confidence < 35 and not t.isdigit()
 
 
-def _uncovered(ibox: tuple[int, int, int, int] | None, words: list[Word]) -> bool:
+def _misshapen(text: str) -> bool:
+    """A word OCR plausibly ran together with a ruling or its neighbour: 'SởNội', 'Tháng9/2026', '|Văn'."""
+    pairs = list(zip(text, text[1:]))
+    return (any(ch in "|[]{}" for ch in text)
+            or any(a.islower() and b.isupper() for a, b in pairs)
+            or any(a.isalpha() and b.isdigit() or a.isdigit() and b.isalpha() for a, b in pairs))
+
+
+def _missed_line(ibox: tuple[int, int, int, int] | None, words: list[Word]) -> bool:
     """True when the cell's ink reaches a line's height above or below every placed word (a missed line)."""
     if not ibox or not words:
         return False
@@ -79,104 +67,148 @@ def _uncovered(ibox: tuple[int, int, int, int] | None, words: list[Word]) -> boo
     return ibox[3] - max(w.bbox[3] for w in words) > 0.9 * lh or min(w.bbox[1] for w in words) - ibox[1] > 0.9 * lh
 
 
-def _cell_texts(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray) -> list[tuple[str, float | None]]:
-    """(text, confidence) per grid cell; the worst-read inked cells are re-OCR'd within MAX_REOCR."""
+def _urgency(words: list[Word], parts: list, ibox, is_header: bool) -> int | None:
+    """Why a cell needs a second read, most urgent first (0 = inked but empty); None when the page read looks right."""
+    if not ibox:
+        return None
+    if not words:
+        return 0
+    if uncovered(parts, words) or _missed_line(ibox, words):
+        return 1
+    if min(w.confidence for w in words) < UNSURE_WORD or any(_misshapen(w.text) for w in words):
+        return 2
+    if is_header and role_of(join_words(words)) is None:
+        return 3
+    return None
+
+
+def _place(grid: Grid, words: list[Word], ink: np.ndarray, margin: int) -> list[_CellRead]:
+    """The page OCR's words per grid cell (debris and duplicates dropped) with each cell's re-read urgency."""
     placed = assign_words(grid, words)
-    margin = max(4, round(min(gray.shape) / 250))
     header_suspect = len(grid.ys) > 3
-    out: list[tuple[str, float | None]] = []
-    todo: list[tuple[int, float, int, tuple[int, int, int, int]]] = []
+    out = []
     for i, c in enumerate(grid.cells):
         ws = dedupe([w for w in placed.get(i, []) if not _junk(w.text.strip(), w.confidence) and not _stray(w)])
-        text = clean(join_words(ws))
-        conf = sum(w.confidence for w in ws) / len(ws) if ws else None
-        out.append((text, conf))
-        ibox, share = ink_box(ink, c.box, margin)
-        if not ibox or share <= 0.002:
-            continue
-        if not text:
-            todo.append((0, 0.0, i, ibox))
-        elif conf is not None and (conf < WEAK_CONF or min(w.confidence for w in ws) < WORD_WEAK):
-            todo.append((1, min(conf, min(w.confidence for w in ws)), i, ibox))
-        elif c.row == 0 and header_suspect and role_of(text) is None:
-            todo.append((2, 0.0, i, ibox))
-        elif _uncovered(ibox, ws):
-            todo.append((3, 0.0, i, ibox))
-    picked = []
-    area = 0
-    for item in sorted(todo):
-        b = item[3]
-        a = (b[2] - b[0]) * (b[3] - b[1])
-        if area + a > REOCR_AREA * gray.size or len(picked) >= MAX_REOCR:
-            continue
-        area += a
-        picked.append(item)
-    if picked:
-        for (prio, _, i, _), (t2, c2) in zip(picked, _batch_ocr(gray, [b for *_, b in picked])):
-            text, conf = out[i]
-            if not t2:
-                continue
-            better = (c2 or 0) > (conf or 0)
-            if prio == 0 or better or (prio == 2 and role_of(t2)) or (prio == 3 and len(t2) > len(text) and (c2 or 0) >= (conf or 0) - 15):
-                out[i] = (t2, c2)
+        parts = ink_parts(ink, c.box, margin)
+        ibox = (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts), max(p[3] for p in parts)) if parts else None
+        out.append(_CellRead(ws, c.box, ibox, _urgency(ws, parts, ibox, c.row == 0 and header_suspect)))
     return out
 
 
-def _matrix(grid: Grid, texts: list[str]) -> list[list[str]]:
+def _pick(reads: list[_CellRead], page_area: int) -> list[_CellRead]:
+    """The cells to re-read: most urgent first, within MAX_REOCR cells and REOCR_AREA of the page."""
+    todo = sorted((r for r in reads if r.urgency is not None), key=lambda r: r.urgency)
+    picked, area = [], 0
+    for r in todo:
+        b = r.ibox
+        a = (b[2] - b[0]) * (b[3] - b[1])
+        if area + a <= REOCR_AREA * page_area and len(picked) < MAX_REOCR:
+            picked.append(r)
+            area += a
+    return picked
+
+
+def _crop_box(ibox: tuple[int, int, int, int], cell: tuple[int, int, int, int], pad: int) -> tuple[int, int, int, int]:
+    """The ink box grown by pad but kept inside the cell's rulings."""
+    return (max(ibox[0] - pad, cell[0] + pad), max(ibox[1] - pad, cell[1] + pad),
+            min(ibox[2] + pad, cell[2] - pad), min(ibox[3] + pad, cell[3] - pad))
+
+
+def _reread(gray: np.ndarray, picked: list[tuple[_CellRead, tuple[int, int, int, int]]], dpi: int) -> None:
+    """Second reads of the picked cells, all in one stacked Tesseract call; a failed call leaves the first reads."""
+    if not picked:
+        return
+    try:
+        from ..ocr.reread import read_stacked
+
+        reads = read_stacked(gray, [b for _, b in picked], lang="vie", dpi=dpi, timeout=30)
+    except Exception:
+        return
+    for (r, _), ws in zip(picked, reads):
+        ws = [w for w in ws if not _junk(w.text, w.confidence)]
+        if ws:
+            r.second = ws
+
+
+def _final_words(r: _CellRead) -> list[Word]:
+    """The cell's words: the second read merged with the first where there is one, else the first."""
+    if not r.second:
+        return reading_order(r.words)
+    return merge_reads(reading_order(r.words), reading_order(r.second), KEEP_FIRST)
+
+
+def _dpi(gray: np.ndarray) -> int:
+    """Resolution guessed from the page's short side (A4 or A3), for Tesseract's size heuristics."""
+    return int(min(600, max(150, min(gray.shape) / 8.27)))
+
+
+def _matrix(spans: list, texts: list[str]) -> list[list[str]]:
     """Row-major cell text; a row-spanning cell repeats on each row, a column-spanning one sits in its first column."""
-    nr, nc = len(grid.ys) - 1, len(grid.xs) - 1
+    nr = max((c.row + c.rowspan for c in spans), default=0)
+    nc = max((c.col + c.colspan for c in spans), default=0)
     m = [["" for _ in range(nc)] for _ in range(nr)]
-    for c, t in zip(grid.cells, texts):
+    for c, t in zip(spans, texts):
         for r in range(c.row, c.row + c.rowspan):
             m[r][c.col] = t
     return m
 
 
-def _headers(grid: Grid, texts: list[str], m: list[list[str]]) -> tuple[list[str], int]:
+def _headers(spans: list, texts: list[str], m: list[list[str]]) -> tuple[list[str], int]:
     """Printed header per column and the number of header rows (0 when row 0 is not a header)."""
-    nc = len(grid.xs) - 1
-    first = [t for c, t in zip(grid.cells, texts) if c.row == 0]
+    nc = len(m[0]) if m else 0
+    first = [t for c, t in zip(spans, texts) if c.row == 0]
     if not looks_like_header(first):
         return [], 0
-    depth = max((c.rowspan for c in grid.cells if c.row == 0), default=1)
+    depth = max((c.rowspan for c in spans if c.row == 0), default=1)
     depth = min(depth, max(1, len(m) - 1))
     heads = []
     for col in range(nc):
-        parts: list[str] = []
-        for c, t in zip(grid.cells, texts):
-            if c.row < depth and c.col <= col < c.col + c.colspan and t and t not in parts:
-                parts.append((c.row, t))  # type: ignore[arg-type]
-        heads.append(" - ".join(t for _, t in sorted(parts)))  # type: ignore[misc]
+        parts: list[tuple[int, str]] = []
+        for c, t in zip(spans, texts):
+            if c.row < depth and c.col <= col < c.col + c.colspan and t and t not in (p for _, p in parts):
+                parts.append((c.row, t))
+        heads.append(" - ".join(t for _, t in sorted(parts)))
     if depth < len(m) and sum(bool(_COLNUM.match(x.strip())) for x in m[depth]) >= max(2, nc - 1):
         depth += 1
     return heads, depth
 
 
-def grid_to_table(grid: Grid, words: list[Word], gray: np.ndarray, ink: np.ndarray, page: int) -> Table:
-    """A Table with cells, headers, roles and body rows from one grid."""
-    tc = _cell_texts(grid, words, gray, ink)
-    tc = [(tidy_cell(t), c) for t, c in tc]
-    texts = [t for t, _ in tc]
-    m = _matrix(grid, texts)
-    headers, depth = _headers(grid, texts, m)
-    cells = [
-        Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=t, bbox=c.box, page=page, confidence=conf)
-        for c, (t, conf) in zip(grid.cells, tc)
-    ]
+def rows_from_cells(table: Table) -> Table:
+    """The table with headers, roles and body rows laid out again from its cells (after their text changed)."""
+    if not table.cells:
+        return table
+    texts = [c.text for c in table.cells]
+    m = _matrix(table.cells, texts)
+    headers, depth = _headers(table.cells, texts, m)
     rows = [r for r in m[depth:] if any(x.strip() for x in r)]
-    return Table(page=page, pages=[page], headers=headers, roles=map_roles(headers) if headers else [],
-                 rows=rows, cells=cells, bbox=grid.box, origin="grid")
+    return table.model_copy(update={"headers": headers, "roles": map_roles(headers) if headers else [], "rows": rows})
+
+
+def _table(grid: Grid, reads: list[_CellRead], page: int) -> Table:
+    """A Table with cells, headers, roles and body rows from one grid and its cells' words."""
+    cells = []
+    for c, r in zip(grid.cells, reads):
+        ws = _final_words(r)
+        conf = sum(w.confidence for w in ws) / len(ws) if ws else None
+        cells.append(Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=tidy_cell(clean(" ".join(w.text for w in ws))),
+                          bbox=c.box, page=page, confidence=conf))
+    return rows_from_cells(Table(page=page, pages=[page], cells=cells, bbox=grid.box, origin="grid"))
 
 
 def tables_on_page(gray, words: list[Word], page: int) -> list[Table]:
-    """Every ruled table on the page, top to bottom; tables whose cells are all empty are dropped."""
+    """Every ruled table on the page, top to bottom; cells the page OCR misread get one stacked second read per page.
+
+    Tables whose cells are all empty are dropped.
+    """
     gray = np.asarray(gray)
     if gray.ndim == 3:
         gray = gray.mean(axis=2).astype(np.uint8)
     grids, ink = find_grids(gray)
-    out = []
-    for g in grids:
-        t = grid_to_table(g, words, gray, ink, page)
-        if sum(bool(c.text) for c in t.cells) >= 2:
-            out.append(t)
-    return out
+    if not grids:
+        return []
+    margin = max(4, round(min(gray.shape) / 250))
+    reads = [_place(g, words, ink, margin) for g in grids]
+    picked = _pick([r for rs in reads for r in rs], gray.size)
+    _reread(gray, [(r, _crop_box(r.ibox, r.box, max(2, margin // 3))) for r in picked], _dpi(gray))
+    tables = [_table(g, rs, page) for g, rs in zip(grids, reads)]
+    return [t for t in tables if sum(bool(c.text) for c in t.cells) >= 2]

@@ -51,46 +51,92 @@ def dedupe(words: list[Word]) -> list[Word]:
     return keep
 
 
-def join_words(words: list[Word]) -> str:
-    """Words grouped into lines by vertical centre (median-height tolerance), top to bottom, left to right."""
-    if not words:
-        return ""
-    hs = sorted(max(1, w.bbox[3] - w.bbox[1]) for w in words)
-    tol = 0.45 * hs[len(hs) // 2]
+def text_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into visual lines by vertical overlap, lines top to bottom, words left to right.
+
+    Overlap rather than centre distance, so a word whose box OCR stretched over an accent or a speck
+    still joins its line.
+    """
     lines: list[list[Word]] = []
-    centres: list[float] = []
-    med = hs[len(hs) // 2]
-
-    def key(w: Word) -> float:
-        return w.bbox[1] + min(w.bbox[3] - w.bbox[1], med) / 2
-
-    for w in sorted(words, key=key):
-        cy = key(w)
-        j = min(range(len(lines)), key=lambda k: abs(centres[k] - cy), default=None)
-        if j is not None and abs(centres[j] - cy) <= tol:
-            lines[j].append(w)
-            cys = sorted(key(v) for v in lines[j])
-            centres[j] = cys[len(cys) // 2]
+    spans: list[tuple[float, float]] = []
+    for w in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        y0, y1 = w.bbox[1], w.bbox[3]
+        best, share = None, 0.0
+        for k, (a, b) in enumerate(spans):
+            s = (min(b, y1) - max(a, y0)) / max(1, min(b - a, y1 - y0))
+            if s > share:
+                best, share = k, s
+        if best is not None and share >= 0.5:
+            lines[best].append(w)
+            spans[best] = _core(lines[best])
         else:
             lines.append([w])
-            centres.append(cy)
-    order = sorted(range(len(lines)), key=lambda k: centres[k])
-    return " ".join(" ".join(w.text for w in sorted(lines[k], key=lambda w: w.bbox[0])) for k in order).strip()
+            spans.append((y0, y1))
+    order = sorted(range(len(lines)), key=lambda k: sum(spans[k]))
+    return [sorted(lines[k], key=lambda w: w.bbox[0]) for k in order]
 
 
-def ink_box(ink: np.ndarray, box: tuple[int, int, int, int], margin: int) -> tuple[tuple[int, int, int, int] | None, float]:
-    """Box around the glyph-sized ink inside a cell (speckle and ruling debris ignored) and its share of the cell."""
+def _core(words: list[Word]) -> tuple[float, float]:
+    """Median top and bottom of a line's words (one tall box does not stretch the line)."""
+    tops = sorted(w.bbox[1] for w in words)
+    bots = sorted(w.bbox[3] for w in words)
+    return tops[len(tops) // 2], bots[len(bots) // 2]
+
+
+def reading_order(words: list[Word]) -> list[Word]:
+    """Words in reading order: lines top to bottom, each left to right."""
+    return [w for line in text_lines(words) for w in line]
+
+
+def join_words(words: list[Word]) -> str:
+    """Cell text: the words in reading order, wrapped lines joined with a space."""
+    return " ".join(w.text for w in reading_order(words)).strip()
+
+
+def ink_parts(ink: np.ndarray, box: tuple[int, int, int, int], margin: int) -> list[tuple[int, int, int, int, int]]:
+    """Glyph-sized ink components inside a cell as (x0, y0, x1, y1, area) page boxes; speckle and ruling debris left out."""
     x0, y0, x1, y1 = box
     sub = ink[y0 + margin: y1 - margin, x0 + margin: x1 - margin]
     if sub.size == 0:
-        return None, 0.0
+        return []
     n, _, stats, _ = cv2.connectedComponentsWithStats((sub > 0).astype(np.uint8), connectivity=8)
     minarea = max(6, margin * margin // 2)
-    keep = [s for s in stats[1:n] if s[4] >= minarea and s[2] < 0.95 * sub.shape[1] and s[3] < 0.95 * sub.shape[0]]
-    if not keep:
+    ox, oy = x0 + margin, y0 + margin
+    return [(int(s[0] + ox), int(s[1] + oy), int(s[0] + s[2] + ox), int(s[1] + s[3] + oy), int(s[4])) for s in stats[1:n]
+            if s[4] >= minarea and s[2] < 0.95 * sub.shape[1] and s[3] < 0.95 * sub.shape[0]]
+
+
+def uncovered(parts: list[tuple[int, int, int, int, int]], words: list[Word], tol: int = 2) -> list[tuple[int, int, int, int, int]]:
+    """Ink components that no word box touches: text the page OCR did not read into this cell."""
+    def touches(p, w):
+        return min(p[2], w.bbox[2]) + tol > max(p[0], w.bbox[0]) and min(p[3], w.bbox[3]) + tol > max(p[1], w.bbox[1])
+    return [p for p in parts if not any(touches(p, w) for w in words)]
+
+
+def ink_box(ink: np.ndarray, box: tuple[int, int, int, int], margin: int) -> tuple[tuple[int, int, int, int] | None, float]:
+    """Box around the glyph-sized ink inside a cell and the ink's share of the cell."""
+    parts = ink_parts(ink, box, margin)
+    if not parts:
         return None, 0.0
-    bx0 = min(s[0] for s in keep) + x0 + margin
-    by0 = min(s[1] for s in keep) + y0 + margin
-    bx1 = max(s[0] + s[2] for s in keep) + x0 + margin
-    by1 = max(s[1] + s[3] for s in keep) + y0 + margin
-    return (int(bx0), int(by0), int(bx1), int(by1)), sum(int(s[4]) for s in keep) / sub.size
+    inner = max(1, (box[2] - box[0] - 2 * margin) * (box[3] - box[1] - 2 * margin))
+    return (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts), max(p[3] for p in parts)), sum(p[4] for p in parts) / inner
+
+
+def merge_reads(first: list[Word], second: list[Word], keep_first: float) -> list[Word]:
+    """A cell's second read, except that a word the first read gave with much more confidence is kept.
+
+    Words are aligned by their diacritic-free forms; where the reads disagree on how many words there
+    are, the second read (made on a clean crop of the cell) wins.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    from ._text import skeleton
+
+    out: list[Word] = []
+    for op in Levenshtein.opcodes([skeleton(w.text) for w in first], [skeleton(w.text) for w in second]):
+        a, b = first[op.src_start:op.src_end], second[op.dest_start:op.dest_end]
+        if op.tag in ("equal", "replace") and len(a) == len(b):
+            out += [x if x.confidence > y.confidence + keep_first else y for x, y in zip(a, b)]
+        else:
+            out += b
+    return out
