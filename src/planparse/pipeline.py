@@ -226,7 +226,7 @@ def _cell_line(cell: Cell, words: list[Word]) -> Line:
     fallback = cell.confidence if cell.confidence is not None else 100.0
     box = cell.bbox or (0, 0, 0, 0)
     ws = [Word(text=t, bbox=box, confidence=inside.get(t, fallback)) for t in text.split()]
-    return Line(text=text, bbox=cell.bbox, page=cell.page, words=ws, origin="ocr")
+    return Line(text=text, bbox=cell.bbox, words=ws, origin="ocr")
 
 
 def _text(pages: list[Page]) -> str:

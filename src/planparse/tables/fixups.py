@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from unidecode import unidecode
 
@@ -12,9 +13,31 @@ _EDGE = re.compile(r"^[\s|_~:;¬`'\-—–]+|[\s|_~:;¬`\-—–]+$")
 _QUARTER = re.compile(r"(Qu[ýyí]\s+)([IVl1]{1,3})(\s*/)", re.IGNORECASE)
 
 
+_VIET = set("aăâeêioôơuưyđ" "àằầèềìòồờùừỳ" "áắấéếíóốớúứý" "ảẳẩẻểỉỏổởủửỷ" "ãẵẫẽễĩõỗỡũữỹ" "ạặậẹệịọộợụựỵ")
+
+
+def _foreign(ch: str) -> bool:
+    """A marked Latin letter that Vietnamese does not use (Ñ, Ï, ë …): OCR put a stray mark on a letter."""
+    low = ch.lower()
+    return low.isalpha() and not low.isascii() and low not in _VIET and unicodedata.decomposition(low) != ""
+
+
+def unmark_foreign(text: str) -> str:
+    """Foreign marked letters made plain; one that merely repeats the letter before it is dropped ('NÑăm' → 'Năm')."""
+    out: list[str] = []
+    for ch in text:
+        if not _foreign(ch):
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        if not (out and out[-1] == base):
+            out.append(base)
+    return "".join(out)
+
+
 def tidy_cell(text: str) -> str:
     """Cell text without ruling debris at its edges (a lone '-' or '|' the scan left near a line)."""
-    text = _EDGE.sub("", text or "")
+    text = unmark_foreign(_EDGE.sub("", text or ""))
     text = _recase(text.replace("⁄", ""))
     text = re.sub(r"(\w)\. (?=[a-zà-ỹđ])", r"\1, ", text)
     return _QUARTER.sub(lambda m: m.group(1) + m.group(2).replace("1", "I").replace("l", "I") + m.group(3), text)
@@ -30,20 +53,23 @@ def _recase(text: str) -> str:
 
 
 def fix_numbering(table: Table) -> Table:
-    """TT cells OCR misread as a letter or symbol become the previous number plus one."""
+    """TT cells OCR misread as a letter, a symbol or a number out of sequence (between n and n+2) become n+1."""
     if "tt" not in table.roles:
         return table
     c = table.roles.index("tt")
     rows = [list(r) for r in table.rows]
     prev: int | None = None
     letter = ""
-    for r in rows:
+    for i, r in enumerate(rows):
         if c >= len(r):
             continue
         v = r[c].strip()
         m = re.match(r"^(\d{1,3})[.)]?$", v)
         lm = re.match(r"^([a-zđ])[.)]$", v)
-        if m:
+        if m and prev is not None and int(m.group(1)) != prev + 1 and _next_number(rows[i + 1:], c) == prev + 2:
+            prev += 1
+            r[c] = str(prev)
+        elif m:
             prev, letter = int(m.group(1)), ""
         elif lm and (lm.group(1) == "a" or (letter and ord(lm.group(1)) == ord(letter) + 1)):
             letter = lm.group(1)
@@ -51,3 +77,12 @@ def fix_numbering(table: Table) -> Table:
             prev += 1
             r[c] = str(prev)
     return table.model_copy(update={"rows": rows})
+
+
+def _next_number(rows: list[list[str]], c: int) -> int | None:
+    """The TT number of the first numbered row among `rows`, if any."""
+    for r in rows:
+        m = re.match(r"^(\d{1,3})[.)]?$", r[c].strip()) if c < len(r) else None
+        if m:
+            return int(m.group(1))
+    return None
