@@ -135,3 +135,10 @@ def test_number_out_of_sequence_repaired():
     rows = [[n, "Nhiệm vụ", "Văn phòng"] for n in ("1", "2", "6", "4", "1", "2")]
     t = Table(headers=["TT", "Nhiệm vụ", "Chủ trì"], roles=map_roles(["TT", "Nhiệm vụ", "Chủ trì"]), rows=rows)
     assert [r[0] for r in fix_numbering(t).rows] == ["1", "2", "3", "4", "1", "2"]
+
+
+def test_run_together_words_are_suspect():
+    from planparse.tables.page import _misshapen
+
+    assert all(_misshapen(w) for w in ("Thôngtin", "Sởvà", "SởNội", "Tháng9/2026", "|Văn"))
+    assert not any(_misshapen(w) for w in ("khuya", "Nguyễn", "giữa", "quốc", "UBND", "nghiệp", "II/2026"))

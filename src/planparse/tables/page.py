@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import Cell, Table, Word
-from ._text import clean
+from ._text import clean, skeleton
 from .fixups import tidy_cell
 from .grid import Grid, find_grids
 from .place import assign_words, dedupe, ink_parts, join_words, merge_reads, reading_order, uncovered
@@ -50,12 +50,20 @@ def _stray(w: Word) -> bool:
     return len(t) <= 2 and w.confidence < 35 and not t.isdigit()
 
 
+_VOWEL_RUNS = re.compile(r"[aeiouy]+")
+
+
 def _misshapen(text: str) -> bool:
-    """A word OCR plausibly ran together with a ruling or its neighbour: 'SởNội', 'Tháng9/2026', '|Văn'."""
+    """A word OCR plausibly ran together with a ruling or its neighbour: 'SởNội', 'Tháng9/2026', '|Văn', 'Thôngtin'.
+
+    A Vietnamese syllable has one vowel group, so a lower-case word with two is two syllables run together.
+    """
     pairs = list(zip(text, text[1:]))
+    letters = "".join(ch for ch in text if ch.isalpha())
     return (any(ch in "|[]{}" for ch in text)
             or any(a.islower() and b.isupper() for a, b in pairs)
-            or any(a.isalpha() and b.isdigit() or a.isdigit() and b.isalpha() for a, b in pairs))
+            or any(a.isalpha() and b.isdigit() or a.isdigit() and b.isalpha() for a, b in pairs)
+            or (letters[1:].islower() and len(_VOWEL_RUNS.findall(skeleton(letters))) > 1))
 
 
 def _missed_line(ibox: tuple[int, int, int, int] | None, words: list[Word]) -> bool:
