@@ -5,7 +5,8 @@ Public interface used by the pipeline:
     find_grid_tables(gray, words, page) -> list[Table]
         Runs inside the OCR page worker, with the cleaned grayscale page (numpy uint8 HxW, the same
         pixels the words' boxes refer to) and that page's OCR words. Cell text comes from placing
-        words into cells by their boxes. Must be cheap on pages without a table and must not find
+        words into cells by their boxes; cells the page read got wrong (ink no word covers, a word
+        under 85 confidence, words run together) are read again, all in one stacked Tesseract call. Must be cheap on pages without a table and must not find
         phantom tables in the two-column header or signature block.
     finish_tables(tables, lines) -> (tables, tasks, warnings)
         Runs in the main process after restoration: merges tables continued across pages, rebuilds
