@@ -218,6 +218,30 @@ def lm_build(
         _fail(exc, debug)
 
 
+@lm_app.command("confusions")
+def lm_confusions(
+    corpus: Annotated[list[Path], typer.Argument(help="Text files or folders of correct UTF-8 Vietnamese text.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the table (TSV).")] = Path("dictionaries/confusions.tsv"),
+    exclude: Annotated[Optional[Path], typer.Option(help="File listing corpus files to leave out (held-out text), one path suffix a line.")] = None,
+    pages: Annotated[int, typer.Option(help="Synthetic scan pages to render and OCR.")] = 60,
+    lang: Annotated[list[str], typer.Option(help="Tesseract language(s) to learn from; repeat for several.")] = ["eng"],
+    seed: Annotated[int, typer.Option(help="Random seed of page sampling and noise.")] = 0,
+    jobs: Annotated[int, typer.Option(help="Tesseract processes (at most 2).")] = 2,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
+    try:
+        from .restore.confusions import learn
+        from .restore.lm import corpus_files, read_exclude
+
+        files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
+        stats = learn(files, output, langs=tuple(lang), pages=pages, seed=seed, jobs=jobs)
+        for k, v in stats.items():
+            typer.echo(f"{k}: {v}", err=True)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

@@ -1,7 +1,8 @@
 """Candidate generation: real syllables an observed (possibly OCR-damaged) token may stand for, with costs.
 
 Costs are in log10 units so they add to LM log-probabilities. Sources: same skeleton (lost
-diacritics), character-level OCR confusion rules, and fuzzy matches against the inventory.
+diacritics), character-level OCR confusion rules (learned from rendered and OCR'd text:
+dictionaries/confusions.tsv, see restore/confusions.py), and fuzzy matches against the inventory.
 """
 
 from __future__ import annotations
@@ -11,25 +12,64 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from ..resources import data_dir
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 
-# observed substring -> intended skeleton substring, cost (log10). Seen in diacritic-less OCR of
-# Vietnamese: marked vowels come out as look-alike letters, digits or symbols.
-CONFUSIONS: list[tuple[str, str, float]] = [
+# observed substring -> intended skeleton substring, cost (log10), set by hand from diacritic-less OCR
+# of Vietnamese; the fallback when no learned table is found. `^` marks the start of a syllable.
+HAND_CONFUSIONS: list[tuple[str, str, float]] = [
     ("ir", "u", 0.6), ("ur", "u", 0.6), ("ure", "uc", 0.8), ("ii", "u", 0.8), ("ii", "a", 0.9),
     ("li", "u", 1.2), ("i", "a", 1.2), ("d", "o", 1.0), ("d", "a", 1.2), ("e", "o", 0.9),
     ("e", "a", 1.0), ("g", "o", 1.2), ("q", "o", 0.8), ("6", "o", 0.3), ("0", "o", 0.5),
     ("1", "i", 0.6), ("1", "l", 0.6), ("l", "i", 1.4), ("y", "u", 1.0), ("t", "u", 1.5),
-    ("p", "d", 0.8), ("¢", "o", 0.3), ("¢", "e", 0.6), ("&", "o", 0.3), ("@", "a", 0.5),
+    ("¢", "o", 0.3), ("¢", "e", 0.6), ("&", "o", 0.3), ("@", "a", 0.5),
     ("a", "u", 1.5), ("u", "a", 1.5), ("o", "a", 1.4), ("o", "u", 1.5), ("c", "e", 1.5),
     ("w", "u", 0.9), ("w", "uo", 0.9), ("tr", "u", 1.5), ("rn", "m", 1.0), ("m", "n", 1.8),
     ("e", "", 1.3), ("i", "", 1.4), ("y", "", 1.3), ("r", "", 1.3), ("u", "", 1.8),
-    ("", "u", 1.8), ("", "o", 1.8), ("a", "o", 1.5), ("s", "o", 1.6),
+    ("", "u", 1.8), ("", "o", 1.8), ("a", "o", 1.5), ("s", "o", 1.6), ("^p", "^d", 0.8),
     ("€", "e", 0.2), ("§", "o", 0.4), ("£", "e", 0.6), ("i", "u", 1.2), ("ti", "u", 0.8),
     ("ire", "uc", 0.8), ("itc", "uc", 0.9), ("e", "c", 1.3), ("4", "a", 0.6), ("b", "o", 0.9),
     ("w", "", 0.9), ("tt", "u", 1.2), ("&", "e", 0.5), ("¢", "", 0.5), ("&", "", 0.6),
     ("d", "", 1.3), ("it", "u", 0.9), ("j", "i", 0.3), ("f", "a", 1.4), ("fm", "an", 1.0), ("h", "o", 1.6),
 ]
+
+
+class _Index:
+    """Rules grouped by observed substring, for lookup at every position of a skeleton."""
+
+    def __init__(self, rules: list[tuple[str, str, float]]):
+        self.by_src: dict[str, list[tuple[str, float]]] = {}
+        for src, dst, w in rules:
+            self.by_src.setdefault(src, []).append((dst, w))
+        self.longest = max((len(k) for k in self.by_src), default=0)
+
+
+def _load_rules() -> list[tuple[str, str, float]]:
+    """The learned table (dictionaries/confusions.tsv; $PLANPARSE_CONFUSIONS overrides, `hand` forces the hand list)."""
+    import os
+
+    from .confusions import load
+
+    env = os.environ.get("PLANPARSE_CONFUSIONS")
+    if env == "hand":
+        return list(HAND_CONFUSIONS)
+    try:
+        return load(env or data_dir() / "confusions.tsv") or list(HAND_CONFUSIONS)
+    except (OSError, ValueError):
+        return list(HAND_CONFUSIONS)
+
+
+def set_rules(rules: list[tuple[str, str, float]]) -> None:
+    """Replace the confusion rules in use (benchmarks compare tables in one process) and drop cached candidates."""
+    global CONFUSIONS, _RULES
+    CONFUSIONS = list(rules)
+    _RULES = _Index(CONFUSIONS)
+    Channel.variants.cache_clear()
+    Channel.candidates.cache_clear()
+
+
+CONFUSIONS: list[tuple[str, str, float]] = _load_rules()
+_RULES = _Index(CONFUSIONS)
 MAX_EDITS = 2
 KEEP = 10
 FUZZ_COST = 2.6
@@ -54,30 +94,27 @@ class Channel:
     @lru_cache(maxsize=200_000)
     def variants(obs: str) -> dict[str, float]:
         """Skeleton strings reachable from the observed skeleton by confusion rules, with least cost."""
-        best = {obs: 0.0}
-        frontier = {obs: 0.0}
+        start = f"^{obs}$"
+        best = {start: 0.0}
+        frontier = {start: 0.0}
         for _ in range(MAX_EDITS):
             nxt: dict[str, float] = {}
             for s, c in frontier.items():
-                for src, dst, w in CONFUSIONS:
-                    cost = c + w
-                    if src == "":
-                        positions = range(1, len(s) + 1)
-                    else:
-                        positions = []
-                        i = s.find(src)
-                        while i >= 0:
-                            positions.append(i)
-                            i = s.find(src, i + 1)
-                    for i in positions:
-                        if src == "p" and i != 0:
-                            continue
-                        v = s[:i] + dst + s[i + len(src):]
-                        if v and cost < best.get(v, 9.0):
-                            best[v] = cost
-                            nxt[v] = cost
+                for i in range(len(s)):
+                    for n in range(1, min(_RULES.longest, len(s) - i) + 1):
+                        for dst, w in _RULES.by_src.get(s[i:i + n], ()):
+                            v = s[:i] + dst + s[i + n:]
+                            cost = c + w
+                            if cost < best.get(v, 9.0) and v[:1] == "^" and v[-1:] == "$" and len(v) > 2:
+                                best[v] = cost
+                                nxt[v] = cost
+                    if 2 <= i < len(s):
+                        for dst, w in _RULES.by_src.get("", ()):
+                            v = s[:i] + dst + s[i:]
+                            if c + w < best.get(v, 9.0):
+                                best[v] = nxt[v] = c + w
             frontier = nxt
-        return best
+        return {v[1:-1]: c for v, c in best.items() if "^" not in v[1:-1] and "$" not in v[1:-1]}
 
     @lru_cache(maxsize=100_000)
     def candidates(self, token: str, keep_exact: bool = False, name: bool = False, rule_scale: float = 1.0) -> tuple[tuple[str, float], ...]:

@@ -1,0 +1,323 @@
+"""OCR confusion rules learned from data: render correct text, OCR it, align, count substring substitutions.
+
+The channel (restore/channel.py) rewrites an observed skeleton into intended skeletons with these
+rules; a rule's cost is -log10 P(observed substring | intended substring), scaled and clipped.
+Skeletons are padded with `^` and `$` so a rule can be tied to the start or end of a syllable.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import os
+import random
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import regex
+from rapidfuzz.distance import Levenshtein
+
+from .orthography import is_valid_syllable, nfc, skeleton
+
+TOKEN_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+")
+MAX_SIDE = 3
+CONTEXT = 2
+ANCHORS = "^$"
+
+
+@dataclass
+class Settings:
+    """How counts become a table: kept rules, their cost scale and clipping."""
+
+    min_count: int = 3
+    smoothing: float = 2.0
+    scale: float = 1.0
+    floor: float = 0.2
+    ceiling: float = 2.0
+    margin: float = 0.2
+    max_rules: int = 300
+
+
+def _core(s: str) -> str:
+    return s.strip(ANCHORS)
+
+
+def pair_rules(obs: str, intended: str) -> list[tuple[str, str]]:
+    """Substring substitutions (with up to CONTEXT chars of shared context) that turn `obs` into `intended` skeletons."""
+    o, t = f"^{obs}$", f"^{intended}$"
+    ops = [op for op in Levenshtein.opcodes(o, t)]
+    blocks: list[list[int]] = []
+    for op in ops:
+        if op.tag == "equal":
+            continue
+        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+        else:
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    out = []
+    for i1, i2, j1, j2 in blocks:
+        if i2 - i1 > MAX_SIDE or j2 - j1 > MAX_SIDE:
+            continue
+        for left in range(CONTEXT + 1):
+            for right in range(CONTEXT + 1):
+                a1, a2, b1, b2 = i1 - left, i2 + right, j1 - left, j2 + right
+                if a1 < 0 or b1 < 0 or a2 > len(o) or b2 > len(t):
+                    continue
+                src, dst = o[a1:a2], t[b1:b2]
+                if o[a1:i1] != t[b1:j1] or o[i2:a2] != t[j2:b2]:
+                    continue
+                if len(_core(src)) > MAX_SIDE or len(_core(dst)) > MAX_SIDE or not _core(src) and not _core(dst):
+                    continue
+                if (i1 == i2 or j1 == j2) and left + right == 0:
+                    continue
+                out.append((src, dst))
+    return out
+
+
+def substrings(intended: str) -> set[tuple[int, str]]:
+    """Every (position, substring) of the padded skeleton a rule could target: the denominators."""
+    t = f"^{intended}$"
+    return {(i, t[i:j]) for i in range(len(t)) for j in range(i + 1, min(len(t), i + MAX_SIDE + 2) + 1)
+            if len(_core(t[i:j])) <= MAX_SIDE}
+
+
+def align_tokens(original: str, ocr: str) -> list[tuple[str, str]]:
+    """(observed token, intended token) pairs: token sequences aligned on skeletons, unequal spans paired by similarity."""
+    a = TOKEN_RE.findall(nfc(ocr))
+    b = TOKEN_RE.findall(nfc(original))
+    sa, sb = [skeleton(x) for x in a], [skeleton(x) for x in b]
+    pairs: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=sa, b=sb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pairs += list(zip(a[i1:i2], b[j1:j2]))
+        elif tag == "replace" and i2 - i1 <= 8 and j2 - j1 <= 8:
+            pairs += _pair_span(a[i1:i2], b[j1:j2])
+    return [(x, y) for x, y in pairs if Levenshtein.normalized_distance(skeleton(x), skeleton(y)) <= 0.6]
+
+
+def _pair_span(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """Monotone one-to-one pairing of two short token lists, skipping tokens (split/merged words) at a fixed cost."""
+    skip = 0.7
+    n, m = len(a), len(b)
+    cost = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == j == 0:
+                continue
+            best, how = math.inf, 0
+            if i and j:
+                c = cost[i - 1][j - 1] + Levenshtein.normalized_distance(skeleton(a[i - 1]), skeleton(b[j - 1]))
+                best, how = c, 1
+            if i and cost[i - 1][j] + skip < best:
+                best, how = cost[i - 1][j] + skip, 2
+            if j and cost[i][j - 1] + skip < best:
+                best, how = cost[i][j - 1] + skip, 3
+            cost[i][j], back[i][j] = best, how
+    out = []
+    i, j = n, m
+    while i or j:
+        how = back[i][j]
+        if how == 1:
+            out.append((a[i - 1], b[j - 1]))
+            i, j = i - 1, j - 1
+        elif how == 2:
+            i -= 1
+        else:
+            j -= 1
+    return out[::-1]
+
+
+def count(samples: list[tuple[str, str, str]]) -> dict[str, tuple[Counter, Counter]]:
+    """Per OCR language: (rule counts (obs, intended), intended-substring counts) from (lang, original, ocr) samples."""
+    out: dict[str, tuple[Counter, Counter]] = {}
+    for lang, original, ocr in samples:
+        rules, occ = out.setdefault(lang, (Counter(), Counter()))
+        for x, y in align_tokens(original, ocr):
+            if not is_valid_syllable(y.lower()):
+                continue
+            so, si = skeleton(x), skeleton(y)
+            for _, sub in substrings(si):
+                occ[sub] += 1
+            if so != si:
+                rules.update(set(pair_rules(so, si)))
+    return out
+
+
+def _reductions(src: str, dst: str) -> list[tuple[str, str]]:
+    """The rule with one shared context character dropped from the left or from the right."""
+    out = []
+    if len(src) > 1 and len(dst) > 1 and src[0] == dst[0]:
+        out.append((src[1:], dst[1:]))
+    if len(src) > 1 and len(dst) > 1 and src[-1] == dst[-1]:
+        out.append((src[:-1], dst[:-1]))
+    return [r for r in out if _core(r[0]) or _core(r[1])]
+
+
+def table(counts: dict[str, tuple[Counter, Counter]], settings: Settings = Settings()) -> list[tuple[str, str, float, int]]:
+    """Rules (observed, intended, cost, count): cheapest over languages; a rule with context is kept only when it
+    is cheaper by `margin` than the shorter rules it extends, so the table stays small."""
+    best: dict[tuple[str, str], tuple[float, int]] = {}
+    for rules, occ in counts.values():
+        for (src, dst), c in rules.items():
+            if c < settings.min_count:
+                continue
+            p = c / (occ.get(dst, 0) + settings.smoothing)
+            cost = min(settings.ceiling, max(settings.floor, -settings.scale * math.log10(min(p, 1.0))))
+            old = best.get((src, dst))
+            best[(src, dst)] = (min(cost, old[0]), c + old[1]) if old else (cost, c)
+    effective: dict[tuple[str, str], float] = {}
+    kept: dict[tuple[str, str], tuple[float, int]] = {}
+    for rule, (cost, c) in sorted(best.items(), key=lambda kv: (len(kv[0][0]) + len(kv[0][1]), -kv[1][1])):
+        inherited = min((effective[r] for r in _reductions(*rule) if r in effective), default=math.inf)
+        if cost >= settings.ceiling or cost > inherited - settings.margin:
+            if inherited < math.inf:
+                effective[rule] = inherited
+            continue
+        effective[rule] = cost
+        kept[rule] = (cost, c)
+    ranked = sorted(kept.items(), key=lambda kv: -kv[1][1])[:settings.max_rules]
+    return sorted(((s, d, round(cost, 2), c) for (s, d), (cost, c) in ranked), key=lambda r: (r[2], r[0]))
+
+
+def write(rows: list[tuple[str, str, float, int]], out_path: str | Path, header: list[str]) -> Path:
+    """observed<TAB>intended<TAB>cost<TAB>count, after `#` header lines."""
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"# {h}" for h in header] + ["# observed\tintended\tcost\tcount"]
+    lines += [f"{s}\t{d}\t{cost:.2f}\t{c}" for s, d, cost, c in rows]
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(out)
+    return out
+
+
+def load(path: str | Path) -> list[tuple[str, str, float]]:
+    """(observed, intended, cost) rules of a table written by `learn`."""
+    rules = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        src, dst, cost = line.split("\t")[:3]
+        rules.append((src, dst, float(cost)))
+    return rules
+
+
+FONT_WEIGHTS = (0.4, 0.4, 0.2)
+
+
+def _family(k: int):
+    """A font_path for synth that picks the k-th family of synth.FONT_FILES (Liberation, FreeSerif, DejaVu), if installed."""
+    from .. import synth
+
+    def pick(style: str = "regular") -> str:
+        for d in synth.FONT_DIRS:
+            p = Path(d) / synth.FONT_FILES[style][k]
+            if p.exists():
+                return str(p)
+        return default(style)
+
+    default = synth.font_path
+    return pick
+
+
+def sample_pages(text_files: list[Path], pages: int, seed: int) -> list[dict]:
+    """Page jobs: a page's worth of consecutive paragraphs from a random file, a title line, font and scan settings.
+
+Three serif families, because each garbles Vietnamese marks its own way under an English OCR model."""
+    rng = random.Random(seed)
+    paras_by_file = []
+    for f in text_files:
+        paras = [nfc(p.strip()) for p in Path(f).read_text(encoding="utf-8", errors="replace").splitlines()]
+        paras = [p for p in paras if len(p) >= 20]
+        if len(paras) >= 10:
+            paras_by_file.append(paras)
+    if not paras_by_file:
+        raise ValueError("no usable text in the corpus files")
+    jobs = []
+    for k in range(pages):
+        paras = rng.choice(paras_by_file)
+        i = rng.randrange(len(paras))
+        body, words = [], 0
+        while words < 330 and i < len(paras):
+            body.append(paras[i][:1500])
+            words += len(paras[i].split())
+            i += 1
+        titles = [p for p in paras if len(p) <= 70]
+        title = [rng.choice(titles).upper()] if titles and rng.random() < 0.7 else []
+        jobs.append({"title": title, "body": body, "dpi": rng.choice([200, 220, 240, 260, 300]),
+                     "font": rng.choices(range(len(FONT_WEIGHTS)), FONT_WEIGHTS)[0],
+                     "size_pt": rng.choice([12.0, 13.0, 13.0, 14.0]), "noise": rng.uniform(3.0, 9.0),
+                     "blur": rng.uniform(0.3, 1.2), "skew": rng.uniform(-0.5, 0.5), "seed": seed * 1000 + k})
+    return jobs
+
+
+def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) -> list[tuple[str, str, str]]:
+    """Render one page job, degrade it like a scan, OCR it once per language: [(lang, original, ocr)]."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    original = "\n".join(job["title"] + job["body"])
+    key = hashlib.sha1(json.dumps([job, list(langs)], sort_keys=True).encode()).hexdigest()[:16]
+    cached = Path(cache_dir) / f"{key}.json" if cache_dir else None
+    if cached and cached.exists():
+        return [tuple(x) for x in json.loads(cached.read_text(encoding="utf-8"))]
+    import pytesseract
+
+    from .. import synth
+
+    default = synth.font_path
+    synth.font_path = _family(job.get("font", 0))
+    try:
+        imgs = synth.render(synth.SynthDoc(title=job["title"], body=job["body"]), dpi=job["dpi"], size_pt=job["size_pt"])
+    finally:
+        synth.font_path = default
+    out = []
+    for lang in langs:
+        texts = []
+        for n, img in enumerate(imgs[:2]):
+            page = synth.degrade(img, seed=job["seed"] + n, skew=job["skew"], noise=job["noise"], blur=job["blur"])
+            texts.append(pytesseract.image_to_string(page, lang=lang, config="--psm 6"))
+        out.append((lang, original, "\n".join(texts)))
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def collect(text_files: list[Path], langs: tuple[str, ...] = ("eng",), pages: int = 60, seed: int = 0,
+            jobs: int = 2, cache_dir: str | None = None, progress: bool = True) -> list[tuple[str, str, str]]:
+    """OCR `pages` sampled pages with each language, `jobs` single-threaded Tesseracts at a time."""
+    todo = sample_pages(text_files, pages, seed)
+    samples: list[tuple[str, str, str]] = []
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
+        for k, got in enumerate(pool.map(ocr_page, todo, [tuple(langs)] * len(todo), [cache_dir] * len(todo)), 1):
+            samples += got
+            if progress:
+                print(f"\rOCR {k}/{len(todo)} pages", end="", file=sys.stderr, flush=True)
+    if progress:
+        print(file=sys.stderr)
+    return samples
+
+
+def learn(text_files: list[str | Path], out_path: str | Path, langs: tuple[str, ...] = ("eng",), pages: int = 60,
+          seed: int = 0, jobs: int = 2, settings: Settings = Settings(), cache_dir: str | None = None,
+          progress: bool = True) -> dict:
+    """Render corpus paragraphs as scans, OCR them, align, count and write the confusion table; returns stats."""
+    files = [Path(f) for f in text_files]
+    samples = collect(files, tuple(langs), pages, seed, jobs, cache_dir, progress)
+    counts = count(samples)
+    rows = table(counts, settings)
+    names = sorted({f.parent.name for f in files})
+    header = [f"OCR confusion rules learned by `planparse lm confusions` on {_dt.date.today().isoformat()}:",
+              f"{pages} synthetic scan pages (Liberation Serif, 200-300 dpi, noise) of {len(files)} corpus files "
+              f"({', '.join(names)}), OCR langs {'+'.join(langs)}, seed {seed}.",
+              "cost = -log10 P(observed | intended) over syllable skeletons (^ start, $ end), "
+              f"x{settings.scale}, clipped to [{settings.floor}, {settings.ceiling}], min count {settings.min_count}."]
+    write(rows, out_path, header)
+    pairs = sum(sum(occ[s] for s in "^") for _, occ in counts.values())
+    return {"pages": pages, "langs": "+".join(langs), "aligned syllables": pairs, "rules": len(rows), "output": str(out_path)}
