@@ -1,4 +1,9 @@
-"""Viterbi decoding over a document's token lattice with trigram LM x channel scores."""
+"""Decoding a document's token lattice: bigram pruning, then trigram Viterbi, both vectorised over chunks.
+
+A document becomes one long sequence of slots. Python loops over positions cost more than the
+arithmetic, so the sequence is cut into overlapping chunks decoded side by side: each chunk keeps
+only the decisions of its core, the overlap gives it the context of its neighbours.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lm import TrigramLM, pack
+from .lm import BITS, MASK, TrigramLM, pack
+
+NEG = -1e9
+PAD_COST = 1e9
 
 
 @dataclass
@@ -19,150 +27,216 @@ class Slot:
     title: bool = False
 
 
-def _triples(slots: list[Slot]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
-    """All (a, b, c) id combinations for every position >= 2, flattened, with per-position shapes."""
-    A, B, C, shapes = [], [], [], []
-    for i in range(2, len(slots)):
-        a, b, c = slots[i - 2].ids, slots[i - 1].ids, slots[i].ids
-        ka, kb, kc = len(a), len(b), len(c)
-        A.append(np.repeat(a, kb * kc))
-        B.append(np.tile(np.repeat(b, kc), ka))
-        C.append(np.tile(c, ka * kb))
-        shapes.append((ka, kb, kc))
-    if not A:
-        e = np.zeros(0, dtype=np.int64)
-        return e, e, e, shapes
-    return np.concatenate(A), np.concatenate(B), np.concatenate(C), shapes
+@dataclass
+class Lattice:
+    """Slots as padded arrays: candidate ids, channel costs (padding costs PAD_COST), real sizes, title flags."""
+
+    ids: np.ndarray
+    cost: np.ndarray
+    size: np.ndarray
+    title: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return self.ids.shape[1]
 
 
-def _pair_bonus(slots: list[Slot], B: np.ndarray, C: np.ndarray, shapes, pairs: np.ndarray, bonus: float) -> np.ndarray:
-    """Bonus for (b, c) pairs found in `pairs` where both slots are capitalised words (place names)."""
-    flags = np.array([slots[i - 1].title and slots[i].title for i in range(2, len(slots))], dtype=bool)
-    sizes = np.array([ka * kb * kc for ka, kb, kc in shapes], dtype=np.int64)
-    mask = np.repeat(flags, sizes)
-    out = np.zeros(len(B))
-    if mask.any() and len(pairs):
-        q = pack(B[mask], C[mask])
-        j = np.minimum(np.searchsorted(pairs, q), len(pairs) - 1)
-        out[mask] = np.where(pairs[j] == q, bonus, 0.0)
+def lattice(lm: TrigramLM, slots: list[Slot]) -> Lattice:
+    """Pad the slots to a common width."""
+    for s in slots:
+        if s.ids is None:
+            s.ids = lm.ids(s.units)
+    size = np.fromiter((len(s.ids) for s in slots), dtype=np.int64, count=len(slots))
+    K = int(size.max())
+    row = np.repeat(np.arange(len(slots)), size)
+    col = np.arange(len(row)) - np.repeat(np.cumsum(size) - size, size)
+    flat_ids = np.concatenate([s.ids for s in slots])
+    flat_cost = np.fromiter((c for s in slots for c in s.costs), dtype=np.float64, count=len(row))
+    ids = np.repeat(flat_ids[np.cumsum(size) - size][:, None], K, axis=1)
+    ids[row, col] = flat_ids
+    cost = np.full((len(slots), K), PAD_COST)
+    cost[row, col] = flat_cost
+    title = np.fromiter((s.title for s in slots), dtype=bool, count=len(slots))
+    return Lattice(ids, cost, size, title)
+
+
+class PairSet:
+    """A set of (b, c) id pairs: a bit matrix for ids below `dense`, a sorted key array for the rest."""
+
+    def __init__(self, keys: np.ndarray, dense: int = 4096):
+        keys = np.asarray(keys, dtype=np.uint64)
+        b = (keys >> np.uint64(BITS)).astype(np.int64)
+        c = (keys & np.uint64(MASK)).astype(np.int64)
+        inside = (b < dense) & (c < dense)
+        self.dense = dense
+        self.bits = np.zeros((dense, (dense + 7) // 8), dtype=np.uint8)
+        bi, ci = b[inside], c[inside]
+        np.bitwise_or.at(self.bits, (bi, ci >> 3), (128 >> (ci & 7)).astype(np.uint8))
+        self.rest = np.sort(keys[~inside])
+        self.empty = len(keys) == 0
+
+    def contains(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        small = (b < self.dense) & (c < self.dense)
+        bs, cs = np.where(small, b, 0), np.where(small, c, 0)
+        hit = ((self.bits[bs, cs >> 3] >> (7 - (cs & 7))) & 1).astype(bool) & small
+        if len(self.rest) and not small.all():
+            q = pack(b[~small], c[~small])
+            j = np.minimum(np.searchsorted(self.rest, q), len(self.rest) - 1)
+            hit[~small] = self.rest[j] == q
+        return hit
+
+
+@dataclass
+class Bonus:
+    """Log10 bonuses for consecutive candidates (b, c): dictionary words always, place names between capitalised slots."""
+
+    words: PairSet
+    word_bonus: float
+    places: PairSet
+    place_bonus: float
+
+    def pairs(self, b: np.ndarray, c: np.ndarray, both_title: np.ndarray) -> np.ndarray:
+        out = np.zeros(b.shape)
+        if not self.words.empty and self.word_bonus:
+            out += np.where(self.words.contains(b, c), self.word_bonus, 0.0)
+        if not self.places.empty and self.place_bonus and both_title.any():
+            out[both_title] += np.where(self.places.contains(b[both_title], c[both_title]), self.place_bonus, 0.0)
+        return out
+
+
+def _windows(n: int, core: int, margin: int, group: int):
+    """Groups of overlapping windows: (starts, (G, L) positions with -1 past either end) per group."""
+    starts = np.arange(0, n, core)
+    L = core + 2 * margin
+    for g in range(0, len(starts), group):
+        st = starts[g:g + group]
+        pos = st[:, None] - margin + np.arange(L)[None, :]
+        pos[(pos < 0) | (pos >= n)] = -1
+        yield st, pos
+
+
+def _window_arrays(lat: Lattice, pos: np.ndarray):
+    """Gather ids, costs, sizes and title flags for window positions; positions past the ends become a free 1-candidate slot."""
+    valid = pos >= 0
+    p = np.where(valid, pos, 0)
+    K = lat.width
+    ids = lat.ids[p]
+    cost = lat.cost[p]
+    cost[~valid] = np.where(np.arange(K) == 0, 0.0, PAD_COST)
+    size = np.where(valid, lat.size[p], 1)
+    title = valid & lat.title[p]
+    return valid, ids, cost, size, title
+
+
+def _keep_core(out: np.ndarray, starts: np.ndarray, values: np.ndarray, core: int, margin: int) -> None:
+    n = len(out)
+    for ci, s in enumerate(starts):
+        e = min(s + core, n)
+        out[s:e] = values[ci, margin:margin + (e - s)]
+
+
+def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 48, margin: int = 12,
+                  group: int = 64) -> np.ndarray:
+    """(n, K) bigram max-marginals: best score of any path through each candidate (chunked forward-backward)."""
+    n, K = lat.ids.shape
+    out = np.empty((n, K))
+    for starts, pos in _windows(n, core, margin, group):
+        valid, ids, cost, size, title = _window_arrays(lat, pos)
+        C, L = pos.shape
+        b = np.broadcast_to(ids[:, :-1, :, None], (C, L - 1, K, K))
+        c = np.broadcast_to(ids[:, 1:, None, :], b.shape)
+        real = np.arange(K)[None, None, :] < size[:, :, None]
+        ok = (valid[:, :-1] & valid[:, 1:])[:, :, None, None] & real[:, :-1, :, None] & real[:, 1:, None, :]
+        tb = np.zeros(b.shape, dtype=np.float32)
+        s = lm.score2(b[ok], c[ok])
+        if bonus is not None:
+            both = np.broadcast_to((title[:, :-1] & title[:, 1:])[:, :, None, None], b.shape)[ok]
+            s = s + bonus.pairs(b[ok], c[ok], both)
+        tb[ok] = s
+        fwd = np.empty((C, L, K))
+        fwd[:, 0] = -cost[:, 0]
+        for t in range(1, L):
+            fwd[:, t] = (fwd[:, t - 1][:, :, None] + tb[:, t - 1]).max(axis=1) - cost[:, t]
+        bwd = np.empty((C, L, K))
+        bwd[:, -1] = 0.0
+        for t in range(L - 2, -1, -1):
+            bwd[:, t] = (tb[:, t] + (bwd[:, t + 1] - cost[:, t + 1])[:, None, :]).max(axis=2)
+        _keep_core(out, starts, fwd + bwd, core, margin)
     return out
 
 
-def viterbi(lm: TrigramLM, slots: list[Slot], chan_weight: float = 1.0,
-            pairs: np.ndarray | None = None, bonus: float = 0.0) -> list[int]:
-    """Best candidate index per slot; slots[0:2] must be BOS, the last EOS.
+def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5, bonus: Bonus | None = None) -> tuple[Lattice, np.ndarray]:
+    """Keep each slot's `keep` best candidates by bigram max-marginal, and only those within `margin` of the best.
 
-    Slots are padded to a common width K (padding costs 1e9) so every trigram score of the block
-    is computed in one vectorised call; the DP loop then only touches K x K x K arrays.
+    Returns the pruned lattice (best candidate first in each row) and, per row, the original
+    candidate index of each kept column (-1 for padding).
     """
-    ids, cost = _lattice(lm, slots, chan_weight)
-    n, K = ids.shape
+    marg = max_marginals(lm, lat, bonus)
+    marg[np.arange(lat.width)[None, :] >= lat.size[:, None]] = NEG
+    order = np.argsort(-marg, axis=1, kind="stable")[:, :keep]
+    top = np.take_along_axis(marg, order, axis=1)
+    ok = top >= top[:, :1] - margin
+    size = ok.sum(axis=1)
+    ids = np.take_along_axis(lat.ids, order, axis=1)
+    cost = np.where(ok, np.take_along_axis(lat.cost, order, axis=1), PAD_COST)
+    ids = np.where(ok, ids, ids[:, :1])
+    return Lattice(ids, cost, size, lat.title), np.where(ok, order, -1)
+
+
+def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 64, margin: int = 8,
+            group: int = 128) -> np.ndarray:
+    """Best column per row under trigram LM + channel costs; rows 0-1 must be BOS, the last EOS.
+
+    Windows of `core` slots are decoded side by side, each with `margin` slots of context on both sides.
+    """
+    n, K = lat.ids.shape
+    out = np.zeros(n, dtype=np.int64)
     if n < 3:
-        return [0] * n
-    shape = (n - 2, K, K, K)
-    A = np.broadcast_to(ids[:-2, :, None, None], shape).ravel()
-    B = np.broadcast_to(ids[1:-1, None, :, None], shape).ravel()
-    C = np.broadcast_to(ids[2:, None, None, :], shape).ravel()
-    scores = lm.score(A, B, C)
-    if pairs is not None and bonus and len(pairs):
-        flags = np.array([slots[i - 1].title and slots[i].title for i in range(2, n)], dtype=bool)
-        if flags.any():
-            mask = np.broadcast_to(flags[:, None, None, None], shape).ravel()
-            q = pack(B[mask], C[mask])
-            j = np.minimum(np.searchsorted(pairs, q), len(pairs) - 1)
-            scores[mask] += np.where(pairs[j] == q, bonus, 0.0)
-    scores = scores.reshape(shape)
-    delta = np.full((K, K), -1e18)
-    delta[0, 0] = 0.0
-    back = np.empty((n - 2, K, K), dtype=np.int64)
-    for i in range(2, n):
-        tot = delta[:, :, None] + scores[i - 2]
-        bp = tot.argmax(axis=0)
-        back[i - 2] = bp
-        delta = tot.max(axis=0) - cost[i][None, :]
-    path = [0] * n
-    b, c = np.unravel_index(int(delta.argmax()), delta.shape)
-    path[-1], path[-2] = int(c), int(b)
-    for i in range(n - 1, 1, -1):
-        path[i - 2] = int(back[i - 2][path[i - 1], path[i]])
-    return path
-
-
-def posteriors(lm: TrigramLM, slots: list[Slot], path: list[int], positions: list[int], chan_weight: float = 1.0) -> dict[int, np.ndarray]:
-    """Local posterior over each listed position's candidates, neighbours fixed to the best path."""
-    n = len(slots)
-    chosen = np.array([int(slots[i].ids[path[i]]) for i in range(n)], dtype=np.int64)
-    A, B, C, owner = [], [], [], []
-    for p in positions:
-        z = slots[p].ids
-        k = len(z)
-        rows = []
-        if p >= 2:
-            rows.append((np.repeat(chosen[p - 2], k), np.repeat(chosen[p - 1], k), z))
-        if 1 <= p and p + 1 < n:
-            rows.append((np.repeat(chosen[p - 1], k), z, np.repeat(chosen[p + 1], k)))
-        if p + 2 < n:
-            rows.append((z, np.repeat(chosen[p + 1], k), np.repeat(chosen[p + 2], k)))
-        for a, b, c in rows:
-            A.append(a); B.append(b); C.append(c); owner.append((p, k))
-    out: dict[int, np.ndarray] = {p: -np.asarray(slots[p].costs, dtype=np.float64) * chan_weight for p in positions}
-    if A:
-        sc = lm.score(np.concatenate(A), np.concatenate(B), np.concatenate(C))
-        off = 0
-        for p, k in owner:
-            out[p] = out[p] + sc[off:off + k]
-            off += k
-    res = {}
-    for p, v in out.items():
-        e = np.power(10.0, v - v.max())
-        res[p] = e / e.sum()
-    return res
-
-
-def _lattice(lm: TrigramLM, slots: list[Slot], chan_weight: float) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate ids and channel costs padded to a common width (padding costs 1e9)."""
-    for s in slots:
-        if s.ids is None:
-            s.ids = lm.ids(s.units)
-    K = max(len(s.ids) for s in slots)
-    ids = np.empty((len(slots), K), dtype=np.int64)
-    cost = np.full((len(slots), K), 1e9)
-    for i, s in enumerate(slots):
-        k = len(s.ids)
-        ids[i, :k] = s.ids
-        ids[i, k:] = s.ids[0]
-        cost[i, :k] = np.asarray(s.costs, dtype=np.float64) * chan_weight
-    return ids, cost
-
-
-def prune(lm: TrigramLM, slots: list[Slot], keep: int = 4, chan_weight: float = 1.0) -> list[Slot]:
-    """Keep each slot's `keep` best candidates by bigram max-marginals (forward + backward), to cut trigram work."""
-    for s in slots:
-        if s.ids is None:
-            s.ids = lm.ids(s.units)
-    if len(slots) < 2 or all(len(s.ids) <= keep for s in slots):
-        return slots
-    ids, cost = _lattice(lm, slots, chan_weight)
-    n, K = ids.shape
-    shape = (n - 1, K, K)
-    B = np.broadcast_to(ids[:-1, :, None], shape).ravel()
-    C = np.broadcast_to(ids[1:, None, :], shape).ravel()
-    blocks = lm.score2(B, C).reshape(shape)
-    fwd = np.empty((n, K))
-    fwd[0] = -cost[0]
-    for i in range(1, n):
-        fwd[i] = (fwd[i - 1][:, None] + blocks[i - 1]).max(axis=0) - cost[i]
-    bwd = np.empty((n, K))
-    bwd[-1] = 0.0
-    for i in range(n - 2, -1, -1):
-        bwd[i] = (blocks[i] + (bwd[i + 1] - cost[i + 1])[None, :]).max(axis=1)
-    marg = fwd + bwd
-    out = []
-    for i, s in enumerate(slots):
-        k = len(s.ids)
-        if k <= keep:
-            out.append(s)
-            continue
-        order = np.sort(np.argsort(-marg[i, :k], kind="stable")[:keep])
-        out.append(Slot([s.units[j] for j in order], [s.costs[j] for j in order], s.ids[order], s.title))
+        return out
+    for starts, pos in _windows(n, core, margin, group):
+        valid, ids, cost, size, title = _window_arrays(lat, pos)
+        C, L = pos.shape
+        real = (np.arange(K)[None, None, :] < size[:, :, None]) & valid[:, :, None]
+        mask = real[:, :-2, :, None, None] & real[:, 1:-1, None, :, None] & real[:, 2:, None, None, :]
+        w, t, i, j, k = np.nonzero(mask)
+        a, b, c = ids[w, t, i], ids[w, t + 1, j], ids[w, t + 2, k]
+        s = lm.score(a, b, c)
+        if bonus is not None:
+            s = s + bonus.pairs(b, c, title[w, t + 1] & title[w, t + 2])
+        sc = np.zeros((C, L - 2, K, K, K), dtype=np.float32)
+        sc[w, t, i, j, k] = s
+        delta = -(cost[:, 0][:, :, None] + cost[:, 1][:, None, :])
+        back = np.empty((C, L - 2, K, K), dtype=np.int16)
+        for t in range(L - 2):
+            tot = delta[:, :, :, None] + sc[:, t]
+            back[:, t] = tot.argmax(axis=1)
+            delta = tot.max(axis=1) - cost[:, t + 2][:, None, :]
+        flat = delta.reshape(C, -1).argmax(axis=1)
+        path = np.empty((C, L), dtype=np.int64)
+        path[:, -2], path[:, -1] = flat // K, flat % K
+        rows = np.arange(C)
+        for t in range(L - 3, -1, -1):
+            path[:, t] = back[rows, t, path[:, t + 1], path[:, t + 2]]
+        _keep_core(out, starts, path, core, margin)
     return out
+
+
+def posteriors(lm: TrigramLM, lat: Lattice, path: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """(len(positions), K) local posteriors over each listed row's candidates, neighbours fixed to the best path."""
+    n, K = lat.ids.shape
+    P = np.asarray(positions, dtype=np.int64)
+    if not len(P):
+        return np.zeros((0, K))
+    chosen = lat.ids[np.arange(n), path]
+    z = lat.ids[P]
+    score = -lat.cost[P]
+    for lo, hi in ((-2, 0), (-1, 1), (0, 2)):
+        ok = (P + lo >= 0) & (P + hi < n)
+        if not ok.any():
+            continue
+        q = P[ok]
+        cols = [np.broadcast_to(chosen[q + d][:, None], (len(q), K)) if d else z[ok] for d in range(lo, hi + 1)]
+        score[ok] += lm.score(cols[0].ravel(), cols[1].ravel(), cols[2].ravel()).reshape(len(q), K)
+    score[np.arange(K)[None, :] >= lat.size[P][:, None]] = NEG
+    e = np.power(10.0, score - score.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)

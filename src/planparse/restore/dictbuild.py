@@ -8,24 +8,18 @@ from pathlib import Path
 
 import regex
 
+from .lm import corpus_files
 from .orthography import is_valid_syllable, nfc, place_tone
 
 WORD = regex.compile(r"\p{L}+")
 
 
-def _files(paths: list[str]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out += [f for f in sorted(p.rglob("*.txt")) if not f.name.lower().startswith("readme")] if p.is_dir() else [p]
-    return out
-
-
-def count_corpus(paths: list[str]) -> tuple[Counter, Counter, Counter]:
+def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset()) -> tuple[Counter, Counter, Counter]:
     """Syllable counts, mid-line Title-case counts, and 2-4 syllable n-gram counts (within punctuation-free runs)."""
     syl: Counter = Counter()
     title: Counter = Counter()
     grams: Counter = Counter()
-    for f in _files(paths):
+    for f in corpus_files(paths, exclude):
         for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
             line = nfc(line)
             for k, m in enumerate(WORD.finditer(line)):
@@ -54,12 +48,23 @@ def abbreviations(appendix_md: str) -> list[tuple[str, str]]:
     return rows
 
 
+def build_word_list(word_list: str | Path, out_path: str | Path) -> int:
+    """Multi-syllable words (2-4 valid syllables, lowercase, new tone style) of a general word list such as Viet74K."""
+    words = set()
+    for line in Path(word_list).read_text(encoding="utf-8").splitlines():
+        ws = nfc(line.strip()).lower().split()
+        if 2 <= len(ws) <= 4 and all(is_valid_syllable(w) for w in ws):
+            words.add(" ".join(place_tone(w) for w in ws))
+    Path(out_path).write_text("".join(w + "\n" for w in sorted(words)), encoding="utf-8")
+    return len(words)
+
+
 def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md: str | None = None,
-                       n_terms: int = 6000) -> dict:
+                       n_terms: int = 6000, exclude: frozenset[str] = frozenset()) -> dict:
     """Write syllables.txt, capitalised.txt, admin_terms.txt (and abbreviations.txt) into out_dir."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    syl, title, grams = count_corpus(corpus_paths)
+    syl, title, grams = count_corpus(corpus_paths, exclude)
     valid = [(w, c) for w, c in syl.most_common() if c >= 2 and is_valid_syllable(w)]
     (out / "syllables.txt").write_text("".join(f"{w}\t{c}\n" for w, c in valid), encoding="utf-8")
     caps = sorted(((w, title[w] / syl[w]) for w, c in syl.items() if c >= 20 and is_valid_syllable(w)), key=lambda x: -x[1])

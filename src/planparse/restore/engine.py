@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from functools import lru_cache
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..models import Line, Restoration
 from ..resources import data_dir, lm_path
 from .channel import Channel
-from .decoder import Slot, posteriors, prune, viterbi
+from .decoder import Bonus, Lattice, PairSet, Slot, lattice, posteriors, prune, viterbi
 from .lm import TrigramLM
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
+from .words import WORD_BONUS, word_pair_keys
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
@@ -28,7 +30,9 @@ class Model:
     lm: TrigramLM
     channel: Channel
     title_rate: dict[str, float]
-    place_pairs: np.ndarray
+    bonus: Bonus
+    skeleton_of: np.ndarray
+    slots: dict = field(default_factory=dict)
 
 
 def _read_rates(path) -> dict[str, float]:
@@ -52,8 +56,31 @@ def get_model() -> Model:
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
             channel = Channel(syl)
             channel.names = frozenset(w for n in place_names() for w in n.split())
-            _MODEL = Model(lm, channel, _read_rates(data_dir() / "capitalised.txt"), place_bigram_keys(lm))
+            bonus = Bonus(PairSet(word_pair_keys(lm)), WORD_BONUS, PairSet(place_bigram_keys(lm)), PLACE_BONUS)
+            _MODEL = Model(lm, channel, _read_rates(data_dir() / "capitalised.txt"), bonus, _skeleton_ids(lm))
         return _MODEL
+
+
+def _confidences(model: Model, lat: Lattice, path: np.ndarray, sel: np.ndarray,
+                 positions: list[int]) -> dict[int, tuple[float, list[int]]]:
+    """Per changed position: posterior of the chosen candidate and the original indices of up to 3 others, best first."""
+    if not positions:
+        return {}
+    P = np.asarray(positions, dtype=np.int64)
+    post = posteriors(model.lm, lat, path, P)
+    rows = np.arange(len(P))
+    conf = np.round(post[rows, path[P]], 3)
+    post[rows, path[P]] = -1.0
+    order = np.argsort(-post, axis=1)[:, :3]
+    alt = np.take_along_axis(sel[P], order, axis=1)
+    alt[np.take_along_axis(post, order, axis=1) < 0] = -1
+    return dict(zip(positions, zip(conf.tolist(), alt.tolist())))
+
+
+def _skeleton_ids(lm: TrigramLM) -> np.ndarray:
+    """Per vocabulary id, an index of its skeleton (-1 for special units): for the document cache."""
+    index: dict[str, int] = {}
+    return np.array([-1 if w.startswith("<") else index.setdefault(skeleton(w), len(index)) for w in lm.vocab], dtype=np.int64)
 
 
 def decide_mode(lines: list[Line]) -> str:
@@ -133,9 +160,27 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
 
 def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
               rule_scale: float = 1.0) -> Slot:
+    """Lattice slot for one piece, from a per-model cache keyed by what the slot depends on."""
+    trusted = conf is None or conf >= LOW_CONF
+    key = (p.text, p.kind, mode, trusted, mid_title, rule_scale)
+    hit = model.slots.get(key)
+    if hit is None:
+        slot = _make_slot(model, p, mode, None if trusted else 0.0, mid_title, rule_scale)
+        slot.ids = model.lm.ids(slot.units)
+        hit = model.slots[key] = (slot.units, slot.costs, slot.ids)
+        if len(model.slots) > SLOT_CACHE:
+            model.slots.clear()
+    return Slot(hit[0], hit[1], hit[2])
+
+
+SLOT_CACHE = 200_000
+
+
+def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
+               rule_scale: float = 1.0) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
     if p.kind == "letter" and mode == "degraded":
-        cands = [c for c in model.channel.candidates(p.text.lower()) if c[0] != p.text.lower()]
+        cands = [c for c in model.channel.candidates(p.text.lower(), rule_scale=rule_scale) if c[0] != p.text.lower()]
         keep = 2.0 if p.text in ("&", "¢") else 0.0
         return Slot([KEEP_UNIT] + [s for s, _ in cands], [keep] + [c + LETTER_COST for _, c in cands])
     if p.kind != "word":
@@ -165,6 +210,27 @@ def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: 
     return Slot(units, costs)
 
 
+LABEL_NEXT = {"d": "đ"}
+LABEL_LEAD = frozenset("-+–•(")
+
+
+def list_label(pieces: list[Piece], text: str) -> Piece | None:
+    """The list label of a line (`a)`, `- d)`, `đ.`): one letter at the start, after bullets only, before `)` or `.`."""
+    for p in pieces:
+        if p.kind == "punct" and p.text.strip() and set(p.text.strip()) <= LABEL_LEAD:
+            continue
+        if len(p.text) == 1 and p.text.isalpha() and text[p.end:p.end + 1] in (")", "."):
+            return p
+        return None
+    return None
+
+
+@lru_cache(maxsize=50_000)
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+@lru_cache(maxsize=100_000)
 def _reason(orig: str, new: str) -> str:
     if skeleton(orig) == skeleton(new):
         if is_valid_syllable(orig) and split_equal(orig, new):
@@ -180,31 +246,29 @@ def split_equal(a: str, b: str) -> bool:
     return split_tone(nfc(a.lower())) == split_tone(nfc(b.lower()))
 
 
-BLOCK = 400
 PRUNE_KEEP = 4
-PRUNE_CHUNK = 3000
+PRUNE_MARGIN = 1.5
+CACHE_WEIGHT = 0.5
+CACHE_MIN = 3
 
 
-def _decode_in_blocks(model: Model, slots: list[Slot], where: list, weight: float) -> list[int]:
-    """Viterbi over blocks of about BLOCK slots, cut at line starts, to bound memory; context carries over."""
-    path: list[int] = []
-    start = 0
-    n = len(slots)
-    while start < n:
-        end = min(n, start + BLOCK)
-        while end < n - 1 and not (where[end] and where[end - 1] and where[end][0] != where[end - 1][0]):
-            end += 1
-        if end >= n - 1:
-            end = n
-        ctx = slots[max(0, start - 2):start] if start else []
-        fixed_ctx = [Slot([s.units[path[start - len(ctx) + k]]], [0.0]) for k, s in enumerate(ctx)]
-        block = fixed_ctx + slots[start:end]
-        if len(block) < 2:
-            block = [Slot(["<s>"], [0.0])] * (2 - len(block)) + block
-        sub = viterbi(model.lm, block, weight, model.place_pairs, PLACE_BONUS)
-        path.extend(sub[len(block) - (end - start):])
-        start = end
-    return path
+def _cache_costs(model: Model, lat: Lattice) -> np.ndarray:
+    """Document cache: extra cost per candidate, lower for readings the first pass chose often for their skeleton.
+
+    Plans repeat their terms; a word decoded with strong context in one place settles the weak ones.
+    Column 0 of the pruned lattice is the first pass (bigram) choice.
+    """
+    skel = model.skeleton_of
+    amb = lat.size > 1
+    best = lat.ids[amb, 0]
+    best = best[skel[best] >= 0]
+    per_id = np.bincount(best, minlength=len(skel))
+    per_skel = np.bincount(skel[best], minlength=int(skel.max()) + 1)
+    s = skel[lat.ids]
+    total = np.where(s >= 0, per_skel[np.maximum(s, 0)], 0)
+    share = (per_id[lat.ids] + 0.5) / (total + 1.0)
+    use = (total >= CACHE_MIN) & amb[:, None]
+    return np.where(use, -CACHE_WEIGHT * np.log10(share), 0.0)
 
 
 def _is_upper_line(text: str) -> bool:
@@ -213,20 +277,48 @@ def _is_upper_line(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
+SECTION_TOKENS = 25_000
+
+
+def sections(lines: list[Line], size: int = SECTION_TOKENS) -> list[tuple[int, int]]:
+    """Cut a long document into runs of whole lines of about `size` tokens, so memory stays bounded."""
+    out, start, count = [], 0, 0
+    for i, ln in enumerate(lines):
+        count += len(ln.text.split())
+        if count >= size:
+            out.append((start, i + 1))
+            start, count = i + 1, 0
+    if start < len(lines):
+        out.append((start, len(lines)))
+    return out
+
+
 def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[list[Line], list[Restoration]]:
-    """Decode all lines as one sequence; return new lines and change records."""
+    """Decode the lines (long documents section by section); return new lines and change records."""
     if mode == "off" or not lines:
         return list(lines), []
     model = get_model()
     if mode == "auto":
         mode = decide_mode(lines)
-    weight = 1.0
     rule_scale = CLEAN_RULE_SCALE if garbled_share(model, lines) < CLEAN_SHARE else 1.0
+    out_lines: list[Line] = []
+    records: list[Restoration] = []
+    for a, b in sections(lines):
+        new, recs = _restore_section(model, lines[a:b], mode, rule_scale, style, a)
+        out_lines += new
+        records += recs
+    return out_lines, records
+
+
+def _restore_section(model: Model, lines: list[Line], mode: str, rule_scale: float, style: str,
+                     offset: int) -> tuple[list[Line], list[Restoration]]:
+    """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
     slots: list[Slot] = [Slot([BOS], [0.0]), Slot([BOS], [0.0])]
     where: list[tuple[int, Piece] | None] = [None, None]
     segs: list[list[Piece]] = []
     upper_lines: list[bool] = []
-    forced: dict[int, str] = {}
+    forced: dict[int, tuple[str, str]] = {}
+    prev_label = ""
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = segment(text)
@@ -236,13 +328,18 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         upper_line = _is_upper_line(text)
         upper_lines.append(upper_line)
         words = [p for p in pieces if p.kind in ("word", "fixed") and p.text.isalpha()]
-        places = {words[k].start: syl for k, syl in places_after_units([w.text for w in words]).items()}
+        fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()}
+        label = list_label(pieces, text)
+        if label is not None:
+            letter = LABEL_NEXT.get(prev_label, "") if label.text.lower() == "d" and prev_label == "d" else label.text.lower()
+            fixed_units[label.start] = (letter, "label")
+            prev_label = letter
         prev = None
         for p in pieces:
             conf = confs[cidx[p.start]] if confs and cidx else None
-            if p.start in places:
-                forced[len(slots)] = places[p.start]
-                slots.append(Slot([places[p.start]], [0.0]))
+            if p.start in fixed_units:
+                forced[len(slots)] = fixed_units[p.start]
+                slots.append(Slot([fixed_units[p.start][0]], [0.0]))
                 prev = p
                 where.append((li, p))
                 continue
@@ -255,8 +352,11 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
             where.append((li, p))
     slots.append(Slot([EOS], [0.0]))
     where.append(None)
-    slots = [s for k in range(0, len(slots), PRUNE_CHUNK) for s in prune(model.lm, slots[k:k + PRUNE_CHUNK], PRUNE_KEEP, weight)]
-    path = _decode_in_blocks(model, slots, where, weight)
+    lat, sel = prune(model.lm, lattice(model.lm, slots), PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
+    if CACHE_WEIGHT:
+        lat.cost += _cache_costs(model, lat)
+    path = viterbi(model.lm, lat, model.bonus)
+    chosen = sel[np.arange(len(sel)), path].tolist()
 
     replace: dict[tuple[int, int], tuple[str, str, int]] = {}
     changed_pos: list[int] = []
@@ -267,21 +367,20 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
         new = p.text
         reason = ""
         if p.kind in ("word", "letter") or pos in forced:
-            unit = forced.get(pos) or slots[pos].units[path[pos]]
+            unit = forced[pos][0] if pos in forced else slots[pos].units[chosen[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
-                line_upper = upper_lines[li]
                 word = place_tone(unit, style)
-                new = apply_case(word, case_of(p.text), line_upper, single=sum(c.isalpha() for c in p.text) == 1)
-                reason = "place-name" if pos in forced else _reason(p.text, new)
+                new = apply_case(word, case_of(p.text), upper_lines[li], single=_letters(p.text) == 1)
+                reason = forced[pos][1] if pos in forced else _reason(p.text, new)
         elif p.kind == "symbol":
             new, reason = fix_symbol(p.text), "symbol"
         elif p.kind == "heading":
             new, reason = fix_heading(p.text), "numeral"
         if new != p.text:
             replace[(li, p.start)] = (new, reason, pos)
-            if p.kind in ("word", "letter"):
+            if p.kind in ("word", "letter") and pos not in forced:
                 changed_pos.append(pos)
-    post = posteriors(model.lm, slots, path, changed_pos, weight) if changed_pos else {}
+    post = _confidences(model, lat, path, sel, changed_pos)
 
     out_lines: list[Line] = []
     records: list[Restoration] = []
@@ -300,13 +399,12 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
             shift += len(new) - len(p.text)
             conf, alts = 0.9, []
             if pos in post:
-                pr = post[pos]
-                conf = float(pr[path[pos]])
-                order = [int(k) for k in np.argsort(-pr) if int(k) != path[pos]][:3]
-                alts = [apply_case(place_tone(slots[pos].units[k], style), case_of(p.text)) for k in order
-                        if not slots[pos].units[k].startswith("<")]
-            records.append(Restoration(page=ln.page, line=li, start=start, end=start + len(new), original=p.text,
-                                       restored=new, confidence=round(conf, 3), alternatives=alts, reason=reason))
+                conf, alt_idx = post[pos]
+                units = slots[pos].units
+                alts = [apply_case(place_tone(units[k], style), case_of(p.text)) for k in alt_idx
+                        if k >= 0 and not units[k].startswith("<")]
+            records.append(Restoration(page=ln.page, line=offset + li, start=start, end=start + len(new), original=p.text,
+                                       restored=new, confidence=conf, alternatives=alts, reason=reason))
         parts.append(text[cursor:])
         new_text = "".join(parts)
         if new_text != ln.text:

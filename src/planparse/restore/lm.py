@@ -12,11 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .tokens import BOS, EOS, UNK, line_units
+from .tokens import BOS, EOS, NUM, UNK, line_units
 
 BITS = 21
 MASK = (1 << BITS) - 1
 LN10 = np.log(10.0)
+DENSE = 4096
 
 
 def pack(a, b, c=None):
@@ -86,7 +87,7 @@ def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = 
     return vocab, seqs
 
 
-def estimate(vocab: list[str], seqs: list[np.ndarray], prune3: int = 2, prune2: int = 1) -> dict:
+def estimate(vocab: list[str], seqs: list[np.ndarray], prune3: int = 1, prune2: int = 1) -> dict:
     """Interpolated modified-KN probabilities, returned as ARPA-like numpy tables (log10)."""
     seq = np.concatenate(seqs)
     starts = np.cumsum([0] + [len(s) for s in seqs])[:-1]
@@ -165,7 +166,7 @@ def save(model: dict, out_path: str | Path) -> None:
     )
 
 
-def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = 2,
+def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = 1,
              exclude: frozenset[str] = frozenset()) -> dict:
     """Count a corpus and write the compact trigram model; returns build statistics."""
     if order != 3:
@@ -201,6 +202,19 @@ class TrigramLM:
         self.tri_lp = z["tri_lp"].astype(np.float32)
         self.stats = json.loads(bytes(z["stats"]).decode())
         self.unk = self.index[UNK]
+        self.num = self.index.get(NUM, -1)
+        self.dense = self._dense_bigrams(min(DENSE, len(self.vocab)))
+
+    def _dense_bigrams(self, d: int) -> np.ndarray:
+        """log10 P(c | b) for the `d` most frequent units as a d x d matrix: a gather instead of a binary search."""
+        m = np.empty((d, d), dtype=np.float16)
+        for r in range(0, d, 256):
+            m[r:r + 256] = self.uni_bo[r:min(r + 256, d), None] + self.uni_lp[None, :d]
+        b = (self.bi_keys >> np.uint64(BITS)).astype(np.int64)
+        c = (self.bi_keys & np.uint64(MASK)).astype(np.int64)
+        inside = (b < d) & (c < d)
+        m[b[inside], c[inside]] = self.bi_lp[inside]
+        return m
 
     def ids(self, words: list[str]) -> np.ndarray:
         return np.array([self.index.get(w, self.unk) for w in words], dtype=np.int64)
@@ -212,19 +226,31 @@ class TrigramLM:
         return j, keys[j] == q
 
     def score(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """log10 P(c | a b) for aligned id arrays, with backoff."""
+        """log10 P(c | a b) for aligned id arrays, with backoff.
+
+        After a number the word before it is ignored: `số 12 tọa` and `sô 12 tọa` must not differ by
+        how often each was seen before a number followed by `tọa`.
+        """
         a, b, c = np.asarray(a), np.asarray(b), np.asarray(c)
         j3, h3 = self._find(self.tri_keys, pack(a, b, c))
-        j2, h2 = self._find(self.bi_keys, pack(b, c))
         jc, hc = self._find(self.bi_keys, pack(a, b))
-        low = np.where(h2, self.bi_lp[j2], self.uni_bo[b] + self.uni_lp[c])
+        low = self.score2(b, c)
         back = np.where(hc, self.bi_bo[jc], 0.0) + low
-        return np.where(h3, self.tri_lp[j3], back)
+        return np.where(h3 & (b != self.num), self.tri_lp[j3], np.where(b == self.num, low, back))
 
     def score2(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """log10 P(c | b) from the bigram table with unigram backoff."""
-        j2, h2 = self._find(self.bi_keys, pack(b, c))
-        return np.where(h2, self.bi_lp[j2], self.uni_bo[b] + self.uni_lp[c])
+        """log10 P(c | b) with unigram backoff: dense table for frequent units, binary search for the rest."""
+        b, c = np.asarray(b), np.asarray(c)
+        d = len(self.dense)
+        small = (b < d) & (c < d)
+        if small.all():
+            return self.dense[b, c].astype(np.float64)
+        out = np.empty(b.shape)
+        out[small] = self.dense[b[small], c[small]]
+        rb, rc = b[~small], c[~small]
+        j2, h2 = self._find(self.bi_keys, pack(rb, rc))
+        out[~small] = np.where(h2, self.bi_lp[j2], self.uni_bo[rb] + self.uni_lp[rc])
+        return out
 
     def sentence_logprob(self, words: list[str]) -> float:
         ids = np.concatenate([[0, 0], self.ids(words), [1]])

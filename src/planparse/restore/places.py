@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sqlite3
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -15,23 +18,37 @@ PLACE_BONUS = 3.5
 @lru_cache(maxsize=1)
 def place_names() -> tuple[str, ...]:
     """Short names of provinces, districts and wards (current and pre-2025), lowercase, new tone style."""
-    try:
-        from vietnamadminunits.database.main import get_data
-    except Exception:  # noqa: BLE001 - the library is optional at run time
-        return ()
     names: set[str] = set()
     for table, fields in (("admin_units", ["provinceShort", "wardShort"]),
                           ("admin_units_legacy", ["provinceShort", "districtShort", "wardShort"])):
-        try:
-            rows = get_data(fields=fields, table=table)
-        except Exception:  # noqa: BLE001
-            continue
+        rows = _units(table, fields)
         for r in rows:
             for f in fields:
                 v = r.get(f)
                 if v and not any(ch.isdigit() for ch in v):
                     names.add(" ".join(place_tone(w) for w in nfc(v).lower().split()))
     return tuple(sorted(n for n in names if " " in n))
+
+
+def _units(table: str, fields: list[str]) -> list[dict]:
+    """Rows of the vietnamadminunits database.
+
+    Read with sqlite straight from the package's data file when it is where the library keeps it:
+    importing the package would also parse its address-parser JSON (tens of MB) that restore never uses.
+    """
+    spec = importlib.util.find_spec("vietnamadminunits")
+    db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db" if spec and spec.submodule_search_locations else None
+    sql = f"SELECT DISTINCT {','.join(fields)} FROM [{table}]"
+    try:
+        if db is not None and db.is_file():
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                conn.row_factory = sqlite3.Row
+                return [dict(r) for r in conn.execute(sql)]
+        from vietnamadminunits.database.main import get_data
+
+        return get_data(fields=fields, table=table)
+    except Exception:  # noqa: BLE001 - the library is optional at run time
+        return []
 
 
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
@@ -80,10 +97,14 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     """
     from .orthography import skeleton
 
+    if not any(w[:1].isupper() for w in words[1:]):
+        return {}
     table = names_by_skeleton()
     skel = [skeleton(w) for w in words]
     fixes: dict[int, str] = {}
-    for i in range(len(words)):
+    for i in range(1, len(words)):
+        if not words[i][:1].isupper():
+            continue
         unit = next((len(u) for u in UNIT_WORDS if tuple(skel[max(0, i - len(u)):i]) == u and i >= len(u)), 0)
         if not unit:
             continue
