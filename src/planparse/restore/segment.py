@@ -14,6 +14,7 @@ SYMBOLIC_RE = regex.compile(r"[\p{L}\d][/\-_.][\p{L}\d]|\d[\p{L}]*/|/")
 SYLLABLE_SHAPE = regex.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aeiouy][aeiouy6¢&0qgdwr1l]*(?:ng|nh|ch|[cmnpt])?$"
 )
+WORD_START = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]")
 ROMAN_RE = regex.compile(r"^[IVX]+$")
 HEADING_NUM_RE = regex.compile(r"^I[I1l]{1,3}$|^Il$|^V[I1l]{1,3}$")
 DIGIT_ONLY = regex.compile(r"^\d+$")
@@ -66,6 +67,7 @@ def is_acronym(tok: str) -> bool:
     return not SYLLABLE_SHAPE.match(tok.lower())
 
 
+@lru_cache(maxsize=100_000)
 def _word_piece_kind(text: str, first: bool) -> str:
     has_alpha = any(c.isalpha() for c in text)
     if not has_alpha:
@@ -100,6 +102,10 @@ def _segment_uncached(line: str) -> list[Piece]:
     out: list[Piece] = []
     for m in CHUNK_RE.finditer(line):
         chunk, base = m.group(0), m.start()
+        if chunk.isalpha():
+            kind = _word_piece_kind(chunk, first=not out)
+            out.append(Piece(base, m.end(), chunk, kind))
+            continue
         if URL_RE.search(chunk):
             out.append(Piece(base, m.end(), chunk, "fixed"))
             continue
@@ -114,7 +120,7 @@ def _segment_uncached(line: str) -> list[Piece]:
             continue
         for p in PIECE_RE.finditer(chunk):
             t = p.group(0)
-            if regex.match(r"[\p{L}\p{M}\d¢&@€§£]", t):
+            if WORD_START.match(t):
                 kind = _word_piece_kind(t, first=not out)
                 rest = chunk[p.end():]
                 if not out and len(t) == 1 and rest[:1] in (")", "."):
@@ -133,10 +139,10 @@ SYMBOL_FIXES = [
     (regex.compile(r"(?<=[/-])CTTTg\b"), "CT-TTg"),
     (regex.compile(r"(?<=[/-])BCD(?=[A-Z0-9]|$)"), "BCĐ"),
     (regex.compile(r"(?<=[/-])P(?=[A-Z]{2})"), "Đ"),
-    (regex.compile(r"(?<=^|[-/])QD(?=$|[-/])"), "QĐ"),
-    (regex.compile(r"(?<=^|[-/])ND(?=$|[-/])"), "NĐ"),
-    (regex.compile(r"(?<=^|[-/])BCD(?=$|[-/])"), "BCĐ"),
-    (regex.compile(r"(?<=^|[-/])HDND(?=$|[-/])"), "HĐND"),
+    (regex.compile(r"(?<=^|[-/.])QD(?=$|[-/.])"), "QĐ"),
+    (regex.compile(r"(?<=^|[-/.])ND(?=$|[-/.])"), "NĐ"),
+    (regex.compile(r"(?<=^|[-/.])BCD(?=$|[-/.])"), "BCĐ"),
+    (regex.compile(r"(?<=^|[-/.])HDND(?=$|[-/.])"), "HĐND"),
     (regex.compile(r"QH[I1l][S5]\b"), "QH15"),
     (regex.compile(r"QH[I1l]4\b"), "QH14"),
     (regex.compile(r"QH[I1l]3\b"), "QH13"),
