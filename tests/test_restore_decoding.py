@@ -1,0 +1,133 @@
+"""Restore decoding: chunked Viterbi against an exact reference, list labels, sections, document cache, word bonus."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from planparse.models import Line
+from planparse.restore import restore_lines, restore_text
+from planparse.restore.decoder import Bonus, Lattice, PairSet, prune, viterbi
+from planparse.restore.engine import get_model, list_label, sections
+from planparse.restore.lm import pack
+from planparse.restore.segment import segment
+
+
+def _random_lattice(lm, rng, n: int, k: int) -> Lattice:
+    """BOS BOS, n random slots of 1..k frequent syllables with random costs, EOS."""
+    size = np.r_[1, 1, rng.integers(1, k + 1, n), 1]
+    ids = np.zeros((len(size), k), dtype=np.int64)
+    cost = np.full((len(size), k), 1e9)
+    for i, s in enumerate(size):
+        if i < 2:
+            ids[i] = 0
+        elif i == len(size) - 1:
+            ids[i] = 1
+        else:
+            ids[i] = rng.choice(np.arange(5, 600), size=k, replace=False)
+        cost[i, :s] = 0.0 if i < 2 or i == len(size) - 1 else rng.uniform(0, 2, s)
+    return Lattice(ids, cost, size, np.zeros(len(size), dtype=bool))
+
+
+def _exhaustive(lm, lat: Lattice) -> tuple[int, ...]:
+    """Best path by brute force: the reference the chunked Viterbi must match."""
+    n = len(lat.size)
+    best, arg = -1e18, None
+    for path in itertools.product(*[range(s) for s in lat.size]):
+        ids = [int(lat.ids[i, j]) for i, j in enumerate(path)]
+        score = float(lm.score(np.array(ids[:-2]), np.array(ids[1:-1]), np.array(ids[2:])).sum())
+        score -= sum(lat.cost[i, j] for i, j in enumerate(path))
+        if score > best:
+            best, arg = score, path
+    assert arg is not None and len(arg) == n
+    return arg
+
+
+def test_chunked_viterbi_matches_exhaustive_search_on_short_lattices():
+    lm = get_model().lm
+    rng = np.random.default_rng(7)
+    for _ in range(6):
+        lat = _random_lattice(lm, rng, n=6, k=3)
+        assert tuple(viterbi(lm, lat).tolist()) == _exhaustive(lm, lat)
+
+
+def test_chunk_boundaries_change_nothing_on_a_long_sequence():
+    """Windows of 64 with margins must give the path of one window over everything (up to ties)."""
+    lm = get_model().lm
+    rng = np.random.default_rng(3)
+    lat = _random_lattice(lm, rng, n=300, k=3)
+    chunked = viterbi(lm, lat, core=64, margin=8)
+    whole = viterbi(lm, lat, core=400, margin=0)
+    assert (chunked == whole).mean() > 0.99
+
+
+def test_prune_keeps_best_first_and_maps_back():
+    lm = get_model().lm
+    rng = np.random.default_rng(5)
+    lat = _random_lattice(lm, rng, n=40, k=8)
+    small, sel = prune(lm, lat, keep=3, margin=99.0)
+    assert small.width == 3
+    assert (small.size == np.minimum(lat.size, 3)).all()
+    rows = np.arange(len(sel))
+    kept = sel[:, 0]
+    assert (small.ids[:, 0] == lat.ids[rows, kept]).all()
+
+
+def test_pair_set_dense_and_sparse_membership():
+    keys = pack(np.array([3, 10, 5000]), np.array([4, 4095, 7]))
+    ps = PairSet(keys, dense=4096)
+    got = ps.contains(np.array([3, 10, 5000, 3, 4]), np.array([4, 4095, 7, 5, 3]))
+    assert got.tolist() == [True, True, True, False, False]
+
+
+@pytest.mark.parametrize(("line", "label"), [("a) Nội dung", "a"), ("- d) Kinh phí", "d"), ("đ. Khác", "đ"),
+                                            ("Điều 5. Phạm vi", None), ("ab) x", None), ("+ b) y", "b")])
+def test_list_label(line, label):
+    got = list_label(segment(line), line)
+    assert (got.text if got else None) == label
+
+
+def test_second_d_label_becomes_dj():
+    text = "a) Mot\nb) Hai\nc) Ba\nd) Bon\nd) Nam la\ne) Sau"
+    out, recs = restore_text(text)
+    labels = [ln.split(")")[0] for ln in out.split("\n")]
+    assert labels == ["a", "b", "c", "d", "đ", "e"]
+    assert any(r.reason == "label" and r.restored == "đ" for r in recs)
+
+
+def test_point_label_letters_are_not_ocr_confused_in_stripped_text():
+    out, _ = restore_text("Sua doi, bo sung diem b khoan 3 Dieu 6 nhu sau:")
+    assert "điểm b khoản 3" in out
+
+
+def test_long_document_is_decoded_in_sections_with_global_line_numbers():
+    para = "Tang cuong cong tac tuyen truyen cai cach hanh chinh tren dia ban tinh"
+    lines = [Line(text=f"{k}. {para}", origin="text") for k in range(4000)]
+    assert len(sections(lines, size=25_000)) >= 2
+    out, recs = restore_lines(lines)
+    assert len(out) == len(lines)
+    assert out[-1].text.endswith("cải cách hành chính trên địa bàn tỉnh")
+    last = [r for r in recs if r.line == len(lines) - 1]
+    assert last and all(out[-1].text[r.start:r.end] == r.restored for r in last)
+
+
+def test_word_pair_bonus_can_overturn_the_lm():
+    """`va chạm` is rare in laws; a bonus for a dictionary word's syllable pair is what can bring it back."""
+    lm = get_model().lm
+    units = [["<s>"], ["<s>"], ["sự"], ["cố"], ["và", "va"], ["chậm", "chạm"], ["</s>"]]
+    K = 2
+    ids = np.array([[lm.index[u[min(j, len(u) - 1)]] for j in range(K)] for u in units])
+    size = np.array([len(u) for u in units])
+    cost = np.where(np.arange(K)[None, :] < size[:, None], 0.0, 1e9)
+    lat = Lattice(ids, cost, size, np.zeros(len(units), dtype=bool))
+    words = PairSet(pack(np.array([lm.index["va"]]), np.array([lm.index["chạm"]])))
+    none = PairSet(np.zeros(0, dtype=np.uint64))
+    assert viterbi(lm, lat).tolist()[4:6] == [0, 0]
+    assert viterbi(lm, lat, Bonus(words, 5.0, none, 0.0)).tolist()[4:6] == [1, 1]
+
+
+def test_number_does_not_decide_the_word_before_it():
+    out, _ = restore_text("tu moc gioi so 1121 toa do")
+    assert "mốc giới số 1121 tọa độ" in out
