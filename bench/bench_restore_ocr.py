@@ -3,7 +3,8 @@
 The laws listed in dictionaries/lm/heldout.txt are rendered (first pages of each) at 300 and 200 dpi,
 OCR'd (cached in /tmp/planparse_bench_ocr) and restored; syllable accuracy against the original
 text is printed before and after restoring. `--compare` also runs the bench_restore figures and
-does everything with the hand-set confusion list and with the learned table, in one process.
+does everything with the hand-set list, the learned table alone and the two merged (what the
+channel uses), in one process.
 Reads ../shared relative to the repository (benchmarks only; tests never do).
 """
 
@@ -116,9 +117,10 @@ def main() -> None:
     print(f"{len(laws)} held-out laws, {sum(len(' '.join(p).split()) for _, p in laws)} words")
     dpis = [int(d) for d in args.dpi.split(",")]
     langs = args.lang.split(",")
-    tables = [("current", channel.CONFUSIONS)]
+    tables = [("in use", channel.CONFUSIONS)]
     if args.compare:
-        tables = [("hand", channel.HAND_CONFUSIONS), ("learned", load(args.table))]
+        tables = [("hand", channel.HAND_CONFUSIONS), ("learned", load(args.table)),
+                  ("learned + hand gaps", channel.merged(load(args.table)))]
     for name, rules in tables:
         channel.set_rules(rules)
         print(f"{name} confusion rules ({len(rules)}):")

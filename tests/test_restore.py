@@ -178,3 +178,32 @@ def test_place_name_that_may_continue_on_next_line_is_left_alone():
     from planparse.restore import restore_text
 
     assert restore_text("địa giới hành chính giữa xã Hoàng Văn")[0].endswith("xã Hoàng Văn")
+
+
+def test_learned_confusion_table_proposes_the_intended_syllable():
+    from planparse.resources import data_dir
+    from planparse.restore.channel import Channel
+    from planparse.restore.confusions import load
+
+    rules = load(data_dir() / "confusions.tsv")
+    assert 50 <= len(rules) <= 600 and all(0.0 < c <= 2.5 for _, _, c in rules)
+    ch = Channel({"chức": -2.5, "chúc": -3.5, "đảng": -3.0, "số": -2.5, "sổ": -3.5, "của": -2.0, "cửa": -3.5,
+                  "năm": -2.5, "cải": -3.5, "cách": -3.0})
+    for observed, intended in [("chirc", "chức"), ("Pang", "đảng"), ("s6", "số"), ("cua", "của"), ("cach", "cách")]:
+        assert intended in [s for s, _ in ch.candidates(observed.lower())], observed
+
+
+def test_learn_confusions_small(tmp_path):
+    from planparse.restore.confusions import Settings, learn, load
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join([
+        "Sở Nội vụ chủ trì, phối hợp với các cơ quan, đơn vị liên quan tổ chức thực hiện kế hoạch.",
+        "Đẩy mạnh công tác tuyên truyền cải cách hành chính đến cán bộ, công chức, viên chức.",
+        "Nâng cao chất lượng phục vụ người dân, doanh nghiệp trên địa bàn tỉnh năm 2025.",
+    ] * 4), encoding="utf-8")
+    out = tmp_path / "confusions.tsv"
+    stats = learn([corpus], out, pages=1, jobs=1, settings=Settings(min_count=1), progress=False)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "1 synthetic scan pages" in text
+    assert stats["rules"] == len(load(out)) and stats["aligned syllables"] > 20

@@ -37,7 +37,7 @@ class Settings:
 
     min_count: int = 3
     smoothing: float = 2.0
-    scale: float = 1.0
+    scale: float = 0.5
     floor: float = 0.2
     ceiling: float = 2.0
     margin: float = 0.2
@@ -227,6 +227,11 @@ def _family(k: int):
     return pick
 
 
+def _title_some(text: str, rng: random.Random, share: float) -> str:
+    """Capitalise a share of the words, as names of bodies (Sở, Đảng, Đài) are in plans, so capitals get read too."""
+    return " ".join(w[:1].upper() + w[1:] if rng.random() < share else w for w in text.split(" "))
+
+
 def sample_pages(text_files: list[Path], pages: int, seed: int) -> list[dict]:
     """Page jobs: a page's worth of consecutive paragraphs from a random file, a title line, font and scan settings.
 
@@ -249,6 +254,8 @@ Three serif families, because each garbles Vietnamese marks its own way under an
             body.append(paras[i][:1500])
             words += len(paras[i].split())
             i += 1
+        if rng.random() < 0.6:
+            body = [_title_some(p, rng, 0.15) for p in body]
         titles = [p for p in paras if len(p) <= 70]
         title = [rng.choice(titles).upper()] if titles and rng.random() < 0.7 else []
         jobs.append({"title": title, "body": body, "dpi": rng.choice([200, 220, 240, 260, 300]),
@@ -314,7 +321,7 @@ def learn(text_files: list[str | Path], out_path: str | Path, langs: tuple[str, 
     rows = table(counts, settings)
     names = sorted({f.parent.name for f in files})
     header = [f"OCR confusion rules learned by `planparse lm confusions` on {_dt.date.today().isoformat()}:",
-              f"{pages} synthetic scan pages (Liberation Serif, 200-300 dpi, noise) of {len(files)} corpus files "
+              f"{pages} synthetic scan pages (Liberation, Free and DejaVu Serif, 200-300 dpi, noise) of {len(files)} corpus files "
               f"({', '.join(names)}), OCR langs {'+'.join(langs)}, seed {seed}.",
               "cost = -log10 P(observed | intended) over syllable skeletons (^ start, $ end), "
               f"x{settings.scale}, clipped to [{settings.floor}, {settings.ceiling}], min count {settings.min_count}."]
