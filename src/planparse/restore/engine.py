@@ -225,6 +225,12 @@ def list_label(pieces: list[Piece], text: str) -> Piece | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
+def _surface(unit: str, style: str, case: str) -> str:
+    """An LM unit written in the output style with the case pattern of the token it replaces."""
+    return apply_case(place_tone(unit, style), case)
+
+
 @lru_cache(maxsize=50_000)
 def _letters(text: str) -> int:
     return sum(c.isalpha() for c in text)
@@ -401,8 +407,8 @@ def _restore_section(model: Model, lines: list[Line], mode: str, rule_scale: flo
             if pos in post:
                 conf, alt_idx = post[pos]
                 units = slots[pos].units
-                alts = [apply_case(place_tone(units[k], style), case_of(p.text)) for k in alt_idx
-                        if k >= 0 and not units[k].startswith("<")]
+                case = case_of(p.text)
+                alts = [_surface(units[k], style, case) for k in alt_idx if k >= 0 and not units[k].startswith("<")]
             records.append(Restoration(page=ln.page, line=offset + li, start=start, end=start + len(new), original=p.text,
                                        restored=new, confidence=conf, alternatives=alts, reason=reason))
         parts.append(text[cursor:])
