@@ -56,6 +56,17 @@ def accuracy(pred_lines: list[str], gold_lines: list[str]) -> tuple[float, list[
     return ok / max(tot, 1), errs
 
 
+REFERENCE_FIXES = {"chỉ nhánh": "chi nhánh", "chỉ phí": "chi phí"}
+"""OCR errors inside the held-out reference texts themselves (two decrees write `chỉ phí` ~50 times)."""
+
+
+def fix_reference(line: str) -> str:
+    """The reference line with its known OCR errors corrected, case kept."""
+    for bad, good in REFERENCE_FIXES.items():
+        line = line.replace(bad, good).replace(bad.capitalize(), good.capitalize()).replace(bad.upper(), good.upper())
+    return line
+
+
 def heldout_files() -> list[Path]:
     """Corpus files the shipped LM was built without (dictionaries/lm/heldout.txt)."""
     text = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text(encoding="utf-8")
@@ -94,7 +105,10 @@ def main() -> None:
     stripped = [strip_marks(ln) for ln in ok_lines]
     pred, dt, ntok = run(stripped)
     acc, errs = accuracy(pred, ok_lines)
-    print(f"held-out stripped ({len(ok_lines)} lines): syllable accuracy {acc:.4f}; {ntok} tokens in {dt:.2f} CPU s = {ntok / dt:,.0f} tok/s")
+    fixed_acc, _ = accuracy(pred, [fix_reference(ln) for ln in ok_lines])
+    print(f"held-out stripped ({len(ok_lines)} lines): syllable accuracy {acc:.4f} "
+          f"({fixed_acc:.4f} with the references' own OCR errors corrected: {', '.join(REFERENCE_FIXES)}); "
+          f"{ntok} tokens in {dt:.2f} CPU s = {ntok / dt:,.0f} tok/s")
     if show:
         for e in errs[:60]:
             print("   ", e)
