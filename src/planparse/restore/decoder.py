@@ -77,9 +77,11 @@ class PairSet:
 
     def contains(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         small = (b < self.dense) & (c < self.dense)
+        if small.all():
+            return ((self.bits[b, c >> 3] >> (7 - (c & 7))) & 1).astype(bool)
         bs, cs = np.where(small, b, 0), np.where(small, c, 0)
         hit = ((self.bits[bs, cs >> 3] >> (7 - (cs & 7))) & 1).astype(bool) & small
-        if len(self.rest) and not small.all():
+        if len(self.rest):
             q = pack(b[~small], c[~small])
             j = np.minimum(np.searchsorted(self.rest, q), len(self.rest) - 1)
             hit[~small] = self.rest[j] == q
@@ -96,11 +98,12 @@ class Bonus:
     place_bonus: float
 
     def pairs(self, b: np.ndarray, c: np.ndarray, both_title: np.ndarray) -> np.ndarray:
-        out = np.zeros(b.shape)
+        out = np.zeros(b.shape, dtype=np.float32)
         if not self.words.empty and self.word_bonus:
-            out += np.where(self.words.contains(b, c), self.word_bonus, 0.0)
+            out[self.words.contains(b, c)] = self.word_bonus
         if not self.places.empty and self.place_bonus and both_title.any():
-            out[both_title] += np.where(self.places.contains(b[both_title], c[both_title]), self.place_bonus, 0.0)
+            bt, ct = b[both_title], c[both_title]
+            out[both_title] += np.where(self.places.contains(bt, ct), self.place_bonus, 0.0)
         return out
 
 
@@ -143,16 +146,15 @@ def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core:
     for starts, pos in _windows(n, core, margin, group):
         valid, ids, cost, size, title = _window_arrays(lat, pos)
         C, L = pos.shape
-        b = np.broadcast_to(ids[:, :-1, :, None], (C, L - 1, K, K))
-        c = np.broadcast_to(ids[:, 1:, None, :], b.shape)
         real = np.arange(K)[None, None, :] < size[:, :, None]
         ok = (valid[:, :-1] & valid[:, 1:])[:, :, None, None] & real[:, :-1, :, None] & real[:, 1:, None, :]
-        tb = np.zeros(b.shape, dtype=np.float32)
-        s = lm.score2(b[ok], c[ok])
+        w, t, i, j = np.nonzero(ok)
+        b, c = ids[w, t, i], ids[w, t + 1, j]
+        s = lm.score2(b, c)
         if bonus is not None:
-            both = np.broadcast_to((title[:, :-1] & title[:, 1:])[:, :, None, None], b.shape)[ok]
-            s = s + bonus.pairs(b[ok], c[ok], both)
-        tb[ok] = s
+            s = s + bonus.pairs(b, c, title[w, t] & title[w, t + 1])
+        tb = np.zeros((C, L - 1, K, K), dtype=np.float32)
+        tb[w, t, i, j] = s
         fwd = np.empty((C, L, K))
         fwd[:, 0] = -cost[:, 0]
         for t in range(1, L):

@@ -244,7 +244,7 @@ class TrigramLM:
         d = len(self.dense)
         small = (b < d) & (c < d)
         if small.all():
-            return self.dense[b, c].astype(np.float64)
+            return self.dense[b, c].astype(np.float32)
         out = np.empty(b.shape)
         out[small] = self.dense[b[small], c[small]]
         rb, rc = b[~small], c[~small]
