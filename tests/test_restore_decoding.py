@@ -131,3 +131,9 @@ def test_word_pair_bonus_can_overturn_the_lm():
 def test_number_does_not_decide_the_word_before_it():
     out, _ = restore_text("tu moc gioi so 1121 toa do")
     assert "mốc giới số 1121 tọa độ" in out
+
+
+def test_standalone_acronyms_get_their_dj():
+    out, recs = restore_text("HDND tinh, UBND tinh va Ban Chi dao (BCD); cong TTDT")
+    assert "HĐND tỉnh, UBND tỉnh" in out and "(BCĐ)" in out and "TTĐT" in out
+    assert any(r.original == "HDND" and r.reason == "symbol" for r in recs)

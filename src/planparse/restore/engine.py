@@ -378,7 +378,7 @@ def _restore_section(model: Model, lines: list[Line], mode: str, rule_scale: flo
                 word = place_tone(unit, style)
                 new = apply_case(word, case_of(p.text), upper_lines[li], single=_letters(p.text) == 1)
                 reason = forced[pos][1] if pos in forced else _reason(p.text, new)
-        elif p.kind == "symbol":
+        elif p.kind == "symbol" or p.kind == "fixed" and p.text.isupper():
             new, reason = fix_symbol(p.text), "symbol"
         elif p.kind == "heading":
             new, reason = fix_heading(p.text), "numeral"
