@@ -74,6 +74,22 @@ def heldout_files() -> list[Path]:
     return [SHARED / "corpus" / n for n in names if n]
 
 
+def seed_and_gold() -> tuple[list[str], list[str]]:
+    """Seed 000 as OCR left it and its line-aligned gold text."""
+    seed = sorted((SHARED / "seeds").glob("000_*.txt"))[0].read_text(encoding="utf-8").split("\n")
+    gold = sorted((SHARED / "gold").glob("000_*.gold.txt"))[0].read_text(encoding="utf-8").split("\n")
+    return seed, gold
+
+
+def heldout_lines(per_file: int = 500) -> list[str]:
+    """The first non-empty lines of each held-out corpus file."""
+    out: list[str] = []
+    for f in heldout_files():
+        if f.exists():
+            out += [ln for ln in f.read_text(encoding="utf-8").split("\n") if ln.strip()][:per_file]
+    return out
+
+
 def run(lines: list[str]) -> tuple[list[str], float, int]:
     """Restore `lines`; returns the texts, CPU seconds (one core: the stage is single-threaded) and token count."""
     objs = [Line(text=t, origin="text") for t in lines]
@@ -89,8 +105,7 @@ def main() -> None:
     t0 = time.perf_counter()
     get_model()
     print(f"model load: {time.perf_counter() - t0:.2f} s")
-    seed = sorted((SHARED / "seeds").glob("000_*.txt"))[0].read_text(encoding="utf-8").split("\n")
-    gold = sorted((SHARED / "gold").glob("000_*.gold.txt"))[0].read_text(encoding="utf-8").split("\n")
+    seed, gold = seed_and_gold()
     pred, dt, ntok = run(seed)
     acc, errs = accuracy(pred, gold)
     base, _ = accuracy(seed, gold)
@@ -98,10 +113,7 @@ def main() -> None:
     if show:
         for e in errs:
             print("   ", e)
-    ok_lines: list[str] = []
-    for f in heldout_files():
-        if f.exists():
-            ok_lines += [ln for ln in f.read_text(encoding="utf-8").split("\n") if ln.strip()][:500]
+    ok_lines = heldout_lines()
     stripped = [strip_marks(ln) for ln in ok_lines]
     pred, dt, ntok = run(stripped)
     acc, errs = accuracy(pred, ok_lines)

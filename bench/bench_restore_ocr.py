@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_restore import SHARED, accuracy, heldout_files, run, strip_marks  # noqa: E402
+from bench_restore import accuracy, heldout_files, heldout_lines, run, seed_and_gold, strip_marks  # noqa: E402
 
 from planparse.restore import channel  # noqa: E402
 from planparse.restore.confusions import load  # noqa: E402
@@ -87,18 +87,14 @@ def ocr_figures(laws: list[tuple[Path, list[str]]], dpis: list[int], langs: list
 
 def restore_figures(verbose: bool) -> None:
     """The bench_restore figures: seed 000 vs gold, held-out stripped text, held-out good text."""
-    seed = sorted((SHARED / "seeds").glob("000_*.txt"))[0].read_text(encoding="utf-8").split("\n")
-    gold = sorted((SHARED / "gold").glob("000_*.gold.txt"))[0].read_text(encoding="utf-8").split("\n")
+    seed, gold = seed_and_gold()
     pred, _, _ = run(seed)
     acc, errs = accuracy(pred, gold)
     print(f"  seed 000: syllable accuracy {acc:.4f}")
     if verbose:
         for e in errs:
             print("     ", e)
-    ok_lines: list[str] = []
-    for f in heldout_files():
-        if f.exists():
-            ok_lines += [ln for ln in f.read_text(encoding="utf-8").split("\n") if ln.strip()][:500]
+    ok_lines = heldout_lines()
     pred, _, _ = run([strip_marks(ln) for ln in ok_lines])
     print(f"  held-out stripped ({len(ok_lines)} lines): syllable accuracy {accuracy(pred, ok_lines)[0]:.4f}")
     good, _, _ = run(ok_lines[:1500])
