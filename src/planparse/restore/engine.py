@@ -83,11 +83,15 @@ def _skeleton_ids(lm: TrigramLM) -> np.ndarray:
     return np.array([-1 if w.startswith("<") else index.setdefault(skeleton(w), len(index)) for w in lm.vocab], dtype=np.int64)
 
 
-def decide_mode(lines: list[Line]) -> str:
+def _pieces(lines: list[Line]) -> list[list[Piece]]:
+    return [segment(nfc(ln.text)) for ln in lines]
+
+
+def decide_mode(lines: list[Line], segs: list[list[Piece]] | None = None) -> str:
     """'degraded' when few word tokens are valid marked syllables (diacritics lost), else 'ocr'."""
     total = good = 0
-    for ln in lines:
-        for p in segment(nfc(ln.text)):
+    for pieces in segs if segs is not None else _pieces(lines):
+        for p in pieces:
             if p.kind == "word" and len(p.text) > 1 and p.text.isalpha():
                 total += 1
                 good += is_valid_syllable(p.text) and has_marks(p.text)
@@ -100,11 +104,11 @@ CLEAN_SHARE = 0.03
 CLEAN_RULE_SCALE = 3.0
 
 
-def garbled_share(model: Model, lines: list[Line]) -> float:
+def garbled_share(model: Model, lines: list[Line], segs: list[list[Piece]] | None = None) -> float:
     """Share of word tokens whose skeleton is no known syllable: ~0 for clean or merely stripped text, high for OCR garble."""
     total = bad = 0
-    for ln in lines:
-        for p in segment(nfc(ln.text)):
+    for pieces in segs if segs is not None else _pieces(lines):
+        for p in pieces:
             if p.kind == "word":
                 total += 1
                 bad += skeleton(p.text) not in model.channel.by_skel
@@ -304,20 +308,21 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
     if mode == "off" or not lines:
         return list(lines), []
     model = get_model()
+    segs = _pieces(lines)
     if mode == "auto":
-        mode = decide_mode(lines)
-    rule_scale = CLEAN_RULE_SCALE if garbled_share(model, lines) < CLEAN_SHARE else 1.0
+        mode = decide_mode(lines, segs)
+    rule_scale = CLEAN_RULE_SCALE if garbled_share(model, lines, segs) < CLEAN_SHARE else 1.0
     out_lines: list[Line] = []
     records: list[Restoration] = []
     for a, b in sections(lines):
-        new, recs = _restore_section(model, lines[a:b], mode, rule_scale, style, a)
+        new, recs = _restore_section(model, lines[a:b], segs[a:b], mode, rule_scale, style, a)
         out_lines += new
         records += recs
     return out_lines, records
 
 
-def _restore_section(model: Model, lines: list[Line], mode: str, rule_scale: float, style: str,
-                     offset: int) -> tuple[list[Line], list[Restoration]]:
+def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
+                     style: str, offset: int) -> tuple[list[Line], list[Restoration]]:
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
     slots: list[Slot] = [Slot([BOS], [0.0]), Slot([BOS], [0.0])]
     where: list[tuple[int, Piece] | None] = [None, None]
@@ -327,7 +332,7 @@ def _restore_section(model: Model, lines: list[Line], mode: str, rule_scale: flo
     prev_label = ""
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
-        pieces = segment(text)
+        pieces = line_pieces[li]
         segs.append(pieces)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None

@@ -93,7 +93,7 @@ def segment(line: str) -> list[Piece]:
     return list(_segment(line))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=2048)
 def _segment(line: str) -> tuple[Piece, ...]:
     return tuple(_segment_uncached(line))
 
