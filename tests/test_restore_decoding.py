@@ -67,7 +67,8 @@ def test_prune_keeps_best_first_and_maps_back():
     lm = get_model().lm
     rng = np.random.default_rng(5)
     lat = _random_lattice(lm, rng, n=40, k=8)
-    small, sel = prune(lm, lat, keep=3, margin=99.0)
+    small, sel, marg = prune(lm, lat, keep=3, margin=99.0)
+    assert marg.shape == lat.ids.shape
     assert small.width == 3
     assert (small.size == np.minimum(lat.size, 3)).all()
     rows = np.arange(len(sel))

@@ -167,11 +167,12 @@ def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core:
     return out
 
 
-def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5, bonus: Bonus | None = None) -> tuple[Lattice, np.ndarray]:
+def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5,
+          bonus: Bonus | None = None) -> tuple[Lattice, np.ndarray, np.ndarray]:
     """Keep each slot's `keep` best candidates by bigram max-marginal, and only those within `margin` of the best.
 
-    Returns the pruned lattice (best candidate first in each row) and, per row, the original
-    candidate index of each kept column (-1 for padding).
+    Returns the pruned lattice (best candidate first in each row), per row the original candidate
+    index of each kept column (-1 for padding), and the max-marginals of all original candidates.
     """
     marg = max_marginals(lm, lat, bonus)
     marg[np.arange(lat.width)[None, :] >= lat.size[:, None]] = NEG
@@ -182,7 +183,7 @@ def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5, bonus
     ids = np.take_along_axis(lat.ids, order, axis=1)
     cost = np.where(ok, np.take_along_axis(lat.cost, order, axis=1), PAD_COST)
     ids = np.where(ok, ids, ids[:, :1])
-    return Lattice(ids, cost, size, lat.title), np.where(ok, order, -1)
+    return Lattice(ids, cost, size, lat.title), np.where(ok, order, -1), marg
 
 
 def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 64, margin: int = 8,
@@ -221,24 +222,3 @@ def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int =
             path[:, t] = back[rows, t, path[:, t + 1], path[:, t + 2]]
         _keep_core(out, starts, path, core, margin)
     return out
-
-
-def posteriors(lm: TrigramLM, lat: Lattice, path: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """(len(positions), K) local posteriors over each listed row's candidates, neighbours fixed to the best path."""
-    n, K = lat.ids.shape
-    P = np.asarray(positions, dtype=np.int64)
-    if not len(P):
-        return np.zeros((0, K))
-    chosen = lat.ids[np.arange(n), path]
-    z = lat.ids[P]
-    score = -lat.cost[P]
-    for lo, hi in ((-2, 0), (-1, 1), (0, 2)):
-        ok = (P + lo >= 0) & (P + hi < n)
-        if not ok.any():
-            continue
-        q = P[ok]
-        cols = [np.broadcast_to(chosen[q + d][:, None], (len(q), K)) if d else z[ok] for d in range(lo, hi + 1)]
-        score[ok] += lm.score(cols[0].ravel(), cols[1].ravel(), cols[2].ravel()).reshape(len(q), K)
-    score[np.arange(K)[None, :] >= lat.size[P][:, None]] = NEG
-    e = np.power(10.0, score - score.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)

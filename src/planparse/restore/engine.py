@@ -11,7 +11,7 @@ import numpy as np
 from ..models import Line, Restoration
 from ..resources import data_dir, lm_path
 from .channel import Channel
-from .decoder import Bonus, Lattice, PairSet, Slot, lattice, posteriors, prune, viterbi
+from .decoder import Bonus, Lattice, PairSet, Slot, lattice, prune, viterbi
 from .lm import TrigramLM
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
 from .words import WORD_BONUS, word_pair_keys
@@ -61,20 +61,29 @@ def get_model() -> Model:
         return _MODEL
 
 
-def _confidences(model: Model, lat: Lattice, path: np.ndarray, sel: np.ndarray,
+def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
                  positions: list[int]) -> dict[int, tuple[float, list[int]]]:
-    """Per changed position: posterior of the chosen candidate and the original indices of up to 3 others, best first."""
+    """Per changed position: belief in the chosen candidate and the original indices of up to 3 others, best first.
+
+    Beliefs are the bigram max-marginals of all candidates, normalised: cheap (pruning computed
+    them) and they cover the candidates pruning dropped, so alternatives stay informative.
+    """
     if not positions:
         return {}
     P = np.asarray(positions, dtype=np.int64)
-    post = posteriors(model.lm, lat, path, P)
+    m = marg[P]
+    p = np.power(10.0, m - m.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
     rows = np.arange(len(P))
-    conf = np.round(post[rows, path[P]], 3)
-    post[rows, path[P]] = -1.0
-    order = np.argsort(-post, axis=1)[:, :3]
-    alt = np.take_along_axis(sel[P], order, axis=1)
-    alt[np.take_along_axis(post, order, axis=1) < 0] = -1
+    chosen = sel[P, path[P]]
+    conf = np.round(p[rows, chosen], 3)
+    p[rows, chosen] = -1.0
+    order = np.argsort(-p, axis=1)[:, :3]
+    alt = np.where(np.take_along_axis(p, order, axis=1) >= MIN_ALTERNATIVE, order, -1)
     return dict(zip(positions, zip(conf.tolist(), alt.tolist())))
+
+
+MIN_ALTERNATIVE = 1e-4
 
 
 def _skeleton_ids(lm: TrigramLM) -> np.ndarray:
@@ -363,7 +372,7 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
             where.append((li, p))
     slots.append(Slot([EOS], [0.0]))
     where.append(None)
-    lat, sel = prune(model.lm, lattice(model.lm, slots), PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
+    lat, sel, marg = prune(model.lm, lattice(model.lm, slots), PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
     if CACHE_WEIGHT:
         lat.cost += _cache_costs(model, lat)
     path = viterbi(model.lm, lat, model.bonus)
@@ -391,7 +400,7 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
             replace[(li, p.start)] = (new, reason, pos)
             if p.kind in ("word", "letter") and pos not in forced:
                 changed_pos.append(pos)
-    post = _confidences(model, lat, path, sel, changed_pos)
+    post = _confidences(marg, path, sel, changed_pos)
 
     out_lines: list[Line] = []
     records: list[Restoration] = []
