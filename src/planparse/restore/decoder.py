@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lm import BITS, MASK, TrigramLM, pack
+from .lm import TrigramLM, pack, unpack
 
 NEG = -1e9
 PAD_COST = 1e9
@@ -65,8 +65,7 @@ class PairSet:
 
     def __init__(self, keys: np.ndarray, dense: int = 4096):
         keys = np.asarray(keys, dtype=np.uint64)
-        b = (keys >> np.uint64(BITS)).astype(np.int64)
-        c = (keys & np.uint64(MASK)).astype(np.int64)
+        b, c = unpack(keys)
         inside = (b < dense) & (c < dense)
         self.dense = dense
         self.bits = np.zeros((dense, (dense + 7) // 8), dtype=np.uint8)

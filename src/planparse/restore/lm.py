@@ -29,6 +29,12 @@ def pack(a, b, c=None):
     return (a << np.uint64(2 * BITS)) | (b << np.uint64(BITS)) | np.asarray(c, dtype=np.uint64)
 
 
+def unpack(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (b, c) id arrays of packed bigram keys."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    return (keys >> np.uint64(BITS)).astype(np.int64), (keys & np.uint64(MASK)).astype(np.int64)
+
+
 def _discounts(counts: np.ndarray) -> np.ndarray:
     """Modified KN discounts D1, D2, D3+ from count-of-counts."""
     n = [np.count_nonzero(counts == k) for k in (1, 2, 3, 4)]
@@ -210,8 +216,7 @@ class TrigramLM:
         m = np.empty((d, d), dtype=np.float16)
         for r in range(0, d, 256):
             m[r:r + 256] = self.uni_bo[r:min(r + 256, d), None] + self.uni_lp[None, :d]
-        b = (self.bi_keys >> np.uint64(BITS)).astype(np.int64)
-        c = (self.bi_keys & np.uint64(MASK)).astype(np.int64)
+        b, c = unpack(self.bi_keys)
         inside = (b < d) & (c < d)
         m[b[inside], c[inside]] = self.bi_lp[inside]
         return m
@@ -251,6 +256,18 @@ class TrigramLM:
         j2, h2 = self._find(self.bi_keys, pack(rb, rc))
         out[~small] = np.where(h2, self.bi_lp[j2], self.uni_bo[rb] + self.uni_lp[rc])
         return out
+
+    def pair_keys(self, phrases) -> np.ndarray:
+        """Sorted packed (b, c) id pairs of consecutive syllables inside the phrases, both in the vocabulary."""
+        a, b = [], []
+        for phrase in phrases:
+            ws = phrase.split()
+            for x, y in zip(ws, ws[1:]):
+                i, j = self.index.get(x), self.index.get(y)
+                if i is not None and j is not None:
+                    a.append(i)
+                    b.append(j)
+        return np.unique(pack(a, b)) if a else np.zeros(0, dtype=np.uint64)
 
     def sentence_logprob(self, words: list[str]) -> float:
         ids = np.concatenate([[0, 0], self.ids(words), [1]])

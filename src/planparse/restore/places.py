@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lm import TrigramLM, pack
+from .lm import TrigramLM
 from .orthography import nfc, place_tone
 
 PLACE_BONUS = 3.5
@@ -53,16 +53,7 @@ def _units(table: str, fields: list[str]) -> list[dict]:
 
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
     """Sorted packed (b, c) id pairs of consecutive syllables inside place names, both in the LM vocabulary."""
-    a, b = [], []
-    for name in place_names():
-        ws = name.split()
-        for x, y in zip(ws, ws[1:]):
-            if x in lm.index and y in lm.index:
-                a.append(lm.index[x])
-                b.append(lm.index[y])
-    if not a:
-        return np.zeros(0, dtype=np.uint64)
-    return np.unique(pack(a, b))
+    return lm.pair_keys(place_names())
 
 
 UNIT_WORDS = {("tinh",), ("huyen",), ("quan",), ("xa",), ("phuong",), ("thi", "xa"), ("thi", "tran"), ("thanh", "pho")}
