@@ -118,16 +118,18 @@ def _windows(n: int, core: int, margin: int, group: int):
 
 
 def _window_arrays(lat: Lattice, pos: np.ndarray):
-    """Gather ids, costs, sizes and title flags for window positions; positions past the ends become a free 1-candidate slot."""
+    """Gather ids, costs, real-candidate mask and title flags for window positions.
+
+    Positions past the ends get no real candidate and a free first column, so they score nothing.
+    """
     valid = pos >= 0
     p = np.where(valid, pos, 0)
     K = lat.width
     ids = lat.ids[p]
     cost = lat.cost[p]
     cost[~valid] = np.where(np.arange(K) == 0, 0.0, PAD_COST)
-    size = np.where(valid, lat.size[p], 1)
-    title = valid & lat.title[p]
-    return valid, ids, cost, size, title
+    real = (np.arange(K)[None, None, :] < lat.size[p][:, :, None]) & valid[:, :, None]
+    return ids, cost, real, valid & lat.title[p]
 
 
 def _keep_core(out: np.ndarray, starts: np.ndarray, values: np.ndarray, core: int, margin: int) -> None:
@@ -143,10 +145,9 @@ def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core:
     n, K = lat.ids.shape
     out = np.empty((n, K))
     for starts, pos in _windows(n, core, margin, group):
-        valid, ids, cost, size, title = _window_arrays(lat, pos)
+        ids, cost, real, title = _window_arrays(lat, pos)
         C, L = pos.shape
-        real = np.arange(K)[None, None, :] < size[:, :, None]
-        ok = (valid[:, :-1] & valid[:, 1:])[:, :, None, None] & real[:, :-1, :, None] & real[:, 1:, None, :]
+        ok = real[:, :-1, :, None] & real[:, 1:, None, :]
         w, t, i, j = np.nonzero(ok)
         b, c = ids[w, t, i], ids[w, t + 1, j]
         s = lm.score2(b, c)
@@ -196,9 +197,8 @@ def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int =
     if n < 3:
         return out
     for starts, pos in _windows(n, core, margin, group):
-        valid, ids, cost, size, title = _window_arrays(lat, pos)
+        ids, cost, real, title = _window_arrays(lat, pos)
         C, L = pos.shape
-        real = (np.arange(K)[None, None, :] < size[:, :, None]) & valid[:, :, None]
         mask = real[:, :-2, :, None, None] & real[:, 1:-1, None, :, None] & real[:, 2:, None, None, :]
         w, t, i, j, k = np.nonzero(mask)
         a, b, c = ids[w, t, i], ids[w, t + 1, j], ids[w, t + 2, k]

@@ -224,6 +224,7 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
 
 
 LABEL_NEXT = {"d": "đ"}
+"""A list label that repeats the one before it is the letter after it: OCR without marks reads `đ)` as `d)`."""
 LABEL_LEAD = frozenset("-+–•(")
 
 
@@ -335,14 +336,12 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
     slots: list[Slot] = [Slot([BOS], [0.0]), Slot([BOS], [0.0])]
     where: list[tuple[int, Piece] | None] = [None, None]
-    segs: list[list[Piece]] = []
     upper_lines: list[bool] = []
     forced: dict[int, tuple[str, str]] = {}
     prev_label = ""
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = line_pieces[li]
-        segs.append(pieces)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
@@ -351,7 +350,9 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
         fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()}
         label = list_label(pieces, text)
         if label is not None:
-            letter = LABEL_NEXT.get(prev_label, "") if label.text.lower() == "d" and prev_label == "d" else label.text.lower()
+            letter = label.text.lower()
+            if letter == prev_label:
+                letter = LABEL_NEXT.get(letter, letter)
             fixed_units[label.start] = (letter, "label")
             prev_label = letter
         prev = None
@@ -407,7 +408,7 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         parts, cursor, shift = [], 0, 0
-        for p in segs[li]:
+        for p in line_pieces[li]:
             hit = replace.get((li, p.start))
             if not hit:
                 continue
