@@ -133,20 +133,17 @@ def _segment_uncached(line: str) -> list[Piece]:
     return out
 
 
+PART_FIXES = {"QD": "QĐ", "ND": "NĐ", "BCD": "BCĐ", "HDND": "HĐND", "TTDT": "TTĐT", "HDQT": "HĐQT",
+              "HDTV": "HĐTV", "DBQH": "ĐBQH", "DCSVN": "ĐCSVN"}
+"""Whole parts of a symbol or acronym whose Đ OCR read as D."""
+
 SYMBOL_FIXES = [
     (regex.compile(r"(?<=[/-])Q[DPb](?=[-/]|$)"), "QĐ"),
     (regex.compile(r"(?<=[/-])Q[DPbĐ]TTg\b"), "QĐ-TTg"),
     (regex.compile(r"(?<=[/-])CTTTg\b"), "CT-TTg"),
     (regex.compile(r"(?<=[/-])BCD(?=[A-Z0-9]|$)"), "BCĐ"),
     (regex.compile(r"(?<=[/-])P(?=[A-Z]{2})"), "Đ"),
-    (regex.compile(r"(?<=^|[-/.])QD(?=$|[-/.])"), "QĐ"),
-    (regex.compile(r"(?<=^|[-/.])ND(?=$|[-/.])"), "NĐ"),
-    (regex.compile(r"(?<=^|[-/.])BCD(?=$|[-/.])"), "BCĐ"),
-    (regex.compile(r"(?<=^|[-/.])HDND(?=$|[-/.])"), "HĐND"),
-    (regex.compile(r"(?<=^|[-/.])TTDT(?=$|[-/.])"), "TTĐT"),
-    (regex.compile(r"(?<=^|[-/.])HD(QT|TV)(?=$|[-/.])"), r"HĐ\1"),
-    (regex.compile(r"(?<=^|[-/.])DBQH(?=$|[-/.])"), "ĐBQH"),
-    (regex.compile(r"(?<=^|[-/.])DCSVN(?=$|[-/.])"), "ĐCSVN"),
+    (regex.compile(r"(?<=^|[-/.])(" + "|".join(PART_FIXES) + r")(?=$|[-/.])"), lambda m: PART_FIXES[m.group(1)]),
     (regex.compile(r"QH[I1l][S5]\b"), "QH15"),
     (regex.compile(r"QH[I1l]4\b"), "QH14"),
     (regex.compile(r"QH[I1l]3\b"), "QH13"),
