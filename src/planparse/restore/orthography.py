@@ -6,7 +6,6 @@ import unicodedata
 from functools import lru_cache
 
 TONES = {"\u0300": "huyen", "\u0301": "sac", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
-SHAPE_MARKS = {"\u0302", "\u0306", "\u031b"}
 VOWELS = set("aăâeêioôơuưy")
 ONSETS = sorted(
     ["", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",

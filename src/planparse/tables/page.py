@@ -12,7 +12,7 @@ from ..models import Cell, Table, Word
 from ._text import clean, skeleton
 from .fixups import tidy_cell
 from .grid import Grid, find_grids
-from .place import assign_words, dedupe, ink_parts, join_words, merge_reads, reading_order, uncovered
+from .place import assign_words, dedupe, ink_parts, join_words, merge_reads, parts_box, reading_order, uncovered
 from .roles import looks_like_header, map_roles, role_of
 
 MAX_REOCR = 80
@@ -98,7 +98,7 @@ def _place(grid: Grid, words: list[Word], ink: np.ndarray, margin: int) -> list[
     for i, c in enumerate(grid.cells):
         ws = dedupe([w for w in placed.get(i, []) if not _junk(w.text.strip(), w.confidence) and not _stray(w)])
         parts = ink_parts(ink, c.box, margin)
-        ibox = (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts), max(p[3] for p in parts)) if parts else None
+        ibox = parts_box(parts)
         out.append(_CellRead(ws, c.box, ibox, _urgency(ws, parts, ibox, c.row == 0 and header_suspect)))
     return out
 

@@ -113,13 +113,11 @@ def uncovered(parts: list[tuple[int, int, int, int, int]], words: list[Word], to
     return [p for p in parts if not any(touches(p, w) for w in words)]
 
 
-def ink_box(ink: np.ndarray, box: tuple[int, int, int, int], margin: int) -> tuple[tuple[int, int, int, int] | None, float]:
-    """Box around the glyph-sized ink inside a cell and the ink's share of the cell."""
-    parts = ink_parts(ink, box, margin)
+def parts_box(parts: list[tuple[int, int, int, int, int]]) -> tuple[int, int, int, int] | None:
+    """Box around ink components; None when there are none."""
     if not parts:
-        return None, 0.0
-    inner = max(1, (box[2] - box[0] - 2 * margin) * (box[3] - box[1] - 2 * margin))
-    return (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts), max(p[3] for p in parts)), sum(p[4] for p in parts) / inner
+        return None
+    return min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts), max(p[3] for p in parts)
 
 
 def merge_reads(first: list[Word], second: list[Word], keep_first: float) -> list[Word]:

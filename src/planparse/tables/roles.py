@@ -8,7 +8,6 @@ from rapidfuzz import fuzz
 
 from ._text import skeleton
 
-ROLES = ("tt", "task", "lead", "partners", "deadline", "product")
 
 _KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("deadline", ("thoi gian", "thoi han", "tien do", "hoan thanh", "moc thoi gian")),
