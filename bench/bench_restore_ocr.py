@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_restore import accuracy, heldout_files, heldout_lines, run, seed_and_gold, strip_marks  # noqa: E402
+from bench_restore import accuracy, heldout_files, report, run  # noqa: E402
 
 from planparse.restore import channel  # noqa: E402
 from planparse.restore.confusions import load  # noqa: E402
@@ -85,22 +85,6 @@ def ocr_figures(laws: list[tuple[Path, list[str]]], dpis: list[int], langs: list
                 print("     ", e)
 
 
-def restore_figures(verbose: bool) -> None:
-    """The bench_restore figures: seed 000 vs gold, held-out stripped text, held-out good text."""
-    seed, gold = seed_and_gold()
-    pred, _, _ = run(seed)
-    acc, errs = accuracy(pred, gold)
-    print(f"  seed 000: syllable accuracy {acc:.4f}")
-    if verbose:
-        for e in errs:
-            print("     ", e)
-    ok_lines = heldout_lines()
-    pred, _, _ = run([strip_marks(ln) for ln in ok_lines])
-    print(f"  held-out stripped ({len(ok_lines)} lines): syllable accuracy {accuracy(pred, ok_lines)[0]:.4f}")
-    good, _, _ = run(ok_lines[:1500])
-    print(f"  held-out good text (unchanged expected): syllable accuracy {accuracy(good, ok_lines[:1500])[0]:.4f}")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dpi", default="300,200")
@@ -121,7 +105,7 @@ def main() -> None:
         channel.set_rules(rules)
         print(f"{name} confusion rules ({len(rules)}):")
         if args.compare:
-            restore_figures(args.v)
+            report(args.v)
         ocr_figures(laws, dpis, langs, args.v)
 
 
