@@ -145,9 +145,9 @@ def restore_cmd(
             text = read_text(p)
         fixed, records = restore(text, mode=mode.value, style=style)
         if as_json:
-            import json
+            from .models import RESTORATIONS
 
-            sys.stdout.write(json.dumps([r.model_dump() for r in records], ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(RESTORATIONS.dump_json(records, indent=2).decode("utf-8") + "\n")
         else:
             sys.stdout.write(fixed if fixed.endswith("\n") else fixed + "\n")
     except (Exception, KeyboardInterrupt) as exc:

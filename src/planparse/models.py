@@ -7,10 +7,11 @@ origin top-left; `dpi` says how to turn them into physical units.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date as Date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 SCHEMA_VERSION = "1.0"
 
@@ -74,18 +75,28 @@ class Source(_Model):
     size: int = Field(description="File size in bytes.")
 
 
-class Restoration(_Model):
+# A slotted dataclass, not a BaseModel: a fully degraded document yields one record per word, and this
+# takes a quarter of the memory and time. Pydantic validates it inside Document and gives it the same
+# JSON and schema; RESTORATIONS serialises a bare list.
+@dataclasses.dataclass(slots=True, kw_only=True)
+class Restoration:
     """One token changed by the restore stage: what it was, what it became, how sure."""
 
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     page: int = 1
-    line: int = Field(description="0-based index of the line in Document.lines order (all pages).")
-    start: int = Field(description="Character offset of the token in the restored line.")
+    line: Annotated[int, Field(description="0-based index of the line in Document.lines order (all pages).")]
+    start: Annotated[int, Field(description="Character offset of the token in the restored line.")]
     end: int
     original: str
     restored: str
-    confidence: float = Field(description="0-1: the decoder's belief in the chosen form.")
-    alternatives: list[str] = Field(default_factory=list, description="Next-best forms, best first.")
-    reason: str = Field(default="", description="diacritics, ocr-confusion, fuzzy, symbol, split, merge, style …")
+    confidence: Annotated[float, Field(description="0-1: the decoder's belief in the chosen form.")]
+    alternatives: Annotated[list[str], Field(description="Next-best forms, best first.")] = dataclasses.field(default_factory=list)
+    reason: Annotated[str, Field(description="diacritics, ocr-confusion, fuzzy, symbol, split, merge, style …")] = ""
+
+
+RESTORATIONS = TypeAdapter(list[Restoration])
+"""Validates and serialises a bare list of records (`planparse restore --json`)."""
 
 
 class Header(_Model):
