@@ -87,6 +87,7 @@ MAX_EDITS = 2
 MAX_VARIANT_COST = 3.0
 """Rule paths dearer than this are not explored: they never beat 'keep as printed' (measured: no accuracy change)."""
 KEEP = 10
+NAMES = 4
 FUZZ_COST = 2.6
 MARKED_RULE_PENALTY = 0.4
 EXACT_BONUS = 0.8
@@ -156,7 +157,7 @@ class Channel:
                 for s in self.by_skel[sk][:3]:
                     found.setdefault(s, FUZZ_COST * score)
         ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
-        kept = ranked[:KEEP]
-        if name:
-            kept += [kv for kv in ranked[KEEP:] if kv[0] in self.names and kv[1] <= 1.6][:4]
-        return tuple(kept)
+        if not name:
+            return tuple(ranked[:KEEP])
+        names = [kv for kv in ranked[KEEP:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
+        return tuple(ranked[:KEEP - len(names)] + names)

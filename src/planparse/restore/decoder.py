@@ -71,15 +71,17 @@ class PairSet:
         self.bits = np.zeros((dense, (dense + 7) // 8), dtype=np.uint8)
         bi, ci = b[inside], c[inside]
         np.bitwise_or.at(self.bits, (bi, ci >> 3), (128 >> (ci & 7)).astype(np.uint8))
+        self.flat = self.bits.ravel()
         self.rest = np.sort(keys[~inside])
         self.empty = len(keys) == 0
 
     def contains(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         small = (b < self.dense) & (c < self.dense)
+        stride = self.bits.shape[1]
         if small.all():
-            return ((self.bits[b, c >> 3] >> (7 - (c & 7))) & 1).astype(bool)
+            return ((self.flat.take(b * stride + (c >> 3)) >> (7 - (c & 7))) & 1).astype(bool)
         bs, cs = np.where(small, b, 0), np.where(small, c, 0)
-        hit = ((self.bits[bs, cs >> 3] >> (7 - (cs & 7))) & 1).astype(bool) & small
+        hit = ((self.flat.take(bs * stride + (cs >> 3)) >> (7 - (cs & 7))) & 1).astype(bool) & small
         if len(self.rest):
             q = pack(b[~small], c[~small])
             j = np.minimum(np.searchsorted(self.rest, q), len(self.rest) - 1)
@@ -139,27 +141,59 @@ def _keep_core(out: np.ndarray, starts: np.ndarray, values: np.ndarray, core: in
         out[s:e] = values[ci, margin:margin + (e - s)]
 
 
+def transitions(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> np.ndarray:
+    """(n, K, K) bigram scores (+ bonuses) from each candidate of row t to each of row t + 1.
+
+    Computed once per lattice, so overlapping windows share them. In a full lattice (stripped text)
+    padding is scored too, as finding the real pairs costs more than it saves; their channel cost
+    excludes them. Row n - 1 stays 0 and serves every transition that leaves the lattice.
+    """
+    n, K = lat.ids.shape
+    out = np.zeros((n, K, K), dtype=np.float32)
+    both_title = lat.title[:-1] & lat.title[1:]
+    real = np.arange(K)[None, :] < lat.size[:, None]
+    for r0 in range(0, n - 1, ROWS):
+        r1 = min(r0 + ROWS, n - 1)
+        if np.dot(lat.size[r0:r1], lat.size[r0 + 1:r1 + 1]) > DENSE_SHARE * (r1 - r0) * K * K:
+            b = np.broadcast_to(lat.ids[r0:r1, :, None], (r1 - r0, K, K)).ravel()
+            c = np.broadcast_to(lat.ids[r0 + 1:r1 + 1, None, :], (r1 - r0, K, K)).ravel()
+            s = _pair_scores(lm, b, c, np.repeat(both_title[r0:r1], K * K), bonus)
+            out[r0:r1] = s.reshape(r1 - r0, K, K)
+        else:
+            t, i, j = np.nonzero(real[r0:r1, :, None] & real[r0 + 1:r1 + 1, None, :])
+            t += r0
+            out[t, i, j] = _pair_scores(lm, lat.ids[t, i], lat.ids[t + 1, j], both_title[t], bonus)
+    return out
+
+
+DENSE_SHARE = 0.5
+"""Above this share of real candidate pairs, score all K x K pairs rather than find the real ones."""
+ROWS = 2048
+"""Rows scored at a time: bounds the temporaries (a few MB) whatever the document's length."""
+
+
+def _pair_scores(lm: TrigramLM, b: np.ndarray, c: np.ndarray, both_title: np.ndarray, bonus: Bonus | None) -> np.ndarray:
+    s = lm.score2(b, c)
+    return s if bonus is None else s + bonus.pairs(b, c, both_title)
+
+
 def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 48, margin: int = 12,
                   group: int = 64) -> np.ndarray:
     """(n, K) bigram max-marginals: best score of any path through each candidate (chunked forward-backward)."""
     n, K = lat.ids.shape
+    trans = transitions(lm, lat, bonus)
     out = np.empty((n, K))
     for starts, pos in _windows(n, core, margin, group):
-        ids, cost, real, title = _window_arrays(lat, pos)
+        _, cost, _, _ = _window_arrays(lat, pos)
         C, L = pos.shape
-        ok = real[:, :-1, :, None] & real[:, 1:, None, :]
-        w, t, i, j = np.nonzero(ok)
-        b, c = ids[w, t, i], ids[w, t + 1, j]
-        s = lm.score2(b, c)
-        if bonus is not None:
-            s = s + bonus.pairs(b, c, title[w, t] & title[w, t + 1])
-        tb = np.zeros((C, L - 1, K, K), dtype=np.float32)
-        tb[w, t, i, j] = s
-        fwd = np.empty((C, L, K))
+        step = np.where((pos[:, :-1] >= 0) & (pos[:, 1:] >= 0), pos[:, :-1], n - 1)
+        tb = trans[step]
+        cost = cost.astype(np.float32)
+        fwd = np.empty((C, L, K), dtype=np.float32)
         fwd[:, 0] = -cost[:, 0]
         for t in range(1, L):
             fwd[:, t] = (fwd[:, t - 1][:, :, None] + tb[:, t - 1]).max(axis=1) - cost[:, t]
-        bwd = np.empty((C, L, K))
+        bwd = np.empty((C, L, K), dtype=np.float32)
         bwd[:, -1] = 0.0
         for t in range(L - 2, -1, -1):
             bwd[:, t] = (tb[:, t] + (bwd[:, t + 1] - cost[:, t + 1])[:, None, :]).max(axis=2)

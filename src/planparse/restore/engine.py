@@ -72,7 +72,7 @@ def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
         return {}
     P = np.asarray(positions, dtype=np.int64)
     m = marg[P]
-    p = np.power(10.0, m - m.max(axis=1, keepdims=True))
+    p = np.exp((m - m.max(axis=1, keepdims=True)) * np.log(10.0))
     p /= p.sum(axis=1, keepdims=True)
     rows = np.arange(len(P))
     chosen = sel[P, path[P]]

@@ -210,6 +210,7 @@ class TrigramLM:
         self.unk = self.index[UNK]
         self.num = self.index.get(NUM, -1)
         self.dense = self._dense_bigrams(min(DENSE, len(self.vocab)))
+        self.dense_flat = self.dense.ravel()
 
     def _dense_bigrams(self, d: int) -> np.ndarray:
         """log10 P(c | b) for the `d` most frequent units as a d x d matrix: a gather instead of a binary search."""
@@ -249,9 +250,8 @@ class TrigramLM:
         d = len(self.dense)
         small = (b < d) & (c < d)
         if small.all():
-            return self.dense[b, c].astype(np.float32)
-        out = np.empty(b.shape)
-        out[small] = self.dense[b[small], c[small]]
+            return self.dense_flat.take(b * d + c).astype(np.float32)
+        out = self.dense_flat.take(np.where(small, b * d + c, 0)).astype(np.float32)
         rb, rc = b[~small], c[~small]
         j2, h2 = self._find(self.bi_keys, pack(rb, rc))
         out[~small] = np.where(h2, self.bi_lp[j2], self.uni_bo[rb] + self.uni_lp[rc])
