@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, field
 
@@ -313,10 +315,28 @@ def sections(lines: list[Line], size: int = SECTION_TOKENS) -> list[tuple[int, i
     return out
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Pause the cyclic garbage collector: decoding allocates ~10 container objects per token and no
+    reference cycles, and collections triggered by those allocations took a third of the run time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[list[Line], list[Restoration]]:
     """Decode the lines (long documents section by section); return new lines and change records."""
     if mode == "off" or not lines:
         return list(lines), []
+    with _no_cycle_collection():
+        return _restore(lines, mode, style)
+
+
+def _restore(lines: list[Line], mode: str, style: str) -> tuple[list[Line], list[Restoration]]:
     model = get_model()
     segs = _pieces(lines)
     if mode == "auto":
