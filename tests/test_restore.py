@@ -165,6 +165,24 @@ def test_build_dictionaries_small(tmp_path):
     assert "phối hợp" in (tmp_path / "d" / "admin_terms.txt").read_text(encoding="utf-8")
 
 
+def test_title_rate_ignores_the_word_a_syllable_continues(tmp_path):
+    """`sở` in `cơ sở` is not a chance to be capitalised: the department `Sở` must keep a high rate."""
+    from planparse.restore.dictbuild import build_dictionaries
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(["Trên cơ sở đề nghị của Sở Nội vụ, trụ sở mới được xây."] * 30), encoding="utf-8")
+    (tmp_path / "words.txt").write_text("cơ sở\ntrụ sở\n", encoding="utf-8")
+    build_dictionaries([str(corpus)], tmp_path / "with", word_list=tmp_path / "words.txt")
+    build_dictionaries([str(corpus)], tmp_path / "without")
+
+    def rate(d):
+        rows = (tmp_path / d / "capitalised.txt").read_text(encoding="utf-8").splitlines()
+        return dict(r.split("\t") for r in rows)["sở"]
+
+    assert float(rate("with")) == 1.0
+    assert abs(float(rate("without")) - 1 / 3) < 0.01
+
+
 def test_place_name_after_unit_word_is_repaired_in_good_ocr():
     from planparse.restore import restore_text
 

@@ -14,20 +14,26 @@ from .orthography import is_valid_syllable, nfc, place_tone
 WORD = regex.compile(r"\p{L}+")
 
 
-def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset()) -> tuple[Counter, Counter, Counter]:
-    """Syllable counts, mid-line Title-case counts, and 2-4 syllable n-gram counts (within punctuation-free runs)."""
+def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset(),
+                 word_pairs: frozenset[tuple[str, str]] = frozenset()) -> tuple[Counter, Counter, Counter, Counter]:
+    """Syllable counts, Title-case rate counts (see `title_rates`), and 2-4 syllable n-gram counts (within punctuation-free runs)."""
     syl: Counter = Counter()
+    heads: Counter = Counter()
     title: Counter = Counter()
     grams: Counter = Counter()
     for f in corpus_files(paths, exclude):
         for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
             line = nfc(line)
+            prev = None
             for k, m in enumerate(WORD.finditer(line)):
                 w = m.group(0)
                 low = place_tone(w.lower())
                 syl[low] += 1
-                if k > 0 and w[0].isupper() and w[1:].islower() and line[max(0, m.start() - 2):m.start()].strip() not in (".", "-", "+", ":"):
-                    title[low] += 1
+                if not (w[0].islower() and (prev, low) in word_pairs):
+                    heads[low] += 1
+                    if k > 0 and w[0].isupper() and w[1:].islower() and line[max(0, m.start() - 2):m.start()].strip() not in (".", "-", "+", ":"):
+                        title[low] += 1
+                prev = low
             for run in regex.split(r"[^\p{L}\s]+", line):
                 ws = [place_tone(w.lower()) for w in WORD.findall(run)]
                 if not all(is_valid_syllable(w) for w in ws):
@@ -35,7 +41,7 @@ def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset()) -> tup
                 for n in (2, 3, 4):
                     for i in range(len(ws) - n + 1):
                         grams[" ".join(ws[i:i + n])] += 1
-    return syl, title, grams
+    return syl, heads, title, grams
 
 
 def abbreviations(appendix_md: str) -> list[tuple[str, str]]:
@@ -59,15 +65,32 @@ def build_word_list(word_list: str | Path, out_path: str | Path) -> int:
     return len(words)
 
 
+def read_word_pairs(word_list: str | Path | None) -> frozenset[tuple[str, str]]:
+    """Consecutive syllable pairs inside the words of a word list (one word a line), e.g. dictionaries/words.txt."""
+    if word_list is None or not Path(word_list).is_file():
+        return frozenset()
+    pairs = set()
+    for line in Path(word_list).read_text(encoding="utf-8").splitlines():
+        ws = line.split()
+        pairs.update(zip(ws, ws[1:]))
+    return frozenset(pairs)
+
+
 def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md: str | None = None,
-                       n_terms: int = 6000, exclude: frozenset[str] = frozenset()) -> dict:
-    """Write syllables.txt, capitalised.txt, admin_terms.txt (and abbreviations.txt) into out_dir."""
+                       n_terms: int = 6000, exclude: frozenset[str] = frozenset(),
+                       word_list: str | Path | None = None) -> dict:
+    """Write syllables.txt, capitalised.txt, admin_terms.txt (and abbreviations.txt) into out_dir.
+
+    capitalised.txt: per syllable, the share of its occurrences as a word's head (not the lowercase
+    continuation of a word in `word_list`: `sở` in `cơ sở`) written Title-case mid-sentence. Counting
+    every occurrence let compounds drown names: `Sở` (the department) looked as rare as `Số`.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    syl, title, grams = count_corpus(corpus_paths, exclude)
+    syl, heads, title, grams = count_corpus(corpus_paths, exclude, read_word_pairs(word_list))
     valid = [(w, c) for w, c in syl.most_common() if c >= 2 and is_valid_syllable(w)]
     (out / "syllables.txt").write_text("".join(f"{w}\t{c}\n" for w, c in valid), encoding="utf-8")
-    caps = sorted(((w, title[w] / syl[w]) for w, c in syl.items() if c >= 20 and is_valid_syllable(w)), key=lambda x: -x[1])
+    caps = sorted(((w, title[w] / heads[w]) for w, c in heads.items() if c >= 20 and is_valid_syllable(w)), key=lambda x: -x[1])
     (out / "capitalised.txt").write_text("".join(f"{w}\t{r:.4f}\n" for w, r in caps), encoding="utf-8")
     terms = [g for g, c in grams.most_common(n_terms * 3) if c >= 20][:n_terms]
     (out / "admin_terms.txt").write_text("".join(t + "\n" for t in terms), encoding="utf-8")
