@@ -162,14 +162,17 @@ KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
 LETTER_COST = 0.5
 
 
-TITLE_WEIGHT = 0.3
+TITLE_WEIGHT = 1.0
+"""Full Bayes weight, P(word | Title) ∝ P(word) P(Title | word), now that the rates count word heads only."""
+TITLE_FLOOR = 0.05
+"""Rates below this are noise of a count ≥ 20: a word never seen capitalised is not ruled out."""
 
 
 def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[float]:
     """Add -log10 P(Title | word) so a capitalised token mid-sentence prefers names (Sở, Đảng) to common words."""
     if not model.title_rate:
         return costs
-    return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), 0.05))) if not u.startswith("<") else c
+    return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), TITLE_FLOOR))) if not u.startswith("<") else c
             for u, c in zip(units, costs)]
 
 
