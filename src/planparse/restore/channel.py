@@ -68,25 +68,28 @@ def _load_rules() -> list[tuple[str, str, float]]:
 
 
 def set_rules(rules: list[tuple[str, str, float]]) -> None:
-    """Replace the confusion rules in use (benchmarks compare tables in one process) and drop cached candidates."""
-    global CONFUSIONS, _RULES
+    """Replace the confusion rules in use (benchmarks compare tables in one process); caches built on the old ones lapse."""
+    global CONFUSIONS, _RULES, RULES_VERSION
     CONFUSIONS = list(rules)
     _RULES = _Index(CONFUSIONS)
-    Channel.variants.cache_clear()
+    RULES_VERSION += 1
     Channel.candidates.cache_clear()
-    from . import engine
-
-    slots = getattr(engine._MODEL, "slots", None)
-    if slots is not None:
-        slots.clear()
 
 
 CONFUSIONS: list[tuple[str, str, float]] = _load_rules()
 _RULES = _Index(CONFUSIONS)
+RULES_VERSION = 0
+
+
+def rules_version() -> int:
+    """Bumped by set_rules: whoever caches candidates compares it to drop what the old rules made."""
+    return RULES_VERSION
+
 MAX_EDITS = 2
 MAX_VARIANT_COST = 3.0
 """Rule paths dearer than this are not explored: they never beat 'keep as printed' (measured: no accuracy change)."""
 KEEP = 10
+VARIANT_CACHE = 200_000
 NAMES = 4
 FUZZ_COST = 2.6
 MARKED_RULE_PENALTY = 0.4
@@ -105,15 +108,26 @@ class Channel:
         self.by_skel = by_skel
         self.skeletons = list(by_skel)
         self.names: frozenset[str] = frozenset()
+        self._variants: dict[str, dict[str, float]] = {}
+        self._variants_version = RULES_VERSION
 
-    @staticmethod
-    @lru_cache(maxsize=200_000)
-    def variants(obs: str) -> dict[str, float]:
-        """Skeleton strings reachable from the observed skeleton by confusion rules, with least cost."""
+    def variants(self, obs: str) -> dict[str, float]:
+        """Known skeletons reachable from the observed skeleton by at most MAX_EDITS confusion rules, with least cost.
+
+        Unknown strings are kept only as steps to the next edit: most of what the rules spell is no syllable.
+        """
+        if self._variants_version != RULES_VERSION:
+            self._variants.clear()
+            self._variants_version = RULES_VERSION
+        hit = self._variants.get(obs)
+        if hit is not None:
+            return hit
+        known = self.by_skel
         start = f"^{obs}$"
         best = {start: 0.0}
         frontier = {start: 0.0}
-        for _ in range(MAX_EDITS):
+        for edit in range(MAX_EDITS):
+            last = edit == MAX_EDITS - 1
             nxt: dict[str, float] = {}
             for s, c in frontier.items():
                 for i in range(len(s)):
@@ -122,15 +136,21 @@ class Channel:
                             v = s[:i] + dst + s[i + n:]
                             cost = c + w
                             if cost < best.get(v, MAX_VARIANT_COST) and v[:1] == "^" and v[-1:] == "$" and len(v) > 2:
+                                if last and v[1:-1] not in known:
+                                    continue
                                 best[v] = cost
                                 nxt[v] = cost
                     if 2 <= i < len(s):
                         for dst, w in _RULES.by_src.get("", ()):
                             v = s[:i] + dst + s[i:]
-                            if c + w < best.get(v, MAX_VARIANT_COST):
+                            if c + w < best.get(v, MAX_VARIANT_COST) and not (last and v[1:-1] not in known):
                                 best[v] = nxt[v] = c + w
             frontier = nxt
-        return {v[1:-1]: c for v, c in best.items() if "^" not in v[1:-1] and "$" not in v[1:-1]}
+        out = {v[1:-1]: c for v, c in best.items() if v[1:-1] in known}
+        if len(self._variants) >= VARIANT_CACHE:
+            self._variants.clear()
+        self._variants[obs] = out
+        return out
 
     @lru_cache(maxsize=100_000)
     def candidates(self, token: str, keep_exact: bool = False, name: bool = False, rule_scale: float = 1.0) -> tuple[tuple[str, float], ...]:

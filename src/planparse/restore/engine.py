@@ -12,7 +12,7 @@ import numpy as np
 
 from ..models import Line, Restoration
 from ..resources import data_dir, lm_path
-from .channel import Channel
+from .channel import Channel, rules_version
 from .decoder import Bonus, Lattice, PairSet, Slot, lattice, prune, viterbi
 from .lm import TrigramLM
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
@@ -35,6 +35,7 @@ class Model:
     bonus: Bonus
     skeleton_of: np.ndarray
     slots: dict = field(default_factory=dict)
+    rules_version: int = 0
 
 
 def _read_rates(path) -> dict[str, float]:
@@ -341,6 +342,9 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
 
 def _restore(lines: list[Line], mode: str, style: str) -> tuple[list[Line], list[Restoration]]:
     model = get_model()
+    if model.rules_version != rules_version():
+        model.slots.clear()
+        model.rules_version = rules_version()
     segs = _pieces(lines)
     if mode == "auto":
         mode = decide_mode(lines, segs)
