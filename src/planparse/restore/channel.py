@@ -89,6 +89,8 @@ MAX_EDITS = 2
 MAX_VARIANT_COST = 3.0
 """Rule paths dearer than this are not explored: they never beat 'keep as printed' (measured: no accuracy change)."""
 KEEP = 10
+EXTRA = 6
+SAME_SKELETON_COST = 0.0
 VARIANT_CACHE = 200_000
 NAMES = 4
 FUZZ_COST = 2.6
@@ -108,18 +110,19 @@ class Channel:
         self.by_skel = by_skel
         self.skeletons = list(by_skel)
         self.names: frozenset[str] = frozenset()
-        self._variants: dict[str, dict[str, float]] = {}
+        self._variants: dict[tuple[str, float], dict[str, float]] = {}
         self._variants_version = RULES_VERSION
 
-    def variants(self, obs: str) -> dict[str, float]:
-        """Known skeletons reachable from the observed skeleton by at most MAX_EDITS confusion rules, with least cost.
+    def variants(self, obs: str, budget: float = MAX_VARIANT_COST) -> dict[str, float]:
+        """Known skeletons reachable from the observed skeleton by at most MAX_EDITS confusion rules costing
+        less than `budget` in all, with least cost.
 
         Unknown strings are kept only as steps to the next edit: most of what the rules spell is no syllable.
         """
         if self._variants_version != RULES_VERSION:
             self._variants.clear()
             self._variants_version = RULES_VERSION
-        hit = self._variants.get(obs)
+        hit = self._variants.get((obs, budget))
         if hit is not None:
             return hit
         known = self.by_skel
@@ -135,7 +138,7 @@ class Channel:
                         for dst, w in _RULES.by_src.get(s[i:i + n], ()):
                             v = s[:i] + dst + s[i + n:]
                             cost = c + w
-                            if cost < best.get(v, MAX_VARIANT_COST) and v[:1] == "^" and v[-1:] == "$" and len(v) > 2:
+                            if cost < best.get(v, budget) and v[:1] == "^" and v[-1:] == "$" and len(v) > 2:
                                 if last and v[1:-1] not in known:
                                     continue
                                 best[v] = cost
@@ -143,13 +146,13 @@ class Channel:
                     if 2 <= i < len(s):
                         for dst, w in _RULES.by_src.get("", ()):
                             v = s[:i] + dst + s[i:]
-                            if c + w < best.get(v, MAX_VARIANT_COST) and not (last and v[1:-1] not in known):
+                            if c + w < best.get(v, budget) and not (last and v[1:-1] not in known):
                                 best[v] = nxt[v] = c + w
             frontier = nxt
         out = {v[1:-1]: c for v, c in best.items() if v[1:-1] in known}
         if len(self._variants) >= VARIANT_CACHE:
             self._variants.clear()
-        self._variants[obs] = out
+        self._variants[(obs, budget)] = out
         return out
 
     @lru_cache(maxsize=100_000)
@@ -162,9 +165,9 @@ class Channel:
         marked = has_marks(low)
         obs = skeleton(low)
         found: dict[str, float] = {}
-        for v, c in self.variants(obs).items():
+        for v, c in self.variants(obs, MAX_VARIANT_COST / rule_scale).items():
             c *= rule_scale
-            for s in self.by_skel.get(v, ())[:KEEP]:
+            for s in self.by_skel.get(v, ()) if v == obs else self.by_skel.get(v, ())[:KEEP]:
                 cost = c + (0.0 if s == exact or not marked else (0.1 if has_marks(s) else 0.7))
                 if marked and c > 0:
                     cost += MARKED_RULE_PENALTY
@@ -177,7 +180,8 @@ class Channel:
                 for s in self.by_skel[sk][:3]:
                     found.setdefault(s, FUZZ_COST * score)
         ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
+        same = [kv for kv in ranked[KEEP:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:EXTRA]
         if not name:
-            return tuple(ranked[:KEEP])
+            return tuple(ranked[:KEEP] + same)
         names = [kv for kv in ranked[KEEP:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
-        return tuple(ranked[:KEEP - len(names)] + names)
+        return tuple(ranked[:KEEP - len(names)] + names + [kv for kv in same if kv not in names])

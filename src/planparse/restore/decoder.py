@@ -189,14 +189,17 @@ def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core:
         step = np.where((pos[:, :-1] >= 0) & (pos[:, 1:] >= 0), pos[:, :-1], n - 1)
         tb = trans[step]
         cost = cost.astype(np.float32)
-        fwd = np.empty((C, L, K), dtype=np.float32)
-        fwd[:, 0] = -cost[:, 0]
+        width = np.maximum(np.where(pos >= 0, lat.size[np.maximum(pos, 0)], 1).max(axis=0), 1).tolist()
+        fwd = np.full((C, L, K), NEG, dtype=np.float32)
+        fwd[:, 0, :width[0]] = -cost[:, 0, :width[0]]
         for t in range(1, L):
-            fwd[:, t] = (fwd[:, t - 1][:, :, None] + tb[:, t - 1]).max(axis=1) - cost[:, t]
-        bwd = np.empty((C, L, K), dtype=np.float32)
-        bwd[:, -1] = 0.0
+            a, b = width[t - 1], width[t]
+            fwd[:, t, :b] = (fwd[:, t - 1, :a, None] + tb[:, t - 1, :a, :b]).max(axis=1) - cost[:, t, :b]
+        bwd = np.full((C, L, K), NEG, dtype=np.float32)
+        bwd[:, -1, :width[-1]] = 0.0
         for t in range(L - 2, -1, -1):
-            bwd[:, t] = (tb[:, t] + (bwd[:, t + 1] - cost[:, t + 1])[:, None, :]).max(axis=2)
+            a, b = width[t], width[t + 1]
+            bwd[:, t, :a] = (tb[:, t, :a, :b] + (bwd[:, t + 1, :b] - cost[:, t + 1, :b])[:, None, :]).max(axis=2)
         _keep_core(out, starts, fwd + bwd, core, margin)
     return out
 
