@@ -138,3 +138,11 @@ def test_standalone_acronyms_get_their_dj():
     out, recs = restore_text("HDND tinh, UBND tinh va Ban Chi dao (BCD); cong TTDT")
     assert "HĐND tỉnh, UBND tỉnh" in out and "(BCĐ)" in out and "TTĐT" in out
     assert any(r.original == "HDND" and r.reason == "symbol" for r in recs)
+
+
+def test_rare_reading_of_a_crowded_skeleton_is_reachable():
+    """`doi` spells 22 syllables; `dõi` is not among the 10 most frequent but `theo dõi` must come back."""
+    from planparse.restore import restore_text
+
+    text, _ = restore_text("Van phong theo doi, danh gia viec thuc hien ke hoach")
+    assert "theo dõi" in text

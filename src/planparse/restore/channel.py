@@ -89,7 +89,9 @@ MAX_EDITS = 2
 MAX_VARIANT_COST = 3.0
 """Rule paths dearer than this are not explored: they never beat 'keep as printed' (measured: no accuracy change)."""
 KEEP = 10
-EXTRA = 6
+SAME_SKELETON_EXTRA = 6
+"""Readings of the token's own skeleton kept beyond the KEEP best: `doi` has 22 syllables and `dõi`
+(theo dõi) ranks 14th by unigram, so a plain cut made it unreachable whatever the context."""
 SAME_SKELETON_COST = 0.0
 VARIANT_CACHE = 200_000
 NAMES = 4
@@ -180,7 +182,7 @@ class Channel:
                 for s in self.by_skel[sk][:3]:
                     found.setdefault(s, FUZZ_COST * score)
         ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
-        same = [kv for kv in ranked[KEEP:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:EXTRA]
+        same = [kv for kv in ranked[KEEP:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:SAME_SKELETON_EXTRA]
         if not name:
             return tuple(ranked[:KEEP] + same)
         names = [kv for kv in ranked[KEEP:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
