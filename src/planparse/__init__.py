@@ -18,6 +18,7 @@ _LAZY = {
     "schema": ("planparse.api", "schema"),
     "Options": ("planparse.pipeline", "Options"),
     "Document": ("planparse.models", "Document"),
+    "Restoration": ("planparse.models", "Restoration"),
     "PlanparseError": ("planparse.errors", "PlanparseError"),
 }
 
