@@ -159,6 +159,9 @@ def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
 
 KEEP_UNIT = "<keep>"
 UNIGRAM_BOOST = 0.2
+"""Unigram prior on candidates of garbled text, where it ranks the confusion rules' guesses."""
+CLEAN_UNIGRAM_BOOST = 0.0
+"""None on text whose skeletons are intact (only marks lost): the LM already holds the unigram."""
 KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
 LETTER_COST = 0.5
 
@@ -223,7 +226,8 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
         return Slot([KEEP_UNIT], [0.0])
     lp = model.channel.logp
     units = [s for s, _ in cands]
-    costs = [c - UNIGRAM_BOOST * (lp.get(s, -6.0) + 3.0) for s, c in cands]
+    boost = CLEAN_UNIGRAM_BOOST if rule_scale == CLEAN_RULE_SCALE else UNIGRAM_BOOST
+    costs = [c - boost * (lp.get(s, -6.0) + 3.0) for s, c in cands]
     if mid_title:
         costs = _title_costs(model, units, costs)
     return Slot(units, costs)
