@@ -71,17 +71,16 @@ class PairSet:
         self.bits = np.zeros((dense, (dense + 7) // 8), dtype=np.uint8)
         bi, ci = b[inside], c[inside]
         np.bitwise_or.at(self.bits, (bi, ci >> 3), (128 >> (ci & 7)).astype(np.uint8))
-        self.flat = self.bits.ravel()
         self.rest = np.sort(keys[~inside])
         self.empty = len(keys) == 0
 
     def contains(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         small = (b < self.dense) & (c < self.dense)
-        stride = self.bits.shape[1]
+        stride, flat = self.bits.shape[1], self.bits.ravel()
         if small.all():
-            return ((self.flat.take(b * stride + (c >> 3)) >> (7 - (c & 7))) & 1).astype(bool)
+            return ((flat.take(b * stride + (c >> 3)) >> (7 - (c & 7))) & 1).astype(bool)
         bs, cs = np.where(small, b, 0), np.where(small, c, 0)
-        hit = ((self.flat.take(bs * stride + (cs >> 3)) >> (7 - (cs & 7))) & 1).astype(bool) & small
+        hit = ((flat.take(bs * stride + (cs >> 3)) >> (7 - (cs & 7))) & 1).astype(bool) & small
         if len(self.rest):
             q = pack(b[~small], c[~small])
             j = np.minimum(np.searchsorted(self.rest, q), len(self.rest) - 1)

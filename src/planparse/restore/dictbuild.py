@@ -8,7 +8,7 @@ from pathlib import Path
 
 import regex
 
-from .lm import corpus_files
+from .lm import corpus_files, syllable_pairs
 from .orthography import is_valid_syllable, nfc, place_tone
 
 WORD = regex.compile(r"\p{L}+")
@@ -16,7 +16,8 @@ WORD = regex.compile(r"\p{L}+")
 
 def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset(),
                  word_pairs: frozenset[tuple[str, str]] = frozenset()) -> tuple[Counter, Counter, Counter, Counter]:
-    """Syllable counts, Title-case rate counts (see `title_rates`), and 2-4 syllable n-gram counts (within punctuation-free runs)."""
+    """Syllable counts, word-head and mid-line Title-case counts (capitalised.txt, see build_dictionaries), and 2-4
+    syllable n-gram counts (within punctuation-free runs)."""
     syl: Counter = Counter()
     heads: Counter = Counter()
     title: Counter = Counter()
@@ -69,11 +70,7 @@ def read_word_pairs(word_list: str | Path | None) -> frozenset[tuple[str, str]]:
     """Consecutive syllable pairs inside the words of a word list (one word a line), e.g. dictionaries/words.txt."""
     if word_list is None or not Path(word_list).is_file():
         return frozenset()
-    pairs = set()
-    for line in Path(word_list).read_text(encoding="utf-8").splitlines():
-        ws = line.split()
-        pairs.update(zip(ws, ws[1:]))
-    return frozenset(pairs)
+    return frozenset(syllable_pairs(Path(word_list).read_text(encoding="utf-8").splitlines()))
 
 
 def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md: str | None = None,

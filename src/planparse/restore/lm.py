@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -192,6 +193,13 @@ def build_cli(paths: list[str], out: str, order: int = 3, exclude: str | None = 
     return build_lm(paths, out, order=order, exclude=read_exclude(exclude))
 
 
+def syllable_pairs(phrases: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Consecutive syllables inside each phrase (one word or term a line), as string pairs."""
+    for phrase in phrases:
+        ws = phrase.split()
+        yield from zip(ws, ws[1:])
+
+
 class TrigramLM:
     """Loaded model: vectorised log10 P(c | a, b) over id arrays."""
 
@@ -210,7 +218,6 @@ class TrigramLM:
         self.unk = self.index[UNK]
         self.num = self.index.get(NUM, -1)
         self.dense = self._dense_bigrams(min(DENSE, len(self.vocab)))
-        self.dense_flat = self.dense.ravel()
 
     def _dense_bigrams(self, d: int) -> np.ndarray:
         """log10 P(c | b) for the `d` most frequent units as a d x d matrix: a gather instead of a binary search."""
@@ -249,9 +256,10 @@ class TrigramLM:
         b, c = np.asarray(b), np.asarray(c)
         d = len(self.dense)
         small = (b < d) & (c < d)
+        flat = self.dense.ravel()
         if small.all():
-            return self.dense_flat.take(b * d + c).astype(np.float32)
-        out = self.dense_flat.take(np.where(small, b * d + c, 0)).astype(np.float32)
+            return flat.take(b * d + c).astype(np.float32)
+        out = flat.take(np.where(small, b * d + c, 0)).astype(np.float32)
         rb, rc = b[~small], c[~small]
         j2, h2 = self._find(self.bi_keys, pack(rb, rc))
         out[~small] = np.where(h2, self.bi_lp[j2], self.uni_bo[rb] + self.uni_lp[rc])
@@ -260,13 +268,11 @@ class TrigramLM:
     def pair_keys(self, phrases) -> np.ndarray:
         """Sorted packed (b, c) id pairs of consecutive syllables inside the phrases, both in the vocabulary."""
         a, b = [], []
-        for phrase in phrases:
-            ws = phrase.split()
-            for x, y in zip(ws, ws[1:]):
-                i, j = self.index.get(x), self.index.get(y)
-                if i is not None and j is not None:
-                    a.append(i)
-                    b.append(j)
+        for x, y in syllable_pairs(phrases):
+            i, j = self.index.get(x), self.index.get(y)
+            if i is not None and j is not None:
+                a.append(i)
+                b.append(j)
         return np.unique(pack(a, b)) if a else np.zeros(0, dtype=np.uint64)
 
     def sentence_logprob(self, words: list[str]) -> float:
