@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+import regex
 
 from planparse.models import Line
 from planparse.restore import restore_lines, restore_text
@@ -101,6 +102,19 @@ def test_second_d_label_becomes_dj():
 def test_point_label_letters_are_not_ocr_confused_in_stripped_text():
     out, _ = restore_text("Sua doi, bo sung diem b khoan 3 Dieu 6 nhu sau:")
     assert "điểm b khoản 3" in out
+
+
+def test_lone_d_in_stripped_text_is_d_or_dj_never_another_letter():
+    """A stripped `d` may only lose its bar: the LM chooses between `d` and `đ`, OCR confusions do not apply."""
+    for line in ("theo quy dinh tai diem d khoan 3 Dieu 99 Luat nay", "bo sung diem d khoan 4 nhu sau:"):
+        out, _ = restore_text(line)
+        assert regex.search(r"điểm [dđ] khoản", out), out
+
+
+def test_all_caps_heading_gets_no_place_name_boost():
+    """In a line of capitals the case says nothing about names: `BAO CAO AN` is not the commune Cao An."""
+    out, _ = restore_text("BAO CAO AN TOAN HANG KHONG")
+    assert out == "BÁO CÁO AN TOÀN HÀNG KHÔNG"
 
 
 def test_long_document_is_decoded_in_sections_with_global_line_numbers():

@@ -164,6 +164,8 @@ CLEAN_UNIGRAM_BOOST = 0.0
 """None on text whose skeletons are intact (only marks lost): the LM already holds the unigram."""
 KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
 LETTER_COST = 0.5
+LETTER_MARKED = {"d": ["đ"]}
+"""A lone letter whose marks were stripped: `điểm d` or `điểm đ` is the LM's to decide."""
 
 
 TITLE_WEIGHT = 1.0
@@ -202,9 +204,14 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
                rule_scale: float = 1.0) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
     if p.kind == "letter" and mode == "degraded":
-        cands = [c for c in model.channel.candidates(p.text.lower(), rule_scale=rule_scale) if c[0] != p.text.lower()]
-        keep = 2.0 if p.text in ("&", "¢") else 0.0
-        return Slot([KEEP_UNIT] + [s for s, _ in cands], [keep] + [c + LETTER_COST for _, c in cands])
+        own = p.text.lower()
+        units = [own if own in model.lm.index else KEEP_UNIT] + LETTER_MARKED.get(own, [])
+        costs = [2.0 if p.text in ("&", "¢") else 0.0] + [0.0] * (len(units) - 1)
+        if rule_scale != CLEAN_RULE_SCALE:
+            cands = [c for c in model.channel.candidates(own, rule_scale=rule_scale) if c[0] not in units and c[0] != own]
+            units += [s for s, _ in cands]
+            costs += [c + LETTER_COST for _, c in cands]
+        return Slot(units, costs)
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())
@@ -398,7 +405,8 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
             mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
                          and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
             slot = _slot_for(model, p, mode, conf, mid_title, rule_scale)
-            slot.title = p.kind == "word" and case_of(p.text) in ("title", "upper")
+            # in a line of capitals, case says nothing about names: no place-name pair bonus there
+            slot.title = p.kind == "word" and case_of(p.text) in ("title", "upper") and not upper_line
             slots.append(slot)
             prev = p
             where.append((li, p))
