@@ -192,6 +192,22 @@ def test_place_name_after_unit_word_is_repaired_in_good_ocr():
     assert [r.reason for r in records] == ["place-name"]
 
 
+def test_ambiguous_place_name_is_settled_by_its_province_on_the_line():
+    """Trà Linh (Quảng Nam) and Trà Lĩnh (Cao Bằng) share a skeleton; the province named on the line decides."""
+    from planparse.restore import restore_text
+    from planparse.restore.places import names_sharing_skeleton
+
+    assert len(names_sharing_skeleton()[("tra", "linh")]) == 2
+    assert "xã Trà Lĩnh, tỉnh Cao Bằng" in restore_text("Uy ban nhan dan xa Tra Linh, tinh Cao Bang")[0]
+    assert "xã Trà Linh, huyện Nam Trà My" in restore_text("Uy ban nhan dan xa Tra Linh, huyen Nam Tra My")[0]
+
+
+def test_unit_word_before_a_place_name_is_spelt_as_the_unit():
+    from planparse.restore import restore_text
+
+    assert restore_text("UBND phuong Tan Thanh, thanh pho Dien Bien Phu")[0].startswith("UBND phường Tân Thanh")
+
+
 def test_place_name_that_may_continue_on_next_line_is_left_alone():
     from planparse.restore import restore_text
 

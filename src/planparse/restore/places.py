@@ -15,19 +15,30 @@ from .orthography import nfc, place_tone
 PLACE_BONUS = 3.5
 
 
+TABLES = (("admin_units", ("provinceShort", "wardShort")),
+          ("admin_units_legacy", ("provinceShort", "districtShort", "wardShort")))
+"""The units after (3,321) and before (10,040) the July 2025 reorganisation: plans cite both."""
+
+
+def _norm(name: str) -> str:
+    return " ".join(place_tone(w) for w in nfc(name).lower().split())
+
+
+@lru_cache(maxsize=1)
+def _hierarchies() -> tuple[tuple[str, ...], ...]:
+    """Each unit as its chain of multi-syllable names (province, district, ward), lowercase, new tone style."""
+    out = set()
+    for table, fields in TABLES:
+        for r in _units(table, list(fields)):
+            chain = tuple(_norm(v) for f in fields if (v := r.get(f)) and not any(ch.isdigit() for ch in v))
+            out.add(tuple(n for n in chain if " " in n))
+    return tuple(sorted(c for c in out if c))
+
+
 @lru_cache(maxsize=1)
 def place_names() -> tuple[str, ...]:
-    """Short names of provinces, districts and wards (current and pre-2025), lowercase, new tone style."""
-    names: set[str] = set()
-    for table, fields in (("admin_units", ["provinceShort", "wardShort"]),
-                          ("admin_units_legacy", ["provinceShort", "districtShort", "wardShort"])):
-        rows = _units(table, fields)
-        for r in rows:
-            for f in fields:
-                v = r.get(f)
-                if v and not any(ch.isdigit() for ch in v):
-                    names.add(" ".join(place_tone(w) for w in nfc(v).lower().split()))
-    return tuple(sorted(n for n in names if " " in n))
+    """Short names of provinces, districts and wards (current and pre-2025) of two syllables or more."""
+    return tuple(sorted({n for chain in _hierarchies() for n in chain}))
 
 
 def _units(table: str, fields: list[str]) -> list[dict]:
@@ -56,8 +67,10 @@ def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
     return lm.pair_keys(place_names())
 
 
-UNIT_WORDS = {("tinh",), ("huyen",), ("quan",), ("xa",), ("phuong",), ("thi", "xa"), ("thi", "tran"), ("thanh", "pho")}
-"""Skeletons of the unit words that introduce a place name: tỉnh, huyện, quận, xã, phường, thị xã, thị trấn, thành phố."""
+UNIT_WORDS = {("tinh",): ("tỉnh",), ("huyen",): ("huyện",), ("quan",): ("quận",), ("xa",): ("xã",),
+              ("phuong",): ("phường",), ("thi", "xa"): ("thị", "xã"), ("thi", "tran"): ("thị", "trấn"),
+              ("thanh", "pho"): ("thành", "phố")}
+"""Skeletons of the unit words that introduce a place name, and their spelling."""
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +87,41 @@ def names_by_skeleton() -> dict[tuple[str, ...], tuple[str, ...] | None]:
 
 
 @lru_cache(maxsize=1)
+def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
+    """For each name whose skeleton it shares with another name: the skeletons of the units above and below it.
+
+    `xã Trà Lĩnh, tỉnh Cao Bằng`: the province on the line tells Trà Lĩnh (Cao Bằng) from Trà Linh (Quảng Nam).
+    """
+    from .orthography import skeleton
+
+    table = names_by_skeleton()
+    rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for chain in _hierarchies():
+        keys = [tuple(skeleton(s) for s in n.split()) for n in chain]
+        for n, key in zip(chain, keys):
+            if table.get(key, ()) is None:
+                rel.setdefault(tuple(n.split()), set()).update(k for k in keys if k != key)
+    return {n: frozenset(v) for n, v in rel.items()}
+
+
+@lru_cache(maxsize=1)
+def names_sharing_skeleton() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Skeleton -> the names that spell it, for the skeletons two or more names share."""
+    out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for n in relatives():
+        from .orthography import skeleton
+
+        out.setdefault(tuple(skeleton(s) for s in n), []).append(n)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _by_context(key: tuple[str, ...], context: set[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The one name of an ambiguous skeleton whose province, district or ward is also named on the line."""
+    fits = [n for n in names_sharing_skeleton().get(key, ()) if relatives()[n] & context]
+    return fits[0] if len(fits) == 1 else None
+
+
+@lru_cache(maxsize=1)
 def name_prefixes() -> frozenset[tuple[str, ...]]:
     """Leading syllables of longer names ('hoàng văn' of 'hoàng văn thụ'): such a pair may continue on the next line."""
     return frozenset(tuple(n.split()[:k]) for n in place_names() for k in range(2, len(n.split())))
@@ -82,9 +130,11 @@ def name_prefixes() -> frozenset[tuple[str, ...]]:
 def places_after_units(words: list[str]) -> dict[int, str]:
     """Index → syllable for words that spell a known place name (up to diacritics) right after a unit word.
 
-    Only capitalised words count, only a name whose skeleton is unambiguous, and not when another
+    Only capitalised words count, only a name whose skeleton is unambiguous (or made so by a unit above or
+    below it named on the same line), and not when another
     capitalised word follows or the printed words begin a longer name (it may go on past the line end):
-    'tỉnh TUYỂN QUANG' → 'TUYÊN QUANG'.
+    'tỉnh TUYỂN QUANG' → 'TUYÊN QUANG'. A unit word printed without marks takes its own spelling there
+    ('phuong Tan Thanh' → 'phường'), which the LM alone may miss (phương is far more common).
     """
     from .orthography import skeleton
 
@@ -92,20 +142,28 @@ def places_after_units(words: list[str]) -> dict[int, str]:
         return {}
     table = names_by_skeleton()
     skel = [skeleton(w) for w in words]
+    caps = [w[:1].isupper() for w in words]
+    context = {tuple(skel[j:j + n]) for n in (2, 3) for j in range(len(words) - n + 1) if all(caps[j:j + n])}
     fixes: dict[int, str] = {}
     for i in range(1, len(words)):
         if not words[i][:1].isupper():
             continue
-        unit = next((len(u) for u in UNIT_WORDS if tuple(skel[max(0, i - len(u)):i]) == u and i >= len(u)), 0)
+        unit = next((len(u) for u in sorted(UNIT_WORDS, key=len, reverse=True) if tuple(skel[max(0, i - len(u)):i]) == u and i >= len(u)), 0)
         if not unit:
             continue
         for n in (3, 2):
             key = tuple(skel[i:i + n])
             name = table.get(key) if len(key) == n else None
+            if name is None and key in table:
+                name = _by_context(key, context - {key})
             printed = tuple(place_tone(nfc(w.lower())) for w in words[i:i + n])
             longer = (i + n < len(words) and words[i + n][:1].isupper()) or printed in name_prefixes()
             if name and not longer and all(w[:1].isupper() for w in words[i:i + n]):
                 for k, syl in enumerate(name):
                     fixes[i + k] = syl
+                unit_skel = tuple(skel[i - unit:i])
+                if all(nfc(w.lower()) == sk for w, sk in zip(words[i - unit:i], unit_skel)):
+                    for k, syl in enumerate(UNIT_WORDS[unit_skel]):
+                        fixes[i - unit + k] = syl
                 break
     return fixes
