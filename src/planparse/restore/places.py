@@ -107,10 +107,10 @@ def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
 @lru_cache(maxsize=1)
 def names_sharing_skeleton() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Skeleton -> the names that spell it, for the skeletons two or more names share."""
+    from .orthography import skeleton
+
     out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for n in relatives():
-        from .orthography import skeleton
-
         out.setdefault(tuple(skeleton(s) for s in n), []).append(n)
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
