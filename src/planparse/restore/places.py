@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .lm import TrigramLM
-from .orthography import nfc, place_tone
+from .orthography import nfc, place_tone, skeleton
 
 PLACE_BONUS = 3.5
 
@@ -71,13 +71,13 @@ UNIT_WORDS = {("tinh",): ("tỉnh",), ("huyen",): ("huyện",), ("quan",): ("qu�
               ("phuong",): ("phường",), ("thi", "xa"): ("thị", "xã"), ("thi", "tran"): ("thị", "trấn"),
               ("thanh", "pho"): ("thành", "phố")}
 """Skeletons of the unit words that introduce a place name, and their spelling."""
+UNITS_LONGEST_FIRST = sorted(UNIT_WORDS, key=len, reverse=True)
+"""`thi xa` must win over `xa`."""
 
 
 @lru_cache(maxsize=1)
 def names_by_skeleton() -> dict[tuple[str, ...], tuple[str, ...] | None]:
     """Place names keyed by their syllable skeletons; None where two names share a skeleton (ambiguous)."""
-    from .orthography import skeleton
-
     out: dict[tuple[str, ...], tuple[str, ...] | None] = {}
     for name in place_names():
         syl = tuple(name.split())
@@ -92,8 +92,6 @@ def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
 
     `xã Trà Lĩnh, tỉnh Cao Bằng`: the province on the line tells Trà Lĩnh (Cao Bằng) from Trà Linh (Quảng Nam).
     """
-    from .orthography import skeleton
-
     table = names_by_skeleton()
     rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for chain in _hierarchies():
@@ -107,8 +105,6 @@ def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
 @lru_cache(maxsize=1)
 def names_sharing_skeleton() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Skeleton -> the names that spell it, for the skeletons two or more names share."""
-    from .orthography import skeleton
-
     out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for n in relatives():
         out.setdefault(tuple(skeleton(s) for s in n), []).append(n)
@@ -131,13 +127,11 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     """Index → syllable for words that spell a known place name (up to diacritics) right after a unit word.
 
     Only capitalised words count, only a name whose skeleton is unambiguous (or made so by a unit above or
-    below it named on the same line), and not when another
-    capitalised word follows or the printed words begin a longer name (it may go on past the line end):
+    below it named on the same line), and not when another capitalised word follows or the printed words
+    begin a longer name (it may go on past the line end):
     'tỉnh TUYỂN QUANG' → 'TUYÊN QUANG'. A unit word printed without marks takes its own spelling there
     ('phuong Tan Thanh' → 'phường'), which the LM alone may miss (phương is far more common).
     """
-    from .orthography import skeleton
-
     if not any(w[:1].isupper() for w in words[1:]):
         return {}
     table = names_by_skeleton()
@@ -146,22 +140,22 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     context = {tuple(skel[j:j + n]) for n in (2, 3) for j in range(len(words) - n + 1) if all(caps[j:j + n])}
     fixes: dict[int, str] = {}
     for i in range(1, len(words)):
-        if not words[i][:1].isupper():
+        if not caps[i]:
             continue
-        unit = next((len(u) for u in sorted(UNIT_WORDS, key=len, reverse=True) if tuple(skel[max(0, i - len(u)):i]) == u and i >= len(u)), 0)
-        if not unit:
+        unit_skel = next((u for u in UNITS_LONGEST_FIRST if i >= len(u) and tuple(skel[i - len(u):i]) == u), None)
+        if unit_skel is None:
             continue
+        unit = len(unit_skel)
         for n in (3, 2):
             key = tuple(skel[i:i + n])
             name = table.get(key) if len(key) == n else None
             if name is None and key in table:
                 name = _by_context(key, context - {key})
             printed = tuple(place_tone(nfc(w.lower())) for w in words[i:i + n])
-            longer = (i + n < len(words) and words[i + n][:1].isupper()) or printed in name_prefixes()
-            if name and not longer and all(w[:1].isupper() for w in words[i:i + n]):
+            longer = (i + n < len(words) and caps[i + n]) or printed in name_prefixes()
+            if name and not longer and all(caps[i:i + n]):
                 for k, syl in enumerate(name):
                     fixes[i + k] = syl
-                unit_skel = tuple(skel[i - unit:i])
                 if all(nfc(w.lower()) == sk for w, sk in zip(words[i - unit:i], unit_skel)):
                     for k, syl in enumerate(UNIT_WORDS[unit_skel]):
                         fixes[i - unit + k] = syl
