@@ -15,9 +15,9 @@ from pathlib import Path
 import regex
 
 from planparse.models import Line
-from planparse.restore import restore_lines
-from planparse.restore.engine import get_model
-from planparse.restore.orthography import place_tone
+from planparse.repair import restore_lines
+from planparse.repair.engine import get_model
+from planparse.repair.orthography import place_tone
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_restore import accuracy, heldout_files, report, run  # noqa: E402
 
-from planparse.restore import channel  # noqa: E402
-from planparse.restore.confusions import load  # noqa: E402
+from planparse.repair import channel  # noqa: E402
+from planparse.repair.confusions import load  # noqa: E402
 from planparse.resources import data_dir  # noqa: E402
 
 CACHE = Path("/tmp/planparse_bench_ocr")

@@ -135,7 +135,7 @@ def tables_of(pages: list[tuple[np.ndarray, list[Word], int]], res: dict) -> lis
         t = cpu()
         tabs += find_grid_tables(gray, words, pno)
         res["grid_s"] += cpu() - t
-    tabs = restore_tables(tabs, {pno: words for _, words, pno in pages}, mode="auto", style="new")
+    tabs, _ = restore_tables(tabs, {pno: words for _, words, pno in pages}, mode="auto", style="new")
     return finish_tables(tabs, [])[0]
 
 

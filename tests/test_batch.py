@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from planparse.batch import run_batch
-from planparse.batch.discover import find_inputs, plan_outputs
-from planparse.batch.local import run_local
+from planparse.batching import run_batch
+from planparse.batching.discover import find_inputs, plan_outputs
+from planparse.batching.local import run_local
 from planparse.errors import InputError
 from planparse.models import Document
 
@@ -258,7 +258,7 @@ def test_sigkill_mid_batch_then_rerun_completes(tmp_path):
 def test_ctrl_c_stops_and_writes_manifest(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     _many(src, 150)
-    code = ("import sys\nfrom planparse.batch import run_batch, BatchInterrupted\n"
+    code = ("import sys\nfrom planparse.batching import run_batch, BatchInterrupted\n"
             f"try:\n    run_batch({str(src)!r}, {str(out)!r}, jobs=2, progress=False)\n"
             "except BatchInterrupted as e:\n    print(e.summary.ok, e.summary.skipped); sys.exit(130)\n")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
@@ -293,7 +293,7 @@ def test_dask_local_cluster(tmp_path):
 
 
 def test_bad_arguments_are_one_line_errors(tmp_path):
-    from planparse.batch import BatchUsageError
+    from planparse.batching import BatchUsageError
 
     src = tmp_path / "in"
     write_good(src)
@@ -314,7 +314,7 @@ def test_planparse_batch_is_callable_twice(tmp_path):
 
 def test_dask_timeout_fails_the_document_not_the_batch(tmp_path):
     pytest.importorskip("distributed")
-    from planparse.batch.dask_runner import run_dask
+    from planparse.batching.dask_runner import run_dask
 
     fifo, good, jobs = _hung_and_good_jobs(tmp_path, GOOD["quyet_dinh.txt"])
     results = {}

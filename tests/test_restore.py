@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planparse.models import Line, Word
-from planparse.restore import restore_lines, restore_text
-from planparse.restore.engine import restore
-from planparse.restore.orthography import is_valid_syllable, normalise_text, place_tone, skeleton
+from planparse.repair import restore_lines, restore_text
+from planparse.repair.engine import restore
+from planparse.repair.orthography import is_valid_syllable, normalise_text, place_tone, skeleton
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,7 @@ def test_place_names_restored():
 
 
 def test_build_and_load_small_lm(tmp_path):
-    from planparse.restore.lm import TrigramLM, build_cli
+    from planparse.repair.lm import TrigramLM, build_cli
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(["Ủy ban nhân dân tỉnh ban hành kế hoạch.", "Kế hoạch cải cách hành chính năm 2025."] * 5),
@@ -156,7 +156,7 @@ def test_build_and_load_small_lm(tmp_path):
 
 
 def test_build_dictionaries_small(tmp_path):
-    from planparse.restore.dictbuild import build_dictionaries
+    from planparse.repair.dictbuild import build_dictionaries
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(["Sở Nội vụ chủ trì, phối hợp với các cơ quan liên quan."] * 30), encoding="utf-8")
@@ -167,7 +167,7 @@ def test_build_dictionaries_small(tmp_path):
 
 def test_title_rate_ignores_the_word_a_syllable_continues(tmp_path):
     """`sở` in `cơ sở` is not a chance to be capitalised: the department `Sở` must keep a high rate."""
-    from planparse.restore.dictbuild import build_dictionaries
+    from planparse.repair.dictbuild import build_dictionaries
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(["Trên cơ sở đề nghị của Sở Nội vụ, trụ sở mới được xây."] * 30), encoding="utf-8")
@@ -184,7 +184,7 @@ def test_title_rate_ignores_the_word_a_syllable_continues(tmp_path):
 
 
 def test_place_name_after_unit_word_is_repaired_in_good_ocr():
-    from planparse.restore import restore_text
+    from planparse.repair import restore_text
 
     text, records = restore_text("UBND TỈNH TUYỂN QUANG\nỦy ban nhân dân tỉnh Phú Thọ ban hành kế hoạch")
     assert text.splitlines()[0] == "UBND TỈNH TUYÊN QUANG"
@@ -194,8 +194,8 @@ def test_place_name_after_unit_word_is_repaired_in_good_ocr():
 
 def test_ambiguous_place_name_is_settled_by_its_province_on_the_line():
     """Trà Linh (Quảng Nam) and Trà Lĩnh (Cao Bằng) share a skeleton; the province named on the line decides."""
-    from planparse.restore import restore_text
-    from planparse.restore.places import names_sharing_skeleton
+    from planparse.repair import restore_text
+    from planparse.repair.places import names_sharing_skeleton
 
     assert len(names_sharing_skeleton()[("tra", "linh")]) == 2
     assert "xã Trà Lĩnh, tỉnh Cao Bằng" in restore_text("Uy ban nhan dan xa Tra Linh, tinh Cao Bang")[0]
@@ -203,21 +203,21 @@ def test_ambiguous_place_name_is_settled_by_its_province_on_the_line():
 
 
 def test_unit_word_before_a_place_name_is_spelt_as_the_unit():
-    from planparse.restore import restore_text
+    from planparse.repair import restore_text
 
     assert restore_text("UBND phuong Tan Thanh, thanh pho Dien Bien Phu")[0].startswith("UBND phường Tân Thanh")
 
 
 def test_place_name_that_may_continue_on_next_line_is_left_alone():
-    from planparse.restore import restore_text
+    from planparse.repair import restore_text
 
     assert restore_text("địa giới hành chính giữa xã Hoàng Văn")[0].endswith("xã Hoàng Văn")
 
 
 def test_learned_confusion_table_proposes_the_intended_syllable():
     from planparse.resources import data_dir
-    from planparse.restore.channel import Channel
-    from planparse.restore.confusions import load
+    from planparse.repair.channel import Channel
+    from planparse.repair.confusions import load
 
     rules = load(data_dir() / "confusions.tsv")
     assert 50 <= len(rules) <= 600 and all(0.0 < c <= 2.5 for _, _, c in rules)
@@ -228,7 +228,7 @@ def test_learned_confusion_table_proposes_the_intended_syllable():
 
 
 def test_learn_confusions_small(tmp_path):
-    from planparse.restore.confusions import Settings, learn, load
+    from planparse.repair.confusions import Settings, learn, load
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join([

@@ -9,11 +9,11 @@ import pytest
 import regex
 
 from planparse.models import Line
-from planparse.restore import restore_lines, restore_text
-from planparse.restore.decoder import Bonus, Lattice, PairSet, prune, viterbi
-from planparse.restore.engine import get_model, list_label, sections
-from planparse.restore.lm import pack
-from planparse.restore.segment import segment
+from planparse.repair import restore_lines, restore_text
+from planparse.repair.decoder import Bonus, Lattice, PairSet, prune, viterbi
+from planparse.repair.engine import get_model, list_label, sections
+from planparse.repair.lm import pack
+from planparse.repair.segment import segment
 
 
 def _random_lattice(lm, rng, n: int, k: int) -> Lattice:
@@ -156,7 +156,7 @@ def test_standalone_acronyms_get_their_dj():
 
 def test_rare_reading_of_a_crowded_skeleton_is_reachable():
     """`doi` spells 22 syllables; `dõi` is not among the 10 most frequent but `theo dõi` must come back."""
-    from planparse.restore import restore_text
+    from planparse.repair import restore_text
 
     text, _ = restore_text("Van phong theo doi, danh gia viec thuc hien ke hoach")
     assert "theo dõi" in text

@@ -114,10 +114,11 @@ def test_cells_repaired_with_word_confidences_and_rows_follow():
     page_words = {2: [_w("Tố", (10, 110, 40, 140), 40), _w("chức", (50, 110, 120, 140), 96), _w("hội", (130, 110, 170, 140), 96),
                       _w("nghị", (180, 110, 240, 140), 96)]}
     t = Table(page=2, pages=[2], cells=cells, rows=[["1", "stale", "stale"]])
-    (out,) = restore_tables([t], page_words, mode="ocr", style="new")
+    (out,), records = restore_tables([t], page_words, mode="ocr", style="new")
     assert out.rows == [["1", "Tổ chức hội nghị", "Văn phòng Sở"]]
     assert out.roles == ["tt", "task", "lead"]
-    assert restore_tables([t], page_words, mode="off", style="new") == [t]
+    assert [(r.original, r.restored, r.table, r.cell, r.page, r.line) for r in records] == [("Tố", "Tổ", 0, 4, 2, -1)]
+    assert restore_tables([t], page_words, mode="off", style="new") == ([t], [])
 
 
 def test_foreign_marks_on_letters_dropped():

@@ -10,14 +10,14 @@ from .pipeline import Options, Progress, ingest
 
 def restore(text: str, *, mode: str = "auto", style: str = "new") -> tuple[str, list[Restoration]]:
     """Repair Vietnamese text (diacritics, OCR damage); returns the text and a record per change."""
-    from .restore import restore_text
+    from .repair import restore_text
 
     return restore_text(text, mode=mode, style=style)
 
 
 def batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, **options):
-    """Convert a whole folder; returns the batch summary (see planparse.batch.run_batch)."""
-    from .batch import run_batch
+    """Convert a whole folder; returns the batch summary (see planparse.batching.run_batch)."""
+    from .batching import run_batch
 
     return run_batch(in_dir, out_dir, **options)
 

@@ -31,3 +31,15 @@ class OCRError(PlanparseError):
 
 class PageTimeout(OCRError):
     """OCR of one page took longer than the allowed time."""
+
+
+class UsageError(PlanparseError, ValueError):
+    """An option or argument with a value planparse does not accept."""
+
+    exit_code = 2
+
+
+class ModelError(PlanparseError):
+    """The dictionaries or the language model are missing or unreadable (a broken install)."""
+
+    exit_code = 2

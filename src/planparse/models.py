@@ -85,7 +85,7 @@ class Restoration:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
     page: int = 1
-    line: Annotated[int, Field(description="0-based index of the line in Document.lines order (all pages).")]
+    line: Annotated[int, Field(description="0-based index of the line in Document.lines order (all pages); -1 for a table cell.")]
     start: Annotated[int, Field(description="Character offset of the token in the restored line.")]
     end: int
     original: str
@@ -93,6 +93,8 @@ class Restoration:
     confidence: Annotated[float, Field(description="0-1: the decoder's belief in the chosen form.")]
     alternatives: Annotated[list[str], Field(description="Next-best forms, best first.")] = dataclasses.field(default_factory=list)
     reason: Annotated[str, Field(description="diacritics, ocr-confusion, fuzzy, symbol, split, merge, style …")] = ""
+    table: Annotated[int | None, Field(description="For a table cell: index into Document.tables.")] = None
+    cell: Annotated[int | None, Field(description="For a table cell: index into that table's cells.")] = None
 
 
 RESTORATIONS = TypeAdapter(list[Restoration])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .models import Cell, Document, Line, Page, Table, Warning_, Word
+from .errors import ModelError, UsageError
+from .models import Cell, Document, Line, Page, Restoration, Table, Warning_, Word
 from .ocr import OcrOptions, PageResult, ocr_page
 from .sources import PageJob, SourcePlan, plan
 
@@ -58,6 +60,9 @@ def make_options(options: Options | None = None, **overrides) -> Options:
 def ingest(path: str | os.PathLike, options: Options | None = None, *, progress: Progress | None = None, **overrides) -> Document:
     """Read one file (PDF, image or text) and return the fully processed Document."""
     opts = make_options(options, **overrides)
+    from .repair import check_options
+
+    check_options(opts.restore, opts.style)
     timings: dict[str, float] = {}
     t = time.perf_counter()
     sp = plan(Path(path), force_ocr=opts.force_ocr)
@@ -70,14 +75,17 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
 
     t = time.perf_counter()
     lines = [ln for p in pages for ln in p.lines]
-    restorations = []
+    restorations: list[Restoration] = []
     if opts.restore != "off" and lines:
-        from .restore import restore_lines
+        from .repair import restore_lines
 
-        new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)
-        _put_back(pages, new_lines)
-        lines = new_lines
-        tables = restore_tables(tables, page_words(pages), mode=opts.restore, style=opts.style)
+        with stage_guard(warnings, "restore", "text left as read, unrepaired"):
+            new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)
+            _put_back(pages, new_lines)
+            lines = new_lines
+        with stage_guard(warnings, "restore", "table cells left as read, unrepaired"):
+            tables, cell_records = restore_tables(tables, page_words(pages), mode=opts.restore, style=opts.style)
+            restorations = restorations + cell_records
     timings["restore"] = time.perf_counter() - t
 
     doc = Document(source=sp.source, pages=pages, restorations=restorations, warnings=warnings)
@@ -93,6 +101,21 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
         timings["tables"] = time.perf_counter() - t
     doc.timings = {k: round(v, 3) for k, v in timings.items()}
     return doc
+
+
+@contextmanager
+def stage_guard(warnings: list[Warning_], stage: str, consequence: str, page: int | None = None) -> Iterator[None]:
+    """Turn a stage's unexpected exception into a warning on the document, so one failing stage loses nothing else.
+
+    Errors that concern the whole run (a broken install, a bad option, Ctrl-C) are not caught.
+    """
+    try:
+        yield
+    except (ModelError, UsageError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the guard's whole purpose
+        warnings.append(Warning_(stage=stage, page=page,
+                                 message=f"{stage} failed ({type(exc).__name__}: {exc}); {consequence}"))
 
 
 def _pages(sp: SourcePlan, opts: Options, warnings: list[Warning_], progress: Progress | None) -> tuple[list[Page], list[Table]]:
@@ -192,26 +215,32 @@ def page_words(pages: list[Page]) -> dict[int, list[Word]]:
     return {p.number: [w for ln in p.lines for w in ln.words] for p in pages}
 
 
-def restore_tables(tables: list[Table], words: dict[int, list[Word]], *, mode: str, style: str) -> list[Table]:
+def restore_tables(tables: list[Table], words: dict[int, list[Word]], *, mode: str,
+                   style: str) -> tuple[list[Table], list[Restoration]]:
     """Tables with their cell text repaired like the page text, then rows and headers laid out again from the cells.
 
     All cells go through one `restore_lines` call, one line per cell, each word carrying the confidence
-    OCR gave it, so unsure syllables may be repaired and sure ones are kept.
+    OCR gave it, so unsure syllables may be repaired and sure ones are kept. Each change is recorded
+    with `table` and `cell` set (indices into Document.tables and that table's cells).
     """
-    from .restore import restore_lines
+    from .repair import restore_lines
     from .tables import rows_from_cells
 
-    cells = [(t, c) for t in tables for c in t.cells]
+    cells = [(ti, ci, t, c) for ti, t in enumerate(tables) for ci, c in enumerate(t.cells)]
     if mode == "off" or not cells:
-        return tables
-    lines = [_cell_line(c, words.get(c.page or t.page or 0, [])) for t, c in cells]
-    fixed, _ = restore_lines(lines, mode=mode, style=style)
-    new_text = {id(c): ln.text for (_, c), ln in zip(cells, fixed)}
+        return tables, []
+    lines = [_cell_line(c, words.get(c.page or t.page or 0, [])) for _, _, t, c in cells]
+    fixed, records = restore_lines(lines, mode=mode, style=style)
+    for r in records:
+        ti, ci, t, c = cells[r.line]
+        r.table, r.cell, r.page = ti, ci, c.page or t.page or 1
+        r.line = -1
+    new_text = {id(c): ln.text for (_, _, _, c), ln in zip(cells, fixed)}
     out = []
     for t in tables:
         repaired = [c.model_copy(update={"text": new_text[id(c)]}) for c in t.cells]
         out.append(rows_from_cells(t.model_copy(update={"cells": repaired})) if repaired else t)
-    return out
+    return out, records
 
 
 def _cell_line(cell: Cell, words: list[Word]) -> Line:

@@ -12,7 +12,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ..resources import data_dir
+from ..errors import ModelError
+from ..resources import data_file
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 
 # observed substring -> intended skeleton substring, cost (log10), set by hand from diacritic-less OCR
@@ -60,10 +61,11 @@ def _load_rules() -> list[tuple[str, str, float]]:
     env = os.environ.get("PLANPARSE_CONFUSIONS")
     if env == "hand":
         return list(HAND_CONFUSIONS)
+    path = env or data_file("confusions.tsv")
     try:
-        learned = load(env or data_dir() / "confusions.tsv")
-    except (OSError, ValueError):
-        return list(HAND_CONFUSIONS)
+        learned = load(path)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"unreadable confusion table {path}: {exc}") from exc
     return merged(learned) if learned else list(HAND_CONFUSIONS)
 
 

@@ -15,17 +15,27 @@ The model is loaded on the first call, not at import.
 
 from __future__ import annotations
 
+from ..errors import UsageError
 from ..models import Line, Restoration
+
+MODES = ("auto", "degraded", "ocr", "off")
+STYLES = ("new", "old")
+
+
+def check_options(mode: str, style: str) -> None:
+    """Raise UsageError for a mode or style the engine does not know (never fall back to another one)."""
+    if mode not in MODES:
+        raise UsageError(f"unknown restore mode {mode!r}: expected one of {', '.join(MODES)}")
+    if style not in STYLES:
+        raise UsageError(f"unknown tone style {style!r}: expected one of {', '.join(STYLES)}")
 
 
 def restore_lines(lines: list[Line], *, mode: str = "auto", style: str = "new") -> tuple[list[Line], list[Restoration]]:
-    """Repair lines (diacritics, OCR confusions); never raises: on internal failure returns the input."""
+    """Repair lines (diacritics, OCR confusions). Errors propagate: a missing model is a ModelError."""
+    check_options(mode, style)
     from .engine import restore
 
-    try:
-        return restore(list(lines), mode=mode, style=style)
-    except Exception:  # noqa: BLE001 - the pipeline must go on with unrepaired text
-        return list(lines), []
+    return restore(list(lines), mode=mode, style=style)
 
 
 def restore_text(text: str, *, mode: str = "auto", style: str = "new") -> tuple[str, list[Restoration]]:

@@ -19,7 +19,7 @@ from .discover import find_inputs, plan_outputs
 from .progress import BatchProgress, wanted
 from .worker import WRITERS, file_sha256, one_line
 
-log = logging.getLogger("planparse.batch")
+log = logging.getLogger("planparse.batching")
 
 
 class Failure(BaseModel):

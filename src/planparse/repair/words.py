@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..resources import data_dir
+from ..resources import data_file
 from .lm import TrigramLM
 
 WORD_BONUS = 0.5
@@ -19,8 +19,5 @@ def word_pair_keys(lm: TrigramLM) -> np.ndarray:
     """Sorted packed (b, c) id pairs of consecutive syllables inside dictionary words, both in the LM vocabulary."""
     lines: list[str] = []
     for name in WORD_FILES:
-        try:
-            lines += (data_dir() / name).read_text(encoding="utf-8").splitlines()
-        except OSError:
-            continue
+        lines += data_file(name).read_text(encoding="utf-8").splitlines()
     return lm.pair_keys(lines)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models import Line, Restoration
-from ..resources import data_dir, lm_path
+from ..errors import ModelError
+from ..resources import data_file, lm_path
 from .channel import Channel, rules_version
 from .decoder import Bonus, Lattice, PairSet, Slot, lattice, prune, viterbi
 from .lm import TrigramLM
@@ -45,8 +46,8 @@ def _read_rates(path) -> dict[str, float]:
         for line in path.read_text(encoding="utf-8").splitlines():
             w, _, r = line.partition("\t")
             rates[w] = float(r)
-    except (OSError, ValueError):
-        pass
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"unreadable {path}: {exc}") from exc
     return rates
 
 
@@ -55,12 +56,16 @@ def get_model() -> Model:
     global _MODEL
     with _LOCK:
         if _MODEL is None:
-            lm = TrigramLM(lm_path())
+            path = lm_path()
+            try:
+                lm = TrigramLM(path)
+            except (OSError, ValueError, KeyError, EOFError) as exc:
+                raise ModelError(f"unreadable language model {path}: {type(exc).__name__}: {exc}") from exc
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
             channel = Channel(syl)
             channel.names = frozenset(w for n in place_names() for w in n.split())
             bonus = Bonus(PairSet(word_pair_keys(lm)), WORD_BONUS, PairSet(place_bigram_keys(lm)), PLACE_BONUS)
-            _MODEL = Model(lm, channel, _read_rates(data_dir() / "capitalised.txt"), bonus, _skeleton_ids(lm))
+            _MODEL = Model(lm, channel, _read_rates(data_file("capitalised.txt")), bonus, _skeleton_ids(lm))
         return _MODEL
 
 

@@ -1,0 +1,1 @@
+"""The shipped dictionaries and language model, installed as the package `planparse.data`."""
