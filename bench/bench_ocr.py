@@ -66,7 +66,7 @@ def synthetic_scans(folder: Path) -> list[Path]:
     sys.path.insert(0, str(REPO / "samples"))
     from make_sample import DOC
 
-    from planparse.synth import degrade, plain_text, render, to_pdf
+    from planparse.devtools.synth import degrade, plain_text, render, to_pdf
 
     body = DOC.__class__(**{**DOC.__dict__, "table": []})
     out = []

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_restore import accuracy, heldout_files, report, run  # noqa: E402
 
 from planparse.repair import channel  # noqa: E402
-from planparse.repair.confusions import load  # noqa: E402
+from planparse.repair.channel import load  # noqa: E402
 from planparse.resources import data_dir  # noqa: E402
 
 CACHE = Path("/tmp/planparse_bench_ocr")
@@ -48,7 +48,7 @@ def ocr_law(path: Path, paras: list[str], dpi: int, lang: str) -> str:
         return out.read_text(encoding="utf-8")
     import pytesseract
 
-    from planparse import synth
+    from planparse.devtools import synth
 
     pages = synth.render(synth.SynthDoc(body=paras), dpi=dpi)
     text = "\n".join(pytesseract.image_to_string(synth.degrade(p, seed=k, dpi=dpi), lang=lang)

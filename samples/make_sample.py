@@ -6,7 +6,7 @@ run `.venv/bin/python samples/make_sample.py` to rebuild it.
 
 from pathlib import Path
 
-from planparse.synth import SynthDoc, degrade, render, to_pdf
+from planparse.devtools.synth import SynthDoc, degrade, render, to_pdf
 
 DOC = SynthDoc(
     header_left=["UBND TỈNH TUYÊN QUANG", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 87/KH-SKHCN"],

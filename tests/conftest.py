@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def letter_doc():
     """A short official letter, written for these tests (not taken from any sample)."""
-    from planparse.synth import SynthDoc
+    from planparse.devtools.synth import SynthDoc
 
     return SynthDoc(
         header_left=["UBND TỈNH LÂM ĐỒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 412/KH-SGDĐT"],
@@ -38,7 +38,7 @@ def letter_doc():
 @pytest.fixture(scope="session")
 def scan_pdf(tmp_path_factory) -> Path:
     """One noisy, slightly skewed 300-dpi page as an image-only PDF."""
-    from planparse.synth import degrade, render, to_pdf
+    from planparse.devtools.synth import degrade, render, to_pdf
 
     pages = render(letter_doc(), dpi=300)[:1]
     return to_pdf([degrade(pages[0], seed=1, skew=0.8, noise=7.0, blur=0.6)], tmp_path_factory.mktemp("scan") / "letter.pdf")
@@ -46,7 +46,7 @@ def scan_pdf(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def scan_text() -> str:
-    from planparse.synth import plain_text
+    from planparse.devtools.synth import plain_text
 
     return plain_text(letter_doc())
 

@@ -77,3 +77,14 @@ def test_failing_stage_becomes_a_warning(tmp_path, monkeypatch):
     doc = planparse.ingest(text_file)
     assert doc.text.strip() == "ke hoach trien khai"
     assert any(w.stage == "restore" and "decoder bug" in w.message for w in doc.warnings)
+
+
+def test_runtime_never_imports_training_tools(scan_pdf):
+    """devtools (LM building, confusion learning, synthetic scans) stays out of the runtime."""
+    import subprocess
+    import sys
+
+    code = ("import sys, planparse\nplanparse.ingest(sys.argv[1])\nplanparse.restore('ke hoach')\n"
+            "print(sorted(m for m in sys.modules if m.startswith('planparse.devtools')))")
+    r = subprocess.run([sys.executable, "-c", code, str(scan_pdf)], capture_output=True, text=True, timeout=600)
+    assert r.stdout.strip() == "[]", r.stdout + r.stderr

@@ -50,7 +50,7 @@ def test_signature_block_columns_do_not_interleave(scan_doc):
 
 
 def test_low_resolution_png_is_upscaled_and_read(tmp_path, scan_text):
-    from planparse.synth import degrade, render
+    from planparse.devtools.synth import degrade, render
 
     from .conftest import letter_doc
 
@@ -65,7 +65,7 @@ def test_low_resolution_png_is_upscaled_and_read(tmp_path, scan_text):
 def test_multipage_tiff_and_parallel_pages(tmp_path):
     from PIL import Image, ImageDraw
 
-    from planparse.synth import font_path
+    from planparse.devtools.synth import font_path
     from PIL import ImageFont
 
     font = ImageFont.truetype(font_path(), 50)

@@ -143,7 +143,8 @@ def test_place_names_restored():
 
 
 def test_build_and_load_small_lm(tmp_path):
-    from planparse.repair.lm import TrigramLM, build_cli
+    from planparse.devtools.lmbuild import build_cli
+    from planparse.repair.lm import TrigramLM
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(["Ủy ban nhân dân tỉnh ban hành kế hoạch.", "Kế hoạch cải cách hành chính năm 2025."] * 5),
@@ -156,7 +157,7 @@ def test_build_and_load_small_lm(tmp_path):
 
 
 def test_build_dictionaries_small(tmp_path):
-    from planparse.repair.dictbuild import build_dictionaries
+    from planparse.devtools.dictbuild import build_dictionaries
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(["Sở Nội vụ chủ trì, phối hợp với các cơ quan liên quan."] * 30), encoding="utf-8")
@@ -167,7 +168,7 @@ def test_build_dictionaries_small(tmp_path):
 
 def test_title_rate_ignores_the_word_a_syllable_continues(tmp_path):
     """`sở` in `cơ sở` is not a chance to be capitalised: the department `Sở` must keep a high rate."""
-    from planparse.repair.dictbuild import build_dictionaries
+    from planparse.devtools.dictbuild import build_dictionaries
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(["Trên cơ sở đề nghị của Sở Nội vụ, trụ sở mới được xây."] * 30), encoding="utf-8")
@@ -217,7 +218,7 @@ def test_place_name_that_may_continue_on_next_line_is_left_alone():
 def test_learned_confusion_table_proposes_the_intended_syllable():
     from planparse.resources import data_dir
     from planparse.repair.channel import Channel
-    from planparse.repair.confusions import load
+    from planparse.repair.channel import load
 
     rules = load(data_dir() / "confusions.tsv")
     assert 50 <= len(rules) <= 600 and all(0.0 < c <= 2.5 for _, _, c in rules)
@@ -228,7 +229,8 @@ def test_learned_confusion_table_proposes_the_intended_syllable():
 
 
 def test_learn_confusions_small(tmp_path):
-    from planparse.repair.confusions import Settings, learn, load
+    from planparse.devtools.confusions import Settings, learn
+    from planparse.repair.channel import load
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join([

@@ -96,7 +96,7 @@ def test_born_digital_pdf_uses_text_layer(tmp_path):
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    from planparse.synth import font_path
+    from planparse.devtools.synth import font_path
 
     pdfmetrics.registerFont(TTFont("Serif", font_path()))
     p = tmp_path / "digital.pdf"

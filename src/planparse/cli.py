@@ -209,7 +209,7 @@ def lm_build(
 ) -> None:
     """Build the syllable n-gram model from a corpus (e.g. your own archive of plans)."""
     try:
-        from .repair.lm import build_cli
+        from .devtools.lmbuild import build_cli
 
         stats = build_cli([str(c) for c in corpus], str(output), order=order, exclude=str(exclude) if exclude else None)
         for k, v in (stats or {}).items():
@@ -231,8 +231,8 @@ def lm_confusions(
 ) -> None:
     """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
     try:
-        from .repair.confusions import learn
-        from .repair.lm import corpus_files, read_exclude
+        from .devtools.confusions import learn
+        from .devtools.lmbuild import corpus_files, read_exclude
 
         files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
         stats = learn(files, output, langs=tuple(lang), pages=pages, seed=seed, jobs=jobs)

@@ -8,6 +8,7 @@ dictionaries/confusions.tsv, see restore/confusions.py), and fuzzy matches again
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -52,11 +53,20 @@ def merged(learned: list[tuple[str, str, float]]) -> list[tuple[str, str, float]
     return list(learned) + [r for r in HAND_CONFUSIONS if (r[0], r[1]) not in have]
 
 
+def load(path: str | Path) -> list[tuple[str, str, float]]:
+    """(observed, intended, cost) rules of a table written by `learn`."""
+    rules = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        src, dst, cost = line.split("\t")[:3]
+        rules.append((src, dst, float(cost)))
+    return rules
+
+
 def _load_rules() -> list[tuple[str, str, float]]:
     """The learned table (dictionaries/confusions.tsv; $PLANPARSE_CONFUSIONS overrides, `hand` forces the hand list)."""
     import os
-
-    from .confusions import load
 
     env = os.environ.get("PLANPARSE_CONFUSIONS")
     if env == "hand":

@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from .orthography import is_valid_syllable, nfc, skeleton
+from ..repair.orthography import is_valid_syllable, nfc, skeleton
 
 TOKEN_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+")
 MAX_SIDE = 3
@@ -198,23 +198,12 @@ def write(rows: list[tuple[str, str, float, int]], out_path: str | Path, header:
     return out
 
 
-def load(path: str | Path) -> list[tuple[str, str, float]]:
-    """(observed, intended, cost) rules of a table written by `learn`."""
-    rules = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        src, dst, cost = line.split("\t")[:3]
-        rules.append((src, dst, float(cost)))
-    return rules
-
-
 FONT_WEIGHTS = (0.4, 0.4, 0.2)
 
 
 def _family(k: int):
     """A font_path for synth that picks the k-th family of synth.FONT_FILES (Liberation, FreeSerif, DejaVu), if installed."""
-    from .. import synth
+    from . import synth
 
     def pick(style: str = "regular") -> str:
         for d in synth.FONT_DIRS:
@@ -275,7 +264,7 @@ def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) ->
         return [tuple(x) for x in json.loads(cached.read_text(encoding="utf-8"))]
     import pytesseract
 
-    from .. import synth
+    from . import synth
 
     default = synth.font_path
     synth.font_path = _family(job.get("font", 0))

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import regex
 
-from .lm import corpus_files, syllable_pairs
-from .orthography import is_valid_syllable, nfc, place_tone
+from ..repair.lm import syllable_pairs
+from .lmbuild import corpus_files
+from ..repair.orthography import is_valid_syllable, nfc, place_tone
 
 WORD = regex.compile(r"\p{L}+")
 
