@@ -78,6 +78,12 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
     restorations: list[Restoration] = []
     if opts.restore != "off" and lines:
         from .repair import restore_lines
+        from .repair.segment import MAX_WORD_CHARS, overlong
+
+        long_runs = overlong(ln.text for ln in lines)
+        if long_runs:
+            warnings.append(Warning_(stage="restore", message=f"{len(long_runs)} run(s) of letters longer than {MAX_WORD_CHARS} "
+                                     f"without spaces kept as printed, unrepaired (first: {long_runs[0][:40]!r})"))
 
         with stage_guard(warnings, "restore", "text left as read, unrepaired"):
             new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)

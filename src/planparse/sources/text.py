@@ -18,17 +18,40 @@ _WORD = regex.compile(r"\p{L}+")
 
 
 def read_text(path: Path) -> str:
-    """Decode a text file (UTF-8, with or without BOM; UTF-16 with BOM) to NFC, newlines normalised."""
-    data = path.read_bytes()
+    """The text of a file in Unicode NFC, newlines normalised (see `decode_text` for the encodings read)."""
+    return read_decoded(path).text
+
+
+def read_decoded(path: Path):
+    """Read and decode a text file; the result says which legacy encoding was converted, if any."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+    try:
+        return decode_text(data)
+    except UnicodeError:
+        raise InputError("text file is in no encoding planparse reads (UTF-8, UTF-16 with BOM, CP1258, "
+                         "TCVN3, VNI, VISCII)", str(path)) from None
+
+
+def decode_text(data: bytes):
+    """UTF-16 (BOM), UTF-8 (with or without BOM), else CP1258/TCVN3/VNI/VISCII bytes; UTF-8 text that
+    is really TCVN3 or VNI shown as Latin-1 is converted too. Raises UnicodeError when nothing fits."""
+    from .legacy import Decoded, decode_bytes, repair
+
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        got = Decoded(data.decode("utf-16"))
     else:
         try:
-            text = data.decode("utf-8-sig")
+            got = Decoded(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise InputError("text file is not valid UTF-8", str(path)) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+            got = decode_bytes(data)
+    text = unicodedata.normalize("NFC", got.text.replace("\r\n", "\n").replace("\r", "\n"))
+    if got.encoding is None:
+        fixed = repair(text)
+        return fixed
+    return Decoded(text, got.encoding)
 
 
 def _share(text: str, test) -> float:
