@@ -22,9 +22,20 @@ def read_text(path: Path) -> str:
     return read_decoded(path).text
 
 
-def read_decoded(path: Path):
+MAX_TEXT_BYTES = 4_000_000
+"""Largest text file `ingest` makes one Document of (≈ 1,300 pages): the Document holds every line and
+change record, ~300 MB per MB of damaged text. Larger text is refused with a hint; `planparse restore`
+streams any size section by section."""
+SECTION_LINES = 2000
+
+
+def read_decoded(path: Path, *, limit: int | None = None):
     """Read and decode a text file; the result says which legacy encoding was converted, if any."""
     try:
+        size = path.stat().st_size
+        if limit is not None and size > limit:
+            raise InputError(f"text file too large for one document ({size / 1e6:.1f} MB, limit {limit / 1e6:.0f} MB): "
+                             "split it into documents, or repair it with `planparse restore`, which streams", str(path))
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
@@ -52,6 +63,21 @@ def decode_text(data: bytes):
         fixed = repair(text)
         return fixed
     return Decoded(text, got.encoding)
+
+
+def line_sections(text: str, size: int = SECTION_LINES):
+    """The text in runs of `size` whole lines (each without its final newline), for repair section by section."""
+    start = 0
+    while start < len(text):
+        end = start
+        for _ in range(size):
+            nl = text.find("\n", end)
+            if nl < 0:
+                end = len(text)
+                break
+            end = nl + 1
+        yield text[start:end]
+        start = end
 
 
 def _share(text: str, test) -> float:
