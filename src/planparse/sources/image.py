@@ -141,7 +141,7 @@ def _scale_deep(img):
     arr = np.asarray(img, dtype=np.float64)
     top = 65535.0 if img.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
     out = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return Image.fromarray(out, mode="L")
+    return Image.fromarray(out)
 
 
 def _dpi(value) -> int | None:

@@ -83,16 +83,26 @@ class Decoded:
 
 
 def from_tcvn3(text: str) -> str:
-    """TCVN3 look-alike characters to Unicode; words typed in a capital font are upper-cased whole."""
-    converted = _TCVN3_RE.sub(lambda m: TCVN3[m.group(0)], text)
-    return _WORD.sub(lambda m: _recase(m.group(0), converted[m.start():m.end()]), text) if converted != text else text
+    """TCVN3 look-alike characters to Unicode. Capitals typed in a capital font (.VnTimeH) reuse the
+    lower-case codes, so a line, or a word, whose plain letters are all capitals is upper-cased whole."""
+    if not _TCVN3_RE.search(text):
+        return text
+    return "\n".join(_tcvn3_line(line) for line in text.split("\n"))
 
 
-def _recase(original: str, converted: str) -> str:
-    ascii_letters = [c for c in original if c.isascii() and c.isalpha()]
-    if len(ascii_letters) >= 2 and all(c.isupper() for c in ascii_letters) and converted != original:
+def _tcvn3_line(line: str) -> str:
+    converted = _TCVN3_RE.sub(lambda m: TCVN3[m.group(0)], line)
+    if converted == line:
+        return line
+    if _all_capitals(line, 4):
         return converted.upper()
-    return converted
+    return _WORD.sub(lambda m: converted[m.start():m.end()].upper() if _all_capitals(m.group(0), 2)
+                     else converted[m.start():m.end()], line)
+
+
+def _all_capitals(text: str, least: int) -> bool:
+    plain = [c for c in text if c.isascii() and c.isalpha()]
+    return len(plain) >= least and all(c.isupper() for c in plain)
 
 
 def from_vni(text: str) -> str:
