@@ -291,3 +291,28 @@ def test_restore_streams_sections_with_line_numbers_of_the_whole_file(tmp_path):
     text = subprocess.run([sys.executable, "-m", "planparse", "restore", str(p)], capture_output=True, text=True,
                           timeout=300).stdout
     assert text.count("\n") == SECTION_LINES + 7 and text.endswith("kế hoạch\n")
+
+
+def test_strip_image_is_a_one_line_input_error(tmp_path):
+    path = tmp_path / "strip.tif"
+    Image.new("L", (16, 60000), 255).save(path)
+    with pytest.raises(InputError, match="strip, not a page"):
+        planparse.ingest(path, jobs=1)
+
+
+def test_an_image_library_error_becomes_a_planparse_error(tmp_path, monkeypatch):
+    """No real page provokes one any more (the guards above), so the image library fails on purpose here."""
+    import cv2
+
+    from planparse.errors import OCRError
+    from planparse.ocr import preprocess
+
+    def broken(*a, **k):
+        raise cv2.error("OpenCV(5.0.0) resize.cpp:4223: error: (-215:Assertion failed)\n!dsize.empty()")
+
+    monkeypatch.setattr(preprocess, "prepare", broken)
+    path = tmp_path / "page.png"
+    _page().save(path)
+    with pytest.raises(OCRError, match="page 1: the page image could not be processed") as exc:
+        planparse.ingest(path, jobs=1)
+    assert "\n" not in str(exc.value)

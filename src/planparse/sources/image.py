@@ -17,6 +17,8 @@ MAX_PIXELS = 180_000_000
 """Largest page image decoded (≈ A2 at 600 dpi); larger is refused as unsafe (decompression bombs)."""
 MIN_SIDE = 16
 """Narrower or shorter images hold no readable text and break the clean-up steps; refused."""
+MAX_ASPECT = 50
+"""Images longer than this many times their width (or wider than tall) are strips, not pages; refused."""
 
 
 def _pil():
@@ -56,6 +58,8 @@ def check_size(size: tuple[int, int], name: str) -> None:
         raise InputError(f"image too large to process safely ({w}×{h} pixels, limit {MAX_PIXELS // 1_000_000} Mpx)", name)
     if min(w, h) < MIN_SIDE:
         raise InputError(f"image too small to hold text ({w}×{h} pixels, at least {MIN_SIDE} each way)", name)
+    if max(w, h) > MAX_ASPECT * min(w, h):
+        raise InputError(f"image is a {w}×{h} strip, not a page (sides differ more than {MAX_ASPECT} times)", name)
 
 
 def frame_count(path: Path) -> int:
