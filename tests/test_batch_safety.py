@@ -137,3 +137,40 @@ def test_full_disk_at_the_manifest_keeps_the_journal_and_says_how_to_resume(tmp_
     monkeypatch.setattr(planparse.export, "write_atomic", real)
     again = run_batch(src, out, jobs=1, progress=False)
     assert again.skipped == 3 and again.failed == 0
+
+
+def test_full_disk_mid_batch_stops_with_the_manifest_written(tmp_path, monkeypatch):
+    """The journal cannot take another line (ENOSPC, provoked by a stand-in): the batch stops, the manifest
+    records what was done, and a rerun converts the rest."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_good(src)
+    real = mf.Journal.add
+    calls = []
+
+    def add(self, rec):
+        calls.append(rec["input"])
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(self, rec)
+
+    monkeypatch.setattr(mf.Journal, "add", add)
+    with pytest.raises(OutputError, match="rerun the same command to resume"):
+        run_batch(src, out, jobs=1, progress=False)
+    recs = mf.read_records(out / mf.MANIFEST)
+    assert len(recs) == 3 and sum(r["status"] == "ok" for r in recs) >= 1
+    monkeypatch.setattr(mf.Journal, "add", real)
+    again = run_batch(src, out, jobs=1, progress=False)
+    assert again.failed == 0 and again.skipped >= 1 and again.ok + again.skipped == 3
+
+
+def test_a_failed_output_write_is_an_output_error_naming_the_file(tmp_path, monkeypatch):
+    import planparse.export
+    from planparse.batching.outputs import write_output
+
+    def full(path, *a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(planparse.export, "write_atomic", full)
+    with pytest.raises(OutputError, match="cannot write output: No space left on device") as exc:
+        write_output(tmp_path / "x.json", "{}")
+    assert "x.json" in str(exc.value)
