@@ -316,3 +316,12 @@ def test_an_image_library_error_becomes_a_planparse_error(tmp_path, monkeypatch)
     with pytest.raises(OCRError, match="page 1: the page image could not be processed") as exc:
         planparse.ingest(path, jobs=1)
     assert "\n" not in str(exc.value)
+
+
+def test_restore_cli_converts_legacy_bytes_and_says_so(tmp_path):
+    p = tmp_path / "abc.txt"
+    p.write_bytes(_tcvn3(VI).encode("latin-1"))
+    out = subprocess.run([sys.executable, "-m", "planparse", "restore", str(p)], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0 and out.stdout.startswith("Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập")
+    assert "legacy TCVN3 (ABC) encoding" in out.stderr

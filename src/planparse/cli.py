@@ -144,9 +144,12 @@ def restore_cmd(
             p = Path(source)
             if not p.is_file():
                 raise InputError("no such file", source)
-            from .sources.text import read_text
+            from .sources.text import read_decoded
 
-            text = read_text(p)
+            got = read_decoded(p)
+            if got.warning():
+                typer.echo(f"planparse: warning: {p}: {got.warning()}", err=True)
+            text = got.text
         _restore_sections(text, restore, mode.value, style, as_json)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
