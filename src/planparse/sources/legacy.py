@@ -4,7 +4,7 @@ Older archives hold text typed in 8-bit font encodings. Saved as UTF-8, or extra
 whose fonts use them, such text shows up as Latin-1 look-alikes (`Céng hoµ`, `Ñoäc laäp`); as raw
 bytes it is no valid UTF-8. Each candidate conversion is scored by how Vietnamese its result reads
 and kept only when it clearly beats the text as it is. No PyPI package converts TCVN3 or VNI, so
-their tables are here (tested in tests/test_legacy.py); VISCII uses the `viscii-codec` package.
+their tables are here (round-trip tested in tests/test_unusual_inputs.py); VISCII uses the `viscii-codec` package.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def decode_bytes(data: bytes) -> Decoded:
 
 def _latin(data: bytes) -> str:
     """Bytes as the Windows code page 1252 shows them (Latin-1 where 1252 has no character)."""
-    return "".join(data.decode("cp1252", errors="surrogateescape").translate(_UNDEFINED_1252))
+    return data.decode("cp1252", errors="surrogateescape").translate(_UNDEFINED_1252)
 
 
 _UNDEFINED_1252 = {0xDC00 + b: chr(b) for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}

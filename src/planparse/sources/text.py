@@ -8,6 +8,7 @@ from pathlib import Path
 import regex
 
 from ..errors import InputError
+from .legacy import Decoded
 
 _VI_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306", "\u0302", "\u031b"}
@@ -29,7 +30,7 @@ streams any size section by section."""
 SECTION_LINES = 2000
 
 
-def read_decoded(path: Path, *, limit: int | None = None):
+def read_decoded(path: Path, *, limit: int | None = None) -> Decoded:
     """Read and decode a text file; the result says which legacy encoding was converted, if any."""
     try:
         size = path.stat().st_size
@@ -46,10 +47,10 @@ def read_decoded(path: Path, *, limit: int | None = None):
                          "TCVN3, VNI, VISCII)", str(path)) from None
 
 
-def decode_text(data: bytes):
+def decode_text(data: bytes) -> Decoded:
     """UTF-16 (BOM), UTF-8 (with or without BOM), else CP1258/TCVN3/VNI/VISCII bytes; UTF-8 text that
     is really TCVN3 or VNI shown as Latin-1 is converted too. Raises UnicodeError when nothing fits."""
-    from .legacy import Decoded, decode_bytes, repair
+    from .legacy import decode_bytes, repair
 
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         got = Decoded(data.decode("utf-16"))
@@ -59,10 +60,7 @@ def decode_text(data: bytes):
         except UnicodeDecodeError:
             got = decode_bytes(data)
     text = unicodedata.normalize("NFC", got.text.replace("\r\n", "\n").replace("\r", "\n"))
-    if got.encoding is None:
-        fixed = repair(text)
-        return fixed
-    return Decoded(text, got.encoding)
+    return repair(text) if got.encoding is None else Decoded(text, got.encoding)
 
 
 def line_sections(text: str, size: int = SECTION_LINES):
