@@ -60,11 +60,11 @@ def _as_mode(page: Image.Image, mode: str) -> Image.Image:
     return page.convert(mode)
 
 
-@pytest.mark.parametrize("mode", ["I;16", "LA", "RGBA", "P-transparent", "CMYK", "1", "RGB"])
+@pytest.mark.parametrize("mode", ["I;16", "I", "LA", "RGBA", "P-transparent", "CMYK", "1", "RGB"])
 def test_every_image_mode_becomes_grey_ink_on_white(tmp_path, mode):
     """Saved and read back as a real file: paper comes out white, ink dark, never all black or all white."""
     img = _as_mode(_page(), mode)
-    fmt = "TIFF" if mode == "CMYK" else "PNG"
+    fmt = "TIFF" if mode in ("CMYK", "I") else "PNG"
     path = tmp_path / f"page.{fmt.lower()}"
     img.save(path, fmt, **({"transparency": img.info["transparency"]} if mode == "P-transparent" else {}))
     gray, _ = load_frame(path)
