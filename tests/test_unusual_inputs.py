@@ -232,19 +232,21 @@ def test_unicode_vietnamese_and_french_are_left_alone():
     assert decode_text(fr.encode()).text == fr
 
 
-def test_pdf_text_layer_in_tcvn3_font_is_converted(tmp_path):
+@pytest.mark.parametrize("name,encode", [("TCVN3", _tcvn3), ("VNI", _vni)])
+def test_pdf_text_layer_in_a_legacy_font_is_converted(tmp_path, name, encode):
+    """reportlab's WinAnsi Helvetica stands in for the .VnTime / VNI-Times fonts: same code points in the layer."""
     from reportlab.pdfgen import canvas
 
-    path = tmp_path / "abc.pdf"
+    path = tmp_path / "legacy.pdf"
     c = canvas.Canvas(str(path))
     c.setFont("Helvetica", 11)
-    for i, line in enumerate(_tcvn3(VI * 2).split(". ")):
+    for i, line in enumerate(encode(VI * 2).split(". ")):
         c.drawString(40, 760 - 16 * i, line)
     c.save()
     sp = plan(path)
     assert 0 in sp.layer and not sp.jobs
     assert "Độc lập - Tự do - Hạnh phúc" in sp.layer[0].text
-    assert any("TCVN3" in w.message for w in sp.warnings)
+    assert any(name in w.message for w in sp.warnings)
 
 
 # ---- repair cost and large text -----------------------------------------------------------------
