@@ -24,12 +24,13 @@ DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}
 MAX_WORD_CHARS = 16
 """Word pieces longer than this are kept as printed ("fixed"): no syllable has more than 7 letters, and
 the confusion search cost grows with the square of a token's length (a 1 MB run of letters took 8 GB)."""
-OVERLONG_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]{%d,}" % (MAX_WORD_CHARS + 1))
+OVERLONG_RE = regex.compile(r"[\p{L}\p{M}]{%d,}" % (MAX_WORD_CHARS + 1))
 
 
 def overlong(texts) -> list[str]:
-    """Runs of letters too long to repair in `texts` (for the warning that says they were kept as printed)."""
-    return [m.group(0) for t in texts for m in OVERLONG_RE.finditer(t)]
+    """Runs of letters too long to repair in `texts`, outside addresses (for the warning that says they were kept as printed)."""
+    return [m.group(0) for t in texts for c in CHUNK_RE.finditer(t) if not URL_RE.search(c.group(0))
+            for m in OVERLONG_RE.finditer(c.group(0))]
 
 
 def _piece_kind(text: str, first: bool) -> str:
