@@ -84,7 +84,8 @@ def ingest(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Process one document; print or write JSON, text or CSV."""
-    from .export import render, write_atomic
+    from .batching.outputs import check_writable, private_tempdir, write_output
+    from .export import render
     from .pipeline import ingest as run
 
     bar, update = _progress_bar(path.name)
@@ -92,16 +93,19 @@ def ingest(
                 tessdata_dir=str(tessdata_dir) if tessdata_dir else None, jobs=jobs, restore=restore.value,
                 force_ocr=force_ocr, page_timeout=page_timeout)
     try:
-        if bar is not None:
-            with bar:
-                doc = run(path, progress=update, **opts)
-        else:
-            doc = run(path, **opts)
+        if output is not None:
+            check_writable(output.parent)
+        with private_tempdir():
+            if bar is not None:
+                with bar:
+                    doc = run(path, progress=update, **opts)
+            else:
+                doc = run(path, **opts)
         data = render(doc, fmt.value)
         if output is None:
             sys.stdout.write(data)
         else:
-            write_atomic(output, data, bom=fmt is Fmt.csv)
+            write_output(output, data, bom=fmt is Fmt.csv)
             typer.echo(summary(doc, output), err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
@@ -140,18 +144,38 @@ def restore_cmd(
             p = Path(source)
             if not p.is_file():
                 raise InputError("no such file", source)
-            from .sources.text import read_text
+            from .sources.text import read_decoded
 
-            text = read_text(p)
-        fixed, records = restore(text, mode=mode.value, style=style)
-        if as_json:
-            from .models import RESTORATIONS
-
-            sys.stdout.write(RESTORATIONS.dump_json(records, indent=2).decode("utf-8") + "\n")
-        else:
-            sys.stdout.write(fixed if fixed.endswith("\n") else fixed + "\n")
+            got = read_decoded(p)
+            if got.warning():
+                typer.echo(f"planparse: warning: {p}: {got.warning()}", err=True)
+            text = got.text
+        _restore_sections(text, restore, mode.value, style, as_json)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
+
+
+def _restore_sections(text: str, restore, mode: str, style: str, as_json: bool) -> None:
+    """Repair and print the text section by section, so memory stays that of one section whatever the size."""
+    from .models import RESTORATIONS
+    from .sources.text import line_sections
+
+    offset, first, out = 0, True, sys.stdout
+    if as_json:
+        out.write("[")
+    for section in line_sections(text):
+        body = section[:-1] if section.endswith("\n") else section
+        fixed, records = restore(body, mode=mode, style=style)
+        if as_json:
+            for r in records:
+                r.line += offset
+                out.write(("" if first else ",") + "\n  " + RESTORATIONS.dump_json([r]).decode("utf-8")[1:-1])
+                first = False
+        else:
+            out.write(fixed + "\n")
+        offset += body.count("\n") + 1
+    if as_json:
+        out.write("\n]\n" if not first else "]\n")
 
 
 @app.command()
@@ -175,7 +199,8 @@ def batch(
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
     lang: Annotated[str, typer.Option(help="Tesseract language(s).")] = "vie",
     restore: Annotated[RestoreMode, typer.Option(help="Text repair mode.")] = RestoreMode.auto,
-    timeout: Annotated[float, typer.Option(help="Seconds allowed per document (0 = no limit).")] = 0.0,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed per document, its conversion only (0 = no limit).")] = 0.0,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Convert what symbolic links (to files or folders) point to; left out by default.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Convert a whole folder; resumable; a manifest records every input. Exit 1 if any input failed."""
@@ -185,7 +210,7 @@ def batch(
         formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
         result = run_batch(in_dir, out_dir, recursive=recursive, glob=glob, formats=formats, jobs=jobs or None,
                            force=force, executor=executor, scheduler=scheduler, timeout=timeout or None,
-                           lang=lang, restore=restore.value)
+                           follow_symlinks=follow_symlinks, lang=lang, restore=restore.value)
     except BatchInterrupted as exc:
         done = getattr(exc, "summary", None)
         if done is not None:

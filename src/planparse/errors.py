@@ -25,6 +25,10 @@ class UnsupportedInput(InputError):
     """A file whose content is no PDF, image or text."""
 
 
+class OutputError(PlanparseError):
+    """An output (file, folder, batch manifest) cannot be written: unwritable place, full disk."""
+
+
 class OCRError(PlanparseError):
     """Tesseract failed or is not installed."""
 

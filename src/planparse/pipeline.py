@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import ModelError, UsageError
+from .errors import ModelError, OCRError, PlanparseError, UsageError
 from .models import Cell, Document, Line, Page, Restoration, Table, Warning_, Word
 from .ocr import OcrOptions, PageResult, ocr_page
 from .sources import PageJob, SourcePlan, plan
@@ -78,6 +78,12 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
     restorations: list[Restoration] = []
     if opts.restore != "off" and lines:
         from .repair import restore_lines
+        from .repair.segment import MAX_WORD_CHARS, overlong
+
+        long_runs = overlong(ln.text for ln in lines)
+        if long_runs:
+            warnings.append(Warning_(stage="restore", message=f"{len(long_runs)} run(s) of letters longer than {MAX_WORD_CHARS} "
+                                     f"without spaces kept as printed, unrepaired (first: {long_runs[0][:40]!r})"))
 
         with stage_guard(warnings, "restore", "text left as read, unrepaired"):
             new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)
@@ -148,11 +154,11 @@ def _run_ocr(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
     ocr_opts = opts.ocr
     if n == 1:
         for job in jobs:
-            yield ocr_page(job, ocr_opts)
+            yield _ocr_page(job, ocr_opts)
         return
     with ProcessPoolExecutor(max_workers=n) as pool:
         window = n * 2
-        pending = [pool.submit(ocr_page, job, ocr_opts) for job in jobs[:window]]
+        pending = [pool.submit(_ocr_page, job, ocr_opts) for job in jobs[:window]]
         nxt = window
         while pending:
             fut = pending.pop(0)
@@ -163,9 +169,21 @@ def _run_ocr(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
                     f.cancel()
                 raise
             if nxt < len(jobs):
-                pending.append(pool.submit(ocr_page, jobs[nxt], ocr_opts))
+                pending.append(pool.submit(_ocr_page, jobs[nxt], ocr_opts))
                 nxt += 1
             yield result
+
+
+def _ocr_page(job: PageJob, opts) -> PageResult:
+    """ocr_page, with any error a decoder or image library raises (cv2.error …) turned into a one-line OCRError."""
+    try:
+        return ocr_page(job, opts)
+    except (PlanparseError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the library promises PlanparseError subclasses only
+        detail = " ".join(str(exc).split())[:160]
+        raise OCRError(f"page {job.index + 1}: the page image could not be processed ({type(exc).__name__}: {detail})",
+                       job.path) from None
 
 
 def _text_pages(text: str) -> list[Page]:

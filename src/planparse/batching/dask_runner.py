@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from .worker import convert_one
+from .worker import convert_one, warm_up
 
 
 def run_dask(jobs: list[dict[str, Any]], workers: int, timeout: float | None,
@@ -26,6 +26,8 @@ def run_dask(jobs: list[dict[str, Any]], workers: int, timeout: float | None,
                                host="127.0.0.1", dashboard_address=None)
         client = Client(cluster)
     try:
+        if jobs:
+            client.run(warm_up, dict(jobs[0].get("options", {})))  # model load is no document's --timeout
         futures = {client.submit(convert_one, job, pure=False, key=f"planparse-{i}-{job['id']}"): job
                    for i, job in enumerate(jobs)}
         started: dict[Any, float] = {}

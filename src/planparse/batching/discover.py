@@ -12,8 +12,13 @@ from ..errors import InputError
 SUPPORTED = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt")
 
 
-def find_inputs(in_dir: Path, out_dir: Path, *, recursive: bool = False, glob: str | None = None) -> list[str]:
-    """Relative POSIX paths of the files to convert, sorted; hidden entries and out_dir are left out."""
+def find_inputs(in_dir: Path, out_dir: Path, *, recursive: bool = False, glob: str | None = None,
+                follow_symlinks: bool = False, skipped_links: list[str] | None = None) -> list[str]:
+    """Relative POSIX paths of the files to convert, sorted; hidden entries and out_dir are left out.
+
+    Symbolic links, to files and to folders alike, are left out unless `follow_symlinks` (then each
+    real folder is walked once, so link loops end); the links left out are added to `skipped_links`.
+    """
     if not in_dir.exists():
         raise InputError("no such folder", str(in_dir))
     if not in_dir.is_dir():
@@ -23,16 +28,33 @@ def find_inputs(in_dir: Path, out_dir: Path, *, recursive: bool = False, glob: s
     if out == root:
         raise InputError("output folder must differ from the input folder", str(out_dir))
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+    seen: set[Path] = {root}
+    skipped = skipped_links if skipped_links is not None else []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and (here / d).resolve() != out)
-        if not recursive:
-            dirnames[:] = []
+        keep = []
+        for d in sorted(dirnames):
+            sub = here / d
+            if d.startswith(".") or sub.resolve() == out:
+                continue
+            if sub.is_symlink() and not follow_symlinks:
+                if recursive:
+                    skipped.append(sub.relative_to(root).as_posix())
+                continue
+            if sub.resolve() in seen:
+                continue
+            seen.add(sub.resolve())
+            keep.append(d)
+        dirnames[:] = keep if recursive else []
         for name in filenames:
             if name.startswith("."):
                 continue
             rel = (here / name).relative_to(root).as_posix()
-            if _wanted(rel, name, glob) and (here / name).is_file():
+            if not _wanted(rel, name, glob):
+                continue
+            if (here / name).is_symlink() and not follow_symlinks:
+                skipped.append(rel)
+            elif (here / name).is_file():
                 found.append(rel)
     return sorted(found)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import signal
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -24,7 +26,8 @@ RECYCLE_AFTER = 200
 class _Worker:
     def __init__(self, ctx: Any) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=worker_main, args=(child,), daemon=False)
+        self.tmp = tempfile.mkdtemp(prefix="planparse-worker-")
+        self.proc = ctx.Process(target=worker_main, args=(child, self.tmp), daemon=False)
         self.proc.start()
         child.close()
         self.job: dict[str, Any] | None = None
@@ -44,6 +47,7 @@ class _Worker:
                 pass
         self.proc.join(5)
         self.conn.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def stop(self) -> None:
         try:
@@ -55,6 +59,7 @@ class _Worker:
             self.kill()
         else:
             self.conn.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def run_local(jobs: list[dict[str, Any]], workers: int, timeout: float | None,

@@ -90,15 +90,20 @@ class Journal:
         self._fh.flush()
 
     def close(self) -> None:
-        self._fh.close()
+        try:
+            self._fh.close()
+        except OSError:
+            pass  # every record was flushed when added; a failed final flush loses nothing
 
 
 def write_manifest(out_dir: Path, records: list[dict[str, Any]]) -> Path:
     """Write the full manifest atomically, then drop the journal it supersedes."""
     from ..export import write_atomic
+    from .outputs import honour_umask
 
     target = out_dir / MANIFEST
     write_atomic(target, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    honour_umask(target)
     try:
         os.unlink(out_dir / JOURNAL)
     except FileNotFoundError:

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..errors import PlanparseError
+from ..errors import OutputError, PlanparseError
 from . import manifest as mf
 from .discover import find_inputs, plan_outputs
+from .outputs import check_writable
 from .progress import BatchProgress, wanted
 from .worker import WRITERS, file_sha256, one_line
 
@@ -68,7 +69,7 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
               glob: str | None = None, formats: tuple[str, ...] | list[str] | str = ("json",),
               jobs: int | None = None, force: bool = False, executor: str = "local",
               scheduler: str | None = None, timeout: float | None = None, progress: bool | None = None,
-              **ingest_options: Any) -> BatchSummary:
+              follow_symlinks: bool = False, **ingest_options: Any) -> BatchSummary:
     """Convert every supported file under in_dir to out_dir (one output per input and format).
 
     Skips inputs already converted with the same content and options unless `force`; writes
@@ -79,15 +80,20 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     fmts = _formats(formats)
     if executor not in ("local", "dask"):
         raise BatchUsageError(f"unknown executor {executor!r}; choose local or dask")
-    inputs = find_inputs(src, dst, recursive=recursive, glob=glob)
+    links: list[str] = []
+    inputs = find_inputs(src, dst, recursive=recursive, glob=glob, follow_symlinks=follow_symlinks, skipped_links=links)
+    check_writable(dst)
     bases, clash_warnings = plan_outputs(inputs)
-    for w in dict.fromkeys(clash_warnings.values()):
+    batch_warnings = list(dict.fromkeys(clash_warnings.values()))
+    if links:
+        batch_warnings.append(f"{len(links)} symbolic link(s) left out (first: {links[0]}); "
+                              "--follow-symlinks converts what they point to")
+    for w in batch_warnings:
         log.warning(w)
     ingest_options.pop("jobs", None)
     fp = mf.fingerprint(_effective(ingest_options), fmts)
     past = {} if force else mf.previous(dst)
-    summary = BatchSummary(in_dir=str(src), out_dir=str(dst), total=len(inputs),
-                           warnings=list(dict.fromkeys(clash_warnings.values())))
+    summary = BatchSummary(in_dir=str(src), out_dir=str(dst), total=len(inputs), warnings=batch_warnings)
     records: dict[str, dict[str, Any]] = {}
     todo: list[dict[str, Any]] = []
     dst.mkdir(parents=True, exist_ok=True)
@@ -108,7 +114,7 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     _sweep_temps(dst, [o for rel in inputs for o in (bases[rel] + WRITERS[f][1] for f in fmts)])
     workers = max(1, jobs or _cores())
     journal = mf.Journal(dst)
-    interrupted = False
+    interrupted, failure = False, None
     try:
         with BatchProgress(len(todo), wanted(progress)) as bar:
             extra = {"scheduler": scheduler} if executor == "dask" else {"on_page": bar.page if bar.enabled else None}
@@ -121,6 +127,8 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                     bar.advance(job["id"], rec["pages"] or 0)
     except KeyboardInterrupt:
         interrupted = True
+    except OSError as exc:
+        failure = exc
     finally:
         with _sigint_ignored():
             journal.close()
@@ -130,11 +138,25 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                     seconds=0.0, warnings=job["warnings"], error="interrupted before conversion", fingerprint=fp))
             _sweep_temps(dst, [o for job in todo for o in job["out_rel"]])
             ordered = [records[rel] for rel in inputs]
-            summary.manifest = str(mf.write_manifest(dst, ordered))
+            try:
+                summary.manifest = str(mf.write_manifest(dst, ordered))
+            except OSError as exc:
+                raise _stopped(exc, dst) from None
+    if failure is not None:
+        raise OutputError(f"batch stopped: cannot record progress ({failure.strerror or type(failure).__name__}); "
+                          f"{summary.manifest} lists what was done: rerun the same command to resume", str(dst))
     _tally(summary, ordered, interrupted, time.monotonic() - t0)
     if interrupted:
         raise BatchInterrupted(summary)
     return summary
+
+
+def _stopped(exc: OSError, dst: Path) -> OutputError:
+    """The batch could not record its progress (full disk, folder gone): say what is kept and how to resume."""
+    kept = (dst / mf.JOURNAL).exists()
+    how = (f"the finished documents are recorded in {dst / mf.JOURNAL}; free some space and rerun the same "
+           "command to resume" if kept else "rerun the same command once the output folder is writable")
+    return OutputError(f"cannot write the batch manifest ({exc.strerror or type(exc).__name__}); {how}", str(dst))
 
 
 def _cores() -> int:

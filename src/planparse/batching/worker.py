@@ -41,12 +41,13 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
         result["sha256"] = file_sha256(job["input"])
         from .. import export
         from ..api import ingest
+        from .outputs import write_output
 
         extra = {"progress": on_page} if on_page else {}
         doc = ingest(job["input"], **{**job.get("options", {}), "jobs": 1}, **extra)
         rendered = {fmt: getattr(export, WRITERS[fmt][0])(doc) for fmt in job["outputs"]}
         for fmt, target in job["outputs"].items():
-            export.write_atomic(target, rendered[fmt], **({"bom": True} if WRITERS[fmt][2] else {}))
+            write_output(target, rendered[fmt], bom=WRITERS[fmt][2])
         result.update(status="ok", pages=len(doc.pages) or doc.source.pages,
                       warnings=[_warning(w) for w in doc.warnings])
     except MemoryError:
@@ -63,7 +64,8 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, PlanparseError):
         return one_line(getattr(exc, "message", None) or str(exc))
     if isinstance(exc, OSError) and exc.strerror:
-        return one_line(f"cannot read or write: {exc.strerror}")
+        where = f" {exc.filename}" if exc.filename else ""
+        return one_line(f"cannot read or write{where}: {exc.strerror}")
     return one_line(f"internal error: {type(exc).__name__}: {exc}")
 
 
@@ -72,14 +74,32 @@ def _warning(w: Any) -> str:
     return one_line(f"{w.stage}{page}: {w.message}")
 
 
-def worker_main(conn: Any) -> None:
-    """Loop of a pool process: receive a job, say it started, send back its result; stop when told or orphaned."""
+def warm_up(options: dict[str, Any]) -> None:
+    """Load what a document of these options needs once per process (the repair model: seconds), so
+    that load is never counted in a document's --timeout. Failures are left for convert_one to report."""
+    if options.get("restore", "auto") == "off":
+        return
+    try:
+        from ..repair.engine import get_model
+
+        get_model()
+    except Exception:  # noqa: BLE001 - convert_one reports a broken install per document
+        pass
+
+
+def worker_main(conn: Any, tmp: str | None = None) -> None:
+    """Loop of a pool process: receive a job, warm up, say it started, send back its result; stop when
+    told or orphaned. Temp files go to `tmp`, this worker's own folder, removed however it ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         os.setpgrp()
     except OSError:
         pass
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if tmp:
+        from .outputs import use_tempdir
+
+        use_tempdir(tmp)
     try:
         from .. import api, export  # noqa: F401 - import once at start, not inside the first document's time
     except Exception:  # noqa: BLE001 - convert_one reports the import error per document
@@ -90,14 +110,21 @@ def worker_main(conn: Any) -> None:
         with lock:
             conn.send(msg)
 
-    while True:
-        try:
-            job = conn.recv()
-            if job is None:
+    try:
+        while True:
+            try:
+                job = conn.recv()
+                if job is None:
+                    return
+                warm_up(job.get("options", {}))
+                send(("start", None))
+                send(("done", convert_one(job, lambda done, total: send(("page", done)))))
+            except (EOFError, OSError):
                 return
-            send(("start", None))
-            send(("done", convert_one(job, lambda done, total: send(("page", done)))))
-        except (EOFError, OSError):
-            return
+    finally:
+        if tmp:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
 
 

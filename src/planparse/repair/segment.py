@@ -21,6 +21,22 @@ DIGIT_ONLY = regex.compile(r"^\d+$")
 DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}[\p{Ll}\p{M}0146O]*$|^(?=.{2,4}$)[\p{Ll}\p{M}]*[0146][\p{L}\p{M}0146]*$(?<=\p{Ll}.*)|^[STĐD][06]$|^[STĐD][06]\p{Ll}+$")
 
 
+MAX_WORD_CHARS = 16
+"""Word pieces longer than this are kept as printed ("fixed"): no syllable has more than 7 letters, and
+the confusion search cost grows with the square of a token's length (a 1 MB run of letters took 8 GB)."""
+OVERLONG_RE = regex.compile(r"[\p{L}\p{M}]{%d,}" % (MAX_WORD_CHARS + 1))
+
+
+def overlong(texts) -> list[str]:
+    """Runs of letters too long to repair in `texts`, outside addresses (for the warning that says they were kept as printed)."""
+    return [m.group(0) for t in texts for c in CHUNK_RE.finditer(t) if not URL_RE.search(c.group(0))
+            for m in OVERLONG_RE.finditer(c.group(0))]
+
+
+def _piece_kind(text: str, first: bool) -> str:
+    return "fixed" if len(text) > MAX_WORD_CHARS else _word_piece_kind(text, first)
+
+
 @dataclass(frozen=True)
 class Piece:
     """A slice of a line: kind is word | fixed | symbol | punct | heading."""
@@ -103,7 +119,7 @@ def _segment_uncached(line: str) -> list[Piece]:
     for m in CHUNK_RE.finditer(line):
         chunk, base = m.group(0), m.start()
         if chunk.isalpha():
-            kind = _word_piece_kind(chunk, first=not out)
+            kind = _piece_kind(chunk, first=not out)
             out.append(Piece(base, m.end(), chunk, kind))
             continue
         if URL_RE.search(chunk):
@@ -121,7 +137,7 @@ def _segment_uncached(line: str) -> list[Piece]:
         for p in PIECE_RE.finditer(chunk):
             t = p.group(0)
             if WORD_START.match(t):
-                kind = _word_piece_kind(t, first=not out)
+                kind = _piece_kind(t, first=not out)
                 rest = chunk[p.end():]
                 if not out and len(t) == 1 and rest[:1] in (")", "."):
                     kind = "fixed"

@@ -13,8 +13,8 @@ from typing import Literal
 
 from ..errors import InputError
 from ..models import Source, Warning_
-from . import detect, image, pdf
-from .text import check_vietnamese, read_text
+from . import detect, image, legacy, pdf
+from .text import MAX_TEXT_BYTES, check_vietnamese, read_decoded
 
 
 @dataclass(frozen=True)
@@ -53,20 +53,33 @@ def plan(path: str | Path, *, force_ocr: bool = False) -> SourcePlan:
     def source(kind, pages):
         return Source(path=str(p), sha256=sha256_file(p), kind=kind, media_type=mime, pages=pages, size=size)
 
+    mismatch = detect.name_mismatch(p, mime)
+    warnings = [Warning_(stage="source", message=mismatch)] if mismatch else []
     if mime == "text/plain":
-        text = read_text(p)
-        check_vietnamese(text, str(p))
-        return SourcePlan(source("text", 1), text=text)
+        got = read_decoded(p, limit=MAX_TEXT_BYTES)
+        check_vietnamese(got.text, str(p))
+        if got.warning():
+            warnings.append(Warning_(stage="source", message=got.warning()))
+        return SourcePlan(source("text", 1), text=got.text, warnings=warnings)
     if mime.startswith("image/"):
         n = image.frame_count(p)
-        return SourcePlan(source("image", n), jobs=[PageJob(str(p), i, "image") for i in range(n)])
-    return _plan_pdf(p, source, force_ocr)
+        readable, bad = image.readable_frames(p, n)
+        warnings += [Warning_(stage="source", page=i + 1, message=f"{why}; page skipped") for i, why in bad]
+        return SourcePlan(source("image", n), jobs=[PageJob(str(p), i, "image") for i in readable], warnings=warnings)
+    sp = _plan_pdf(p, source, force_ocr)
+    sp.warnings[:0] = warnings
+    return sp
 
 
 def _plan_pdf(p: Path, source, force_ocr: bool) -> SourcePlan:
     infos = pdf.inspect(p)
     layer_pages = {lp.index: lp for lp in pdf.text_layer(p)} if any(i.has_text for i in infos) else {}
     jobs, layer, warnings = [], {}, []
+    encoding = legacy.repair("\n".join(lp.text for lp in layer_pages.values())).encoding if layer_pages else None
+    if encoding:
+        layer_pages = {i: pdf.map_words(lp, lambda t: legacy.convert(t, encoding)) for i, lp in layer_pages.items()}
+        warnings.append(Warning_(stage="source", message=f"PDF text layer was in the legacy {encoding} font "
+                                                         "encoding; converted to Unicode (check the result)"))
     for info in infos:
         lp = layer_pages.get(info.index)
         if lp is not None and not force_ocr:
@@ -95,11 +108,18 @@ def load_page(job: PageJob):
                 return image.decode(data, f"{p} page {job.index + 1}"), job.dpi
             except InputError:
                 pass
-    infos = pdf.inspect(p)[job.index]
+    info = pdf.inspect(p)[job.index]
+    dpi = render_dpi(info.width_pt, info.height_pt)
+    if dpi < 72:
+        raise InputError(f"PDF page {job.index + 1} is too large to render safely", str(p))
+    page = pdf.render_page(p, job.index, dpi)
+    image.check_size(page.size, f"{p} page {job.index + 1}")
+    return page, dpi
+
+
+def render_dpi(width_pt: float, height_pt: float) -> int:
+    """RENDER_DPI, lowered so the rendered page (rounded up to whole pixels) stays within MAX_PIXELS."""
     dpi = pdf.RENDER_DPI
-    pixels = (infos.width_pt / 72 * dpi) * (infos.height_pt / 72 * dpi)
-    if pixels > image.MAX_PIXELS:
-        dpi = int(dpi * (image.MAX_PIXELS / pixels) ** 0.5)
-        if dpi < 72:
-            raise InputError(f"PDF page {job.index + 1} is too large to render safely", str(p))
-    return pdf.render_page(p, job.index, dpi), dpi
+    while dpi > 1 and (width_pt / 72 * dpi + 1) * (height_pt / 72 * dpi + 1) > image.MAX_PIXELS:
+        dpi = min(dpi - 1, int(dpi * (image.MAX_PIXELS / ((width_pt / 72 * dpi + 1) * (height_pt / 72 * dpi + 1))) ** 0.5))
+    return dpi

@@ -20,7 +20,7 @@ _BINARY_SUFFIXES = {".pdf": "PDF", ".png": "PNG image", ".jpg": "JPEG image", ".
 
 
 def sniff(path: Path) -> str:
-    """MIME type of the file by content: a PDF, PNG, JPEG, TIFF or UTF-8 text; anything else is refused."""
+    """MIME type of the file by content: a PDF, PNG, JPEG, TIFF or text; anything else is refused."""
     if not path.exists():
         raise InputError("no such file", str(path))
     if path.is_dir():
@@ -46,15 +46,27 @@ def sniff(path: Path) -> str:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
+    """UTF-16 with a BOM, or bytes with no NUL and almost no control characters (UTF-8 or a legacy
+    single-byte Vietnamese encoding: which one is read_text's to tell)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        sample = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").replace("\ufffd", "\x00")
+    elif b"\x00" in head:
         return False
-    try:
-        sample = head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:
-            return False
-        sample = head[: exc.start].decode("utf-8", errors="ignore")
+    else:
+        sample = head.decode("latin-1")
     if not sample:
         return False
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
     return control / len(sample) < 0.01
+
+
+_KIND = {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image", "image/tiff": "TIFF image"}
+
+
+def name_mismatch(path: Path, mime: str) -> str | None:
+    """A warning when a binary input's name says another format than its content (content wins)."""
+    named = _BINARY_SUFFIXES.get(path.suffix.lower())
+    actual = _KIND.get(mime)
+    if named is None or actual is None or named == actual:
+        return None
+    return f"named {path.suffix} but holds a {actual}; read as a {actual}"

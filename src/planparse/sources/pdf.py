@@ -168,8 +168,13 @@ def render_page(path: Path, index: int, dpi: int = RENDER_DPI):
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 
+    from .image import _pil
+
+    Image = _pil()
     try:
         images = convert_from_path(str(path), dpi=dpi, first_page=index + 1, last_page=index + 1, grayscale=True)
+    except Image.DecompressionBombError:
+        raise InputError(f"PDF page {index + 1} is too large to render safely", str(path)) from None
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise InputError(f"cannot render PDF page {index + 1} ({_one_line(exc)})", str(path)) from None
     if not images:
@@ -203,6 +208,12 @@ class LayerPage:
     @property
     def text(self) -> str:
         return "\n".join(ln.text for ln in self.lines)
+
+
+def map_words(page: LayerPage, convert) -> LayerPage:
+    """The page with every word's text passed through `convert` (boxes kept)."""
+    lines = [LayerLine([LayerWord(convert(w.text), w.bbox) for w in ln.words], ln.block) for ln in page.lines]
+    return LayerPage(page.index, page.width, page.height, lines)
 
 
 def text_layer(path: Path) -> list[LayerPage]:

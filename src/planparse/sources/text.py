@@ -8,6 +8,7 @@ from pathlib import Path
 import regex
 
 from ..errors import InputError
+from .legacy import Decoded
 
 _VI_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306", "\u0302", "\u031b"}
@@ -18,17 +19,63 @@ _WORD = regex.compile(r"\p{L}+")
 
 
 def read_text(path: Path) -> str:
-    """Decode a text file (UTF-8, with or without BOM; UTF-16 with BOM) to NFC, newlines normalised."""
-    data = path.read_bytes()
+    """The text of a file in Unicode NFC, newlines normalised (see `decode_text` for the encodings read)."""
+    return read_decoded(path).text
+
+
+MAX_TEXT_BYTES = 2_000_000
+"""Largest text file `ingest` makes one Document of (≈ 650 pages): the Document holds every line and
+change record (measured: 700 MB peak for 2 MB of text without diacritics). Larger text is refused
+with a hint; `planparse restore` streams any size section by section."""
+SECTION_LINES = 2000
+
+
+def read_decoded(path: Path, *, limit: int | None = None) -> Decoded:
+    """Read and decode a text file; the result says which legacy encoding was converted, if any."""
+    try:
+        size = path.stat().st_size
+        if limit is not None and size > limit:
+            raise InputError(f"text file too large for one document ({size / 1e6:.1f} MB, limit {limit / 1e6:.0f} MB): "
+                             "split it into documents, or repair it with `planparse restore`, which streams", str(path))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+    try:
+        return decode_text(data)
+    except UnicodeError:
+        raise InputError("text file is in no encoding planparse reads (UTF-8, UTF-16 with BOM, CP1258, "
+                         "TCVN3, VNI, VISCII)", str(path)) from None
+
+
+def decode_text(data: bytes) -> Decoded:
+    """UTF-16 (BOM), UTF-8 (with or without BOM), else CP1258/TCVN3/VNI/VISCII bytes; UTF-8 text that
+    is really TCVN3 or VNI shown as Latin-1 is converted too. Raises UnicodeError when nothing fits."""
+    from .legacy import decode_bytes, repair
+
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        got = Decoded(data.decode("utf-16"))
     else:
         try:
-            text = data.decode("utf-8-sig")
+            got = Decoded(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise InputError("text file is not valid UTF-8", str(path)) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+            got = decode_bytes(data)
+    text = unicodedata.normalize("NFC", got.text.replace("\r\n", "\n").replace("\r", "\n"))
+    return repair(text) if got.encoding is None else Decoded(text, got.encoding)
+
+
+def line_sections(text: str, size: int = SECTION_LINES):
+    """The text in runs of `size` whole lines (each without its final newline), for repair section by section."""
+    start = 0
+    while start < len(text):
+        end = start
+        for _ in range(size):
+            nl = text.find("\n", end)
+            if nl < 0:
+                end = len(text)
+                break
+            end = nl + 1
+        yield text[start:end]
+        start = end
 
 
 def _share(text: str, test) -> float:
