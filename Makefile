@@ -26,8 +26,8 @@ system:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask]" 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab"
+	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask,dataset]" 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab, pyarrow, duckdb"
 	@touch $@
 
 demo: install
