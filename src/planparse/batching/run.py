@@ -110,7 +110,7 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     todo.sort(key=lambda job: -_size(job["input"]))
     _sweep_temps(dst, [o for rel in inputs for o in (bases[rel] + WRITERS[f][1] for f in fmts)])
     workers = max(1, jobs or _cores())
-    ds = _open_dataset(dst) if dataset else None
+    ds = _open_dataset(src, dst) if dataset else None
     for job in todo:
         job["dataset"] = ds.spec(job["rel"], job["out_rel"]) if ds else None
     journal = mf.Journal(dst)
@@ -174,13 +174,13 @@ def _effective(options: dict[str, Any]) -> dict[str, Any]:
     return asdict(make_options(options.get("options"), **rest))
 
 
-def _open_dataset(dst: Path) -> Any:
+def _open_dataset(src: Path, dst: Path) -> Any:
     try:
         from ..dataset.batch import BatchDataset
     except ImportError as exc:
         raise BatchUsageError(f"--dataset needs pyarrow and duckdb ({exc.name} is missing): "
                               "pip install 'planparse[dataset]'") from None
-    return BatchDataset(dst)
+    return BatchDataset(src, dst)
 
 
 def _executor(name: str) -> Any:

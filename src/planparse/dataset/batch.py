@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,9 @@ def add_record(ds: Dataset, out_dir: Path, rec: dict[str, Any], staged: str | No
 class BatchDataset:
     """The client's handle during a batch: job specs for workers, chunked commits, the final reconcile."""
 
-    def __init__(self, out_dir: Path, chunk: int | None = None) -> None:
-        self.out = out_dir
-        self.ds = Dataset(out_dir / DATASET, **({"chunk": chunk} if chunk else {}))
+    def __init__(self, in_dir: Path, out_dir: Path) -> None:
+        self.src, self.out = in_dir, out_dir
+        self.ds = Dataset(out_dir / DATASET)
 
     def spec(self, rel: str, outputs: list[str]) -> dict[str, str] | None:
         """What a worker needs to stage this input's rows (None when the batch writes no JSON)."""
@@ -74,16 +75,18 @@ class BatchDataset:
         try:
             self.ds.commit()
             if complete:
-                sync(self.ds, self.out, records)
+                sync(self.ds, self.out, records, keep=lambda rel: (self.src / rel).is_file())
         finally:
             self.ds.close()
 
 
-def sync(ds: Dataset, out_dir: Path, records: list[dict[str, Any]]) -> None:
-    """Bring the dataset to the manifest: rows for every up-to-date or failed input, none for others."""
+def sync(ds: Dataset, out_dir: Path, records: list[dict[str, Any]],
+         keep: Callable[[str], bool] = lambda rel: False) -> None:
+    """Bring the dataset to the records: rows for every up-to-date or failed input; inputs without a
+    record lose their rows unless `keep(input)` (a batch keeps inputs still in its folder but outside its --glob)."""
     for rec in records:
         interrupted = rec["status"] == "skipped" and rec.get("error")
         if not interrupted and not ds.has(rec["input"], document_id(rec), rec.get("fingerprint")):
             add_record(ds, out_dir, rec)
     wanted = {r["input"] for r in records}
-    ds.drop([rel for rel in ds.known_inputs() if rel not in wanted])
+    ds.drop([rel for rel in ds.known_inputs() if rel not in wanted and not keep(rel)])

@@ -88,7 +88,7 @@ def part_files(root: Path, index: dict[str, Any], table: str) -> list[Path]:
 class Dataset:
     """A writer of one dataset folder; holds its lock from open to close."""
 
-    def __init__(self, root: str | os.PathLike, chunk: int = CHUNK) -> None:
+    def __init__(self, root: str | os.PathLike, chunk: int | None = None) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock = (self.root / LOCK).open("a")
@@ -97,7 +97,7 @@ class Dataset:
         except OSError:
             self._lock.close()
             raise DatasetError(f"another planparse process is writing {self.root}") from None
-        self.chunk = chunk
+        self.chunk = chunk or CHUNK
         self.index = load_index(self.root)
         self.pending: dict[str, tuple[str, str | None, Any]] = {}
         self.dropped: set[str] = set()
