@@ -10,8 +10,7 @@ from pydantic import BaseModel
 
 from ..batching import manifest as mf
 from ..errors import InputError
-from ..models import Document
-from .batch import sync
+from .batch import load_output, sync
 from .rows import document_tables
 from .schema import TABLES
 from .store import DATASET, Dataset
@@ -26,11 +25,12 @@ class BuildSummary(BaseModel):
     seconds: float
 
 
-def build_dataset(out_dir: str | os.PathLike, *, rebuild: bool = False) -> BuildSummary:
+def build_dataset(out_dir: str | os.PathLike, *, rebuild: bool = False, jobs: int | None = None) -> BuildSummary:
     """Bring OUT/dataset up to date with the JSON outputs in OUT (all of them again with `rebuild`).
 
     With OUT/manifest.jsonl the batch's records say which JSON belongs to which input and which inputs
     failed; without one, every JSON file holding a planparse Document is an input of its own.
+    JSON is read in `jobs` processes (default: the usable cores).
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -42,7 +42,7 @@ def build_dataset(out_dir: str | os.PathLike, *, rebuild: bool = False) -> Build
             ds.drop(ds.known_inputs())
             ds.commit()
         if records:
-            sync(ds, out, records)
+            sync(ds, out, records, jobs=jobs)
         else:
             _sync_loose_json(ds, out)
         ds.commit()
@@ -61,9 +61,9 @@ def _sync_loose_json(ds: Dataset, out: Path) -> None:
         if rel.startswith(f"{DATASET}/") or any(part.startswith(".") for part in path.relative_to(out).parts):
             continue
         try:
-            doc = Document.model_validate_json(path.read_bytes())
+            doc = load_output(path)
         except (OSError, ValueError):
             continue
         seen.append(rel)
-        ds.add(rel, doc.source.sha256, None, document_tables(doc, input=doc.source.path, output=rel))
+        ds.add(rel, doc["source"]["sha256"], None, document_tables(doc, input=doc["source"].get("path"), output=rel))
     ds.drop([rel for rel in ds.known_inputs() if rel not in seen])

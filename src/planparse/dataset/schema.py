@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import types
 import typing
-from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -33,10 +32,11 @@ class Column:
 
 @dataclasses.dataclass(frozen=True)
 class Group:
-    """The fields of `model` (minus `exclude`) as columns named prefix+field, read from get(entity)."""
+    """The fields of `model` (minus `exclude`) as columns named prefix+field, read from the row's entity
+    or from its attribute `attr` (e.g. a task's deadline)."""
 
     model: type
-    get: Callable[[Any], Any] = lambda entity: entity
+    attr: str | None = None
     prefix: str = ""
     exclude: tuple[str, ...] = ()
 
@@ -62,7 +62,7 @@ TABLE_SPECS = (
         ("output", pa.string(), "JSON output path relative to the batch's output folder; null when failed."),
         ("status", pa.string(), "ok, or failed (then only this row exists for the document)."),
         ("error", pa.string(), "Why conversion failed; null when ok."),
-    ), (Group(Source, get=lambda d: d.source, exclude=("sha256",)), Group(Header, get=lambda d: d.header))),
+    ), (Group(Source, "source", exclude=("sha256",)), Group(Header, "header"))),
     TableSpec("sections", "The section tree, flattened in reading order.", (
         _ID, ("parent_id", pa.int32(), "id of the enclosing section; null at the top level."),
     ), (Group(Section, exclude=("children",)),)),
@@ -70,7 +70,7 @@ TABLE_SPECS = (
               (_ID,), (Group(Reference),)),
     TableSpec("tasks", "Rows of the annex task tables.", (_ID,), (
         Group(Task, exclude=("deadline",)),
-        Group(Deadline, get=lambda t: t.deadline, prefix="deadline_"),
+        Group(Deadline, "deadline", prefix="deadline_"),
     )),
     TableSpec("repairs", "Every token the repair stage changed.", (_ID,), (Group(Restoration),)),
     TableSpec("warnings", "What a reader of the output should know: guesses, fallbacks, failed stages.", (_ID,),
