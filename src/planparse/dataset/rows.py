@@ -82,7 +82,7 @@ def _values(objs: list[Any], name: str) -> list[Any]:
     """Field `name` of every object (dict or model); None where the object is None."""
     sample = next((o for o in objs if o is not None), None)
     get = operator.itemgetter(name) if isinstance(sample, dict) else operator.attrgetter(name)
-    if all(o is not None for o in objs):
+    if not objs.count(None):
         return list(map(get, objs))
     return [None if o is None else get(o) for o in objs]
 
@@ -90,6 +90,6 @@ def _values(objs: list[Any], name: str) -> list[Any]:
 def _column(values: list[Any], typ: pa.DataType) -> pa.Array:
     if pa.types.is_map(typ):
         values = [None if v is None else list(v.items()) for v in values]
-    elif pa.types.is_date32(typ) and any(isinstance(v, str) for v in values):
+    elif pa.types.is_date32(typ) and any(type(v) is str for v in values):
         return pa.array(values, pa.string()).cast(typ)
     return pa.array(values, typ)
