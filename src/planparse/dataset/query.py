@@ -30,9 +30,9 @@ def connect(path: str | os.PathLike) -> Any:
     index = load_index(root)
     con = duckdb.connect()
     for table in TABLES:
-        files = [str(f) for f in part_files(root, index, table)]
+        files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in part_files(root, index, table))
         if files:
-            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet({files!r})')
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{files}])')
         else:
             con.register(f"_empty_{table}", SCHEMAS[table].empty_table())
             con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM "_empty_{table}"')
