@@ -173,7 +173,8 @@ def test_force_replaces_one_documents_rows_and_a_changed_file_its_old_rows(tmp_p
     # A changed file is a new document; its old rows leave, and a file removed from the folder leaves too.
     (src / "kh002.txt").write_text(plan_text(2).replace("đợt 2", "đợt 20"), encoding="utf-8")
     (src / "kh003.txt").unlink()
-    run_batch(src, out, jobs=2, progress=False, dataset=True)
+    r = run_cli("batch", str(src), "-o", str(out), "--jobs", "2", "--dataset")
+    assert r.returncode == 0, r.stderr
     assert_matches_json(out)
     docs = query(out, "SELECT input FROM documents ORDER BY input").column("input").to_pylist()
     assert docs == ["kh000.txt", "kh001.txt", "kh002.txt"]
