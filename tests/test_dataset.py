@@ -253,3 +253,26 @@ def test_readme_documents_every_column():
         assert f"`{table}`" in section
         for c in cols:
             assert f"`{c.name}`" in section, (table, c.name)
+
+
+def test_part_names_are_deterministic_and_a_replaced_document_leaves_its_old_part(tmp_path):
+    from planparse.dataset.rows import failed_tables
+    from planparse.dataset.store import Dataset
+
+    def fill(root: Path) -> Dataset:
+        ds = Dataset(root, chunk=2)
+        for name in ("a", "b", "c"):
+            ds.add(f"{name}.pdf", name * 64, "fp1", failed_tables(name * 64, input=f"{name}.pdf", error="bad"))
+        ds.commit()
+        return ds
+
+    one, two = fill(tmp_path / "one"), fill(tmp_path / "two")
+    assert sorted(one.index["parts"]) == sorted(two.index["parts"]) and len(one.index["parts"]) == 2
+    two.close()
+    one.add("b.pdf", "b" * 64, "fp2", failed_tables("b" * 64, input="b.pdf", error="worse"))
+    one.close()
+    rows = query(tmp_path / "one", "SELECT input, error FROM documents ORDER BY input").to_pylist()
+    assert rows == [{"input": "a.pdf", "error": "bad"}, {"input": "b.pdf", "error": "worse"},
+                    {"input": "c.pdf", "error": "bad"}]
+    files = sorted(p.name for p in (tmp_path / "one" / "documents").iterdir())
+    assert files == sorted(f"{p}.parquet" for p in one.index["parts"]) and len(files) == 3
