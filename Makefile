@@ -26,8 +26,8 @@ system:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask]" 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab"
+	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask,dataset]" 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab, pyarrow, duckdb"
 	@touch $@
 
 demo: install
@@ -35,6 +35,9 @@ demo: install
 	$(BIN)/planparse ingest samples/plan_scan.pdf -o out/plan_scan.json
 	$(BIN)/planparse ingest samples/plan_scan.pdf --format csv -o out/plan_scan.tasks.csv
 	@echo "--- first lines of the text:"; $(BIN)/python -c "import json; d=json.load(open('out/plan_scan.json')); print('\n'.join(d['text'].splitlines()[:12]))"
+	$(BIN)/planparse dataset out/
+	@echo "--- one query over the sample's dataset (its tasks, joined with their document):"
+	$(BIN)/planparse query out/dataset "SELECT d.number, d.date, t.tt, t.lead, t.deadline_end, t.task FROM tasks t JOIN documents d USING (document_id) ORDER BY t.id"
 
 test: install
 	$(BIN)/python -m pytest -q

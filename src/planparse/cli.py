@@ -201,6 +201,7 @@ def batch(
     restore: Annotated[RestoreMode, typer.Option(help="Text repair mode.")] = RestoreMode.auto,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per document, its conversion only (0 = no limit).")] = 0.0,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Convert what symbolic links (to files or folders) point to; left out by default.")] = False,
+    dataset: Annotated[bool, typer.Option("--dataset", help="Also write Parquet tables under OUT/dataset/ (see `planparse query`).")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Convert a whole folder; resumable; a manifest records every input. Exit 1 if any input failed."""
@@ -210,7 +211,7 @@ def batch(
         formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
         result = run_batch(in_dir, out_dir, recursive=recursive, glob=glob, formats=formats, jobs=jobs or None,
                            force=force, executor=executor, scheduler=scheduler, timeout=timeout or None,
-                           follow_symlinks=follow_symlinks, lang=lang, restore=restore.value)
+                           follow_symlinks=follow_symlinks, dataset=dataset, lang=lang, restore=restore.value)
     except BatchInterrupted as exc:
         done = getattr(exc, "summary", None)
         if done is not None:
@@ -222,6 +223,47 @@ def batch(
         return
     typer.echo(summary_text(result), err=True)
     raise typer.Exit(1 if result.failed else 0)
+
+
+class QueryFmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command("dataset")
+def dataset_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="A batch output folder (or any folder of planparse JSON files).")],
+    rebuild: Annotated[bool, typer.Option(help="Rewrite every row, not only those of new or changed outputs.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Build OUT/dataset (Parquet tables for `planparse query`) from the JSON outputs already in OUT."""
+    try:
+        from .dataset import build_dataset
+
+        done = build_dataset(out_dir, rebuild=rebuild)
+        rows = ", ".join(f"{n} {t}" for t, n in done.rows.items())
+        typer.echo(f"{done.dataset}: {done.documents} documents ({done.failed} failed); {rows}; {done.seconds:.1f} s",
+                   err=True)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
+@app.command()
+def query(
+    dataset: Annotated[Path, typer.Argument(help="OUT/dataset (or OUT) written by `batch --dataset` or `planparse dataset`.")],
+    sql: Annotated[str, typer.Argument(help='SQL over documents, sections, "references" (or refs), tasks, repairs, warnings.')],
+    fmt: Annotated[QueryFmt, typer.Option("--format", "-f", help="table (cells cut to --width), csv or json.")] = QueryFmt.table,
+    width: Annotated[int, typer.Option(help="Widest cell of the table format.")] = 40,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Run SQL over the dataset with embedded DuckDB; print the result."""
+    try:
+        from .dataset import query as run_query, render
+
+        sys.stdout.write(render(run_query(dataset, sql), fmt.value, width=width))
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
 
 
 @lm_app.command("build")

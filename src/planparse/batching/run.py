@@ -69,17 +69,20 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
               glob: str | None = None, formats: tuple[str, ...] | list[str] | str = ("json",),
               jobs: int | None = None, force: bool = False, executor: str = "local",
               scheduler: str | None = None, timeout: float | None = None, progress: bool | None = None,
-              follow_symlinks: bool = False, **ingest_options: Any) -> BatchSummary:
+              follow_symlinks: bool = False, dataset: bool = False, **ingest_options: Any) -> BatchSummary:
     """Convert every supported file under in_dir to out_dir (one output per input and format).
 
     Skips inputs already converted with the same content and options unless `force`; writes
-    out_dir/manifest.jsonl. Raises BatchInterrupted (a KeyboardInterrupt) on Ctrl-C after writing it.
+    out_dir/manifest.jsonl (and with `dataset` the Parquet tables under out_dir/dataset/).
+    Raises BatchInterrupted (a KeyboardInterrupt) on Ctrl-C after writing it.
     """
     t0 = time.monotonic()
     src, dst = Path(in_dir), Path(out_dir)
     fmts = _formats(formats)
     if executor not in ("local", "dask"):
         raise BatchUsageError(f"unknown executor {executor!r}; choose local or dask")
+    if dataset and "json" not in fmts:
+        raise BatchUsageError("--dataset is built from the JSON outputs; add json to --format")
     links: list[str] = []
     inputs = find_inputs(src, dst, recursive=recursive, glob=glob, follow_symlinks=follow_symlinks, skipped_links=links)
     check_writable(dst)
@@ -113,6 +116,9 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     todo.sort(key=lambda job: -_size(job["input"]))
     _sweep_temps(dst, [o for rel in inputs for o in (bases[rel] + WRITERS[f][1] for f in fmts)])
     workers = max(1, jobs or _cores())
+    ds = _open_dataset(src, dst) if dataset else None
+    for job in todo:
+        job["dataset"] = ds.spec(job["rel"], job["out_rel"]) if ds else None
     journal = mf.Journal(dst)
     interrupted, failure = False, None
     try:
@@ -124,6 +130,8 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                     rec = _record(job, result, fp, src)
                     records[job["rel"]] = rec
                     journal.add(rec)
+                    if ds:
+                        ds.done(rec, result.get("staged"))
                     bar.advance(job["id"], rec["pages"] or 0)
     except KeyboardInterrupt:
         interrupted = True
@@ -142,6 +150,8 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                 summary.manifest = str(mf.write_manifest(dst, ordered))
             except OSError as exc:
                 raise _stopped(exc, dst) from None
+            if ds:
+                ds.finish(ordered, complete=not interrupted)
     if failure is not None:
         raise OutputError(f"batch stopped: cannot record progress ({failure.strerror or type(failure).__name__}); "
                           f"{summary.manifest} lists what was done: rerun the same command to resume", str(dst))
@@ -184,6 +194,15 @@ def _effective(options: dict[str, Any]) -> dict[str, Any]:
 
     rest = {k: v for k, v in options.items() if k != "options"}
     return asdict(make_options(options.get("options"), **rest))
+
+
+def _open_dataset(src: Path, dst: Path) -> Any:
+    try:
+        from ..dataset.batch import BatchDataset
+    except ImportError as exc:
+        raise BatchUsageError(f"--dataset needs pyarrow and duckdb ({exc.name} is missing): "
+                              "pip install 'planparse[dataset]'") from None
+    return BatchDataset(src, dst)
 
 
 def _executor(name: str) -> Any:

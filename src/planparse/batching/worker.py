@@ -50,12 +50,25 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
             write_output(target, rendered[fmt], bom=WRITERS[fmt][2])
         result.update(status="ok", pages=len(doc.pages) or doc.source.pages,
                       warnings=[_warning(w) for w in doc.warnings])
+        if job.get("dataset"):
+            result["staged"] = _stage(doc, job["dataset"], result["warnings"])
     except MemoryError:
         result["error"] = "out of memory"
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         result["error"] = _reason(exc)
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result
+
+
+def _stage(doc: Any, spec: dict[str, str], warnings: list[str]) -> str | None:
+    """Write the document's dataset rows for the client to commit; on failure the client rebuilds them from JSON."""
+    try:
+        from ..dataset.batch import stage_document
+
+        return stage_document(doc, spec)
+    except Exception as exc:  # noqa: BLE001 - the conversion itself succeeded
+        warnings.append(one_line(f"dataset: staging rows failed ({_reason(exc)}); rebuilt from the JSON output"))
+        return None
 
 
 def _reason(exc: Exception) -> str:
