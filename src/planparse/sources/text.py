@@ -8,6 +8,7 @@ from pathlib import Path
 import regex
 
 from ..errors import InputError
+from ..text import fold
 
 _VI_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306", "\u0302", "\u031b"}
@@ -58,5 +59,4 @@ def check_vietnamese(text: str, path: str) -> None:
 
 
 def _strip(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in fold(word) if not unicodedata.combining(c))

@@ -1,6 +1,6 @@
 """Document parts from repaired text (issue 5): Decree 30 header, section tree, references, closing parts.
 
-Modules: parsers (dates, numbers, type abbreviations), header, sections, references, closing.
+Modules: header, sections, preamble, references, closing; numbers, dates and numerals come from ..symbols.
 
 Public interface used by the pipeline:
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import DigitalSignature, Responsibility, Section, Signature
-from .parsers import clean, fold
+from ..text import clean, fold
 
 _NOI_NHAN = re.compile(r"^\s*n[o0]i\s*nh[a-z]n\s*[:;.]?", re.I)
 _PREFIX = re.compile(r"(?:^|\s)(KT|TM|TL|TUQ|Q)\s*[.,]\s*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s]{2,80})$")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ..models import Reference, Section
-from .parsers import TYPE_NAMES, find_dates, fold, parse_number, type_from_symbol
+from ..symbols import TYPE_NAMES, find_dates, parse_number, type_from_symbol
+from ..text import fold
 
 _TYPES = sorted((k for k in TYPE_NAMES if k not in ("chi dao", "lenh")), key=len, reverse=True)
 _TYPE_RX = re.compile(r"\b(" + "|".join(t.replace(" ", r"\s+") for t in _TYPES) + r")\b", re.I)

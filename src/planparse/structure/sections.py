@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Section
-from .parsers import clean, fix_roman, fold, roman_value
+from ..symbols import read_roman, roman_value
+from ..text import clean, fold
 
 _PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
@@ -55,7 +56,7 @@ def classify(text: str) -> Marker | None:
         tok, word = m.group(2), fold(m.group(1)).lower()
         if m.group(3) and not m.group(3)[:1].isupper() and not m.group(3).startswith((".", ":")):
             return None
-        num = fix_roman(tok) or tok
+        num = read_roman(tok) or tok
         rank = {"phan": 0.0, "chuong": 0.2, "muc": 0.5, "tieu muc": 0.7}.get(word, 0.0)
         value = roman_value(num) or (int(num) if num.isdigit() else None)
         return Marker(f"{m.group(1).capitalize()} {num}", "part", m.group(3).lstrip(".: "), rank, value)
@@ -64,7 +65,7 @@ def classify(text: str) -> Marker | None:
         return Marker(f"Điều {m.group(2)}.", "article", m.group(3), RANK["article"], int(m.group(2)))
     m = _ROMAN.match(t)
     if m and m.group(2)[:1] != "/":
-        r = fix_roman(m.group(1), allow_h=_is_upper(m.group(2)))
+        r = read_roman(m.group(1), allow_h=_is_upper(m.group(2)))
         if r and (m.group(2)[:1].isupper() or not m.group(2)) and not re.match(r"^[1l|]+$", m.group(1)):
             return Marker(f"{r}.", "roman", m.group(2), RANK["roman"], roman_value(r))
     m = _ROMAN_BARE.match(t)
