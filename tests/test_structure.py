@@ -191,9 +191,18 @@ def test_official_letter_type_from_symbol():
     assert h.date == date(2025, 8, 1) and h.place == "Hải Phòng"
 
 
-def test_duplicate_numbering_warns_but_keeps_printed():
+def test_numbering_repaired_by_its_sequence():
     secs, warns = build_tree([(t, 1) for t in ["I. A", "- x", "III. B", "- y", "III. C", "- z"]])
-    assert [s.number for s in secs] == ["I.", "III.", "III."]
+    assert [s.number for s in secs] == ["I.", "II.", "III."]
+    assert any("corrected to II." in w for w, _ in warns)
+    secs, warns = build_tree([(t, 1) for t in ["I. A", "II. B", "II. C", "IV. D"]])
+    assert [s.number for s in secs] == ["I.", "II.", "III.", "IV."]
+    assert [w for w, _ in warns] == ["section number II. corrected to III.: OCR misread, the sequence (II., ?, IV.) fits only III."]
+
+
+def test_numbering_far_from_sequence_warns_but_keeps_printed():
+    secs, warns = build_tree([(t, 1) for t in ["I. A", "- x", "V. B", "- y", "V. C", "- z"]])
+    assert [s.number for s in secs] == ["I.", "V.", "V."]
     assert any("repeated" in w for w, _ in warns) and any("jumps" in w for w, _ in warns)
 
 
@@ -396,7 +405,8 @@ def test_headless_text_keeps_subject_and_damaged_signature_column():
             "I. MỤC ĐÍCH\n- Làm tốt.\nNơi nhận: KT. GIÁM ĐỐC\n- UBND tỉnh (b/c); PHo' GIẢM BỌC\n- Lưu: VT.\nTrần Văn An")
     res = parse_structure(lines_of(text))
     assert res.header.summary == "Tuyên truyền cải cách hành chính năm 2025"
-    assert res.sections[0].text.startswith("Thực hiện")
+    assert res.preamble[0].kind == "implementation" and res.preamble[0].text.startswith("Thực hiện")
+    assert res.preamble[0].references[0].number == "5/KH-UBND" and res.sections[0].number == "I."
     assert res.recipients == ["UBND tỉnh (b/c)", "Lưu: VT"]
     assert res.signature.name == "Trần Văn An"
 

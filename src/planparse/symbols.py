@@ -119,7 +119,7 @@ def repair_part(part: str) -> str:
 
 
 def _split_glued(part: str) -> str | None:
-    """`CTTTg` → `CT-TTg`: a type abbreviation and a known issuer glued by a lost hyphen, when only one split fits."""
+    """`12/KHUBND` → `12/KH-UBND`: a type abbreviation and a known issuer glued by a lost hyphen, when only one split fits."""
     fits = []
     for i in range(1, len(part)):
         head, tail = part[:i], part[i:]

@@ -16,15 +16,17 @@ import unicodedata
 
 from pydantic import BaseModel, Field
 
-from ..models import DigitalSignature, Header, Line, Reference, Responsibility, Section, Signature, Warning_
+from ..models import DigitalSignature, Header, Line, PreambleItem, Reference, Responsibility, Section, Signature, Warning_
 from .closing import find_closing_start, parse_closing, parse_digital_signatures, parse_responsibilities
 from .header import parse_header
+from .preamble import split_preamble
 from .references import find_references
 from .sections import build_tree
 
 
 class StructureResult(BaseModel):
     header: Header = Field(default_factory=Header)
+    preamble: list[PreambleItem] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     signature: Signature | None = None
@@ -39,7 +41,7 @@ def _warn(msg: str, page: int | None = None) -> Warning_:
 
 
 def parse_structure(lines: list[Line]) -> StructureResult:
-    """Header, section tree, references and closing parts of one document; never raises."""
+    """Header, preamble, section tree, references and closing parts of one document; never raises."""
     res = StructureResult()
     try:
         items = [(unicodedata.normalize("NFC", ln.text or ""), ln.page or 1) for ln in (lines or [])]
@@ -57,12 +59,18 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"closing detection failed: {exc!r}"))
     try:
+        res.preamble, used = split_preamble(items[body_start:closing_start])
+        body_start += used
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"preamble parsing failed: {exc!r}"))
+    try:
         res.sections, warns = build_tree(items[body_start:closing_start])
         res.warnings += [_warn(w, p) for w, p in warns]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"section parsing failed: {exc!r}"))
     try:
         extra = [(res.header.summary, "header")] if res.header.summary else []
+        extra += [(p.text, "preamble") for p in res.preamble if p.kind != "authority"]
         res.references = find_references(res.sections, extra)
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"reference parsing failed: {exc!r}"))

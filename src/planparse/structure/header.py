@@ -9,6 +9,7 @@ import re
 
 from ..models import Header
 from .places import check_place
+from .preamble import opens_body
 from ..symbols import parse_date, parse_number, type_from_symbol, type_from_title
 from ..text import clean, fold
 
@@ -24,7 +25,6 @@ _RULE = re.compile(r"^[\s\-_–—=.*~]+$")
 _WRAP_END = {"TỈNH", "THÀNH", "PHỐ", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG", "THỊ", "DÂN", "NHÂN", "BAN", "SỞ",
              "VÀ", "BỘ", "CỤC", "TỔNG", "ỦY", "UỶ", "HỘI", "ĐỒNG", "ĐẢNG", "TRUNG", "VĂN", "PHÒNG"}
 _WRAP_START_ONLY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND|HĐND)$")
-_BODY_START = re.compile(r"^(c[a]n\s*c[u]|th[u][ce]\s*hi[e]n|k[i]nh\s*g[u]i|x[e]t\s*d[e]\s*ngh[i])\b", re.I)
 _CLOSING = re.compile(r"^(n[o0]i\s*nh[a-z]n|(KT|TM|TL|TUQ)\s*\.)", re.I)
 _MARKER = re.compile(r"^\s*(?:[IVXl1]+\.|\d+\.|[a-zđ]\)|-|\+|Phần|Chương|Điều)\s", re.I)
 
@@ -74,7 +74,7 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
     stop = title_i if title_i is not None else min(len(texts), HEADER_SCAN)
     if title_i is None:
         for i, t in enumerate(texts[:stop]):
-            if t and (_BODY_START.match(fold(t)) or _MARKER.match(t) or _CLOSING.match(fold(clean(t)))):
+            if t and (opens_body(t) or _MARKER.match(t) or _CLOSING.match(fold(clean(t)))):
                 stop = i
                 break
     late: list[str] = []
@@ -178,7 +178,7 @@ def _summary(texts: list[str], start: int) -> tuple[str | None, int, list[str]]:
             late.append(t)
             i += 1
             continue
-        if _BODY_START.match(fold(t)) or _MARKER.match(t) or (parts and _is_upper(t)):
+        if opens_body(t) or _MARKER.match(t) or (parts and _is_upper(t)):
             break
         if parts and re.search(r"[.;:]$", parts[-1]):
             break
@@ -194,7 +194,7 @@ def _headless_summary(texts: list[str]) -> tuple[str | None, int]:
         t = clean(t)
         if not t:
             continue
-        if _BODY_START.match(fold(t)):
+        if opens_body(t):
             if seen and len(" ".join(seen)) < 200:
                 return clean(" ".join(seen)), i
             return None, 0

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Section
-from ..symbols import read_roman, roman_value
+from ..symbols import numeral_distance, read_roman, roman_value, to_roman
 from ..text import clean, fold
 
 _PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
@@ -227,8 +227,49 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
             stack.pop()
         stack[-1].children.append(node)
         stack.append(node)
+    _repair_sequence(root, warnings)
     _check_numbering(root, warnings)
     return [_to_section(c, 0) for c in root.children], warnings
+
+
+def _numeral(marker: Marker) -> str:
+    return re.match(r"^[0-9A-Z]+", marker.number).group(0)
+
+
+def _near(kind: str, printed: str, value: int) -> str | None:
+    """The numeral `value` would print as, when OCR could have read it as `printed` (one glyph off)."""
+    want = to_roman(value) if kind == "roman" else str(value)
+    if kind == "arabic" and len(printed) != len(want):
+        return None
+    return want if numeral_distance(printed, want) <= 1 else None
+
+
+def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> None:
+    """A Roman or Arabic number that breaks its siblings' sequence where a near neighbour fits is corrected:
+    `I, II, II, IV` → `I, II, III, IV` (the III was read II), and the correction is reported."""
+    for kind in ("roman", "arabic"):
+        nodes = [c for c in node.children if c.marker is not None and c.marker.kind == kind and c.marker.value]
+        for k, c in enumerate(nodes):
+            m = c.marker
+            prev = nodes[k - 1].marker.value if k else 0
+            nxt = nodes[k + 1].marker.value if k + 1 < len(nodes) else None
+            want = prev + 1
+            settled = k > 0 and prev - 1 == (nodes[k - 2].marker.value if k > 1 else 0)
+            fits = nxt == want + 1 if nxt is not None else (settled and m.value == prev)
+            if m.value == want or not fits:
+                continue
+            printed = _numeral(m)
+            new = _near(kind, printed, want)
+            if new is None:
+                continue
+            old = m.number
+            m.number, m.value = new + m.number[len(printed):], want
+            around = ", ".join(x for x in (nodes[k - 1].marker.number if k else None, "?",
+                                           nodes[k + 1].marker.number if nxt is not None else None) if x)
+            warnings.append((f"section number {old} corrected to {m.number}: OCR misread, the sequence ({around}) "
+                             f"fits only {m.number}", c.page))
+    for c in node.children:
+        _repair_sequence(c, warnings)
 
 
 def _check_numbering(node: _Node, warnings: list[tuple[str, int | None]]) -> None:
