@@ -167,7 +167,7 @@ SYMBOL_TOKEN = re.compile(r"^(?:\d{1,6}[-/])?(?:(?:19|20)\d\d/)?[A-Za-zĐđ][A-Z
 
 def claims(token: str) -> bool:
     """True for a token the grammar owns (a number/symbol such as `09/BCH-PCTT`, `QĐ-TTg`, `35/2023/QH15`)."""
-    if not token or not SYMBOL_TOKEN.match(token) or not re.search(r"[-/]", token):
+    if not token or not SYMBOL_TOKEN.fullmatch(token) or not re.search(r"[-/]", token):
         return False
     letters = re.findall(r"[A-Za-zĐđ]+", token)
     return any(sum(c.isupper() for c in w) >= 1 and (len(w) <= 8 or w.isupper()) for w in letters) and not all(
@@ -226,7 +226,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000
 
 def roman_value(token: str) -> int:
     """Integer value of a valid Roman numeral, 0 when the token is not one."""
-    if not token or not ROMAN_RE.match(token):
+    if not token or not ROMAN_RE.fullmatch(token):
         return 0
     total, prev = 0, 0
     for ch in reversed(token):
