@@ -49,9 +49,10 @@ def parse_structure(lines: list[Line]) -> StructureResult:
         res.warnings.append(_warn(f"unreadable lines: {exc}"))
         return res
     texts = [t for t, _ in items]
+    boxes = [ln.bbox if (ln.page or 1) == 1 else None for ln in lines or []]
     body_start, closing_start = 0, len(texts)
     try:
-        body_start = _header(res, texts)
+        body_start = _header(res, texts, boxes)
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"header parsing failed: {exc!r}"))
     try:
@@ -90,8 +91,8 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     return res
 
 
-def _header(res: StructureResult, texts: list[str]) -> int:
-    header, body_start, warns = parse_header(texts)
+def _header(res: StructureResult, texts: list[str], boxes: list) -> int:
+    header, body_start, warns = parse_header(texts, boxes)
     res.header = header
     res.warnings += [_warn(w) for w in warns]
     return body_start

@@ -9,6 +9,7 @@ import re
 
 from ..models import Header
 from .places import check_place
+from .issuer import is_noise_line, join_issuers, strip_marks
 from .preamble import opens_body
 from ..symbols import parse_date, parse_number, type_from_symbol, type_from_title
 from ..text import clean, fold
@@ -22,9 +23,6 @@ _PLACE_DATE = re.compile(
     r"(?<![A-Za-z])((?:[A-Z][a-z]+\s){0,4}[A-Z][a-z]+)\s*[,.]\s*(?i:ng[a-z]{0,2}y\s*(?:[\d\s./]*th[a-z]{0,2}ng\s*[\d\s]*"
     r"n[a-z]{0,2}m\s*\d{0,4}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}))")
 _RULE = re.compile(r"^[\s\-_–—=.*~]+$")
-_WRAP_END = {"TỈNH", "THÀNH", "PHỐ", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG", "THỊ", "DÂN", "NHÂN", "BAN", "SỞ",
-             "VÀ", "BỘ", "CỤC", "TỔNG", "ỦY", "UỶ", "HỘI", "ĐỒNG", "ĐẢNG", "TRUNG", "VĂN", "PHÒNG"}
-_WRAP_START_ONLY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND|HĐND)$")
 _CLOSING = re.compile(r"^(n[o0]i\s*nh[a-z]n|(KT|TM|TL|TUQ)\s*\.)", re.I)
 _MARKER = re.compile(r"^\s*(?:[IVXl1]+\.|\d+\.|[a-zđ]\)|-|\+|Phần|Chương|Điều)\s", re.I)
 
@@ -44,20 +42,6 @@ def _split_motto(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _join_issuers(parts: list[str]) -> list[str]:
-    """Join issuer names that wrap over two lines (`ỦY BAN NHÂN DÂN TỈNH` / `TUYÊN QUANG`)."""
-    groups: list[str] = []
-    for p in parts:
-        p = clean(p.strip("-_*=~.·• "))
-        if not p:
-            continue
-        if groups and (groups[-1].split()[-1] in _WRAP_END or _WRAP_START_ONLY.match(groups[-1])):
-            groups[-1] = f"{groups[-1]} {p}"
-        else:
-            groups.append(p)
-    return groups
-
-
 def find_title(texts: list[str], limit: int = HEADER_SCAN) -> int | None:
     """Index of the type title line (`KẾ HOẠCH`, `QUYẾT ĐỊNH` …), None if absent."""
     for i, t in enumerate(texts[:limit]):
@@ -66,10 +50,30 @@ def find_title(texts: list[str], limit: int = HEADER_SCAN) -> int | None:
     return None
 
 
-def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
-    """Header fields, the index where the body starts, and warnings."""
+def zone_order(texts: list[str], boxes: list | None) -> list[str]:
+    """Header lines before the title read zone by zone when OCR gave boxes: the left block (issuer, number) top to
+    bottom, then the right block (motto, place and date), whatever order the page's reading order had."""
+    title_i = find_title(texts)
+    if not boxes or title_i is None or title_i < 2:
+        return texts
+    head = [(t, b) for t, b in zip(texts[:title_i], boxes[:title_i])]
+    if any(b is None for _, b in head):
+        return texts
+    x0, x1 = min(b[0] for _, b in head), max(b[2] for _, b in head)
+    mid = (x0 + x1) / 2
+    left = sorted((b[1], t) for t, b in head if (b[0] + b[2]) / 2 < mid)
+    right = sorted((b[1], t) for t, b in head if (b[0] + b[2]) / 2 >= mid)
+    if not left or not right:
+        return texts
+    return [t for _, t in left] + [t for _, t in right] + texts[title_i:]
+
+
+def parse_header(texts: list[str], boxes: list | None = None) -> tuple[Header, int, list[str]]:
+    """Header fields, the index where the body starts, and warnings; `boxes` (one per line, or None) let the
+    two header blocks be read by zone."""
     warnings: list[str] = []
     h = Header()
+    texts = zone_order(texts, boxes)
     title_i = find_title(texts)
     stop = title_i if title_i is not None else min(len(texts), HEADER_SCAN)
     if title_i is None:
@@ -88,6 +92,9 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
     for t in texts[:stop] + late:
         t = clean(t)
         if not t or _RULE.match(t):
+            continue
+        if is_noise_line(t):
+            warnings.append(f"header: dropped noise line {t!r}")
             continue
         rest, motto = _split_motto(t)
         while motto:
@@ -112,7 +119,7 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
                 seen_number = True
                 rest = clean(rest[:nm.start()])
                 if rest and _is_upper(rest):
-                    issuers.append(rest)
+                    issuers.append(strip_marks(rest)[0])
                 rest = ""
         if rest.lower().startswith("v/v"):
             h.summary = clean(rest[3:].lstrip(" :.")) or None
@@ -123,11 +130,14 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             continue
         in_vv = False
         if rest and _is_upper(rest) and not seen_number:
+            rest, marks = strip_marks(rest)
+            if marks:
+                warnings.append(f"header: dropped stray mark(s) {' '.join(marks)!r} from issuer line {rest!r}")
             issuers.append(rest)
     if title_i is None and h.number is None and h.date is None and not mottos:
         summary, body = _headless_summary(texts)
         return Header(summary=summary), body, ["no Decree 30 header found"]
-    groups = _join_issuers(issuers)
+    groups = join_issuers(issuers)
     if len(groups) >= 2:
         h.issuer_parent, h.issuer = groups[0], " ".join(groups[1:])
     elif groups:
@@ -169,9 +179,9 @@ def _summary(texts: list[str], start: int) -> tuple[str | None, int, list[str]]:
                 break
             i += 1
             continue
-        if _RULE.match(t):
+        if _RULE.match(t) or is_noise_line(t):
             i += 1
-            if parts:
+            if parts and _RULE.match(t):
                 break
             continue
         if _is_header_part(t):
