@@ -192,7 +192,7 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--fresh", action="store_true", help="re-render and re-OCR instead of using the cache")
     ap.add_argument("--no-ocr", action="store_true")
     ap.add_argument("--no-corpus", action="store_true")
-    ap.add_argument("--corpus-lines", type=int, default=3000)
+    ap.add_argument("--corpus-lines", type=int, default=20000)
     args = ap.parse_args(argv)
     CACHE.mkdir(parents=True, exist_ok=True)
     print("== structure of plans written for this bench (held-out = headline; dev = issue 15's cases)")

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from .text import clean, fold, fold_lower
+from .text import clean, fold, fold_lower, ocr_distance
 
 # ---------------------------------------------------------------- document types
 TYPE_ABBR: dict[str, str] = {
@@ -132,8 +132,24 @@ def _split_glued(part: str) -> str | None:
 _SPACES_IN = re.compile(r"\s*([-/])\s*")
 
 
-def repair_symbol(sym: str) -> str:
-    """A number/symbol token (`12/QD-TTG`, `35/2023/QHIS`, `09/BCH-PCTT`) repaired only where the grammar proves it."""
+ABBR_OF_TYPE: dict[str, str] = {name: abbr for abbr, name in TYPE_ABBR.items() if abbr not in ("QĐi", "L", "CV")}
+"""Type name -> its abbreviation in a symbol (`Thông tư` -> `TT`), for types whose symbols carry one."""
+
+
+def _type_slot(part: str, type_hint: str | None) -> str:
+    """The type slot of a symbol read with the cited type as evidence: `Thông tư số 25/2022/TI1-BTC` -> `TT`."""
+    want = ABBR_OF_TYPE.get(type_hint or "")
+    if not want or part in SYMBOL_PARTS or not part.isalnum():
+        return part
+    budget = 1 if len(want) <= 3 else 2
+    return want if ocr_distance(part.upper(), want.upper()) <= budget else part
+
+
+def repair_symbol(sym: str, type_hint: str | None = None) -> str:
+    """A number/symbol token (`12/QD-TTG`, `35/2023/QHIS`, `09/BCH-PCTT`) repaired only where the grammar proves it.
+
+    `type_hint` is the document type the text names (`Thông tư` in `Thông tư số …`); it alone may settle a type
+    abbreviation OCR damaged beyond the letter confusions (`TI1` -> `TT`)."""
     if not sym:
         return sym
     s = _SPACES_IN.sub(r"\1", sym.strip())
@@ -142,6 +158,8 @@ def repair_symbol(sym: str) -> str:
     for n, i in enumerate(parts):
         p = pieces[i]
         fixed = repair_part(p)
+        if n == 0 and type_hint and fixed not in SYMBOL_PARTS:
+            fixed = _type_slot(fixed, type_hint)
         numbered = "/" in pieces[:i]
         if fixed == p and p not in SYMBOL_PARTS and numbered and n == 0 and (i + 1 == len(pieces) or pieces[i + 1] == "/"):
             fixed = _split_glued(p) or p
@@ -158,7 +176,7 @@ def is_valid_symbol(sym: str) -> bool:
 _SYM = r"[A-Za-zĐđ][A-Za-z0-9Đđ&]*(?:\s?-\s?[A-Za-z0-9Đđ&]+)*"
 NUMBER_RE = re.compile(
     rf"(?P<num>\d{{1,6}})?\s?(?:/\s?(?P<year>(?:19|20)\d\d))?\s?/\s?(?P<sym>{_SYM})"
-    rf"|(?P<pnum>\d{{1,6}})\s?-\s?(?P<psym>[A-ZĐ][A-Za-zĐđ]{{0,5}})\s?/\s?(?P<porg>[A-ZĐ][A-Za-z0-9Đđ]*(?:-[A-Za-z0-9Đđ]+)*)"
+    rf"|(?P<pnum>\d{{1,6}})\s?-\s?(?P<psym>[A-ZĐ][A-Za-zĐđ]{{0,5}})\s?/\s?(?P<porg>[A-ZĐ][A-Za-z0-9Đđ&]*(?:-[A-Za-z0-9Đđ&]+)*)"
 )
 """Administrative `1433/KH-UBND`, legal `35/2023/UBTVQH15`, Party `57-NQ/TW`, blank `/KH-SNgV`."""
 
@@ -174,17 +192,19 @@ def claims(token: str) -> bool:
         w.islower() for w in letters)
 
 
-def parse_number(text: str) -> dict | None:
-    """Split a number/symbol into printed form, numeric value and symbol; None when absent."""
+def parse_number(text: str, type_hint: str | None = None) -> dict | None:
+    """Split a number/symbol into printed form, numeric value and symbol; None when absent.
+
+    `type_hint`: the document type named before the number (see repair_symbol)."""
     if not text:
         return None
     t = re.sub(r"(?<=\d)\s+(?=/)|(?<=/)\s+", "", text)
     for m in NUMBER_RE.finditer(t):
         if m.group("pnum"):
             org = re.sub(r"\s+", "", m.group("porg"))
-            sym = f"{repair_symbol(m.group('psym'))}/{repair_symbol(org)}"
+            sym = f"{repair_symbol(m.group('psym'), type_hint)}/{repair_symbol(org)}"
             return {"number": f"{m.group('pnum')}-{sym}", "value": m.group("pnum"), "symbol": sym}
-        sym = repair_symbol(re.sub(r"\s+", "", m.group("sym")))
+        sym = repair_symbol(re.sub(r"\s+", "", m.group("sym")), type_hint)
         if not re.search(r"[A-Za-zĐđ]{2}", sym) and not m.group("year"):
             continue
         num, year = m.group("num"), m.group("year")

@@ -150,6 +150,10 @@ def parse_header(texts: list[str], boxes: list | None = None) -> tuple[Header, i
             h.summary = summary
     if h.doc_type is None:
         h.doc_type = type_from_symbol(h.symbol)
+    elif h.number:
+        again = parse_number(h.number, type_hint=h.doc_type)
+        if again and again["number"] != h.number:
+            h.number, h.symbol = again["number"], again["symbol"]
     h.place, place_warning = check_place(h.place)
     if place_warning:
         warnings.append(place_warning)

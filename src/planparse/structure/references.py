@@ -90,7 +90,7 @@ def find_in_text(text: str) -> list[Reference]:
         number = title = None
         end = m.end()
         if so:
-            num = parse_number(after[so.end():so.end() + 60])
+            num = parse_number(after[so.end():so.end() + 60], type_hint=rtype)
             if num and num["value"]:
                 number = num["number"]
                 end = m.end() + so.end() + _span(after[so.end():], len(num["number"].replace(" ", "")))
