@@ -118,12 +118,14 @@ def repair_part(part: str) -> str:
     return part
 
 
-def _split_glued(part: str) -> str | None:
+def _split_glued(part: str, type_hint: str | None) -> str | None:
     """`12/KHUBND` → `12/KH-UBND`: a type abbreviation and a known issuer glued by a lost hyphen, when only one split fits."""
     fits = []
     for i in range(1, len(part)):
         head, tail = part[:i], part[i:]
         h, t = repair_part(head), repair_part(tail)
+        if h not in TYPE_ABBR and type_hint:
+            h = _type_slot(h, type_hint)
         if h in TYPE_ABBR and len(t) >= 2 and t in ISSUER_ABBR:
             fits.append(f"{h}-{t}")
     return fits[0] if len(fits) == 1 else None
@@ -145,11 +147,12 @@ def _type_slot(part: str, type_hint: str | None) -> str:
     return want if ocr_distance(part.upper(), want.upper()) <= budget else part
 
 
-def repair_symbol(sym: str, type_hint: str | None = None) -> str:
+def repair_symbol(sym: str, type_hint: str | None = None, numbered: bool = False) -> str:
     """A number/symbol token (`12/QD-TTG`, `35/2023/QHIS`, `09/BCH-PCTT`) repaired only where the grammar proves it.
 
     `type_hint` is the document type the text names (`Thông tư` in `Thông tư số …`); it alone may settle a type
-    abbreviation OCR damaged beyond the letter confusions (`TI1` -> `TT`)."""
+    abbreviation OCR damaged beyond the letter confusions (`TI1` -> `TT`). `numbered`: the token followed a number
+    (as in `số 12/…`), so a type glued to its issuer may be split."""
     if not sym:
         return sym
     s = _SPACES_IN.sub(r"\1", sym.strip())
@@ -160,9 +163,9 @@ def repair_symbol(sym: str, type_hint: str | None = None) -> str:
         fixed = repair_part(p)
         if n == 0 and type_hint and fixed not in SYMBOL_PARTS:
             fixed = _type_slot(fixed, type_hint)
-        numbered = "/" in pieces[:i]
-        if fixed == p and p not in SYMBOL_PARTS and numbered and n == 0 and (i + 1 == len(pieces) or pieces[i + 1] == "/"):
-            fixed = _split_glued(p) or p
+        after_number = numbered or "/" in pieces[:i]
+        if fixed == p and p not in SYMBOL_PARTS and after_number and n == 0 and (i + 1 == len(pieces) or pieces[i + 1] == "/"):
+            fixed = _split_glued(p, type_hint) or p
         pieces[i] = fixed
     return "".join(pieces)
 
@@ -204,7 +207,7 @@ def parse_number(text: str, type_hint: str | None = None) -> dict | None:
             org = re.sub(r"\s+", "", m.group("porg"))
             sym = f"{repair_symbol(m.group('psym'), type_hint)}/{repair_symbol(org)}"
             return {"number": f"{m.group('pnum')}-{sym}", "value": m.group("pnum"), "symbol": sym}
-        sym = repair_symbol(re.sub(r"\s+", "", m.group("sym")), type_hint)
+        sym = repair_symbol(re.sub(r"\s+", "", m.group("sym")), type_hint, numbered=bool(m.group("num")))
         if not re.search(r"[A-Za-zĐđ]{2}", sym) and not m.group("year"):
             continue
         num, year = m.group("num"), m.group("year")
