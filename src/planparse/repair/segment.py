@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import regex
 
-from ..symbols import claims, read_roman, repair_symbol
+from ..symbols import claims, read_roman, repair_symbol, roman_value
 
 CHUNK_RE = regex.compile(r"\S+")
 PIECE_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+|[^\p{L}\p{M}\d¢&@€§£]+")
@@ -17,7 +17,6 @@ SYLLABLE_SHAPE = regex.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aeiouy][aeiouy6¢&0qgdwr1l]*(?:ng|nh|ch|[cmnpt])?$"
 )
 WORD_START = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]")
-ROMAN_RE = regex.compile(r"^[IVX]+$")
 DIGIT_ONLY = regex.compile(r"^\d+$")
 DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}[\p{Ll}\p{M}0146O]*$|^(?=.{2,4}$)[\p{Ll}\p{M}]*[0146][\p{L}\p{M}0146]*$(?<=\p{Ll}.*)|^[STĐD][06]$|^[STĐD][06]\p{Ll}+$")
 
@@ -88,7 +87,7 @@ def _word_piece_kind(text: str, first: bool) -> str:
         return "word" if ok else "fixed"
     if len(text) == 1 and text.lower() not in "aeiouyăâêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ":
         return "letter"
-    if ROMAN_RE.match(text) and text not in ("V", "X", "VI", "XI"):
+    if roman_value(text) and text not in ("V", "X", "VI", "XI"):
         return "fixed"
     if is_acronym(text):
         return "fixed"
