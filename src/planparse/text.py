@@ -82,3 +82,9 @@ def _garbled_or_same(word: str, want: str, real_word) -> bool:
     if fold_lower(word) == want:
         return True
     return near_word(word, want) and not (real_word and real_word(word.lower()))
+
+
+def is_upper(text: str, min_letters: int = 2) -> bool:
+    """Mostly capitals (80 % of at least `min_letters` letters): a heading, a header line, a unit name."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= min_letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)

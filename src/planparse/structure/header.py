@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 from ..models import Header
-from .places import check_place
-from .issuer import is_noise_line, join_issuers, strip_marks
-from .preamble import opens_body
 from ..symbols import parse_date, parse_number, type_from_symbol, type_from_title
-from ..text import clean, fold
+from ..text import clean, fold, is_upper
+from .issuer import is_noise_line, join_issuers, strip_marks
+from .places import check_place
+from .preamble import opens_body
 
 HEADER_SCAN = 30
 _MOTTO1 = re.compile(r"c[o0]ng\s*h[o0]a\s*x[a-z]\s*h[o0]i\s*ch[u]\s*ngh[i1l]a\s*vi[e]t\s*nam", re.I)
@@ -26,10 +26,6 @@ _RULE = re.compile(r"^[\s\-_–—=.*~]+$")
 _CLOSING = re.compile(r"^(n[o0]i\s*nh[a-z]n|(KT|TM|TL|TUQ)\s*\.)", re.I)
 _MARKER = re.compile(r"^\s*(?:[IVXl1]+\.|\d+\.|[a-zđ]\)|-|\+|Phần|Chương|Điều)\s", re.I)
 
-
-def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _split_motto(text: str) -> tuple[str, str]:
@@ -45,7 +41,7 @@ def _split_motto(text: str) -> tuple[str, str]:
 def find_title(texts: list[str], limit: int = HEADER_SCAN) -> int | None:
     """Index of the type title line (`KẾ HOẠCH`, `QUYẾT ĐỊNH` …), None if absent."""
     for i, t in enumerate(texts[:limit]):
-        if t and _is_upper(t) and type_from_title(t):
+        if t and is_upper(t) and type_from_title(t):
             return i
     return None
 
@@ -110,7 +106,7 @@ def parse_header(texts: list[str], boxes: list | None = None) -> tuple[Header, i
             rest = clean(rest[:pd.start()] + " " + rest[pd.end():])
             f = fold(rest)
         nm = _NUMBER_LINE.search(f)
-        if nm and nm.start() > 0 and not _is_upper(rest[:nm.start()]) and not type_from_title(rest[:nm.start()]):
+        if nm and nm.start() > 0 and not is_upper(rest[:nm.start()]) and not type_from_title(rest[:nm.start()]):
             nm = None
         if nm and h.number is None:
             num = parse_number(rest[nm.end():])
@@ -118,7 +114,7 @@ def parse_header(texts: list[str], boxes: list | None = None) -> tuple[Header, i
                 h.number, h.number_value, h.symbol = num["number"], num["value"], num["symbol"]
                 seen_number = True
                 rest = clean(rest[:nm.start()])
-                if rest and _is_upper(rest):
+                if rest and is_upper(rest):
                     issuers.append(strip_marks(rest)[0])
                 rest = ""
         if rest.lower().startswith("v/v"):
@@ -129,7 +125,7 @@ def parse_header(texts: list[str], boxes: list | None = None) -> tuple[Header, i
             h.summary = f"{h.summary} {rest}"
             continue
         in_vv = False
-        if rest and _is_upper(rest) and not seen_number:
+        if rest and is_upper(rest) and not seen_number:
             rest, marks = strip_marks(rest)
             if marks:
                 warnings.append(f"header: dropped stray mark(s) {' '.join(marks)!r} from issuer line {rest!r}")
@@ -192,7 +188,7 @@ def _summary(texts: list[str], start: int) -> tuple[str | None, int, list[str]]:
             late.append(t)
             i += 1
             continue
-        if opens_body(t) or _MARKER.match(t) or (parts and _is_upper(t)):
+        if opens_body(t) or _MARKER.match(t) or (parts and is_upper(t)):
             break
         if parts and re.search(r"[.;:]$", parts[-1]):
             break

@@ -9,7 +9,7 @@ import re
 
 from ..models import PreambleItem
 from ..repair.orthography import is_valid_syllable
-from ..text import clean, starts_with_phrase
+from ..text import clean, is_upper, starts_with_phrase
 from .references import find_in_text
 from .sections import classify
 
@@ -33,11 +33,6 @@ def opens_body(line: str) -> bool:
     return clause_kind(line) is not None or starts_with_phrase(line, ("kinh gui",), is_valid_syllable) is not None
 
 
-def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
 def split_preamble(lines: list[tuple[str, int]]) -> tuple[list[PreambleItem], int]:
     """Preamble clauses at the top of the body lines (text, page), and how many lines they took."""
     items: list[dict] = []
@@ -52,7 +47,7 @@ def split_preamble(lines: list[tuple[str, int]]) -> tuple[list[PreambleItem], in
             kind = None
         if kind:
             items.append({"kind": kind, "parts": [text], "page": page})
-        elif not items and _is_upper(text) and not text.endswith(":") and classify(text) is None:
+        elif not items and is_upper(text, 4) and not text.endswith(":") and classify(text) is None:
             items.append({"kind": "authority", "parts": [text], "page": page})
         elif items and classify(text) is None and not _closed(items[-1]) and not _ENACTING.match(text):
             items[-1]["parts"].append(text)

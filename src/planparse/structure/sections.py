@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..models import Section
 from ..symbols import numeral_distance, read_roman, roman_value, to_roman
-from ..text import clean, fold
+from ..text import clean, fold, is_upper
 
 _PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
@@ -65,11 +65,11 @@ def classify(text: str) -> Marker | None:
         return Marker(f"Điều {m.group(2)}.", "article", m.group(3), RANK["article"], int(m.group(2)))
     m = _ROMAN.match(t)
     if m and m.group(2)[:1] != "/":
-        r = read_roman(m.group(1), allow_h=_is_upper(m.group(2)))
+        r = read_roman(m.group(1), allow_h=is_upper(m.group(2)))
         if r and (m.group(2)[:1].isupper() or not m.group(2)) and not re.match(r"^[1l|]+$", m.group(1)):
             return Marker(f"{r}.", "roman", m.group(2), RANK["roman"], roman_value(r))
     m = _ROMAN_BARE.match(t)
-    if m and _is_upper(m.group(2)) and len(m.group(2).split()) >= 2 and roman_value(m.group(1)):
+    if m and is_upper(m.group(2)) and len(m.group(2).split()) >= 2 and roman_value(m.group(1)):
         return Marker(f"{m.group(1)}.", "roman", m.group(2), RANK["roman"], roman_value(m.group(1)))
     m = _DECIMAL.match(t)
     if m and m.group(2)[:1].isalpha():
@@ -94,10 +94,6 @@ def classify(text: str) -> Marker | None:
     return None
 
 
-def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
 
 def _join_all(parts: list[str]) -> str:
     """Join wrapped lines in one pass (linear even for very long paragraphs)."""
@@ -119,7 +115,7 @@ def _is_heading(marker: Marker, rest: str, next_text: str | None, blank_after: b
         return True
     if not rest:
         return False
-    if _is_upper(rest):
+    if is_upper(rest):
         return True
     if re.search(r"[.;,]$", rest) or len(rest) > 90:
         return False
