@@ -448,3 +448,52 @@ def test_roman_heading_whose_dot_was_lost():
     m = classify("II NHIỆM VỤ VÀ GIẢI PHÁP")
     assert m is not None and m.kind == "roman" and m.number == "II."
     assert classify("V tổ chức thực hiện") is None
+
+
+def test_wrapped_issuer_joined_by_unit_grammar_and_gazetteer():
+    h, _, warns = parse_header(["UBND THÀNH PHỐ HẢI", "PHÒNG", "ỦY BAN NHÂN DÂN XÃ KIM THÀNH", "Số: 45/KH-UBND",
+                                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                "Kim Thành, ngày 14 tháng 3 năm 2026", "KẾ HOẠCH", "Phòng chống thiên tai"])
+    assert (h.issuer_parent, h.issuer) == ("UBND THÀNH PHỐ HẢI PHÒNG", "ỦY BAN NHÂN DÂN XÃ KIM THÀNH")
+    h, _, _ = parse_header(["UBND TỈNH LÂM ĐỒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 6/KH-SGDĐT", "KẾ HOẠCH", "Về x"])
+    assert (h.issuer_parent, h.issuer) == ("UBND TỈNH LÂM ĐỒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    h, _, _ = parse_header(["UBND TỈNH THANH HÓA", "BAN CHỈ HUY PHÒNG, CHỐNG", "THIÊN TAI VÀ TÌM KIẾM", "CỨU NẠN",
+                            "Số: 17/KH-BCH", "KẾ HOẠCH", "Về x"])
+    assert h.issuer == "BAN CHỈ HUY PHÒNG, CHỐNG THIÊN TAI VÀ TÌM KIẾM CỨU NẠN" and h.symbol == "KH-BCH"
+
+
+def test_stray_marks_and_noise_lines_dropped_with_warnings():
+    h, _, warns = parse_header(["UBND TỈNH QUẢNG TRỊ ˆ", "T", "SỞ NỘI VỤ", "`", "Số: 9/KH-SNV", ":",
+                                "Quảng Trị, ngày 2 tháng 4 năm 2026", "KẾ HOẠCH", "T", "Về x"])
+    assert (h.issuer_parent, h.issuer) == ("UBND TỈNH QUẢNG TRỊ", "SỞ NỘI VỤ")
+    assert h.summary == "Về x" and h.number == "9/KH-SNV"
+    assert sum("noise line" in w for w in warns) == 3 and any("'ˆ'" in w for w in warns)
+
+
+def test_header_read_by_zones_when_lines_have_boxes():
+    rows = [("UBND TỈNH PHÚ THỌ", (100, 100, 700, 140)), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", (900, 100, 1900, 140)),
+            ("SỞ NGOẠI VỤ", (200, 160, 600, 200)), ("Độc lập - Tự do - Hạnh phúc", (1000, 160, 1800, 200)),
+            ("Số: 215/KH-SNgV", (250, 220, 550, 260)), ("Phú Thọ, ngày 12 tháng 8 năm 2025", (1000, 220, 1800, 260)),
+            ("KẾ HOẠCH", (900, 320, 1100, 360)), ("Tuyên truyền năm 2025", (700, 380, 1300, 420))]
+    order = [1, 0, 3, 5, 2, 4, 6, 7]
+    res = parse_structure([Line(text=rows[i][0], bbox=rows[i][1]) for i in order])
+    h = res.header
+    assert (h.issuer_parent, h.issuer, h.number) == ("UBND TỈNH PHÚ THỌ", "SỞ NGOẠI VỤ", "215/KH-SNgV")
+    assert h.date == date(2025, 8, 12) and h.summary == "Tuyên truyền năm 2025"
+
+
+def test_preamble_is_a_part_with_its_references():
+    res = parse_structure(lines_of(PLAN))
+    assert [p.kind for p in res.preamble] == ["basis"]
+    assert [(r.type, r.number) for r in res.preamble[0].references] == [("Luật", None), ("Nghị định", "66/2021/NĐ-CP")]
+    assert res.sections[0].number == "I."
+    assert any("preamble" in r.cited_in for r in res.references)
+    res = parse_structure(lines_of(DECISION))
+    assert [p.kind for p in res.preamble] == ["authority", "basis", "basis"]
+
+
+def test_section_number_misread_in_ocr_text_corrected():
+    text = "I. MỤC ĐÍCH\n- a.\nII. NỘI DUNG\n- b.\nII. KINH PHÍ\n- c.\nIV. TỔ CHỨC THỰC HIỆN\n- d."
+    res = parse_structure(lines_of(text))
+    assert [s.number for s in res.sections] == ["I.", "II.", "III.", "IV."]
+    assert any("corrected to III." in w.message for w in res.warnings)
