@@ -24,8 +24,9 @@ HEADS = tuple(sorted((
 ), key=len, reverse=True))
 """Folded words a unit name opens with."""
 
-LEVELS = ("THANH PHO", "THI XA", "THI TRAN", "DAC KHU", "TINH", "HUYEN", "QUAN", "XA", "PHUONG")
-"""Administrative levels that a place name follows."""
+LEVELS = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "ĐẶC KHU", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")
+"""Administrative levels that a place name follows (compared with their marks when the text has marks:
+`TĨNH` of `HÀ TĨNH` is no `TỈNH`)."""
 
 _OPEN_END = {"VA", "CUA", "CHONG", "VE", "VOI"}
 """Folded words a unit name cannot end with (`SỞ NÔNG NGHIỆP VÀ`, `BAN CHỈ HUY PHÒNG, CHỐNG`)."""
@@ -57,19 +58,26 @@ def _places() -> frozenset[str]:
         return frozenset()
 
 
-def _place_tail(words: list[str]) -> list[str] | None:
-    """Words after the last administrative level word of a name, None when the name names no level."""
+def _levels(text: str) -> tuple[list[str], list[list[str]]]:
+    """The name's words and the level phrases, both with marks when the text has any, else both folded."""
+    if any(not c.isascii() for c in text if c.isalpha()):
+        return text.upper().replace(",", " ").split(), [lv.split() for lv in LEVELS]
+    return _words(text), [_words(lv) for lv in LEVELS]
+
+
+def _place_tail(text: str) -> list[str] | None:
+    """Folded words after the last administrative level word of a name, None when the name names no level."""
+    words, levels = _levels(text)
     for i in range(len(words) - 1, -1, -1):
-        for lv in LEVELS:
-            n = len(lv.split())
-            if words[i:i + n] == lv.split():
-                return words[i + n:]
+        for lv in levels:
+            if words[i:i + len(lv)] == lv:
+                return [fold(w) for w in words[i + len(lv):]]
     return None
 
 
 def _completes_place(group: str, line: str) -> int:
     """How many leading words of `line` finish a place name that `group` left unfinished (gazetteer), else 0."""
-    tail = _place_tail(_words(group))
+    tail = _place_tail(group)
     if not tail:
         return 0
     places = _places()
@@ -89,8 +97,10 @@ def _incomplete(group: str) -> bool:
         return False
     if w[-1] in _OPEN_END or group.rstrip().endswith(("-", ",")):
         return True
-    if any(w[-len(lv.split()):] == lv.split() for lv in LEVELS):
-        return True
+    words, levels = _levels(group)
+    if any(words[-len(lv):] == lv for lv in levels):
+        before = _place_tail(" ".join(words[:-1]))
+        return not (before and " ".join(before + [fold(words[-1])]) in _places())
     return any(w == h.split() for h in HEADS)
 
 
