@@ -497,3 +497,13 @@ def test_section_number_misread_in_ocr_text_corrected():
     res = parse_structure(lines_of(text))
     assert [s.number for s in res.sections] == ["I.", "II.", "III.", "IV."]
     assert any("corrected to III." in w.message for w in res.warnings)
+
+
+def test_first_roman_heading_read_as_digit_corrected():
+    secs, warns = build_tree([(t, 1) for t in ["1. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "- a", "2. Yêu cầu", "- b",
+                                                "II. NHIỆM VỤ", "1. Một", "III. TỔ CHỨC THỰC HIỆN"]])
+    assert [(s.number, [c.number for c in s.children]) for s in secs] == [("I.", ["1.", "2."]), ("II.", ["1."]),
+                                                                          ("III.", [])]
+    assert any("corrected to I." in w for w, _ in warns)
+    secs, _ = build_tree([(t, 1) for t in ["1. Mục đích", "II. NHIỆM VỤ"]])
+    assert [s.number for s in secs] == ["1.", "II."]

@@ -201,7 +201,7 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
     warnings: list[tuple[str, int | None]] = []
     root = _Node(None, None)
     stack: list[_Node] = [root]
-    for marker, text, page, heading in _paragraphs(lines):
+    for marker, text, page, heading in _first_roman_read_as_digit(_paragraphs(lines), warnings):
         if marker is None:
             if fold(text).lower().startswith("tren day") and len(stack) > 1:
                 root.children.append(_Node(None, page, paras=[text]))
@@ -226,6 +226,22 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
     _repair_sequence(root, warnings)
     _check_numbering(root, warnings)
     return [_to_section(c, 0) for c in root.children], warnings
+
+
+def _first_roman_read_as_digit(paras: list[tuple], warnings: list[tuple[str, int | None]]) -> list[tuple]:
+    """`1. MỤC ĐÍCH` before `II.` with no `I.` anywhere before it: the I was read as 1 or l (one glyph apart),
+    the upper-case title is how Roman headings are printed, and the sequence needs the I."""
+    romans = [k for k, p in enumerate(paras) if p[0] is not None and p[0].kind == "roman"]
+    if not romans or paras[romans[0]][0].value != 2:
+        return paras
+    for k in range(romans[0]):
+        m, text, page, _ = paras[k]
+        if m is not None and m.number.rstrip(".)") in ("1", "l") and text and is_upper(text, 4):
+            new = Marker("I.", "roman", m.rest, RANK["roman"], 1)
+            warnings.append((f"section number {m.number} corrected to I.: an upper-case heading before "
+                             f"{paras[romans[0]][0].number} where no I. was read", page))
+            return paras[:k] + [(new, text, page, True)] + paras[k + 1:]
+    return paras
 
 
 def _numeral(marker: Marker) -> str:
