@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..gazetteer import TABLES, units
 from ..text import clean, fold
 
 HEADS = tuple(sorted((
@@ -49,13 +50,12 @@ def opens_unit(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
-    """Multi-syllable place names of the gazetteer, folded upper case (`HAI PHONG`)."""
-    try:
-        from ..repair.places import place_names
-
-        return frozenset(fold(n).upper() for n in place_names())
-    except Exception:  # noqa: BLE001 - without the gazetteer only the kind/level grammar joins lines
-        return frozenset()
+    """Multi-syllable place names of the gazetteer (current and pre-2025 units), folded upper case (`HAI PHONG`)."""
+    names = set()
+    for table, fields in TABLES:
+        for row in units(table, list(fields)):
+            names.update(fold(v).upper() for v in row.values() if v and " " in v.strip())
+    return frozenset(names)
 
 
 def _levels(text: str) -> tuple[list[str], list[list[str]]]:
