@@ -137,3 +137,12 @@ def test_fold_keeps_length_and_offsets(text):
 def test_fold_vietnamese():
     assert fold("Đồng Hới, ngày") == "Dong Hoi, ngay"
     assert fold_lower("ỦY BAN NHÂN DÂN") == "uy ban nhan dan"
+
+
+@settings(max_examples=25, deadline=None)
+@given(valid_symbols())
+def test_restore_stage_leaves_valid_symbols(sym):
+    from planparse import restore
+
+    out, _ = restore(f"Căn cứ văn bản số {sym} ngày 5/3/2020 của cơ quan")
+    assert f" {sym} " in out
