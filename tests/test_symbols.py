@@ -146,3 +146,9 @@ def test_restore_stage_leaves_valid_symbols(sym):
 
     out, _ = restore(f"Căn cứ văn bản số {sym} ngày 5/3/2020 của cơ quan")
     assert f" {sym} " in out
+
+
+def test_every_known_part_is_spelt_in_the_symbol_alphabet():
+    import re
+
+    assert all(re.fullmatch(r"[A-Za-zĐđ][A-Za-z0-9Đđ&]*", p) for p in PARTS)
