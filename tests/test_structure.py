@@ -507,3 +507,14 @@ def test_first_roman_heading_read_as_digit_corrected():
     assert any("corrected to I." in w for w, _ in warns)
     secs, _ = build_tree([(t, 1) for t in ["1. Mục đích", "II. NHIỆM VỤ"]])
     assert [s.number for s in secs] == ["1.", "II."]
+
+
+@pytest.mark.parametrize("printed, repaired", [
+    (["II", "II", "IV"], ["II.", "III.", "IV."]),          # the first heading lost: the run fits II, III, IV
+    (["I", "II", "III", "III"], ["I.", "II.", "III.", "III."]),  # IV is two glyphs from III: a printed repeat stays
+    (["I", "II", "II"], ["I.", "II.", "III."]),
+    (["I", "II", "V"], ["I.", "II.", "V."]),
+])
+def test_numbering_run_with_fewest_near_changes(printed, repaired):
+    secs, _ = build_tree([(f"{x}. MỤC {i}", 1) for i, x in enumerate(printed)])
+    assert [s.number for s in secs] == repaired

@@ -256,28 +256,44 @@ def _near(kind: str, printed: str, value: int) -> str | None:
     return want if numeral_distance(printed, want) <= 1 else None
 
 
+def _best_run(kind: str, markers: list[Marker]) -> list[str | None] | None:
+    """Numerals of the consecutive run (s, s+1, …) that the printed numbers fit with the fewest changes, each
+    change one glyph away (`II` for `III`); None when no run fits or more than a minority would change."""
+    values = [m.value for m in markers]
+    starts = sorted({1} | {v - i for i, v in enumerate(values) if v - i >= 1}, key=lambda s: (s != 1, s))
+    best: tuple[int, list[str | None]] | None = None
+    for s in starts:
+        fixes: list[str | None] = []
+        for i, m in enumerate(markers):
+            if m.value == s + i:
+                fixes.append(None)
+                continue
+            near = _near(kind, _numeral(m), s + i)
+            if near is None:
+                break
+            fixes.append(near)
+        else:
+            cost = sum(f is not None for f in fixes)
+            if best is None or cost < best[0]:
+                best = (cost, fixes)
+    if best is None or best[0] == 0 or 2 * best[0] >= len(markers):
+        return None
+    return best[1]
+
+
 def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> None:
-    """A Roman or Arabic number that breaks its siblings' sequence where a near neighbour fits is corrected:
-    `I, II, II, IV` → `I, II, III, IV` (the III was read II), and the correction is reported."""
+    """Roman or Arabic numbers of siblings that break their sequence where a near neighbour fits are corrected:
+    `I, II, II, IV` → `I, II, III, IV` (the III was read II); every correction is reported."""
     for kind in ("roman", "arabic"):
         nodes = [c for c in node.children if c.marker is not None and c.marker.kind == kind and c.marker.value]
-        for k, c in enumerate(nodes):
-            m = c.marker
-            prev = nodes[k - 1].marker.value if k else 0
-            nxt = nodes[k + 1].marker.value if k + 1 < len(nodes) else None
-            want = prev + 1
-            settled = k > 0 and prev - 1 == (nodes[k - 2].marker.value if k > 1 else 0)
-            fits = nxt == want + 1 if nxt is not None else (settled and m.value == prev)
-            if m.value == want or not fits:
-                continue
-            printed = _numeral(m)
-            new = _near(kind, printed, want)
+        fixes = _best_run(kind, [c.marker for c in nodes]) if len(nodes) >= 3 else None
+        for k, (c, new) in enumerate(zip(nodes, fixes or [])):
             if new is None:
                 continue
-            old = m.number
-            m.number, m.value = new + m.number[len(printed):], want
+            m, old = c.marker, c.marker.number
             around = ", ".join(x for x in (nodes[k - 1].marker.number if k else None, "?",
-                                           nodes[k + 1].marker.number if nxt is not None else None) if x)
+                                           nodes[k + 1].marker.number if k + 1 < len(nodes) else None) if x)
+            m.number, m.value = new + old[len(_numeral(m)):], (roman_value(new) if kind == "roman" else int(new))
             warnings.append((f"section number {old} corrected to {m.number}: OCR misread, the sequence ({around}) "
                              f"fits only {m.number}", c.page))
     for c in node.children:
