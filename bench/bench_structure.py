@@ -7,6 +7,14 @@ and symbols altered by `restore` on corpus lines that carry one (their own text 
 The held-out plans are the headline (BLIND: the three never run before the final measurement); DEV plans
 reproduce issue 15's cases and were looked at.
 
+Last run (2026-12-02, synth scans, Tesseract vie; before = structure of commit 70781bb on the same OCR'd lines):
+  held-out 9 plans, 300 dpi: header+signer 68/72 -> 72/72, section trees 5/9 -> 9/9, refs 21/21 -> 21/21,
+                             preamble 0/9 -> 9/9;  200 dpi: 68/72 -> 72/72, trees 3/9 -> 8/9, refs 20/21 -> 20/21
+  blind 3 of them, 300 and 200 dpi: header+signer 22/24 -> 24/24, trees 1/3 -> 3/3 and 0/3 -> 3/3, refs 6/6
+  corpus laws+admin through restore (13,968 lines, 13,348 number/symbol tokens): valid symbols altered 10 -> 0
+  (PCLB->ĐCLB, PSDT->ĐSDT, PNG/PPM->PNG/ĐPM before); 26 corpus forms the grammar proves damaged (QHI5, QHI15,
+  QHi3 -> QH15, QH13) are repaired.
+
 Usage: python bench/bench_structure.py [-v] [--fresh] [--no-ocr] [--no-corpus] [--corpus-lines N]
 Reads ../shared (corpus) relative to the repository; OCR results are cached in /tmp/planparse_bench_structure.
 """
