@@ -12,7 +12,7 @@ from planparse.models import Line
 from planparse.structure import parse_structure
 from planparse.structure.closing import parse_digital_signatures
 from planparse.structure.header import parse_header
-from planparse.structure.parsers import find_dates, fix_roman, parse_date, parse_number, type_from_symbol
+from planparse.symbols import find_dates, parse_date, parse_number, read_roman as fix_roman, type_from_symbol
 from planparse.structure.references import find_in_text
 from planparse.structure.sections import build_tree, classify
 
@@ -191,9 +191,18 @@ def test_official_letter_type_from_symbol():
     assert h.date == date(2025, 8, 1) and h.place == "Hải Phòng"
 
 
-def test_duplicate_numbering_warns_but_keeps_printed():
+def test_numbering_repaired_by_its_sequence():
     secs, warns = build_tree([(t, 1) for t in ["I. A", "- x", "III. B", "- y", "III. C", "- z"]])
-    assert [s.number for s in secs] == ["I.", "III.", "III."]
+    assert [s.number for s in secs] == ["I.", "II.", "III."]
+    assert any("corrected to II." in w for w, _ in warns)
+    secs, warns = build_tree([(t, 1) for t in ["I. A", "II. B", "II. C", "IV. D"]])
+    assert [s.number for s in secs] == ["I.", "II.", "III.", "IV."]
+    assert [w for w, _ in warns] == ["section number II. corrected to III.: OCR misread, the sequence (II., ?, IV.) fits only III."]
+
+
+def test_numbering_far_from_sequence_warns_but_keeps_printed():
+    secs, warns = build_tree([(t, 1) for t in ["I. A", "- x", "V. B", "- y", "V. C", "- z"]])
+    assert [s.number for s in secs] == ["I.", "V.", "V."]
     assert any("repeated" in w for w, _ in warns) and any("jumps" in w for w, _ in warns)
 
 
@@ -396,7 +405,8 @@ def test_headless_text_keeps_subject_and_damaged_signature_column():
             "I. MỤC ĐÍCH\n- Làm tốt.\nNơi nhận: KT. GIÁM ĐỐC\n- UBND tỉnh (b/c); PHo' GIẢM BỌC\n- Lưu: VT.\nTrần Văn An")
     res = parse_structure(lines_of(text))
     assert res.header.summary == "Tuyên truyền cải cách hành chính năm 2025"
-    assert res.sections[0].text.startswith("Thực hiện")
+    assert res.preamble[0].kind == "implementation" and res.preamble[0].text.startswith("Thực hiện")
+    assert res.preamble[0].references[0].number == "5/KH-UBND" and res.sections[0].number == "I."
     assert res.recipients == ["UBND tỉnh (b/c)", "Lưu: VT"]
     assert res.signature.name == "Trần Văn An"
 
@@ -438,3 +448,73 @@ def test_roman_heading_whose_dot_was_lost():
     m = classify("II NHIỆM VỤ VÀ GIẢI PHÁP")
     assert m is not None and m.kind == "roman" and m.number == "II."
     assert classify("V tổ chức thực hiện") is None
+
+
+def test_wrapped_issuer_joined_by_unit_grammar_and_gazetteer():
+    h, _, warns = parse_header(["UBND THÀNH PHỐ HẢI", "PHÒNG", "ỦY BAN NHÂN DÂN XÃ KIM THÀNH", "Số: 45/KH-UBND",
+                                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                "Kim Thành, ngày 14 tháng 3 năm 2026", "KẾ HOẠCH", "Phòng chống thiên tai"])
+    assert (h.issuer_parent, h.issuer) == ("UBND THÀNH PHỐ HẢI PHÒNG", "ỦY BAN NHÂN DÂN XÃ KIM THÀNH")
+    h, _, _ = parse_header(["UBND TỈNH LÂM ĐỒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 6/KH-SGDĐT", "KẾ HOẠCH", "Về x"])
+    assert (h.issuer_parent, h.issuer) == ("UBND TỈNH LÂM ĐỒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    h, _, _ = parse_header(["UBND TỈNH THANH HÓA", "BAN CHỈ HUY PHÒNG, CHỐNG", "THIÊN TAI VÀ TÌM KIẾM", "CỨU NẠN",
+                            "Số: 17/KH-BCH", "KẾ HOẠCH", "Về x"])
+    assert h.issuer == "BAN CHỈ HUY PHÒNG, CHỐNG THIÊN TAI VÀ TÌM KIẾM CỨU NẠN" and h.symbol == "KH-BCH"
+
+
+def test_stray_marks_and_noise_lines_dropped_with_warnings():
+    h, _, warns = parse_header(["UBND TỈNH QUẢNG TRỊ ˆ", "T", "SỞ NỘI VỤ", "`", "Số: 9/KH-SNV", ":",
+                                "Quảng Trị, ngày 2 tháng 4 năm 2026", "KẾ HOẠCH", "T", "Về x"])
+    assert (h.issuer_parent, h.issuer) == ("UBND TỈNH QUẢNG TRỊ", "SỞ NỘI VỤ")
+    assert h.summary == "Về x" and h.number == "9/KH-SNV"
+    assert sum("noise line" in w for w in warns) == 3 and any("'ˆ'" in w for w in warns)
+
+
+def test_header_read_by_zones_when_lines_have_boxes():
+    rows = [("UBND TỈNH PHÚ THỌ", (100, 100, 700, 140)), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", (900, 100, 1900, 140)),
+            ("SỞ NGOẠI VỤ", (200, 160, 600, 200)), ("Độc lập - Tự do - Hạnh phúc", (1000, 160, 1800, 200)),
+            ("Số: 215/KH-SNgV", (250, 220, 550, 260)), ("Phú Thọ, ngày 12 tháng 8 năm 2025", (1000, 220, 1800, 260)),
+            ("KẾ HOẠCH", (900, 320, 1100, 360)), ("Tuyên truyền năm 2025", (700, 380, 1300, 420))]
+    order = [1, 0, 3, 5, 2, 4, 6, 7]
+    res = parse_structure([Line(text=rows[i][0], bbox=rows[i][1]) for i in order])
+    h = res.header
+    assert (h.issuer_parent, h.issuer, h.number) == ("UBND TỈNH PHÚ THỌ", "SỞ NGOẠI VỤ", "215/KH-SNgV")
+    assert h.date == date(2025, 8, 12) and h.summary == "Tuyên truyền năm 2025"
+
+
+def test_preamble_is_a_part_with_its_references():
+    res = parse_structure(lines_of(PLAN))
+    assert [p.kind for p in res.preamble] == ["basis"]
+    assert [(r.type, r.number) for r in res.preamble[0].references] == [("Luật", None), ("Nghị định", "66/2021/NĐ-CP")]
+    assert res.sections[0].number == "I."
+    assert any("preamble" in r.cited_in for r in res.references)
+    res = parse_structure(lines_of(DECISION))
+    assert [p.kind for p in res.preamble] == ["authority", "basis", "basis"]
+
+
+def test_section_number_misread_in_ocr_text_corrected():
+    text = "I. MỤC ĐÍCH\n- a.\nII. NỘI DUNG\n- b.\nII. KINH PHÍ\n- c.\nIV. TỔ CHỨC THỰC HIỆN\n- d."
+    res = parse_structure(lines_of(text))
+    assert [s.number for s in res.sections] == ["I.", "II.", "III.", "IV."]
+    assert any("corrected to III." in w.message for w in res.warnings)
+
+
+def test_first_roman_heading_read_as_digit_corrected():
+    secs, warns = build_tree([(t, 1) for t in ["1. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "- a", "2. Yêu cầu", "- b",
+                                                "II. NHIỆM VỤ", "1. Một", "III. TỔ CHỨC THỰC HIỆN"]])
+    assert [(s.number, [c.number for c in s.children]) for s in secs] == [("I.", ["1.", "2."]), ("II.", ["1."]),
+                                                                          ("III.", [])]
+    assert any("corrected to I." in w for w, _ in warns)
+    secs, _ = build_tree([(t, 1) for t in ["1. Mục đích", "II. NHIỆM VỤ"]])
+    assert [s.number for s in secs] == ["1.", "II."]
+
+
+@pytest.mark.parametrize("printed, repaired", [
+    (["II", "II", "IV"], ["II.", "III.", "IV."]),          # the first heading lost: the run fits II, III, IV
+    (["I", "II", "III", "III"], ["I.", "II.", "III.", "III."]),  # IV is two glyphs from III: a printed repeat stays
+    (["I", "II", "II"], ["I.", "II.", "III."]),
+    (["I", "II", "V"], ["I.", "II.", "V."]),
+])
+def test_numbering_run_with_fewest_near_changes(printed, repaired):
+    secs, _ = build_tree([(f"{x}. MỤC {i}", 1) for i, x in enumerate(printed)])
+    assert [s.number for s in secs] == repaired

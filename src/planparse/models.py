@@ -140,6 +140,17 @@ class Reference(_Model):
     cited_in: list[str] = Field(default_factory=list, description="Section numbers (or 'header'/'body') where cited.")
 
 
+class PreambleItem(_Model):
+    """One clause of the preamble (Decree 30/2020, Appendix I: the bases for issuing): `Căn cứ …`, `Theo đề nghị …`."""
+
+    kind: Literal["authority", "basis", "implementation", "proposal", "consideration"] = Field(
+        description="authority (who issues, e.g. 'CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH'), basis (Căn cứ), implementation "
+                    "(Thực hiện), proposal (Theo đề nghị), consideration (Xét …).")
+    text: str = Field(description="The clause, wrapped lines joined.")
+    references: list[Reference] = Field(default_factory=list, description="Documents the clause cites.")
+    page: int | None = None
+
+
 class DigitalSignature(_Model):
     signer: str | None = None
     email: str | None = None
@@ -209,6 +220,7 @@ class Document(_Model):
     text: str = Field(default="", description="Whole text in reading order, pages separated by form feeds.")
     pages: list[Page] = Field(default_factory=list)
     header: Header = Field(default_factory=Header)
+    preamble: list[PreambleItem] = Field(default_factory=list, description="Legal bases and proposals before the body.")
     sections: list[Section] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)

@@ -300,6 +300,7 @@ def _structure(doc: Document, lines: list[Line]) -> None:
         doc.warnings.append(Warning_(stage="structure", message=f"structure parsing failed: {type(exc).__name__}: {exc}"))
         return
     doc.header = res.header
+    doc.preamble = res.preamble
     doc.sections = res.sections
     doc.references = res.references
     doc.signature = res.signature

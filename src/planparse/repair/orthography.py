@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from ..text import fold_lower
+
 TONES = {"\u0300": "huyen", "\u0301": "sac", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
 VOWELS = set("aăâeêioôơuưy")
 ONSETS = sorted(
@@ -57,8 +59,7 @@ def split_tone(syllable: str) -> tuple[str, str | None]:
 @lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
     """Lowercase, every mark removed, đ→d: the key that groups a syllable's spellings."""
-    s = unicodedata.normalize("NFD", token.lower().replace("đ", "d").replace("Đ", "d"))
-    return "".join(ch for ch in s if not unicodedata.combining(ch))
+    return "".join(ch for ch in fold_lower(token) if not unicodedata.combining(ch))
 
 
 def _parse(base: str) -> tuple[str, str] | None:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sqlite3
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
+from ..gazetteer import TABLES
+from ..gazetteer import units as _units
 from .lm import TrigramLM
 from .orthography import nfc, place_tone, skeleton
 
 PLACE_BONUS = 3.5
-
-
-TABLES = (("admin_units", ("provinceShort", "wardShort")),
-          ("admin_units_legacy", ("provinceShort", "districtShort", "wardShort")))
-"""The units after (3,321) and before (10,040) the July 2025 reorganisation: plans cite both."""
 
 
 def _norm(name: str) -> str:
@@ -39,27 +33,6 @@ def _hierarchies() -> tuple[tuple[str, ...], ...]:
 def place_names() -> tuple[str, ...]:
     """Short names of provinces, districts and wards (current and pre-2025) of two syllables or more."""
     return tuple(sorted({n for chain in _hierarchies() for n in chain}))
-
-
-def _units(table: str, fields: list[str]) -> list[dict]:
-    """Rows of the vietnamadminunits database.
-
-    Read with sqlite straight from the package's data file when it is where the library keeps it:
-    importing the package would also parse its address-parser JSON (tens of MB) that restore never uses.
-    """
-    spec = importlib.util.find_spec("vietnamadminunits")
-    db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db" if spec and spec.submodule_search_locations else None
-    sql = f"SELECT DISTINCT {','.join(fields)} FROM [{table}]"
-    try:
-        if db is not None and db.is_file():
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-                conn.row_factory = sqlite3.Row
-                return [dict(r) for r in conn.execute(sql)]
-        from vietnamadminunits.database.main import get_data
-
-        return get_data(fields=fields, table=table)
-    except Exception:  # noqa: BLE001 - the library is optional at run time
-        return []
 
 
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:

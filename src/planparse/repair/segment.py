@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import regex
 
+from ..symbols import claims, read_roman, repair_symbol, roman_value
+
 CHUNK_RE = regex.compile(r"\S+")
 PIECE_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+|[^\p{L}\p{M}\d¢&@€§£]+")
 URL_RE = regex.compile(r"^(?:[a-z]+://|www\.)|@\w+\.\w|\.(?:vn|com|org|net|gov)\b", regex.I)
@@ -15,8 +17,6 @@ SYLLABLE_SHAPE = regex.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aeiouy][aeiouy6¢&0qgdwr1l]*(?:ng|nh|ch|[cmnpt])?$"
 )
 WORD_START = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]")
-ROMAN_RE = regex.compile(r"^[IVX]+$")
-HEADING_NUM_RE = regex.compile(r"^I[I1l]{1,3}$|^Il$|^V[I1l]{1,3}$")
 DIGIT_ONLY = regex.compile(r"^\d+$")
 DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}[\p{Ll}\p{M}0146O]*$|^(?=.{2,4}$)[\p{Ll}\p{M}]*[0146][\p{L}\p{M}0146]*$(?<=\p{Ll}.*)|^[STĐD][06]$|^[STĐD][06]\p{Ll}+$")
 
@@ -83,6 +83,12 @@ def is_acronym(tok: str) -> bool:
     return not SYLLABLE_SHAPE.match(tok.lower())
 
 
+def _damaged_numeral(text: str) -> bool:
+    """A Roman numeral printed with 1 or l for I (`I1`, `Il`, `V1`): the grammar reads it, the LM must not."""
+    fixed = read_roman(text)
+    return bool(fixed) and fixed != text and text[0] in "IVX" and len(text) <= 4
+
+
 @lru_cache(maxsize=100_000)
 def _word_piece_kind(text: str, first: bool) -> str:
     has_alpha = any(c.isalpha() for c in text)
@@ -90,14 +96,14 @@ def _word_piece_kind(text: str, first: bool) -> str:
         if text in ("&", "¢"):
             return "letter"
         return "fixed" if DIGIT_ONLY.match(text) or any(c.isdigit() for c in text) else "punct"
-    if first and HEADING_NUM_RE.match(text):
+    if first and _damaged_numeral(text):
         return "heading"
     if any(c.isdigit() for c in text):
         ok = bool(DIGIT_WORD_RE.match(text))
         return "word" if ok else "fixed"
     if len(text) == 1 and text.lower() not in "aeiouyăâêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ":
         return "letter"
-    if ROMAN_RE.match(text) and text not in ("V", "X", "VI", "XI"):
+    if roman_value(text) and text not in ("V", "X", "VI", "XI"):
         return "fixed"
     if is_acronym(text):
         return "fixed"
@@ -126,7 +132,7 @@ def _segment_uncached(line: str) -> list[Piece]:
             out.append(Piece(base, m.end(), chunk, "fixed"))
             continue
         core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
-        if core and SYMBOLIC_RE.search(core) and any(c.isalnum() for c in core):
+        if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core):
             off = chunk.find(core)
             if off > 0:
                 out.append(Piece(base, base + off, chunk[:off], "punct"))
@@ -149,31 +155,11 @@ def _segment_uncached(line: str) -> list[Piece]:
     return out
 
 
-PART_FIXES = {"QD": "QĐ", "ND": "NĐ", "BCD": "BCĐ", "HDND": "HĐND", "TTDT": "TTĐT", "HDQT": "HĐQT",
-              "HDTV": "HĐTV", "DBQH": "ĐBQH", "DCSVN": "ĐCSVN"}
-"""Whole parts of a symbol or acronym whose Đ OCR read as D."""
-
-SYMBOL_FIXES = [
-    (regex.compile(r"(?<=[/-])Q[DPb](?=[-/]|$)"), "QĐ"),
-    (regex.compile(r"(?<=[/-])Q[DPbĐ]TTg\b"), "QĐ-TTg"),
-    (regex.compile(r"(?<=[/-])CTTTg\b"), "CT-TTg"),
-    (regex.compile(r"(?<=[/-])BCD(?=[A-Z0-9]|$)"), "BCĐ"),
-    (regex.compile(r"(?<=[/-])P(?=[A-Z]{2})"), "Đ"),
-    (regex.compile(r"(?<=^|[-/.])(" + "|".join(PART_FIXES) + r")(?=$|[-/.])"), lambda m: PART_FIXES[m.group(1)]),
-    (regex.compile(r"QH[I1l][S5]\b"), "QH15"),
-    (regex.compile(r"QH[I1l]4\b"), "QH14"),
-    (regex.compile(r"QH[I1l]3\b"), "QH13"),
-    (regex.compile(r"(?<=-)TTG\b"), "TTg"),
-]
-
-
 def fix_symbol(sym: str) -> str:
-    """OCR confusions the document-symbol grammar allows: QD→QĐ, ND→NĐ, QHIS→QH15."""
-    for pat, rep in SYMBOL_FIXES:
-        sym = pat.sub(rep, sym)
-    return sym
+    """A number/symbol or acronym token repaired only as far as the symbol grammar proves (`QD` → `QĐ`)."""
+    return repair_symbol(sym)
 
 
 def fix_heading(tok: str) -> str:
-    """A line-initial Roman heading number read with 1/l for I."""
-    return tok.replace("1", "I").replace("l", "I")
+    """A line-initial Roman heading number read with 1/l for I (`I1` → `II`)."""
+    return read_roman(tok) or tok

@@ -8,6 +8,7 @@ from pathlib import Path
 import regex
 
 from ..errors import InputError
+from ..text import fold
 from .legacy import Decoded
 
 _VI_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
@@ -105,5 +106,4 @@ def check_vietnamese(text: str, path: str) -> None:
 
 
 def _strip(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in fold(word) if not unicodedata.combining(c))

@@ -1,6 +1,6 @@
 """Document parts from repaired text (issue 5): Decree 30 header, section tree, references, closing parts.
 
-Modules: parsers (dates, numbers, type abbreviations), header, sections, references, closing.
+Modules: header, sections, preamble, references, closing; numbers, dates and numerals come from ..symbols.
 
 Public interface used by the pipeline:
 
@@ -16,15 +16,17 @@ import unicodedata
 
 from pydantic import BaseModel, Field
 
-from ..models import DigitalSignature, Header, Line, Reference, Responsibility, Section, Signature, Warning_
+from ..models import DigitalSignature, Header, Line, PreambleItem, Reference, Responsibility, Section, Signature, Warning_
 from .closing import find_closing_start, parse_closing, parse_digital_signatures, parse_responsibilities
 from .header import parse_header
+from .preamble import split_preamble
 from .references import find_references
 from .sections import build_tree
 
 
 class StructureResult(BaseModel):
     header: Header = Field(default_factory=Header)
+    preamble: list[PreambleItem] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     signature: Signature | None = None
@@ -39,7 +41,7 @@ def _warn(msg: str, page: int | None = None) -> Warning_:
 
 
 def parse_structure(lines: list[Line]) -> StructureResult:
-    """Header, section tree, references and closing parts of one document; never raises."""
+    """Header, preamble, section tree, references and closing parts of one document; never raises."""
     res = StructureResult()
     try:
         items = [(unicodedata.normalize("NFC", ln.text or ""), ln.page or 1) for ln in (lines or [])]
@@ -47,9 +49,10 @@ def parse_structure(lines: list[Line]) -> StructureResult:
         res.warnings.append(_warn(f"unreadable lines: {exc}"))
         return res
     texts = [t for t, _ in items]
+    boxes = [ln.bbox if (ln.page or 1) == 1 else None for ln in lines or []]
     body_start, closing_start = 0, len(texts)
     try:
-        body_start = _header(res, texts)
+        body_start = _header(res, texts, boxes)
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"header parsing failed: {exc!r}"))
     try:
@@ -57,12 +60,18 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"closing detection failed: {exc!r}"))
     try:
+        res.preamble, used = split_preamble(items[body_start:closing_start])
+        body_start += used
+    except Exception as exc:  # noqa: BLE001
+        res.warnings.append(_warn(f"preamble parsing failed: {exc!r}"))
+    try:
         res.sections, warns = build_tree(items[body_start:closing_start])
         res.warnings += [_warn(w, p) for w, p in warns]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"section parsing failed: {exc!r}"))
     try:
         extra = [(res.header.summary, "header")] if res.header.summary else []
+        extra += [(p.text, "preamble") for p in res.preamble if p.kind != "authority"]
         res.references = find_references(res.sections, extra)
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"reference parsing failed: {exc!r}"))
@@ -82,8 +91,8 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     return res
 
 
-def _header(res: StructureResult, texts: list[str]) -> int:
-    header, body_start, warns = parse_header(texts)
+def _header(res: StructureResult, texts: list[str], boxes: list) -> int:
+    header, body_start, warns = parse_header(texts, boxes)
     res.header = header
     res.warnings += [_warn(w) for w in warns]
     return body_start

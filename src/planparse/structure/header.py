@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 
 from ..models import Header
+from ..symbols import parse_date, parse_number, type_from_symbol, type_from_title
+from ..text import clean, fold, is_upper
+from .issuer import is_noise_line, join_issuers, strip_marks
 from .places import check_place
-from .parsers import clean, fold, parse_date, parse_number, type_from_symbol, type_from_title
+from .preamble import opens_body
 
 HEADER_SCAN = 30
 _MOTTO1 = re.compile(r"c[o0]ng\s*h[o0]a\s*x[a-z]\s*h[o0]i\s*ch[u]\s*ngh[i1l]a\s*vi[e]t\s*nam", re.I)
@@ -20,17 +23,9 @@ _PLACE_DATE = re.compile(
     r"(?<![A-Za-z])((?:[A-Z][a-z]+\s){0,4}[A-Z][a-z]+)\s*[,.]\s*(?i:ng[a-z]{0,2}y\s*(?:[\d\s./]*th[a-z]{0,2}ng\s*[\d\s]*"
     r"n[a-z]{0,2}m\s*\d{0,4}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}))")
 _RULE = re.compile(r"^[\s\-_–—=.*~]+$")
-_WRAP_END = {"TỈNH", "THÀNH", "PHỐ", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG", "THỊ", "DÂN", "NHÂN", "BAN", "SỞ",
-             "VÀ", "BỘ", "CỤC", "TỔNG", "ỦY", "UỶ", "HỘI", "ĐỒNG", "ĐẢNG", "TRUNG", "VĂN", "PHÒNG"}
-_WRAP_START_ONLY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND|HĐND)$")
-_BODY_START = re.compile(r"^(c[a]n\s*c[u]|th[u][ce]\s*hi[e]n|k[i]nh\s*g[u]i|x[e]t\s*d[e]\s*ngh[i])\b", re.I)
 _CLOSING = re.compile(r"^(n[o0]i\s*nh[a-z]n|(KT|TM|TL|TUQ)\s*\.)", re.I)
 _MARKER = re.compile(r"^\s*(?:[IVXl1]+\.|\d+\.|[a-zđ]\)|-|\+|Phần|Chương|Điều)\s", re.I)
 
-
-def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _split_motto(text: str) -> tuple[str, str]:
@@ -43,37 +38,43 @@ def _split_motto(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _join_issuers(parts: list[str]) -> list[str]:
-    """Join issuer names that wrap over two lines (`ỦY BAN NHÂN DÂN TỈNH` / `TUYÊN QUANG`)."""
-    groups: list[str] = []
-    for p in parts:
-        p = clean(p.strip("-_*=~.·• "))
-        if not p:
-            continue
-        if groups and (groups[-1].split()[-1] in _WRAP_END or _WRAP_START_ONLY.match(groups[-1])):
-            groups[-1] = f"{groups[-1]} {p}"
-        else:
-            groups.append(p)
-    return groups
-
-
 def find_title(texts: list[str], limit: int = HEADER_SCAN) -> int | None:
     """Index of the type title line (`KẾ HOẠCH`, `QUYẾT ĐỊNH` …), None if absent."""
     for i, t in enumerate(texts[:limit]):
-        if t and _is_upper(t) and type_from_title(t):
+        if t and is_upper(t) and type_from_title(t):
             return i
     return None
 
 
-def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
-    """Header fields, the index where the body starts, and warnings."""
+def zone_order(texts: list[str], boxes: list | None) -> list[str]:
+    """Header lines before the title read zone by zone when OCR gave boxes: the left block (issuer, number) top to
+    bottom, then the right block (motto, place and date), whatever order the page's reading order had."""
+    title_i = find_title(texts)
+    if not boxes or title_i is None or title_i < 2:
+        return texts
+    head = [(t, b) for t, b in zip(texts[:title_i], boxes[:title_i])]
+    if any(b is None for _, b in head):
+        return texts
+    x0, x1 = min(b[0] for _, b in head), max(b[2] for _, b in head)
+    mid = (x0 + x1) / 2
+    left = sorted((b[1], t) for t, b in head if (b[0] + b[2]) / 2 < mid)
+    right = sorted((b[1], t) for t, b in head if (b[0] + b[2]) / 2 >= mid)
+    if not left or not right:
+        return texts
+    return [t for _, t in left] + [t for _, t in right] + texts[title_i:]
+
+
+def parse_header(texts: list[str], boxes: list | None = None) -> tuple[Header, int, list[str]]:
+    """Header fields, the index where the body starts, and warnings; `boxes` (one per line, or None) let the
+    two header blocks be read by zone."""
     warnings: list[str] = []
     h = Header()
+    texts = zone_order(texts, boxes)
     title_i = find_title(texts)
     stop = title_i if title_i is not None else min(len(texts), HEADER_SCAN)
     if title_i is None:
         for i, t in enumerate(texts[:stop]):
-            if t and (_BODY_START.match(fold(t)) or _MARKER.match(t) or _CLOSING.match(fold(clean(t)))):
+            if t and (opens_body(t) or _MARKER.match(t) or _CLOSING.match(fold(clean(t)))):
                 stop = i
                 break
     late: list[str] = []
@@ -87,6 +88,9 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
     for t in texts[:stop] + late:
         t = clean(t)
         if not t or _RULE.match(t):
+            continue
+        if is_noise_line(t):
+            warnings.append(f"header: dropped noise line {t!r}")
             continue
         rest, motto = _split_motto(t)
         while motto:
@@ -102,7 +106,7 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             rest = clean(rest[:pd.start()] + " " + rest[pd.end():])
             f = fold(rest)
         nm = _NUMBER_LINE.search(f)
-        if nm and nm.start() > 0 and not _is_upper(rest[:nm.start()]) and not type_from_title(rest[:nm.start()]):
+        if nm and nm.start() > 0 and not is_upper(rest[:nm.start()]) and not type_from_title(rest[:nm.start()]):
             nm = None
         if nm and h.number is None:
             num = parse_number(rest[nm.end():])
@@ -110,8 +114,8 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
                 h.number, h.number_value, h.symbol = num["number"], num["value"], num["symbol"]
                 seen_number = True
                 rest = clean(rest[:nm.start()])
-                if rest and _is_upper(rest):
-                    issuers.append(rest)
+                if rest and is_upper(rest):
+                    issuers.append(strip_marks(rest)[0])
                 rest = ""
         if rest.lower().startswith("v/v"):
             h.summary = clean(rest[3:].lstrip(" :.")) or None
@@ -121,12 +125,15 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             h.summary = f"{h.summary} {rest}"
             continue
         in_vv = False
-        if rest and _is_upper(rest) and not seen_number:
+        if rest and is_upper(rest) and not seen_number:
+            rest, marks = strip_marks(rest)
+            if marks:
+                warnings.append(f"header: dropped stray mark(s) {' '.join(marks)!r} from issuer line {rest!r}")
             issuers.append(rest)
     if title_i is None and h.number is None and h.date is None and not mottos:
         summary, body = _headless_summary(texts)
         return Header(summary=summary), body, ["no Decree 30 header found"]
-    groups = _join_issuers(issuers)
+    groups = join_issuers(issuers)
     if len(groups) >= 2:
         h.issuer_parent, h.issuer = groups[0], " ".join(groups[1:])
     elif groups:
@@ -139,6 +146,10 @@ def parse_header(texts: list[str]) -> tuple[Header, int, list[str]]:
             h.summary = summary
     if h.doc_type is None:
         h.doc_type = type_from_symbol(h.symbol)
+    elif h.number:
+        again = parse_number(h.number, type_hint=h.doc_type)
+        if again and again["number"] != h.number:
+            h.number, h.symbol = again["number"], again["symbol"]
     h.place, place_warning = check_place(h.place)
     if place_warning:
         warnings.append(place_warning)
@@ -168,16 +179,16 @@ def _summary(texts: list[str], start: int) -> tuple[str | None, int, list[str]]:
                 break
             i += 1
             continue
-        if _RULE.match(t):
+        if _RULE.match(t) or is_noise_line(t):
             i += 1
-            if parts:
+            if parts and _RULE.match(t):
                 break
             continue
         if _is_header_part(t):
             late.append(t)
             i += 1
             continue
-        if _BODY_START.match(fold(t)) or _MARKER.match(t) or (parts and _is_upper(t)):
+        if opens_body(t) or _MARKER.match(t) or (parts and is_upper(t)):
             break
         if parts and re.search(r"[.;:]$", parts[-1]):
             break
@@ -193,7 +204,7 @@ def _headless_summary(texts: list[str]) -> tuple[str | None, int]:
         t = clean(t)
         if not t:
             continue
-        if _BODY_START.match(fold(t)):
+        if opens_body(t):
             if seen and len(" ".join(seen)) < 200:
                 return clean(" ".join(seen)), i
             return None, 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .parsers import fold
+from ..text import fold
 
 _PREFIX = re.compile(r"^(Tỉnh|Thành phố)\s+")
 

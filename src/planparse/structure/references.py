@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from ..models import Reference, Section
-from .parsers import TYPE_NAMES, find_dates, fold, parse_number, type_from_symbol
+from ..symbols import TYPE_NAMES, find_dates, parse_number, type_from_symbol
+from ..repair.orthography import is_valid_syllable
+from ..text import fold, starts_with_phrase
 
 _TYPES = sorted((k for k in TYPE_NAMES if k not in ("chi dao", "lenh")), key=len, reverse=True)
 _TYPE_RX = re.compile(r"\b(" + "|".join(t.replace(" ", r"\s+") for t in _TYPES) + r")\b", re.I)
@@ -20,6 +22,11 @@ _ISSUER_CAP_STOP = {fold(w) for w in _ISSUER_CAP_STOP}
 _ISSUER_PAIRS = {("ủy", "ban"), ("uỷ", "ban"), ("chấp", "hành"), ("quốc", "hội"), ("ban", "chỉ"), ("chỉ", "đạo"),
                  ("thường", "trực"), ("tổ", "chức")}
 _ISSUER_PAIRS = {(fold(a), fold(b)) for a, b in _ISSUER_PAIRS}
+
+
+def _is_cua(word: str) -> bool:
+    """`của` as printed or as OCR garbled it: within one OCR edit and not some other real syllable."""
+    return starts_with_phrase(word, ("cua",), is_valid_syllable) is not None
 
 
 def _span(s: str, n: int) -> int:
@@ -83,7 +90,7 @@ def find_in_text(text: str) -> list[Reference]:
         number = title = None
         end = m.end()
         if so:
-            num = parse_number(after[so.end():so.end() + 60])
+            num = parse_number(after[so.end():so.end() + 60], type_hint=rtype)
             if num and num["value"]:
                 number = num["number"]
                 end = m.end() + so.end() + _span(after[so.end():], len(num["number"].replace(" ", "")))
@@ -107,7 +114,8 @@ def find_in_text(text: str) -> list[Reference]:
             end += dates[0][1]
             tail = text[end:end + 200]
         issuer = None
-        cm = re.match(r"^\s*,?\s*(?:của|cua|ctia|ciia)\s+", tail)
+        cm = re.match(r"^\s*,?\s*(\S+)\s+", tail)
+        cm = cm if cm and _is_cua(cm.group(1)) else None
         if cm:
             issuer = _issuer(tail[cm.end():])
             if issuer:

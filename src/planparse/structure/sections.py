@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Section
-from .parsers import clean, fix_roman, fold, roman_value
+from ..symbols import numeral_distance, read_roman, roman_value, to_roman
+from ..text import clean, fold, is_upper
 
 _PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
@@ -55,7 +56,7 @@ def classify(text: str) -> Marker | None:
         tok, word = m.group(2), fold(m.group(1)).lower()
         if m.group(3) and not m.group(3)[:1].isupper() and not m.group(3).startswith((".", ":")):
             return None
-        num = fix_roman(tok) or tok
+        num = read_roman(tok) or tok
         rank = {"phan": 0.0, "chuong": 0.2, "muc": 0.5, "tieu muc": 0.7}.get(word, 0.0)
         value = roman_value(num) or (int(num) if num.isdigit() else None)
         return Marker(f"{m.group(1).capitalize()} {num}", "part", m.group(3).lstrip(".: "), rank, value)
@@ -64,11 +65,11 @@ def classify(text: str) -> Marker | None:
         return Marker(f"Điều {m.group(2)}.", "article", m.group(3), RANK["article"], int(m.group(2)))
     m = _ROMAN.match(t)
     if m and m.group(2)[:1] != "/":
-        r = fix_roman(m.group(1), allow_h=_is_upper(m.group(2)))
+        r = read_roman(m.group(1), allow_h=is_upper(m.group(2)))
         if r and (m.group(2)[:1].isupper() or not m.group(2)) and not re.match(r"^[1l|]+$", m.group(1)):
             return Marker(f"{r}.", "roman", m.group(2), RANK["roman"], roman_value(r))
     m = _ROMAN_BARE.match(t)
-    if m and _is_upper(m.group(2)) and len(m.group(2).split()) >= 2 and roman_value(m.group(1)):
+    if m and is_upper(m.group(2)) and len(m.group(2).split()) >= 2 and roman_value(m.group(1)):
         return Marker(f"{m.group(1)}.", "roman", m.group(2), RANK["roman"], roman_value(m.group(1)))
     m = _DECIMAL.match(t)
     if m and m.group(2)[:1].isalpha():
@@ -93,10 +94,6 @@ def classify(text: str) -> Marker | None:
     return None
 
 
-def _is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
 
 def _join_all(parts: list[str]) -> str:
     """Join wrapped lines in one pass (linear even for very long paragraphs)."""
@@ -118,7 +115,7 @@ def _is_heading(marker: Marker, rest: str, next_text: str | None, blank_after: b
         return True
     if not rest:
         return False
-    if _is_upper(rest):
+    if is_upper(rest):
         return True
     if re.search(r"[.;,]$", rest) or len(rest) > 90:
         return False
@@ -204,7 +201,7 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
     warnings: list[tuple[str, int | None]] = []
     root = _Node(None, None)
     stack: list[_Node] = [root]
-    for marker, text, page, heading in _paragraphs(lines):
+    for marker, text, page, heading in _first_roman_read_as_digit(_paragraphs(lines), warnings):
         if marker is None:
             if fold(text).lower().startswith("tren day") and len(stack) > 1:
                 root.children.append(_Node(None, page, paras=[text]))
@@ -226,8 +223,81 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
             stack.pop()
         stack[-1].children.append(node)
         stack.append(node)
+    _repair_sequence(root, warnings)
     _check_numbering(root, warnings)
     return [_to_section(c, 0) for c in root.children], warnings
+
+
+def _first_roman_read_as_digit(paras: list[tuple], warnings: list[tuple[str, int | None]]) -> list[tuple]:
+    """`1. MỤC ĐÍCH` before `II.` with no `I.` anywhere before it: the I was read as 1 or l (one glyph apart),
+    the upper-case title is how Roman headings are printed, and the sequence needs the I."""
+    romans = [k for k, p in enumerate(paras) if p[0] is not None and p[0].kind == "roman"]
+    if not romans or paras[romans[0]][0].value != 2:
+        return paras
+    for k in range(romans[0]):
+        m, text, page, _ = paras[k]
+        if m is not None and m.number.rstrip(".)") in ("1", "l") and text and is_upper(text, 4):
+            new = Marker("I.", "roman", m.rest, RANK["roman"], 1)
+            warnings.append((f"section number {m.number} corrected to I.: an upper-case heading before "
+                             f"{paras[romans[0]][0].number} where no I. was read", page))
+            return paras[:k] + [(new, text, page, True)] + paras[k + 1:]
+    return paras
+
+
+def _numeral(marker: Marker) -> str:
+    return re.match(r"^[0-9A-Z]+", marker.number).group(0)
+
+
+def _near(kind: str, printed: str, value: int) -> str | None:
+    """The numeral `value` would print as, when OCR could have read it as `printed` (one glyph off)."""
+    want = to_roman(value) if kind == "roman" else str(value)
+    if kind == "arabic" and len(printed) != len(want):
+        return None
+    return want if numeral_distance(printed, want) <= 1 else None
+
+
+def _best_run(kind: str, markers: list[Marker]) -> list[str | None] | None:
+    """Numerals of the consecutive run (s, s+1, …) that the printed numbers fit with the fewest changes, each
+    change one glyph away (`II` for `III`); None when no run fits or more than a minority would change."""
+    values = [m.value for m in markers]
+    starts = sorted({1} | {v - i for i, v in enumerate(values) if v - i >= 1}, key=lambda s: (s != 1, s))
+    best: tuple[int, list[str | None]] | None = None
+    for s in starts:
+        fixes: list[str | None] = []
+        for i, m in enumerate(markers):
+            if m.value == s + i:
+                fixes.append(None)
+                continue
+            near = _near(kind, _numeral(m), s + i)
+            if near is None:
+                break
+            fixes.append(near)
+        else:
+            cost = sum(f is not None for f in fixes)
+            if best is None or cost < best[0]:
+                best = (cost, fixes)
+    if best is None or best[0] == 0 or 2 * best[0] >= len(markers):
+        return None
+    return best[1]
+
+
+def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> None:
+    """Roman or Arabic numbers of siblings that break their sequence where a near neighbour fits are corrected:
+    `I, II, II, IV` → `I, II, III, IV` (the III was read II); every correction is reported."""
+    for kind in ("roman", "arabic"):
+        nodes = [c for c in node.children if c.marker is not None and c.marker.kind == kind and c.marker.value]
+        fixes = _best_run(kind, [c.marker for c in nodes]) if len(nodes) >= 3 else None
+        for k, (c, new) in enumerate(zip(nodes, fixes or [])):
+            if new is None:
+                continue
+            m, old = c.marker, c.marker.number
+            around = ", ".join(x for x in (nodes[k - 1].marker.number if k else None, "?",
+                                           nodes[k + 1].marker.number if k + 1 < len(nodes) else None) if x)
+            m.number, m.value = new + old[len(_numeral(m)):], (roman_value(new) if kind == "roman" else int(new))
+            warnings.append((f"section number {old} corrected to {m.number}: OCR misread, the sequence ({around}) "
+                             f"fits only {m.number}", c.page))
+    for c in node.children:
+        _repair_sequence(c, warnings)
 
 
 def _check_numbering(node: _Node, warnings: list[tuple[str, int | None]]) -> None:

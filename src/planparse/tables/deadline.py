@@ -7,27 +7,13 @@ import re
 from datetime import date
 
 from ..models import Deadline
+from ..symbols import find_dates, find_quarter, quarter_span
 from ._text import clean, skeleton
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _RECURRING = ("thuong xuyen", "hang nam", "hang thang", "hang quy", "hang tuan", "dinh ky", "lien tuc", "hang ngay")
-_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})\b")
-_QUARTER = re.compile(r"\bquy\s+([ivlh]{1,3}|[1-4])\b(?:\s*(?:-|den|va|,)\s*(?:quy\s+)?([ivlh]{1,3}|[1-4])\b)?\s*(?:/|nam|,)?\s*((?:19|20)\d{2})")
-
-
-def _quarter(token: str) -> int | None:
-    """Quarter number from a Roman or Arabic numeral, OCR look-alikes included ('H' for II, 'l' for I)."""
-    return _ROMAN.get(token.replace("h", "ii").replace("l", "i"))
 _MONTH = re.compile(r"\bthang\s+(\d{1,2})\b(?:\s*(?:-|den|va|,)\s*(?:thang\s+)?(\d{1,2})\b)?\s*(?:/|nam|,)?\s*((?:19|20)\d{2})")
 _HALF = re.compile(r"\b6\s+thang\s+(dau|cuoi)\s+(?:nam\s+)?((?:19|20)\d{2})")
 _YEAR = re.compile(r"(?<![\d/])((?:19|20)\d{2})(?![\d/])")
-
-
-def _d(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
 
 
 def _month_end(y: int, m: int) -> date | None:
@@ -43,7 +29,7 @@ def parse_deadline(text: str) -> Deadline | None:
         return None
     sk = skeleton(text)
     dl = Deadline(text=text, recurring=any(k in sk for k in _RECURRING))
-    dates = [d for d in (_d(int(y), int(m), int(dd)) for dd, m, y in _DATE.findall(sk)) if d]
+    dates = [d for _, _, d in find_dates(sk)]
     if dates:
         if len(dates) >= 2:
             dl.start, dl.end = min(dates), max(dates)
@@ -52,11 +38,9 @@ def parse_deadline(text: str) -> Deadline | None:
         else:
             dl.end = dates[0]
         return dl
-    m = _QUARTER.search(sk)
-    q1, q2 = (_quarter(m.group(1)), _quarter(m.group(2) or m.group(1))) if m else (None, None)
-    if m and q1 and q2:
-        y = int(m.group(3))
-        dl.start, dl.end = date(y, 3 * min(q1, q2) - 2, 1), _month_end(y, 3 * max(q1, q2))
+    quarter = find_quarter(sk)
+    if quarter:
+        dl.start, dl.end = quarter_span(*quarter)
         return dl
     if m := _MONTH.search(sk):
         a, b, y = int(m.group(1)), int(m.group(2) or m.group(1)), int(m.group(3))

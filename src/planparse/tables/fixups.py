@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from unidecode import unidecode
 
 from ..models import Table
+from ..symbols import repair_quarter_numerals, roman_value
+from ..text import fold
 
 _EDGE = re.compile(r"^[\s|_~:;¬`'\-—–]+|[\s|_~:;¬`\-—–]+$")
-_QUARTER = re.compile(r"(Qu[ýyí]\s+)([IVl1]{1,3})(\s*/)", re.IGNORECASE)
 
 
 _VIET = set("aăâeêioôơuưyđ" "àằầèềìòồờùừỳ" "áắấéếíóốớúứý" "ảẳẩẻểỉỏổởủửỷ" "ãẵẫẽễĩõỗỡũữỹ" "ạặậẹệịọộợụựỵ")
@@ -19,7 +19,7 @@ _VIET = set("aăâeêioôơuưyđ" "àằầèềìòồờùừỳ" "áắấé
 def _foreign(ch: str) -> bool:
     """A marked Latin letter that Vietnamese does not use (Ñ, Ï, ë …): OCR put a stray mark on a letter."""
     low = ch.lower()
-    return low.isalpha() and not low.isascii() and low not in _VIET and unicodedata.decomposition(low) != ""
+    return low.isalpha() and not low.isascii() and low not in _VIET and fold(low) != low
 
 
 def unmark_foreign(text: str) -> str:
@@ -29,7 +29,7 @@ def unmark_foreign(text: str) -> str:
         if not _foreign(ch):
             out.append(ch)
             continue
-        base = unicodedata.normalize("NFD", ch)[0]
+        base = fold(ch)
         if not (out and out[-1] == base):
             out.append(base)
     return "".join(out)
@@ -40,7 +40,7 @@ def tidy_cell(text: str) -> str:
     text = unmark_foreign(_EDGE.sub("", text or ""))
     text = _recase(text.replace("⁄", ""))
     text = re.sub(r"(\w)\. (?=[a-zà-ỹđ])", r"\1, ", text)
-    return _QUARTER.sub(lambda m: m.group(1) + m.group(2).replace("1", "I").replace("l", "I") + m.group(3), text)
+    return repair_quarter_numerals(text)
 
 
 def _recase(text: str) -> str:
@@ -73,7 +73,7 @@ def fix_numbering(table: Table) -> Table:
             prev, letter = int(m.group(1)), ""
         elif lm and (lm.group(1) == "a" or (letter and ord(lm.group(1)) == ord(letter) + 1)):
             letter = lm.group(1)
-        elif prev is not None and v and len(v) <= 3 and not re.match(r"^[IVXivx]{1,4}[.)]?$", v) and sum(bool(x.strip()) for x in r) > 2:
+        elif prev is not None and v and len(v) <= 3 and not roman_value(v.rstrip(".)").upper()) and sum(bool(x.strip()) for x in r) > 2:
             prev += 1
             r[c] = str(prev)
     return table.model_copy(update={"rows": rows})

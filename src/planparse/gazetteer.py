@@ -1,0 +1,35 @@
+"""The gazetteer: rows of the vietnamadminunits database (provinces, districts, wards), read without importing it.
+
+Shared by the repair stage (place-name boosts) and the structure stage (issuer names that wrap).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+from pathlib import Path
+
+TABLES = (("admin_units", ("provinceShort", "wardShort")),
+          ("admin_units_legacy", ("provinceShort", "districtShort", "wardShort")))
+"""The units after (3,321) and before (10,040) the July 2025 reorganisation: plans cite both."""
+
+
+def units(table: str, fields: list[str]) -> list[dict]:
+    """Rows of the vietnamadminunits database.
+
+    Read with sqlite straight from the package's data file when it is where the library keeps it:
+    importing the package would also parse its address-parser JSON (tens of MB) that restore never uses.
+    """
+    spec = importlib.util.find_spec("vietnamadminunits")
+    db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db" if spec and spec.submodule_search_locations else None
+    sql = f"SELECT DISTINCT {','.join(fields)} FROM [{table}]"
+    try:
+        if db is not None and db.is_file():
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                conn.row_factory = sqlite3.Row
+                return [dict(r) for r in conn.execute(sql)]
+        from vietnamadminunits.database.main import get_data
+
+        return get_data(fields=fields, table=table)
+    except Exception:  # noqa: BLE001 - the library is optional at run time
+        return []
