@@ -31,8 +31,14 @@ from planparse.models import Line, Word  # noqa: E402
 from planparse.ocr import layout, preprocess, tesseract  # noqa: E402
 from planparse.pipeline import restore_tables  # noqa: E402
 from planparse.tables import find_grid_tables, finish_tables  # noqa: E402
+from planparse.options import Options  # noqa: E402
+from planparse.pages import cell_reader  # noqa: E402
+
 from planparse.tables._text import clean, skeleton  # noqa: E402
 from tests.test_tables_render import Spec, render  # noqa: E402
+
+READ = cell_reader(Options())
+"""Second reads of cells as the page step makes them (lang vie, no time limit)."""
 
 SHARED = ROOT.parent / "shared"
 
@@ -133,7 +139,7 @@ def tables_of(pages: list[tuple[np.ndarray, list[Word], int]], res: dict) -> lis
     tabs = []
     for gray, words, pno in pages:
         t = cpu()
-        tabs += find_grid_tables(gray, words, pno)
+        tabs += find_grid_tables(gray, words, pno, read=READ)
         res["grid_s"] += cpu() - t
     tabs, _ = restore_tables(tabs, {pno: words for _, words, pno in pages}, mode="auto", style="new")
     return finish_tables(tabs, [])[0]

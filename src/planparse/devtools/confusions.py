@@ -256,14 +256,14 @@ Three serif families, because each garbles Vietnamese marks its own way under an
 
 def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) -> list[tuple[str, str, str]]:
     """Render one page job, degrade it like a scan, OCR it once per language: [(lang, original, ocr)]."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     original = "\n".join(job["title"] + job["body"])
     key = hashlib.sha1(json.dumps([job, list(langs)], sort_keys=True).encode()).hexdigest()[:16]
     cached = Path(cache_dir) / f"{key}.json" if cache_dir else None
     if cached and cached.exists():
         return [tuple(x) for x in json.loads(cached.read_text(encoding="utf-8"))]
-    import pytesseract
+    import numpy as np
 
+    from ..ocr import tesseract
     from . import synth
 
     default = synth.font_path
@@ -277,7 +277,7 @@ def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) ->
         texts = []
         for n, img in enumerate(imgs[:2]):
             page = synth.degrade(img, seed=job["seed"] + n, skew=job["skew"], noise=job["noise"], blur=job["blur"])
-            texts.append(pytesseract.image_to_string(page, lang=lang, config="--psm 6"))
+            texts.append(tesseract.image_to_text(np.asarray(page.convert("L")), lang=lang, psm=6))
         out.append((lang, original, "\n".join(texts)))
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,8 @@ UNSURE_WORD = 85.0
 """A cell holding a word read with less confidence than this is re-read."""
 KEEP_FIRST = 10.0
 """A word of the page read is kept over the re-read only when this much more confident."""
+CellReader = Callable[[np.ndarray, list[tuple[int, int, int, int]], int], list[list[Word]]]
+"""read(gray, boxes, dpi) -> words per box, in page coordinates: the OCR the caller lends for second reads."""
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?\.?$")
 
 
@@ -122,16 +125,12 @@ def _crop_box(ibox: tuple[int, int, int, int], cell: tuple[int, int, int, int], 
             min(ibox[2] + pad, cell[2] - pad), min(ibox[3] + pad, cell[3] - pad))
 
 
-def _reread(gray: np.ndarray, picked: list[tuple[_CellRead, tuple[int, int, int, int]]], dpi: int) -> None:
-    """Second reads of the picked cells, all in one stacked Tesseract call; a failed call leaves the first reads."""
-    if not picked:
+def _reread(gray: np.ndarray, picked: list[tuple[_CellRead, tuple[int, int, int, int]]], dpi: int,
+            read: CellReader | None) -> None:
+    """Second reads of the picked cells, all in one call of `read`; without one the first reads stay."""
+    if not picked or read is None:
         return
-    try:
-        from ..ocr.reread import read_stacked
-
-        reads = read_stacked(gray, [b for _, b in picked], lang="vie", dpi=dpi, timeout=30)
-    except Exception:
-        return
+    reads = read(gray, [b for _, b in picked], dpi)
     for (r, _), ws in zip(picked, reads):
         ws = [w for w in ws if not _junk(w.text, w.confidence)]
         if ws:
@@ -203,8 +202,8 @@ def _table(grid: Grid, reads: list[_CellRead], page: int) -> Table:
     return rows_from_cells(Table(page=page, pages=[page], cells=cells, bbox=grid.box, origin="grid"))
 
 
-def tables_on_page(gray, words: list[Word], page: int) -> list[Table]:
-    """Every ruled table on the page, top to bottom; cells the page OCR misread get one stacked second read per page.
+def tables_on_page(gray, words: list[Word], page: int, read: CellReader | None = None) -> list[Table]:
+    """Every ruled table on the page, top to bottom; cells the page OCR misread get one second read per page by `read`.
 
     Tables whose cells are all empty are dropped.
     """
@@ -217,6 +216,6 @@ def tables_on_page(gray, words: list[Word], page: int) -> list[Table]:
     margin = max(4, round(min(gray.shape) / 250))
     reads = [_place(g, words, ink, margin) for g in grids]
     picked = _pick([r for rs in reads for r in rs], gray.size)
-    _reread(gray, [(r, _crop_box(r.ibox, r.box, max(2, margin // 3))) for r in picked], _dpi(gray))
+    _reread(gray, [(r, _crop_box(r.ibox, r.box, max(2, margin // 3))) for r in picked], _dpi(gray), read)
     tables = [_table(g, rs, page) for g, rs in zip(grids, reads)]
     return [t for t in tables if sum(bool(c.text) for c in t.cells) >= 2]
