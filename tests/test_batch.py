@@ -217,7 +217,7 @@ def test_timeout_kills_a_hung_worker(tmp_path):
     results = {job["input"]: res for job, res in run_local(jobs, 2, timeout=3)}
     assert time.monotonic() - t0 < 30
     assert results[str(fifo)]["status"] == "failed" and "timed out" in results[str(fifo)]["error"]
-    assert results[str(good)]["status"] == "ok"
+    assert results[str(good)]["status"] == "ok", results[str(good)]["error"]
 
 
 def _many(src: Path, n: int) -> None:
@@ -323,4 +323,4 @@ def test_dask_timeout_fails_the_document_not_the_batch(tmp_path):
         if job["input"] == str(fifo):
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # let the stuck task end so the cluster closes fast
     assert results[str(fifo)]["status"] == "failed" and "timed out" in results[str(fifo)]["error"]
-    assert results[str(good)]["status"] == "ok"
+    assert results[str(good)]["status"] == "ok", results[str(good)]["error"]

@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .options import RESTORE_MODES, STYLES
+
 app = typer.Typer(
     name="planparse",
     help="Scanned Vietnamese administrative documents (Kế hoạch, Quyết định, …) to correct text and JSON.",
@@ -26,16 +28,36 @@ class Fmt(str, Enum):
     csv = "csv"
 
 
-class RestoreMode(str, Enum):
-    auto = "auto"
-    degraded = "degraded"
-    ocr = "ocr"
-    off = "off"
+RestoreMode = Enum("RestoreMode", {m: m for m in RESTORE_MODES}, type=str)  # type: ignore[misc]
+Style = Enum("Style", {s: s for s in STYLES}, type=str)  # type: ignore[misc]
+
+
+# The options of one document, shared by `ingest` and `batch` (see planparse.options.Options).
+Lang = Annotated[str, typer.Option(help="Tesseract language(s), e.g. vie or vie+Vietnamese.")]
+TessdataDir = Annotated[Optional[Path], typer.Option("--tessdata-dir", help="Folder with *.traineddata used for every Tesseract call.")]
+SecondLang = Annotated[str, typer.Option(help="Model that re-reads low-confidence lines ('none' to skip).")]
+Restore = Annotated[RestoreMode, typer.Option(help="Text repair: auto, degraded (diacritics lost), ocr (light), off.")]
+ToneStyle = Annotated[Style, typer.Option(help="Tone-mark placement: new (hóa, thủy) or old (hoá, thuỷ).")]
+ForceOcr = Annotated[bool, typer.Option("--force-ocr", help="OCR every page even where a good text layer exists.")]
+Deskew = Annotated[bool, typer.Option("--deskew/--no-deskew", help="Straighten skewed scans before OCR.")]
+Flatten = Annotated[bool, typer.Option("--flatten/--no-flatten", help="Even out uneven lighting before OCR.")]
+Osd = Annotated[bool, typer.Option("--osd/--no-osd", help="Detect pages scanned sideways or upside down.")]
+Tables = Annotated[bool, typer.Option("--tables/--no-tables", help="Find annex task tables.")]
+PageTimeout = Annotated[float, typer.Option(help="Seconds allowed per Tesseract call on a page (0 = no limit).")]
+Debug = Annotated[bool, typer.Option(help="Show tracebacks.")]
+
+
+def _options(lang: str, tessdata_dir: Path | None, second_lang: str, restore: RestoreMode, style: Style, force_ocr: bool,
+             deskew: bool, flatten: bool, osd: bool, tables: bool, page_timeout: float) -> dict:
+    """The shared command-line options as keyword arguments of planparse.ingest."""
+    return dict(lang=lang, tessdata_dir=str(tessdata_dir) if tessdata_dir else None, second_lang=second_lang,
+                restore=restore.value, style=style.value, force_ocr=force_ocr, deskew=deskew, flatten=flatten, osd=osd,
+                tables=tables, page_timeout=page_timeout)
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
-    """One line on stderr and exit 1 for bad input; a traceback only with --debug."""
-    from .errors import PlanparseError
+    """One line on stderr and the exit code of the error's kind (see ExitCode); a traceback only with --debug."""
+    from .errors import ExitCode, PlanparseError
 
     if debug:
         import traceback
@@ -46,9 +68,20 @@ def _fail(exc: BaseException, debug: bool) -> None:
         raise typer.Exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
         typer.echo("planparse: interrupted", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(ExitCode.INTERRUPTED)
     typer.echo(f"planparse: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
-    raise typer.Exit(2)
+    raise typer.Exit(ExitCode.INTERNAL)
+
+
+def _write(output: Path, data: str, *, bom: bool = False) -> None:
+    """Write an output atomically; an OSError (permissions, full disk) is an OutputError naming the file."""
+    from .errors import OutputError
+    from .export import write_atomic
+
+    try:
+        write_atomic(output, data, bom=bom)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", str(output)) from exc
 
 
 def _progress_bar(label: str):
@@ -74,34 +107,37 @@ def ingest(
     path: Annotated[Path, typer.Argument(help="A PDF (scanned or born-digital), PNG/JPEG/TIFF image, or .txt file.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
-    lang: Annotated[str, typer.Option(help="Tesseract language(s), e.g. vie or vie+Vietnamese.")] = "vie",
-    tessdata_dir: Annotated[Optional[Path], typer.Option("--tessdata-dir", help="Folder with *.traineddata to use.")] = None,
-    second_lang: Annotated[str, typer.Option(help="Model that re-reads low-confidence lines ('none' to skip).")] = "Vietnamese",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Pages OCR'd in parallel (0 = number of cores).")] = 0,
-    restore: Annotated[RestoreMode, typer.Option(help="Text repair: auto, degraded (diacritics lost), ocr (light), off.")] = RestoreMode.auto,
-    force_ocr: Annotated[bool, typer.Option("--force-ocr", help="OCR every page even where a good text layer exists.")] = False,
-    page_timeout: Annotated[float, typer.Option(help="Seconds allowed per page of OCR (0 = no limit).")] = 0.0,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    lang: Lang = "vie",
+    tessdata_dir: TessdataDir = None,
+    second_lang: SecondLang = "Vietnamese",
+    restore: Restore = RestoreMode("auto"),
+    style: ToneStyle = Style("new"),
+    force_ocr: ForceOcr = False,
+    deskew: Deskew = True,
+    flatten: Flatten = True,
+    osd: Osd = True,
+    tables: Tables = True,
+    page_timeout: PageTimeout = 0.0,
+    debug: Debug = False,
 ) -> None:
     """Process one document; print or write JSON, text or CSV."""
-    from .export import render, write_atomic
+    from .export import render
     from .pipeline import ingest as run
 
     bar, update = _progress_bar(path.name)
-    opts = dict(lang=lang, second_lang="" if second_lang.lower() == "none" else second_lang,
-                tessdata_dir=str(tessdata_dir) if tessdata_dir else None, jobs=jobs, restore=restore.value,
-                force_ocr=force_ocr, page_timeout=page_timeout)
+    opts = _options(lang, tessdata_dir, second_lang, restore, style, force_ocr, deskew, flatten, osd, tables, page_timeout)
     try:
         if bar is not None:
             with bar:
-                doc = run(path, progress=update, **opts)
+                doc = run(path, progress=update, jobs=jobs, **opts)
         else:
-            doc = run(path, **opts)
+            doc = run(path, jobs=jobs, **opts)
         data = render(doc, fmt.value)
         if output is None:
             sys.stdout.write(data)
         else:
-            write_atomic(output, data, bom=fmt is Fmt.csv)
+            _write(output, data, bom=fmt is Fmt.csv)
             typer.echo(summary(doc, output), err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
@@ -125,9 +161,9 @@ def summary(doc, output: Path | None = None) -> str:
 def restore_cmd(
     source: Annotated[str, typer.Argument(help="A text file, or - for standard input.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the change records as JSON instead of the text.")] = False,
-    mode: Annotated[RestoreMode, typer.Option(help="auto, degraded, ocr or off.")] = RestoreMode.auto,
-    style: Annotated[str, typer.Option(help="Tone-mark placement: new (hóa, thủy) or old (hoá, thuỷ).")] = "new",
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    mode: Annotated[RestoreMode, typer.Option(help="auto, degraded, ocr or off.")] = RestoreMode("auto"),
+    style: ToneStyle = Style("new"),
+    debug: Debug = False,
 ) -> None:
     """Repair diacritics and OCR damage in text; restored text on stdout."""
     from .errors import InputError
@@ -143,7 +179,7 @@ def restore_cmd(
             from .sources.text import read_text
 
             text = read_text(p)
-        fixed, records = restore(text, mode=mode.value, style=style)
+        fixed, records = restore(text, mode=mode.value, style=style.value)
         if as_json:
             from .models import RESTORATIONS
 
@@ -173,30 +209,40 @@ def batch(
     force: Annotated[bool, typer.Option(help="Redo inputs already converted with the same content and options.")] = False,
     executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
-    lang: Annotated[str, typer.Option(help="Tesseract language(s).")] = "vie",
-    restore: Annotated[RestoreMode, typer.Option(help="Text repair mode.")] = RestoreMode.auto,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per document (0 = no limit).")] = 0.0,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    lang: Lang = "vie",
+    tessdata_dir: TessdataDir = None,
+    second_lang: SecondLang = "Vietnamese",
+    restore: Restore = RestoreMode("auto"),
+    style: ToneStyle = Style("new"),
+    force_ocr: ForceOcr = False,
+    deskew: Deskew = True,
+    flatten: Flatten = True,
+    osd: Osd = True,
+    tables: Tables = True,
+    page_timeout: PageTimeout = 0.0,
+    debug: Debug = False,
 ) -> None:
     """Convert a whole folder; resumable; a manifest records every input. Exit 1 if any input failed."""
     from .batching import BatchInterrupted, run_batch, summary_text
+    from .errors import ExitCode
 
+    opts = _options(lang, tessdata_dir, second_lang, restore, style, force_ocr, deskew, flatten, osd, tables, page_timeout)
     try:
         formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
         result = run_batch(in_dir, out_dir, recursive=recursive, glob=glob, formats=formats, jobs=jobs or None,
-                           force=force, executor=executor, scheduler=scheduler, timeout=timeout or None,
-                           lang=lang, restore=restore.value)
+                           force=force, executor=executor, scheduler=scheduler, timeout=timeout or None, **opts)
     except BatchInterrupted as exc:
         done = getattr(exc, "summary", None)
         if done is not None:
             typer.echo(summary_text(done), err=True)
         typer.echo("planparse: interrupted; rerun the same command to resume", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
         return
     typer.echo(summary_text(result), err=True)
-    raise typer.Exit(1 if result.failed else 0)
+    raise typer.Exit(ExitCode.INPUT_FAILED if result.failed else ExitCode.OK)
 
 
 @lm_app.command("build")
@@ -205,7 +251,7 @@ def lm_build(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the compiled model.")],
     order: Annotated[int, typer.Option(help="N-gram order.")] = 3,
     exclude: Annotated[Optional[Path], typer.Option(help="File listing corpus files to leave out (held-out text), one path suffix a line.")] = None,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Build the syllable n-gram model from a corpus (e.g. your own archive of plans)."""
     try:
@@ -227,7 +273,7 @@ def lm_confusions(
     lang: Annotated[list[str], typer.Option(help="Tesseract language(s) to learn from; repeat for several.")] = ["eng"],
     seed: Annotated[int, typer.Option(help="Random seed of page sampling and noise.")] = 0,
     jobs: Annotated[int, typer.Option(help="Tesseract processes (at most 2).")] = 2,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
     try:

@@ -34,7 +34,6 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
     Returns plain data: status ok/failed, sha256, pages, seconds, warnings, error.
     `on_page(done, total)` is passed to ingest as its page progress callback.
     """
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     start = time.perf_counter()
     result: dict[str, Any] = {"status": "failed", "sha256": None, "pages": 0, "warnings": [], "error": None}
     try:
@@ -79,7 +78,6 @@ def worker_main(conn: Any) -> None:
         os.setpgrp()
     except OSError:
         pass
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
         from .. import api, export  # noqa: F401 - import once at start, not inside the first document's time
     except Exception:  # noqa: BLE001 - convert_one reports the import error per document

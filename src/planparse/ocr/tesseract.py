@@ -43,15 +43,15 @@ def _call(run, gray: np.ndarray, lang: str, timeout: float):
         return run(tmp)
     except pytesseract.TesseractNotFoundError:
         raise EngineMissing("tesseract is not installed (run `make install`)") from None
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            raise PageTimeout(f"OCR of a page took longer than {timeout:g} s") from None
-        raise OCRError(f"tesseract failed: {_last_line(str(exc)) or exc}") from None
-    except pytesseract.TesseractError as exc:
+    except pytesseract.TesseractError as exc:  # a RuntimeError too: caught first
         msg = str(exc.message)
         if "Failed loading language" in msg or "couldn't load any languages" in msg:
             raise EngineMissing(f"Tesseract language data {lang!r} is not installed (see --tessdata-dir)") from None
         raise OCRError(f"tesseract failed: {_last_line(msg) or exc.status}") from None
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise PageTimeout(f"OCR of a page took longer than {timeout:g} s") from None
+        raise OCRError(f"tesseract failed: {_last_line(str(exc)) or exc}") from None
     finally:
         try:
             os.unlink(tmp)
@@ -109,6 +109,6 @@ def available_languages(tessdata_dir: str | None = None) -> list[str]:
     cmd = ["tesseract", "--list-langs"] + (["--tessdata-dir", tessdata_dir] if tessdata_dir else [])
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, subprocess.TimeoutExpired):  # no tesseract: the page read itself raises EngineMissing
         return []
     return [ln.strip() for ln in out.splitlines()[1:] if ln.strip()]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ModelError
 from .lm import TrigramLM
 from .orthography import nfc, place_tone, skeleton
 
@@ -58,8 +59,8 @@ def _units(table: str, fields: list[str]) -> list[dict]:
         from vietnamadminunits.database.main import get_data
 
         return get_data(fields=fields, table=table)
-    except Exception:  # noqa: BLE001 - the library is optional at run time
-        return []
+    except (ImportError, OSError, sqlite3.Error, KeyError, ValueError) as exc:
+        raise ModelError(f"place names unreadable from vietnamadminunits ({type(exc).__name__}: {exc}); reinstall planparse") from exc
 
 
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:

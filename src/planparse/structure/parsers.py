@@ -93,10 +93,7 @@ def find_dates(text: str) -> list[tuple[int, int, date]]:
 
 def parse_date(text: str) -> date | None:
     """The first date in text, or None."""
-    try:
-        hits = find_dates(text)
-    except Exception:
-        return None
+    hits = find_dates(text)
     return hits[0][2] if hits else None
 
 
@@ -120,20 +117,17 @@ def parse_number(text: str) -> dict | None:
     """Split a number/symbol into printed form, numeric value and symbol; None when absent."""
     if not text:
         return None
-    try:
-        t = re.sub(r"(?<=\d)\s+(?=/)|(?<=/)\s+", "", text)
-        for m in NUMBER_RE.finditer(t):
-            if m.group("pnum"):
-                sym = f"{fix_symbol(m.group('psym'))}/{fix_symbol(m.group('porg'))}"
-                return {"number": f"{m.group('pnum')}-{sym}", "value": m.group("pnum"), "symbol": sym}
-            sym = fix_symbol(m.group("sym"))
-            if not re.search(r"[A-Za-zĐđ]{2}", sym) and not m.group("year"):
-                continue
-            num, year = m.group("num"), m.group("year")
-            full_sym = f"{year}/{sym}" if year else sym
-            return {"number": f"{num or ''}/{full_sym}", "value": num, "symbol": full_sym}
-    except Exception:
-        return None
+    t = re.sub(r"(?<=\d)\s+(?=/)|(?<=/)\s+", "", text)
+    for m in NUMBER_RE.finditer(t):
+        if m.group("pnum"):
+            sym = f"{fix_symbol(m.group('psym'))}/{fix_symbol(m.group('porg'))}"
+            return {"number": f"{m.group('pnum')}-{sym}", "value": m.group("pnum"), "symbol": sym}
+        sym = fix_symbol(m.group("sym"))
+        if not re.search(r"[A-Za-zĐđ]{2}", sym) and not m.group("year"):
+            continue
+        num, year = m.group("num"), m.group("year")
+        full_sym = f"{year}/{sym}" if year else sym
+        return {"number": f"{num or ''}/{full_sym}", "value": num, "symbol": full_sym}
     return None
 
 

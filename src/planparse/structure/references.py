@@ -133,11 +133,7 @@ def find_references(sections: list[Section], extra: list[tuple[str, str]] = ()) 
     for s, where in _walk(sections, []):
         items.append((" ".join(x for x in (s.title, s.text) if x), where))
     for text, where in items:
-        try:
-            refs = find_in_text(text)
-        except Exception:
-            continue
-        for r in refs:
+        for r in find_in_text(text):
             key = (r.type, r.number) if r.number else (r.type, fold(r.title or "").lower())
             old = found.get(key)
             if old is None:
