@@ -172,10 +172,20 @@ def test_flattened_text_rebuild():
 
 
 def test_flattened_text_without_diacritics():
+    """Text that lost its diacritics is mended by the repair stage first, as ingest runs it; the tables stage knows no unit by name."""
+    from planparse.repair import restore_lines
+
     lines = [Line(text=t) for t in __import__("unidecode").unidecode(FLAT).splitlines()]
-    _, tasks, _ = finish_tables([], lines)
+    _, tasks, _ = finish_tables([], restore_lines(lines, mode="auto")[0])
     assert len(tasks) == 3
     assert tasks[0].lead == "Văn phòng Sở" and tasks[0].deadline.end == date(2026, 3, 31)
+
+
+def test_row_numbers_read_as_look_alike_glyphs():
+    """OCR reads a row number as a glyph of the same shape (l or | for 1, O for 0, S for 5): the row is still found."""
+    body = FLAT.replace("\n1 thủ tục", "\nl thủ tục").replace("\n2 Cập nhật", "\n2. Cập nhật")
+    _, tasks, _ = finish_tables([], [Line(text=t) for t in body.splitlines()])
+    assert [x.tt for x in tasks] == ["1", "2", "3"] and tasks[0].lead == "Văn phòng Sở"
 
 
 def test_no_table_in_plain_text():
