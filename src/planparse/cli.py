@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,7 +22,7 @@ lm_app = typer.Typer(help="Build or inspect the restoration language model.", no
 app.add_typer(lm_app, name="lm")
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     json = "json"
     text = "text"
     csv = "csv"
@@ -34,7 +34,8 @@ Style = Enum("Style", {s: s for s in STYLES}, type=str)  # type: ignore[misc]
 
 # The options of one document, shared by `ingest` and `batch` (see planparse.options.Options).
 Lang = Annotated[str, typer.Option(help="Tesseract language(s), e.g. vie or vie+Vietnamese.")]
-TessdataDir = Annotated[Optional[Path], typer.Option("--tessdata-dir", help="Folder with *.traineddata used for every Tesseract call.")]
+TessdataDir = Annotated[Optional[Path], typer.Option("--tessdata-dir",
+                                                     help="Folder with *.traineddata used for every Tesseract call.")]
 SecondLang = Annotated[str, typer.Option(help="Model that re-reads low-confidence lines ('none' to skip).")]
 Restore = Annotated[RestoreMode, typer.Option(help="Text repair: auto, degraded (diacritics lost), ocr (light), off.")]
 ToneStyle = Annotated[Style, typer.Option(help="Tone-mark placement: new (hóa, thủy) or old (hoá, thuỷ).")]
@@ -45,6 +46,8 @@ Osd = Annotated[bool, typer.Option("--osd/--no-osd", help="Detect pages scanned 
 Tables = Annotated[bool, typer.Option("--tables/--no-tables", help="Find annex task tables.")]
 PageTimeout = Annotated[float, typer.Option(help="Seconds allowed per Tesseract call on a page (0 = no limit).")]
 Debug = Annotated[bool, typer.Option(help="Show tracebacks.")]
+Exclude = Annotated[Optional[Path], typer.Option(
+    help="File listing corpus files to leave out (held-out text), one path suffix a line.")]
 
 
 def _options(lang: str, tessdata_dir: Path | None, second_lang: str, restore: RestoreMode, style: Style, force_ocr: bool,
@@ -106,7 +109,8 @@ def _progress_bar(label: str):
 def ingest(
     path: Annotated[Path, typer.Argument(help="A PDF (scanned or born-digital), PNG/JPEG/TIFF image, or .txt file.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f",
+                                     help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Pages OCR'd in parallel (0 = number of cores).")] = 0,
     lang: Lang = "vie",
     tessdata_dir: TessdataDir = None,
@@ -166,8 +170,8 @@ def restore_cmd(
     debug: Debug = False,
 ) -> None:
     """Repair diacritics and OCR damage in text; restored text on stdout."""
-    from .errors import InputError
     from .api import restore
+    from .errors import InputError
 
     try:
         if source == "-":
@@ -250,7 +254,7 @@ def lm_build(
     corpus: Annotated[list[Path], typer.Argument(help="Text files or folders of UTF-8 Vietnamese text.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the compiled model.")],
     order: Annotated[int, typer.Option(help="N-gram order.")] = 3,
-    exclude: Annotated[Optional[Path], typer.Option(help="File listing corpus files to leave out (held-out text), one path suffix a line.")] = None,
+    exclude: Exclude = None,
     debug: Debug = False,
 ) -> None:
     """Build the syllable n-gram model from a corpus (e.g. your own archive of plans)."""
@@ -267,10 +271,12 @@ def lm_build(
 @lm_app.command("confusions")
 def lm_confusions(
     corpus: Annotated[list[Path], typer.Argument(help="Text files or folders of correct UTF-8 Vietnamese text.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the table (TSV).")] = Path("dictionaries/confusions.tsv"),
-    exclude: Annotated[Optional[Path], typer.Option(help="File listing corpus files to leave out (held-out text), one path suffix a line.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the table (TSV).")] = Path(
+        "dictionaries/confusions.tsv"),
+    exclude: Exclude = None,
     pages: Annotated[int, typer.Option(help="Synthetic scan pages to render and OCR.")] = 60,
-    lang: Annotated[list[str], typer.Option(help="Tesseract language(s) to learn from; repeat for several.")] = ["eng"],
+    lang: Annotated[Optional[list[str]], typer.Option(
+        help="Tesseract language(s) to learn from (default eng); repeat for several.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of page sampling and noise.")] = 0,
     jobs: Annotated[int, typer.Option(help="Tesseract processes (at most 2).")] = 2,
     debug: Debug = False,
@@ -281,7 +287,7 @@ def lm_confusions(
         from .devtools.lmbuild import corpus_files, read_exclude
 
         files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
-        stats = learn(files, output, langs=tuple(lang), pages=pages, seed=seed, jobs=jobs)
+        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs)
         for k, v in stats.items():
             typer.echo(f"{k}: {v}", err=True)
     except (Exception, KeyboardInterrupt) as exc:

@@ -114,7 +114,8 @@ def foreign_input_errors() -> tuple[type[BaseException], ...]:
 
 def as_input_error(exc: BaseException, path: str | None, where: str = "") -> InputError:
     """A foreign decoding exception as an InputError that names the file (and page) and the cause in one line."""
-    kind = type(exc).__name__ if type(exc).__module__ == "builtins" else f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
+    module = type(exc).__module__.split(".")[0]
+    kind = type(exc).__name__ if module == "builtins" else f"{module}.{type(exc).__name__}"
     detail = " ".join(str(exc).split()) or kind
     prefix = f"{where}: " if where else ""
     return InputError(f"{prefix}cannot be decoded or processed ({kind}: {detail[:200]})", path)

@@ -21,4 +21,5 @@ def stage_guard(warnings: list[Warning_], stage: str, consequence: str, page: in
         raise
     except Exception as exc:  # noqa: BLE001 - the guard's whole purpose; the warning names the exception
         detail = " ".join(str(exc).split())
-        warnings.append(Warning_(stage=stage, page=page, message=f"{stage} failed ({type(exc).__name__}: {detail}); {consequence}"))
+        message = f"{stage} failed ({type(exc).__name__}: {detail}); {consequence}"
+        warnings.append(Warning_(stage=stage, page=page, message=message))

@@ -168,7 +168,7 @@ def restore_tables(tables: list[Table], words: dict[int, list[Word]], *, mode: s
 def _cell_line(cell: Cell, words: list[Word]) -> Line:
     """A cell as one Line whose words carry OCR confidences: the page word of the same text inside the cell, else the cell's."""
     text = " ".join(cell.text.split())
-    inside = {}
+    inside: dict[str, float] = {}
     if cell.bbox:
         x0, y0, x1, y1 = cell.bbox
         for w in words:

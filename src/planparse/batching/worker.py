@@ -41,7 +41,7 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
         from .. import export
         from ..api import ingest
 
-        extra = {"progress": on_page} if on_page else {}
+        extra: dict[str, Any] = {"progress": on_page} if on_page else {}
         doc = ingest(job["input"], **{**job.get("options", {}), "jobs": 1}, **extra)
         rendered = {fmt: getattr(export, WRITERS[fmt][0])(doc) for fmt in job["outputs"]}
         for fmt, target in job["outputs"].items():

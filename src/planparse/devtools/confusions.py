@@ -11,10 +11,10 @@ import datetime as _dt
 import hashlib
 import json
 import math
-import os
 import random
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -300,7 +300,7 @@ def collect(text_files: list[Path], langs: tuple[str, ...] = ("eng",), pages: in
     return samples
 
 
-def learn(text_files: list[str | Path], out_path: str | Path, langs: tuple[str, ...] = ("eng",), pages: int = 60,
+def learn(text_files: Sequence[str | Path], out_path: str | Path, langs: tuple[str, ...] = ("eng",), pages: int = 60,
           seed: int = 0, jobs: int = 2, settings: Settings = Settings(), cache_dir: str | None = None,
           progress: bool = True) -> dict:
     """Render corpus paragraphs as scans, OCR them, align, count and write the confusion table; returns stats."""
@@ -310,7 +310,8 @@ def learn(text_files: list[str | Path], out_path: str | Path, langs: tuple[str, 
     rows = table(counts, settings)
     names = sorted({f.parent.name for f in files})
     header = [f"OCR confusion rules learned by `planparse lm confusions` on {_dt.date.today().isoformat()}:",
-              f"{pages} synthetic scan pages (Liberation, Free and DejaVu Serif, 200-300 dpi, noise) of {len(files)} corpus files "
+              f"{pages} synthetic scan pages (Liberation, Free and DejaVu Serif, 200-300 dpi, noise) "
+              f"of {len(files)} corpus files "
               f"({', '.join(names)}), OCR langs {'+'.join(langs)}, seed {seed}.",
               "cost = -log10 P(observed | intended) over syllable skeletons (^ start, $ end), "
               f"x{settings.scale}, clipped to [{settings.floor}, {settings.ceiling}], min count {settings.min_count}."]

@@ -29,7 +29,7 @@ class PageRead:
     warnings: list[Warning_] = field(default_factory=list)
 
 
-def _read(gray: np.ndarray, dpi: int, opts: Options) -> tuple[list[tuple[tuple[int, int, int, int], Word]], float]:
+def _read(gray: np.ndarray, dpi: int, opts: Options) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
     data = tesseract.image_to_data(gray, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.page_timeout)
     words = layout.words_from_data(data)
     conf = sum(w.confidence for _, w in words) / len(words) if words else 0.0
@@ -48,7 +48,8 @@ def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options) -> PageRea
             words2, conf2 = _read(turned, dpi, opts)
             if conf2 > conf and len(words2) >= len(words) * 0.5:
                 gray, words, conf, rotation = turned, words2, conf2, rot
-                warnings.append(Warning_(stage="ocr", page=number, message=f"page was turned {rot}° before OCR (orientation detection)"))
+                warnings.append(Warning_(stage="ocr", page=number,
+                                         message=f"page was turned {rot}° before OCR (orientation detection)"))
     if words and conf < LOW_CONFIDENCE:
         warnings.append(Warning_(stage="ocr", page=number, message=f"low OCR confidence ({conf:.0f}/100): check this page"))
     if not words:

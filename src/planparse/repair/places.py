@@ -49,7 +49,8 @@ def _units(table: str, fields: list[str]) -> list[dict]:
     importing the package would also parse its address-parser JSON (tens of MB) that restore never uses.
     """
     spec = importlib.util.find_spec("vietnamadminunits")
-    db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db" if spec and spec.submodule_search_locations else None
+    where = spec.submodule_search_locations if spec else None
+    db = Path(next(iter(where))) / "data" / "dataset.db" if where else None
     sql = f"SELECT DISTINCT {','.join(fields)} FROM [{table}]"
     try:
         if db is not None and db.is_file():
@@ -60,7 +61,8 @@ def _units(table: str, fields: list[str]) -> list[dict]:
 
         return get_data(fields=fields, table=table)
     except (ImportError, OSError, sqlite3.Error, KeyError, ValueError) as exc:
-        raise ModelError(f"place names unreadable from vietnamadminunits ({type(exc).__name__}: {exc}); reinstall planparse") from exc
+        raise ModelError(f"place names unreadable from vietnamadminunits ({type(exc).__name__}: {exc}); "
+                         "reinstall planparse") from exc
 
 
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:

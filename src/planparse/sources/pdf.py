@@ -48,9 +48,9 @@ def _reader(path: str, mtime: float):
         raise InputError(f"corrupt or truncated PDF ({_one_line(exc)})", path) from None
     if reader.is_encrypted:
         try:
-            ok = reader.decrypt("")
+            ok = bool(reader.decrypt(""))
         except Exception:
-            ok = 0
+            ok = False
         if not ok:
             raise InputError("encrypted PDF (password required)", path)
     return reader

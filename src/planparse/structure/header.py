@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from ..models import Header
-from .places import check_place
 from .parsers import clean, fold, parse_date, parse_number, type_from_symbol, type_from_title
+from .places import check_place
 
 HEADER_SCAN = 30
 _MOTTO1 = re.compile(r"c[o0]ng\s*h[o0]a\s*x[a-z]\s*h[o0]i\s*ch[u]\s*ngh[i1l]a\s*vi[e]t\s*nam", re.I)

@@ -12,7 +12,7 @@ from ._text import clean, skeleton
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _RECURRING = ("thuong xuyen", "hang nam", "hang thang", "hang quy", "hang tuan", "dinh ky", "lien tuc", "hang ngay")
 _DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})\b")
-_QUARTER = re.compile(r"\bquy\s+([ivlh]{1,3}|[1-4])\b(?:\s*(?:-|den|va|,)\s*(?:quy\s+)?([ivlh]{1,3}|[1-4])\b)?\s*(?:/|nam|,)?\s*((?:19|20)\d{2})")
+_QUARTER = re.compile(r"\bquy\s+([ivlh]{1,3}|[1-4])\b(?:\s*(?:-|den|va|,)\s*(?:quy\s+)?([ivlh]{1,3}|[1-4])\b)?\s*(?:/|nam|,)?\s*((?:19|20)\d{2})")  # noqa: E501 - one pattern reads best on one line
 
 
 def _quarter(token: str) -> int | None:

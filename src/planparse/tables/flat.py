@@ -33,7 +33,8 @@ DEADLINE = re.compile(
     rf"|\bn\w{{1,2}}m {_Y}(?: ?- ?{_Y})?"
 )
 UNIT_HEAD = re.compile(
-    r"\b(?:c\w{1,2}c ph\w{1,3}|van phong|phong|trung tam|chi cuc|ubnd|uy ban nhan dan|ban|thanh tra|so|cong an|doan|hoi)[,.]? [a-z]"
+    r"\b(?:c\w{1,2}c ph\w{1,3}|van phong|phong|trung tam|chi cuc|ubnd|uy ban nhan dan|ban|thanh tra|so|cong an|doan|hoi)"
+    r"[,.]? [a-z]"
 )
 """Skeleton of a unit's head noun (Phòng, Trung tâm, Sở, …) followed by the start of its name."""
 UNIT_LINKS = frozenset({"don", "vi", "thuoc", "truc", "cac", "cap", "va", "-", "&"})
@@ -165,7 +166,8 @@ def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dic
         for i in idx:
             ms = list(DEADLINE.finditer(skel1(body[i])))
             if i != anchor and ms:
-                cells["deadline"] = _deadline_text(body[i][ms[-1].start():ms[-1].end()], skel1(body[i])[ms[-1].start():ms[-1].end()])
+                s, e = ms[-1].start(), ms[-1].end()
+                cells["deadline"] = _deadline_text(body[i][s:e], skel1(body[i])[s:e])
                 break
         cells["partners"] = _tidy(a[lead_end:])
     task = [a[tt_end:units[0][0]] if units else ""]
@@ -231,17 +233,19 @@ def rebuild_from_lines(lines: list[Line]) -> Table | None:
     if len(anchors) < 2:
         return None
     rows_idx = _split_rows(body, anchors)
-    rows = []
+    rows: list[list[str]] = []
     for idx, anc, e in zip(rows_idx, anchors, ends):
         c = _row_cells(body, idx, anc, e)
         c["tt"] = str(len(rows) + 1)
         rows.append([c[r] for r in ROLE_ORDER])
     found = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
     hp = header_roles(texts[head])
-    printed = {role: clean(texts[head][s:(hp[j + 1][0] if j + 1 < len(hp) else len(texts[head]))]) for j, (s, role) in enumerate(hp)}
+    ends = [s for s, _ in hp[1:]] + [len(texts[head])]
+    printed = {role: clean(texts[head][s:e]) for (s, role), e in zip(hp, ends)}
     headers = [printed.get(r, r) for r in ROLE_ORDER]
     page = lines[head].page
-    title_at = min((i for i in range(max(0, head - 6), head) if re.match(r"^(danh muc|phu luc)\b", skel1(texts[i]))), default=None)
+    title_at = min((i for i in range(max(0, head - 6), head) if re.match(r"^(danh muc|phu luc)\b", skel1(texts[i]))),
+                   default=None)
     title = None
     if title_at is not None:
         parts = [texts[title_at]]
@@ -251,4 +255,5 @@ def rebuild_from_lines(lines: list[Line]) -> Table | None:
             parts.append(t)
         title = " ".join(parts)
     return Table(page=page, pages=sorted({lines[head].page} | {ln.page for ln in lines[head + 1: head + 1 + len(body)]}),
-                 title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text", confidence=round(0.3 + 0.5 * found, 2))
+                 title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text",
+                 confidence=round(0.3 + 0.5 * found, 2))

@@ -108,11 +108,12 @@ def _place(grid: Grid, words: list[Word], ink: np.ndarray, margin: int) -> list[
 
 def _pick(reads: list[_CellRead], page_area: int) -> list[_CellRead]:
     """The cells to re-read: most urgent first, within MAX_REOCR cells and REOCR_AREA of the page."""
-    todo = sorted((r for r in reads if r.urgency is not None), key=lambda r: r.urgency)
-    picked, area = [], 0
+    todo = sorted((r for r in reads if r.urgency is not None and r.ibox), key=lambda r: r.urgency or 0)
+    picked: list[_CellRead] = []
+    area = 0
     for r in todo:
-        b = r.ibox
-        a = (b[2] - b[0]) * (b[3] - b[1])
+        x0, y0, x1, y1 = r.ibox or (0, 0, 0, 0)
+        a = (x1 - x0) * (y1 - y0)
         if area + a <= REOCR_AREA * page_area and len(picked) < MAX_REOCR:
             picked.append(r)
             area += a
@@ -197,7 +198,8 @@ def _table(grid: Grid, reads: list[_CellRead], page: int) -> Table:
     for c, r in zip(grid.cells, reads):
         ws = _final_words(r)
         conf = sum(w.confidence for w in ws) / len(ws) if ws else None
-        cells.append(Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=tidy_cell(clean(" ".join(w.text for w in ws))),
+        text = tidy_cell(clean(" ".join(w.text for w in ws)))
+        cells.append(Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=text,
                           bbox=c.box, page=page, confidence=conf))
     return rows_from_cells(Table(page=page, pages=[page], cells=cells, bbox=grid.box, origin="grid"))
 
@@ -216,6 +218,6 @@ def tables_on_page(gray, words: list[Word], page: int, read: CellReader | None =
     margin = max(4, round(min(gray.shape) / 250))
     reads = [_place(g, words, ink, margin) for g in grids]
     picked = _pick([r for rs in reads for r in rs], gray.size)
-    _reread(gray, [(r, _crop_box(r.ibox, r.box, max(2, margin // 3))) for r in picked], _dpi(gray), read)
+    _reread(gray, [(r, _crop_box(r.ibox, r.box, max(2, margin // 3))) for r in picked if r.ibox], _dpi(gray), read)
     tables = [_table(g, rs, page) for g, rs in zip(grids, reads)]
     return [t for t in tables if sum(bool(c.text) for c in t.cells) >= 2]
