@@ -184,3 +184,24 @@ def test_structure_result_fields_are_document_fields():
     from planparse.structure import StructureResult
 
     assert set(StructureResult.model_fields) <= set(Document.model_fields)
+
+
+@needs_vie
+def test_failing_table_steps_are_warnings_and_the_text_stays(tmp_path, monkeypatch):
+    """A bug in grid detection (page step) or in table assembly (document step) is reported with its stage and page."""
+    import planparse.pages
+    import planparse.tables
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("grid bug")
+
+    def broken_finish(*args, **kwargs):
+        raise RuntimeError("finish bug")
+
+    monkeypatch.setattr(planparse.pages, "find_grid_tables", broken)
+    monkeypatch.setattr(planparse.tables, "finish_tables", broken_finish)
+    doc = planparse.ingest(_text_image(tmp_path / "page.png"), jobs=1)
+    assert "hoạch" in doc.text
+    found = {(w.stage, w.page, w.message.split(";")[0]) for w in doc.warnings}
+    assert ("tables", 1, "tables failed (RuntimeError: grid bug)") in found
+    assert ("tables", None, "tables failed (RuntimeError: finish bug)") in found
