@@ -205,3 +205,19 @@ def test_failing_table_steps_are_warnings_and_the_text_stays(tmp_path, monkeypat
     found = {(w.stage, w.page, w.message.split(";")[0]) for w in doc.warnings}
     assert ("tables", 1, "tables failed (RuntimeError: grid bug)") in found
     assert ("tables", None, "tables failed (RuntimeError: finish bug)") in found
+
+
+@needs_vie
+def test_broken_install_stops_a_batch_with_exit_2(tmp_path):
+    """Tesseract data missing fails every document alike: the batch stops at the first, says why, exit 2."""
+    src = tmp_path / "in"
+    src.mkdir()
+    _text_image(src / "a.png")
+    _text_image(src / "b.png", "Quyết định ban hành quy chế")
+    empty = tmp_path / "tessdata"
+    empty.mkdir()
+    with pytest.raises(errors.EngineMissing, match="batch stopped"):
+        planparse.batch(src, tmp_path / "out", tessdata_dir=empty, jobs=1, progress=False)
+    assert (tmp_path / "out" / "manifest.jsonl").is_file()
+    r = run_cli("batch", str(src), "-o", str(tmp_path / "out2"), "--tessdata-dir", str(empty), "--jobs", "1")
+    assert r.returncode == ExitCode.USAGE and "not installed" in r.stderr, r.stderr

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..errors import OutputError, UsageError
+from ..errors import InstallError, OutputError, UsageError
 from ..options import Options, make_options
 from . import manifest as mf
 from .discover import find_inputs, plan_outputs
@@ -129,6 +129,8 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                     records[job["rel"]] = rec
                     journal.add(rec)
                     bar.advance(job["id"], rec["pages"] or 0)
+                    if result.get("install_error"):
+                        raise _install_error(result)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -145,6 +147,14 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
     if interrupted:
         raise BatchInterrupted(summary)
     return summary
+
+
+def _install_error(result: dict[str, Any]) -> InstallError:
+    """A broken install seen on one document stops the batch: no other document could succeed either."""
+    from .. import errors
+
+    kind = getattr(errors, result["install_error"], InstallError)
+    return kind(f"{result['error']} (batch stopped; the manifest lists what was done)")
 
 
 def _cores() -> int:

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import InstallError
+
 WRITERS = {"json": ("to_json", ".json", False), "text": ("to_text", ".txt", False), "csv": ("to_csv", ".csv", True)}
 
 
@@ -52,6 +54,8 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
         result["error"] = "out of memory"
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         result["error"] = _reason(exc)
+        if isinstance(exc, InstallError):
+            result["install_error"] = type(exc).__name__
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result
 
