@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, get_type_hints
 
 import typer
 
@@ -50,12 +53,36 @@ Exclude = Annotated[Optional[Path], typer.Option(
     help="File listing corpus files to leave out (held-out text), one path suffix a line.")]
 
 
-def _options(lang: str, tessdata_dir: Path | None, second_lang: str, restore: RestoreMode, style: Style, force_ocr: bool,
-             deskew: bool, flatten: bool, osd: bool, tables: bool, page_timeout: float) -> dict:
-    """The shared command-line options as keyword arguments of planparse.ingest."""
-    return dict(lang=lang, tessdata_dir=str(tessdata_dir) if tessdata_dir else None, second_lang=second_lang,
-                restore=restore.value, style=style.value, force_ocr=force_ocr, deskew=deskew, flatten=flatten, osd=osd,
-                tables=tables, page_timeout=page_timeout)
+_DOCUMENT_OPTIONS = (("lang", Lang), ("tessdata_dir", TessdataDir), ("second_lang", SecondLang), ("restore", Restore),
+                     ("style", ToneStyle), ("force_ocr", ForceOcr), ("deskew", Deskew), ("flatten", Flatten), ("osd", Osd),
+                     ("tables", Tables), ("page_timeout", PageTimeout))
+"""The options of planparse.Options a command line sets, with their declarations; defaults come from Options."""
+
+
+def document_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the document options of `ingest` (declared once, above); it receives them as `options`,
+    keyword arguments for planparse.ingest. Typer reads the parameters from the signature set here."""
+    from .options import Options
+
+    defaults = Options()
+    hints = get_type_hints(command, include_extras=True)
+    own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(command).parameters.values() if p.name != "options"]
+    shared = []
+    for name, annotation in _DOCUMENT_OPTIONS:
+        default = getattr(defaults, name)
+        default = {"restore": RestoreMode, "style": Style}.get(name, lambda v: v)(default)
+        shared.append(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation))
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        given = {name: kwargs.pop(name) for name, _ in _DOCUMENT_OPTIONS}
+        given = {k: v.value if isinstance(v, Enum) else str(v) if isinstance(v, Path) else v for k, v in given.items()}
+        command(options=given, **kwargs)
+
+    tail = [p for p in own if p.name == "debug"]
+    run.__signature__ = inspect.Signature([p for p in own if p.name != "debug"] + shared + tail)  # type: ignore[attr-defined]
+    run.__annotations__ = {**hints, **dict(_DOCUMENT_OPTIONS)}
+    return run
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
@@ -106,31 +133,22 @@ def _progress_bar(label: str):
 
 
 @app.command()
+@document_options
 def ingest(
     path: Annotated[Path, typer.Argument(help="A PDF (scanned or born-digital), PNG/JPEG/TIFF image, or .txt file.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
     fmt: Annotated[Fmt, typer.Option("--format", "-f",
                                      help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Pages OCR'd in parallel (0 = number of cores).")] = 0,
-    lang: Lang = "vie",
-    tessdata_dir: TessdataDir = None,
-    second_lang: SecondLang = "Vietnamese",
-    restore: Restore = RestoreMode("auto"),
-    style: ToneStyle = Style("new"),
-    force_ocr: ForceOcr = False,
-    deskew: Deskew = True,
-    flatten: Flatten = True,
-    osd: Osd = True,
-    tables: Tables = True,
-    page_timeout: PageTimeout = 0.0,
     debug: Debug = False,
+    options: dict | None = None,
 ) -> None:
     """Process one document; print or write JSON, text or CSV."""
     from .export import render
     from .pipeline import ingest as run
 
     bar, update = _progress_bar(path.name)
-    opts = _options(lang, tessdata_dir, second_lang, restore, style, force_ocr, deskew, flatten, osd, tables, page_timeout)
+    opts = options or {}
     try:
         if bar is not None:
             with bar:
@@ -203,6 +221,7 @@ def schema() -> None:
 
 
 @app.command()
+@document_options
 def batch(
     in_dir: Annotated[Path, typer.Argument(help="Folder of inputs.")],
     out_dir: Annotated[Path, typer.Option("-o", "--output", help="Folder for outputs and manifest.jsonl.")],
@@ -214,24 +233,14 @@ def batch(
     executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per document (0 = no limit).")] = 0.0,
-    lang: Lang = "vie",
-    tessdata_dir: TessdataDir = None,
-    second_lang: SecondLang = "Vietnamese",
-    restore: Restore = RestoreMode("auto"),
-    style: ToneStyle = Style("new"),
-    force_ocr: ForceOcr = False,
-    deskew: Deskew = True,
-    flatten: Flatten = True,
-    osd: Osd = True,
-    tables: Tables = True,
-    page_timeout: PageTimeout = 0.0,
     debug: Debug = False,
+    options: dict | None = None,
 ) -> None:
     """Convert a whole folder; resumable; a manifest records every input. Exit 1 if any input failed."""
     from .batching import BatchInterrupted, run_batch, summary_text
     from .errors import ExitCode
 
-    opts = _options(lang, tessdata_dir, second_lang, restore, style, force_ocr, deskew, flatten, osd, tables, page_timeout)
+    opts = options or {}
     try:
         formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
         result = run_batch(in_dir, out_dir, recursive=recursive, glob=glob, formats=formats, jobs=jobs or None,
