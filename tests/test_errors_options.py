@@ -221,3 +221,21 @@ def test_broken_install_stops_a_batch_with_exit_2(tmp_path):
     assert (tmp_path / "out" / "manifest.jsonl").is_file()
     r = run_cli("batch", str(src), "-o", str(tmp_path / "out2"), "--tessdata-dir", str(empty), "--jobs", "1")
     assert r.returncode == ExitCode.USAGE and "not installed" in r.stderr, r.stderr
+
+
+def _die(job, opts):
+    """A page step whose worker process dies at once (what the OOM killer does)."""
+    os._exit(9)
+
+
+def test_a_dead_page_worker_is_an_ocr_error(tmp_path, monkeypatch):
+    """A page worker killed mid-document ends ingest with one OCRError line, not BrokenProcessPool."""
+    import planparse.pipeline
+
+    pages = [Image.new("L", (600, 800), 255) for _ in range(2)]
+    tiff = tmp_path / "two.tif"
+    pages[0].save(tiff, save_all=True, append_images=pages[1:])
+    monkeypatch.setattr(planparse.pipeline, "page_step", _die)
+    with pytest.raises(errors.OCRError, match="worker process died") as info:
+        planparse.ingest(tiff, jobs=2)
+    assert str(info.value).startswith(str(tiff))

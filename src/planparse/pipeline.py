@@ -6,9 +6,10 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .errors import PlanparseError, UsageError, as_input_error, foreign_input_errors
+from .errors import OCRError, PlanparseError, UsageError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Cell, Document, Line, Page, Restoration, Table, Warning_, Word
 from .options import Options, make_options
@@ -114,6 +115,10 @@ def _run_pages(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
             fut = pending.pop(0)
             try:
                 result = fut.result()
+            except BrokenProcessPool:
+                for f in pending:
+                    f.cancel()
+                raise OCRError("a page worker process died (out of memory, or Tesseract crashed)", jobs[0].path) from None
             except BaseException:  # also Ctrl-C: cancel queued pages, then let it propagate
                 for f in pending:
                     f.cancel()
