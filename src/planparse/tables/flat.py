@@ -37,8 +37,10 @@ UNIT_HEAD = re.compile(
     r"[,.]? [a-z]"
 )
 """Skeleton of a unit's head noun (Phòng, Trung tâm, Sở, …) followed by the start of its name."""
-UNIT_LINKS = frozenset({"don", "vi", "thuoc", "truc", "cac", "cap", "va", "-", "&"})
+UNIT_LINKS = frozenset({"don", "vi", "thuoc", "truc", "cap", "va", "-", "&"})
 """Skeletons of the lower-case words that join parts of one unit's name: `Các phòng, đơn vị trực thuộc Sở`."""
+PLURAL = frozenset({"cac", "nhung"})
+"""Plural markers: inside a line they begin a new noun phrase (the next cell), never continue a name."""
 PRODUCT = re.compile(
     r"\b(?:bao cao|ke hoach|van ban|s\w{1,2}n ph\w{0,2}m|tai lieu|an pham|to roi|cong van|quyet dinh"
     r"|huong dan|bai viet|phong su|hinh anh|chuyen muc|danh sach|de an|bien ban|du thao|thong bao|to trinh)\b"
@@ -90,6 +92,8 @@ def _name_end(text: str, sk: str, start: int) -> int:
         if i > start and _starts_cell(sk, i):
             break
         w = t.group()
+        if i > start and skel1(w) in PLURAL:
+            break
         if w[:1].isupper() or w[:1].isdigit():
             lower = 0
         elif skel1(w).strip(",;.") in UNIT_LINKS:
