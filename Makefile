@@ -28,6 +28,7 @@ $(STAMP): pyproject.toml
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask,dataset]" 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab, pyarrow, duckdb"
+	@test -x $(BIN)/ruff && test -x $(BIN)/mypy
 	@touch $@
 
 demo: install
@@ -39,8 +40,14 @@ demo: install
 	@echo "--- one query over the sample's dataset (its tasks, joined with their document):"
 	$(BIN)/planparse query out/dataset "SELECT d.number, d.date, t.tt, t.lead, t.deadline_end, t.task FROM tasks t JOIN documents d USING (document_id) ORDER BY t.id"
 
+# Lint, type check and tests all run; the last line names every one that failed.
 test: install
-	$(BIN)/python -m pytest -q
+	@failed=""; \
+	echo "=== ruff check src"; $(BIN)/ruff check src || failed="$$failed ruff"; \
+	echo "=== mypy src/planparse"; $(BIN)/mypy || failed="$$failed mypy"; \
+	echo "=== pytest"; $(BIN)/python -m pytest -q || failed="$$failed pytest"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo "make test: ruff, mypy and pytest passed"
 
 bench: install
 	@for b in bench/bench_*.py; do echo "=== $$b"; $(BIN)/python $$b || exit 1; done

@@ -214,10 +214,10 @@ def _hung_and_good_jobs(tmp_path, text):
 def test_timeout_kills_a_hung_worker(tmp_path):
     fifo, good, jobs = _hung_and_good_jobs(tmp_path, GOOD["ke_hoach.txt"])
     t0 = time.monotonic()
-    results = {job["input"]: res for job, res in run_local(jobs, 2, timeout=3)}
-    assert time.monotonic() - t0 < 30
+    results = {job["input"]: res for job, res in run_local(jobs, 2, timeout=10)}
+    assert time.monotonic() - t0 < 45
     assert results[str(fifo)]["status"] == "failed" and "timed out" in results[str(fifo)]["error"]
-    assert results[str(good)]["status"] == "ok"
+    assert results[str(good)]["status"] == "ok", results[str(good)]["error"]
 
 
 def _many(src: Path, n: int) -> None:
@@ -318,9 +318,9 @@ def test_dask_timeout_fails_the_document_not_the_batch(tmp_path):
 
     fifo, good, jobs = _hung_and_good_jobs(tmp_path, GOOD["quyet_dinh.txt"])
     results = {}
-    for job, res in run_dask(jobs, 2, timeout=3):
+    for job, res in run_dask(jobs, 2, timeout=10):
         results[job["input"]] = res
         if job["input"] == str(fifo):
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # let the stuck task end so the cluster closes fast
     assert results[str(fifo)]["status"] == "failed" and "timed out" in results[str(fifo)]["error"]
-    assert results[str(good)]["status"] == "ok"
+    assert results[str(good)]["status"] == "ok", results[str(good)]["error"]

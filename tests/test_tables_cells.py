@@ -9,9 +9,15 @@ import pytest
 
 from planparse.models import Cell, Table, Word
 from planparse.tables import find_grid_tables, rows_from_cells
+from planparse.options import Options
+from planparse.pages import cell_reader
+
 from planparse.tables.place import merge_reads, text_lines
 from .test_tables import BODY, HEAD, _cells
 from .test_tables_render import Spec, render
+
+READ = cell_reader(Options())
+"""Second reads of cells as the page step makes them (lang vie, no time limit)."""
 
 needs_vie = pytest.mark.skipif(os.system("tesseract --list-langs 2>/dev/null | grep -q '^vie$'") != 0, reason="tesseract vie missing")
 COLS = [0.5, 3.2, 1.5, 1.8, 1.1, 1.3]
@@ -62,7 +68,7 @@ def test_misread_cells_get_a_second_read():
         elif _inside(w, task) and w.text == "Tổ":
             w = w.model_copy(update={"text": "Tố", "confidence": 60.0})
         damaged.append(w)
-    (t,) = find_grid_tables(gray, damaged, 1)
+    (t,) = find_grid_tables(gray, damaged, 1, read=READ)
     assert t.rows[0][2] == BODY[0][2]
     assert t.rows[2][3] == BODY[2][3]
     assert t.rows[1][1] == BODY[1][1]
@@ -80,7 +86,7 @@ def test_one_stacked_read_per_page_for_two_tables(monkeypatch):
     calls = []
     real = reread.read_stacked
     monkeypatch.setattr(reread, "read_stacked", lambda *args, **kw: calls.append(1) or real(*args, **kw))
-    t1, t2 = find_grid_tables(gray, words, 1)
+    t1, t2 = find_grid_tables(gray, words, 1, read=READ)
     assert len(calls) == 1
     assert t1.rows[0][2] == BODY[0][2] and t2.rows[1][5] == BODY[1][5]
 
@@ -90,7 +96,7 @@ def test_clean_page_read_needs_no_second_read(monkeypatch):
 
     gray, words, _ = _page(Spec(COLS, _cells(HEAD, BODY), dpi=200, page_in=(11.0, 3.2), top_in=0.4))
     monkeypatch.setattr(reread, "read_stacked", lambda *a, **k: pytest.fail("clean cells were read again"))
-    (t,) = find_grid_tables(gray, words, 1)
+    (t,) = find_grid_tables(gray, words, 1, read=READ)
     assert t.rows == BODY
 
 

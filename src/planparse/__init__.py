@@ -16,7 +16,7 @@ _LAZY = {
     "restore": ("planparse.api", "restore"),
     "batch": ("planparse.api", "batch"),
     "schema": ("planparse.api", "schema"),
-    "Options": ("planparse.pipeline", "Options"),
+    "Options": ("planparse.options", "Options"),
     "Document": ("planparse.models", "Document"),
     "Restoration": ("planparse.models", "Restoration"),
     "PlanparseError": ("planparse.errors", "PlanparseError"),

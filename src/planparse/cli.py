@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from enum import Enum
+from collections.abc import Callable
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, get_type_hints
 
 import typer
+
+from .options import RESTORE_MODES, STYLES
 
 app = typer.Typer(
     name="planparse",
@@ -20,22 +25,69 @@ lm_app = typer.Typer(help="Build or inspect the restoration language model.", no
 app.add_typer(lm_app, name="lm")
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     json = "json"
     text = "text"
     csv = "csv"
 
 
-class RestoreMode(str, Enum):
-    auto = "auto"
-    degraded = "degraded"
-    ocr = "ocr"
-    off = "off"
+RestoreMode = Enum("RestoreMode", {m: m for m in RESTORE_MODES}, type=str)  # type: ignore[misc]
+Style = Enum("Style", {s: s for s in STYLES}, type=str)  # type: ignore[misc]
+
+
+# The options of one document, shared by `ingest` and `batch` (see planparse.options.Options).
+Lang = Annotated[str, typer.Option(help="Tesseract language(s), e.g. vie or vie+Vietnamese.")]
+TessdataDir = Annotated[Optional[Path], typer.Option("--tessdata-dir",
+                                                     help="Folder with *.traineddata used for every Tesseract call.")]
+SecondLang = Annotated[str, typer.Option(help="Model that re-reads low-confidence lines ('none' to skip).")]
+Restore = Annotated[RestoreMode, typer.Option(help="Text repair: auto, degraded (diacritics lost), ocr (light), off.")]
+ToneStyle = Annotated[Style, typer.Option(help="Tone-mark placement: new (hóa, thủy) or old (hoá, thuỷ).")]
+ForceOcr = Annotated[bool, typer.Option("--force-ocr", help="OCR every page even where a good text layer exists.")]
+Deskew = Annotated[bool, typer.Option("--deskew/--no-deskew", help="Straighten skewed scans before OCR.")]
+Flatten = Annotated[bool, typer.Option("--flatten/--no-flatten", help="Even out uneven lighting before OCR.")]
+Osd = Annotated[bool, typer.Option("--osd/--no-osd", help="Detect pages scanned sideways or upside down.")]
+Tables = Annotated[bool, typer.Option("--tables/--no-tables", help="Find annex task tables.")]
+PageTimeout = Annotated[float, typer.Option(help="Seconds allowed per Tesseract call on a page (0 = no limit).")]
+Debug = Annotated[bool, typer.Option(help="Show tracebacks.")]
+Exclude = Annotated[Optional[Path], typer.Option(
+    help="File listing corpus files to leave out (held-out text), one path suffix a line.")]
+
+
+_DOCUMENT_OPTIONS = (("lang", Lang), ("tessdata_dir", TessdataDir), ("second_lang", SecondLang), ("restore", Restore),
+                     ("style", ToneStyle), ("force_ocr", ForceOcr), ("deskew", Deskew), ("flatten", Flatten), ("osd", Osd),
+                     ("tables", Tables), ("page_timeout", PageTimeout))
+"""The options of planparse.Options a command line sets, with their declarations; defaults come from Options."""
+
+
+def document_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the document options of `ingest` (declared once, above); it receives them as `options`,
+    keyword arguments for planparse.ingest. Typer reads the parameters from the signature set here."""
+    from .options import Options
+
+    defaults = Options()
+    hints = get_type_hints(command, include_extras=True)
+    own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(command).parameters.values() if p.name != "options"]
+    shared = []
+    for name, annotation in _DOCUMENT_OPTIONS:
+        default = getattr(defaults, name)
+        default = {"restore": RestoreMode, "style": Style}.get(name, lambda v: v)(default)
+        shared.append(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation))
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        given = {name: kwargs.pop(name) for name, _ in _DOCUMENT_OPTIONS}
+        given = {k: v.value if isinstance(v, Enum) else str(v) if isinstance(v, Path) else v for k, v in given.items()}
+        command(options=given, **kwargs)
+
+    tail = [p for p in own if p.name == "debug"]
+    run.__signature__ = inspect.Signature([p for p in own if p.name != "debug"] + shared + tail)  # type: ignore[attr-defined]
+    run.__annotations__ = {**hints, **dict(_DOCUMENT_OPTIONS)}
+    return run
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
-    """One line on stderr and exit 1 for bad input; a traceback only with --debug."""
-    from .errors import PlanparseError
+    """One line on stderr and the exit code of the error's kind (see ExitCode); a traceback only with --debug."""
+    from .errors import ExitCode, PlanparseError
 
     if debug:
         import traceback
@@ -46,9 +98,9 @@ def _fail(exc: BaseException, debug: bool) -> None:
         raise typer.Exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
         typer.echo("planparse: interrupted", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(ExitCode.INTERRUPTED)
     typer.echo(f"planparse: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
-    raise typer.Exit(2)
+    raise typer.Exit(ExitCode.INTERNAL)
 
 
 def _progress_bar(label: str):
@@ -70,18 +122,15 @@ def _progress_bar(label: str):
 
 
 @app.command()
+@document_options
 def ingest(
     path: Annotated[Path, typer.Argument(help="A PDF (scanned or born-digital), PNG/JPEG/TIFF image, or .txt file.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
-    lang: Annotated[str, typer.Option(help="Tesseract language(s), e.g. vie or vie+Vietnamese.")] = "vie",
-    tessdata_dir: Annotated[Optional[Path], typer.Option("--tessdata-dir", help="Folder with *.traineddata to use.")] = None,
-    second_lang: Annotated[str, typer.Option(help="Model that re-reads low-confidence lines ('none' to skip).")] = "Vietnamese",
+    fmt: Annotated[Fmt, typer.Option("--format", "-f",
+                                     help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Pages OCR'd in parallel (0 = number of cores).")] = 0,
-    restore: Annotated[RestoreMode, typer.Option(help="Text repair: auto, degraded (diacritics lost), ocr (light), off.")] = RestoreMode.auto,
-    force_ocr: Annotated[bool, typer.Option("--force-ocr", help="OCR every page even where a good text layer exists.")] = False,
-    page_timeout: Annotated[float, typer.Option(help="Seconds allowed per page of OCR (0 = no limit).")] = 0.0,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    debug: Debug = False,
+    options: dict | None = None,
 ) -> None:
     """Process one document; print or write JSON, text or CSV."""
     from .batching.outputs import check_writable, private_tempdir, write_output
@@ -89,18 +138,16 @@ def ingest(
     from .pipeline import ingest as run
 
     bar, update = _progress_bar(path.name)
-    opts = dict(lang=lang, second_lang="" if second_lang.lower() == "none" else second_lang,
-                tessdata_dir=str(tessdata_dir) if tessdata_dir else None, jobs=jobs, restore=restore.value,
-                force_ocr=force_ocr, page_timeout=page_timeout)
+    opts = options or {}
     try:
         if output is not None:
             check_writable(output.parent)
         with private_tempdir():
             if bar is not None:
                 with bar:
-                    doc = run(path, progress=update, **opts)
+                    doc = run(path, progress=update, jobs=jobs, **opts)
             else:
-                doc = run(path, **opts)
+                doc = run(path, jobs=jobs, **opts)
         data = render(doc, fmt.value)
         if output is None:
             sys.stdout.write(data)
@@ -129,13 +176,13 @@ def summary(doc, output: Path | None = None) -> str:
 def restore_cmd(
     source: Annotated[str, typer.Argument(help="A text file, or - for standard input.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the change records as JSON instead of the text.")] = False,
-    mode: Annotated[RestoreMode, typer.Option(help="auto, degraded, ocr or off.")] = RestoreMode.auto,
-    style: Annotated[str, typer.Option(help="Tone-mark placement: new (hóa, thủy) or old (hoá, thuỷ).")] = "new",
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    mode: Annotated[RestoreMode, typer.Option(help="auto, degraded, ocr or off.")] = RestoreMode("auto"),
+    style: ToneStyle = Style("new"),
+    debug: Debug = False,
 ) -> None:
     """Repair diacritics and OCR damage in text; restored text on stdout."""
-    from .errors import InputError
     from .api import restore
+    from .errors import InputError
 
     try:
         if source == "-":
@@ -150,7 +197,7 @@ def restore_cmd(
             if got.warning():
                 typer.echo(f"planparse: warning: {p}: {got.warning()}", err=True)
             text = got.text
-        _restore_sections(text, restore, mode.value, style, as_json)
+        _restore_sections(text, restore, mode.value, style.value, as_json)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
 
@@ -187,6 +234,7 @@ def schema() -> None:
 
 
 @app.command()
+@document_options
 def batch(
     in_dir: Annotated[Path, typer.Argument(help="Folder of inputs.")],
     out_dir: Annotated[Path, typer.Option("-o", "--output", help="Folder for outputs and manifest.jsonl.")],
@@ -197,32 +245,34 @@ def batch(
     force: Annotated[bool, typer.Option(help="Redo inputs already converted with the same content and options.")] = False,
     executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
-    lang: Annotated[str, typer.Option(help="Tesseract language(s).")] = "vie",
-    restore: Annotated[RestoreMode, typer.Option(help="Text repair mode.")] = RestoreMode.auto,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per document, its conversion only (0 = no limit).")] = 0.0,
-    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Convert what symbolic links (to files or folders) point to; left out by default.")] = False,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks",
+                                                  help="Convert what symbolic links (to files or folders) point to; left out by default.")] = False,
     dataset: Annotated[bool, typer.Option("--dataset", help="Also write Parquet tables under OUT/dataset/ (see `planparse query`).")] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    debug: Debug = False,
+    options: dict | None = None,
 ) -> None:
     """Convert a whole folder; resumable; a manifest records every input. Exit 1 if any input failed."""
     from .batching import BatchInterrupted, run_batch, summary_text
+    from .errors import ExitCode
 
+    opts = options or {}
     try:
         formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
         result = run_batch(in_dir, out_dir, recursive=recursive, glob=glob, formats=formats, jobs=jobs or None,
                            force=force, executor=executor, scheduler=scheduler, timeout=timeout or None,
-                           follow_symlinks=follow_symlinks, dataset=dataset, lang=lang, restore=restore.value)
+                           follow_symlinks=follow_symlinks, dataset=dataset, **opts)
     except BatchInterrupted as exc:
         done = getattr(exc, "summary", None)
         if done is not None:
             typer.echo(summary_text(done), err=True)
         typer.echo("planparse: interrupted; rerun the same command to resume", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
         return
     typer.echo(summary_text(result), err=True)
-    raise typer.Exit(1 if result.failed else 0)
+    raise typer.Exit(ExitCode.INPUT_FAILED if result.failed else ExitCode.OK)
 
 
 class QueryFmt(str, Enum):
@@ -235,7 +285,7 @@ class QueryFmt(str, Enum):
 def dataset_cmd(
     out_dir: Annotated[Path, typer.Argument(help="A batch output folder (or any folder of planparse JSON files).")],
     rebuild: Annotated[bool, typer.Option(help="Rewrite every row, not only those of new or changed outputs.")] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Build OUT/dataset (Parquet tables for `planparse query`) from the JSON outputs already in OUT."""
     try:
@@ -255,7 +305,7 @@ def query(
     sql: Annotated[str, typer.Argument(help='SQL over documents, sections, "references" (or refs), tasks, repairs, warnings.')],
     fmt: Annotated[QueryFmt, typer.Option("--format", "-f", help="table (cells cut to --width), csv or json.")] = QueryFmt.table,
     width: Annotated[int, typer.Option(help="Widest cell of the table format.")] = 40,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Run SQL over the dataset with embedded DuckDB; print the result."""
     try:
@@ -271,8 +321,8 @@ def lm_build(
     corpus: Annotated[list[Path], typer.Argument(help="Text files or folders of UTF-8 Vietnamese text.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the compiled model.")],
     order: Annotated[int, typer.Option(help="N-gram order.")] = 3,
-    exclude: Annotated[Optional[Path], typer.Option(help="File listing corpus files to leave out (held-out text), one path suffix a line.")] = None,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    exclude: Exclude = None,
+    debug: Debug = False,
 ) -> None:
     """Build the syllable n-gram model from a corpus (e.g. your own archive of plans)."""
     try:
@@ -288,13 +338,15 @@ def lm_build(
 @lm_app.command("confusions")
 def lm_confusions(
     corpus: Annotated[list[Path], typer.Argument(help="Text files or folders of correct UTF-8 Vietnamese text.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the table (TSV).")] = Path("dictionaries/confusions.tsv"),
-    exclude: Annotated[Optional[Path], typer.Option(help="File listing corpus files to leave out (held-out text), one path suffix a line.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the table (TSV).")] = Path(
+        "dictionaries/confusions.tsv"),
+    exclude: Exclude = None,
     pages: Annotated[int, typer.Option(help="Synthetic scan pages to render and OCR.")] = 60,
-    lang: Annotated[list[str], typer.Option(help="Tesseract language(s) to learn from; repeat for several.")] = ["eng"],
+    lang: Annotated[Optional[list[str]], typer.Option(
+        help="Tesseract language(s) to learn from (default eng); repeat for several.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of page sampling and noise.")] = 0,
     jobs: Annotated[int, typer.Option(help="Tesseract processes (at most 2).")] = 2,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
     try:
@@ -302,7 +354,7 @@ def lm_confusions(
         from .devtools.lmbuild import corpus_files, read_exclude
 
         files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
-        stats = learn(files, output, langs=tuple(lang), pages=pages, seed=seed, jobs=jobs)
+        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs)
         for k, v in stats.items():
             typer.echo(f"{k}: {v}", err=True)
     except (Exception, KeyboardInterrupt) as exc:

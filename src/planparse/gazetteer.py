@@ -9,6 +9,8 @@ import importlib.util
 import sqlite3
 from pathlib import Path
 
+from .errors import ModelError
+
 TABLES = (("admin_units", ("provinceShort", "wardShort")),
           ("admin_units_legacy", ("provinceShort", "districtShort", "wardShort")))
 """The units after (3,321) and before (10,040) the July 2025 reorganisation: plans cite both."""
@@ -21,7 +23,8 @@ def units(table: str, fields: list[str]) -> list[dict]:
     importing the package would also parse its address-parser JSON (tens of MB) that restore never uses.
     """
     spec = importlib.util.find_spec("vietnamadminunits")
-    db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db" if spec and spec.submodule_search_locations else None
+    where = spec.submodule_search_locations if spec else None
+    db = Path(next(iter(where))) / "data" / "dataset.db" if where else None
     sql = f"SELECT DISTINCT {','.join(fields)} FROM [{table}]"
     try:
         if db is not None and db.is_file():
@@ -31,5 +34,6 @@ def units(table: str, fields: list[str]) -> list[dict]:
         from vietnamadminunits.database.main import get_data
 
         return get_data(fields=fields, table=table)
-    except Exception:  # noqa: BLE001 - the library is optional at run time
-        return []
+    except (ImportError, OSError, sqlite3.Error, KeyError, ValueError) as exc:
+        raise ModelError(f"place names unreadable from vietnamadminunits ({type(exc).__name__}: {exc}); "
+                         "reinstall planparse") from exc

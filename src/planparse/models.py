@@ -91,7 +91,8 @@ class Restoration:
     original: str
     restored: str
     confidence: Annotated[float, Field(description="0-1: the decoder's belief in the chosen form.")]
-    alternatives: Annotated[list[str], Field(description="Next-best forms, best first.")] = dataclasses.field(default_factory=list)
+    alternatives: Annotated[list[str], Field(description="Next-best forms, best first.")] = dataclasses.field(
+        default_factory=list)
     reason: Annotated[str, Field(description="diacritics, ocr-confusion, fuzzy, symbol, split, merge, style …")] = ""
     table: Annotated[int | None, Field(description="For a table cell: index into Document.tables.")] = None
     cell: Annotated[int | None, Field(description="For a table cell: index into that table's cells.")] = None
@@ -106,7 +107,8 @@ class Header(_Model):
 
     issuer_parent: str | None = Field(default=None, description="Governing body above the issuer, e.g. 'UBND TỈNH PHÚ THỌ'.")
     issuer: str | None = Field(default=None, description="Issuing body, e.g. 'SỞ NGOẠI VỤ'.")
-    number: str | None = Field(default=None, description="Number/symbol as printed, e.g. '1433/KH-UBND'; '/KH-SNgV' when the number is blank.")
+    number: str | None = Field(default=None, description=(
+        "Number/symbol as printed, e.g. '1433/KH-UBND'; '/KH-SNgV' when the number is blank."))
     number_value: str | None = Field(default=None, description="The numeric part alone, null when blank.")
     symbol: str | None = Field(default=None, description="The symbol part, e.g. 'KH-UBND'.")
     doc_type: str | None = Field(default=None, description="Document type, e.g. 'Kế hoạch', 'Quyết định'.")
@@ -186,11 +188,13 @@ class Table(_Model):
     pages: list[int] = Field(default_factory=list, description="All pages the table spans.")
     title: str | None = None
     headers: list[str] = Field(default_factory=list, description="Header cells as printed.")
-    roles: list[str | None] = Field(default_factory=list, description="Role of each column: tt, task, lead, partners, deadline, product or null.")
+    roles: list[str | None] = Field(default_factory=list, description=(
+        "Role of each column: tt, task, lead, partners, deadline, product or null."))
     rows: list[list[str]] = Field(default_factory=list, description="Body rows, cell text.")
     cells: list[Cell] = Field(default_factory=list, description="Every cell with its box (grid tables).")
     bbox: BBox | None = None
-    origin: Literal["grid", "text"] = Field(default="grid", description="Ruled grid on a page image, or rebuilt from flattened text.")
+    origin: Literal["grid", "text"] = Field(default="grid",
+                                            description="Ruled grid on a page image, or rebuilt from flattened text.")
     confidence: float = 1.0
 
 

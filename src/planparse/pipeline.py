@@ -5,67 +5,34 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .errors import ModelError, OCRError, PlanparseError, UsageError
+from .errors import OCRError, PlanparseError, UsageError, as_input_error, foreign_input_errors
+from .guard import stage_guard
 from .models import Cell, Document, Line, Page, Restoration, Table, Warning_, Word
-from .ocr import OcrOptions, PageResult, ocr_page
+from .options import Options, make_options
+from .pages import PageResult, page_step
 from .sources import PageJob, SourcePlan, plan
+from .sources.lines import layer_page, text_pages
 
 Progress = Callable[[int, int], None]
 """Called as progress(pages_done, pages_total) while a document is processed."""
 
 
-@dataclass(frozen=True)
-class Options:
-    """Everything that changes what `ingest` produces; all have sensible defaults."""
-
-    lang: str = "vie"
-    second_lang: str | None = "Vietnamese"
-    tessdata_dir: str | None = None
-    jobs: int = 0
-    restore: str = "auto"
-    style: str = "new"
-    force_ocr: bool = False
-    deskew: bool = True
-    flatten: bool = True
-    osd: bool = True
-    tables: bool = True
-    structure: bool = True
-    page_timeout: float = 0.0
-
-    @property
-    def ocr(self) -> OcrOptions:
-        return OcrOptions(lang=self.lang, second_lang=self.second_lang or None, tessdata_dir=self.tessdata_dir, deskew=self.deskew, flatten=self.flatten,
-                          osd=self.osd, tables=self.tables, timeout=self.page_timeout)
-
-    def workers(self, pages: int) -> int:
-        n = self.jobs if self.jobs and self.jobs > 0 else (os.cpu_count() or 1)
-        return max(1, min(n, pages))
-
-
-def make_options(options: Options | None = None, **overrides) -> Options:
-    """Options from an Options object and/or keyword overrides; unknown names are an error, not ignored."""
-    base = options or Options()
-    known = set(Options.__dataclass_fields__)
-    unknown = set(overrides) - known
-    if unknown:
-        raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
-    return replace(base, **{k: v for k, v in overrides.items() if v is not None})
-
-
 def ingest(path: str | os.PathLike, options: Options | None = None, *, progress: Progress | None = None, **overrides) -> Document:
-    """Read one file (PDF, image or text) and return the fully processed Document."""
-    opts = make_options(options, **overrides)
-    from .repair import check_options
+    """Read one file (PDF, image or text) and return the fully processed Document.
 
-    check_options(opts.restore, opts.style)
+    Bad input raises an InputError (or a subclass) naming the file; a stage that fails after the
+    page read leaves a warning on the document instead of losing the rest.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"ingest() takes a file path, not {type(path).__name__}")
+    opts = make_options(options, **overrides)
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    sp = plan(Path(path), force_ocr=opts.force_ocr)
+    sp = _plan(Path(path), opts)
     timings["source"] = time.perf_counter() - t
     warnings = list(sp.warnings)
 
@@ -89,9 +56,6 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
             new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)
             _put_back(pages, new_lines)
             lines = new_lines
-        with stage_guard(warnings, "restore", "table cells left as read, unrepaired"):
-            tables, cell_records = restore_tables(tables, page_words(pages), mode=opts.restore, style=opts.style)
-            restorations = restorations + cell_records
     timings["restore"] = time.perf_counter() - t
 
     doc = Document(source=sp.source, pages=pages, restorations=restorations, warnings=warnings)
@@ -99,43 +63,38 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
 
     if opts.structure:
         t = time.perf_counter()
-        _structure(doc, lines)
+        doc = _structure(doc, lines)
         timings["structure"] = time.perf_counter() - t
     if opts.tables:
         t = time.perf_counter()
-        _tables(doc, tables, lines)
+        _tables(doc, tables, lines, opts)
         timings["tables"] = time.perf_counter() - t
     doc.timings = {k: round(v, 3) for k, v in timings.items()}
     return doc
 
 
-@contextmanager
-def stage_guard(warnings: list[Warning_], stage: str, consequence: str, page: int | None = None) -> Iterator[None]:
-    """Turn a stage's unexpected exception into a warning on the document, so one failing stage loses nothing else.
-
-    Errors that concern the whole run (a broken install, a bad option, Ctrl-C) are not caught.
-    """
+def _plan(path: Path, opts: Options) -> SourcePlan:
+    """The source stage; a decoder's own exception on a malformed file becomes an InputError naming it."""
     try:
-        yield
-    except (ModelError, UsageError):
+        return plan(path, force_ocr=opts.force_ocr)
+    except PlanparseError:
         raise
-    except Exception as exc:  # noqa: BLE001 - the guard's whole purpose
-        warnings.append(Warning_(stage=stage, page=page,
-                                 message=f"{stage} failed ({type(exc).__name__}: {exc}); {consequence}"))
+    except foreign_input_errors() as exc:
+        raise as_input_error(exc, str(path)) from exc
 
 
 def _pages(sp: SourcePlan, opts: Options, warnings: list[Warning_], progress: Progress | None) -> tuple[list[Page], list[Table]]:
     if sp.text is not None:
-        return _text_pages(sp.text), []
+        return text_pages(sp.text), []
     by_number: dict[int, Page] = {}
     for index, lp in sp.layer.items():
-        by_number[index + 1] = _layer_page(lp)
+        by_number[index + 1] = layer_page(lp)
     tables: list[Table] = []
     total = sp.source.pages
     done = len(by_number)
     if progress:
         progress(done, total)
-    for result in _run_ocr(sp.jobs, opts):
+    for result in _run_pages(sp.jobs, opts):
         by_number[result.page.number] = result.page
         tables.extend(result.tables)
         warnings.extend(result.warnings)
@@ -145,79 +104,47 @@ def _pages(sp: SourcePlan, opts: Options, warnings: list[Warning_], progress: Pr
     return [by_number[n] for n in sorted(by_number)], tables
 
 
-def _run_ocr(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
-    """OCR pages in worker processes (one Tesseract thread each), yielding results in page order."""
+def _run_pages(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
+    """The page step of every page in worker processes (one Tesseract thread each), yielding results in page order."""
     if not jobs:
         return
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     n = opts.workers(len(jobs))
-    ocr_opts = opts.ocr
     if n == 1:
         for job in jobs:
-            yield _ocr_page(job, ocr_opts)
+            yield _page_step(job, opts)
         return
     with ProcessPoolExecutor(max_workers=n) as pool:
         window = n * 2
-        pending = [pool.submit(_ocr_page, job, ocr_opts) for job in jobs[:window]]
+        pending = [pool.submit(_page_step, job, opts) for job in jobs[:window]]
         nxt = window
         while pending:
             fut = pending.pop(0)
             try:
                 result = fut.result()
-            except BaseException:
+            except BrokenProcessPool:
+                for f in pending:
+                    f.cancel()
+                raise OCRError("a page worker process died (out of memory, or Tesseract crashed)", jobs[0].path) from None
+            except BaseException:  # also Ctrl-C: cancel queued pages, then let it propagate
                 for f in pending:
                     f.cancel()
                 raise
             if nxt < len(jobs):
-                pending.append(pool.submit(_ocr_page, jobs[nxt], ocr_opts))
+                pending.append(pool.submit(_page_step, jobs[nxt], opts))
                 nxt += 1
             yield result
 
 
-def _ocr_page(job: PageJob, opts) -> PageResult:
-    """ocr_page, with any error a decoder or image library raises (cv2.error …) turned into a one-line OCRError."""
+def _page_step(job: PageJob, opts: Options) -> PageResult:
+    """page_step, with any error a decoder or image library raises (cv2.error …) turned into a one-line OCRError."""
     try:
-        return ocr_page(job, opts)
+        return page_step(job, opts)
     except (PlanparseError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - the library promises PlanparseError subclasses only
         detail = " ".join(str(exc).split())[:160]
         raise OCRError(f"page {job.index + 1}: the page image could not be processed ({type(exc).__name__}: {detail})",
                        job.path) from None
-
-
-def _text_pages(text: str) -> list[Page]:
-    """A text input as pages (split at form feeds) of lines; blank lines start a new block."""
-    pages = []
-    for number, chunk in enumerate(text.split("\f"), start=1):
-        lines, block = [], 0
-        for raw in chunk.split("\n"):
-            stripped = raw.rstrip()
-            if not stripped.strip():
-                if lines and lines[-1].text:
-                    block += 1
-                lines.append(Line(text="", block=block, page=number, origin="text"))
-                continue
-            lines.append(Line(text=stripped.strip(), block=block, page=number, origin="text"))
-        while lines and not lines[-1].text:
-            lines.pop()
-        pages.append(Page(number=number, width=0, height=0, origin="text", lines=lines))
-    return pages
-
-
-def _layer_page(lp) -> Page:
-    from .models import Word
-
-    lines = []
-    for ln in lp.lines:
-        words = [Word(text=w.text, bbox=w.bbox, confidence=100.0) for w in ln.words]
-        x0 = min(w.bbox[0] for w in ln.words)
-        y0 = min(w.bbox[1] for w in ln.words)
-        x1 = max(w.bbox[2] for w in ln.words)
-        y1 = max(w.bbox[3] for w in ln.words)
-        lines.append(Line(text=ln.text, bbox=(x0, y0, x1, y1), confidence=None, block=ln.block, page=lp.index + 1,
-                          origin="text-layer", words=words))
-    return Page(number=lp.index + 1, width=lp.width, height=lp.height, dpi=72, origin="text-layer", lines=lines)
 
 
 def _put_back(pages: list[Page], new_lines: list[Line]) -> None:
@@ -264,7 +191,7 @@ def restore_tables(tables: list[Table], words: dict[int, list[Word]], *, mode: s
 def _cell_line(cell: Cell, words: list[Word]) -> Line:
     """A cell as one Line whose words carry OCR confidences: the page word of the same text inside the cell, else the cell's."""
     text = " ".join(cell.text.split())
-    inside = {}
+    inside: dict[str, float] = {}
     if cell.bbox:
         x0, y0, x1, y1 = cell.bbox
         for w in words:
@@ -291,35 +218,30 @@ def _text(pages: list[Page]) -> str:
     return "\n\f\n".join(out).strip("\n") + "\n"
 
 
-def _structure(doc: Document, lines: list[Line]) -> None:
-    from .structure import parse_structure
+def _structure(doc: Document, lines: list[Line]) -> Document:
+    """The document with the parts parse_structure found (every StructureResult field is a Document field)."""
+    from .structure import StructureResult, parse_structure
 
-    try:
+    with stage_guard(doc.warnings, "structure", "no header, sections or references"):
         res = parse_structure(lines)
-    except Exception as exc:  # the structure stage promises not to raise; a bug must not lose the text
-        doc.warnings.append(Warning_(stage="structure", message=f"structure parsing failed: {type(exc).__name__}: {exc}"))
-        return
-    doc.header = res.header
-    doc.preamble = res.preamble
-    doc.sections = res.sections
-    doc.references = res.references
-    doc.signature = res.signature
-    doc.recipients = res.recipients
-    doc.digital_signatures = res.digital_signatures
-    doc.responsibilities = res.responsibilities
-    doc.warnings.extend(res.warnings)
+        found = {name: getattr(res, name) for name in StructureResult.model_fields if name != "warnings"}
+        doc = doc.model_copy(update=found)
+        doc.warnings.extend(res.warnings)
+    return doc
 
 
-def _tables(doc: Document, tables: list[Table], lines: list[Line]) -> None:
+def _tables(doc: Document, tables: list[Table], lines: list[Line], opts: Options) -> None:
+    """The document-level table work: cell text repaired like the page text, then tables merged, rebuilt and typed."""
     from .tables import finish_tables
 
-    try:
+    if opts.restore != "off" and tables:
+        with stage_guard(doc.warnings, "restore", "table cells left as read, unrepaired"):
+            tables, records = restore_tables(tables, page_words(doc.pages), mode=opts.restore, style=opts.style)
+            doc.restorations = doc.restorations + records
+    doc.tables = tables
+    with stage_guard(doc.warnings, "tables", "tables kept as found on the pages, no tasks"):
         doc.tables, doc.tasks, warns = finish_tables(tables, lines)
-    except Exception as exc:
-        doc.tables = tables
-        doc.warnings.append(Warning_(stage="tables", message=f"table assembly failed: {type(exc).__name__}: {exc}"))
-        return
-    doc.warnings.extend(warns)
+        doc.warnings.extend(warns)
 
 
-__all__ = ["Options", "ingest", "make_options"]
+__all__ = ["Options", "Progress", "ingest", "make_options", "restore_tables", "stage_guard"]

@@ -8,12 +8,14 @@ import os
 import signal
 import threading
 import time
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..errors import OutputError, PlanparseError
+from ..errors import InstallError, OutputError, PlanparseError, UsageError
+from ..options import Options, make_options
 from . import manifest as mf
 from .discover import find_inputs, plan_outputs
 from .outputs import check_writable
@@ -45,7 +47,7 @@ class BatchSummary(BaseModel):
     interrupted: bool = False
 
 
-class BatchUsageError(PlanparseError, ValueError):
+class BatchUsageError(UsageError):
     """A bad batch argument (format, executor); one line for the user."""
 
 
@@ -69,16 +71,22 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
               glob: str | None = None, formats: tuple[str, ...] | list[str] | str = ("json",),
               jobs: int | None = None, force: bool = False, executor: str = "local",
               scheduler: str | None = None, timeout: float | None = None, progress: bool | None = None,
-              follow_symlinks: bool = False, dataset: bool = False, **ingest_options: Any) -> BatchSummary:
+              follow_symlinks: bool = False, dataset: bool = False, options: Options | None = None,
+              **ingest_options: Any) -> BatchSummary:
     """Convert every supported file under in_dir to out_dir (one output per input and format).
 
-    Skips inputs already converted with the same content and options unless `force`; writes
-    out_dir/manifest.jsonl (and with `dataset` the Parquet tables under out_dir/dataset/).
-    Raises BatchInterrupted (a KeyboardInterrupt) on Ctrl-C after writing it.
+    `options` and/or `ingest_options` are the options of `planparse.ingest` (lang, tessdata_dir, restore,
+    style, force_ocr, deskew, flatten, osd, tables, page_timeout, …), checked here once and handed to
+    every document on either executor; `jobs` is the number of documents in parallel (each document's
+    pages then run one at a time). Skips inputs already converted with the same content and options
+    unless `force`; writes out_dir/manifest.jsonl (and with `dataset` the Parquet tables under
+    out_dir/dataset/). Raises BatchInterrupted (a KeyboardInterrupt) on Ctrl-C after writing it.
     """
     t0 = time.monotonic()
     src, dst = Path(in_dir), Path(out_dir)
     fmts = _formats(formats)
+    ingest_options.pop("jobs", None)
+    opts = replace(make_options(options, **ingest_options), jobs=1)
     if executor not in ("local", "dask"):
         raise BatchUsageError(f"unknown executor {executor!r}; choose local or dask")
     if dataset and "json" not in fmts:
@@ -93,13 +101,15 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                               "--follow-symlinks converts what they point to")
     for w in batch_warnings:
         log.warning(w)
-    ingest_options.pop("jobs", None)
-    fp = mf.fingerprint(_effective(ingest_options), fmts)
+    fp = mf.fingerprint(asdict(opts), fmts)
     past = {} if force else mf.previous(dst)
     summary = BatchSummary(in_dir=str(src), out_dir=str(dst), total=len(inputs), warnings=batch_warnings)
     records: dict[str, dict[str, Any]] = {}
     todo: list[dict[str, Any]] = []
-    dst.mkdir(parents=True, exist_ok=True)
+    try:
+        dst.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", str(dst)) from exc
     for i, rel in enumerate(inputs):
         outs = [bases[rel] + WRITERS[f][1] for f in fmts]
         warns = [one_line(f"batch: {clash_warnings[rel]}")] if rel in clash_warnings else []
@@ -112,7 +122,7 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
             continue
         todo.append({"id": i, "rel": rel, "input": str((src / rel).resolve()),
                      "outputs": {f: str((dst / o).resolve()) for f, o in zip(fmts, outs)},
-                     "options": dict(ingest_options), "warnings": warns, "out_rel": outs})
+                     "options": {"options": opts}, "warnings": warns, "out_rel": outs})
     todo.sort(key=lambda job: -_size(job["input"]))
     _sweep_temps(dst, [o for rel in inputs for o in (bases[rel] + WRITERS[f][1] for f in fmts)])
     workers = max(1, jobs or _cores())
@@ -133,6 +143,8 @@ def run_batch(in_dir: str | os.PathLike, out_dir: str | os.PathLike, *, recursiv
                     if ds:
                         ds.done(rec, result.get("staged"))
                     bar.advance(job["id"], rec["pages"] or 0)
+                    if result.get("install_error"):
+                        raise _install_error(result)
     except KeyboardInterrupt:
         interrupted = True
     except OSError as exc:
@@ -169,6 +181,14 @@ def _stopped(exc: OSError, dst: Path) -> OutputError:
     return OutputError(f"cannot write the batch manifest ({exc.strerror or type(exc).__name__}); {how}", str(dst))
 
 
+def _install_error(result: dict[str, Any]) -> InstallError:
+    """A broken install seen on one document stops the batch: no other document could succeed either."""
+    from .. import errors
+
+    kind = getattr(errors, result["install_error"], InstallError)
+    return kind(f"{result['error']} (batch stopped; the manifest lists what was done)")
+
+
 def _cores() -> int:
     """CPUs this process may use (affinity-aware where the OS tells), at least 1."""
     try:
@@ -184,16 +204,6 @@ def _formats(formats: Any) -> tuple[str, ...]:
     if bad or not fmts:
         raise BatchUsageError(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(WRITERS)}")
     return fmts
-
-
-def _effective(options: dict[str, Any]) -> dict[str, Any]:
-    """All pipeline options with defaults filled in, so equal settings fingerprint alike; typos fail here, once."""
-    from dataclasses import asdict
-
-    from ..pipeline import make_options
-
-    rest = {k: v for k, v in options.items() if k != "options"}
-    return asdict(make_options(options.get("options"), **rest))
 
 
 def _open_dataset(src: Path, dst: Path) -> Any:

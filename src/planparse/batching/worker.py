@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import InstallError
+
 WRITERS = {"json": ("to_json", ".json", False), "text": ("to_text", ".txt", False), "csv": ("to_csv", ".csv", True)}
 
 
@@ -34,7 +36,6 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
     Returns plain data: status ok/failed, sha256, pages, seconds, warnings, error.
     `on_page(done, total)` is passed to ingest as its page progress callback.
     """
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     start = time.perf_counter()
     result: dict[str, Any] = {"status": "failed", "sha256": None, "pages": 0, "warnings": [], "error": None}
     try:
@@ -43,7 +44,7 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
         from ..api import ingest
         from .outputs import write_output
 
-        extra = {"progress": on_page} if on_page else {}
+        extra: dict[str, Any] = {"progress": on_page} if on_page else {}
         doc = ingest(job["input"], **{**job.get("options", {}), "jobs": 1}, **extra)
         rendered = {fmt: getattr(export, WRITERS[fmt][0])(doc) for fmt in job["outputs"]}
         for fmt, target in job["outputs"].items():
@@ -56,6 +57,8 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
         result["error"] = "out of memory"
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         result["error"] = _reason(exc)
+        if isinstance(exc, InstallError):
+            result["install_error"] = type(exc).__name__
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result
 
@@ -90,7 +93,8 @@ def _warning(w: Any) -> str:
 def warm_up(options: dict[str, Any]) -> None:
     """Load what a document of these options needs once per process (the repair model: seconds), so
     that load is never counted in a document's --timeout. Failures are left for convert_one to report."""
-    if options.get("restore", "auto") == "off":
+    opts = options.get("options")
+    if getattr(opts, "restore", options.get("restore", "auto")) == "off":
         return
     try:
         from ..repair.engine import get_model
@@ -108,7 +112,6 @@ def worker_main(conn: Any, tmp: str | None = None) -> None:
         os.setpgrp()
     except OSError:
         pass
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     if tmp:
         from .outputs import use_tempdir
 

@@ -11,10 +11,10 @@ import datetime as _dt
 import hashlib
 import json
 import math
-import os
 import random
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -256,14 +256,14 @@ Three serif families, because each garbles Vietnamese marks its own way under an
 
 def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) -> list[tuple[str, str, str]]:
     """Render one page job, degrade it like a scan, OCR it once per language: [(lang, original, ocr)]."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     original = "\n".join(job["title"] + job["body"])
     key = hashlib.sha1(json.dumps([job, list(langs)], sort_keys=True).encode()).hexdigest()[:16]
     cached = Path(cache_dir) / f"{key}.json" if cache_dir else None
     if cached and cached.exists():
         return [tuple(x) for x in json.loads(cached.read_text(encoding="utf-8"))]
-    import pytesseract
+    import numpy as np
 
+    from ..ocr import tesseract
     from . import synth
 
     default = synth.font_path
@@ -277,7 +277,7 @@ def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) ->
         texts = []
         for n, img in enumerate(imgs[:2]):
             page = synth.degrade(img, seed=job["seed"] + n, skew=job["skew"], noise=job["noise"], blur=job["blur"])
-            texts.append(pytesseract.image_to_string(page, lang=lang, config="--psm 6"))
+            texts.append(tesseract.image_to_text(np.asarray(page.convert("L")), lang=lang, psm=6))
         out.append((lang, original, "\n".join(texts)))
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -300,7 +300,7 @@ def collect(text_files: list[Path], langs: tuple[str, ...] = ("eng",), pages: in
     return samples
 
 
-def learn(text_files: list[str | Path], out_path: str | Path, langs: tuple[str, ...] = ("eng",), pages: int = 60,
+def learn(text_files: Sequence[str | Path], out_path: str | Path, langs: tuple[str, ...] = ("eng",), pages: int = 60,
           seed: int = 0, jobs: int = 2, settings: Settings = Settings(), cache_dir: str | None = None,
           progress: bool = True) -> dict:
     """Render corpus paragraphs as scans, OCR them, align, count and write the confusion table; returns stats."""
@@ -310,7 +310,8 @@ def learn(text_files: list[str | Path], out_path: str | Path, langs: tuple[str, 
     rows = table(counts, settings)
     names = sorted({f.parent.name for f in files})
     header = [f"OCR confusion rules learned by `planparse lm confusions` on {_dt.date.today().isoformat()}:",
-              f"{pages} synthetic scan pages (Liberation, Free and DejaVu Serif, 200-300 dpi, noise) of {len(files)} corpus files "
+              f"{pages} synthetic scan pages (Liberation, Free and DejaVu Serif, 200-300 dpi, noise) "
+              f"of {len(files)} corpus files "
               f"({', '.join(names)}), OCR langs {'+'.join(langs)}, seed {seed}.",
               "cost = -log10 P(observed | intended) over syllable skeletons (^ start, $ end), "
               f"x{settings.scale}, clipped to [{settings.floor}, {settings.ceiling}], min count {settings.min_count}."]

@@ -9,8 +9,8 @@ from pathlib import Path
 import regex
 
 from ..repair.lm import syllable_pairs
-from .lmbuild import corpus_files
 from ..repair.orthography import is_valid_syllable, nfc, place_tone
+from .lmbuild import corpus_files
 
 WORD = regex.compile(r"\p{L}+")
 
@@ -33,7 +33,8 @@ def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset(),
                 syl[low] += 1
                 if not (w[0].islower() and (prev, low) in word_pairs):
                     heads[low] += 1
-                    if k > 0 and w[0].isupper() and w[1:].islower() and line[max(0, m.start() - 2):m.start()].strip() not in (".", "-", "+", ":"):
+                    before = line[max(0, m.start() - 2):m.start()].strip()
+                    if k > 0 and w[0].isupper() and w[1:].islower() and before not in (".", "-", "+", ":"):
                         title[low] += 1
                 prev = low
             for run in regex.split(r"[^\p{L}\s]+", line):
@@ -51,7 +52,8 @@ def abbreviations(appendix_md: str) -> list[tuple[str, str]]:
     rows = []
     for line in Path(appendix_md).read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[2] and re.fullmatch(r"[A-ZĐa-zy]{2,4}", cells[2]) and cells[1] not in ("Tên loại văn bản hành chính",):
+        if (len(cells) == 3 and cells[2] and re.fullmatch(r"[A-ZĐa-zy]{2,4}", cells[2])
+                and cells[1] not in ("Tên loại văn bản hành chính",)):
             rows.append((nfc(cells[1]), cells[2]))
     return rows
 

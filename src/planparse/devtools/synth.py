@@ -105,7 +105,7 @@ def render(doc: SynthDoc, dpi: int = 300, size_pt: float = 13.0) -> list:
         draw.text((hr_x + (W - right - hr_x - tw) / 2, ry), t, font=f, fill=0)
         ry += line_h
     y = max(hy, ry) + line_h
-    for i, t in enumerate(doc.title):
+    for t in doc.title:
         f = bold
         tw = draw.textlength(t, font=f)
         draw.text(((W - tw) / 2, y), t, font=f, fill=0)
@@ -186,7 +186,7 @@ def degrade(img, *, seed: int = 0, skew: float = 0.6, noise: float = 6.0, blur: 
     from PIL import Image, ImageFilter
 
     rng = np.random.default_rng(seed)
-    out = img.rotate(skew, resample=Image.BICUBIC, expand=False, fillcolor=255) if skew else img
+    out = img.rotate(skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255) if skew else img
     if blur:
         out = out.filter(ImageFilter.GaussianBlur(blur))
     arr = np.asarray(out, dtype=np.float32) * 0.92 + 12

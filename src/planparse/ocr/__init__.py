@@ -1,56 +1,68 @@
-"""OCR stage: one page image in, lines with words, boxes and confidences out (plus any ruled tables).
+"""OCR stage: a cleaned page image in, lines with words, boxes and confidences out.
 
-`ocr_page(job, options)` is what worker processes run; it decodes the page itself so only small
-jobs and results cross process boundaries.
+`read_page` is the page read (with an orientation retry when the read is poor); `second_read` re-reads
+unsure lines with another model. Composing them with decoding and tables is `planparse.pages`' job.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
-from ..errors import OCRError
-from ..models import Page, Table, Warning_
-from ..sources import PageJob, load_page
+import numpy as np
+
+from ..models import Line, Warning_, Word
+from ..options import Options
 from . import layout, preprocess, tesseract
 
 LOW_CONFIDENCE = 55.0
 """Mean word confidence under which a page is checked for orientation and re-read."""
 
 
-@dataclass(frozen=True)
-class OcrOptions:
-    lang: str = tesseract.DEFAULT_LANG
-    tessdata_dir: str | None = None
-    deskew: bool = True
-    flatten: bool = True
-    osd: bool = True
-    tables: bool = True
-    timeout: float = 0.0
-    second_lang: str | None = "Vietnamese"
-    """Model for re-reading unsure lines (None: no second pass); skipped when not installed."""
-
-
 @dataclass
-class PageResult:
-    page: Page
-    tables: list[Table] = field(default_factory=list)
+class PageRead:
+    """What OCR made of one page: the image the boxes refer to (turned if OSD turned it), its words and lines."""
+
+    gray: np.ndarray
+    words: list[Word]
+    lines: list[Line]
+    rotation: int = 0
     warnings: list[Warning_] = field(default_factory=list)
-    seconds: float = 0.0
 
 
-def _read(gray, dpi, opts: OcrOptions):
-    data = tesseract.image_to_data(gray, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.timeout)
+def _read(gray: np.ndarray, dpi: int, opts: Options) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
+    data = tesseract.image_to_data(gray, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.page_timeout)
     words = layout.words_from_data(data)
     conf = sum(w.confidence for _, w in words) / len(words) if words else 0.0
     return words, conf
 
 
+def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options) -> PageRead:
+    """OCR one cleaned page; when the read is poor, ask OSD whether the page is turned and keep the better read."""
+    warnings: list[Warning_] = []
+    words, conf = _read(gray, dpi, opts)
+    rotation = 0
+    if opts.osd and (conf < LOW_CONFIDENCE or len(words) < 15):
+        rot, rconf = tesseract.orientation(gray, tessdata_dir=opts.tessdata_dir)
+        if rot and rconf >= 1.0:
+            turned = preprocess.rotate_quarter(gray, rot)
+            words2, conf2 = _read(turned, dpi, opts)
+            if conf2 > conf and len(words2) >= len(words) * 0.5:
+                gray, words, conf, rotation = turned, words2, conf2, rot
+                warnings.append(Warning_(stage="ocr", page=number,
+                                         message=f"page was turned {rot}° before OCR (orientation detection)"))
+    if words and conf < LOW_CONFIDENCE:
+        warnings.append(Warning_(stage="ocr", page=number, message=f"low OCR confidence ({conf:.0f}/100): check this page"))
+    if not words:
+        warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
+    lines = layout.build_lines(words, gray.shape[1], number)
+    return PageRead(gray, [w for _, w in words], lines, rotation, warnings)
+
+
 _LANGS: dict[str | None, list[str]] = {}
 
 
-def _second_lang(opts: OcrOptions) -> str | None:
-    """The second-pass model when it is installed and differs from the first."""
+def second_lang(opts: Options) -> str | None:
+    """The second-read model when one is asked for, differs from the first and is installed."""
     if not opts.second_lang or opts.second_lang in opts.lang.split("+"):
         return None
     if opts.tessdata_dir not in _LANGS:
@@ -58,53 +70,11 @@ def _second_lang(opts: OcrOptions) -> str | None:
     return opts.second_lang if opts.second_lang in _LANGS[opts.tessdata_dir] else None
 
 
-def ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
-    """Decode, clean up and OCR one page; errors name the file and the page."""
-    try:
-        return _ocr_page(job, opts)
-    except OCRError as exc:
-        if exc.path:
-            raise
-        raise type(exc)(f"page {job.index + 1}: {exc.message}", job.path) from None
+def second_read(gray: np.ndarray, lines: list[Line], dpi: int, opts: Options) -> list[Line]:
+    """Lines with the unsure ones re-read by the second model (unchanged when there is none)."""
+    lang = second_lang(opts)
+    if not lang or not lines:
+        return lines
+    from .reread import reread
 
-
-def _ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
-    """Decode, clean up and OCR one page; retry with OSD orientation when the first read is poor."""
-    t0 = time.perf_counter()
-    number = job.index + 1
-    warnings: list[Warning_] = []
-    pil, stated_dpi = load_page(job)
-    prep = preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)
-    del pil
-    gray = prep.gray
-    words, conf = _read(gray, prep.dpi, opts)
-    rotation = 0
-    if opts.osd and (conf < LOW_CONFIDENCE or len(words) < 15):
-        rot, rconf = tesseract.orientation(gray, tessdata_dir=opts.tessdata_dir)
-        if rot and rconf >= 1.0:
-            turned = preprocess.rotate_quarter(gray, rot)
-            words2, conf2 = _read(turned, prep.dpi, opts)
-            if conf2 > conf and len(words2) >= len(words) * 0.5:
-                gray, words, conf, rotation = turned, words2, conf2, rot
-                warnings.append(Warning_(stage="ocr", page=number, message=f"page was turned {rot}° before OCR (orientation detection)"))
-    if words and conf < LOW_CONFIDENCE:
-        warnings.append(Warning_(stage="ocr", page=number, message=f"low OCR confidence ({conf:.0f}/100): check this page"))
-    if not words:
-        warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
-    h, w = gray.shape
-    lines = layout.build_lines(words, w, number)
-    second = _second_lang(opts)
-    if second and lines:
-        from .reread import reread
-
-        lines, _ = reread(gray, lines, lang=second, dpi=prep.dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.timeout)
-    tables: list[Table] = []
-    if opts.tables and words:
-        from ..tables import find_grid_tables
-
-        try:
-            tables = find_grid_tables(gray, [wd for _, wd in words], number)
-        except Exception as exc:  # a table-finder bug must not lose the page's text
-            warnings.append(Warning_(stage="tables", page=number, message=f"table detection failed: {type(exc).__name__}: {exc}"))
-    page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=rotation, skew=prep.skew, origin="ocr", lines=lines)
-    return PageResult(page, tables, warnings, time.perf_counter() - t0)
+    return reread(gray, lines, lang=lang, dpi=dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.page_timeout)[0]

@@ -39,7 +39,8 @@ def words_from_data(data: dict[str, list], *, scale: float = 1.0) -> list[tuple[
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         bbox = (round(x / scale), round(y / scale), round((x + w) / scale), round((y + h) / scale))
-        out.append(((int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])), Word(text=text, bbox=bbox, confidence=conf)))
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        out.append((key, Word(text=text, bbox=bbox, confidence=conf)))
     return out
 
 

@@ -29,7 +29,7 @@ def read_stacked(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, la
     One call loads the model once, so re-reading many small regions costs little more than their text.
     """
     h_img, w_img = gray.shape
-    crops = []
+    crops: list[tuple[np.ndarray | None, int, int, int]] = []
     y = gap
     for x0, y0, x1, y1 in boxes:
         x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w_img, x1), min(h_img, y1)
@@ -37,12 +37,12 @@ def read_stacked(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, la
         crops.append((crop, x0, y0, y))
         if crop is not None:
             y += crop.shape[0] + gap
-    live = [c for c in crops if c[0] is not None]
+    live = [(crop, sy) for crop, _, _, sy in crops if crop is not None]
     if not live:
         return [[] for _ in boxes]
-    width = max(c[0].shape[1] for c in live) + 2 * gap
+    width = max(crop.shape[1] for crop, _ in live) + 2 * gap
     strip = np.full((y, width), 255, dtype=np.uint8)
-    for crop, _, _, sy in live:
+    for crop, sy in live:
         strip[sy : sy + crop.shape[0], gap : gap + crop.shape[1]] = crop
     data = tesseract.image_to_data(strip, lang=lang, dpi=dpi, psm=6, tessdata_dir=tessdata_dir, timeout=timeout)
     words = [w for _, w in layout.words_from_data(data)]
@@ -61,11 +61,11 @@ def read_stacked(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, la
 def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata_dir: str | None = None,
            timeout: float = 0) -> tuple[list[Line], int]:
     """Lines with unsure ones re-read by `lang`; returns the new lines and how many were replaced."""
-    idx = [i for i in unsure_lines(lines) if _padded(lines[i].bbox, gray.shape)]
-    if not idx:
+    boxes = {i: box for i in unsure_lines(lines) if (box := _padded(lines[i].bbox, gray.shape))}
+    if not boxes:
         return lines, 0
-    reads = read_stacked(gray, [_padded(lines[i].bbox, gray.shape) for i in idx], lang=lang, dpi=dpi,
-                         tessdata_dir=tessdata_dir, timeout=timeout)
+    idx = list(boxes)
+    reads = read_stacked(gray, list(boxes.values()), lang=lang, dpi=dpi, tessdata_dir=tessdata_dir, timeout=timeout)
     out = list(lines)
     replaced = 0
     for i, band in zip(idx, reads):

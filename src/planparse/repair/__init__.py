@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from ..models import Line, Restoration
-
-MODES = ("auto", "degraded", "ocr", "off")
-STYLES = ("new", "old")
+from ..options import RESTORE_MODES as MODES
+from ..options import STYLES
 
 
 def check_options(mode: str, style: str) -> None:

@@ -169,8 +169,9 @@ class Channel:
         self._variants[(obs, budget)] = out
         return out
 
-    @lru_cache(maxsize=100_000)
-    def candidates(self, token: str, keep_exact: bool = False, name: bool = False, rule_scale: float = 1.0) -> tuple[tuple[str, float], ...]:
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one Channel per process, kept for its lifetime; cleared by set_rules
+    def candidates(self, token: str, keep_exact: bool = False, name: bool = False,
+                   rule_scale: float = 1.0) -> tuple[tuple[str, float], ...]:
         """(syllable, cost) pairs for one token's lowercase core, cheapest first; empty if none fit."""
         low = nfc(token.lower())
         exact = place_tone(low) if is_valid_syllable(low) else None

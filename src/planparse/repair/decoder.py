@@ -23,7 +23,7 @@ class Slot:
 
     units: list[str]
     costs: list[float]
-    ids: np.ndarray = field(default=None)  # type: ignore[assignment]
+    ids: np.ndarray = field(default=None)  # type: ignore[arg-type]
     title: bool = False
 
 
@@ -245,15 +245,15 @@ def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int =
         sc[w, t, i, j, k] = s
         delta = -(cost[:, 0][:, :, None] + cost[:, 1][:, None, :])
         back = np.empty((C, L - 2, K, K), dtype=np.int16)
-        for t in range(L - 2):
-            tot = delta[:, :, :, None] + sc[:, t]
-            back[:, t] = tot.argmax(axis=1)
-            delta = tot.max(axis=1) - cost[:, t + 2][:, None, :]
+        for step in range(L - 2):
+            tot = delta[:, :, :, None] + sc[:, step]
+            back[:, step] = tot.argmax(axis=1)
+            delta = tot.max(axis=1) - cost[:, step + 2][:, None, :]
         flat = delta.reshape(C, -1).argmax(axis=1)
         path = np.empty((C, L), dtype=np.int64)
         path[:, -2], path[:, -1] = flat // K, flat % K
         rows = np.arange(C)
-        for t in range(L - 3, -1, -1):
-            path[:, t] = back[rows, t, path[:, t + 1], path[:, t + 2]]
+        for step in range(L - 3, -1, -1):
+            path[:, step] = back[rows, step, path[:, step + 1], path[:, step + 2]]
         _keep_core(out, starts, path, core, margin)
     return out

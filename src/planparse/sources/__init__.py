@@ -89,7 +89,8 @@ def _plan_pdf(p: Path, source, force_ocr: bool) -> SourcePlan:
                 continue
             if info.has_text:
                 warnings.append(Warning_(stage="source", page=info.index + 1, message=f"{reason}; page OCR'd instead"))
-        method = "pdf-image" if info.full_page_image and info.image_filter in ("/DCTDecode", "/FlateDecode", "/JPXDecode") else "pdf-render"
+        embedded = info.full_page_image and info.image_filter in ("/DCTDecode", "/FlateDecode", "/JPXDecode")
+        method: Literal["pdf-image", "pdf-render"] = "pdf-image" if embedded else "pdf-render"
         jobs.append(PageJob(str(p), info.index, method, info.image_dpi))
     kind = "pdf-scanned" if not layer else "pdf-digital" if not jobs else "pdf-mixed"
     return SourcePlan(source(kind, len(infos)), jobs=jobs, layer=layer, warnings=warnings)

@@ -39,7 +39,8 @@ def sniff(path: Path) -> str:
             return mime
     if _looks_like_text(head):
         if path.suffix.lower() in _BINARY_SUFFIXES:
-            raise UnsupportedInput(f"named {path.suffix} but holds text, not a {_BINARY_SUFFIXES[path.suffix.lower()]}", str(path))
+            kind = _BINARY_SUFFIXES[path.suffix.lower()]
+            raise UnsupportedInput(f"named {path.suffix} but holds text, not a {kind}", str(path))
         return "text/plain"
     hint = path.suffix.lower() or "no extension"
     raise UnsupportedInput(f"unsupported file type (content is not PDF, PNG, JPEG, TIFF or text; name says {hint})", str(path))

@@ -48,9 +48,9 @@ def _reader(path: str, mtime: float):
         raise InputError(f"corrupt or truncated PDF ({_one_line(exc)})", path) from None
     if reader.is_encrypted:
         try:
-            ok = reader.decrypt("")
-        except Exception:
-            ok = 0
+            ok = bool(reader.decrypt(""))
+        except Exception:  # noqa: BLE001 - any failure to open with the empty password: reported as encrypted below
+            ok = False
         if not ok:
             raise InputError("encrypted PDF (password required)", path)
     return reader
@@ -140,7 +140,7 @@ def _has_text_ops(page) -> bool:
     try:
         data = page.get_contents()
         raw = data.get_data() if data is not None else b""
-    except Exception:
+    except Exception:  # noqa: BLE001 - unreadable content: assume text, the layer check then decides OCR or not
         return True
     return b"Tj" in raw or b"TJ" in raw or b"'" in raw
 
@@ -156,7 +156,7 @@ def page_image_bytes(path: Path, index: int) -> tuple[bytes, str] | None:
         img = images[0]
         name = img.name.lower()
         data = img.data
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the page is rendered instead of passing its image through
         log.debug("embedded image extraction failed on page %d: %s", index + 1, exc)
         return None
     kind = "jpeg" if name.endswith((".jpg", ".jpeg")) else "png" if name.endswith(".png") else name.rsplit(".", 1)[-1]

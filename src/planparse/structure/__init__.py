@@ -76,8 +76,8 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"reference parsing failed: {exc!r}"))
     try:
-        res.signature, res.recipients, warns = parse_closing(texts, closing_start)
-        res.warnings += [_warn(w) for w in warns]
+        res.signature, res.recipients, closing_warns = parse_closing(texts, closing_start)
+        res.warnings += [_warn(w) for w in closing_warns]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"closing parsing failed: {exc!r}"))
     try:

@@ -9,7 +9,7 @@ from ..text import clean, fold
 
 _NOI_NHAN = re.compile(r"^\s*n[o0]i\s*nh[a-z]n\s*[:;.]?", re.I)
 _PREFIX = re.compile(r"(?:^|\s)(KT|TM|TL|TUQ|Q)\s*[.,]\s*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s]{2,80})$")
-_TITLE_WORDS = r"(?:PHÓ\s+)?(?:GIÁM\s+ĐỐC|CHỦ\s+TỊCH(?:\s+[A-ZĐ][A-ZĐÀ-Ỹ ]*)?|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ ]+|BÍ\s+THƯ|CHÁNH\s+[A-ZĐÀ-Ỹ ]+|TỔNG\s+[A-ZĐÀ-Ỹ ]+|HIỆU\s+TRƯỞNG|THỦ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|CỤC\s+TRƯỞNG|ỦY\s+VIÊN)"
+_TITLE_WORDS = r"(?:PHÓ\s+)?(?:GIÁM\s+ĐỐC|CHỦ\s+TỊCH(?:\s+[A-ZĐ][A-ZĐÀ-Ỹ ]*)?|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ ]+|BÍ\s+THƯ|CHÁNH\s+[A-ZĐÀ-Ỹ ]+|TỔNG\s+[A-ZĐÀ-Ỹ ]+|HIỆU\s+TRƯỞNG|THỦ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|CỤC\s+TRƯỞNG|ỦY\s+VIÊN)"  # noqa: E501 - one pattern reads best on one line
 _TITLE_TAIL = re.compile(r"(?:^|[;.)\s])\s*(" + _TITLE_WORDS + r")\s*$")
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*'?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 """A person's name: capitalised words, the first ones may be a single letter (`Y Ngọc Niê`, `H' Hen Niê`)."""

@@ -18,8 +18,8 @@ def check_place(place: str | None) -> tuple[str | None, str | None]:
 
         unit = parse_address(place, level=1)
         province = getattr(unit, "province", None) if unit else None
-    except Exception:  # noqa: BLE001
-        return place, None
+    except Exception as exc:  # noqa: BLE001 - a failing gazetteer leaves the place as printed, said in the warning
+        return place, f"place of issue '{place}' not checked ({type(exc).__name__}: {exc})"
     if not province:
         return place, f"place of issue '{place}' is not a province or city name (may be a lower-level unit)"
     short = _PREFIX.sub("", province)

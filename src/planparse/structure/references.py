@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..models import Reference, Section
 from ..symbols import TYPE_NAMES, find_dates, parse_number, type_from_symbol
@@ -12,7 +13,7 @@ from ..text import fold, starts_with_phrase
 _TYPES = sorted((k for k in TYPE_NAMES if k not in ("chi dao", "lenh")), key=len, reverse=True)
 _TYPE_RX = re.compile(r"\b(" + "|".join(t.replace(" ", r"\s+") for t in _TYPES) + r")\b", re.I)
 _SO = re.compile(r"^\s*(?:s[o06bde]?\s*[:.]?\s*){0,2}(?=\d|/)", re.I)
-_NAMED_LAW = re.compile(r"^\s+([A-Z](?:[^,;.()“”\"]|,(?=\s[a-z])){2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d)|(?=ng[a-z]{0,2}y\s+\d))")
+_NAMED_LAW = re.compile(r"^\s+([A-Z](?:[^,;.()“”\"]|,(?=\s[a-z])){2,90}?)\s+(?:n[a-z]{0,2}m\s+(\d{4})|s[o06]\s+(?=\d)|(?=ng[a-z]{0,2}y\s+\d))")  # noqa: E501 - one pattern reads best on one line
 _ISSUER_STOP = {"về", "ban", "quy", "phê", "sửa", "hướng", "đẩy", "tại", "theo", "đã", "được", "ngày", "số", "thực",
                 "triển", "với", "trong", "nhằm", "để", "cho", "là", "có", "thì", "tổ", "chỉ", "ký", "bổ", "kèm", "gồm",
                 "tuyên", "phân", "điều", "hội", "năm", "giai", "đối", "nay", "này", "hiện", "như", "mà"}
@@ -134,18 +135,14 @@ def _walk(sections: list[Section], path: list[str]):
         yield from _walk(s.children, p)
 
 
-def find_references(sections: list[Section], extra: list[tuple[str, str]] = ()) -> list[Reference]:
+def find_references(sections: list[Section], extra: Sequence[tuple[str, str]] = ()) -> list[Reference]:
     """De-duplicated references of the whole body, each with the sections citing it."""
     found: dict[tuple, Reference] = {}
     items = [(t, where) for t, where in extra]
     for s, where in _walk(sections, []):
         items.append((" ".join(x for x in (s.title, s.text) if x), where))
     for text, where in items:
-        try:
-            refs = find_in_text(text)
-        except Exception:
-            continue
-        for r in refs:
+        for r in find_in_text(text):
             key = (r.type, r.number) if r.number else (r.type, fold(r.title or "").lower())
             old = found.get(key)
             if old is None:

@@ -12,7 +12,7 @@ from ..models import Section
 from ..symbols import numeral_distance, read_roman, roman_value, to_roman
 from ..text import clean, fold, is_upper
 
-_PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")
+_PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")  # noqa: E501 - one pattern reads best on one line
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
 _ROMAN = re.compile(r"^([IVXl1|H]{1,5})\s*[.)/:]\s*(.*)$")
 _ROMAN_BARE = re.compile(r"^([IVX]{1,5})\s+(\S.*)$")
@@ -43,7 +43,7 @@ class _Node:
     page: int | None
     title: str | None = None
     paras: list[str] = field(default_factory=list)
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
 
 
 def classify(text: str) -> Marker | None:

@@ -7,7 +7,8 @@ import io
 
 from ..models import Task
 
-COLUMNS = ["table", "tt", "task", "lead", "partners", "deadline", "deadline_start", "deadline_end", "recurring", "product", "extra"]
+COLUMNS = ["table", "tt", "task", "lead", "partners", "deadline", "deadline_start", "deadline_end", "recurring", "product",
+           "extra"]
 
 
 def tasks_to_csv(tasks: list[Task]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..models import Line, Table, Task, Warning_
 from .fixups import fix_numbering
-from .guess import guess_roles
 from .flat import rebuild_from_lines
+from .guess import guess_roles
 from .merge import merge_pages
 from .roles import map_roles
 from .tasks import table_tasks
@@ -22,15 +22,16 @@ def finish(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Ta
             roles = guess_roles(t.rows)
             if "task" in roles and sum(r is not None for r in roles) >= 3:
                 tables[k] = t.model_copy(update={"roles": roles, "confidence": min(t.confidence, 0.7)})
-                warnings.append(Warning_(stage="tables", page=t.page, message="table header not recognised; column roles guessed from cell contents"))
+                warnings.append(Warning_(stage="tables", page=t.page,
+                                         message="table header not recognised; column roles guessed from cell contents"))
     tables = [fix_numbering(t) for t in tables]
     if not tables:
-        t = rebuild_from_lines(lines)
-        if t is not None:
-            tables = [t]
-            warnings.append(Warning_(stage="tables", page=t.page, message=(
-                f"no ruled table found; rebuilt a {len(t.rows)}-row task table from flattened text "
-                f"(confidence {t.confidence:.2f}), check the cells")))
+        rebuilt = rebuild_from_lines(lines)
+        if rebuilt is not None:
+            tables = [rebuilt]
+            warnings.append(Warning_(stage="tables", page=rebuilt.page, message=(
+                f"no ruled table found; rebuilt a {len(rebuilt.rows)}-row task table from flattened text "
+                f"(confidence {rebuilt.confidence:.2f}), check the cells")))
     tables = [t if t.title else t.model_copy(update={"title": find_title(t, lines)}) for t in tables]
     tasks: list[Task] = []
     for i, t in enumerate(tables):

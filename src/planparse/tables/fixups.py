@@ -73,7 +73,8 @@ def fix_numbering(table: Table) -> Table:
             prev, letter = int(m.group(1)), ""
         elif lm and (lm.group(1) == "a" or (letter and ord(lm.group(1)) == ord(letter) + 1)):
             letter = lm.group(1)
-        elif prev is not None and v and len(v) <= 3 and not roman_value(v.rstrip(".)").upper()) and sum(bool(x.strip()) for x in r) > 2:
+        elif (prev is not None and v and len(v) <= 3 and not roman_value(v.rstrip(".)").upper())
+              and sum(bool(x.strip()) for x in r) > 2):
             prev += 1
             r[c] = str(prev)
     return table.model_copy(update={"rows": rows})

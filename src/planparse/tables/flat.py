@@ -1,7 +1,8 @@
 """Rebuild a task table that OCR flattened into interleaved text lines (no ruled grid available).
 
 Rows come from the TT numbering (1, 2, 3 … at the start of a line, usually the row's middle line);
-cells from the column vocabulary: unit names for the lead, deadline phrases, product words.
+cells from general grammars of the columns: unit names (head noun + name) for the lead, deadline phrases,
+kinds of documents for the product. Run after the repair stage, so the text is already mended.
 """
 
 from __future__ import annotations
@@ -31,19 +32,24 @@ DEADLINE = re.compile(
     rf"|6 thang (?:dau|cuoi) nam {_Y}"
     rf"|\bn\w{{1,2}}m {_Y}(?: ?- ?{_Y})?"
 )
-_SO = r"(?:s|5|8)\S{0,2}"
-UNITS: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(rf"\bc\w{{1,2}}c ph\w{{1,3}},? d\w{{1,2}}n v\w{{1,2}} th\w{{1,3}}c {_SO}(?=\s|$)"), "Các phòng, đơn vị thuộc Sở"),
-    (re.compile(rf"\bc\w{{1,2}}c ph\w{{1,3}} th\w{{1,3}}c {_SO}(?=\s|$)"), "Các phòng thuộc Sở"),
-    (re.compile(rf"\bv\w{{1,2}}n ph\w{{1,3}} {_SO}(?=\s|$)"), "Văn phòng Sở"),
-    (re.compile(r"\b(?:c\w{1,2}c ph\w{1,3}|van phong|phong|trung tam|chi cuc|ubnd|uy ban nhan dan|ban|thanh tra|so|cong an|doan|hoi)[,.]? [a-z]"), None),
+UNIT_HEAD = re.compile(
+    r"\b(?:c\w{1,2}c ph\w{1,3}|van phong|phong|trung tam|chi cuc|ubnd|uy ban nhan dan|ban|thanh tra|so|cong an|doan|hoi)"
+    r"[,.]? [a-z]"
 )
+"""Skeleton of a unit's head noun (Phòng, Trung tâm, Sở, …) followed by the start of its name."""
+UNIT_LINKS = frozenset({"don", "vi", "thuoc", "truc", "cap", "va", "-", "&"})
+"""Skeletons of the lower-case words that join parts of one unit's name: `Các phòng, đơn vị trực thuộc Sở`."""
+PLURAL = frozenset({"cac", "nhung"})
+"""Plural markers: inside a line they begin a new noun phrase (the next cell), never continue a name."""
 PRODUCT = re.compile(
-    r"\b(?:tin,? bai|bao cao|ke hoach|van ban|video|s\w{1,2}n ph\w{0,2}m|tai lieu|an pham|to roi|cong van|quyet dinh"
+    r"\b(?:bao cao|ke hoach|van ban|s\w{1,2}n ph\w{0,2}m|tai lieu|an pham|to roi|cong van|quyet dinh"
     r"|huong dan|bai viet|phong su|hinh anh|chuyen muc|danh sach|de an|bien ban|du thao|thong bao|to trinh)\b"
 )
+"""Document kinds a product cell names (a generic list of administrative outputs)."""
 _END = re.compile(r"^(?:noi nhan|kt\.|tm\.|tl\.|giam doc|chu tich)")
-_ONE = {"!", "l", "I", "|", "i", "]", "["}
+DIGIT_SHAPES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "]": "1",
+                              "[": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "b": "6", "G": "6", "B": "8", "g": "9", "q": "9"})
+"""Glyphs OCR reads in place of a digit because they share its shape (a vertical stroke for 1, a loop for 0, …)."""
 
 
 def skel1(text: str) -> str:
@@ -63,19 +69,19 @@ def header_roles(text: str) -> list[tuple[int, str]]:
 
 
 def _tt(line: str, k: int) -> int | None:
-    """End offset of the number k at the start of the line (OCR look-alikes of 1 accepted), else None."""
+    """End offset of the number k at the start of the line (digits read as look-alike glyphs accepted), else None."""
     m = re.match(r"\s*(\S+?)[.)|]?(?=\s|$)", line)
     if not m:
         return None
     tok = m.group(1)
-    if tok == str(k) or (k == 1 and tok in _ONE):
+    if tok == str(k) or (len(tok) <= 2 and tok.translate(DIGIT_SHAPES) == str(k)):
         return m.end()
     return None
 
 
 def _starts_cell(sk: str, i: int) -> bool:
     """True when a unit, deadline or product phrase begins at offset i of the skeleton."""
-    return any(p.match(sk, i) for p, _ in UNITS) or bool(DEADLINE.match(sk, i)) or bool(PRODUCT.match(sk, i))
+    return bool(UNIT_HEAD.match(sk, i) or DEADLINE.match(sk, i) or PRODUCT.match(sk, i))
 
 
 def _name_end(text: str, sk: str, start: int) -> int:
@@ -86,9 +92,11 @@ def _name_end(text: str, sk: str, start: int) -> int:
         if i > start and _starts_cell(sk, i):
             break
         w = t.group()
+        if i > start and skel1(w) in PLURAL:
+            break
         if w[:1].isupper() or w[:1].isdigit():
             lower = 0
-        elif w in ("-", "và", "&"):
+        elif skel1(w).strip(",;.") in UNIT_LINKS:
             lower = -1
         else:
             lower += 1
@@ -99,21 +107,14 @@ def _name_end(text: str, sk: str, start: int) -> int:
 
 
 def find_units(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, unit text) of unit names in the line, canonical where the wording is a known one."""
+    """(start, end, unit text) of the unit names in the line: a capitalised head noun and the name after it."""
     sk = skel1(text)
     out: list[tuple[int, int, str]] = []
-    for pat, canon in UNITS:
-        for m in pat.finditer(sk):
-            if any(s <= m.start() < e for s, e, _ in out):
-                continue
-            if canon:
-                out.append((m.start(), m.end(), canon))
-            else:
-                if not text[m.start():m.start() + 1].isupper():
-                    continue
-                end = m.end() - 1
-                last = _name_end(text, sk, end)
-                out.append((m.start(), last, clean(text[m.start():last])))
+    for m in UNIT_HEAD.finditer(sk):
+        if any(s <= m.start() < e for s, e, _ in out) or not text[m.start():m.start() + 1].isupper():
+            continue
+        last = _name_end(text, sk, m.end() - 1)
+        out.append((m.start(), last, clean(text[m.start():last]).rstrip(",;")))
     return sorted(out)
 
 
@@ -153,9 +154,6 @@ def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dic
     a = body[anchor]
     sa = skel1(a)
     cells = {"tt": "", "task": "", "lead": "", "partners": "", "deadline": "", "product": ""}
-    cells["tt"] = re.sub(r"[^\w]", "", a[:tt_end]) or ""
-    if cells["tt"] in _ONE or cells["tt"] == "":
-        cells["tt"] = ""
     units = [u for u in find_units(a) if u[0] >= tt_end]
     lead_end = tt_end
     if units:
@@ -172,7 +170,8 @@ def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dic
         for i in idx:
             ms = list(DEADLINE.finditer(skel1(body[i])))
             if i != anchor and ms:
-                cells["deadline"] = _deadline_text(body[i][ms[-1].start():ms[-1].end()], skel1(body[i])[ms[-1].start():ms[-1].end()])
+                s, e = ms[-1].start(), ms[-1].end()
+                cells["deadline"] = _deadline_text(body[i][s:e], skel1(body[i])[s:e])
                 break
         cells["partners"] = _tidy(a[lead_end:])
     task = [a[tt_end:units[0][0]] if units else ""]
@@ -238,17 +237,19 @@ def rebuild_from_lines(lines: list[Line]) -> Table | None:
     if len(anchors) < 2:
         return None
     rows_idx = _split_rows(body, anchors)
-    rows = []
+    rows: list[list[str]] = []
     for idx, anc, e in zip(rows_idx, anchors, ends):
         c = _row_cells(body, idx, anc, e)
-        c["tt"] = c["tt"] or str(len(rows) + 1)
+        c["tt"] = str(len(rows) + 1)
         rows.append([c[r] for r in ROLE_ORDER])
     found = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
     hp = header_roles(texts[head])
-    printed = {role: clean(texts[head][s:(hp[j + 1][0] if j + 1 < len(hp) else len(texts[head]))]) for j, (s, role) in enumerate(hp)}
+    ends = [s for s, _ in hp[1:]] + [len(texts[head])]
+    printed = {role: clean(texts[head][s:e]) for (s, role), e in zip(hp, ends)}
     headers = [printed.get(r, r) for r in ROLE_ORDER]
     page = lines[head].page
-    title_at = min((i for i in range(max(0, head - 6), head) if re.match(r"^(danh muc|phu luc)\b", skel1(texts[i]))), default=None)
+    title_at = min((i for i in range(max(0, head - 6), head) if re.match(r"^(danh muc|phu luc)\b", skel1(texts[i]))),
+                   default=None)
     title = None
     if title_at is not None:
         parts = [texts[title_at]]
@@ -258,4 +259,5 @@ def rebuild_from_lines(lines: list[Line]) -> Table | None:
             parts.append(t)
         title = " ".join(parts)
     return Table(page=page, pages=sorted({lines[head].page} | {ln.page for ln in lines[head + 1: head + 1 + len(body)]}),
-                 title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text", confidence=round(0.3 + 0.5 * found, 2))
+                 title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text",
+                 confidence=round(0.3 + 0.5 * found, 2))

@@ -134,7 +134,9 @@ def _grid_in(hor: np.ndarray, ver: np.ndarray, box: tuple[int, int, int, int], t
 
 def _scaled(grid: Grid, f: int) -> Grid:
     """Grid coordinates multiplied back to full page pixels."""
-    sc = lambda b: tuple(int(v * f) for v in b)  # noqa: E731
+    def sc(b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        return (int(b[0] * f), int(b[1] * f), int(b[2] * f), int(b[3] * f))
+
     return Grid(sc(grid.box), [int(v * f) for v in grid.ys], [int(v * f) for v in grid.xs],
                 [GridCell(c.row, c.col, c.rowspan, c.colspan, sc(c.box)) for c in grid.cells])
 
@@ -148,7 +150,11 @@ def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
         return [], np.zeros((1, 1), np.uint8)
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     f = max(1, round(max(gray.shape) / 1600))
-    small = ink if f == 1 else (cv2.resize(ink, (gray.shape[1] // f, gray.shape[0] // f), interpolation=cv2.INTER_AREA) > 0).astype(np.uint8) * 255
+    if f == 1:
+        small = ink
+    else:
+        pooled = cv2.resize(ink, (gray.shape[1] // f, gray.shape[0] // f), interpolation=cv2.INTER_AREA)
+        small = (pooled > 0).astype(np.uint8) * 255
     h, w = small.shape
     hor, ver = line_masks(small)
     if not hor.any() or not ver.any():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..models import Table
 from rapidfuzz import fuzz
 
+from ..models import Table
 from ._text import skeleton
 from .roles import map_roles
 

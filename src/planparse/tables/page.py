@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,8 @@ UNSURE_WORD = 85.0
 """A cell holding a word read with less confidence than this is re-read."""
 KEEP_FIRST = 10.0
 """A word of the page read is kept over the re-read only when this much more confident."""
+CellReader = Callable[[np.ndarray, list[tuple[int, int, int, int]], int], list[list[Word]]]
+"""read(gray, boxes, dpi) -> words per box, in page coordinates: the OCR the caller lends for second reads."""
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?\.?$")
 
 
@@ -105,11 +108,12 @@ def _place(grid: Grid, words: list[Word], ink: np.ndarray, margin: int) -> list[
 
 def _pick(reads: list[_CellRead], page_area: int) -> list[_CellRead]:
     """The cells to re-read: most urgent first, within MAX_REOCR cells and REOCR_AREA of the page."""
-    todo = sorted((r for r in reads if r.urgency is not None), key=lambda r: r.urgency)
-    picked, area = [], 0
+    todo = sorted((r for r in reads if r.urgency is not None and r.ibox), key=lambda r: r.urgency or 0)
+    picked: list[_CellRead] = []
+    area = 0
     for r in todo:
-        b = r.ibox
-        a = (b[2] - b[0]) * (b[3] - b[1])
+        x0, y0, x1, y1 = r.ibox or (0, 0, 0, 0)
+        a = (x1 - x0) * (y1 - y0)
         if area + a <= REOCR_AREA * page_area and len(picked) < MAX_REOCR:
             picked.append(r)
             area += a
@@ -122,16 +126,12 @@ def _crop_box(ibox: tuple[int, int, int, int], cell: tuple[int, int, int, int], 
             min(ibox[2] + pad, cell[2] - pad), min(ibox[3] + pad, cell[3] - pad))
 
 
-def _reread(gray: np.ndarray, picked: list[tuple[_CellRead, tuple[int, int, int, int]]], dpi: int) -> None:
-    """Second reads of the picked cells, all in one stacked Tesseract call; a failed call leaves the first reads."""
-    if not picked:
+def _reread(gray: np.ndarray, picked: list[tuple[_CellRead, tuple[int, int, int, int]]], dpi: int,
+            read: CellReader | None) -> None:
+    """Second reads of the picked cells, all in one call of `read`; without one the first reads stay."""
+    if not picked or read is None:
         return
-    try:
-        from ..ocr.reread import read_stacked
-
-        reads = read_stacked(gray, [b for _, b in picked], lang="vie", dpi=dpi, timeout=30)
-    except Exception:
-        return
+    reads = read(gray, [b for _, b in picked], dpi)
     for (r, _), ws in zip(picked, reads):
         ws = [w for w in ws if not _junk(w.text, w.confidence)]
         if ws:
@@ -198,13 +198,14 @@ def _table(grid: Grid, reads: list[_CellRead], page: int) -> Table:
     for c, r in zip(grid.cells, reads):
         ws = _final_words(r)
         conf = sum(w.confidence for w in ws) / len(ws) if ws else None
-        cells.append(Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=tidy_cell(clean(" ".join(w.text for w in ws))),
+        text = tidy_cell(clean(" ".join(w.text for w in ws)))
+        cells.append(Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=text,
                           bbox=c.box, page=page, confidence=conf))
     return rows_from_cells(Table(page=page, pages=[page], cells=cells, bbox=grid.box, origin="grid"))
 
 
-def tables_on_page(gray, words: list[Word], page: int) -> list[Table]:
-    """Every ruled table on the page, top to bottom; cells the page OCR misread get one stacked second read per page.
+def tables_on_page(gray, words: list[Word], page: int, read: CellReader | None = None) -> list[Table]:
+    """Every ruled table on the page, top to bottom; cells the page OCR misread get one second read per page by `read`.
 
     Tables whose cells are all empty are dropped.
     """
@@ -217,6 +218,6 @@ def tables_on_page(gray, words: list[Word], page: int) -> list[Table]:
     margin = max(4, round(min(gray.shape) / 250))
     reads = [_place(g, words, ink, margin) for g in grids]
     picked = _pick([r for rs in reads for r in rs], gray.size)
-    _reread(gray, [(r, _crop_box(r.ibox, r.box, max(2, margin // 3))) for r in picked], _dpi(gray))
+    _reread(gray, [(r, _crop_box(r.ibox, r.box, max(2, margin // 3))) for r in picked if r.ibox], _dpi(gray), read)
     tables = [_table(g, rs, page) for g, rs in zip(grids, reads)]
     return [t for t in tables if sum(bool(c.text) for c in t.cells) >= 2]

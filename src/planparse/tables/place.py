@@ -106,7 +106,8 @@ def ink_parts(ink: np.ndarray, box: tuple[int, int, int, int], margin: int) -> l
             if s[4] >= minarea and s[2] < 0.95 * sub.shape[1] and s[3] < 0.95 * sub.shape[0]]
 
 
-def uncovered(parts: list[tuple[int, int, int, int, int]], words: list[Word], tol: int = 2) -> list[tuple[int, int, int, int, int]]:
+def uncovered(parts: list[tuple[int, int, int, int, int]], words: list[Word],
+              tol: int = 2) -> list[tuple[int, int, int, int, int]]:
     """Ink components that no word box touches: text the page OCR did not read into this cell."""
     def touches(p, w):
         return min(p[2], w.bbox[2]) + tol > max(p[0], w.bbox[0]) and min(p[3], w.bbox[3]) + tol > max(p[1], w.bbox[1])

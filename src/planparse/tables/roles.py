@@ -8,7 +8,6 @@ from rapidfuzz import fuzz
 
 from ._text import skeleton
 
-
 _KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("deadline", ("thoi gian", "thoi han", "tien do", "hoan thanh", "moc thoi gian")),
     ("partners", ("phoi hop",)),

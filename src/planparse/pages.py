@@ -1,0 +1,82 @@
+"""The work on one page image, composed in one place: decode, clean up, OCR, second read, grid tables with cell re-reads.
+
+`page_step(job, options)` is what the worker processes run; it decodes the page itself so only small
+jobs and results cross process boundaries. Every Tesseract call gets the run's options (language,
+tessdata folder, time limit). Optional steps that fail become warnings on the page; the page read
+itself either succeeds or raises a typed error naming the file and the page.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import PlanparseError, as_input_error, foreign_input_errors
+from .guard import stage_guard
+from .models import Page, Table, Warning_, Word
+from .ocr import preprocess, read_page, reread, second_read
+from .options import Options
+from .sources import PageJob, load_page
+from .tables import CellReader, find_grid_tables
+
+
+@dataclass
+class PageResult:
+    page: Page
+    tables: list[Table] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def cell_reader(opts: Options, warnings: list[Warning_] | None = None, page: int | None = None) -> CellReader:
+    """The cell re-read with the run's options; a failed read keeps the page's reads and, given `warnings`, says so there."""
+
+    def read(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], dpi: int) -> list[list[Word]]:
+        def call() -> list[list[Word]]:
+            return reread.read_stacked(gray, boxes, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
+                                       timeout=opts.page_timeout)
+
+        if warnings is None:
+            return call()
+        with stage_guard(warnings, "tables", "table cells kept as the page read them", page=page):
+            return call()
+        return [[] for _ in boxes]
+
+    return read
+
+
+def page_step(job: PageJob, opts: Options) -> PageResult:
+    """Decode, clean up and OCR one page, then find its ruled tables; typed errors name the file and the page."""
+    t0 = time.perf_counter()
+    number = job.index + 1
+    try:
+        prep = _prepared(job, opts)
+        read = read_page(prep.gray, prep.dpi, number, opts)
+    except PlanparseError as exc:
+        if exc.path:
+            raise
+        raise type(exc)(f"page {number}: {exc.message}", job.path) from None
+    warnings = read.warnings
+    lines = read.lines
+    with stage_guard(warnings, "ocr", "unsure lines kept as first read", page=number):
+        lines = second_read(read.gray, lines, prep.dpi, opts)
+    tables: list[Table] = []
+    if opts.tables and read.words:
+        with stage_guard(warnings, "tables", "no table read from this page", page=number):
+            tables = find_grid_tables(read.gray, read.words, number, read=cell_reader(opts, warnings, number))
+    h, w = read.gray.shape
+    page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines)
+    return PageResult(page, tables, warnings, time.perf_counter() - t0)
+
+
+def _prepared(job: PageJob, opts: Options) -> preprocess.Prepared:
+    """The page's pixels decoded and cleaned up; a decoder's own exception becomes an InputError naming the page."""
+    try:
+        pil, stated_dpi = load_page(job)
+        return preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)
+    except PlanparseError:
+        raise
+    except foreign_input_errors() as exc:
+        raise as_input_error(exc, job.path, f"page {job.index + 1}") from exc
