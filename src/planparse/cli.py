@@ -246,9 +246,10 @@ def batch(
     executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per document, its conversion only (0 = no limit).")] = 0.0,
-    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks",
-                                                  help="Convert what symbolic links (to files or folders) point to; left out by default.")] = False,
-    dataset: Annotated[bool, typer.Option("--dataset", help="Also write Parquet tables under OUT/dataset/ (see `planparse query`).")] = False,
+    follow_symlinks: Annotated[bool, typer.Option(
+        "--follow-symlinks", help="Convert what symbolic links (to files or folders) point to; left out by default.")] = False,
+    dataset: Annotated[bool, typer.Option(
+        "--dataset", help="Also write Parquet tables under OUT/dataset/ (see `planparse query`).")] = False,
     debug: Debug = False,
     options: dict | None = None,
 ) -> None:
@@ -275,7 +276,7 @@ def batch(
     raise typer.Exit(ExitCode.INPUT_FAILED if result.failed else ExitCode.OK)
 
 
-class QueryFmt(str, Enum):
+class QueryFmt(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -309,7 +310,8 @@ def query(
 ) -> None:
     """Run SQL over the dataset with embedded DuckDB; print the result."""
     try:
-        from .dataset import query as run_query, render
+        from .dataset import query as run_query
+        from .dataset import render
 
         sys.stdout.write(render(run_query(dataset, sql), fmt.value, width=width))
     except (Exception, KeyboardInterrupt) as exc:

@@ -59,10 +59,6 @@ class PageTimeout(OCRError):
     """OCR of one page took longer than the allowed time (`page_timeout`)."""
 
 
-class OutputError(PlanparseError):
-    """An output file or folder cannot be written (permissions, full disk, a file where a folder should be)."""
-
-
 class UsageError(PlanparseError, ValueError):
     """An option or argument with a value planparse does not accept."""
 

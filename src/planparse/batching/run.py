@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..errors import InstallError, OutputError, PlanparseError, UsageError
+from ..errors import InstallError, OutputError, UsageError
 from ..options import Options, make_options
 from . import manifest as mf
 from .discover import find_inputs, plan_outputs

@@ -20,7 +20,7 @@ from .schema import COLUMNS, SCHEMAS, SPECS, TABLES
 def document_tables(doc: Document | dict[str, Any], *, input: str, output: str | None) -> dict[str, pa.Table]:
     """Rows of a converted document in every table, keyed by its source's sha256."""
     sections = list(_flatten(_get(doc, "sections")))
-    entities = {
+    entities: dict[str, tuple[Any, list[Any]]] = {
         "documents": ([{"input": input, "output": output, "status": "ok", "error": None}], [doc]),
         "sections": ({"id": list(range(len(sections))), "parent_id": [p for p, _ in sections]},
                      [s for _, s in sections]),
@@ -74,7 +74,7 @@ def _table(table: str, keys: dict[str, Any], added: dict[str, list[Any]] | list[
         objs = entities if g.attr is None else _values(entities, g.attr)
         for c in COLUMNS[table]:
             if c.group == gi:
-                data[c.name] = _column(_values(objs, c.field), c.type)
+                data[c.name] = _column(_values(objs, c.field or c.name), c.type)
     return pa.Table.from_pydict(data, schema=SCHEMAS[table])
 
 

@@ -106,7 +106,7 @@ def model_fields(model: type) -> list[tuple[str, Any, str]]:
     if isinstance(model, type) and issubclass(model, BaseModel):
         return [(n, hints[n], f.description or "") for n, f in model.model_fields.items()]
     out = []
-    for f in dataclasses.fields(model):
+    for f in dataclasses.fields(model):  # type: ignore[arg-type]  # a dataclass when not a BaseModel
         notes = [getattr(m, "description", None) for m in getattr(hints[f.name], "__metadata__", ())]
         out.append((f.name, hints[f.name], next((n for n in notes if n), "")))
     return out

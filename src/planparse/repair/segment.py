@@ -24,7 +24,7 @@ DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}
 MAX_WORD_CHARS = 16
 """Word pieces longer than this are kept as printed ("fixed"): no syllable has more than 7 letters, and
 the confusion search cost grows with the square of a token's length (a 1 MB run of letters took 8 GB)."""
-OVERLONG_RE = regex.compile(r"[\p{L}\p{M}]{%d,}" % (MAX_WORD_CHARS + 1))
+OVERLONG_RE = regex.compile(rf"[\p{{L}}\p{{M}}]{{{MAX_WORD_CHARS + 1},}}")
 
 
 def overlong(texts) -> list[str]:

@@ -58,8 +58,9 @@ def plan(path: str | Path, *, force_ocr: bool = False) -> SourcePlan:
     if mime == "text/plain":
         got = read_decoded(p, limit=MAX_TEXT_BYTES)
         check_vietnamese(got.text, str(p))
-        if got.warning():
-            warnings.append(Warning_(stage="source", message=got.warning()))
+        note = got.warning()
+        if note:
+            warnings.append(Warning_(stage="source", message=note))
         return SourcePlan(source("text", 1), text=got.text, warnings=warnings)
     if mime.startswith("image/"):
         n = image.frame_count(p)

@@ -10,7 +10,9 @@ their tables are here (round-trip tested in tests/test_unusual_inputs.py); VISCI
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import regex
 
@@ -123,6 +125,14 @@ def from_viscii(text: str) -> str:
 _CONVERTERS = {"TCVN3 (ABC)": from_tcvn3, "VNI": from_vni, "VISCII": from_viscii}
 
 
+def _via_latin(convert_text: Callable[[str], str], data: bytes) -> str:
+    return unicodedata.normalize("NFC", convert_text(_latin(data)))
+
+
+def _viscii(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("viscii", errors="replace"))
+
+
 def _score(text: str) -> float:
     """Share of letter words that are valid Vietnamese syllables, tone and marks included."""
     from ..repair.orthography import is_valid_syllable
@@ -164,14 +174,15 @@ def decode_bytes(data: bytes) -> Decoded:
     import viscii  # noqa: F401 - registers the codec
 
     sample = data[:400_000]
-    candidates = {"CP1258": lambda b: unicodedata.normalize("NFC", b.decode("cp1258", errors="replace"))}
+    candidates: dict[str, Callable[[bytes], str]] = {
+        "CP1258": lambda b: unicodedata.normalize("NFC", b.decode("cp1258", errors="replace"))}
     for name, fn in _CONVERTERS.items():
         if name == "VISCII":
-            candidates[name] = lambda b: unicodedata.normalize("NFC", b.decode("viscii", errors="replace"))
+            candidates[name] = _viscii
         else:
-            candidates[name] = lambda b, c=fn: unicodedata.normalize("NFC", c(_latin(b)))
+            candidates[name] = partial(_via_latin, fn)
     scored = {name: _score(f(sample)) for name, f in candidates.items()}
-    name = max(scored, key=scored.get)
+    name = max(scored, key=lambda k: scored[k])
     if scored[name] < MIN_SCORE:
         raise UnicodeError("no legacy Vietnamese encoding fits")
     return Decoded(candidates[name](data), name)

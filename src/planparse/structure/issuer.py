@@ -51,7 +51,7 @@ def opens_unit(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
     """Multi-syllable place names of the gazetteer (current and pre-2025 units), folded upper case (`HAI PHONG`)."""
-    names = set()
+    names: set[str] = set()
     for table, fields in TABLES:
         for row in units(table, list(fields)):
             names.update(fold(v).upper() for v in row.values() if v and " " in v.strip())

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 
 from ..models import Reference, Section
-from ..symbols import TYPE_NAMES, find_dates, parse_number, type_from_symbol
 from ..repair.orthography import is_valid_syllable
+from ..symbols import TYPE_NAMES, find_dates, parse_number, type_from_symbol
 from ..text import fold, starts_with_phrase
 
 _TYPES = sorted((k for k in TYPE_NAMES if k not in ("chi dao", "lenh")), key=len, reverse=True)

@@ -245,7 +245,8 @@ def _first_roman_read_as_digit(paras: list[tuple], warnings: list[tuple[str, int
 
 
 def _numeral(marker: Marker) -> str:
-    return re.match(r"^[0-9A-Z]+", marker.number).group(0)
+    m = re.match(r"^[0-9A-Z]+", marker.number)
+    return m.group(0) if m else ""
 
 
 def _near(kind: str, printed: str, value: int) -> str | None:
@@ -259,7 +260,7 @@ def _near(kind: str, printed: str, value: int) -> str | None:
 def _best_run(kind: str, markers: list[Marker]) -> list[str | None] | None:
     """Numerals of the consecutive run (s, s+1, …) that the printed numbers fit with the fewest changes, each
     change one glyph away (`II` for `III`); None when no run fits or more than a minority would change."""
-    values = [m.value for m in markers]
+    values = [m.value or 0 for m in markers]
     starts = sorted({1} | {v - i for i, v in enumerate(values) if v - i >= 1}, key=lambda s: (s != 1, s))
     best: tuple[int, list[str | None]] | None = None
     for s in starts:
@@ -285,14 +286,14 @@ def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
     """Roman or Arabic numbers of siblings that break their sequence where a near neighbour fits are corrected:
     `I, II, II, IV` → `I, II, III, IV` (the III was read II); every correction is reported."""
     for kind in ("roman", "arabic"):
-        nodes = [c for c in node.children if c.marker is not None and c.marker.kind == kind and c.marker.value]
-        fixes = _best_run(kind, [c.marker for c in nodes]) if len(nodes) >= 3 else None
-        for k, (c, new) in enumerate(zip(nodes, fixes or [])):
+        marked = [(c, c.marker) for c in node.children if c.marker is not None and c.marker.kind == kind and c.marker.value]
+        fixes = _best_run(kind, [m for _, m in marked]) if len(marked) >= 3 else None
+        for k, ((c, m), new) in enumerate(zip(marked, fixes or [])):
             if new is None:
                 continue
-            m, old = c.marker, c.marker.number
-            around = ", ".join(x for x in (nodes[k - 1].marker.number if k else None, "?",
-                                           nodes[k + 1].marker.number if k + 1 < len(nodes) else None) if x)
+            old = m.number
+            around = ", ".join(x for x in (marked[k - 1][1].number if k else None, "?",
+                                           marked[k + 1][1].number if k + 1 < len(marked) else None) if x)
             m.number, m.value = new + old[len(_numeral(m)):], (roman_value(new) if kind == "roman" else int(new))
             warnings.append((f"section number {old} corrected to {m.number}: OCR misread, the sequence ({around}) "
                              f"fits only {m.number}", c.page))
