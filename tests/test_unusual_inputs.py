@@ -306,7 +306,7 @@ def test_an_image_library_error_becomes_a_planparse_error(tmp_path, monkeypatch)
     """No real page provokes one any more (the guards above), so the image library fails on purpose here."""
     import cv2
 
-    from planparse.errors import OCRError
+    from planparse.errors import InputError
     from planparse.ocr import preprocess
 
     def broken(*a, **k):
@@ -315,7 +315,7 @@ def test_an_image_library_error_becomes_a_planparse_error(tmp_path, monkeypatch)
     monkeypatch.setattr(preprocess, "prepare", broken)
     path = tmp_path / "page.png"
     _page().save(path)
-    with pytest.raises(OCRError, match="page 1: the page image could not be processed") as exc:
+    with pytest.raises(InputError, match="page 1: cannot be decoded or processed") as exc:
         planparse.ingest(path, jobs=1)
     assert "\n" not in str(exc.value)
 
