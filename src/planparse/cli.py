@@ -24,6 +24,8 @@ class Fmt(str, Enum):
     json = "json"
     text = "text"
     csv = "csv"
+    pdf = "pdf"
+    html = "html"
 
 
 class RestoreMode(str, Enum):
@@ -73,7 +75,7 @@ def _progress_bar(label: str):
 def ingest(
     path: Annotated[Path, typer.Argument(help="A PDF (scanned or born-digital), PNG/JPEG/TIFF image, or .txt file.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json (everything), text (reading-order text), csv (tasks), pdf (searchable PDF), html (review page).")] = Fmt.json,
     lang: Annotated[str, typer.Option(help="Tesseract language(s), e.g. vie or vie+Vietnamese.")] = "vie",
     tessdata_dir: Annotated[Optional[Path], typer.Option("--tessdata-dir", help="Folder with *.traineddata to use.")] = None,
     second_lang: Annotated[str, typer.Option(help="Model that re-reads low-confidence lines ('none' to skip).")] = "Vietnamese",
@@ -83,7 +85,7 @@ def ingest(
     page_timeout: Annotated[float, typer.Option(help="Seconds allowed per page of OCR (0 = no limit).")] = 0.0,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
-    """Process one document; print or write JSON, text or CSV."""
+    """Process one document; print or write JSON, text, CSV, a searchable PDF or a review page."""
     from .export import render, write_atomic
     from .pipeline import ingest as run
 
@@ -99,7 +101,7 @@ def ingest(
             doc = run(path, **opts)
         data = render(doc, fmt.value)
         if output is None:
-            sys.stdout.write(data)
+            sys.stdout.buffer.write(data) if isinstance(data, bytes) else sys.stdout.write(data)
         else:
             write_atomic(output, data, bom=fmt is Fmt.csv)
             typer.echo(summary(doc, output), err=True)
@@ -168,7 +170,7 @@ def batch(
     out_dir: Annotated[Path, typer.Option("-o", "--output", help="Folder for outputs and manifest.jsonl.")],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Walk sub-folders too.")] = False,
     glob: Annotated[Optional[str], typer.Option(help="Only inputs matching this pattern, e.g. '*.pdf'.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json,text,csv.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json,text,csv,pdf,html.")] = "json",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Documents in parallel (0 = number of cores).")] = 0,
     force: Annotated[bool, typer.Option(help="Redo inputs already converted with the same content and options.")] = False,
     executor: Annotated[str, typer.Option(help="local or dask.")] = "local",

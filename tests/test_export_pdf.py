@@ -1,0 +1,132 @@
+"""Searchable PDF export: real OCR of a rendered scan, real PDFs read back with poppler and pikepdf."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from planparse import export
+from planparse.api import ingest
+
+from .conftest import letter_doc, run_cli, word_accuracy
+
+pytestmark = pytest.mark.slow
+
+
+def pdftotext(path: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def image_hashes(pdf_bytes_or_path) -> list[str]:
+    """SHA-256 of every image stream's encoded bytes, page by page."""
+    src = io.BytesIO(pdf_bytes_or_path) if isinstance(pdf_bytes_or_path, bytes) else pdf_bytes_or_path
+    with pikepdf.open(src) as pdf:
+        return [hashlib.sha256(img.read_raw_bytes()).hexdigest() for page in pdf.pages for img in page.get_images().values()]
+
+
+@pytest.fixture(scope="module")
+def scan_doc(scan_pdf):
+    return ingest(scan_pdf)
+
+
+def test_scan_pdf_carries_the_repaired_text(scan_pdf, scan_doc, tmp_path):
+    out = tmp_path / "letter.ocr.pdf"
+    out.write_bytes(export.to_pdf(scan_doc))
+    want = export.to_text(scan_doc)
+    # -raw reads in content order: the reading order the layer was written in
+    assert word_accuracy(pdftotext(out, "-raw"), want) >= 0.995
+    # poppler's own layout order interleaves the header columns, but every word is there
+    assert sorted(pdftotext(out).split()) == sorted(want.split())
+    assert image_hashes(out) == image_hashes(scan_pdf)
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(f.split()[-5:-2] == ["yes", "yes", "yes"] for f in fonts), fonts  # emb sub uni
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.docinfo["/Title"]) == scan_doc.header.summary
+        assert str(pdf.docinfo["/Subject"]) == scan_doc.header.number
+        assert str(pdf.docinfo["/CreationDate"]).startswith(scan_doc.header.date.strftime("D:%Y%m%d"))
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root] + [k.title for item in outline.root for k in item.children]
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in titles
+
+
+@pytest.mark.parametrize("skew,turn", [(0.0, 0), (-0.8, 0), (2.5, 90), (-1.2, 270), (0.0, 180)])
+def test_ocr_pixels_map_back_to_the_source_image(skew, turn):
+    """A dot put through the OCR clean-up's own deskew and quarter turn maps back to where it was drawn."""
+    import numpy as np
+
+    from planparse.export.pdf import to_source
+    from planparse.models import Page
+    from planparse.ocr.preprocess import rotate, rotate_quarter
+
+    src = np.full((1000, 800), 255, np.uint8)
+    src[150:156, 600:606] = 0
+    img = rotate(src, skew) if skew else src
+    img = rotate_quarter(img, turn)
+    ys, xs = np.nonzero(img < 128)
+    page = Page(number=1, width=img.shape[1], height=img.shape[0], skew=skew, rotation=turn)
+    u, v = to_source(page, 800, 1000, xs.mean() + 0.5, ys.mean() + 0.5)
+    assert abs(u * 800 - 603) < 1.5 and abs(v * 1000 - 153) < 1.5
+
+
+def test_cli_pdf_format(scan_pdf, tmp_path):
+    out = tmp_path / "cli.pdf"
+    res = run_cli("ingest", str(scan_pdf), "--format", "pdf", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "Bồi dưỡng" in pdftotext(out, "-raw")
+
+
+def test_born_digital_pdf_keeps_its_own_layer(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from planparse.devtools.synth import font_path
+
+    pdfmetrics.registerFont(TTFont("Serif", font_path()))
+    src = tmp_path / "digital.pdf"
+    c = canvas.Canvas(str(src), pagesize=A4)
+    c.setFont("Serif", 13)
+    for i, t in enumerate(letter_doc().body):
+        c.drawString(60, 760 - 20 * i, t[:90])
+    c.showPage()
+    c.save()
+    doc = ingest(src)
+    assert doc.source.kind == "pdf-digital"
+    out = tmp_path / "digital.out.pdf"
+    out.write_bytes(export.to_pdf(doc))
+    assert pdftotext(out) == pdftotext(src)
+    with pikepdf.open(src) as a, pikepdf.open(out) as b:
+        assert a.pages[0].Contents.read_bytes() == b.pages[0].Contents.read_bytes()
+
+
+def test_image_input_becomes_a_page_at_its_resolution(tmp_path):
+    from planparse.devtools.synth import degrade, render
+
+    page = degrade(render(letter_doc(), dpi=200)[0], seed=2, skew=0.0, noise=4.0, blur=0.3).convert("L")
+    src = tmp_path / "letter.jpg"
+    page.save(src, "JPEG", quality=80, dpi=(200, 200))
+    doc = ingest(src)
+    out = tmp_path / "letter.jpg.pdf"
+    out.write_bytes(export.to_pdf(doc))
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 1
+        box = [float(v) for v in pdf.pages[0].mediabox]
+        assert abs(box[2] - page.width / 200 * 72) < 1 and abs(box[3] - page.height / 200 * 72) < 1
+    assert image_hashes(out) == [hashlib.sha256(src.read_bytes()).hexdigest()]
+    assert word_accuracy(pdftotext(out, "-raw"), export.to_text(doc)) >= 0.995
+
+
+def test_text_input_is_refused_clearly(tmp_path):
+    from planparse.errors import UnsupportedInput
+
+    src = tmp_path / "plan.txt"
+    src.write_text("\n".join(letter_doc().body), encoding="utf-8")
+    with pytest.raises(UnsupportedInput, match="PDF or image input"):
+        export.to_pdf(ingest(src))
