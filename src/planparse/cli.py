@@ -156,6 +156,29 @@ def restore_cmd(
         _fail(exc, debug)
 
 
+@app.command("apply")
+def apply_cmd(
+    review: Annotated[Path, typer.Argument(help="Decisions exported from the review page (.review.json).")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json, text, csv, pdf or html of the corrected document.")] = Fmt.json,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Apply a reviewer's decisions to the document they were made on; write the corrected document."""
+    from .export import render, write_atomic
+    from .export.decisions import apply_decisions, read_review
+
+    try:
+        doc, decisions = read_review(review)
+        data = render(apply_decisions(doc, decisions), fmt.value)
+        if output is None:
+            sys.stdout.buffer.write(data) if isinstance(data, bytes) else sys.stdout.write(data)
+        else:
+            write_atomic(output, data, bom=fmt is Fmt.csv)
+            typer.echo(f"{review}: {len(decisions)} decision(s) applied, written to {output}", err=True)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the output."""
