@@ -81,7 +81,8 @@ def test_cli_pdf_format(scan_pdf, tmp_path):
     assert out.read_bytes().startswith(b"%PDF") and "Bồi dưỡng" in pdftotext(out, "-raw")
 
 
-def test_born_digital_pdf_keeps_its_own_layer(tmp_path):
+def digital_pdf(path: Path) -> Path:
+    """A born-digital one-page PDF (Vietnamese text layer, no image), written with reportlab."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -90,13 +91,17 @@ def test_born_digital_pdf_keeps_its_own_layer(tmp_path):
     from planparse.devtools.synth import font_path
 
     pdfmetrics.registerFont(TTFont("Serif", font_path()))
-    src = tmp_path / "digital.pdf"
-    c = canvas.Canvas(str(src), pagesize=A4)
+    c = canvas.Canvas(str(path), pagesize=A4)
     c.setFont("Serif", 13)
     for i, t in enumerate(letter_doc().body):
         c.drawString(60, 760 - 20 * i, t[:90])
     c.showPage()
     c.save()
+    return path
+
+
+def test_born_digital_pdf_keeps_its_own_layer(tmp_path):
+    src = digital_pdf(tmp_path / "digital.pdf")
     doc = ingest(src)
     assert doc.source.kind == "pdf-digital"
     out = tmp_path / "digital.out.pdf"
@@ -130,3 +135,19 @@ def test_text_input_is_refused_clearly(tmp_path):
     src.write_text("\n".join(letter_doc().body), encoding="utf-8")
     with pytest.raises(UnsupportedInput, match="PDF or image input"):
         export.to_pdf(ingest(src))
+
+
+def test_batch_writes_pdf_and_html(scan_pdf, tmp_path):
+    import shutil
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(scan_pdf, src / "letter.pdf")
+    res = run_cli("batch", str(src), "-o", str(tmp_path / "out"), "--format", "json,pdf,html", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "out"
+    assert "Bồi dưỡng" in pdftotext(out / "letter.ocr.pdf", "-raw")
+    assert image_hashes(out / "letter.ocr.pdf") == image_hashes(scan_pdf)
+    html = (out / "letter.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "data:image/jpeg;base64," in html
+    assert (out / "letter.json").is_file()

@@ -115,6 +115,17 @@ def test_review_decisions_apply_to_the_document(flat_doc, tmp_path):
     assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1 and "expected" in res.stderr
 
 
+def test_born_digital_page_is_shown_with_its_layer_words(tmp_path):
+    from .test_export_pdf import digital_pdf
+
+    doc = ingest(digital_pdf(tmp_path / "digital.pdf"))
+    page = parse(export.to_html(doc))
+    imgs = [a["src"] for tag, a in page.tags if tag == "img"]
+    assert len(imgs) == 1 and len(imgs[0]) > 10_000
+    words = [a for tag, a in page.tags if tag == "span" and "w" in a.get("class", "").split()]
+    assert len(words) == sum(len(ln.words) for ln in doc.lines())
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (make install adds it)")
 def test_review_page_in_a_real_browser(flat_doc, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")

@@ -54,7 +54,8 @@ def to_html(doc: Document) -> str:
     tokens = [line_tokens(ln) for ln in lines]
     items = list(_items(doc, lines, tokens))
     marked = {t: it for it in items for t in it.targets}
-    body = "".join(_page(doc, p, lines, tokens, marked) for p in doc.pages)
+    jobs = _jobs(doc)
+    body = "".join(_page(doc, p, lines, tokens, marked, jobs.get(p.number)) for p in doc.pages)
     side = _side(doc, lines, items)
     script = review_assets.SCRIPT
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -122,7 +123,20 @@ def _pct(box: BBox, page: Page) -> str:
             f"width:{100 * max(x1 - x0, 1) / page.width:.3f}%;height:{100 * max(y1 - y0, 1) / page.height:.3f}%")
 
 
-def _page(doc: Document, page: Page, lines: list[Line], tokens: list[list[Token]], marked: dict[str, _Item]) -> str:
+def _jobs(doc: Document) -> dict:
+    """Where each OCR'd page's pixels come from (by page number), as the OCR stage chose them."""
+    from ..sources import plan
+
+    if not any(p.origin == "ocr" for p in doc.pages):
+        return {}
+    try:
+        return {j.index + 1: j for j in plan(Path(doc.source.path), force_ocr=True).jobs}
+    except Exception:  # noqa: BLE001 - each page then says its image is unavailable
+        return {}
+
+
+def _page(doc: Document, page: Page, lines: list[Line], tokens: list[list[Token]], marked: dict[str, _Item],
+          job) -> str:
     """One page: its image with line, word, table and cell boxes on top (or its text when there is no image)."""
     first = sum(len(p.lines) for p in doc.pages if p.number < page.number)
     head = f"<h2 class=\"pno\">Page {page.number}</h2>"
@@ -130,7 +144,7 @@ def _page(doc: Document, page: Page, lines: list[Line], tokens: list[list[Token]
         text = "".join(f"<p id=\"l-{first + i}\" class=\"tl\">{escape(ln.text)}</p>" for i, ln in enumerate(page.lines))
         return f"<figure class=\"page text\" id=\"page-{page.number}\">{head}{text}</figure>"
     try:
-        img = f"<img alt=\"page {page.number}\" src=\"data:image/jpeg;base64,{page_image(doc, page)}\">"
+        img = f"<img alt=\"page {page.number}\" src=\"data:image/jpeg;base64,{page_image(doc, page, job)}\">"
     except Exception as exc:  # noqa: BLE001 - the boxes and the text are still worth reviewing
         img = f"<p class=\"noimg\">page image unavailable: {escape(type(exc).__name__)}: {escape(str(exc))}</p>"
     boxes = []
@@ -163,21 +177,22 @@ def _page(doc: Document, page: Page, lines: list[Line], tokens: list[list[Token]
             f"<div class=\"boxes\">{''.join(boxes)}</div></div></figure>")
 
 
-def page_image(doc: Document, page: Page) -> str:
-    """The page as OCR saw it (deskewed, turned upright), downscaled, as base64 JPEG."""
+def page_image(doc: Document, page: Page, job=None) -> str:
+    """The page as OCR saw it (deskewed, turned upright), downscaled, as base64 JPEG; `job` is its sources.PageJob."""
     import numpy as np
     from PIL import Image
 
     from ..ocr.preprocess import rotate, rotate_quarter, to_gray
-    from ..sources import load_page, plan
+    from ..sources import load_page
     from ..sources.pdf import render_page
 
     src = Path(doc.source.path)
     if page.origin == "text-layer":
         pil = render_page(src, page.number - 1, dpi=int(72 * IMAGE_WIDTH / max(page.width, 1)))
-    else:
-        job = next(j for j in plan(src, force_ocr=True).jobs if j.index == page.number - 1)
+    elif job is not None:
         pil, _ = load_page(job)
+    else:
+        raise FileNotFoundError(f"{src} no longer holds page {page.number}")
     pil.thumbnail((IMAGE_WIDTH * 2, IMAGE_WIDTH * 2)) if page.rotation % 180 else pil.thumbnail((IMAGE_WIDTH, IMAGE_WIDTH * 3))
     gray = to_gray(pil)
     if page.skew:
