@@ -74,6 +74,31 @@ def test_ocr_pixels_map_back_to_the_source_image(skew, turn):
     assert abs(u * 800 - 603) < 1.5 and abs(v * 1000 - 153) < 1.5
 
 
+def word_boxes(path: Path) -> list[tuple[str, float, float]]:
+    """(word, x centre, y centre) of every word poppler finds, in displayed-page points."""
+    import xml.etree.ElementTree as ET
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout
+    return [(w.text, (float(w.get("xMin")) + float(w.get("xMax"))) / 2, (float(w.get("yMin")) + float(w.get("yMax"))) / 2)
+            for w in ET.fromstring(xml).iter("{http://www.w3.org/1999/xhtml}word")]
+
+
+def test_rotated_page_gets_its_layer_in_user_space(scan_pdf, scan_doc, tmp_path):
+    """A page shown turned (/Rotate 90) keeps words on the printed ones: the layer turns with the page."""
+    rotated = tmp_path / "rotated.pdf"
+    with pikepdf.open(scan_pdf) as pdf:
+        pdf.pages[0].Rotate = 90
+        pdf.save(rotated)
+    doc = scan_doc.model_copy(update={"source": scan_doc.source.model_copy(update={"path": str(rotated)})})
+    (tmp_path / "a.pdf").write_bytes(export.to_pdf(scan_doc))
+    (tmp_path / "b.pdf").write_bytes(export.to_pdf(doc))
+    upright, turned = word_boxes(tmp_path / "a.pdf"), word_boxes(tmp_path / "b.pdf")
+    expected = sorted((w, round(841.92 - y), round(x)) for w, x, y in upright)
+    got = sorted((w, round(x), round(y)) for w, x, y in turned)
+    assert len(got) == len(expected) > 100
+    assert all(a[0] == b[0] and abs(a[1] - b[1]) <= 1 and abs(a[2] - b[2]) <= 1 for a, b in zip(expected, got))
+
+
 def test_cli_pdf_format(scan_pdf, tmp_path):
     out = tmp_path / "cli.pdf"
     res = run_cli("ingest", str(scan_pdf), "--format", "pdf", "-o", str(out))

@@ -73,13 +73,27 @@ def to_pdf(doc: Document, *, visible: bool = False) -> bytes:
     if ocr_pages:
         layer = pikepdf.open(io.BytesIO(text_layer(ocr_pages, frames, visible=visible)))
         for i, page in enumerate(ocr_pages):
-            target = pdf.pages[page.number - 1]
-            target.add_overlay(layer.pages[i], pikepdf.Rectangle(target.mediabox))
+            _graft(pdf.pages[page.number - 1], layer.pages[i])
     _metadata(pdf, doc)
     _outline(pdf, doc.sections)
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def _graft(target, layer_page) -> None:
+    """Put the text page over the target page in user space (the layer is drawn unrotated, so /Rotate is set
+    aside while pikepdf places it: pikepdf would otherwise turn the overlay upright for the viewer)."""
+    import pikepdf
+
+    rotate = target.obj.get("/Rotate")
+    if rotate is not None:
+        del target.obj["/Rotate"]
+    try:
+        target.add_overlay(layer_page, pikepdf.Rectangle(target.mediabox))
+    finally:
+        if rotate is not None:
+            target.obj["/Rotate"] = rotate
 
 
 def _image_pdf(path: Path) -> bytes:
