@@ -104,11 +104,11 @@ def _image_pdf(path: Path) -> bytes:
     from ..sources.image import open_image
 
     img = open_image(path)
-    if img.info.get("dpi"):
-        return img2pdf.convert(str(path), rotation=img2pdf.Rotation.ifvalid)
-    w, h = img.size
-    dpi = guess_dpi(_Shape(h, w), None)
-    return img2pdf.convert(str(path), layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi)), rotation=img2pdf.Rotation.ifvalid)
+    layout = {}
+    if not img.info.get("dpi"):
+        dpi = guess_dpi(_Shape(img.size[1], img.size[0]), None)
+        layout = {"layout_fun": img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))}
+    return img2pdf.convert(str(path), rotation=img2pdf.Rotation.ifvalid, **layout)
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ def _side(doc: Document, lines: list[Line], items: list[_Item]) -> str:
     parts.append(_header(doc, lines))
     parts.append("<h2>Sections</h2>" + (_sections(doc.sections, lines) or "<p class=\"none\">none found</p>"))
     parts.append(_references(doc, lines))
-    parts.append(_tasks(doc))
+    parts.append(_tasks(doc, lines))
     return "".join(parts)
 
 
@@ -298,14 +298,15 @@ def _references(doc: Document, lines: list[Line]) -> str:
     return f"<h2>References</h2><ul id=\"references\">{rows}</ul>"
 
 
-def _tasks(doc: Document) -> str:
+def _tasks(doc: Document, lines: list[Line]) -> str:
     if not doc.tasks:
         return "<h2>Tasks</h2><p class=\"none\">none found</p>"
     head = "<tr><th>TT</th><th>Task</th><th>Lead</th><th>Deadline</th><th></th></tr>"
     rows = []
     for t in doc.tasks:
         table = doc.tables[t.table] if t.table < len(doc.tables) else None
-        where = _link(f"#t-{t.table}", f"p.{table.page}") if table is not None and table.bbox and table.page else ""
+        where = (_link(f"#t-{t.table}", f"p.{table.page}") if table is not None and table.bbox and table.page
+                 else _where(lines, t.task).strip())
         rows.append(f"<tr><td>{escape(t.tt or '')}</td><td>{escape(t.task)}</td><td>{escape(t.lead or '')}</td>"
                     f"<td>{escape(t.deadline.text if t.deadline else '')}</td><td>{where}</td></tr>")
     return f"<h2>Tasks</h2><table id=\"tasks\">{head}{''.join(rows)}</table>"
