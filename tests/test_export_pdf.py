@@ -176,3 +176,14 @@ def test_batch_writes_pdf_and_html(scan_pdf, tmp_path):
     html = (out / "letter.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "data:image/jpeg;base64," in html
     assert (out / "letter.json").is_file()
+
+
+@pytest.mark.parametrize("spans", [[(0, 10), (10, 20), (15, 30)], [(0, 10), (12, 20)], [(0, 50), (5, 8), (8, 60)], [(3, 4)]])
+def test_words_keep_a_gap_poppler_sees(spans):
+    from planparse.export.pdf import spaced
+
+    out = spaced(spans, 2.0)
+    assert len(out) == len(spans)
+    assert all(e > s for s, e in out)
+    assert all(b[0] - a[1] >= 2.0 - 1e-9 for a, b in zip(out, out[1:]))
+    assert out[0][0] == spans[0][0] and out[-1][1] >= spans[-1][1] - 0.4 * (spans[-1][1] - spans[-1][0])

@@ -28,6 +28,8 @@ FONT_CANDIDATES = ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular
 map and advance widths matter, the glyphs are never painted."""
 ASCENT, DESCENT = 0.905, 0.212
 """Liberation Sans ascender and descender in em: a line box of height h holds a font of size h / (A + D)."""
+MIN_GAP = 0.2
+"""Least space between two words, in em: poppler (and viewers) see no word break in a narrower gap."""
 MAX_UPRIGHT = 3.0
 """Lines tilted less than this (degrees) are written level, word by word at their own height: poppler and
 viewers read rotated runs as separate columns, and a 3° tilt moves a word by under a tenth of its height."""
@@ -209,17 +211,34 @@ def _draw_line(pdf, page: Page, frame: Frame, line) -> None:
         return (px - ox) * ux + (py - oy) * uy
 
     tx, ty = to_user(page, frame, tokens[0].bbox[0], top)
-    pdf.set_font_size(max(math.hypot(tx - ox, ty - oy) / ASCENT, 1.0))
+    size = max(math.hypot(tx - ox, ty - oy) / ASCENT, 1.0)
+    pdf.set_font_size(size)
+    spans = spaced([(along(t.bbox[0]), along(t.bbox[2])) for t in tokens], MIN_GAP * size)
     angle = -math.degrees(math.atan2(uy, ux))
     upright = abs(angle) < MAX_UPRIGHT
     with contextlib.nullcontext() if upright else pdf.rotation(angle, ox, oy):
-        for i, tok in enumerate(tokens):
-            start, end = along(tok.bbox[0]), along(tok.bbox[2])
+        for i, (tok, (start, end)) in enumerate(zip(tokens, spans)):
             y = to_user(page, frame, tok.bbox[0], base)[1] if upright else oy
             _run(pdf, unicodedata.normalize("NFC", tok.text), ox + start, y, end - start)
             if i + 1 < len(tokens):
-                _run(pdf, " ", ox + end, y, max(along(tokens[i + 1].bbox[0]) - end, 0.0))
+                _run(pdf, " ", ox + end, y, spans[i + 1][0] - end)
     pdf.set_stretching(100)
+
+
+def spaced(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """Word extents along the baseline with at least `gap` between neighbours (OCR boxes may touch or overlap):
+    a word gives up to 40 % of its width on the right, then the next one moves right."""
+    out: list[tuple[float, float]] = []
+    for start, end in spans:
+        width = max(end - start, gap)
+        if out:
+            ps, pe = out[-1]
+            if start - pe < gap:
+                pe = max(min(pe, start - gap), ps + 0.6 * (pe - ps))
+                out[-1] = (ps, pe)
+                start = max(start, pe + gap)
+        out.append((start, max(end, start + 0.6 * width)))
+    return out
 
 
 def _run(pdf, text: str, x: float, y: float, width: float) -> None:
