@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -78,6 +80,11 @@ def test_page_is_self_contained_and_carries_every_repair(flat_doc):
     text = "".join(page.text)
     assert all(r.restored in text and r.original in text for r in doc.restorations)
     assert all(w.message in text for w in doc.warnings)
+    lines = doc.lines()
+    number = re.search(r'Number/symbol</dt><dd>[^<]*<a class="src" href="#l-(\d+)"', html)
+    assert number and doc.header.number in lines[int(number.group(1))].text
+    heads = re.findall(r'<span class="sec">([^<]*)</span> <a class="src" href="#l-(\d+)"', html)
+    assert len(heads) >= 3 and all(lines[int(i)].text.split()[0] == unescape(label).split()[0] for label, i in heads)
     data = json.loads(html.split('id="review-data">')[1].split("</script>")[0])
     assert data["document"]["pages"][0]["lines"][0]["text"].startswith("UBND </script>")
 

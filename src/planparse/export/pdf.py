@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import UnsupportedInput
 from ..models import Document, Page, Section
-from .words import line_tokens
+from .words import line_tokens, short
 
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
                    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -286,7 +286,7 @@ def _outline(pdf, sections: list[Section]) -> None:
         for s in nodes:
             kids = items(s.children)
             if (s.title or s.kind in OUTLINE_KINDS) and s.page and s.page <= len(pdf.pages):
-                label = " ".join(x for x in (s.number, s.title or _short(s.text)) if x)
+                label = " ".join(x for x in (s.number, s.title or short(s.text)) if x)
                 item = OutlineItem(label, s.page - 1)
                 item.children.extend(kids)
                 out.append(item)
@@ -298,13 +298,3 @@ def _outline(pdf, sections: list[Section]) -> None:
     if found:
         with pdf.open_outline() as outline:
             outline.root.extend(found)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    words = text.split()
-    out = ""
-    for w in words:
-        if len(out) + len(w) + 1 > limit:
-            return out + "…"
-        out = f"{out} {w}".strip()
-    return out

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..models import BBox, Document, Line, Page, Section
 from . import review_assets
-from .words import Token, line_tokens, token_at
+from .words import Token, line_tokens, short, token_at
 
 IMAGE_WIDTH = 1400
 """Width in pixels of the page images in the page: enough to read 10-pt text, ~150-300 kB a page."""
@@ -248,13 +248,11 @@ def locate(lines: list[Line], text: str | None, *, page: int | None = None, star
     if not text:
         return None
     probe = " ".join(text.split()[:5]).casefold()
-    for i, ln in enumerate(lines):
-        if page is not None and ln.page != page:
-            continue
-        hay = " ".join(ln.text.split()).casefold()
-        if (hay.startswith(probe) if start else probe in hay) or (len(hay) > 8 and probe.startswith(hay)):
-            return i
-    return None
+    hays = [(i, " ".join(ln.text.split()).casefold()) for i, ln in enumerate(lines) if page is None or ln.page == page]
+    found = next((i for i, hay in hays if (hay.startswith(probe) if start else probe in hay)), None)
+    if found is None:  # a value printed over several lines (an issuer, a summary) starts with a whole line
+        found = next((i for i, hay in hays if len(hay.split()) >= 2 and probe.startswith(hay)), None)
+    return found
 
 
 def _where(lines: list[Line], text: str | None, **kw) -> str:
@@ -284,10 +282,10 @@ def _sections(nodes: list[Section], lines: list[Line]) -> str:
         return ""
     out = []
     for s in nodes:
-        label = " ".join(x for x in (s.number, s.title) if x) or s.text[:80]
-        probe = " ".join(x for x in (s.number, s.title or s.text) if x)
-        out.append(f"<li><span class=\"sec\">{escape(label)}</span>{_where(lines, probe, page=s.page, start=True)}"
-                   f"{_sections(s.children, lines)}</li>")
+        label = " ".join(x for x in (s.number, s.title or short(s.text, 80)) if x)
+        probes = [" ".join(x for x in (s.number, s.title or s.text) if x), s.title or s.text, s.number]
+        where = next((w for w in (_where(lines, p, page=s.page, start=True) for p in probes if p) if w), "")
+        out.append(f"<li><span class=\"sec\">{escape(label)}</span>{where}{_sections(s.children, lines)}</li>")
     return f"<ul class=\"tree\">{''.join(out)}</ul>"
 
 

@@ -74,3 +74,13 @@ def _spread(spans: list[tuple[str, int, int]], boxes: list[BBox], confs: list[fl
 def token_at(tokens: list[Token], start: int, end: int) -> list[int]:
     """Indices of the tokens overlapping the character span [start, end) of the line."""
     return [i for i, t in enumerate(tokens) if t.start < max(end, start + 1) and t.end > start]
+
+
+def short(text: str, limit: int = 60) -> str:
+    """The first words of `text`, at most `limit` characters, with an ellipsis when cut."""
+    out = ""
+    for w in text.split():
+        if len(out) + len(w) + 1 > limit:
+            return out + "…"
+        out = f"{out} {w}".strip()
+    return out
