@@ -178,6 +178,14 @@ def test_review_page_in_a_real_browser(flat_doc, tmp_path):
             # a header field links to the line it was read from
             page.locator("#header-fields a.src").first.click()
             assert page.locator(".ln.hl").count() == 1
+            # any other word: clicking its box puts it on the list, where it can be changed too
+            sure = page.locator(".w[data-span]").nth(2)
+            sure_text = sure.get_attribute("data-text")
+            sure.click()
+            assert page.locator("#queue li.current").get_attribute("id") == "x" + sure.get_attribute("id")
+            page.keyboard.press("e")
+            page.keyboard.type(sure_text + "x")
+            page.keyboard.press("Enter")
             page.locator("#queue li.rep").nth(4).locator("a.go").click()
             with page.expect_download() as dl:
                 page.locator("#export").click()
@@ -190,12 +198,14 @@ def test_review_page_in_a_real_browser(flat_doc, tmp_path):
             browser.close()
     assert review.name == "flat.pdf.review.json"
     exported = json.loads(review.read_text(encoding="utf-8"))
-    assert [d["action"] for d in exported["decisions"]] == ["accept", "change"]
+    assert [d["action"] for d in exported["decisions"]] == ["accept", "change", "change"]
+    assert exported["decisions"][2]["text"] == sure_text + "x" and exported["decisions"][2]["kind"] == "word"
     res = run_cli("apply", str(review), "--format", "text")
     assert res.returncode == 0, res.stderr
     r0 = flat_doc.restorations[0]
     line = res.stdout.replace("\n\f\n", "\n").splitlines()
     assert any(ln.startswith(flat_doc.lines()[r0.line].text[:r0.start] + "Thử") for ln in line)
+    assert sure_text + "x" in res.stdout.split()
     assert shot.stat().st_size > 30_000
     if os.environ.get("PLANPARSE_README_SHOTS"):  # refreshes the README's picture
         (REPO / "docs").mkdir(exist_ok=True)

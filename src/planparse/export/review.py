@@ -163,6 +163,8 @@ def _page(doc: Document, page: Page, lines: list[Line], tokens: list[list[Token]
             item = f" data-item=\"{it.key}\"" if it is not None else ""
             if it is not None and it.kind == "rep":
                 item += f" data-after=\"{escape(it.after)}\""
+            elif it is None:  # what the script needs to put any other word on the list when it is clicked
+                item = f" data-span=\"{li} {t.start} {t.end} {page.number}\" data-text=\"{escape(t.text)}\""
             boxes.append(f"<span class=\"{cls}\" id=\"{key}\" data-conf=\"{conf}\"{item} title=\"{escape(tip)}\" "
                          f"style=\"{_pct(t.bbox, page)}\"></span>")
     for ti, table in enumerate(doc.tables):

@@ -38,6 +38,7 @@ main{display:grid;grid-template-columns:minmax(0,1fr) 430px;gap:1rem;padding:1re
 #queue .before{color:#a33}
 #queue .after{color:#155bd5;font-weight:600}
 #queue li.low .after{color:#b00}
+#queue li.word .after{color:#333}
 .conf,.reason,.alts{color:#666;font-size:.85em;margin-left:.3rem}
 .edit{display:none;margin-top:.2rem}
 #queue li.current .edit{display:flex;gap:.3rem}
@@ -130,6 +131,32 @@ SCRIPT = """
     setTimeout(() => URL.revokeObjectURL(a.href), 5000);
   }
 
+  function itemFor(w) {
+    const [line, start, end, page] = w.dataset.span.split(" ");
+    const it = document.createElement("li");
+    it.className = "item word";
+    it.id = "x" + w.id;
+    Object.assign(it.dataset, {targets: w.id, conf: w.dataset.conf, page, start, end, line, original: w.dataset.text});
+    const go = document.createElement("a");
+    go.className = "go"; go.href = "#" + w.id; go.textContent = "p." + page;
+    const after = document.createElement("span");
+    after.className = "after"; after.textContent = w.dataset.text;
+    const conf = document.createElement("span");
+    conf.className = "conf"; conf.textContent = w.dataset.conf + "%";
+    const edit = document.createElement("span");
+    edit.className = "edit";
+    const input = document.createElement("input");
+    input.className = "fix"; input.value = w.dataset.text; input.setAttribute("aria-label", "correct word");
+    const ok = document.createElement("button");
+    ok.type = "button"; ok.className = "accept"; ok.textContent = "accept";
+    edit.append(input, ok);
+    it.append(go, " ", after, " ", conf, edit);
+    $("#queue").appendChild(it);
+    items.push(it);
+    w.dataset.item = it.id;
+    return it;
+  }
+
   slider.addEventListener("input", applyThreshold);
   $("#export").addEventListener("click", exportDecisions);
   $("#queue").addEventListener("click", (e) => {
@@ -147,7 +174,7 @@ SCRIPT = """
   $("#pages").addEventListener("click", (e) => {
     const w = e.target.closest(".w");
     if (!w) return;
-    const it = w.dataset.item ? byId(w.dataset.item) : null;
+    const it = w.dataset.item ? byId(w.dataset.item) : w.dataset.span ? itemFor(w) : null;
     if (it) { it.hidden = false; select(it); } else highlight([w.id]);
   });
   $("#side").addEventListener("click", (e) => {
