@@ -86,7 +86,7 @@ def ingest(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Process one document; print or write JSON, text, CSV, a searchable PDF or a review page."""
-    from .export import render, write_atomic
+    from .export import render
     from .pipeline import ingest as run
 
     bar, update = _progress_bar(path.name)
@@ -99,14 +99,26 @@ def ingest(
                 doc = run(path, progress=update, **opts)
         else:
             doc = run(path, **opts)
-        data = render(doc, fmt.value)
-        if output is None:
-            sys.stdout.buffer.write(data) if isinstance(data, bytes) else sys.stdout.write(data)
-        else:
-            write_atomic(output, data, bom=fmt is Fmt.csv)
+        _emit(render(doc, fmt.value), output, fmt)
+        if output is not None:
             typer.echo(summary(doc, output), err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
+
+
+def _emit(data: str | bytes, output: Path | None, fmt: Fmt) -> None:
+    """An output written atomically to `output`, or to stdout (a binary PDF only when stdout is no terminal)."""
+    from .errors import UsageError
+    from .export import write_atomic
+
+    if output is not None:
+        write_atomic(output, data, bom=fmt is Fmt.csv)
+    elif isinstance(data, bytes):
+        if sys.stdout.isatty():
+            raise UsageError("a PDF is binary: give -o FILE or redirect standard output")
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
 
 
 def summary(doc, output: Path | None = None) -> str:
@@ -164,16 +176,13 @@ def apply_cmd(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Apply a reviewer's decisions to the document they were made on; write the corrected document."""
-    from .export import render, write_atomic
+    from .export import render
     from .export.decisions import apply_decisions, read_review
 
     try:
         doc, decisions = read_review(review)
-        data = render(apply_decisions(doc, decisions), fmt.value)
-        if output is None:
-            sys.stdout.buffer.write(data) if isinstance(data, bytes) else sys.stdout.write(data)
-        else:
-            write_atomic(output, data, bom=fmt is Fmt.csv)
+        _emit(render(apply_decisions(doc, decisions), fmt.value), output, fmt)
+        if output is not None:
             typer.echo(f"{review}: {len(decisions)} decision(s) applied, written to {output}", err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
