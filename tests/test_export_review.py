@@ -210,3 +210,25 @@ def test_review_page_in_a_real_browser(flat_doc, tmp_path):
     if os.environ.get("PLANPARSE_README_SHOTS"):  # refreshes the README's picture
         (REPO / "docs").mkdir(exist_ok=True)
         shutil.copy(shot, REPO / "docs" / "review-page.jpg")
+
+
+def test_decision_on_a_table_cell_rewrites_the_cell_and_its_row():
+    from planparse.export.decisions import apply_decisions
+    from planparse.models import Cell, Document, Restoration, Source, Table
+
+    cells = [Cell(row=0, col=0, text="TT"), Cell(row=0, col=1, text="Nội dung"),
+             Cell(row=1, col=0, text="1"), Cell(row=1, col=1, text="Tuyên truyền cái cách")]
+    doc = Document(source=Source(path="x.pdf", sha256="0" * 64, kind="pdf-scanned", media_type="application/pdf",
+                                 pages=1, size=1),
+                   tables=[Table(page=1, cells=cells, headers=["TT", "Nội dung"], rows=[["1", "Tuyên truyền cái cách"]])],
+                   restorations=[Restoration(page=1, line=-1, start=13, end=16, original="cai", restored="cái",
+                                             confidence=0.4, alternatives=["cải"], table=0, cell=3)])
+    decision = {"item": "r0", "action": "change", "table": 0, "cell": 3, "start": 13, "end": 16,
+                "original": "cái", "text": "cải", "page": 1}
+    fixed = apply_decisions(doc, [decision])
+    assert fixed.tables[0].cells[3].text == "Tuyên truyền cải cách"
+    assert fixed.tables[0].rows[-1][-1] == "Tuyên truyền cải cách"
+    assert doc.tables[0].cells[3].text == "Tuyên truyền cái cách"  # the input is not modified
+    [rec] = fixed.restorations
+    assert (rec.original, rec.restored, rec.reason, rec.confidence) == ("cai", "cải", "review", 1.0)
+    assert rec.alternatives[0] == "cái"
