@@ -46,6 +46,8 @@ class _Item:
     end: int
     table: int | None = None
     cell: int | None = None
+    ocr: float | None = None
+    """OCR confidence of the word(s) a repair changed (0-100), when known."""
 
 
 def to_html(doc: Document) -> str:
@@ -102,13 +104,18 @@ def _items(doc: Document, lines: list[Line], tokens: list[list[Token]]) -> Itera
         if r.line >= 0 and r.line < len(lines):
             idx = token_at(tokens[r.line], r.start, r.end)
             targets = tuple(f"w-{r.line}-{i}" for i in idx) or (f"l-{r.line}",)
-            conf = min((tokens[r.line][i].confidence for i in idx if tokens[r.line][i].confidence is not None), default=None)
+            ocr = min((tokens[r.line][i].confidence for i in idx if tokens[r.line][i].confidence is not None), default=None)
             touched.update(targets)
             yield _Item(f"r{n}", "rep", targets, r.page, r.original, r.restored, r.confidence * 100, tuple(r.alternatives),
-                        r.reason, r.line, r.start, r.end)
-        elif r.table is not None and r.cell is not None:
-            yield _Item(f"r{n}", "rep", (f"c-{r.table}-{r.cell}",), r.page, r.original, r.restored, r.confidence * 100,
-                        tuple(r.alternatives), r.reason, None, r.start, r.end, r.table, r.cell)
+                        r.reason, r.line, r.start, r.end, ocr=ocr)
+        elif r.table is not None and r.cell is not None and r.table < len(doc.tables):
+            table = doc.tables[r.table]
+            cell = table.cells[r.cell] if r.cell < len(table.cells) else None
+            target = (f"c-{r.table}-{r.cell}" if cell is not None and cell.bbox else f"t-{r.table}" if table.bbox
+                      else f"page-{r.page}")
+            yield _Item(f"r{n}", "rep", (target,), r.page, r.original, r.restored, r.confidence * 100,
+                        tuple(r.alternatives), r.reason, None, r.start, r.end, r.table, r.cell,
+                        ocr=cell.confidence if cell is not None else None)
     for li, toks in enumerate(tokens):
         for ti, t in enumerate(toks):
             key = f"w-{li}-{ti}"
@@ -218,6 +225,9 @@ def _side(doc: Document, lines: list[Line], items: list[_Item]) -> str:
         change = (f"<span class=\"before\">{escape(it.before)}</span> → <span class=\"after\">{escape(it.after)}</span>"
                   if it.kind == "rep" else f"<span class=\"after\">{escape(it.after)}</span>")
         conf = "" if it.confidence is None else f"<span class=\"conf\">{it.confidence:.0f}%</span>"
+        if it.kind == "rep":
+            conf = f"<span class=\"conf\">{it.confidence:.0f}% sure</span>" + (
+                f"<span class=\"conf\">OCR {it.ocr:.0f}</span>" if it.ocr is not None else "")
         alts = f"<span class=\"alts\">or: {escape(', '.join(it.alternatives))}</span>" if it.alternatives else ""
         reason = f"<span class=\"reason\">{escape(it.reason)}</span>" if it.reason else ""
         parts.append(f"<li{attrs}><a class=\"go\" href=\"#{it.targets[0]}\">p.{it.page}</a> {change} {conf} {reason} {alts}"
