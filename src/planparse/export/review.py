@@ -315,8 +315,17 @@ def _tasks(doc: Document, lines: list[Line]) -> str:
     rows = []
     for t in doc.tasks:
         table = doc.tables[t.table] if t.table < len(doc.tables) else None
-        where = (_link(f"#t-{t.table}", f"p.{table.page}") if table is not None and table.bbox and table.page
+        cell = _task_cell(table, t.task) if table is not None else None
+        where = (_link(f"#c-{t.table}-{cell}", f"p.{table.cells[cell].page or table.page}") if cell is not None
+                 else _link(f"#t-{t.table}", f"p.{table.page}") if table is not None and table.bbox and table.page
                  else _where(lines, t.task).strip())
         rows.append(f"<tr><td>{escape(t.tt or '')}</td><td>{escape(t.task)}</td><td>{escape(t.lead or '')}</td>"
                     f"<td>{escape(t.deadline.text if t.deadline else '')}</td><td>{where}</td></tr>")
     return f"<h2>Tasks</h2><table id=\"tasks\">{head}{''.join(rows)}</table>"
+
+
+def _task_cell(table, task: str) -> int | None:
+    """Index of the boxed cell the task's text was read from, when one starts with its first words."""
+    probe = " ".join(task.split()[:4]).casefold()
+    return next((i for i, c in enumerate(table.cells)
+                 if c.bbox and (c.page or table.page) and " ".join(c.text.split()).casefold().startswith(probe)), None)
