@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 chromium
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask,dataset]" 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab, pyarrow, duckdb"
+	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab, pyarrow, duckdb, pikepdf, fpdf, img2pdf, playwright"
 	@test -x $(BIN)/ruff && test -x $(BIN)/mypy
 	@touch $@
 

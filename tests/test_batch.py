@@ -298,7 +298,7 @@ def test_bad_arguments_are_one_line_errors(tmp_path):
     src = tmp_path / "in"
     write_good(src)
     with pytest.raises(BatchUsageError, match="unknown format"):
-        run_batch(src, tmp_path / "out", formats="json,pdf", progress=False)
+        run_batch(src, tmp_path / "out", formats="json,docx", progress=False)
     with pytest.raises(BatchUsageError, match="unknown executor"):
         run_batch(src, tmp_path / "out", executor="slurm", progress=False)
 

@@ -29,6 +29,8 @@ class Fmt(StrEnum):
     json = "json"
     text = "text"
     csv = "csv"
+    pdf = "pdf"
+    html = "html"
 
 
 RestoreMode = Enum("RestoreMode", {m: m for m in RESTORE_MODES}, type=str)  # type: ignore[misc]
@@ -126,14 +128,14 @@ def _progress_bar(label: str):
 def ingest(
     path: Annotated[Path, typer.Argument(help="A PDF (scanned or born-digital), PNG/JPEG/TIFF image, or .txt file.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f",
-                                     help="json (everything), text (reading-order text), csv (tasks).")] = Fmt.json,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json (everything), text (reading-order text), csv (tasks), "
+                                     "pdf (searchable PDF), html (review page).")] = Fmt.json,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Pages OCR'd in parallel (0 = number of cores).")] = 0,
     debug: Debug = False,
     options: dict | None = None,
 ) -> None:
-    """Process one document; print or write JSON, text or CSV."""
-    from .batching.outputs import check_writable, private_tempdir, write_output
+    """Process one document; print or write JSON, text, CSV, a searchable PDF or a review page."""
+    from .batching.outputs import check_writable, private_tempdir
     from .export import render
     from .pipeline import ingest as run
 
@@ -148,14 +150,26 @@ def ingest(
                     doc = run(path, progress=update, jobs=jobs, **opts)
             else:
                 doc = run(path, jobs=jobs, **opts)
-        data = render(doc, fmt.value)
-        if output is None:
-            sys.stdout.write(data)
-        else:
-            write_output(output, data, bom=fmt is Fmt.csv)
+            _emit(render(doc, fmt.value), output, fmt)
+        if output is not None:
             typer.echo(summary(doc, output), err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
+
+
+def _emit(data: str | bytes, output: Path | None, fmt: Fmt) -> None:
+    """An output written atomically to `output`, or to stdout (a binary PDF only when stdout is no terminal)."""
+    from .batching.outputs import write_output
+    from .errors import UsageError
+
+    if output is not None:
+        write_output(output, data, bom=fmt is Fmt.csv)
+    elif isinstance(data, bytes):
+        if sys.stdout.isatty():
+            raise UsageError("a PDF is binary: give -o FILE or redirect standard output")
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
 
 
 def summary(doc, output: Path | None = None) -> str:
@@ -225,6 +239,26 @@ def _restore_sections(text: str, restore, mode: str, style: str, as_json: bool) 
         out.write("\n]\n" if not first else "]\n")
 
 
+@app.command("apply")
+def apply_cmd(
+    review: Annotated[Path, typer.Argument(help="Decisions exported from the review page (.review.json).")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json, text, csv, pdf or html of the corrected document.")] = Fmt.json,
+    debug: Debug = False,
+) -> None:
+    """Apply a reviewer's decisions to the document they were made on; write the corrected document."""
+    from .export import render
+    from .export.decisions import apply_decisions, read_review
+
+    try:
+        doc, decisions = read_review(review)
+        _emit(render(apply_decisions(doc, decisions), fmt.value), output, fmt)
+        if output is not None:
+            typer.echo(f"{review}: {len(decisions)} decision(s) applied, written to {output}", err=True)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the output."""
@@ -240,7 +274,7 @@ def batch(
     out_dir: Annotated[Path, typer.Option("-o", "--output", help="Folder for outputs and manifest.jsonl.")],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Walk sub-folders too.")] = False,
     glob: Annotated[Optional[str], typer.Option(help="Only inputs matching this pattern, e.g. '*.pdf'.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json,text,csv.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json,text,csv,pdf,html.")] = "json",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Documents in parallel (0 = number of cores).")] = 0,
     force: Annotated[bool, typer.Option(help="Redo inputs already converted with the same content and options.")] = False,
     executor: Annotated[str, typer.Option(help="local or dask.")] = "local",

@@ -1,4 +1,4 @@
-"""Serialise a Document: JSON, plain text, CSV of tasks, JSON Schema; atomic file writes."""
+"""Serialise a Document as text formats: JSON, plain text, CSV of tasks, JSON Schema; atomic file writes."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .models import Document
-
-FORMATS = ("json", "text", "csv")
-EXTENSIONS = {"json": ".json", "text": ".txt", "csv": ".csv"}
+from ..models import Document
 
 
 def to_json(doc: Document, *, indent: int | None = 2) -> str:
@@ -25,20 +22,9 @@ def to_text(doc: Document) -> str:
 
 def to_csv(doc: Document) -> str:
     """The typed tasks as CSV text (callers write it with a BOM so spreadsheets read Vietnamese)."""
-    from .tables.csv import tasks_to_csv
+    from ..tables.csv import tasks_to_csv
 
     return tasks_to_csv(doc.tasks)
-
-
-def render(doc: Document, fmt: str) -> str:
-    """One of FORMATS as a string."""
-    if fmt == "json":
-        return to_json(doc)
-    if fmt == "text":
-        return to_text(doc)
-    if fmt == "csv":
-        return to_csv(doc)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 def json_schema() -> str:
