@@ -243,7 +243,8 @@ def _restore_sections(text: str, restore, mode: str, style: str, as_json: bool) 
 def apply_cmd(
     review: Annotated[Path, typer.Argument(help="Decisions exported from the review page (.review.json).")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout (atomically).")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="json, text, csv, pdf or html of the corrected document.")] = Fmt.json,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f",
+                                     help="json, text, csv, pdf or html of the corrected document.")] = Fmt.json,
     debug: Debug = False,
 ) -> None:
     """Apply a reviewer's decisions to the document they were made on; write the corrected document."""

@@ -6,6 +6,8 @@ file again (page images), so they need `doc.source.path` to still exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..models import Document
 from .json_text import json_schema, to_csv, to_json, to_text, write_atomic
 
@@ -29,7 +31,8 @@ def to_html(doc: Document) -> str:
 
 def render(doc: Document, fmt: str) -> str | bytes:
     """One of FORMATS: str for the text formats and html, bytes for pdf."""
-    writers = {"json": to_json, "text": to_text, "csv": to_csv, "pdf": to_pdf, "html": to_html}
+    writers: dict[str, Callable[[Document], str | bytes]] = {
+        "json": to_json, "text": to_text, "csv": to_csv, "pdf": to_pdf, "html": to_html}
     if fmt not in writers:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return writers[fmt](doc)

@@ -108,7 +108,7 @@ def _image_pdf(path: Path) -> bytes:
     img = open_image(path)
     layout = {}
     if not img.info.get("dpi"):
-        dpi = guess_dpi(_Shape(img.size[1], img.size[0]), None)
+        dpi = guess_dpi(_Shape(img.size[1], img.size[0]), None)  # type: ignore[arg-type]  # only .shape is read
         layout = {"layout_fun": img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))}
     return img2pdf.convert(str(path), rotation=img2pdf.Rotation.ifvalid, **layout)
 

@@ -104,7 +104,7 @@ def _items(doc: Document, lines: list[Line], tokens: list[list[Token]]) -> Itera
         if r.line >= 0 and r.line < len(lines):
             idx = token_at(tokens[r.line], r.start, r.end)
             targets = tuple(f"w-{r.line}-{i}" for i in idx) or (f"l-{r.line}",)
-            ocr = min((tokens[r.line][i].confidence for i in idx if tokens[r.line][i].confidence is not None), default=None)
+            ocr = min((c for c in (tokens[r.line][i].confidence for i in idx) if c is not None), default=None)
             touched.update(targets)
             yield _Item(f"r{n}", "rep", targets, r.page, r.original, r.restored, r.confidence * 100, tuple(r.alternatives),
                         r.reason, r.line, r.start, r.end, ocr=ocr)
@@ -166,7 +166,8 @@ def _page(doc: Document, page: Page, lines: list[Line], tokens: list[list[Token]
             cls = "w rep" if it is not None and it.kind == "rep" else "w"
             tip = f"{t.text} · {conf or '?'}%"
             if it is not None and it.kind == "rep":
-                tip = f"{it.before} → {it.after} · {it.confidence:.0f}% sure" + (f" · or: {', '.join(it.alternatives)}" if it.alternatives else "")
+                tip = f"{it.before} → {it.after} · {it.confidence:.0f}% sure"
+                tip += f" · or: {', '.join(it.alternatives)}" if it.alternatives else ""
             item = f" data-item=\"{it.key}\"" if it is not None else ""
             if it is not None and it.kind == "rep":
                 item += f" data-after=\"{escape(it.after)}\""
@@ -278,7 +279,8 @@ def _header(doc: Document, lines: list[Line]) -> str:
     if h.date:
         date_text = next((ln.text for ln in lines if str(h.date.year) in ln.text and "ngày" in ln.text.casefold()), None)
     fields = [("Issuer", h.issuer_parent, h.issuer_parent), ("Issuing body", h.issuer, h.issuer),
-              ("Number/symbol", h.number, h.number), ("Type", h.doc_type, h.doc_type), ("Date", str(h.date) if h.date else None, date_text),
+              ("Number/symbol", h.number, h.number), ("Type", h.doc_type, h.doc_type),
+              ("Date", str(h.date) if h.date else None, date_text),
               ("Place", h.place, h.place), ("Summary", h.summary, h.summary), ("Motto", h.motto, (h.motto or "").split(" / ")[0])]
     rows = "".join(f"<dt>{k}</dt><dd>{escape(v)}{_where(lines, probe)}</dd>" for k, v, probe in fields if v)
     sig = doc.signature
@@ -316,7 +318,8 @@ def _tasks(doc: Document, lines: list[Line]) -> str:
     for t in doc.tasks:
         table = doc.tables[t.table] if t.table < len(doc.tables) else None
         cell = _task_cell(table, t.task) if table is not None else None
-        where = (_link(f"#c-{t.table}-{cell}", f"p.{table.cells[cell].page or table.page}") if cell is not None
+        where = (_link(f"#c-{t.table}-{cell}", f"p.{table.cells[cell].page or table.page}")
+                 if table is not None and cell is not None
                  else _link(f"#t-{t.table}", f"p.{table.page}") if table is not None and table.bbox and table.page
                  else _where(lines, t.task).strip())
         rows.append(f"<tr><td>{escape(t.tt or '')}</td><td>{escape(t.task)}</td><td>{escape(t.lead or '')}</td>"

@@ -101,8 +101,9 @@ SCRIPT = """
     const orig = it.dataset.original;
     const text = $(".fix", it).value.normalize("NFC").trim();
     const action = text && text !== orig ? "change" : "accept";
-    const d = {item: it.id, action, kind: it.classList.contains("rep") ? "repair" : "word", page: Number(it.dataset.page),
-               start: Number(it.dataset.start), end: Number(it.dataset.end), original: orig, text: action === "change" ? text : orig};
+    const d = {item: it.id, action, kind: it.classList.contains("rep") ? "repair" : "word",
+               page: Number(it.dataset.page), start: Number(it.dataset.start), end: Number(it.dataset.end),
+               original: orig, text: action === "change" ? text : orig};
     if (it.dataset.line !== undefined) d.line = Number(it.dataset.line);
     else { d.table = Number(it.dataset.table); d.cell = Number(it.dataset.cell); }
     decisions.set(it.id, d);

@@ -65,7 +65,7 @@ def _spread(spans: list[tuple[str, int, int]], boxes: list[BBox], confs: list[fl
         idx = tuple(range(i0, i1 + 1))
         y0 = min(boxes[i][1] for i in idx)
         y1 = max(boxes[i][3] for i in idx)
-        known = [confs[i] for i in idx if confs[i] is not None]
+        known = [c for c in (confs[i] for i in idx) if c is not None]
         conf = min(known) if known else None
         out.append(Token(text, s, e, (round(x0), y0, round(max(x1, x0 + 1)), y1), conf, idx))
     return out
