@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import OCRError
-from ..models import Page, Table, Warning_
+from ..models import Mark, Page, Table, Warning_
 from ..sources import PageJob, load_page
-from . import layout, preprocess, tesseract
+from . import layout, marks, preprocess, tesseract
 
 LOW_CONFIDENCE = 55.0
 """Mean word confidence under which a page is checked for orientation and re-read."""
@@ -93,11 +93,14 @@ def _ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
         warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
     h, w = gray.shape
     lines = layout.build_lines(words, w, number)
+    found = [Mark(kind=k, bbox=b, confidence=c) for k, b, c in prep.marks] if not rotation else []
     second = _second_lang(opts)
     if second and lines:
         from .reread import reread
 
         lines, _ = reread(gray, lines, lang=second, dpi=prep.dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.timeout)
+    lines, scribbles = marks.garbage_lines(lines)
+    found += scribbles
     tables: list[Table] = []
     if opts.tables and words:
         from ..tables import find_grid_tables
@@ -106,5 +109,6 @@ def _ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
             tables = find_grid_tables(gray, [wd for _, wd in words], number)
         except Exception as exc:  # a table-finder bug must not lose the page's text
             warnings.append(Warning_(stage="tables", page=number, message=f"table detection failed: {type(exc).__name__}: {exc}"))
-    page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=rotation, skew=prep.skew, origin="ocr", lines=lines)
+    page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=rotation, skew=prep.skew, origin="ocr", lines=lines,
+                marks=found)
     return PageResult(page, tables, warnings, time.perf_counter() - t0)
