@@ -42,28 +42,31 @@ def colour_marks(rgb: np.ndarray, dpi: int) -> ColourMarks | None:
         return None
     cm = dpi * small_f / 2.54
     found: list[tuple[str, tuple[int, int, int, int], float]] = []
-    keep = np.zeros(small.shape[:2], np.uint8)
     for kind, ink in (("seal", red), ("signature", blue)):
         if ink.mean() < 0.0005:
             continue
         grown = cv2.dilate(ink.astype(np.uint8), np.ones((max(3, int(0.25 * cm)),) * 2, np.uint8))
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(grown)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(grown)
         for k in range(1, n):
             x, y, w, hh, area = stats[k]
             conf = _seal_shape(ink[y:y + hh, x:x + w]) if kind == "seal" else _signature_shape(ink[y:y + hh, x:x + w], cm)
             if conf <= 0 or max(w, hh) < (SEAL_MIN_CM if kind == "seal" else SIGN_MIN_CM) * cm:
                 continue
-            keep[y:y + hh, x:x + w] |= ink[y:y + hh, x:x + w] & (labels[y:y + hh, x:x + w] == k)
-            box = (int(x / small_f), int(y / small_f), int((x + w) / small_f), int((y + hh) / small_f))
+            box = (int(x / small_f), int(y / small_f), int((x + w) / small_f) + 1, int((y + hh) / small_f) + 1)
             found.append((kind, box, round(conf, 2)))
     if not found:
         return None
-    keep = cv2.dilate(keep, np.ones((3, 3), np.uint8))
-    if small_f < 1:
-        keep = cv2.resize(keep, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
-    full = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    coloured = (full[..., 1] >= 30) & (full[..., 2] >= 40)
-    return ColourMarks(mask=(keep > 0) & coloured, found=found)
+    mask = np.zeros(rgb.shape[:2], bool)
+    for kind, (x0, y0, x1, y1), _ in found:
+        r, g, b = (rgb[y0:y1, x0:x1, i].astype(np.int16) for i in range(3))
+        tinted = (r - np.maximum(g, b) > INK_TINT) if kind == "seal" else (b - r > INK_TINT) & (b >= g)
+        mask[y0:y1, x0:x1] |= tinted
+    return ColourMarks(mask=cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0, found=found)
+
+
+INK_TINT = 25
+"""How much redder (bluer) than its other channels a pixel inside a seal's (signature's) box must be to be
+whitened: low enough for JPEG-smeared edges, high enough to leave black and grey print alone."""
 
 
 def _seal_shape(ink: np.ndarray) -> float:
