@@ -46,6 +46,11 @@ def _read(gray, dpi, opts: OcrOptions):
     return words, conf
 
 
+def _weight(words) -> float:
+    """How much confident text a read holds: the sum of its word confidences (a read of few words scores low)."""
+    return sum(w.confidence for _, w in words)
+
+
 _LANGS: dict[str | None, list[str]] = {}
 
 
@@ -75,9 +80,15 @@ def _ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
     warnings: list[Warning_] = []
     pil, stated_dpi = load_page(job)
     prep = preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)
+    words, conf = _read(prep.gray, prep.dpi, opts)
+    if conf < LOW_CONFIDENCE and prep.cleaned:
+        plain = preprocess.prepare(pil, stated_dpi, plain=True)
+        words2, conf2 = _read(plain.gray, plain.dpi, opts)
+        if _weight(words2) > _weight(words):
+            prep, words, conf = plain, words2, conf2
+            warnings.append(Warning_(stage="ocr", page=number, message="page read without clean-up (it read better so)"))
     del pil
     gray = prep.gray
-    words, conf = _read(gray, prep.dpi, opts)
     rotation = 0
     if opts.osd and (conf < LOW_CONFIDENCE or len(words) < 15):
         rot, rconf = tesseract.orientation(gray, tessdata_dir=opts.tessdata_dir)

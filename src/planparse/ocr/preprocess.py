@@ -30,6 +30,11 @@ class Prepared:
     """(kind, box in the prepared image's pixels, confidence) of seals and signatures found by colour."""
     unwarped: bool = False
 
+    @property
+    def cleaned(self) -> bool:
+        """Whether anything beyond gray and resolution was done to the page."""
+        return bool(self.flattened or self.skew or self.unwarped or self.marks)
+
 
 def to_gray(pil_image) -> np.ndarray:
     """8-bit grayscale pixels of a PIL image of any mode."""
@@ -145,8 +150,11 @@ def rotate_quarter(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(gray, -k)) if k else gray
 
 
-def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True) -> Prepared:
-    """The clean-up chain: EXIF orientation → colour marks out → page outline → gray → resolution → background → skew."""
+def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True, plain: bool = False) -> Prepared:
+    """The clean-up chain: EXIF orientation → colour marks out → page outline → gray → resolution → background → skew.
+
+    `plain`: only orientation, gray and resolution (the read a page falls back to when clean-up made it worse).
+    """
     import cv2
 
     from . import marks as marks_mod
@@ -154,6 +162,10 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
 
     pil_image = photo.upright(pil_image)
     gray = to_gray(pil_image)
+    if plain:
+        dpi = guess_dpi(gray, stated_dpi)
+        gray, scale = upscale(gray, dpi)
+        return Prepared(gray, round(dpi * scale), scale, 0.0, False)
     found = []
     if pil_image.mode not in ("L", "1", "I", "I;16", "F"):
         cm = marks_mod.colour_marks(np.asarray(pil_image.convert("RGB")), guess_dpi(gray, stated_dpi))
