@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import time
+import zlib
 from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -41,7 +42,7 @@ def ocr_job(job: dict) -> dict:
     """One rendered image read like the pipeline reads a page: lines with word confidences (cached)."""
     from planparse.ocr import layout, preprocess, tesseract
 
-    key = f"{job['seed']}_{abs(hash(job['lines'][0])) % 10**8}.json"
+    key = f"{job['seed']}_{zlib.crc32(job['lines'][0].encode())}.json"
     hit = CACHE / key
     if hit.exists():
         return json.loads(hit.read_text(encoding="utf-8"))

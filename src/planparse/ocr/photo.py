@@ -59,9 +59,37 @@ def find_page(gray: np.ndarray) -> np.ndarray | None:
             if share > MAX_AREA:
                 continue
             quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-            if len(quad) == 4:
+            if len(quad) == 4 and _on_desk(small, quad) and _sheet_shaped(_order(quad.reshape(4, 2).astype(np.float32))):
                 return _order(quad.reshape(4, 2).astype(np.float32) / f)
     return None
+
+
+DESK_CONTRAST = 40
+"""How much darker than the paper inside the outline its surroundings must be: a text block, a ruled table or
+a scan's white margin is no sheet on a desk."""
+
+
+SHEET_ASPECT = (1.25, 1.6)
+"""Long side over short side of the sheets looked for: A4 and A5 (1.41), Letter (1.29), Legal (1.65 is out)."""
+
+
+def _sheet_shaped(quad: np.ndarray) -> bool:
+    """Whether the outline, squared up, has the proportions of a sheet of paper."""
+    tl, tr, br, bl = quad
+    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    ratio = max(w, h) / max(1.0, min(w, h))
+    return SHEET_ASPECT[0] <= ratio <= SHEET_ASPECT[1]
+
+
+def _on_desk(small: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether the outline holds paper that is clearly brighter than what lies around it."""
+    import cv2
+
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillConvexPoly(inside, quad.reshape(-1, 2).astype(np.int32), 1)
+    paper, around = small[inside > 0], small[inside == 0]
+    return around.size > 0 and float(np.percentile(paper, 75)) - float(np.median(around)) >= DESK_CONTRAST
 
 
 def unwarp_matrix(quad: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:

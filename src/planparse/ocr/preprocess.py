@@ -179,7 +179,6 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
         M, size = photo.unwarp_matrix(quad)
         gray = cv2.warpPerspective(gray, M, size, flags=cv2.INTER_LINEAR, borderValue=int(np.percentile(gray[:: 8, :: 8], 90)))
         T = M @ T
-        stated_dpi = None
     dpi = guess_dpi(gray, stated_dpi)
     gray, scale = upscale(gray, dpi)
     T = np.diag([scale, scale, 1.0]) @ T
