@@ -79,3 +79,16 @@ def test_confident_wrong_diacritic_is_repaired_and_correct_words_are_not():
     assert new[1].text == "Tổ chức triển khai kế hoạch phòng chống dịch bệnh"
     assert new[2].text == lines[2].text and new[3].text == lines[3].text
     assert {(r.original, r.restored) for r in records} == {("khân", "khẩn"), ("triên", "triển"), ("địch", "dịch")}
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    from PIL import Image
+
+    from planparse.ocr import photo
+
+    img = Image.new("L", (40, 20), 255)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned: rotate 90° clockwise to view
+    img.save(tmp_path / "turned.jpg", exif=exif)
+    assert photo.upright(Image.open(tmp_path / "turned.jpg")).size == (20, 40)
+    assert photo.upright(img).size == (40, 20)

@@ -104,7 +104,7 @@ def _ocr_page(job: PageJob, opts: OcrOptions) -> PageResult:
         warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
     h, w = gray.shape
     lines = layout.build_lines(words, w, number)
-    found = [Mark(kind=k, bbox=b, confidence=c) for k, b, c in prep.marks] if not rotation else []
+    found = [Mark(kind=k, bbox=preprocess.turn_box(b, rotation, prep.gray.shape), confidence=c) for k, b, c in prep.marks]
     second = _second_lang(opts)
     if second and lines:
         from .reread import reread

@@ -150,6 +150,20 @@ def rotate_quarter(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(gray, -k)) if k else gray
 
 
+def turn_box(box: tuple[int, int, int, int], degrees_cw: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A box of a page in the coordinates of the same page turned by rotate_quarter."""
+    x0, y0, x1, y1 = box
+    h, w = shape
+    k = (degrees_cw // 90) % 4
+    if k == 1:
+        return (h - y1, x0, h - y0, x1)
+    if k == 2:
+        return (w - x1, h - y1, w - x0, h - y0)
+    if k == 3:
+        return (y0, w - x1, y1, w - x0)
+    return box
+
+
 def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True, plain: bool = False) -> Prepared:
     """The clean-up chain: EXIF orientation → colour marks out → page outline → gray → resolution → background → skew.
 
