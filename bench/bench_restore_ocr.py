@@ -3,8 +3,7 @@
 The laws listed in dictionaries/lm/heldout.txt are rendered (first pages of each) at 300 and 200 dpi,
 OCR'd (cached in /tmp/planparse_bench_ocr) and restored; syllable accuracy against the original
 text is printed before and after restoring. `--compare` also runs the bench_restore figures and
-does everything with the hand-set list, the learned table alone and the two merged (what the
-channel uses), in one process.
+does everything with the table in use and with the one given by `--table`, in one process.
 Reads ../shared relative to the repository (benchmarks only; tests never do).
 """
 
@@ -89,8 +88,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dpi", default="300,200")
     ap.add_argument("--lang", default="eng,vie")
-    ap.add_argument("--compare", action="store_true", help="hand list vs learned table, with the bench_restore figures")
-    ap.add_argument("--table", default=str(data_dir() / "confusions.tsv"), help="learned table to compare")
+    ap.add_argument("--compare", action="store_true", help="table in use vs --table, with the bench_restore figures")
+    ap.add_argument("--table", default=str(data_dir() / "confusions.tsv"), help="another learned table to compare")
     ap.add_argument("-v", action="store_true", help="list errors")
     args = ap.parse_args()
     laws = [(f, law_text(f)) for f in heldout_files() if f.parent.name == "laws" and f.exists()]
@@ -99,8 +98,7 @@ def main() -> None:
     langs = args.lang.split(",")
     tables = [("in use", channel.CONFUSIONS)]
     if args.compare:
-        tables = [("hand", channel.HAND_CONFUSIONS), ("learned", load(args.table)),
-                  ("learned + hand gaps", channel.merged(load(args.table)))]
+        tables += [(args.table, load(args.table))]
     for name, rules in tables:
         channel.set_rules(rules)
         print(f"{name} confusion rules ({len(rules)}):")

@@ -53,6 +53,16 @@ class Line(_Model):
     words: list[Word] = Field(default_factory=list, description="OCR words (empty for text inputs).")
 
 
+class Mark(_Model):
+    """Something on the page that is not text and is kept out of it: a seal, a signature, handwriting."""
+
+    kind: Literal["seal", "signature", "handwriting"] = Field(
+        description="seal: red round stamp (colour, ring shape); signature: coloured-ink strokes; "
+                    "handwriting: a line OCR read as low-confidence non-words.")
+    bbox: BBox = Field(description="Box in page pixels.")
+    confidence: float = Field(description="How sure the finder is that this is such a mark, 0-1.")
+
+
 class Page(_Model):
     number: int = Field(description="1-based page number.")
     width: int = Field(description="Image width in pixels (0 for text inputs).")
@@ -62,6 +72,7 @@ class Page(_Model):
     skew: float = Field(default=0.0, description="Degrees of deskew applied before OCR.")
     origin: Literal["ocr", "text-layer", "text"] = "ocr"
     lines: list[Line] = Field(default_factory=list)
+    marks: list[Mark] = Field(default_factory=list, description="Non-text marks found and kept out of the text.")
 
 
 class Source(_Model):

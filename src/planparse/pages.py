@@ -9,17 +9,22 @@ itself either succeeds or raises a typed error naming the file and the page.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
+from PIL import Image
 
 from .errors import PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
-from .models import Page, Table, Warning_, Word
-from .ocr import preprocess, read_page, reread, second_read
+from .models import Mark, Page, Table, Warning_, Word
+from .ocr import PageRead, marks, preprocess, read_page, reread, second_read
 from .options import Options
 from .sources import PageJob, load_page
 from .tables import CellReader, find_grid_tables
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,8 +57,7 @@ def page_step(job: PageJob, opts: Options) -> PageResult:
     t0 = time.perf_counter()
     number = job.index + 1
     try:
-        prep = _prepared(job, opts)
-        read = read_page(prep.gray, prep.dpi, number, opts)
+        prep, read = _read(job, number, opts)
     except PlanparseError as exc:
         if exc.path:
             raise
@@ -62,20 +66,40 @@ def page_step(job: PageJob, opts: Options) -> PageResult:
     lines = read.lines
     with stage_guard(warnings, "ocr", "unsure lines kept as first read", page=number):
         lines = second_read(read.gray, lines, prep.dpi, opts)
+    lines, scribbles = marks.garbage_lines(lines)
+    found = [Mark(kind=k, bbox=preprocess.turn_box(b, read.rotation, prep.gray.shape), confidence=c) for k, b, c in prep.marks]
     tables: list[Table] = []
     if opts.tables and read.words:
         with stage_guard(warnings, "tables", "no table read from this page", page=number):
             tables = find_grid_tables(read.gray, read.words, number, read=cell_reader(opts, warnings, number))
     h, w = read.gray.shape
-    page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines)
+    page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines,
+                marks=found + scribbles)
     return PageResult(page, tables, warnings, time.perf_counter() - t0)
 
 
-def _prepared(job: PageJob, opts: Options) -> preprocess.Prepared:
-    """The page's pixels decoded and cleaned up; a decoder's own exception becomes an InputError naming the page."""
+def _read(job: PageJob, number: int, opts: Options) -> tuple[preprocess.Prepared, PageRead]:
+    """Decode, clean up and read the page; the decoded image lives only as long as this call."""
+    pil, stated_dpi = _decoded(job)
+    prep = _prepared(job, lambda: preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten))
+    plain = (lambda: _prepared(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True))) if prep.cleaned else None
+    read = read_page(prep.gray, prep.dpi, number, opts, plain)
+    return read.plain or prep, read
+
+
+def _decoded(job: PageJob) -> tuple[Image.Image, int | None]:
+    """The page's pixels and stated resolution; a decoder's own exception becomes an InputError naming the page."""
+    return _mapped(job, lambda: load_page(job))
+
+
+def _prepared(job: PageJob, clean_up: Callable[[], preprocess.Prepared]) -> preprocess.Prepared:
+    """A clean-up of the page; an image library's own exception becomes an InputError naming the page."""
+    return _mapped(job, clean_up)
+
+
+def _mapped(job: PageJob, step: Callable[[], T]) -> T:
     try:
-        pil, stated_dpi = load_page(job)
-        return preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)
+        return step()
     except PlanparseError:
         raise
     except foreign_input_errors() as exc:

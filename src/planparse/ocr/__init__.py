@@ -6,6 +6,7 @@ unsure lines with another model. Composing them with decoding and tables is `pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +28,8 @@ class PageRead:
     lines: list[Line]
     rotation: int = 0
     warnings: list[Warning_] = field(default_factory=list)
+    plain: preprocess.Prepared | None = None
+    """The page prepared without clean-up, when that read held more confident text (the boxes refer to it)."""
 
 
 def _read(gray: np.ndarray, dpi: int, opts: Options) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
@@ -36,10 +39,25 @@ def _read(gray: np.ndarray, dpi: int, opts: Options) -> tuple[list[tuple[tuple[i
     return words, conf
 
 
-def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options) -> PageRead:
-    """OCR one cleaned page; when the read is poor, ask OSD whether the page is turned and keep the better read."""
+def _weight(words: list[tuple[tuple[int, int, int], Word]]) -> float:
+    """How much confident text a read holds: the sum of its word confidences (a read of few words scores low)."""
+    return sum(w.confidence for _, w in words)
+
+
+def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options,
+              plain: Callable[[], preprocess.Prepared] | None = None) -> PageRead:
+    """OCR one cleaned page. A poor read is tried again on the page without clean-up (`plain`, when the clean-up
+    changed anything) and the read holding more confident text is kept: clean-up must never make a page worse.
+    When the read is still poor, OSD says whether the page is turned and the better read is kept."""
     warnings: list[Warning_] = []
     words, conf = _read(gray, dpi, opts)
+    used = None
+    if conf < LOW_CONFIDENCE and plain is not None:
+        bare = plain()
+        words2, conf2 = _read(bare.gray, bare.dpi, opts)
+        if _weight(words2) > _weight(words):
+            used, gray, dpi, words, conf = bare, bare.gray, bare.dpi, words2, conf2
+            warnings.append(Warning_(stage="ocr", page=number, message="page read without clean-up (it read better so)"))
     rotation = 0
     if opts.osd and (conf < LOW_CONFIDENCE or len(words) < 15):
         rot, rconf = tesseract.orientation(gray, tessdata_dir=opts.tessdata_dir)
@@ -55,7 +73,7 @@ def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options) -> PageRea
     if not words:
         warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
     lines = layout.build_lines(words, gray.shape[1], number)
-    return PageRead(gray, [w for _, w in words], lines, rotation, warnings)
+    return PageRead(gray, [w for _, w in words], lines, rotation, warnings, used)
 
 
 _LANGS: dict[str | None, list[str]] = {}

@@ -1,8 +1,12 @@
-"""Page clean-up before OCR: grayscale, resolution, background, skew. Each step is cheap and measured."""
+"""Page clean-up before OCR: orientation, colour marks, page outline, grayscale, resolution, background, skew.
+
+Each step is cheap and measured (bench/bench_realpages.py). Geometric steps compose one matrix, so boxes
+found on the input (seals) are reported in the coordinates of the image OCR saw.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +26,14 @@ class Prepared:
     scale: float
     skew: float
     flattened: bool
+    marks: list = field(default_factory=list)
+    """(kind, box in the prepared image's pixels, confidence) of seals and signatures found by colour."""
+    unwarped: bool = False
+
+    @property
+    def cleaned(self) -> bool:
+        """Whether anything beyond gray and resolution was done to the page."""
+        return bool(self.flattened or self.skew or self.unwarped or self.marks)
 
 
 def to_gray(pil_image) -> np.ndarray:
@@ -47,11 +59,15 @@ def _over_white(img):
 
 
 def guess_dpi(gray: np.ndarray, stated: int | None) -> int:
-    """The stated resolution, else one guessed from an A4 page width (photos and bare images)."""
-    if stated and 50 <= stated <= 1200:
-        return stated
+    """The stated resolution when it fits a sheet of paper, else one guessed from an A4 page width.
+
+    Phones and screenshots state 72 or 96 dpi whatever the picture: a stated value that would make the
+    page narrower than 4 or wider than 12.5 inches is not believed.
+    """
     h, w = gray.shape
     short = min(h, w)
+    if stated and 50 <= stated <= 1200 and 4.0 <= short / stated <= 12.5:
+        return stated
     return max(50, round(short / A4_WIDTH_IN))
 
 
@@ -65,15 +81,20 @@ def upscale(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), scale
 
 
+PAPER_WHITE = 200
+"""Paper darker than this (median background) is divided out even when evenly lit: a dark photo turned into a
+white page keeps Tesseract's global threshold, and deskew's border fill, from blackening it."""
+
+
 def flatten_background(gray: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Divide out uneven lighting (phone photos, shadows); a no-op on evenly lit scans."""
+    """Divide out uneven or dim lighting (phone photos, shadows); a no-op on evenly lit white scans."""
     import cv2
 
     small = cv2.resize(gray, None, fx=0.125, fy=0.125, interpolation=cv2.INTER_AREA)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
     bg = cv2.medianBlur(bg, 5)
     spread = float(np.percentile(bg, 95) - np.percentile(bg, 5))
-    if spread < 40:
+    if spread < 40 and float(np.median(bg)) >= PAPER_WHITE:
         return gray, False
     bg_full = cv2.resize(bg, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     out = cv2.divide(gray, np.maximum(bg_full, 1), scale=255)
@@ -104,7 +125,13 @@ def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
-    """Rotate by `angle` degrees (counter-clockwise positive, as OpenCV), keeping the whole page, white fill."""
+    """Rotate by `angle` degrees (counter-clockwise positive, as OpenCV), keeping the whole page, paper-coloured fill."""
+    return _rotate(gray, angle)[0]
+
+
+def _rotate(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rotated page and its 3x3 matrix. The corners are filled with the paper's colour, not white: white
+    corners on a dim page make Tesseract's threshold read the whole page as ink."""
     import cv2
 
     h, w = gray.shape
@@ -113,7 +140,8 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    paper = int(np.percentile(gray[:: 8, :: 8], 90))
+    return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=paper), np.vstack([m, [0, 0, 1]])
 
 
 def rotate_quarter(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
@@ -122,11 +150,52 @@ def rotate_quarter(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(gray, -k)) if k else gray
 
 
-def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True) -> Prepared:
-    """The clean-up chain: gray → resolution → background → skew."""
+def turn_box(box: tuple[int, int, int, int], degrees_cw: int, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A box of a page in the coordinates of the same page turned by rotate_quarter."""
+    x0, y0, x1, y1 = box
+    h, w = shape
+    k = (degrees_cw // 90) % 4
+    if k == 1:
+        return (h - y1, x0, h - y0, x1)
+    if k == 2:
+        return (w - x1, h - y1, w - x0, h - y0)
+    if k == 3:
+        return (y0, w - x1, y1, w - x0)
+    return box
+
+
+def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True, plain: bool = False) -> Prepared:
+    """The clean-up chain: EXIF orientation → colour marks out → page outline → gray → resolution → background → skew.
+
+    `plain`: only orientation, gray and resolution (the read a page falls back to when clean-up made it worse).
+    """
+    import cv2
+
+    from . import marks as marks_mod
+    from . import photo
+
+    pil_image = photo.upright(pil_image)
     gray = to_gray(pil_image)
+    if plain:
+        dpi = guess_dpi(gray, stated_dpi)
+        gray, scale = upscale(gray, dpi)
+        return Prepared(gray, round(dpi * scale), scale, 0.0, False)
+    found = []
+    if pil_image.mode not in ("L", "1", "I", "I;16", "F"):
+        cm = marks_mod.colour_marks(np.asarray(pil_image.convert("RGB")), guess_dpi(gray, stated_dpi))
+        if cm is not None:
+            gray = np.array(gray)
+            gray[cm.mask] = int(np.percentile(gray[:: 8, :: 8], 90))
+            found = cm.found
+    T = np.eye(3)
+    quad = photo.find_page(gray)
+    if quad is not None:
+        M, size = photo.unwarp_matrix(quad)
+        gray = cv2.warpPerspective(gray, M, size, flags=cv2.INTER_LINEAR, borderValue=int(np.percentile(gray[:: 8, :: 8], 90)))
+        T = M @ T
     dpi = guess_dpi(gray, stated_dpi)
     gray, scale = upscale(gray, dpi)
+    T = np.diag([scale, scale, 1.0]) @ T
     eff_dpi = round(dpi * scale)
     flattened = False
     if flatten:
@@ -135,7 +204,18 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
     if deskew:
         skew = estimate_skew(gray)
         if abs(skew) >= MIN_SKEW:
-            gray = rotate(gray, skew)
+            gray, R = _rotate(gray, skew)
+            T = R @ T
         else:
             skew = 0.0
-    return Prepared(gray, eff_dpi, scale, skew, flattened)
+    boxes = [(kind, _map_box(box, T, gray.shape), conf) for kind, box, conf in found]
+    return Prepared(gray, eff_dpi, scale, skew, flattened, boxes, quad is not None)
+
+
+def _map_box(box: tuple[int, int, int, int], T: np.ndarray, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A box of the input image in the prepared image's pixels (the bounding box of its mapped corners)."""
+    x0, y0, x1, y1 = box
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], dtype=np.float64) @ T.T
+    xs, ys = pts[:, 0] / pts[:, 2], pts[:, 1] / pts[:, 2]
+    h, w = shape
+    return (int(max(0, xs.min())), int(max(0, ys.min())), int(min(w, xs.max())), int(min(h, ys.max())))

@@ -9,7 +9,8 @@ Public interface used by the pipeline (do not change signatures without updating
 text inputs have none). Returned lines are copies with `text` repaired and `raw` set to the old
 text where it changed. `records` are models.Restoration, `line` = index into `lines`.
 mode: "auto" (decide from the text: fully stripped/garbled text → full decoding; good Vietnamese
-OCR → touch only invalid or low-confidence tokens), "degraded", "ocr", "off".
+OCR → every word a candidate, a valid one weighted by the learned vie channel at its confidence),
+"degraded", "ocr", "off".
 The model is loaded on the first call, not at import.
 """
 

@@ -2,7 +2,9 @@
 
 Costs are in log10 units so they add to LM log-probabilities. Sources: same skeleton (lost
 diacritics), character-level OCR confusion rules (learned from rendered and OCR'd text:
-dictionaries/confusions.tsv, see restore/confusions.py), and fuzzy matches against the inventory.
+dictionaries/confusions.tsv, see devtools/confusions.py), and fuzzy matches against the inventory.
+For good Vietnamese OCR, MarkChannel gives P(read | true) of tone marks and letter shapes per word
+confidence (dictionaries/vie_channel.tsv, learned by devtools/markchannel.py).
 """
 
 from __future__ import annotations
@@ -15,25 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..errors import ModelError
 from ..resources import data_file
-from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
-
-# observed substring -> intended skeleton substring, cost (log10), set by hand from diacritic-less OCR
-# of Vietnamese; the fallback when no learned table is found. `^` marks the start of a syllable.
-HAND_CONFUSIONS: list[tuple[str, str, float]] = [
-    ("ir", "u", 0.6), ("ur", "u", 0.6), ("ure", "uc", 0.8), ("ii", "u", 0.8), ("ii", "a", 0.9),
-    ("li", "u", 1.2), ("i", "a", 1.2), ("d", "o", 1.0), ("d", "a", 1.2), ("e", "o", 0.9),
-    ("e", "a", 1.0), ("g", "o", 1.2), ("q", "o", 0.8), ("6", "o", 0.3), ("0", "o", 0.5),
-    ("1", "i", 0.6), ("1", "l", 0.6), ("l", "i", 1.4), ("y", "u", 1.0), ("t", "u", 1.5),
-    ("¢", "o", 0.3), ("¢", "e", 0.6), ("&", "o", 0.3), ("@", "a", 0.5),
-    ("a", "u", 1.5), ("u", "a", 1.5), ("o", "a", 1.4), ("o", "u", 1.5), ("c", "e", 1.5),
-    ("w", "u", 0.9), ("w", "uo", 0.9), ("tr", "u", 1.5), ("rn", "m", 1.0), ("m", "n", 1.8),
-    ("e", "", 1.3), ("i", "", 1.4), ("y", "", 1.3), ("r", "", 1.3), ("u", "", 1.8),
-    ("", "u", 1.8), ("", "o", 1.8), ("a", "o", 1.5), ("s", "o", 1.6), ("^p", "^d", 0.8),
-    ("€", "e", 0.2), ("§", "o", 0.4), ("£", "e", 0.6), ("i", "u", 1.2), ("ti", "u", 0.8),
-    ("ire", "uc", 0.8), ("itc", "uc", 0.9), ("e", "c", 1.3), ("4", "a", 0.6), ("b", "o", 0.9),
-    ("w", "", 0.9), ("tt", "u", 1.2), ("&", "e", 0.5), ("¢", "", 0.5), ("&", "", 0.6),
-    ("d", "", 1.3), ("it", "u", 0.9), ("j", "i", 0.3), ("f", "a", 1.4), ("fm", "an", 1.0), ("h", "o", 1.6),
-]
+from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton, split_tone
 
 
 class _Index:
@@ -44,13 +28,6 @@ class _Index:
         for src, dst, w in rules:
             self.by_src.setdefault(src, []).append((dst, w))
         self.longest = max((len(k) for k in self.by_src), default=0)
-
-
-def merged(learned: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
-    """Learned rules with their data weights, plus hand rules for damage the synthetic scans never show (P read for Đ,
-    ¢ for ơ): measured on seed 000, the learned table alone loses those and the union does best."""
-    have = {(a, b) for a, b, _ in learned}
-    return list(learned) + [r for r in HAND_CONFUSIONS if (r[0], r[1]) not in have]
 
 
 def load(path: str | Path) -> list[tuple[str, str, float]]:
@@ -65,18 +42,17 @@ def load(path: str | Path) -> list[tuple[str, str, float]]:
 
 
 def _load_rules() -> list[tuple[str, str, float]]:
-    """The learned table (dictionaries/confusions.tsv; $PLANPARSE_CONFUSIONS overrides, `hand` forces the hand list)."""
+    """The learned table (dictionaries/confusions.tsv; $PLANPARSE_CONFUSIONS overrides). No hand-set rules."""
     import os
 
-    env = os.environ.get("PLANPARSE_CONFUSIONS")
-    if env == "hand":
-        return list(HAND_CONFUSIONS)
-    path = env or data_file("confusions.tsv")
+    path = os.environ.get("PLANPARSE_CONFUSIONS") or data_file("confusions.tsv")
     try:
         learned = load(path)
     except (OSError, ValueError) as exc:
         raise ModelError(f"unreadable confusion table {path}: {exc}") from exc
-    return merged(learned) if learned else list(HAND_CONFUSIONS)
+    if not learned:
+        raise ModelError(f"empty confusion table {path}")
+    return learned
 
 
 def set_rules(rules: list[tuple[str, str, float]]) -> None:
@@ -200,3 +176,104 @@ class Channel:
             return tuple(ranked[:KEEP] + same)
         names = [kv for kv in ranked[KEEP:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
         return tuple(ranked[:KEEP - len(names)] + names + [kv for kv in same if kv not in names])
+
+
+# ---- the channel of good Vietnamese OCR: marks per word confidence ------------------------------------
+
+CONF_BINS = (0, 40, 60, 75, 85, 93)
+"""Lower edges of Tesseract word-confidence bins; a word without a confidence uses the pooled table."""
+FORM_LETTERS = frozenset("adeou")
+"""Skeleton letters with several shapes: a ă â, d đ, e ê, o ô ơ, u ư."""
+BIN_PRIOR = 20.0
+"""Pseudo-count pulling a bin's estimate toward the pooled one, so sparse bins stay sane."""
+MIN_P = 1e-5
+
+
+def conf_bin(conf: float | None) -> int:
+    """Index of a confidence's bin (-1: no confidence)."""
+    if conf is None:
+        return -1
+    return max(i for i, edge in enumerate(CONF_BINS) if conf >= edge or i == 0)
+
+
+def letter_forms(base: str) -> list[str | None]:
+    """Per letter of a toneless syllable: its shape when the skeleton letter has several (â, đ, ơ …), else None."""
+    return [ch if skeleton(ch) in FORM_LETTERS else None for ch in base]
+
+
+class MarkChannel:
+    """-log10 P(read | true) for two spellings of one skeleton: tone mark times letter shapes, per confidence bin."""
+
+    def __init__(self, counts: dict[str, dict[tuple[int, str, str], int]]):
+        self.tone = self._estimate(counts.get("tone", {}))
+        self.form = self._estimate(counts.get("form", {}))
+        self._cache: dict[tuple[str, str, int], float] = {}
+
+    @staticmethod
+    def _estimate(cnt: dict[tuple[int, str, str], int]) -> dict[int, dict[tuple[str, str], float]]:
+        """Per bin (and -1 = pooled): P(read | true), the bin's counts smoothed toward the pooled estimate."""
+        pooled: dict[tuple[str, str], float] = {}
+        by_true: dict[str, float] = {}
+        reads: dict[str, set[str]] = {}
+        for (_, t, r), n in cnt.items():
+            pooled[(t, r)] = pooled.get((t, r), 0.0) + n
+            by_true[t] = by_true.get(t, 0.0) + n
+            reads.setdefault(skeleton(t), set()).update((t, r))
+        p_pool = {}
+        for t, total in by_true.items():
+            options = reads[skeleton(t)]
+            for r in options:
+                p_pool[(t, r)] = (pooled.get((t, r), 0.0) + (1.0 if r == t else 0.02)) / (total + 1.0 + 0.02 * (len(options) - 1))
+        out: dict[int, dict[tuple[str, str], float]] = {-1: p_pool}
+        for b in range(len(CONF_BINS)):
+            tot: dict[str, float] = {}
+            for (bb, t, _), n in cnt.items():
+                if bb == b:
+                    tot[t] = tot.get(t, 0.0) + n
+            out[b] = {(t, r): (cnt.get((b, t, r), 0) + BIN_PRIOR * p) / (tot.get(t, 0.0) + BIN_PRIOR)
+                      for (t, r), p in p_pool.items()}
+        return out
+
+    def _p(self, table: dict[int, dict[tuple[str, str], float]], t: str, r: str, b: int) -> float:
+        p = table[b].get((t, r))
+        if p is None:
+            return 1.0 if t == r else MIN_P
+        return max(p, MIN_P)
+
+    def cost(self, read: str, true: str, conf: float | None) -> float:
+        """-log10 P(read | true, confidence) for lowercase syllables of the same skeleton."""
+        b = conf_bin(conf)
+        key = (read, true, b)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        import math
+
+        (tb, tt), (rb, rt) = split_tone(place_tone(true)), split_tone(place_tone(read))
+        lp = math.log10(self._p(self.tone, tt or "-", rt or "-", b))
+        for x, y in zip(letter_forms(tb), letter_forms(rb)):
+            if x is not None:
+                lp += math.log10(self._p(self.form, x, y or "-", b))
+        if len(self._cache) > VARIANT_CACHE:
+            self._cache.clear()
+        self._cache[key] = -lp
+        return -lp
+
+
+def load_mark_channel(path: str | Path | None = None) -> MarkChannel:
+    """The learned vie channel (dictionaries/vie_channel.tsv; $PLANPARSE_VIE_CHANNEL overrides)."""
+    import os
+
+    path = path or os.environ.get("PLANPARSE_VIE_CHANNEL") or data_file("vie_channel.tsv")
+    counts: dict[str, dict[tuple[int, str, str], int]] = {}
+    try:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            kind, b, t, r, n = line.split("\t")
+            counts.setdefault(kind, {})[(int(b), t, r)] = int(n)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"unreadable vie channel table {path}: {exc}") from exc
+    if not counts.get("tone"):
+        raise ModelError(f"vie channel table {path} has no tone counts")
+    return MarkChannel(counts)

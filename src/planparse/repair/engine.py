@@ -13,7 +13,7 @@ import numpy as np
 from ..models import Line, Restoration
 from ..errors import ModelError
 from ..resources import data_file, lm_path
-from .channel import Channel, rules_version
+from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_version
 from .decoder import Bonus, Lattice, PairSet, Slot, lattice, prune, viterbi
 from .lm import TrigramLM
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
@@ -25,7 +25,6 @@ from .tokens import BOS, EOS, NUM, PUNCT, SYM
 _LOCK = threading.Lock()
 _MODEL: "Model | None" = None
 DEGRADED_RATIO = 0.45
-LOW_CONF = 55.0
 
 
 @dataclass
@@ -35,6 +34,7 @@ class Model:
     title_rate: dict[str, float]
     bonus: Bonus
     skeleton_of: np.ndarray
+    marks: MarkChannel
     slots: dict = field(default_factory=dict)
     rules_version: int = 0
 
@@ -65,7 +65,8 @@ def get_model() -> Model:
             channel = Channel(syl)
             channel.names = frozenset(w for n in place_names() for w in n.split())
             bonus = Bonus(PairSet(word_pair_keys(lm)), WORD_BONUS, PairSet(place_bigram_keys(lm)), PLACE_BONUS)
-            _MODEL = Model(lm, channel, _read_rates(data_file("capitalised.txt")), bonus, _skeleton_ids(lm))
+            _MODEL = Model(lm, channel, _read_rates(data_file("capitalised.txt")), bonus, _skeleton_ids(lm),
+                           load_mark_channel())
         return _MODEL
 
 
@@ -190,11 +191,10 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
 def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
               rule_scale: float = 1.0) -> Slot:
     """Lattice slot for one piece, from a per-model cache keyed by what the slot depends on."""
-    trusted = conf is None or conf >= LOW_CONF
-    key = (p.text, p.kind, mode, trusted, mid_title, rule_scale)
+    key = (p.text, p.kind, mode, conf_bin(conf), mid_title, rule_scale)
     hit = model.slots.get(key)
     if hit is None:
-        slot = _make_slot(model, p, mode, None if trusted else 0.0, mid_title, rule_scale)
+        slot = _make_slot(model, p, mode, conf, mid_title, rule_scale)
         slot.ids = model.lm.ids(slot.units)
         hit = model.slots[key] = (slot.units, slot.costs, slot.ids)
         if len(model.slots) > SLOT_CACHE:
@@ -221,15 +221,8 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())
     valid = is_valid_syllable(low)
-    if mode == "ocr":
-        trusted = conf is None or conf >= LOW_CONF
-        if valid and trusted:
-            return Slot([place_tone(low)], [0.0])
-        if valid:
-            same = [(s, 0.0 if s == place_tone(low) else 0.8) for s in model.channel.by_skel.get(skeleton(low), [])[:6]]
-            if place_tone(low) not in dict(same):
-                same.append((place_tone(low), 0.0))
-            return Slot([s for s, _ in same], [c for _, c in same])
+    if mode == "ocr" and valid:
+        return _read_slot(model, p.text, low, conf)
     cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper"), rule_scale=rule_scale))
     exact_fit = bool(cands) and cands[0][1] <= 0.3
     if mode == "ocr" and (not valid or p.text[:1].isupper()) or mode != "ocr" and not exact_fit:
@@ -243,6 +236,30 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
     if mid_title:
         costs = _title_costs(model, units, costs)
     return Slot(units, costs)
+
+
+CHANNEL_WEIGHT = 1.0
+"""Scale of the learned vie channel's costs against the LM."""
+MAX_CHANNEL_COST = 4.0
+"""Readings the channel finds this much less likely than the word as read (log10) are not offered."""
+MAX_READINGS = 6
+
+
+def _read_slot(model: Model, text: str, low: str, conf: float | None) -> Slot:
+    """A valid syllable read by a Vietnamese model: itself, plus the spellings of its skeleton the learned channel
+    finds plausible at this confidence (khân may be khẩn), each at -log10 P(read | spelling) over keeping it.
+
+    A capitalised syllable the LM does not know is a name and stays as read.
+    """
+    read = place_tone(low)
+    if read not in model.lm.index and text[:1].isupper():
+        return Slot([read], [0.0])
+    marks = model.marks
+    keep = marks.cost(read, read, conf)
+    alts = sorted((CHANNEL_WEIGHT * (marks.cost(read, s, conf) - keep), s)
+                  for s in model.channel.by_skel.get(skeleton(low), ()) if s != read)
+    alts = [(c, s) for c, s in alts if c <= MAX_CHANNEL_COST][:MAX_READINGS]
+    return Slot([read] + [s for _, s in alts], [0.0] + [c for c, _ in alts])
 
 
 LABEL_NEXT = {"d": "đ"}

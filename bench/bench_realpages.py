@@ -1,0 +1,213 @@
+"""Real-world pages: bare `tesseract -l vie` vs `planparse ingest` on scans at 300/200/150 dpi and phone-photo-like pages.
+
+Material is generated here, never read from a sample: plans written for this bench (bench/realpages_docs.py,
+commune/ministry = tuning set, district/province = held-out set) and, for the held-out set, the first page of
+two corpus files the LM never saw (dictionaries/lm/heldout.txt; the tuning set uses seed 000's gold text as
+its development sample instead). Plans get a red seal and a signature over their signer block, as real ones.
+Classes: clean 300 dpi render; scans (skew, blur, noise, JPEG) at 300/200/150 dpi; photos (perspective, uneven
+light, JPEG) clean / with a shadow / blurred / dark and noisy.
+
+Per class it prints word accuracy of both, `kept` = share of the words planparse's raw OCR had right that
+repair left right (correct text stays correct), and CPU seconds per page of both.
+Usage: python bench/bench_realpages.py [--set heldout|tuning] [--classes scan150,photo-blur] [-v]
+Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_ocr import accuracy, words  # noqa: E402
+from realpages_docs import HELDOUT, TUNING  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from planparse.devtools import synth  # noqa: E402
+from planparse.devtools.photosynth import photo, scan, stamp  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CACHE = Path("/tmp/planparse_bench_real")
+CLASSES = ["clean300", "scan300", "scan200", "scan150", "photo-clean", "photo-shadow", "photo-blur", "photo-dark"]
+CORPUS_WORDS = 330
+
+
+def corpus_doc(path: Path) -> synth.SynthDoc:
+    """About one page of a corpus file's opening paragraphs as body text."""
+    import lzma
+
+    raw = lzma.open(path, "rt", encoding="utf-8").read() if path.suffix == ".xz" else path.read_text(encoding="utf-8")
+    body, n = [], 0
+    for ln in raw.splitlines():
+        if ln.strip() and n < CORPUS_WORDS:
+            body.append(" ".join(ln.split()[:120]))
+            n += len(body[-1].split())
+    return synth.SynthDoc(body=body)
+
+
+def documents(which: str) -> dict[str, tuple[synth.SynthDoc, bool]]:
+    """name -> (document, stamped?) of the tuning or held-out set."""
+    docs = {k: (d, True) for k, d in (TUNING if which == "tuning" else HELDOUT).items()}
+    if which == "tuning":
+        gold = next((SHARED / "gold").glob("000_*.gold.txt"), None)
+        if gold:
+            paras = [ln for ln in gold.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            docs["seed000"] = (synth.SynthDoc(body=paras[:28]), False)
+    else:
+        text = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text(encoding="utf-8")
+        names = [ln.split("#")[0].strip() for ln in text.splitlines() if ln.split("#")[0].strip()]
+        for name in (names[5], names[9]):
+            p = SHARED / "corpus" / name
+            p = p if p.exists() else p.with_suffix(".txt.xz")
+            if p.exists():
+                docs[Path(name).stem[:24]] = (corpus_doc(p), False)
+    return docs
+
+
+def make_images(which: str, cls: str) -> list[tuple[str, list[Path], str]]:
+    """(document name, page image files, gold text) for one class, rendered once and cached."""
+    out = []
+    for name, (doc, stamped) in documents(which).items():
+        folder = CACHE / which / cls / name
+        gold = synth.plain_text(doc)
+        files = sorted(folder.glob("p*.jpg"))
+        if not files:
+            folder.mkdir(parents=True, exist_ok=True)
+            pages = synth.render(doc, dpi=300)
+            for k, page in enumerate(pages):
+                seed = 1000 * k + len(name) * 7 + CLASSES.index(cls)
+                img = stamp(page, seed) if stamped and k == _signer_page(doc, pages) else page
+                if cls == "clean300":
+                    img, dpi = img, 300
+                elif cls.startswith("scan"):
+                    dpi = int(cls[4:])
+                    img = scan(img, dpi, seed)
+                else:
+                    img, dpi = photo(img, cls, seed), None
+                p = folder / f"p{k}.jpg"
+                img.save(p, "JPEG", quality=90 if cls == "clean300" else (60 if cls.startswith("scan") else 85),
+                         **({"dpi": (dpi, dpi)} if dpi else {}))
+            files = sorted(folder.glob("p*.jpg"))
+        out.append((name, files, gold))
+    return out
+
+
+def _signer_page(doc: synth.SynthDoc, pages: list) -> int:
+    """Index of the page holding the signer block: the last text page (a table page follows it)."""
+    return len(pages) - (2 if doc.table else 1)
+
+
+# ---- reading ------------------------------------------------------------------------------------------
+
+def child_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def self_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def bare(img: Path) -> tuple[str, float]:
+    """`tesseract IMG - -l vie` as a user would run it (cached with its CPU time)."""
+    key = hashlib.sha1(img.read_bytes()).hexdigest()[:16]
+    hit = CACHE / "bare" / f"{key}.txt"
+    if hit.exists():
+        cpu, _, text = hit.read_text(encoding="utf-8").partition("\n")
+        return text, float(cpu)
+    c0 = child_cpu()
+    r = subprocess.run(["tesseract", str(img), "-", "-l", "vie"], capture_output=True, text=True,
+                       env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+    cpu = child_cpu() - c0
+    hit.parent.mkdir(parents=True, exist_ok=True)
+    hit.write_text(f"{cpu:.3f}\n{r.stdout}", encoding="utf-8")
+    return r.stdout, cpu
+
+
+def planparse_read(img: Path):
+    """planparse.ingest on one page image, in this process (so the LM loads once): document and CPU seconds."""
+    import planparse
+
+    c0 = self_cpu() + child_cpu()
+    doc = planparse.ingest(str(img), jobs=1)
+    return doc, self_cpu() + child_cpu() - c0
+
+
+def kept_share(doc, gold: str) -> tuple[int, int]:
+    """(raw OCR words that were right, of which repair left right): aligned against the gold text."""
+    raw, fixed = [], []
+    for page in doc.pages:
+        for ln in page.lines:
+            r, t = (ln.raw if ln.raw is not None else ln.text).split(), ln.text.split()
+            if len(r) == len(t):
+                raw += r
+                fixed += t
+    g = words(gold)
+    right = kept = 0
+    for op in Levenshtein.opcodes(g, raw):
+        if op.tag == "equal":
+            for k in range(op.dest_start, op.dest_end):
+                right += 1
+                kept += fixed[k] == raw[k]
+    return right, kept
+
+
+def run(which: str, classes: list[str], verbose: bool) -> None:
+    print(f"{which} set; word accuracy, bare tesseract -l vie vs planparse ingest")
+    print(f"{'class':14} {'pages':>5} {'bare':>7} {'planparse':>9} {'kept':>7} {'cpu bare':>8} {'cpu pp':>7} {'ratio':>6}")
+    for cls in classes:
+        ok_b = ok_p = n = pages = 0
+        right = kept = 0
+        cpu_b = cpu_p = 0.0
+        for name, files, gold in make_images(which, cls):
+            texts_b, texts_p = [], []
+            for f in files:
+                t, c = bare(f)
+                texts_b.append(t)
+                cpu_b += c
+                doc, c = planparse_read(f)
+                texts_p.append(doc.text)
+                cpu_p += c
+                r, k = kept_share(doc, gold)
+                right, kept = right + r, kept + k
+                pages += 1
+            nw = len(words(gold))
+            ab, ap = accuracy("\n".join(texts_b), gold), accuracy("\n".join(texts_p), gold)
+            ok_b, ok_p, n = ok_b + ab * nw, ok_p + ap * nw, n + nw
+            if verbose:
+                print(f"   {name:24} bare {ab:.2%}  planparse {ap:.2%}")
+        print(f"{cls:14} {pages:5d} {ok_b / n:7.2%} {ok_p / n:9.2%} {kept / max(1, right):7.2%} "
+              f"{cpu_b / pages:8.2f} {cpu_p / pages:7.2f} {cpu_p / max(cpu_b, 1e-9):6.2f}")
+        sys.stdout.flush()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", default="heldout", choices=["heldout", "tuning"])
+    ap.add_argument("--classes", default=",".join(CLASSES))
+    ap.add_argument("-v", action="store_true", help="per document figures")
+    args = ap.parse_args()
+    if not (SHARED / "corpus").exists() and args.set == "heldout":
+        print("no ../shared/corpus: the held-out corpus pages are skipped")
+    import planparse
+
+    planparse.restore("khởi động")  # load the LM before timing
+    run(args.set, args.classes.split(","), args.v)
+
+
+if __name__ == "__main__":
+    t = time.time()
+    main()
+    print(f"({time.time() - t:.0f} s)")

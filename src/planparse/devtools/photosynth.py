@@ -1,0 +1,119 @@
+"""Damage that real pages carry, for benches and tests: a red seal and a signature over the signer block,
+a colour scan at a given resolution, and phone photos (desk, perspective, uneven light, shadow, blur, dark).
+
+Nothing here is used by the pipeline itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import synth
+
+PHOTO_KINDS = ("photo-clean", "photo-shadow", "photo-blur", "photo-dark")
+
+
+def signer_box(page) -> tuple[int, int, int, int] | None:
+    """Box of the signer block (right half, last ink rows of the page): where seal and signature go."""
+    a = np.asarray(page) < 128
+    h, w = a.shape
+    right = a[:, w // 2:]
+    rows = np.flatnonzero(right.sum(axis=1) > 0)
+    if not len(rows):
+        return None
+    y1 = rows[-1]
+    return w // 2, max(0, y1 - round(h * 0.085)), w - w // 12, y1
+
+
+def stamp(page, seed: int):
+    """The page in colour with a red round seal and a blue signature over its signer block."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = np.random.default_rng(seed)
+    rgb = page.convert("RGB")
+    box = signer_box(page)
+    if box is None:
+        return rgb
+    x0, y0, x1, y1 = box
+    scale = page.size[0] / 2480
+    sig = Image.new("L", rgb.size, 0)
+    d = ImageDraw.Draw(sig)
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2 - round(40 * scale)
+    pts = [(cx - 260 * scale + 520 * scale * t + 40 * scale * np.sin(9 * t + rng.uniform(0, 6)),
+            cy + 70 * scale * np.sin(14 * t + rng.uniform(0, 3)) * (1 - t)) for t in np.linspace(0, 1, 90)]
+    d.line(pts, fill=255, width=max(2, round(5 * scale)), joint="curve")
+    rgb.paste((25, 35, 120), mask=sig)
+    seal = Image.new("L", rgb.size, 0)
+    d = ImageDraw.Draw(seal)
+    r = round(220 * scale)
+    sx, sy = x0 + round(60 * scale), cy
+    d.ellipse([sx - r, sy - r, sx + r, sy + r], outline=255, width=round(14 * scale))
+    d.ellipse([sx - r * 0.7, sy - r * 0.7, sx + r * 0.7, sy + r * 0.7], outline=255, width=round(6 * scale))
+    font = ImageFont.truetype(synth.font_path("bold"), round(34 * scale))
+    text = "ỦY BAN NHÂN DÂN * CỘNG HÒA * "
+    for k, ch in enumerate(text):
+        ang = 2 * np.pi * k / len(text) - np.pi / 2
+        tx, ty = sx + 0.84 * r * np.cos(ang), sy + 0.84 * r * np.sin(ang)
+        glyph = Image.new("L", (round(60 * scale), round(60 * scale)), 0)
+        ImageDraw.Draw(glyph).text((glyph.size[0] / 2, glyph.size[1] / 2), ch, font=font, fill=255, anchor="mm")
+        glyph = glyph.rotate(-np.degrees(ang) - 90, resample=Image.Resampling.BICUBIC)
+        seal.paste(255, (round(tx - glyph.size[0] / 2), round(ty - glyph.size[1] / 2)), mask=glyph)
+    angles = [np.pi / 2 + k * 4 * np.pi / 5 for k in range(5)]
+    star = [(sx + 0.35 * r * np.cos(a), sy - 0.35 * r * np.sin(a)) for a in angles]
+    d.polygon(star, fill=255)
+    alpha = np.asarray(seal, dtype=np.float32) / 255 * rng.uniform(0.75, 0.95)
+    arr = np.asarray(rgb, dtype=np.float32)
+    red = np.array([205, 30, 40], dtype=np.float32)
+    inked = arr * (1 - alpha[..., None]) + np.minimum(arr, red) * alpha[..., None]
+    return Image.fromarray(inked.astype(np.uint8), "RGB")
+
+
+def scan(page, dpi: int, seed: int):
+    """A page as a scanner at `dpi` gives it: resampled, slightly skewed, blurred, noisy (colour kept)."""
+    from PIL import Image
+
+    if dpi != 300:
+        page = page.resize((round(page.size[0] * dpi / 300), round(page.size[1] * dpi / 300)), Image.Resampling.LANCZOS)
+    chans = [synth.degrade(c, seed=seed + i, skew=0.7, noise=6.0, blur=0.5 * dpi / 300) for i, c in enumerate(page.split())]
+    return Image.merge(page.mode, chans) if len(chans) > 1 else chans[0]
+
+
+def photo(page, kind: str, seed: int):
+    """A phone photo of the page: smaller, on a desk, in perspective, unevenly lit, JPEG'd by the camera."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    src = np.asarray(page.convert("RGB"), dtype=np.float32)
+    h, w = src.shape[:2]
+    f = 0.78
+    W, H = round(w * f * 1.12), round(h * f * 1.08)
+    desk = np.empty((H, W, 3), np.float32)
+    desk[:] = (96, 84, 70)
+    desk += rng.normal(0, 6, (H, W, 1))
+    m = 0.04
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    ox, oy = (W - w * f) / 2, (H - h * f) / 2
+    dst = np.array([[ox, oy], [ox + w * f, oy], [ox + w * f, oy + h * f], [ox, oy + h * f]], dtype=np.float32)
+    dst += rng.uniform(-m, m, (4, 2)).astype(np.float32) * np.array([w * f, h * f], dtype=np.float32)
+    M = cv2.getPerspectiveTransform(corners, dst)
+    warped = cv2.warpPerspective(src, M, (W, H), flags=cv2.INTER_AREA, borderValue=(-1, -1, -1))
+    mask = warped[..., 0] >= 0
+    img = np.where(mask[..., None], warped, desk)
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    light = 0.95 - 0.18 * (xx / W) * rng.uniform(0.5, 1.0) - 0.1 * (yy / H)
+    if kind == "photo-shadow":
+        edge = W * rng.uniform(0.35, 0.6) + (yy - H / 2) * rng.uniform(-0.3, 0.3)
+        light *= 1 - 0.5 / (1 + np.exp(-(xx - edge) / (W * 0.02)))
+    if kind == "photo-dark":
+        light *= 0.55
+    img = img * light[..., None] * np.array([1.0, 0.97, 0.9], dtype=np.float32)
+    if kind == "photo-blur":
+        img = cv2.GaussianBlur(img, (0, 0), 2.2)
+    else:
+        img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    img += rng.normal(0, 9 if kind == "photo-dark" else 4, img.shape)
+    from PIL import Image
+
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
+
+

@@ -1,0 +1,116 @@
+"""Non-text marks on a page: red seals and coloured-ink signatures (found by colour and shape before OCR),
+handwriting and other scribbles (found after OCR as lines of low-confidence garbage).
+
+Found marks are kept out of the text and recorded on their page (kind, box, confidence), so a reader
+knows they were there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import Line, Mark
+
+SEAL_MIN_CM = 1.5
+"""A red blob smaller than this across is no seal (Decree 30 seals are 3-4.5 cm)."""
+SIGN_MIN_CM = 0.8
+"""A coloured-ink stroke group shorter than this is text (a line is ~0.5 cm), not a signature."""
+
+
+@dataclass
+class ColourMarks:
+    mask: np.ndarray
+    """Pixels (of the input image) to whiten before OCR."""
+    found: list[tuple[str, tuple[int, int, int, int], float]]
+    """(kind, box in input pixels, confidence)."""
+
+
+def colour_marks(rgb: np.ndarray, dpi: int) -> ColourMarks | None:
+    """Red round seals and blue-ink signatures of an RGB page; None when there are none."""
+    import cv2
+
+    small_f = min(1.0, 1000 / max(rgb.shape[:2]))
+    small = cv2.resize(rgb, None, fx=small_f, fy=small_f, interpolation=cv2.INTER_AREA) if small_f < 1 else rgb
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    inked = (s >= 70) & (v >= 50)
+    red = inked & ((h <= 10) | (h >= 160))
+    blue = inked & (h >= 100) & (h <= 135)
+    if red.mean() < 0.0005 and blue.mean() < 0.0005:
+        return None
+    cm = dpi * small_f / 2.54
+    found: list[tuple[str, tuple[int, int, int, int], float]] = []
+    for kind, ink in (("seal", red), ("signature", blue)):
+        if ink.mean() < 0.0005:
+            continue
+        grown = cv2.dilate(ink.astype(np.uint8), np.ones((max(3, int(0.25 * cm)),) * 2, np.uint8))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(grown)
+        for k in range(1, n):
+            x, y, w, hh, area = stats[k]
+            conf = _seal_shape(ink[y:y + hh, x:x + w]) if kind == "seal" else _signature_shape(ink[y:y + hh, x:x + w], cm)
+            if conf <= 0 or max(w, hh) < (SEAL_MIN_CM if kind == "seal" else SIGN_MIN_CM) * cm:
+                continue
+            box = (int(x / small_f), int(y / small_f), int((x + w) / small_f) + 1, int((y + hh) / small_f) + 1)
+            found.append((kind, box, round(conf, 2)))
+    if not found:
+        return None
+    mask = np.zeros(rgb.shape[:2], bool)
+    for kind, (x0, y0, x1, y1), _ in found:
+        r, g, b = (rgb[y0:y1, x0:x1, i].astype(np.int16) for i in range(3))
+        tinted = (r - np.maximum(g, b) > INK_TINT) if kind == "seal" else (b - r > INK_TINT) & (b >= g)
+        mask[y0:y1, x0:x1] |= tinted
+    return ColourMarks(mask=cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0, found=found)
+
+
+INK_TINT = 25
+"""How much redder (bluer) than its other channels a pixel inside a seal's (signature's) box must be to be
+whitened: low enough for JPEG-smeared edges, high enough to leave black and grey print alone."""
+
+
+def _seal_shape(ink: np.ndarray) -> float:
+    """How seal-like a red blob is: about square, with ink all round a ring near its edge (0 = not a seal)."""
+    h, w = ink.shape
+    if not 0.6 <= w / max(h, 1) <= 1.6 or min(h, w) < 8:
+        return 0.0
+    ys, xs = np.nonzero(ink)
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    r = np.hypot((ys - cy) / (h / 2), (xs - cx) / (w / 2))
+    ring = (r > 0.75) & (r < 1.05)
+    if ring.sum() < 0.2 * len(r):
+        return 0.0
+    angles = np.arctan2(ys[ring] - cy, xs[ring] - cx)
+    cover = len(np.unique(np.minimum(23, np.floor((angles + np.pi) / (2 * np.pi) * 24)))) / 24
+    return cover if cover >= 0.7 else 0.0
+
+
+def _signature_shape(ink: np.ndarray, cm: float) -> float:
+    """How signature-like a blue-ink stroke group is: taller than a text line and sparse."""
+    h, w = ink.shape
+    fill = ink.mean()
+    return 0.8 if h >= SIGN_MIN_CM * cm and fill < 0.3 else 0.0
+
+
+GARBAGE_CONF = 50.0
+"""Lines below this mean confidence are checked for garbage."""
+WORDLIKE = 0.5
+
+
+def _wordlike(text: str) -> bool:
+    """A token made of letters (an optional trailing punctuation), or of digits and separators."""
+    core = text.rstrip(".,;:)")
+    return bool(core) and (core.isalpha() and (len(core) > 1 or core.isupper()) or all(c.isdigit() or c in "/.-,%" for c in core))
+
+
+def garbage_lines(lines: list[Line]) -> tuple[list[Line], list[Mark]]:
+    """Lines of low-confidence non-words (handwriting, signatures, stamps read as text) moved out to marks."""
+    kept, found = [], []
+    for ln in lines:
+        words = ln.text.split()
+        if (ln.confidence is not None and ln.confidence < GARBAGE_CONF and words and ln.bbox
+                and sum(map(_wordlike, words)) / len(words) < WORDLIKE):
+            found.append(Mark(kind="handwriting", bbox=ln.bbox, confidence=round(1 - ln.confidence / 100, 2)))
+        else:
+            kept.append(ln)
+    return kept, found
