@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from planparse.batching import run_batch
 from planparse.batching import manifest as mf
+from planparse.batching import run_batch
 from planparse.batching.discover import find_inputs
 from planparse.batching.local import run_local
 from planparse.errors import OutputError

@@ -63,10 +63,9 @@ def test_low_resolution_png_is_upscaled_and_read(tmp_path, scan_text):
 
 
 def test_multipage_tiff_and_parallel_pages(tmp_path):
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
     from planparse.devtools.synth import font_path
-    from PIL import ImageFont
 
     font = ImageFont.truetype(font_path(), 50)
     frames = []

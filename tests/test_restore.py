@@ -216,9 +216,8 @@ def test_place_name_that_may_continue_on_next_line_is_left_alone():
 
 
 def test_learned_confusion_table_proposes_the_intended_syllable():
+    from planparse.repair.channel import Channel, load
     from planparse.resources import data_dir
-    from planparse.repair.channel import Channel
-    from planparse.repair.channel import load
 
     rules = load(data_dir() / "confusions.tsv")
     assert 50 <= len(rules) <= 600 and all(0.0 < c <= 2.5 for _, _, c in rules)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import zlib
 import struct
+import zlib
 from pathlib import Path
 
 import pytest

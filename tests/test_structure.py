@@ -12,9 +12,10 @@ from planparse.models import Line
 from planparse.structure import parse_structure
 from planparse.structure.closing import parse_digital_signatures
 from planparse.structure.header import parse_header
-from planparse.symbols import find_dates, parse_date, parse_number, read_roman as fix_roman, type_from_symbol
 from planparse.structure.references import find_in_text
 from planparse.structure.sections import build_tree, classify
+from planparse.symbols import find_dates, parse_date, parse_number, type_from_symbol
+from planparse.symbols import read_roman as fix_roman
 
 PLAN = """\
 ỦY BAN NHÂN DÂN TỈNH

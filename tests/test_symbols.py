@@ -9,9 +9,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planparse.repair.segment import fix_symbol
-from planparse.symbols import (ISSUER_ABBR, TYPE_ABBR, claims, find_dates, find_quarter, format_date, format_quarter,
-                               is_valid_symbol, parse_date, parse_number, quarter_span, read_roman, repair_symbol,
-                               roman_value, to_roman)
+from planparse.symbols import (
+    ISSUER_ABBR,
+    TYPE_ABBR,
+    claims,
+    find_dates,
+    find_quarter,
+    format_date,
+    format_quarter,
+    is_valid_symbol,
+    parse_date,
+    parse_number,
+    quarter_span,
+    read_roman,
+    repair_symbol,
+    roman_value,
+    to_roman,
+)
 from planparse.text import fold, fold_lower
 
 PARTS = sorted(TYPE_ABBR) + sorted(ISSUER_ABBR)

@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 
 from planparse.models import Line, Table, Word
-from planparse.tables import find_grid_tables, finish_tables
 from planparse.options import Options
 from planparse.pages import cell_reader
-
+from planparse.tables import find_grid_tables, finish_tables
 from planparse.tables.csv import tasks_to_csv
 from planparse.tables.deadline import parse_deadline
 from planparse.tables.roles import map_roles, role_of
 from planparse.tables.tasks import split_partners
+
 from .test_tables_render import Spec, render, render_letter
 
 READ = cell_reader(Options())

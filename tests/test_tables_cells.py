@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from planparse.models import Cell, Table, Word
-from planparse.tables import find_grid_tables, rows_from_cells
 from planparse.options import Options
 from planparse.pages import cell_reader
-
+from planparse.tables import find_grid_tables, rows_from_cells
 from planparse.tables.place import merge_reads, text_lines
+
 from .test_tables import BODY, HEAD, _cells
 from .test_tables_render import Spec, render
 

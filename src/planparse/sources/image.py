@@ -89,7 +89,7 @@ def readable_frames(path: Path, count: int) -> tuple[list[int], list[tuple[int, 
 
 
 def load_frame(path: Path, frame: int = 0):
-    """Decode one frame of an image file to a greyscale PIL image, with its resolution in dpi if recorded."""
+    """Decode one frame of an image file to an 8-bit "L" or "RGB" PIL image on white, with its resolution in dpi if recorded."""
     img = open_image(path)
     try:
         if frame:
@@ -97,7 +97,7 @@ def load_frame(path: Path, frame: int = 0):
             check_size(img.size, str(path))
         dpi = img.info.get("dpi")
         img.load()
-        return to_gray(img), _dpi(dpi)
+        return on_white(img), _dpi(dpi)
     except InputError:
         raise
     except (OSError, EOFError, ValueError, SyntaxError) as exc:
@@ -105,36 +105,44 @@ def load_frame(path: Path, frame: int = 0):
 
 
 def decode(data: bytes, label: str):
-    """Decode encoded image bytes (e.g. a PDF page's JPEG) to greyscale, with the size guard."""
+    """Decode encoded image bytes (e.g. a PDF page's JPEG) to "L" or "RGB" on white, with the size guard."""
     img = open_image(data=data, label=label)
     try:
         img.load()
-        return to_gray(img)
+        return on_white(img)
     except (OSError, EOFError, ValueError, SyntaxError) as exc:
         raise InputError(f"corrupt page image ({_one_line(exc)})", label) from None
 
 
-def to_gray(img):
-    """An 8-bit greyscale ("L") image of any Pillow mode, as the page would look printed on white.
+def on_white(img):
+    """An 8-bit image of any Pillow mode as the page would look printed on white: "L" for grey modes,
+    "RGB" for colour ones (the OCR stage finds seals and signatures by their colour).
 
     16- and 32-bit grey is scaled to 8 bits (Pillow's own convert clips it to black and white);
     any transparency (alpha, LA, PA, palette transparency) is composited over white.
     """
     Image = _pil()
     mode = img.mode
-    if mode == "L":
+    if mode in ("L", "RGB"):
         return img
-    if mode in ("1", "RGB", "YCbCr"):
+    if mode == "1":
         return img.convert("L")
     if mode.startswith("I") or mode == "F":
         return _scale_deep(img)
     if mode == "P" and "transparency" not in img.info:
-        return img.convert("L")
+        return img.convert("RGB")
     if mode in ("P", "PA", "LA", "La", "RGBA", "RGBa"):
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("L")
-    return img.convert("RGB").convert("L")
+        flat = Image.alpha_composite(white, rgba)
+        return flat.convert("L") if mode in ("LA", "La") else flat.convert("RGB")
+    return img.convert("RGB")
+
+
+def to_gray(img):
+    """An 8-bit greyscale ("L") image of any Pillow mode, as the page would look printed on white."""
+    flat = on_white(img)
+    return flat if flat.mode == "L" else flat.convert("L")
 
 
 def _scale_deep(img):
