@@ -5,25 +5,25 @@ from __future__ import annotations
 import gc
 import threading
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from ..models import Line, Restoration
 from ..errors import ModelError
+from ..models import Line, Restoration
 from ..resources import data_file, lm_path
 from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_version
 from .decoder import Bonus, Lattice, PairSet, Slot, lattice, prune, viterbi
 from .lm import TrigramLM
-from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
-from .words import WORD_BONUS, word_pair_keys
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
+from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
 from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
+from .words import WORD_BONUS, word_pair_keys
 
 _LOCK = threading.Lock()
-_MODEL: "Model | None" = None
+_MODEL: Model | None = None
 DEGRADED_RATIO = 0.45
 
 
@@ -391,13 +391,34 @@ def _restore(lines: list[Line], mode: str, style: str) -> tuple[list[Line], list
     return out_lines, records
 
 
+@dataclass
+class _Sequence:
+    """The lattice input of a section: one slot per piece (plus sentence marks) and where each came from."""
+
+    slots: list[Slot]
+    where: list[tuple[int, Piece] | None]
+    upper_lines: list[bool]
+    forced: dict[int, tuple[str, str]]
+    """Slot position -> (unit, reason) for pieces settled before decoding (place names after unit words, list labels)."""
+
+
 def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
                      style: str, offset: int) -> tuple[list[Line], list[Restoration]]:
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
-    slots: list[Slot] = [Slot([BOS], [0.0]), Slot([BOS], [0.0])]
-    where: list[tuple[int, Piece] | None] = [None, None]
-    upper_lines: list[bool] = []
-    forced: dict[int, tuple[str, str]] = {}
+    seq = _sequence(model, lines, line_pieces, mode, rule_scale)
+    lat, sel, marg = prune(model.lm, lattice(model.lm, seq.slots), PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
+    if CACHE_WEIGHT:
+        lat.cost += _cache_costs(model, lat)
+    path = viterbi(model.lm, lat, model.bonus)
+    chosen = sel[np.arange(len(sel)), path].tolist()
+    replace, changed_pos = _replacements(seq, chosen, style)
+    post = _confidences(marg, path, sel, changed_pos)
+    return _rewrite(lines, line_pieces, replace, post, seq.slots, style, offset)
+
+
+def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
+    """The slots of every piece of the lines, in order, between sentence marks."""
+    seq = _Sequence([Slot([BOS], [0.0]), Slot([BOS], [0.0])], [None, None], [], {})
     prev_label = ""
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
@@ -405,7 +426,7 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
-        upper_lines.append(upper_line)
+        seq.upper_lines.append(upper_line)
         words = [p for p in pieces if p.kind in ("word", "fixed") and p.text.isalpha()]
         fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()}
         label = list_label(pieces, text)
@@ -419,51 +440,54 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
         for p in pieces:
             conf = confs[cidx[p.start]] if confs and cidx else None
             if p.start in fixed_units:
-                forced[len(slots)] = fixed_units[p.start]
-                slots.append(Slot([fixed_units[p.start][0]], [0.0]))
-                prev = p
-                where.append((li, p))
-                continue
-            mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
-                         and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
-            slot = _slot_for(model, p, mode, conf, mid_title, rule_scale)
-            # in a line of capitals, case says nothing about names: no place-name pair bonus there
-            slot.title = p.kind == "word" and case_of(p.text) in ("title", "upper") and not upper_line
-            slots.append(slot)
+                seq.forced[len(seq.slots)] = fixed_units[p.start]
+                seq.slots.append(Slot([fixed_units[p.start][0]], [0.0]))
+            else:
+                mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
+                             and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
+                slot = _slot_for(model, p, mode, conf, mid_title, rule_scale)
+                # in a line of capitals, case says nothing about names: no place-name pair bonus there
+                slot.title = p.kind == "word" and case_of(p.text) in ("title", "upper") and not upper_line
+                seq.slots.append(slot)
             prev = p
-            where.append((li, p))
-    slots.append(Slot([EOS], [0.0]))
-    where.append(None)
-    lat, sel, marg = prune(model.lm, lattice(model.lm, slots), PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
-    if CACHE_WEIGHT:
-        lat.cost += _cache_costs(model, lat)
-    path = viterbi(model.lm, lat, model.bonus)
-    chosen = sel[np.arange(len(sel)), path].tolist()
+            seq.where.append((li, p))
+    seq.slots.append(Slot([EOS], [0.0]))
+    seq.where.append(None)
+    return seq
 
+
+def _replacements(seq: _Sequence, chosen: list[int], style: str) -> tuple[dict[tuple[int, int], tuple[str, str, int]], list[int]]:
+    """(line, piece start) -> (new text, reason, slot position) for every piece that changes, and the decoded
+    positions among them (the ones that get confidences and alternatives)."""
     replace: dict[tuple[int, int], tuple[str, str, int]] = {}
     changed_pos: list[int] = []
-    for pos, w in enumerate(where):
+    for pos, w in enumerate(seq.where):
         if w is None:
             continue
         li, p = w
         new = p.text
         reason = ""
-        if p.kind in ("word", "letter") or pos in forced:
-            unit = forced[pos][0] if pos in forced else slots[pos].units[chosen[pos]]
+        if p.kind in ("word", "letter") or pos in seq.forced:
+            unit = seq.forced[pos][0] if pos in seq.forced else seq.slots[pos].units[chosen[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 word = place_tone(unit, style)
-                new = apply_case(word, case_of(p.text), upper_lines[li], single=_letters(p.text) == 1)
-                reason = forced[pos][1] if pos in forced else _reason(p.text, new)
+                new = apply_case(word, case_of(p.text), seq.upper_lines[li], single=_letters(p.text) == 1)
+                reason = seq.forced[pos][1] if pos in seq.forced else _reason(p.text, new)
         elif p.kind == "symbol" or p.kind == "fixed" and p.text.isupper():
             new, reason = fix_symbol(p.text), "symbol"
         elif p.kind == "heading":
             new, reason = fix_heading(p.text), "numeral"
         if new != p.text:
             replace[(li, p.start)] = (new, reason, pos)
-            if p.kind in ("word", "letter") and pos not in forced:
+            if p.kind in ("word", "letter") and pos not in seq.forced:
                 changed_pos.append(pos)
-    post = _confidences(marg, path, sel, changed_pos)
+    return replace, changed_pos
 
+
+def _rewrite(lines: list[Line], line_pieces: list[list[Piece]], replace: dict[tuple[int, int], tuple[str, str, int]],
+             post: dict[int, tuple[float, list[int]]], slots: list[Slot], style: str,
+             offset: int) -> tuple[list[Line], list[Restoration]]:
+    """The lines with their replacements applied, and a record of each (offsets in the new text)."""
     out_lines: list[Line] = []
     records: list[Restoration] = []
     for li, ln in enumerate(lines):
