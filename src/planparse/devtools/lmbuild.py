@@ -192,8 +192,11 @@ def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = 
     return [words[i] for i in keep], remap[seq]
 
 
-def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1) -> dict:
+def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1, raw_share: float = 0.0) -> dict:
     """Interpolated modified-KN probabilities of a framed id sequence (see Tokens), as ARPA-like numpy tables (log10).
+
+    `raw_share` of the unigram distribution is the plain frequency instead of the continuation count: the unigram
+    also ranks a token's candidates, and pure KN sinks syllables that follow one word only (`dõi` of `theo dõi`).
 
     Trigrams seen fewer than `prune3` times are dropped after estimation (their context keeps its backoff weight).
     """
@@ -219,7 +222,9 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
     V = len(vocab)
     cont1 = np.zeros(V)
     cont1[k1.astype(np.int64)] = n1
-    p1 = (cont1 + 0.5) / (cont1.sum() + 0.5 * V)
+    freq1 = np.bincount(seq, minlength=V).astype(float)
+    freq1[0] = 0
+    p1 = (1 - raw_share) * (cont1 + 0.5) / (cont1.sum() + 0.5 * V) + raw_share * (freq1 + 0.5) / (freq1.sum() + 0.5 * V)
 
     d3, d2 = _discounts(c3), _discounts(n2)
     # order 2
@@ -301,14 +306,15 @@ def save(model: dict, out_path: str | Path) -> None:
 
 def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = PRUNE,
              exclude: frozenset[str] = frozenset(), max_vocab: int = MAX_VOCAB, prune2: int = PRUNE,
-             core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER) -> dict:
+             core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER,
+             raw_share: float = 0.0) -> dict:
     """Count a corpus and write the compact trigram model; returns build statistics."""
     if order != 3:
         raise ValueError("only order 3 is supported")
     t0 = time.time()
     vocab, seq = read_corpus([str(p) for p in corpus_paths], min_count=min_count, exclude=exclude, max_vocab=max_vocab,
                              core=core, core_weight=core_weight, min_other=min_other)
-    model = estimate(vocab, seq, prune3=prune3, prune2=prune2)
+    model = estimate(vocab, seq, prune3=prune3, prune2=prune2, raw_share=raw_share)
     del seq
     save(model, out_path)
     stats = dict(model["stats"])
