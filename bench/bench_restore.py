@@ -1,13 +1,20 @@
-"""Benchmark the restore stage: seed-000 syllable accuracy vs gold, held-out stripped text, speed, RSS.
+"""Benchmark the restore stage on held-out material: the figures of issue 14.
 
-Reads ../shared relative to the repository (benchmarks only; tests never do).
+Held-out decrees and corpus/extra documents (dictionaries/lm/heldout.txt) and the plans in bench/plans/ (written
+for measuring, in domains the corpus is thin on; never tuned on), diacritics stripped; the same plans rendered as
+clean scans and OCR'd with Tesseract `eng`; seeds 001 and 000 (development samples); then speed of the whole
+`planparse restore` process minus its start-up, start-up, model size and load time, peak memory.
+Reads ../shared relative to the repository (benchmarks only; tests never do). `-v` lists errors.
 """
 
 from __future__ import annotations
 
 import difflib
-import resource
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -17,7 +24,9 @@ import regex
 from planparse.models import Line
 from planparse.repair import restore_lines
 from planparse.repair.engine import get_model
+from planparse.repair.lm import TrigramLM
 from planparse.repair.orthography import place_tone
+from planparse.resources import lm_path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -69,26 +78,63 @@ def fix_reference(line: str) -> str:
     return line
 
 
-def heldout_files() -> list[Path]:
-    """Corpus files the shipped LM was built without (dictionaries/lm/heldout.txt)."""
+def _heldout_entries() -> list[str]:
+    """Measured entries of dictionaries/lm/heldout.txt: those above its `# not measured` line (documents below it
+    share too many 8-grams with the training text to count as unseen, though they are left out of training too)."""
     text = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text(encoding="utf-8")
-    names = [ln.split("#")[0].strip() for ln in text.splitlines()]
-    return [SHARED / "corpus" / n for n in names if n]
+    measured = text.split("\n# not measured")[0]
+    return sorted(e for ln in measured.splitlines() if (e := ln.strip()) and not e.startswith("#"))
 
 
-def seed_and_gold() -> tuple[list[str], list[str]]:
-    """Seed 000 as OCR left it and its line-aligned gold text."""
-    seed = sorted((SHARED / "seeds").glob("000_*.txt"))[0].read_text(encoding="utf-8").split("\n")
-    gold = sorted((SHARED / "gold").glob("000_*.gold.txt"))[0].read_text(encoding="utf-8").split("\n")
+def heldout_files() -> list[Path]:
+    """Whole corpus files the shipped LM was built without: the held-out decrees and laws."""
+    return [SHARED / "corpus" / n for n in _heldout_entries() if "#" not in n]
+
+
+def heldout_documents() -> dict[str, list[str]]:
+    """Held-out documents of corpus/extra (`file#N` entries of dictionaries/lm/heldout.txt), by entry."""
+    from planparse.devtools.lmbuild import documents
+
+    wanted: dict[str, set[int]] = {}
+    for e in _heldout_entries():
+        if "#" in e:
+            f, _, n = e.partition("#")
+            wanted.setdefault(f, set()).add(int(n))
+    out = {}
+    for f, ns in sorted(wanted.items()):
+        path = SHARED / "corpus" / f
+        if path.exists():
+            for k, doc in enumerate(documents(path)):
+                if k in ns:
+                    out[f"{f}#{k}"] = doc
+    return out
+
+
+def plans() -> dict[str, list[str]]:
+    """The plans written for measuring (bench/plans/*.txt), non-empty lines."""
+    return {f.stem: [ln for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            for f in sorted((REPO / "bench" / "plans").glob("*.txt"))}
+
+
+def seed_and_gold(n: str = "000") -> tuple[list[str], list[str]]:
+    """A seed as OCR left it and its line-aligned gold text (000: ../shared/gold; 001: bench/gold, corrected by hand)."""
+    seed = sorted((SHARED / "seeds").glob(f"{n}_*.txt"))[0].read_text(encoding="utf-8").split("\n")
+    golds = sorted((SHARED / "gold").glob(f"{n}_*.gold.txt")) or sorted((REPO / "bench" / "gold").glob(f"{n}_*.gold.txt"))
+    gold = golds[0].read_text(encoding="utf-8").split("\n")
     return seed, gold
 
 
 def heldout_lines(per_file: int = 500) -> list[str]:
     """The first non-empty lines of each held-out corpus file."""
-    out: list[str] = []
+    return [ln for lines in heldout_decrees(per_file).values() for ln in lines]
+
+
+def heldout_decrees(per_file: int = 500) -> dict[str, list[str]]:
+    """The first non-empty lines of each held-out decree or law, by file."""
+    out = {}
     for f in heldout_files():
         if f.exists():
-            out += [ln for ln in f.read_text(encoding="utf-8").split("\n") if ln.strip()][:per_file]
+            out[f.name] = [ln for ln in f.read_text(encoding="utf-8").split("\n") if ln.strip()][:per_file]
     return out
 
 
@@ -102,48 +148,134 @@ def run(lines: list[str]) -> tuple[list[str], float, int]:
     return [ln.text for ln in out], dt, ntok
 
 
-def main() -> None:
+def per_text(texts: dict[str, list[str]], show: bool, fix: bool = False) -> dict[str, float]:
+    """Stripped-text accuracy of each text (optionally against references with their own OCR errors corrected)."""
+    out = {}
+    for name, lines in texts.items():
+        pred, _, _ = run([strip_marks(ln) for ln in lines])
+        acc, errs = accuracy(pred, [fix_reference(ln) for ln in lines] if fix else lines)
+        out[name] = acc
+        if show:
+            print(f"    {name}: {acc:.4f}", *(f"\n      {e}" for e in errs[:25]))
+    return out
+
+
+def summary(label: str, accs: dict[str, float], weights: dict[str, int]) -> None:
+    pooled = sum(accs[k] * weights[k] for k in accs) / max(sum(weights[k] for k in accs), 1)
+    worst = min(accs, key=accs.get)
+    print(f"{label} ({len(accs)} texts, {sum(weights.values())} syllables): pooled {pooled:.4f}, "
+          f"mean {statistics.mean(accs.values()):.4f}, median {statistics.median(accs.values()):.4f}, "
+          f"worst {accs[worst]:.4f} ({worst})")
+
+
+def nsyl(texts: dict[str, list[str]]) -> dict[str, int]:
+    return {k: sum(len(syllables(ln)) for ln in v) for k, v in texts.items()}
+
+
+def eng_ocr(name: str, lines: list[str], dpi: int = 300) -> list[str]:
+    """A plan rendered as a clean scan and OCR'd with Tesseract `eng`, as the seeds were (cached in /tmp)."""
+    cache = Path(tempfile.gettempdir()) / "planparse_bench_plans" / f"{name}_{dpi}_eng.txt"
+    if not cache.exists():
+        import pytesseract
+
+        from planparse.devtools import synth
+
+        pages = synth.render(synth.SynthDoc(body=lines), dpi=dpi)
+        text = "\n".join(pytesseract.image_to_string(p, lang="eng") for p in pages)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(text, encoding="utf-8")
+    return [ln for ln in cache.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def ocr_figures(texts: dict[str, list[str]], show: bool) -> None:
+    """Plans as eng OCR of clean rendered scans: accuracy of the whole text (OCR and original break lines differently)."""
+    accs, before = {}, {}
+    for name, lines in texts.items():
+        ocr = eng_ocr(name, lines)
+        pred, _, _ = run(ocr)
+        accs[name], errs = accuracy([" ".join(pred)], [" ".join(lines)])
+        before[name] = accuracy([" ".join(ocr)], [" ".join(lines)])[0]
+        if show:
+            print(f"    {name}: {before[name]:.4f} -> {accs[name]:.4f}", *(f"\n      {e}" for e in errs[:25]))
+    summary("plans as eng OCR of clean 300 dpi scans", accs, nsyl(texts))
+    print(f"  (OCR input before repair: mean {statistics.mean(before.values()):.4f})")
+
+
+def process(path: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of a whole `planparse restore` process on a file."""
+    exe = Path(sys.executable).with_name("planparse")
     t0 = time.perf_counter()
+    proc = subprocess.Popen([str(exe), "restore", str(path)], stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"planparse restore {path} failed ({status})")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+
+
+def speed_figures() -> None:
+    """Whole-process speed on the held-out decrees, stripped, minus the start-up of a one-line run; memory; model."""
+    lines = [strip_marks(ln) for ln in heldout_lines()]
+    ntok = sum(len(ln.split()) for ln in lines)
+    with tempfile.TemporaryDirectory() as d:
+        big, one = Path(d) / "heldout.txt", Path(d) / "one.txt"
+        big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        one.write_text("Uy ban nhan dan xa ban hanh ke hoach\n", encoding="utf-8")
+        w1, c1, r1 = min((process(one) for _ in range(2)), key=lambda x: x[1])
+        w, c, r = process(big)
+    print(f"speed: {ntok} held-out stripped tokens, whole `planparse restore` {c:.2f} CPU s ({w:.2f} s wall) minus "
+          f"start-up {c1:.2f} CPU s = {ntok / max(c - c1, 1e-9):,.0f} tok/s")
+    print(f"start-up (one-line input): {w1:.2f} s wall, {c1:.2f} CPU s, peak RSS {r1:.0f} MB")
+    print(f"peak RSS of `planparse restore` on the held-out text: {r:.0f} MB")
+    t0 = time.perf_counter()
+    lm = TrigramLM(lm_path())
+    print(f"model: {lm_path().name} {lm_path().stat().st_size / 1e6:.1f} MB on disk, loads in "
+          f"{time.perf_counter() - t0:.2f} s; {lm.stats.get('tokens', 0):,} training tokens, vocabulary {len(lm.vocab):,}, "
+          f"{len(lm.bi_keys):,} bigrams, {len(lm.tri_keys):,} trigrams")
+
+
+def main() -> None:
+    show = "-v" in sys.argv
+    speed_figures()
     get_model()
-    print(f"model load: {time.perf_counter() - t0:.2f} s")
-    report("-v" in sys.argv)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {rss:.0f} MB")
+    decrees = heldout_decrees()
+    accs = per_text(decrees, show)
+    summary("held-out decrees and laws, stripped", accs, nsyl(decrees))
+    fixed = per_text(decrees, False, fix=True)
+    summary(f"  same, references' own OCR errors corrected ({', '.join(REFERENCE_FIXES)})", fixed, nsyl(decrees))
+    docs = heldout_documents()
+    if docs:
+        summary("held-out corpus/extra documents (news, legal articles), stripped", per_text(docs, show), nsyl(docs))
+    ps = plans()
+    summary("plans written for measuring (bench/plans), stripped", per_text(ps, show), nsyl(ps))
+    ocr_figures(ps, show)
+    for n in ("001", "000"):
+        try:
+            seed, gold = seed_and_gold(n)
+        except IndexError:
+            print(f"seed {n}: no gold text")
+            continue
+        pred, _, _ = run(seed)
+        acc, errs = accuracy(pred, gold)
+        base, _ = accuracy(seed, gold)
+        print(f"seed {n} (development sample): syllable accuracy {acc:.4f} (input {base:.4f})")
+        if show:
+            for e in errs:
+                print("   ", e)
 
 
 def report(show: bool) -> None:
-    """Held-out stripped text (first, so its speed is cold), seed 000 against gold, held-out good text: accuracy and CPU speed."""
+    """Held-out stripped text and seed 000 (used by bench_restore_ocr --compare)."""
     ok_lines = heldout_lines()
-    stripped = [strip_marks(ln) for ln in ok_lines]
-    pred, dt, ntok = run(stripped)
+    pred, dt, ntok = run([strip_marks(ln) for ln in ok_lines])
     acc, errs = accuracy(pred, ok_lines)
-    fixed_acc, _ = accuracy(pred, [fix_reference(ln) for ln in ok_lines])
-    print(f"held-out stripped ({len(ok_lines)} lines): syllable accuracy {acc:.4f} "
-          f"({fixed_acc:.4f} with the references' own OCR errors corrected: {', '.join(REFERENCE_FIXES)}); "
-          f"{ntok} tokens in {dt:.2f} CPU s = {ntok / dt:,.0f} tok/s (cold caches)")
+    print(f"held-out stripped ({len(ok_lines)} lines): syllable accuracy {acc:.4f}; {ntok / dt:,.0f} tok/s in-process")
     if show:
         for e in errs[:60]:
             print("   ", e)
-    _, dt, ntok = run(stripped)
-    print(f"  same text again (caches warm): {ntok / dt:,.0f} tok/s")
     seed, gold = seed_and_gold()
-    pred, dt, ntok = run(seed)
-    acc, errs = accuracy(pred, gold)
-    base, _ = accuracy(seed, gold)
-    print(f"seed 000: syllable accuracy {acc:.4f} (input {base:.4f}); {ntok} tokens in {dt:.2f} CPU s = {ntok / dt:,.0f} tok/s")
-    if show:
-        for e in errs:
-            print("   ", e)
-    pred, dt, ntok = run([strip_marks(ln) for ln in gold])
-    acc, errs = accuracy(pred, gold)
-    print(f"seed 000's gold text, stripped (a plan the LM never saw, though the seeds guide development): "
-          f"syllable accuracy {acc:.4f}; {ntok / dt:,.0f} tok/s")
-    if show:
-        for e in errs:
-            print("   ", e)
-    good, dt, ntok = run(ok_lines[:1500])
-    acc, _ = accuracy(good, ok_lines[:1500])
-    print(f"held-out good text (unchanged expected): syllable accuracy {acc:.4f}; {ntok / dt:,.0f} tok/s")
+    pred, _, _ = run(seed)
+    print(f"seed 000: syllable accuracy {accuracy(pred, gold)[0]:.4f}")
 
 
 if __name__ == "__main__":

@@ -156,6 +156,25 @@ def test_build_and_load_small_lm(tmp_path):
     assert lm.sentence_logprob("kế hoạch cải cách".split()) > lm.sentence_logprob("cách cải hoạch kế".split())
 
 
+def test_build_from_xz_documents_leaves_out_held_out_ones(tmp_path):
+    """Compressed corpus files hold documents separated by blank lines; `file#N` in the exclusion list drops one."""
+    import lzma
+
+    from planparse.devtools.lmbuild import build_cli
+    from planparse.repair.lm import TrigramLM
+
+    (tmp_path / "c").mkdir()
+    with lzma.open(tmp_path / "c" / "news.txt.xz", "wt", encoding="utf-8") as f:
+        f.write("\n".join(["Nạo vét kênh mương nội đồng phục vụ tưới tiêu."] * 4) + "\n\n")
+        f.write("\n".join(["Gia cố đê bao trước mùa mưa bão."] * 4) + "\n")
+    (tmp_path / "held.txt").write_text("# held out\nnews.txt.xz#1\n", encoding="utf-8")
+    out = tmp_path / "lm.npz"
+    stats = build_cli([str(tmp_path / "c")], str(out), exclude=str(tmp_path / "held.txt"))
+    lm = TrigramLM(out)
+    assert stats["tokens"] == 4 * 12 and "tưới" in lm.index and "đê" not in lm.index
+    assert lm.sentence_logprob("nạo vét kênh mương".split()) > lm.sentence_logprob("mương kênh vét nạo".split())
+
+
 def test_build_dictionaries_small(tmp_path):
     from planparse.devtools.dictbuild import build_dictionaries
 
@@ -242,3 +261,25 @@ def test_learn_confusions_small(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# ") and "1 synthetic scan pages" in text
     assert stats["rules"] == len(load(out)) and stats["aligned syllables"] > 20
+
+
+def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():
+    from planparse.repair.places import places_after_units
+
+    assert places_after_units("Truong ap Cai Cung va to dan pho Tan Lap".split()) == {1: "ấp", 5: "tổ", 6: "dân", 7: "phố"}
+    assert places_after_units("AP THAP NHIET DOI".split()) == {}
+    assert places_after_units("dien ap cao".split()) == {}
+
+
+@pytest.mark.parametrize(
+    ("stripped", "expected"),
+    [("Gia co de bao, bo ke bang bao tai cat va da hoc truoc mua mua bao.",
+      "Gia cố đê bao, bờ kè bằng bao tải cát và đá hộc trước mùa mưa bão."),
+     ("Nao vet kenh muong noi dong, sua chua dap dang va tram bom phuc vu tuoi tieu.",
+      "Nạo vét kênh mương nội đồng, sửa chữa đập dâng và trạm bơm phục vụ tưới tiêu."),
+     ("Phong chong duoi nuoc cho hoc sinh va di doi dan khoi vung sat lo.",
+      "Phòng chống đuối nước cho học sinh và di dời dân khỏi vùng sạt lở.")],
+)
+def test_domain_sentences_restored_by_shipped_model(stripped, expected):
+    """Disaster-prevention and irrigation words the laws barely hold, restored from plain letters."""
+    assert restore_text(stripped)[0] == expected

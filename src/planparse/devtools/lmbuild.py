@@ -6,19 +6,34 @@ Training code: the runtime never imports it (`planparse lm build` does, on deman
 from __future__ import annotations
 
 import json
+import lzma
+import re
 import time
-from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ..repair.lm import BITS, MASK, pack
-from ..repair.tokens import BOS, EOS, UNK, line_units
+from ..repair.orthography import is_valid_syllable, nfc
+from ..repair.tokens import BOS, EOS, TOKEN_RE, UNK, lm_unit
+
+PRUNE = 2
+"""n-grams seen fewer times are dropped (trigrams by count, bigrams by distinct left words) unless a kept trigram needs
+them: on 70 M tokens this keeps the model small without costing accuracy."""
+RAW_SHARE = 0.25
+"""Share of plain frequency in the unigram (see estimate): on the development seeds 0.25 beat 0 and 0.5."""
+MIN_OTHER = 10
+"""A unit that is not a Vietnamese syllable must be this frequent in the core text to be a word of its own: rarer ones
+(`by`, stray letters) let OCR garbage stand as printed instead of being repaired."""
+MAX_VOCAB = 12_000
+"""At most this many units that are not Vietnamese syllables (abbreviations, codes); every valid syllable is kept
+besides. A vocabulary of 120,000 units (mostly foreign names and typos) made start-up four times slower."""
+
 
 def _discounts(counts: np.ndarray) -> np.ndarray:
     """Modified KN discounts D1, D2, D3+ from count-of-counts."""
-    n = [np.count_nonzero(counts == k) for k in (1, 2, 3, 4)]
-    n = [max(x, 1) for x in n]
+    n = [max(int(np.count_nonzero(counts == k)), 1) for k in (1, 2, 3, 4)]
     y = n[0] / (n[0] + 2 * n[1])
     d = np.array([0.0, 1 - 2 * y * n[1] / n[0], 2 - 3 * y * n[2] / n[1], 3 - 4 * y * n[3] / n[2]])
     return np.clip(d, 0.0, None)
@@ -30,17 +45,16 @@ def _disc(counts: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 def _group_sums(keys_ctx: np.ndarray, values: np.ndarray, ctx_sorted: np.ndarray) -> np.ndarray:
     """Sum `values` per context key, aligned to the unique sorted contexts."""
-    idx = np.searchsorted(ctx_sorted, keys_ctx)
-    out = np.zeros(len(ctx_sorted), dtype=np.float64)
-    np.add.at(out, idx, values)
-    return out
+    return np.bincount(np.searchsorted(ctx_sorted, keys_ctx), weights=values, minlength=len(ctx_sorted))
 
 
-def corpus_files(paths: list[str], exclude: frozenset[str] = frozenset()) -> list[Path]:
-    """The .txt files under `paths`, minus READMEs and any whose path ends with an entry of `exclude`."""
+def corpus_files(paths: list[str], exclude: frozenset[str] = frozenset(), compressed: bool = False) -> list[Path]:
+    """The .txt files (and .txt.xz when `compressed`) under `paths`, minus READMEs and whole files listed in `exclude`."""
+    suffixes = (".txt", ".txt.xz") if compressed else (".txt",)
     out = []
     for p in paths:
-        for f in sorted(Path(p).rglob("*.txt")) if Path(p).is_dir() else [Path(p)]:
+        found = sorted(f for f in Path(p).rglob("*") if f.name.endswith(suffixes)) if Path(p).is_dir() else [Path(p)]
+        for f in found:
             if f.name.lower().startswith("readme") or any(f.as_posix().endswith(e) for e in exclude):
                 continue
             out.append(f)
@@ -48,41 +62,157 @@ def corpus_files(paths: list[str], exclude: frozenset[str] = frozenset()) -> lis
 
 
 def read_exclude(path: str | Path | None) -> frozenset[str]:
-    """Entries of an exclusion list (one relative path or file name a line; # comments)."""
+    """Entries of an exclusion list: a path suffix a line (a whole file), or `suffix#N` (document N of a file whose
+    documents are separated by blank lines, as in corpus/extra); # starts a comment unless it is followed by a digit."""
     if not path:
         return frozenset()
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return frozenset(ln.split("#")[0].strip() for ln in lines if ln.split("#")[0].strip())
+    out = set()
+    for ln in Path(path).read_text(encoding="utf-8").splitlines():
+        entry = re.split(r"#(?!\d)", ln)[0].strip()
+        if entry:
+            out.add(entry)
+    return frozenset(out)
 
 
-def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = frozenset()) -> tuple[list[str], list[np.ndarray]]:
-    """Vocabulary (specials first, then by frequency) and one id array per line."""
-    lines: list[list[str]] = []
-    freq: Counter = Counter()
-    for f in corpus_files(paths, exclude):
-        for raw in f.read_text(encoding="utf-8", errors="replace").splitlines():
-            units = line_units(raw)
-            if units:
-                lines.append(units)
-                freq.update(units)
-    vocab = [BOS, EOS, UNK] + [w for w, c in freq.most_common() if c >= min_count and w not in (BOS, EOS, UNK)]
-    vocab = vocab[: MASK]
-    index = {w: i for i, w in enumerate(vocab)}
-    unk = index[UNK]
-    seqs = [np.array([0, 0] + [index.get(u, unk) for u in ln] + [1], dtype=np.int64) for ln in lines]
-    return vocab, seqs
+def read_lines(path: Path) -> Iterator[str]:
+    """Lines of a UTF-8 corpus file, xz-compressed or not, streamed."""
+    opener = lzma.open if path.name.endswith(".xz") else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            yield line.rstrip("\n")
 
 
-def estimate(vocab: list[str], seqs: list[np.ndarray], prune3: int = 1, prune2: int = 1) -> dict:
-    """Interpolated modified-KN probabilities, returned as ARPA-like numpy tables (log10)."""
-    seq = np.concatenate(seqs)
-    starts = np.cumsum([0] + [len(s) for s in seqs])[:-1]
-    valid = np.ones(len(seq), dtype=bool)
-    valid[starts] = False
-    valid[starts + 1] = False
-    pos = np.nonzero(valid)[0]
-    tri = pack(seq[pos - 2], seq[pos - 1], seq[pos])
-    k3, c3 = np.unique(tri, return_counts=True)
+def documents(path: Path) -> Iterator[list[str]]:
+    """The documents of a corpus file: a .txt file is one document; a .txt.xz file holds many, separated by blank lines."""
+    if not path.name.endswith(".xz"):
+        yield list(read_lines(path))
+        return
+    doc: list[str] = []
+    for line in read_lines(path):
+        if line.strip():
+            doc.append(line)
+        elif doc:
+            yield doc
+            doc = []
+    if doc:
+        yield doc
+
+
+def corpus_documents(paths: list[str], exclude: frozenset[str] = frozenset()) -> Iterator[tuple[str, list[str]]]:
+    """(name, lines) of every document under `paths` not in `exclude`; a name is `path` or `path#N`."""
+    held: dict[str, set[int]] = {}
+    for e in exclude:
+        base, _, n = e.partition("#")
+        if n.isdigit():
+            held.setdefault(base, set()).add(int(n))
+    for f in corpus_files(paths, exclude, compressed=True):
+        skip: set[int] = next((v for k, v in held.items() if f.as_posix().endswith(k)), set())
+        for k, doc in enumerate(documents(f)):
+            if k not in skip:
+                yield (f"{f.as_posix()}#{k}" if f.name.endswith(".xz") else f.as_posix()), doc
+
+
+class Tokens:
+    """Streams lines to unit ids: ids in first-seen order (a dict of units, never of n-grams), a line framed as
+    `<s> <s> ... </s>`, kept in int32 chunks."""
+
+    def __init__(self) -> None:
+        self.index = {BOS: 0, EOS: 1, UNK: 2}
+        self.surface: dict[str, int] = {}
+        self.chunks: list[np.ndarray] = []
+        self.buf: list[int] = []
+
+    def add_line(self, line: str) -> None:
+        toks = TOKEN_RE.findall(nfc(line))
+        if not toks:
+            return
+        index, surface, buf = self.index, self.surface, self.buf
+        buf += (0, 0)
+        for t in toks:
+            i = surface.get(t)
+            if i is None:
+                i = surface[t] = index.setdefault(lm_unit(t), len(index))
+                if len(surface) > 4_000_000:
+                    surface.clear()
+            buf.append(i)
+        buf.append(1)
+        if len(buf) > 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buf:
+            self.chunks.append(np.array(self.buf, dtype=np.int32))
+            self.buf = []
+
+    def sequence(self) -> np.ndarray:
+        self.flush()
+        return np.concatenate(self.chunks) if self.chunks else np.zeros(0, dtype=np.int32)
+
+    def words(self) -> list[str]:
+        out = [""] * len(self.index)
+        for w, i in self.index.items():
+            out[i] = w
+        return out
+
+
+def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = frozenset(), max_vocab: int = MAX_VOCAB,
+                core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER) -> tuple[list[str], np.ndarray]:
+    """Vocabulary (specials first, then by frequency) and the whole corpus as one framed id sequence (see Tokens).
+
+    The vocabulary holds every valid Vietnamese syllable seen >= min_count, and the other units (abbreviations such
+    as `ubnd`, codes, foreign words) seen >= min_other times in the `core` documents (default: all), at most
+    `max_vocab` of them. `core` names the folders the model is for (laws, decrees); their documents count `core_weight` times.
+    General text (news, encyclopaedia) then adds syllables and contexts, but not English words such as `by` or
+    `the`, which would let OCR garbage stand as a word.
+    """
+    roots = [Path(c).as_posix() for c in core] if core is not None else None
+    tok = Tokens()
+    core_chunks: list[bool] = []
+    for name, doc in corpus_documents(paths, exclude):
+        is_core = roots is None or any(name.startswith(r) for r in roots)
+        for _ in range(core_weight if is_core else 1):
+            for line in doc:
+                tok.add_line(line)
+        tok.flush()
+        core_chunks += [is_core] * (len(tok.chunks) - len(core_chunks))
+    seq = tok.sequence()
+    words = tok.words()
+    freq = np.bincount(seq, minlength=len(words))
+    core_freq = np.zeros(len(words), dtype=np.int64)
+    for chunk, c in zip(tok.chunks, core_chunks):
+        if c:
+            core_freq += np.bincount(chunk, minlength=len(words))
+    freq[:3] = core_freq[:3] = np.iinfo(np.int64).max
+    order = np.argsort(-freq, kind="stable")
+    order = order[freq[order] >= min_count]
+    syllable = np.array([words[i].startswith("<") or is_valid_syllable(words[i]) for i in order], dtype=bool)
+    other = order[~syllable & (core_freq[order] >= max(min_count, min_other * core_weight))][:max_vocab]
+    keep = order[syllable | np.isin(order, other)]
+    remap = np.full(len(words), 2, dtype=np.int32)
+    remap[keep] = np.arange(len(keep), dtype=np.int32)
+    return [words[i] for i in keep], remap[seq]
+
+
+def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1, raw_share: float = 0.0) -> dict:
+    """Interpolated modified-KN probabilities of a framed id sequence (see Tokens), as ARPA-like numpy tables (log10).
+
+    `raw_share` of the unigram distribution is the plain frequency instead of the continuation count: the unigram
+    also ranks a token's candidates, and pure KN sinks syllables that follow one word only (`dõi` of `theo dõi`).
+
+    Trigrams seen fewer than `prune3` times are dropped after estimation (their context keeps its backoff weight).
+    """
+    parts, ntok, step = [], 0, 1 << 24
+    for lo in range(2, len(seq), step):
+        pos = lo + np.nonzero(seq[lo:lo + step] != 0)[0]
+        parts.append(pack(seq[pos - 2], seq[pos - 1], seq[pos]))
+        ntok += len(pos)
+    tri = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+    del parts
+    tri.sort()
+    edge = np.flatnonzero(np.diff(tri)) + 1
+    k3 = tri[np.concatenate([[0], edge])] if len(tri) else tri
+    c3 = np.diff(np.concatenate([[0], edge, [len(tri)]])).astype(np.int64) if len(tri) else np.zeros(0, np.int64)
+    del tri, edge
     a3, b3, w3 = (k3 >> np.uint64(2 * BITS)) & np.uint64(MASK), (k3 >> np.uint64(BITS)) & np.uint64(MASK), k3 & np.uint64(MASK)
     # bigram continuation counts: number of distinct left words of (b, c)
     bc = pack(b3, w3)
@@ -93,7 +223,9 @@ def estimate(vocab: list[str], seqs: list[np.ndarray], prune3: int = 1, prune2: 
     V = len(vocab)
     cont1 = np.zeros(V)
     cont1[k1.astype(np.int64)] = n1
-    p1 = (cont1 + 0.5) / (cont1.sum() + 0.5 * V)
+    freq1 = np.bincount(seq, minlength=V).astype(float)
+    freq1[0] = 0
+    p1 = (1 - raw_share) * (cont1 + 0.5) / (cont1.sum() + 0.5 * V) + raw_share * (freq1 + 0.5) / (freq1.sum() + 0.5 * V)
 
     d3, d2 = _discounts(c3), _discounts(n2)
     # order 2
@@ -122,7 +254,10 @@ def estimate(vocab: list[str], seqs: list[np.ndarray], prune3: int = 1, prune2: 
     j = np.minimum(j, len(k2) - 1)
     hit = k2[j] == ctx2_u
     bo2_map[j[hit]] = gam3[hit]
-    keep2 = (n2 >= prune2) | (bo2_map > 0)
+    needed = np.unique(np.concatenate([ctx2[keep3], bc[keep3]]))  # contexts and suffixes of kept trigrams
+    j = np.minimum(np.searchsorted(k2, needed), len(k2) - 1)
+    keep2 = n2 >= prune2
+    keep2[j[k2[j] == needed]] = True
     return {
         "vocab": vocab,
         "uni_lp": np.log10(p1).astype(np.float32),
@@ -132,34 +267,56 @@ def estimate(vocab: list[str], seqs: list[np.ndarray], prune3: int = 1, prune2: 
         "bi_bo": np.log10(np.where(bo2_map[keep2] > 0, bo2_map[keep2], 1.0)).astype(np.float16),
         "tri_keys": k3[keep3],
         "tri_lp": np.log10(p3[keep3]).astype(np.float16),
-        "stats": {"tokens": int(len(pos)), "vocab": V, "trigrams_seen": int(len(k3)), "trigrams_kept": int(keep3.sum()),
+        "stats": {"tokens": int(ntok), "vocab": V, "trigrams_seen": int(len(k3)), "trigrams_kept": int(keep3.sum()),
                   "bigrams_seen": int(len(k2)), "bigrams_kept": int(keep2.sum()),
                   "d3": [round(float(x), 4) for x in d3[1:]], "d2": [round(float(x), 4) for x in d2[1:]]},
     }
 
 
+def quantise(values: np.ndarray, levels: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 codes and a float32 codebook (the mean of each quantile bin) for a table of log probabilities."""
+    v = np.asarray(values, dtype=np.float32)
+    if len(v) == 0:
+        return np.zeros(0, np.uint8), np.zeros(1, np.float32)
+    edges = np.unique(np.quantile(v, np.linspace(0, 1, levels + 1)[1:-1]))
+    codes = np.searchsorted(edges, v).astype(np.uint8)
+    n = np.bincount(codes, minlength=len(edges) + 1)
+    book = np.bincount(codes, weights=v, minlength=len(edges) + 1) / np.maximum(n, 1)
+    return codes, book.astype(np.float32)
+
+
+def key_planes(keys: np.ndarray, name: str) -> dict[str, np.ndarray]:
+    """Sorted uint64 keys as delta bytes split into eight planes (high planes are nearly all zero, so they
+    compress to almost nothing); repair.lm.read_keys reverses it."""
+    d = np.diff(np.asarray(keys, dtype=np.uint64), prepend=np.uint64(0)).view(np.uint8).reshape(-1, 8)
+    return {f"{name}_k{b}": np.ascontiguousarray(d[:, b]) for b in range(8)}
+
+
 def save(model: dict, out_path: str | Path) -> None:
-    """Write the tables compactly (keys as deltas so they compress)."""
+    """Write the tables compactly: keys as byte planes of deltas, n-gram log probs and backoffs as 8-bit codes."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out,
-        vocab=np.frombuffer("\n".join(model["vocab"]).encode("utf-8"), dtype=np.uint8),
-        uni_lp=model["uni_lp"], uni_bo=model["uni_bo"],
-        bi_dkeys=np.diff(model["bi_keys"], prepend=np.uint64(0)), bi_lp=model["bi_lp"], bi_bo=model["bi_bo"],
-        tri_dkeys=np.diff(model["tri_keys"], prepend=np.uint64(0)), tri_lp=model["tri_lp"],
-        stats=np.frombuffer(json.dumps(model["stats"]).encode(), dtype=np.uint8),
-    )
+    arrays = {"vocab": np.frombuffer("\n".join(model["vocab"]).encode("utf-8"), dtype=np.uint8),
+              "uni_lp": model["uni_lp"], "uni_bo": model["uni_bo"],
+              "stats": np.frombuffer(json.dumps(model["stats"]).encode(), dtype=np.uint8)}
+    arrays |= key_planes(model["bi_keys"], "bi") | key_planes(model["tri_keys"], "tri")
+    for name in ("bi_lp", "bi_bo", "tri_lp"):
+        arrays[name + "_q"], arrays[name + "_book"] = quantise(model[name])
+    np.savez_compressed(out, **arrays)
 
 
-def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = 1,
-             exclude: frozenset[str] = frozenset()) -> dict:
+def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = PRUNE,
+             exclude: frozenset[str] = frozenset(), max_vocab: int = MAX_VOCAB, prune2: int = PRUNE,
+             core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER,
+             raw_share: float = RAW_SHARE) -> dict:
     """Count a corpus and write the compact trigram model; returns build statistics."""
     if order != 3:
         raise ValueError("only order 3 is supported")
     t0 = time.time()
-    vocab, seqs = read_corpus([str(p) for p in corpus_paths], min_count=min_count, exclude=exclude)
-    model = estimate(vocab, seqs, prune3=prune3)
+    vocab, seq = read_corpus([str(p) for p in corpus_paths], min_count=min_count, exclude=exclude, max_vocab=max_vocab,
+                             core=core, core_weight=core_weight, min_other=min_other)
+    model = estimate(vocab, seq, prune3=prune3, prune2=prune2, raw_share=raw_share)
+    del seq
     save(model, out_path)
     stats = dict(model["stats"])
     stats["seconds"] = round(time.time() - t0, 1)
@@ -167,6 +324,8 @@ def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_
     return stats
 
 
-def build_cli(paths: list[str], out: str, order: int = 3, exclude: str | None = None) -> dict:
-    """Entry point for `planparse lm build CORPUS... -o OUT [--exclude LIST]`."""
-    return build_lm(paths, out, order=order, exclude=read_exclude(exclude))
+def build_cli(paths: list[str], out: str, order: int = 3, exclude: str | None = None, prune: int = PRUNE,
+              min_count: int = 2, max_vocab: int = MAX_VOCAB) -> dict:
+    """Entry point for `planparse lm build CORPUS... -o OUT [--exclude LIST] [--prune N]`."""
+    return build_lm(paths, out, order=order, exclude=read_exclude(exclude), prune3=prune, prune2=prune,
+                    min_count=min_count, max_vocab=max_vocab)

@@ -41,6 +41,28 @@ def syllable_pairs(phrases: Iterable[str]) -> Iterator[tuple[str, str]]:
         yield from zip(ws, ws[1:])
 
 
+def read_keys(z, name: str) -> np.ndarray:
+    """Sorted uint64 keys from their stored deltas: eight byte planes (`name_k0..7`, see devtools.lmbuild.key_planes)
+    filled in place, or one delta array (`name_dkeys`, older models)."""
+    if f"{name}_dkeys" in z.files:
+        return np.cumsum(z[f"{name}_dkeys"], dtype=np.uint64)
+    first = z[f"{name}_k0"]
+    out = np.empty((len(first), 8), dtype=np.uint8)
+    out[:, 0] = first
+    for b in range(1, 8):
+        out[:, b] = z[f"{name}_k{b}"]
+    keys = out.view(np.uint64).reshape(-1)
+    np.cumsum(keys, out=keys)
+    return keys
+
+
+def read_table(z, name: str, dtype) -> np.ndarray:
+    """A table of log10 values: 8-bit codes and their codebook (`name_q`, `name_book`) or plain floats (older models)."""
+    if f"{name}_q" in z.files:
+        return z[f"{name}_book"].astype(dtype)[z[f"{name}_q"]]
+    return z[name].astype(dtype)
+
+
 class TrigramLM:
     """Loaded model: vectorised log10 P(c | a, b) over id arrays."""
 
@@ -50,11 +72,11 @@ class TrigramLM:
         self.index = {w: i for i, w in enumerate(self.vocab)}
         self.uni_lp = z["uni_lp"].astype(np.float32)
         self.uni_bo = z["uni_bo"].astype(np.float32)
-        self.bi_keys = np.cumsum(z["bi_dkeys"], dtype=np.uint64)
-        self.bi_lp = z["bi_lp"].astype(np.float32)
-        self.bi_bo = z["bi_bo"].astype(np.float32)
-        self.tri_keys = np.cumsum(z["tri_dkeys"], dtype=np.uint64)
-        self.tri_lp = z["tri_lp"].astype(np.float32)
+        self.bi_keys = read_keys(z, "bi")
+        self.bi_lp = read_table(z, "bi_lp", np.float32)
+        self.bi_bo = read_table(z, "bi_bo", np.float32)
+        self.tri_keys = read_keys(z, "tri")
+        self.tri_lp = read_table(z, "tri_lp", np.float16)
         self.stats = json.loads(bytes(z["stats"]).decode())
         self.unk = self.index[UNK]
         self.num = self.index.get(NUM, -1)

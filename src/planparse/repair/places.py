@@ -8,6 +8,7 @@ import numpy as np
 
 from ..gazetteer import TABLES
 from ..gazetteer import units as _units
+from ..resources import data_file
 from .lm import TrigramLM
 from .orthography import nfc, place_tone, skeleton
 
@@ -35,9 +36,17 @@ def place_names() -> tuple[str, ...]:
     return tuple(sorted({n for chain in _hierarchies() for n in chain}))
 
 
+@lru_cache(maxsize=1)
+def local_names() -> tuple[str, ...]:
+    """Names of hamlets, villages and urban quarters (ấp, thôn, bản, buôn, sóc ...) counted in the corpus
+    (dictionaries/hamlets.txt): below the gazetteer's lowest level, yet what commune plans name most."""
+    text = data_file("hamlets.txt").read_text(encoding="utf-8")
+    return tuple(ln.split("\t")[0] for ln in text.splitlines() if ln.strip())
+
+
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
-    """Sorted packed (b, c) id pairs of consecutive syllables inside place names, both in the LM vocabulary."""
-    return lm.pair_keys(place_names())
+    """Sorted packed (b, c) id pairs of consecutive syllables inside place and hamlet names, both in the LM vocabulary."""
+    return lm.pair_keys(place_names() + local_names())
 
 
 UNIT_WORDS = {("tinh",): ("tỉnh",), ("huyen",): ("huyện",), ("quan",): ("quận",), ("xa",): ("xã",),
@@ -46,6 +55,10 @@ UNIT_WORDS = {("tinh",): ("tỉnh",), ("huyen",): ("huyện",), ("quan",): ("qu�
 """Skeletons of the unit words that introduce a place name, and their spelling."""
 UNITS_LONGEST_FIRST = sorted(UNIT_WORDS, key=len, reverse=True)
 """`thi xa` must win over `xa`."""
+HAMLET_WORDS = {("ap",): ("ấp",), ("khom",): ("khóm",), ("thon",): ("thôn",), ("xom",): ("xóm",), ("buon",): ("buôn",),
+                ("soc",): ("sóc",), ("to", "dan", "pho"): ("tổ", "dân", "phố")}
+"""Hamlet units printed without marks whose only reading before a name is the unit (`ap Kinh Xang` is never `áp`).
+`bản` is left to the LM: `ban` before a capitalised word is as often the board (`ban Chỉ đạo`)."""
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +109,22 @@ def name_prefixes() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(n.split()[:k]) for n in place_names() for k in range(2, len(n.split())))
 
 
+def hamlet_units(words: list[str]) -> dict[int, str]:
+    """Index → syllable for a hamlet unit word printed without marks (lowercase or Title-case, not in a line of
+    capitals) right before a Title-case name: `ap Kinh Xang` → `ấp`, `to dan pho Tan Lap` → `tổ dân phố`."""
+    fixes: dict[int, str] = {}
+    low = [nfc(w.lower()) for w in words]
+    for i in range(1, len(words)):
+        if not (words[i][:1].isupper() and words[i][1:].islower()):
+            continue
+        for unit, spelt in HAMLET_WORDS.items():
+            n = len(unit)
+            printed = words[i - n:i] if i >= n else []
+            if tuple(low[i - n:i]) == unit and all(w[1:].islower() for w in printed):
+                fixes.update({i - n + k: syl for k, syl in enumerate(spelt)})
+    return fixes
+
+
 def places_after_units(words: list[str]) -> dict[int, str]:
     """Index → syllable for words that spell a known place name (up to diacritics) right after a unit word.
 
@@ -103,15 +132,16 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     below it named on the same line), and not when another capitalised word follows or the printed words
     begin a longer name (it may go on past the line end):
     'tỉnh TUYỂN QUANG' → 'TUYÊN QUANG'. A unit word printed without marks takes its own spelling there
-    ('phuong Tan Thanh' → 'phường'), which the LM alone may miss (phương is far more common).
+    ('phuong Tan Thanh' → 'phường'), which the LM alone may miss (phương is far more common). Hamlet unit
+    words before a name are spelt too (hamlet_units).
     """
     if not any(w[:1].isupper() for w in words[1:]):
         return {}
+    fixes = hamlet_units(words)
     table = names_by_skeleton()
     skel = [skeleton(w) for w in words]
     caps = [w[:1].isupper() for w in words]
     context = {tuple(skel[j:j + n]) for n in (2, 3) for j in range(len(words) - n + 1) if all(caps[j:j + n])}
-    fixes: dict[int, str] = {}
     for i in range(1, len(words)):
         if not caps[i]:
             continue
