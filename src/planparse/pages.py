@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
-from PIL import Image
 
 from .errors import PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
@@ -80,24 +79,15 @@ def page_step(job: PageJob, opts: Options) -> PageResult:
 
 def _read(job: PageJob, number: int, opts: Options) -> tuple[preprocess.Prepared, PageRead]:
     """Decode, clean up and read the page; the decoded image lives only as long as this call."""
-    pil, stated_dpi = _decoded(job)
-    prep = _prepared(job, lambda: preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten))
-    plain = (lambda: _prepared(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True))) if prep.cleaned else None
+    pil, stated_dpi = _input_errors(job, lambda: load_page(job))
+    prep = _input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten))
+    plain = (lambda: _input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True))) if prep.cleaned else None
     read = read_page(prep.gray, prep.dpi, number, opts, plain)
     return read.plain or prep, read
 
 
-def _decoded(job: PageJob) -> tuple[Image.Image, int | None]:
-    """The page's pixels and stated resolution; a decoder's own exception becomes an InputError naming the page."""
-    return _mapped(job, lambda: load_page(job))
-
-
-def _prepared(job: PageJob, clean_up: Callable[[], preprocess.Prepared]) -> preprocess.Prepared:
-    """A clean-up of the page; an image library's own exception becomes an InputError naming the page."""
-    return _mapped(job, clean_up)
-
-
-def _mapped(job: PageJob, step: Callable[[], T]) -> T:
+def _input_errors(job: PageJob, step: Callable[[], T]) -> T:
+    """Run a decoding or clean-up step; an image library's own exception becomes an InputError naming the page."""
     try:
         return step()
     except PlanparseError:
