@@ -42,17 +42,15 @@ TYPE_NAMES: dict[str, str] = {
 """Folded type names (as they appear in titles and citations) -> canonical Vietnamese spelling."""
 
 # ---------------------------------------------------------------- symbol parts
-ISSUER_ABBR = frozenset("""
-CP TTg VPCP QH UBTVQH CTN LCT HĐNN HĐBT TW BCT BTC BNV BCA BQP BYT BTP BNG BXD BGDĐT BGD&ĐT BGTVT BKHĐT
-BKH&ĐT BKHCN BNNPTNT BNN&PTNT BNNMT BNN BTNMT BLĐTBXH BVHTTDL BVHTT BTTTT BDTTG NHNN TTCP KTNN TANDTC VKSNDTC
-UBDT MTTQ MTTQVN UBTWMTTQVN TLĐLĐVN TWĐTN HLHPN HLHPNVN HND HCCB BHXH BHXHVN TCT TCHQ TCTK KBNN UBCKNN UBKTTW
-BTCTW BDVTW BTGTW BNCTW VPTW ĐCSVN ĐBQH HĐQT HĐTV VPQH HĐDT HĐTP UBND HĐND TU HU ĐU QU TX BCH BCĐ PCTT TKCN
-PCCC PCCCR ATGT ATTP VP SNV STC SYT SGDĐT SXD STP SKHĐT SNNPTNT SNNMT STNMT SLĐTBXH SVHTTDL SVHTT STTTT SKHCN
-SCT SGTVT SNgV SDL SDT SNG UBMTTQ CAT CAH CAX CA BCHQS BĐBP PGDĐT PNV PTC PTCKH PTNMT PVHTT PVHXH PKT PKTHT
-PQLĐT PYT PTP PNN VHXH KTHT TTYT TTVH CCHC TTĐT TTHC BQL BQLDA HĐPH HĐTĐKT TĐKT HĐGPMB GPMB BDT DTTS NTM CĐCS
-LĐLĐ ĐTN CCB TNCS HPN BTV BTGTU BDVTU UBKT VPĐK TTPVHCC VPUBND VPHĐND VPĐĐBQH BTGDVTU BTCTU VPTU UBKTTU BCĐTHA
-THADS CTHADS VKSND TAND BHYT
-""".split())
+def _read_words(name: str) -> frozenset[str]:
+    """The whitespace-separated entries of a dictionaries/ file ('#' starts a comment)."""
+    from .resources import data_file
+
+    text = data_file(name).read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
+
+
+ISSUER_ABBR = _read_words("issuer_abbreviations.txt")
 """Issuer and unit abbreviations of central and local bodies that appear in Vietnamese document symbols."""
 
 NUMBERED_ROOTS = {"QH": 20, "UBTVQH": 20, "HĐNN": 12, "HĐBT": 12}
