@@ -51,6 +51,22 @@ def scan_text() -> str:
     return plain_text(letter_doc())
 
 
+def kill_when(cmd: list[str], ready, timeout: float, poll: float = 0.05) -> None:
+    """Start `cmd` in its own process group, SIGKILL the group once `ready()` holds (or `timeout` passes);
+    skip the test when the command finished before it could be killed."""
+    import signal
+    import time
+
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None and not ready():
+        time.sleep(poll)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    if proc.returncode != -signal.SIGKILL:
+        pytest.skip("batch finished before it could be killed")
+
+
 def run_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
     """Run `python -m planparse …` as a user would."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")

@@ -21,6 +21,8 @@ from planparse.batching.local import run_local
 from planparse.errors import InputError
 from planparse.models import Document
 
+from .conftest import kill_when
+
 GOOD = {
     "ke_hoach.txt": (
         "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ\nSỞ NGOẠI VỤ\nSố: 15/KH-SNgV\n"
@@ -232,18 +234,9 @@ def _batch_cmd(src: Path, out: Path) -> list[str]:
 def test_sigkill_mid_batch_then_rerun_completes(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     _many(src, 150)
-    proc = subprocess.Popen(_batch_cmd(src, out), start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     journal = out / ".manifest.jsonl.journal"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and journal.read_text(encoding="utf-8").count("\n") >= 10:
-            break
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    if proc.returncode != -signal.SIGKILL:
-        pytest.skip("batch finished before it could be killed")
+    kill_when(_batch_cmd(src, out), lambda: journal.exists() and journal.read_text(encoding="utf-8").count("\n") >= 10,
+              timeout=30, poll=0.02)
 
     rerun = subprocess.run(_batch_cmd(src, out), capture_output=True, text=True, timeout=60)
     assert rerun.returncode == 0, rerun.stderr

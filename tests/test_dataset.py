@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,7 @@ from planparse.batching import run_batch  # noqa: E402
 from planparse.dataset import TABLES, build_dataset, query  # noqa: E402
 from planparse.dataset.schema import COLUMNS  # noqa: E402
 
-from .conftest import REPO, run_cli  # noqa: E402
+from .conftest import REPO, kill_when, run_cli  # noqa: E402
 
 LEADS = ["Văn phòng Sở", "Sở Y tế", "Phòng Kế hoạch", "Trung tâm Thông tin"]
 
@@ -192,21 +189,15 @@ run_batch(sys.argv[1], sys.argv[2], jobs=2, progress=False, dataset=True)
 def test_kill_mid_batch_then_resume_has_every_row_once(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     write_plans(src, 40)
-    proc = subprocess.Popen([sys.executable, "-c", BATCH, str(src), str(out)], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     index = out / "dataset" / "_index.json"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
+
+    def two_parts() -> bool:
         try:
-            if len(json.loads(index.read_text(encoding="utf-8"))["parts"]) >= 2:
-                break
+            return len(json.loads(index.read_text(encoding="utf-8"))["parts"]) >= 2
         except (OSError, ValueError):
-            pass
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    if proc.returncode != -signal.SIGKILL:
-        pytest.skip("batch finished before it could be killed")
+            return False
+
+    kill_when([sys.executable, "-c", BATCH, str(src), str(out)], two_parts, timeout=120)
     committed = len(json.loads(index.read_text(encoding="utf-8"))["documents"])
     assert 0 < committed < 40
 
