@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from .errors import PlanparseError, as_input_error, foreign_input_errors
+from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Mark, Page, Table, Warning_, Word
 from .ocr import PageRead, marks, preprocess, read_page, reread, second_read
@@ -52,7 +52,19 @@ def cell_reader(opts: Options, warnings: list[Warning_] | None = None, page: int
 
 
 def page_step(job: PageJob, opts: Options) -> PageResult:
-    """Decode, clean up and OCR one page, then find its ruled tables; typed errors name the file and the page."""
+    """Decode, clean up and OCR one page, then find its ruled tables; typed errors name the file and the page,
+    and any other error a decoder or image library raises (cv2.error …) becomes a one-line OCRError."""
+    try:
+        return _page_step(job, opts)
+    except (PlanparseError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the library promises PlanparseError subclasses only
+        detail = " ".join(str(exc).split())[:160]
+        raise OCRError(f"page {job.index + 1}: the page image could not be processed ({type(exc).__name__}: {detail})",
+                       job.path) from None
+
+
+def _page_step(job: PageJob, opts: Options) -> PageResult:
     t0 = time.perf_counter()
     number = job.index + 1
     try:

@@ -111,11 +111,11 @@ def _run_pages(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
     n = opts.workers(len(jobs))
     if n == 1:
         for job in jobs:
-            yield _page_step(job, opts)
+            yield page_step(job, opts)
         return
     with ProcessPoolExecutor(max_workers=n) as pool:
         window = n * 2
-        pending = [pool.submit(_page_step, job, opts) for job in jobs[:window]]
+        pending = [pool.submit(page_step, job, opts) for job in jobs[:window]]
         nxt = window
         while pending:
             fut = pending.pop(0)
@@ -130,21 +130,9 @@ def _run_pages(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
                     f.cancel()
                 raise
             if nxt < len(jobs):
-                pending.append(pool.submit(_page_step, jobs[nxt], opts))
+                pending.append(pool.submit(page_step, jobs[nxt], opts))
                 nxt += 1
             yield result
-
-
-def _page_step(job: PageJob, opts: Options) -> PageResult:
-    """page_step, with any error a decoder or image library raises (cv2.error …) turned into a one-line OCRError."""
-    try:
-        return page_step(job, opts)
-    except (PlanparseError, MemoryError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - the library promises PlanparseError subclasses only
-        detail = " ".join(str(exc).split())[:160]
-        raise OCRError(f"page {job.index + 1}: the page image could not be processed ({type(exc).__name__}: {detail})",
-                       job.path) from None
 
 
 def _put_back(pages: list[Page], new_lines: list[Line]) -> None:
