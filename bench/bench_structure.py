@@ -16,7 +16,8 @@ Last run (2026-12-02, synth scans, Tesseract vie; before = structure of commit 7
   QHi3 -> QH15, QH13) are repaired.
 
 Usage: python bench/bench_structure.py [-v] [--fresh] [--no-ocr] [--no-corpus] [--corpus-lines N]
-Reads ../shared (corpus) relative to the repository; OCR results are cached in /tmp/planparse_bench_structure.
+Reads ../shared (corpus) relative to the repository; OCR results are cached in /tmp/planparse_bench_structure
+(or $PLANPARSE_BENCH_CACHE).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from planparse.models import Document, Line  # noqa: E402
 from planparse.structure import StructureResult, parse_structure  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-CACHE = Path("/tmp/planparse_bench_structure")
+CACHE = Path(os.environ.get("PLANPARSE_BENCH_CACHE", "/tmp/planparse_bench_structure"))
 FIELDS = ("issuer_parent", "issuer", "number", "doc_type", "date", "place", "summary")
 _GOLD_MARK = [(re.compile(r"^([IVX]+)\.\s"), 1), (re.compile(r"^(\d+\.\d+)\.?\s"), 3), (re.compile(r"^(\d+)\.\s"), 2),
               (re.compile(r"^([a-zđ])\)\s"), 4)]

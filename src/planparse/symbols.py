@@ -145,6 +145,29 @@ def _type_slot(part: str, type_hint: str | None) -> str:
     return want if ocr_distance(part.upper(), want.upper()) <= budget else part
 
 
+LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ"})
+"""Letters OCR prints for another that Vietnamese never uses: Icelandic eth for Đ (they are drawn alike)."""
+
+
+def nearest_part(part: str, pool: frozenset[str] | None = None) -> str | None:
+    """The one known symbol part (of `pool`, default all) a damaged part is one OCR edit from: a glyph read twice
+    (`PCTTT` -> `PCTT`, `CĐĐ` -> `CĐ`), else one edit from a known part of four letters or more (shorter ones are
+    too many to tell apart); None when the part is known, too short, or near none or several.
+
+    Only for a part whose place in a citation (`số NN/XX-YY ngày …`) proves it is a symbol part: an unknown part
+    elsewhere may be a valid abbreviation missing from the lists."""
+    pool = SYMBOL_PARTS if pool is None else pool
+    if part in pool or len(part) < 3 or not part.isalpha():
+        return None
+    k = _key(part)
+    keys = _by_key()
+    doubled = {p for i in range(1, len(k)) if k[i] == k[i - 1] for p in keys.get(k[:i] + k[i + 1:], ()) if p in pool}
+    if doubled:
+        return doubled.pop() if len(doubled) == 1 else None
+    hits = {p for p in pool if len(p) >= 4 and abs(len(p) - len(part)) <= 1 and ocr_distance(k, _key(p)) <= 1}
+    return hits.pop() if len(hits) == 1 else None
+
+
 def repair_symbol(sym: str, type_hint: str | None = None, numbered: bool = False) -> str:
     """A number/symbol token (`12/QD-TTG`, `35/2023/QHIS`, `09/BCH-PCTT`) repaired only where the grammar proves it.
 
@@ -153,7 +176,7 @@ def repair_symbol(sym: str, type_hint: str | None = None, numbered: bool = False
     (as in `số 12/…`), so a type glued to its issuer may be split."""
     if not sym:
         return sym
-    s = _SPACES_IN.sub(r"\1", sym.strip())
+    s = _SPACES_IN.sub(r"\1", sym.strip().translate(LOOKALIKES))
     pieces = re.split(r"([-/.])", s)
     parts = [i for i, p in enumerate(pieces) if i % 2 == 0 and p and not p.isdigit() and any(c.isalpha() for c in p)]
     for n, i in enumerate(parts):
@@ -193,25 +216,50 @@ def claims(token: str) -> bool:
         w.islower() for w in letters)
 
 
-def parse_number(text: str, type_hint: str | None = None) -> dict | None:
+def parse_number(text: str, type_hint: str | None = None, cited: bool = False) -> dict | None:
     """Split a number/symbol into printed form, numeric value and symbol; None when absent.
 
-    `type_hint`: the document type named before the number (see repair_symbol)."""
+    `type_hint`: the document type named before the number (see repair_symbol). `cited`: the number stands where
+    a citation's grammar puts one (`Kế hoạch số …`), so a part no list knows is taken as the one known part within
+    one OCR edit (see nearest_part); such guesses are listed under "guessed" as (printed, taken) pairs. "chars":
+    the non-space characters of `text` up to the number's end."""
     if not text:
         return None
-    t = re.sub(r"(?<=\d)\s+(?=/)|(?<=/)\s+", "", text)
+    t = re.sub(r"(?<=\d)\s+(?=/)|(?<=/)\s+", "", text.translate(LOOKALIKES))
     for m in NUMBER_RE.finditer(t):
         if m.group("pnum"):
             org = re.sub(r"\s+", "", m.group("porg"))
             sym = f"{repair_symbol(m.group('psym'), type_hint)}/{repair_symbol(org)}"
-            return {"number": f"{m.group('pnum')}-{sym}", "value": m.group("pnum"), "symbol": sym}
+            return {"number": f"{m.group('pnum')}-{sym}", "value": m.group("pnum"), "symbol": sym, "guessed": [],
+                    "chars": _printed(t, m)}
         sym = repair_symbol(re.sub(r"\s+", "", m.group("sym")), type_hint, numbered=bool(m.group("num")))
         if not re.search(r"[A-Za-zĐđ]{2}", sym) and not m.group("year"):
             continue
         num, year = m.group("num"), m.group("year")
+        guessed: list[tuple[str, str]] = []
+        if cited and num:
+            sym = _nearest_parts(sym, guessed)
         full_sym = f"{year}/{sym}" if year else sym
-        return {"number": f"{num or ''}/{full_sym}", "value": num, "symbol": full_sym}
+        return {"number": f"{num or ''}/{full_sym}", "value": num, "symbol": full_sym, "guessed": guessed,
+                "chars": _printed(t, m)}
     return None
+
+
+def _printed(t: str, m: re.Match) -> int:
+    """How many non-space characters of the text the number took, up to its end (its printed length may differ
+    from the repaired number's)."""
+    return len(re.sub(r"\s", "", t[:m.end()]))
+
+
+def _nearest_parts(sym: str, guessed: list[tuple[str, str]]) -> str:
+    """A cited symbol's unknown parts replaced by their nearest known part (the first by a type abbreviation)."""
+    pieces = re.split(r"([-/])", sym)
+    for i in range(0, len(pieces), 2):
+        near = nearest_part(pieces[i], frozenset(TYPE_ABBR) if i == 0 else None)
+        if near:
+            guessed.append((pieces[i], near))
+            pieces[i] = near
+    return "".join(pieces)
 
 
 def type_from_symbol(symbol: str | None) -> str | None:

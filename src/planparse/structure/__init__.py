@@ -72,7 +72,9 @@ def parse_structure(lines: list[Line]) -> StructureResult:
     try:
         extra = [(res.header.summary, "header")] if res.header.summary else []
         extra += [(p.text, "preamble") for p in res.preamble if p.kind != "authority"]
-        res.references = find_references(res.sections, extra)
+        notes: list[str] = []
+        res.references = find_references(res.sections, extra, notes)
+        res.warnings += [_warn(n) for n in dict.fromkeys(notes)]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"reference parsing failed: {exc!r}"))
     try:

@@ -74,8 +74,8 @@ def _issuer(text: str) -> str | None:
     return " ".join(out) or None
 
 
-def find_in_text(text: str) -> list[Reference]:
-    """Every citation in one paragraph."""
+def find_in_text(text: str, notes: list[str] | None = None) -> list[Reference]:
+    """Every citation in one paragraph; given `notes`, each symbol part taken as its nearest known part is told there."""
     refs: list[Reference] = []
     if not text:
         return refs
@@ -91,10 +91,13 @@ def find_in_text(text: str) -> list[Reference]:
         number = title = None
         end = m.end()
         if so:
-            num = parse_number(after[so.end():so.end() + 60], type_hint=rtype)
+            num = parse_number(after[so.end():so.end() + 60], type_hint=rtype, cited=True)
             if num and num["value"]:
                 number = num["number"]
-                end = m.end() + so.end() + _span(after[so.end():], len(num["number"].replace(" ", "")))
+                if notes is not None:
+                    notes += [f"cited number read {printed!r} in {number}, taken as {taken!r}: the one known "
+                              f"abbreviation one OCR edit away" for printed, taken in num.get("guessed", [])]
+                end = m.end() + so.end() + _span(after[so.end():], num["chars"])
         if number is None and rtype in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
             nl = _NAMED_LAW.match(fafter)
             if nl:
@@ -135,14 +138,15 @@ def _walk(sections: list[Section], path: list[str]):
         yield from _walk(s.children, p)
 
 
-def find_references(sections: list[Section], extra: Sequence[tuple[str, str]] = ()) -> list[Reference]:
-    """De-duplicated references of the whole body, each with the sections citing it."""
+def find_references(sections: list[Section], extra: Sequence[tuple[str, str]] = (),
+                    notes: list[str] | None = None) -> list[Reference]:
+    """De-duplicated references of the whole body, each with the sections citing it (`notes`: see find_in_text)."""
     found: dict[tuple, Reference] = {}
     items = [(t, where) for t, where in extra]
     for s, where in _walk(sections, []):
         items.append((" ".join(x for x in (s.title, s.text) if x), where))
     for text, where in items:
-        for r in find_in_text(text):
+        for r in find_in_text(text, notes):
             key = (r.type, r.number) if r.number else (r.type, fold(r.title or "").lower())
             old = found.get(key)
             if old is None:
