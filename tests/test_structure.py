@@ -519,3 +519,27 @@ def test_first_roman_heading_read_as_digit_corrected():
 def test_numbering_run_with_fewest_near_changes(printed, repaired):
     secs, _ = build_tree([(f"{x}. MỤC {i}", 1) for i, x in enumerate(printed)])
     assert [s.number for s in secs] == repaired
+
+
+def test_damaged_cited_symbol_is_recovered_by_its_place_and_reported():
+    """`số NN/XX-YY ngày …`: a part OCR damaged (a glyph read twice, an eth for Đ) is taken as the one known part
+    one edit away; the date and issuer after it are still found, and a warning says what was taken."""
+    lines = [Line(text=t, origin="text") for t in [
+        "KẾ HOẠCH", "Ứng phó bão mạnh năm 2026",
+        "Thực hiện Công điện số 05/CĐÐ-TTg ngày 02/4/2026 của Thủ tướng Chính phủ; Kế hoạch số 09/BCH-PCTTT "
+        "ngày 20/01/2026 của Ban Chỉ huy phòng, chống thiên tai tỉnh.",
+        "I. MỤC ĐÍCH", "Bảo đảm an toàn.", "II. TỔ CHỨC THỰC HIỆN", "Các sở thực hiện."]]
+    res = parse_structure(lines)
+    refs = {r.number: r for it in res.preamble for r in it.references}
+    assert set(refs) == {"05/CĐ-TTg", "09/BCH-PCTT"}
+    assert refs["09/BCH-PCTT"].date == date(2026, 1, 20) and refs["05/CĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+    assert any("'PCTTT'" in w.message and "'PCTT'" in w.message for w in res.warnings)
+
+
+def test_damaged_roman_heading_takes_its_place_in_the_sequence():
+    lines = [("IL. MỤC ĐÍCH, YÊU CẦU", 1), ("1. Mục đích", 1), ("Phát triển kinh tế số.", 1), ("II. NHIỆM VỤ", 1),
+             ("Rà soát hạ tầng.", 1), ("II. KINH PHÍ", 2), ("Ngân sách tỉnh.", 2), ("IV. TỔ CHỨC THỰC HIỆN", 2)]
+    secs, warns = build_tree(lines)
+    assert [s.number for s in secs] == ["I.", "II.", "III.", "IV."]
+    assert [c.number for c in secs[0].children] == ["1."]
+    assert any("IL. corrected to I." in w for w, _ in warns)

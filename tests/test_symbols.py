@@ -18,6 +18,7 @@ from planparse.symbols import (
     format_date,
     format_quarter,
     is_valid_symbol,
+    nearest_part,
     parse_date,
     parse_number,
     quarter_span,
@@ -166,3 +167,36 @@ def test_every_known_part_is_spelt_in_the_symbol_alphabet():
     import re
 
     assert all(re.fullmatch(r"[A-Za-zĐđ][A-Za-z0-9Đđ&]*", p) for p in PARTS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_symbols())
+def test_cited_valid_symbol_never_changed(sym):
+    """In a citation's number slot the nearest-part guess touches only parts no list knows."""
+    n = parse_number(f"{sym} ngày 02/4/2026", cited=True)
+    assert n is not None and n["number"] == sym and n["guessed"] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([p for p in PARTS if p.isalpha() and len(p) >= 2]), st.data())
+def test_glyph_read_twice_goes_back_to_its_part_or_nowhere(part, data):
+    i = data.draw(st.integers(0, len(part) - 1))
+    twice = part[: i + 1] + part[i:]
+    got = nearest_part(twice)
+    assert got in (None, part) or (twice in PARTS and got is None)
+
+
+@pytest.mark.parametrize("printed, meant", [("PCTTT", "PCTT"), ("CĐĐ", "CĐ"), ("UBNDD", "UBND"), ("BNNPTNTT", "BNNPTNT")])
+def test_nearest_part_of_a_damaged_part(printed, meant):
+    assert nearest_part(printed) == meant
+
+
+@pytest.mark.parametrize("part", ["UBNDT", "SNgV", "KH", "XY", "QĐ", "ABCDE"])
+def test_nearest_part_leaves_what_it_cannot_tell(part):
+    assert nearest_part(part) is None
+
+
+def test_eth_is_read_as_d_with_stroke_in_symbols():
+    assert repair_symbol("QÐ-TTg") == "QĐ-TTg"
+    n = parse_number("05/CÐ-TTg ngày 02/4/2026")
+    assert n is not None and n["number"] == "05/CĐ-TTg" and n["chars"] == len("05/CÐ-TTg")

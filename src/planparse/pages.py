@@ -18,7 +18,7 @@ import numpy as np
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Mark, Page, Table, Warning_, Word
-from .ocr import PageRead, marks, preprocess, read_page, reread, second_read
+from .ocr import PageRead, marks, preprocess, read_page, reread, second_lang, second_read
 from .options import Options
 from .sources import PageJob, load_page
 from .tables import CellReader, find_grid_tables
@@ -78,6 +78,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     with stage_guard(warnings, "ocr", "unsure lines kept as first read", page=number):
         lines = second_read(read.gray, lines, prep.dpi, opts)
     lines, scribbles = marks.garbage_lines(lines)
+    with stage_guard(warnings, "ocr", "heading numerals kept as first read", page=number):
+        lines = _reread_numerals(read.gray, lines, prep.dpi, opts, warnings, number)
     found = [Mark(kind=k, bbox=preprocess.turn_box(b, read.rotation, prep.gray.shape), confidence=c) for k, b, c in prep.marks]
     tables: list[Table] = []
     if opts.tables and read.words:
@@ -87,6 +89,20 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines,
                 marks=found + scribbles)
     return PageResult(page, tables, warnings, time.perf_counter() - t0)
+
+
+def _reread_numerals(gray: np.ndarray, lines: list, dpi: int, opts: Options, warnings: list[Warning_], number: int) -> list:
+    """Suspect Roman heading numerals re-read from the page image by the run's models (see structure.headings)."""
+    from .structure.headings import READ_DPI, reread_numerals
+
+    def read(boxes: list[tuple[int, int, int, int]], lang: str) -> list[list[Word]]:
+        return reread.read_stacked(gray, boxes, lang=lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
+                                   timeout=opts.page_timeout, scale=min(3.0, max(1.0, READ_DPI / (dpi or READ_DPI))))
+
+    langs = [opts.lang] + [lang for lang in [second_lang(opts)] if lang]
+    lines, notes = reread_numerals(lines, read, langs)
+    warnings += [Warning_(stage="ocr", page=number, message=n) for n in notes]
+    return lines
 
 
 def _read(job: PageJob, number: int, opts: Options) -> tuple[preprocess.Prepared, PageRead]:

@@ -15,6 +15,8 @@ from ..text import clean, fold, is_upper
 _PART = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Ph[aâầ]n|Ch[uư][oơ]ng|Tiểu mục|TIỂU MỤC|Mục|MỤC)\s+([IVXLC1l]+|\d+|th[ứu]\s+\S+)\b\.?\s*(.*)$")  # noqa: E501 - one pattern reads best on one line
 _ARTICLE = re.compile(r"^(Điều|Đi[eê]u|Dieu|Diều)\s+(\d+)\s*[.:]\s*(.*)$")
 _ROMAN = re.compile(r"^([IVXl1|H]{1,5})\s*[.)/:]\s*(.*)$")
+_ROMAN_DAMAGED = re.compile(r"^([IVXLHl1|]{1,4})\s*[.)]\s+(.*)$")
+"""A Roman heading whose numeral OCR damaged (`IL. MỤC ĐÍCH`): its value is left to the sequence of its siblings."""
 _ROMAN_BARE = re.compile(r"^([IVX]{1,5})\s+(\S.*)$")
 """A Roman heading whose dot OCR lost ("II NHIỆM VỤ"): accepted only before an upper-case title."""
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(.*)$")
@@ -35,6 +37,8 @@ class Marker:
     rest: str
     rank: float
     value: int | None = None
+    damaged: bool = False
+    """The numeral is no valid one (`IL.`): only its place in the sequence can say which it is."""
 
 
 @dataclass
@@ -68,6 +72,9 @@ def classify(text: str) -> Marker | None:
         r = read_roman(m.group(1), allow_h=is_upper(m.group(2)))
         if r and (m.group(2)[:1].isupper() or not m.group(2)) and not re.match(r"^[1l|]+$", m.group(1)):
             return Marker(f"{r}.", "roman", m.group(2), RANK["roman"], roman_value(r))
+    m = _ROMAN_DAMAGED.match(t)
+    if m and re.search(r"[IVX]", m.group(1)) and is_upper(m.group(2), 4) and not read_roman(m.group(1), allow_h=True):
+        return Marker(f"{m.group(1)}.", "roman", m.group(2), RANK["roman"], None, damaged=True)
     m = _ROMAN_BARE.match(t)
     if m and is_upper(m.group(2)) and len(m.group(2).split()) >= 2 and roman_value(m.group(1)):
         return Marker(f"{m.group(1)}.", "roman", m.group(2), RANK["roman"], roman_value(m.group(1)))
@@ -259,9 +266,10 @@ def _near(kind: str, printed: str, value: int) -> str | None:
 
 def _best_run(kind: str, markers: list[Marker]) -> list[str | None] | None:
     """Numerals of the consecutive run (s, s+1, …) that the printed numbers fit with the fewest changes, each
-    change one glyph away (`II` for `III`); None when no run fits or more than a minority would change."""
+    change one glyph away (`II` for `III`); None when no run fits or more than a minority would change. A damaged
+    numeral (`IL`) must fit too but costs nothing: it was never a reading to keep."""
     values = [m.value or 0 for m in markers]
-    starts = sorted({1} | {v - i for i, v in enumerate(values) if v - i >= 1}, key=lambda s: (s != 1, s))
+    starts = sorted({1} | {v - i for i, v in enumerate(values) if v and v - i >= 1}, key=lambda s: (s != 1, s))
     best: tuple[int, list[str | None]] | None = None
     for s in starts:
         fixes: list[str | None] = []
@@ -274,10 +282,10 @@ def _best_run(kind: str, markers: list[Marker]) -> list[str | None] | None:
                 break
             fixes.append(near)
         else:
-            cost = sum(f is not None for f in fixes)
+            cost = sum(f is not None and not m.damaged for f, m in zip(fixes, markers))
             if best is None or cost < best[0]:
                 best = (cost, fixes)
-    if best is None or best[0] == 0 or 2 * best[0] >= len(markers):
+    if best is None or not any(best[1]) or 2 * best[0] >= len(markers):
         return None
     return best[1]
 
@@ -286,8 +294,9 @@ def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
     """Roman or Arabic numbers of siblings that break their sequence where a near neighbour fits are corrected:
     `I, II, II, IV` → `I, II, III, IV` (the III was read II); every correction is reported."""
     for kind in ("roman", "arabic"):
-        marked = [(c, c.marker) for c in node.children if c.marker is not None and c.marker.kind == kind and c.marker.value]
-        fixes = _best_run(kind, [m for _, m in marked]) if len(marked) >= 3 else None
+        marked = [(c, c.marker) for c in node.children
+                  if c.marker is not None and c.marker.kind == kind and (c.marker.value or c.marker.damaged)]
+        fixes = _best_run(kind, [m for _, m in marked]) if len(marked) >= 3 or (len(marked) == 2 and any(m.damaged for _, m in marked)) else None
         for k, ((c, m), new) in enumerate(zip(marked, fixes or [])):
             if new is None:
                 continue
@@ -295,6 +304,7 @@ def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
             around = ", ".join(x for x in (marked[k - 1][1].number if k else None, "?",
                                            marked[k + 1][1].number if k + 1 < len(marked) else None) if x)
             m.number, m.value = new + old[len(_numeral(m)):], (roman_value(new) if kind == "roman" else int(new))
+            m.damaged = False
             warnings.append((f"section number {old} corrected to {m.number}: OCR misread, the sequence ({around}) "
                              f"fits only {m.number}", c.page))
     for c in node.children:

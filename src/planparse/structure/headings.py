@@ -1,0 +1,100 @@
+"""Heading numerals re-read from the page image, decided by the numeral grammar (run by the page step).
+
+Where the first read of a Roman heading numeral is damaged (`IL.`) or repeats the previous heading's on the
+same page (`II.` after `II.`, the usual misread of `III.`), the leading box of its line is read again, enlarged,
+by each installed model, and the grammar (`symbols.read_roman`, `H` read as `II`) decides: a damaged numeral
+takes the most confident reading the grammar accepts; a repeated one only a clearly more confident different
+one. Every change is reported. The section tree's sequence repair still checks the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from ..models import Line, Word
+from ..symbols import read_roman, roman_value
+from ..text import is_upper
+
+_LEAD = re.compile(r"^([IVXLHl1|!]{1,5})([.):,]?)$")
+"""A line's first word made of glyphs a Roman numeral is printed or misread with, and its separator."""
+GAIN = 5.0
+"""How much more confident a re-read must be to replace a numeral the grammar accepted."""
+READ_DPI = 400
+"""Resolution the leading box is enlarged to for the re-read (measured: 200-dpi headings read best doubled)."""
+
+Reader = Callable[[list[tuple[int, int, int, int]], str], list[list[Word]]]
+"""Reads page boxes with one model: (boxes, lang) -> the words of each box."""
+
+
+def heading_numeral(token: str) -> str | None:
+    """The Roman numeral a heading's first word stands for under the grammar (`HI.` -> `III`), else None."""
+    m = _LEAD.match(token or "")
+    return read_roman(m.group(1), allow_h=True) if m else None
+
+
+def suspects(lines: Sequence[Line]) -> list[tuple[int, str]]:
+    """(line index, why) of Roman heading lines whose numeral should be re-read: damaged, or the same as the
+    previous Roman heading's on this page."""
+    out: list[tuple[int, str]] = []
+    prev: int | None = None
+    for i, ln in enumerate(lines):
+        if not ln.words or not ln.bbox:
+            continue
+        m = _LEAD.match(ln.words[0].text)
+        rest = " ".join(w.text for w in ln.words[1:])
+        if not m or not is_upper(rest, 4) or not re.search(r"[IVXLH]", m.group(1)):
+            continue
+        r = read_roman(m.group(1), allow_h=True)
+        if r is None:
+            out.append((i, "damaged"))
+        elif roman_value(r) == prev:
+            out.append((i, f"repeats {r}."))
+        prev = roman_value(r) if r else prev
+    return out
+
+
+def leading_box(line: Line, words: int = 3, pad: int = 6) -> tuple[int, int, int, int]:
+    """The numeral and the first words of its title (context helps Tesseract read the numeral), padded."""
+    ws = line.words[:words]
+    return (ws[0].bbox[0] - pad, min(w.bbox[1] for w in ws) - pad, ws[-1].bbox[2] + pad, max(w.bbox[3] for w in ws) + pad)
+
+
+def decide(first: Word, why: str, readings: list[tuple[str, Word | None]]) -> str | None:
+    """The numeral token (`III.`) the re-reads prove for a heading first read as `first`, or None to keep it."""
+    m = _LEAD.match(first.text)
+    sep = (m.group(2) if m else "") or ""
+    valid = [(w.confidence, r, lang) for lang, w in readings if w is not None and (r := heading_numeral(w.text))]
+    if not valid:
+        return None
+    conf, best, _ = max(valid)
+    kept = heading_numeral(first.text)
+    if why != "damaged" and (best == kept or conf < first.confidence + GAIN):
+        return None
+    token = best + (sep or ("." if why == "damaged" else ""))
+    return token if token != first.text else None
+
+
+def reread_numerals(lines: list[Line], read: Reader, langs: Sequence[str]) -> tuple[list[Line], list[str]]:
+    """Lines with their suspect heading numerals re-read by each model of `langs` and decided by the grammar;
+    returns the lines and one message per re-read."""
+    todo = suspects(lines)
+    if not todo or not langs:
+        return lines, []
+    boxes = [leading_box(lines[i]) for i, _ in todo]
+    reads = {lang: read(boxes, lang) for lang in langs}
+    out, notes = list(lines), []
+    for k, (i, why) in enumerate(todo):
+        ln = lines[i]
+        first = ln.words[0]
+        readings = [(lang, reads[lang][k][0] if reads[lang][k] else None) for lang in langs]
+        token = decide(first, why, readings)
+        seen = ", ".join(f"{lang} {w.text!r} {w.confidence:.0f}" if w else f"{lang} nothing" for lang, w in readings)
+        if token is None:
+            notes.append(f"heading numeral {first.text!r} ({why}) re-read from the page image ({seen}): kept")
+            continue
+        word = first.model_copy(update={"text": token})
+        text = token + ln.text[len(first.text):] if ln.text.startswith(first.text) else ln.text
+        out[i] = ln.model_copy(update={"text": text, "words": [word] + ln.words[1:]})
+        notes.append(f"heading numeral {first.text!r} ({why}) re-read from the page image as {token!r} ({seen})")
+    return out, notes

@@ -1,0 +1,93 @@
+"""Heading numerals re-read from the page image (structure.headings, run by the page step): pure decisions on
+made-up reads, and the real re-read on a rendered page whose first read is damaged as OCR damages it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planparse.models import Line, Word
+from planparse.structure.headings import decide, heading_numeral, suspects
+
+
+def _line(text: str, conf: float = 90.0, y: int = 0) -> Line:
+    words, x = [], 10
+    for t in text.split():
+        words.append(Word(text=t, bbox=(x, y, x + 20 * len(t), y + 30), confidence=conf))
+        x += 20 * len(t) + 12
+    return Line(text=text, bbox=(10, y, x, y + 30), confidence=conf, words=words)
+
+
+def test_heading_numeral_reads_through_the_grammar():
+    assert heading_numeral("HI.") == "III"
+    assert heading_numeral("II") == "II"
+    assert heading_numeral("IL.") is None
+    assert heading_numeral("1.") is None
+
+
+def test_suspects_are_damaged_or_repeated_roman_headings_only():
+    lines = [_line("IL. MỤC ĐÍCH, YÊU CẦU"), _line("1. Mục đích chung"), _line("II. NHIỆM VỤ"),
+             _line("II. KINH PHÍ THỰC HIỆN"), _line("IV. TỔ CHỨC THỰC HIỆN"), _line("II. là một dòng thường")]
+    assert suspects(lines) == [(0, "damaged"), (3, "repeats II.")]
+
+
+def test_decide_takes_the_grammar_and_confidence():
+    first = Word(text="IL.", bbox=(0, 0, 1, 1), confidence=40)
+    assert decide(first, "damaged", [("vie", Word(text="I.", bbox=(0, 0, 1, 1), confidence=70)), ("x", None)]) == "I."
+    assert decide(first, "damaged", [("vie", Word(text="Lỗ", bbox=(0, 0, 1, 1), confidence=90))]) is None
+    rep = Word(text="II.", bbox=(0, 0, 1, 1), confidence=80)
+    hi = Word(text="HI.", bbox=(0, 0, 1, 1), confidence=89)
+    low = Word(text="II.", bbox=(0, 0, 1, 1), confidence=30)
+    assert decide(rep, "repeats II.", [("vie", low), ("Vietnamese", hi)]) == "III."
+    assert decide(rep, "repeats II.", [("vie", hi.model_copy(update={"confidence": 82}))]) is None
+    assert decide(rep, "repeats II.", [("vie", rep)]) is None
+
+
+@pytest.fixture(scope="module")
+def heading_page():
+    """Three Roman headings rendered at 200 dpi (the resolution where their numerals suffer), OCR'd for real."""
+    from planparse.devtools import synth
+    from planparse.ocr import read_page
+    from planparse.options import Options
+
+    doc = synth.SynthDoc(body=["I. MỤC ĐÍCH, YÊU CẦU", "Bảo đảm an toàn cho người dân.", "II. NHIỆM VỤ TRỌNG TÂM",
+                               "Rà soát các khu vực xung yếu.", "III. KINH PHÍ THỰC HIỆN"])
+    img = synth.render(doc, dpi=200)[0]
+    gray = np.array(img)[: 520]
+    opts = Options()
+    read = read_page(gray, 200, 1, opts)
+    return gray, read.lines, opts
+
+
+def _damage(lines: list[Line], numeral: str, misread: str) -> list[Line]:
+    """The lines with one heading's numeral as OCR misreads it (first word and text)."""
+    out = []
+    for ln in lines:
+        if ln.words and ln.words[0].text.rstrip(".") == numeral:
+            w = ln.words[0].model_copy(update={"text": misread, "confidence": 31.0})
+            ln = ln.model_copy(update={"text": misread + ln.text[len(ln.words[0].text):], "words": [w] + ln.words[1:]})
+        out.append(ln)
+    return out
+
+
+def test_page_step_rereads_a_damaged_numeral_and_says_so(heading_page):
+    from planparse.pages import _reread_numerals
+
+    gray, lines, opts = heading_page
+    assert [ln.words[0].text.rstrip(".") for ln in lines if ln.text.isupper()][:1] == ["I"]
+    warnings: list = []
+    fixed = _reread_numerals(gray, _damage(lines, "I", "IL."), 200, opts, warnings, 1)
+    assert fixed[0].text.startswith("I. MỤC") and fixed[0].words[0].text == "I."
+    assert any("'IL.'" in w.message and "as 'I.'" in w.message and w.page == 1 for w in warnings)
+
+
+def test_page_step_rereads_a_repeated_numeral(heading_page):
+    """`III.` first read `II.` after a `II.` on the page: the crop re-read decides, and the choice is reported."""
+    from planparse.pages import _reread_numerals
+
+    gray, lines, opts = heading_page
+    warnings: list = []
+    fixed = _reread_numerals(gray, _damage(lines, "III", "II."), 200, opts, warnings, 1)
+    last = [ln for ln in fixed if ln.text.endswith("THỰC HIỆN")][0]
+    assert last.words[0].text in ("II.", "III.")
+    assert len(warnings) == 1 and "'II.' (repeats II.)" in warnings[0].message
