@@ -1,4 +1,5 @@
-"""The work on one page image, composed in one place: decode, clean up, OCR, second read, grid tables with cell re-reads.
+"""The work on one page image, composed in one place: decode, clean up, OCR, second read, heading-numeral re-read,
+grid tables with cell re-reads.
 
 `page_step(job, options)` is what the worker processes run; it decodes the page itself so only small
 jobs and results cross process boundaries. Every Tesseract call gets the run's options (language,
@@ -17,7 +18,7 @@ import numpy as np
 
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
-from .models import Mark, Page, Table, Warning_, Word
+from .models import Line, Mark, Page, Table, Warning_, Word
 from .ocr import PageRead, marks, preprocess, read_page, reread, second_lang, second_read
 from .options import Options
 from .sources import PageJob, load_page
@@ -91,7 +92,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     return PageResult(page, tables, warnings, time.perf_counter() - t0)
 
 
-def _reread_numerals(gray: np.ndarray, lines: list, dpi: int, opts: Options, warnings: list[Warning_], number: int) -> list:
+def _reread_numerals(gray: np.ndarray, lines: list[Line], dpi: int, opts: Options, warnings: list[Warning_],
+                     number: int) -> list[Line]:
     """Suspect Roman heading numerals re-read from the page image by the run's models (see structure.headings)."""
     from .structure.headings import READ_DPI, reread_numerals
 

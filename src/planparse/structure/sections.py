@@ -296,7 +296,8 @@ def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
     for kind in ("roman", "arabic"):
         marked = [(c, c.marker) for c in node.children
                   if c.marker is not None and c.marker.kind == kind and (c.marker.value or c.marker.damaged)]
-        fixes = _best_run(kind, [m for _, m in marked]) if len(marked) >= 3 or (len(marked) == 2 and any(m.damaged for _, m in marked)) else None
+        enough = len(marked) >= 3 or (len(marked) == 2 and any(m.damaged for _, m in marked))
+        fixes = _best_run(kind, [m for _, m in marked]) if enough else None
         for k, ((c, m), new) in enumerate(zip(marked, fixes or [])):
             if new is None:
                 continue
