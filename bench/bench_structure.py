@@ -14,6 +14,14 @@ Last run (2026-12-02, synth scans, Tesseract vie; before = structure of commit 7
   corpus laws+admin through restore (13,968 lines, 13,348 number/symbol tokens): valid symbols altered 10 -> 0
   (PCLB->ĐCLB, PSDT->ĐSDT, PNG/PPM->PNG/ĐPM before); 26 corpus forms the grammar proves damaged (QHI5, QHI15,
   QHi3 -> QH15, QH13) are repaired.
+Then (heading-numeral re-read in the page step, damaged Roman headings placed by their sequence, cited symbol parts
+taken as the one known part one OCR edit away; commit a997964 -> branch h15, fresh OCR both):
+  held-out 200 dpi: trees 8/9 -> 9/9 (`IL. MỤC ĐÍCH` was lost), refs 20/21 -> 21/21 (`05/CĐÐ-TTg`: eth for Đ, a
+  glyph read twice); header+signer 72/72 both; 300 dpi unchanged (72/72, 9/9, 21/21); 150 dpi (information):
+  header+signer 71/72 (a summary's `quý III` read `quý II`), trees 9/9, refs 21/21. dev 200 dpi refs 7/8 -> 8/8
+  (`09/BCH-PCTTT`). On the old OCR lines the structure changes alone also give 9/9 and 21/21 at 200 dpi. Heading
+  re-reads over held-out + dev at 300/200/150 dpi: 12 numerals changed, all to the printed one; 7 kept (the
+  sequence repaired them). Corpus symbols altered by restore: still 0 valid.
 
 Usage: python bench/bench_structure.py [-v] [--fresh] [--no-ocr] [--no-corpus] [--corpus-lines N] [--dpi 300,200,150]
 Reads ../shared (corpus) relative to the repository; OCR results are cached in /tmp/planparse_bench_structure
