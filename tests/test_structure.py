@@ -543,3 +543,9 @@ def test_damaged_roman_heading_takes_its_place_in_the_sequence():
     assert [s.number for s in secs] == ["I.", "II.", "III.", "IV."]
     assert [c.number for c in secs[0].children] == ["1."]
     assert any("IL. corrected to I." in w for w, _ in warns)
+
+
+def test_damaged_roman_heading_without_a_sequence_is_kept_and_reported():
+    secs, warns = build_tree([("IL. MỤC ĐÍCH, YÊU CẦU", 1), ("Nội dung thực hiện.", 1)])
+    assert [s.number for s in secs] == ["IL."] and secs[0].title == "MỤC ĐÍCH, YÊU CẦU"
+    assert any("IL. is no numeral" in w for w, _ in warns)

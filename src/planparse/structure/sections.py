@@ -317,6 +317,9 @@ def _check_numbering(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
     last: dict[str, Marker] = {}
     for c in node.children:
         m = c.marker
+        if m is not None and m.damaged:
+            warnings.append((f"section number {m.number} is no numeral and its siblings' sequence does not say which "
+                             "it is: kept as printed", c.page))
         if m is not None and m.value is not None:
             prev = last.get(m.kind)
             if prev is not None and prev.value is not None:
