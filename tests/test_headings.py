@@ -10,12 +10,12 @@ from planparse.models import Line, Word
 from planparse.structure.headings import decide, heading_numeral, suspects
 
 
-def _line(text: str, conf: float = 90.0, y: int = 0) -> Line:
-    words, x = [], 10
+def _line(text: str, conf: float = 90.0, y: int = 0, x: int = 10) -> Line:
+    words, x0 = [], x
     for t in text.split():
         words.append(Word(text=t, bbox=(x, y, x + 20 * len(t), y + 30), confidence=conf))
         x += 20 * len(t) + 12
-    return Line(text=text, bbox=(10, y, x, y + 30), confidence=conf, words=words)
+    return Line(text=text, bbox=(x0, y, x, y + 30), confidence=conf, words=words)
 
 
 def test_heading_numeral_reads_through_the_grammar():
@@ -28,7 +28,17 @@ def test_heading_numeral_reads_through_the_grammar():
 def test_suspects_are_damaged_or_repeated_roman_headings_only():
     lines = [_line("IL. MỤC ĐÍCH, YÊU CẦU"), _line("1. Mục đích chung"), _line("II. NHIỆM VỤ"),
              _line("II. KINH PHÍ THỰC HIỆN"), _line("IV. TỔ CHỨC THỰC HIỆN"), _line("II. là một dòng thường")]
-    assert suspects(lines) == [(0, "damaged"), (3, "repeats II.")]
+    assert [(i, why) for i, why, _ in suspects(lines)] == [(0, "damaged"), (3, "repeats II.")]
+
+
+def test_an_upper_case_line_where_titles_start_is_a_heading_that_lost_its_numeral():
+    title_x = 10 + 20 * len("II.") + 12
+    lines = [_line("II. NHIỆM VỤ CHUNG", y=0), _line("IV. TỔ CHỨC THỰC HIỆN", y=100),
+             _line("BÀI HỌC RÚT RA", y=200, x=title_x), _line("KẾ HOẠCH CHUNG", y=300, x=300),
+             _line("Nội dung khác", y=400, x=title_x)]
+    got = suspects(lines)
+    assert [(i, why) for i, why, _ in got] == [(2, "missing")]
+    assert got[0][2][0] == 10 - 6
 
 
 def test_decide_takes_the_grammar_and_confidence():
@@ -91,3 +101,20 @@ def test_page_step_rereads_a_repeated_numeral(heading_page):
     last = [ln for ln in fixed if ln.text.endswith("THỰC HIỆN")][0]
     assert last.words[0].text in ("II.", "III.")
     assert len(warnings) == 1 and "'II.' (repeats II.)" in warnings[0].message
+
+
+def test_page_step_finds_a_numeral_the_first_read_missed(heading_page):
+    from planparse.pages import _reread_numerals
+
+    gray, lines, opts = heading_page
+    lost = []
+    for ln in lines:
+        if ln.words and ln.words[0].text.rstrip(".") == "II" and "NHIỆM" in ln.text:
+            ln = ln.model_copy(update={"text": ln.text.split(" ", 1)[1], "words": ln.words[1:],
+                                       "bbox": (ln.words[1].bbox[0], *ln.bbox[1:])})
+        lost.append(ln)
+    warnings: list = []
+    fixed = _reread_numerals(gray, lost, 200, opts, warnings, 1)
+    line = [ln for ln in fixed if "NHIỆM" in ln.text][0]
+    assert line.text.startswith("II. NHIỆM VỤ") and line.words[0].text == "II."
+    assert any("missing before 'NHIỆM VỤ" in w.message and "as 'II.'" in w.message for w in warnings)

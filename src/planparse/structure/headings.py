@@ -1,10 +1,11 @@
 """Heading numerals re-read from the page image, decided by the numeral grammar (run by the page step).
 
-Where the first read of a Roman heading numeral is damaged (`IL.`) or repeats the previous heading's on the
-same page (`II.` after `II.`, the usual misread of `III.`), the leading box of its line is read again, enlarged,
-by each installed model, and the grammar (`symbols.read_roman`, `H` read as `II`) decides: a damaged numeral
-takes the most confident reading the grammar accepts; a repeated one only a clearly more confident different
-one. Every change is reported. The section tree's sequence repair still checks the result.
+Where the first read of a Roman heading numeral is damaged (`IL.`), repeats the previous heading's on the same
+page (`II.` after `II.`, the usual misread of `III.`) or is missing (an upper-case line starting where the page's
+Roman headings start their titles), the leading box of its line is read again, enlarged, by each installed model,
+and the grammar (`symbols.read_roman`, `H` read as `II`) decides: a damaged or missing numeral takes the most
+confident reading the grammar accepts; a repeated one only a clearly more confident different one. Every change
+is reported. The section tree's sequence repair still checks the result.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ _LEAD = re.compile(r"^([IVXLHl1|!]{1,5})([.):,]?)$")
 """A line's first word made of glyphs a Roman numeral is printed or misread with, and its separator."""
 GAIN = 5.0
 """How much more confident a re-read must be to replace a numeral the grammar accepted."""
+MISSING_CONF = 60.0
+"""How confident the re-read of a numeral the first read missed must be."""
 READ_DPI = 400
 """Resolution the leading box is enlarged to for the re-read (measured: 200-dpi headings read best doubled)."""
 
@@ -33,11 +36,13 @@ def heading_numeral(token: str) -> str | None:
     return read_roman(m.group(1), allow_h=True) if m else None
 
 
-def suspects(lines: Sequence[Line]) -> list[tuple[int, str]]:
-    """(line index, why) of Roman heading lines whose numeral should be re-read: damaged, or the same as the
-    previous Roman heading's on this page."""
-    out: list[tuple[int, str]] = []
+def suspects(lines: Sequence[Line], pad: int = 6) -> list[tuple[int, str, tuple[int, int, int, int]]]:
+    """(line index, why, box to re-read) of Roman heading lines whose numeral should be re-read: damaged, the same
+    as the previous Roman heading's on this page, or missing (an upper-case line that starts where this page's
+    Roman headings start their titles, with room for a numeral before it)."""
+    out: list[tuple[int, str, tuple[int, int, int, int]]] = []
     prev: int | None = None
+    columns: list[tuple[int, int]] = []
     for i, ln in enumerate(lines):
         if not ln.words or not ln.bbox:
             continue
@@ -45,13 +50,23 @@ def suspects(lines: Sequence[Line]) -> list[tuple[int, str]]:
         rest = " ".join(w.text for w in ln.words[1:])
         if not m or not is_upper(rest, 4) or not re.search(r"[IVXLH]", m.group(1)):
             continue
+        columns.append((ln.words[0].bbox[0], ln.words[1].bbox[0]))
         r = read_roman(m.group(1), allow_h=True)
         if r is None:
-            out.append((i, "damaged"))
+            out.append((i, "damaged", leading_box(ln, pad=pad)))
         elif roman_value(r) == prev:
-            out.append((i, f"repeats {r}."))
+            out.append((i, f"repeats {r}.", leading_box(ln, pad=pad)))
         prev = roman_value(r) if r else prev
-    return out
+    if columns:
+        nx, tx = sorted(x for x, _ in columns)[len(columns) // 2], sorted(x for _, x in columns)[len(columns) // 2]
+        for i, ln in enumerate(lines):
+            if len(ln.words) < 2 or not ln.bbox or _LEAD.match(ln.words[0].text):
+                continue
+            h, x = ln.bbox[3] - ln.bbox[1], ln.words[0].bbox[0]
+            if is_upper(ln.text, 4) and not re.search(r"[.;,:]$", ln.text) and abs(x - tx) <= h / 2 and x - nx >= h / 2:
+                box = leading_box(ln, words=2, pad=pad)
+                out.append((i, "missing", (nx - pad, *box[1:])))
+    return sorted(out)
 
 
 def leading_box(line: Line, words: int = 3, pad: int = 6) -> tuple[int, int, int, int]:
@@ -60,14 +75,17 @@ def leading_box(line: Line, words: int = 3, pad: int = 6) -> tuple[int, int, int
     return (ws[0].bbox[0] - pad, min(w.bbox[1] for w in ws) - pad, ws[-1].bbox[2] + pad, max(w.bbox[3] for w in ws) + pad)
 
 
-def decide(first: Word, why: str, readings: list[tuple[str, Word | None]]) -> str | None:
-    """The numeral token (`III.`) the re-reads prove for a heading first read as `first`, or None to keep it."""
-    m = _LEAD.match(first.text)
+def decide(first: Word | None, why: str, readings: list[tuple[str, Word | None]]) -> str | None:
+    """The numeral token (`III.`) the re-reads prove for a heading first read as `first` (None: no numeral was
+    read), or None to keep the line as read."""
+    m = _LEAD.match(first.text) if first else None
     sep = (m.group(2) if m else "") or ""
     valid = [(w.confidence, r, lang) for lang, w in readings if w is not None and (r := heading_numeral(w.text))]
     if not valid:
         return None
     conf, best, _ = max(valid)
+    if first is None:
+        return best + "." if conf >= MISSING_CONF else None
     kept = heading_numeral(first.text)
     if why != "damaged" and (best == kept or conf < first.confidence + GAIN):
         return None
@@ -77,24 +95,38 @@ def decide(first: Word, why: str, readings: list[tuple[str, Word | None]]) -> st
 
 def reread_numerals(lines: list[Line], read: Reader, langs: Sequence[str]) -> tuple[list[Line], list[str]]:
     """Lines with their suspect heading numerals re-read by each model of `langs` and decided by the grammar;
-    returns the lines and one message per re-read."""
+    returns the lines and one message per re-read (a missing numeral only when one was found)."""
     todo = suspects(lines)
     if not todo or not langs:
         return lines, []
-    boxes = [leading_box(lines[i]) for i, _ in todo]
-    reads = {lang: read(boxes, lang) for lang in langs}
+    reads = {lang: read([box for _, _, box in todo], lang) for lang in langs}
     out, notes = list(lines), []
-    for k, (i, why) in enumerate(todo):
+    for k, (i, why, _) in enumerate(todo):
         ln = lines[i]
-        first = ln.words[0]
+        first = None if why == "missing" else ln.words[0]
         readings = [(lang, reads[lang][k][0] if reads[lang][k] else None) for lang in langs]
+        if first is None:
+            readings = [(lang, w if w is not None and w.bbox[2] <= ln.words[0].bbox[0] else None) for lang, w in readings]
         token = decide(first, why, readings)
         seen = ", ".join(f"{lang} {w.text!r} {w.confidence:.0f}" if w else f"{lang} nothing" for lang, w in readings)
         if token is None:
-            notes.append(f"heading numeral {first.text!r} ({why}) re-read from the page image ({seen}): kept")
+            if first is not None:
+                notes.append(f"heading numeral {first.text!r} ({why}) re-read from the page image ({seen}): kept")
+            continue
+        if first is None:
+            found = max((w for _, w in readings if w is not None and heading_numeral(w.text)), key=lambda w: w.confidence)
+            out[i] = _insert(ln, found.model_copy(update={"text": token}))
+            notes.append(f"heading numeral missing before {ln.text[:30]!r}: re-read from the page image as {token!r} ({seen})")
             continue
         word = first.model_copy(update={"text": token})
         text = token + ln.text[len(first.text):] if ln.text.startswith(first.text) else ln.text
         out[i] = ln.model_copy(update={"text": text, "words": [word] + ln.words[1:]})
         notes.append(f"heading numeral {first.text!r} ({why}) re-read from the page image as {token!r} ({seen})")
     return out, notes
+
+
+def _insert(ln: Line, word: Word) -> Line:
+    """The line with the numeral its first read missed put before its text (its box grown to hold it)."""
+    x0, y0, x1, y1 = ln.bbox or word.bbox
+    return ln.model_copy(update={"text": f"{word.text} {ln.text}", "words": [word, *ln.words],
+                                 "bbox": (min(x0, word.bbox[0]), y0, x1, y1)})
