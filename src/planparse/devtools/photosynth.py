@@ -104,21 +104,22 @@ def stamp(page, seed: int):
 
 def stamp_gray(page, seed: int, *, handwriting: bool = True):
     """The page as a greyscale scan shows a stamped one: a grey seal (red ink seen without colour) and black
-    handwriting over its signer block ('L')."""
+    handwriting over its signer block ('L'), with the boxes of the two marks ({"seal": box, "signature": box})."""
     from PIL import Image
 
     rng = np.random.default_rng(seed)
     gray = page.convert("L")
     masks = _mark_masks(page, rng, handwriting=handwriting, seal_dx=240)
     if masks is None:
-        return gray
+        return gray, {}
     seal, sig = masks
+    boxes = {"seal": seal.getbbox(), "signature": sig.getbbox()}
     arr = np.asarray(gray, dtype=np.float32)
     tone = rng.uniform(90, 140)
     alpha = np.asarray(seal, dtype=np.float32) / 255 * rng.uniform(0.8, 0.95)
     arr = arr * (1 - alpha) + np.minimum(arr, tone) * alpha
     arr = np.minimum(arr, 255 - np.asarray(sig, dtype=np.float32) * rng.uniform(0.85, 1.0))
-    return Image.fromarray(arr.astype(np.uint8), "L")
+    return Image.fromarray(arr.astype(np.uint8), "L"), boxes
 
 
 def bilevel(page, threshold: int = 160):
