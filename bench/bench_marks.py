@@ -9,7 +9,8 @@ marked page with shape detection off (what planparse did before), `after` = mark
 Per class: garbage lines (output lines whose words are mostly not on the page) before -> after; real lines lost (page
 lines the clean read has that the marked read lost, must be 0) before -> after; seals and signatures found of those
 present; marks reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU after/before.
-Usage: python bench/bench_marks.py [--set heldout|tuning] [--seeds 2] [--classes grey300,bw200] [-v]. Images are cached in /tmp/planparse_bench_marks.
+Usage: python bench/bench_marks.py [--set heldout|tuning] [--seeds 2] [--classes grey300,bw200] [-v].
+Images are cached in /tmp/planparse_bench_marks.
 """
 
 from __future__ import annotations
@@ -101,15 +102,17 @@ def present(line: str, text: str, at: float) -> bool:
 
 
 def found(marks, kind: str, box) -> bool:
-    """Whether a mark of `kind` covers at least a third of the true box (the scan's skew moves boxes a little)."""
+    """Whether a mark of `kind` and the true box overlap by half the smaller of the two (a seal whitened over part of
+    a signature leaves the rest of it to be found; the scan's skew moves boxes a little)."""
     x0, y0, x1, y1 = box
     area = max(1, (x1 - x0) * (y1 - y0))
     for m in marks:
         if m.kind != kind:
             continue
         a0, b0, a1, b1 = m.bbox
+        own = max(1, (a1 - a0) * (b1 - b0))
         inter = max(0, min(x1, a1) - max(x0, a0)) * max(0, min(y1, b1) - max(y0, b0))
-        if inter / area >= 0.33 and (a1 - a0) * (b1 - b0) <= 3 * area:
+        if inter >= 0.5 * min(area, own) and own <= 3 * area:
             return True
     return False
 

@@ -128,8 +128,8 @@ def _print_like(ln: Line) -> bool:
     words = [w for w in words if w]
     if not words:
         return False
-    good = sum(is_valid_syllable(w) or (len(w) > 1 and w.isupper() and w.isalpha()) or _wordlike(w) and not w.isalpha()
-               for w in words)
+    good = sum((is_valid_syllable(w) and len(w) > 1) or (len(w) > 1 and w.isupper() and w.isalpha())
+               or (_wordlike(w) and not w.isalpha()) for w in words)
     return good / len(words) >= REAL_TEXT and (ln.confidence is None or ln.confidence >= GARBAGE_CONF)
 
 
