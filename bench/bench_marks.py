@@ -8,7 +8,8 @@ marked page with shape detection off (what planparse did before), `after` = mark
 
 Per class: garbage lines (output lines whose words are mostly not on the page) before -> after; real lines lost (page
 lines the clean read has that the marked read lost, must be 0) before -> after; seals and signatures found of those
-present; marks reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU after/before.
+present; marks reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU of the
+marked page's read after/before (after also reads the lines it recovers) and CPU ms of the shape search alone.
 Usage: python bench/bench_marks.py [--set heldout|tuning] [--seeds 2] [--classes grey300,bw200] [-v].
 Images are cached in /tmp/planparse_bench_marks.
 """
@@ -83,6 +84,22 @@ def read(path: Path, shapes: bool):
         marks.shapes_out = real
 
 
+def shape_cpu(*files: Path) -> float:
+    """Mean CPU seconds of the shape search alone on the prepared pages (marked and clean)."""
+    from PIL import Image
+
+    from planparse.ocr import preprocess, shapemarks
+
+    total = 0.0
+    for f in files:
+        with Image.open(f) as im:
+            prep = preprocess.prepare(im, round(im.info["dpi"][0]) if "dpi" in im.info else None)
+        t = time.process_time()
+        shapemarks.shape_marks(prep.gray, prep.dpi)
+        total += time.process_time() - t
+    return total / len(files)
+
+
 def _norm(w: str) -> str:
     return w.strip(PUNCT).lower()
 
@@ -120,7 +137,7 @@ def found(marks, kind: str, box) -> bool:
 def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
     print(f"{which} set, {seeds} seed(s) per plan: a grey seal and black handwriting over the signer block")
     print(f"{'class':8} {'pages':>5} {'garbage':>9} {'lost':>7} {'seals':>7} {'signs':>7} {'false':>5} "
-          f"{'acc clean':>9} {'before':>7} {'after':>7} {'cpu a/b':>7}")
+          f"{'acc clean':>9} {'before':>7} {'after':>7} {'cpu a/b':>7} {'shape ms':>8}")
     rows: dict[str, dict[str, float]] = {}
     for name, cls, seed, clean_f, marked_f, _, gold_lines, boxes in pages(which, seeds, classes):
         gold = "\n".join(gold_lines)
@@ -128,9 +145,10 @@ def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
         p_clean, t_clean, _ = read(clean_f, True)
         p_before, t_before, c_b = read(marked_f, False)
         p_after, t_after, c_a = read(marked_f, True)
+        r_shape = shape_cpu(marked_f, clean_f)
         ref = [ln for ln in gold_lines if present(ln, t_clean, 90)]
         r = rows.setdefault(cls, dict.fromkeys(["pages", "gb", "ga", "lb", "la", "seals", "signs", "false",
-                                                 "ac", "ab", "aa", "cb", "ca"], 0.0))
+                                                 "ac", "ab", "aa", "cb", "ca", "shape"], 0.0))
         lost_b = [ln for ln in ref if not present(ln, t_before, 80)]
         lost_a = [ln for ln in ref if not present(ln, t_after, 80)]
         acc = accuracy(t_clean, gold), accuracy(t_before, gold), accuracy(t_after, gold)
@@ -144,6 +162,7 @@ def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
         r["false"] += len(p_clean.marks)
         r["ac"], r["ab"], r["aa"] = r["ac"] + acc[0], r["ab"] + acc[1], r["aa"] + acc[2]
         r["cb"], r["ca"] = r["cb"] + c_b, r["ca"] + c_a
+        r["shape"] += r_shape
         if verbose:
             print(f"   {name:9} s{seed} {cls:8} garbage {garbage(p_before, gold_words)}->{garbage(p_after, gold_words)} "
                   f"lost {lost_b}->{lost_a} marks {[(m.kind, m.found_by) for m in p_after.marks]} "
@@ -153,7 +172,7 @@ def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
         n = r["pages"]
         print(f"{cls:8} {n:5.0f} {r['gb']:4.0f}->{r['ga']:<3.0f} {r['lb']:3.0f}->{r['la']:<2.0f} {r['seals']:3.0f}/{n:<3.0f} "
               f"{r['signs']:3.0f}/{n:<3.0f} {r['false']:5.0f} {r['ac'] / n:9.2%} {r['ab'] / n:7.2%} {r['aa'] / n:7.2%} "
-              f"{r['ca'] / max(r['cb'], 1e-9):7.2f}")
+              f"{r['ca'] / max(r['cb'], 1e-9):7.2f} {r['shape'] * 1000 / n:8.0f}")
 
 
 def main() -> None:
