@@ -225,7 +225,7 @@ def _signatures(gray: np.ndarray, dpi: int, paper: float,
         mask &= gray[y0:y1, x0:x1] < level
         if mask.sum() > SIGN_FILL * mask.size:
             continue
-        out.append(((x0, y0, x1, y1), round(min(1.0, h / (4 * gh)), 2), mask))
+        out.append(((x0, y0, x1, y1), round(float(min(1.0, h / (4 * gh))), 2), mask))
     return out
 
 
