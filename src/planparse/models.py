@@ -57,10 +57,13 @@ class Mark(_Model):
     """Something on the page that is not text and is kept out of it: a seal, a signature, handwriting."""
 
     kind: Literal["seal", "signature", "handwriting"] = Field(
-        description="seal: red round stamp (colour, ring shape); signature: coloured-ink strokes; "
+        description="seal: round stamp (red ink, or a ring of ink on grey and black-and-white pages); "
+                    "signature: coloured-ink or handwritten strokes; "
                     "handwriting: a line OCR read as low-confidence non-words.")
     bbox: BBox = Field(description="Box in page pixels.")
     confidence: float = Field(description="How sure the finder is that this is such a mark, 0-1.")
+    found_by: str | None = Field(default=None, description="How it was found: colour, ring shape (and lighter tone), "
+                                                           "strokes (taller and sparser than print), ocr (garbage line).")
 
 
 class Page(_Model):

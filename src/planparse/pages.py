@@ -78,10 +78,11 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     lines = read.lines
     with stage_guard(warnings, "ocr", "unsure lines kept as first read", page=number):
         lines = second_read(read.gray, lines, prep.dpi, opts)
-    lines, scribbles = marks.garbage_lines(lines)
+    found = [Mark(kind=k, bbox=preprocess.turn_box(b, read.rotation, prep.gray.shape), confidence=c,
+                  found_by=how[0] if how else "colour") for k, b, c, *how in prep.marks]
+    lines, scribbles = marks.garbage_lines(lines, found)
     with stage_guard(warnings, "ocr", "heading numerals kept as first read", page=number):
         lines = _reread_numerals(read.gray, lines, prep.dpi, opts, warnings, number)
-    found = [Mark(kind=k, bbox=preprocess.turn_box(b, read.rotation, prep.gray.shape), confidence=c) for k, b, c in prep.marks]
     tables: list[Table] = []
     if opts.tables and read.words:
         with stage_guard(warnings, "tables", "no table read from this page", page=number):
@@ -110,7 +111,8 @@ def _reread_numerals(gray: np.ndarray, lines: list[Line], dpi: int, opts: Option
 def _read(job: PageJob, number: int, opts: Options) -> tuple[preprocess.Prepared, PageRead]:
     """Decode, clean up and read the page; the decoded image lives only as long as this call."""
     pil, stated_dpi = _input_errors(job, lambda: load_page(job))
-    prep = _input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten))
+    prep = _input_errors(job, lambda: marks.shapes_out(
+        preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)))
     plain = (lambda: _input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True))) if prep.cleaned else None
     read = read_page(prep.gray, prep.dpi, number, opts, plain)
     return read.plain or prep, read

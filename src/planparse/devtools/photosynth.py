@@ -25,28 +25,31 @@ def signer_box(page) -> tuple[int, int, int, int] | None:
     return w // 2, max(0, y1 - round(h * 0.085)), w - w // 12, y1
 
 
-def stamp(page, seed: int):
-    """The page in colour with a red round seal and a blue signature over its signer block."""
+def _mark_masks(page, rng, handwriting: bool = False, seal_dx: int = 60):
+    """(seal, signature) alpha masks ('L', 255 = ink) over the page's signer block; None when it has none.
+
+    `handwriting`: the signature is a cursive scribble of loops (as a pen writes) instead of a wavy stroke;
+    `seal_dx`: the seal's centre right of the block's left edge (A4 px at 300 dpi; more = over the signer's title)."""
     from PIL import Image, ImageDraw, ImageFont
 
-    rng = np.random.default_rng(seed)
-    rgb = page.convert("RGB")
     box = signer_box(page)
     if box is None:
-        return rgb
+        return None
     x0, y0, x1, y1 = box
     scale = page.size[0] / 2480
-    sig = Image.new("L", rgb.size, 0)
+    sig = Image.new("L", page.size, 0)
     d = ImageDraw.Draw(sig)
     cx, cy = (x0 + x1) // 2, (y0 + y1) // 2 - round(40 * scale)
-    pts = [(cx - 260 * scale + 520 * scale * t + 40 * scale * np.sin(9 * t + rng.uniform(0, 6)),
-            cy + 70 * scale * np.sin(14 * t + rng.uniform(0, 3)) * (1 - t)) for t in np.linspace(0, 1, 90)]
+    if handwriting:
+        pts = _cursive(cx - 270 * scale, cy + 20 * scale, 540 * scale, 60 * scale, rng)
+    else:
+        pts = [(cx - 260 * scale + 520 * scale * t + 40 * scale * np.sin(9 * t + rng.uniform(0, 6)),
+                cy + 70 * scale * np.sin(14 * t + rng.uniform(0, 3)) * (1 - t)) for t in np.linspace(0, 1, 90)]
     d.line(pts, fill=255, width=max(2, round(5 * scale)), joint="curve")
-    rgb.paste((25, 35, 120), mask=sig)
-    seal = Image.new("L", rgb.size, 0)
+    seal = Image.new("L", page.size, 0)
     d = ImageDraw.Draw(seal)
     r = round(220 * scale)
-    sx, sy = x0 + round(60 * scale), cy
+    sx, sy = x0 + round(seal_dx * scale), cy
     d.ellipse([sx - r, sy - r, sx + r, sy + r], outline=255, width=round(14 * scale))
     d.ellipse([sx - r * 0.7, sy - r * 0.7, sx + r * 0.7, sy + r * 0.7], outline=255, width=round(6 * scale))
     font = ImageFont.truetype(synth.font_path("bold"), round(34 * scale))
@@ -61,11 +64,67 @@ def stamp(page, seed: int):
     angles = [np.pi / 2 + k * 4 * np.pi / 5 for k in range(5)]
     star = [(sx + 0.35 * r * np.cos(a), sy - 0.35 * r * np.sin(a)) for a in angles]
     d.polygon(star, fill=255)
+    return seal, sig
+
+
+def _cursive(x: float, y: float, length: float, height: float, rng) -> list[tuple[float, float]]:
+    """A pen path of slanted cursive loops (a prolate cycloid with letters of varied height) ending in an underline."""
+    pts: list[tuple[float, float]] = []
+    n = int(rng.integers(7, 11))
+    step = length / n
+    slant = rng.uniform(0.2, 0.45)
+    for k in range(n):
+        tall = height * (rng.uniform(1.4, 2.2) if rng.random() < 0.3 else rng.uniform(0.6, 1.0))
+        for th in np.linspace(0, 2 * np.pi, 24, endpoint=False):
+            dy = -tall * (1 - np.cos(th)) / 2
+            dx = step * th / (2 * np.pi) - 0.45 * step * np.sin(th)
+            pts.append((x + k * step + dx - slant * dy, y + dy))
+    end = x + length
+    pts += [(end + 0.1 * length, y - 0.4 * height), (x - 0.05 * length, y + 0.35 * height)]
+    return pts
+
+
+def stamp(page, seed: int):
+    """The page in colour with a red round seal and a blue signature over its signer block."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    rgb = page.convert("RGB")
+    masks = _mark_masks(page, rng)
+    if masks is None:
+        return rgb
+    seal, sig = masks
+    rgb.paste((25, 35, 120), mask=sig)
     alpha = np.asarray(seal, dtype=np.float32) / 255 * rng.uniform(0.75, 0.95)
     arr = np.asarray(rgb, dtype=np.float32)
     red = np.array([205, 30, 40], dtype=np.float32)
     inked = arr * (1 - alpha[..., None]) + np.minimum(arr, red) * alpha[..., None]
     return Image.fromarray(inked.astype(np.uint8), "RGB")
+
+
+def stamp_gray(page, seed: int, *, handwriting: bool = True):
+    """The page as a greyscale scan shows a stamped one: a grey seal (red ink seen without colour) and black
+    handwriting over its signer block ('L'), with the boxes of the two marks ({"seal": box, "signature": box})."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    gray = page.convert("L")
+    masks = _mark_masks(page, rng, handwriting=handwriting, seal_dx=240)
+    if masks is None:
+        return gray, {}
+    seal, sig = masks
+    boxes = {"seal": seal.getbbox(), "signature": sig.getbbox()}
+    arr = np.asarray(gray, dtype=np.float32)
+    tone = rng.uniform(90, 140)
+    alpha = np.asarray(seal, dtype=np.float32) / 255 * rng.uniform(0.8, 0.95)
+    arr = arr * (1 - alpha) + np.minimum(arr, tone) * alpha
+    arr = np.minimum(arr, 255 - np.asarray(sig, dtype=np.float32) * rng.uniform(0.85, 1.0))
+    return Image.fromarray(arr.astype(np.uint8), "L"), boxes
+
+
+def bilevel(page, threshold: int = 160):
+    """A black-and-white ('1') scan of a grey page, as fax-like archive scanners store it."""
+    return page.convert("L").point(lambda v: 255 if v >= threshold else 0).convert("1")
 
 
 def scan(page, dpi: int, seed: int):

@@ -72,8 +72,24 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def render(doc: SynthDoc, dpi: int = 300, size_pt: float = 13.0) -> list:
-    """Lay the document out on A4 portrait pages (a table goes on an A4 landscape page); clean PIL 'L' images."""
+class _Recording:
+    """An ImageDraw that also notes each line of text it draws (the gold text of a page)."""
+
+    def __init__(self, draw, sink: list[str]):
+        self._draw, self._sink = draw, sink
+
+    def text(self, xy, text, **kw):
+        self._sink.append(text)
+        return self._draw.text(xy, text, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._draw, name)
+
+
+def render(doc: SynthDoc, dpi: int = 300, size_pt: float = 13.0, texts: list[list[str]] | None = None) -> list:
+    """Lay the document out on A4 portrait pages (a table goes on an A4 landscape page); clean PIL 'L' images.
+
+    `texts`: when given, receives each page's lines of text in drawing order (the page's gold text)."""
     from PIL import Image, ImageDraw
 
     pen = _Pen(dpi, size_pt)
@@ -87,7 +103,11 @@ def render(doc: SynthDoc, dpi: int = 300, size_pt: float = 13.0) -> list:
     def new_page():
         img = Image.new("L", (W, H), 255)
         pages.append(img)
-        return img, ImageDraw.Draw(img), top
+        draw = ImageDraw.Draw(img)
+        if texts is not None:
+            texts.append([])
+            draw = _Recording(draw, texts[-1])
+        return img, draw, top
 
     img, draw, y = new_page()
     col_w = (W - left - right) // 2
@@ -139,6 +159,8 @@ def render(doc: SynthDoc, dpi: int = 300, size_pt: float = 13.0) -> list:
             sy += line_h * (4 if i == len(doc.signer) - 2 else 1)
     if doc.table:
         pages.append(render_table(doc.table, dpi=dpi, widths=doc.table_widths or None, size_pt=size_pt * 0.92))
+        if texts is not None:
+            texts.append([" ".join(r) for r in doc.table])
     return pages
 
 

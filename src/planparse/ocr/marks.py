@@ -1,17 +1,22 @@
 """Non-text marks on a page: red seals and coloured-ink signatures (found by colour and shape before OCR),
-handwriting and other scribbles (found after OCR as lines of low-confidence garbage).
+seals and signatures of grey and black-and-white pages (found by shape, `shapemarks`), handwriting and other
+scribbles (found after OCR as lines of low-confidence garbage, or as garbage lines inside a found mark).
 
-Found marks are kept out of the text and recorded on their page (kind, box, confidence), so a reader
-knows they were there.
+Found marks are kept out of the text and recorded on their page (kind, box, confidence, how found), so a
+reader knows they were there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..models import Line, Mark
+from ..repair.orthography import is_valid_syllable
+from .preprocess import Prepared
+from .shapemarks import shape_marks
 
 SEAL_MIN_CM = 1.5
 """A red blob smaller than this across is no seal (Decree 30 seals are 3-4.5 cm)."""
@@ -103,14 +108,50 @@ def _wordlike(text: str) -> bool:
     return bool(core) and (core.isalpha() and (len(core) > 1 or core.isupper()) or all(c.isdigit() or c in "/.-,%" for c in core))
 
 
-def garbage_lines(lines: list[Line]) -> tuple[list[Line], list[Mark]]:
-    """Lines of low-confidence non-words (handwriting, signatures, stamps read as text) moved out to marks."""
+def shapes_out(prep: Prepared) -> Prepared:
+    """The prepared page with the seals and signatures found by shape whitened and added to its marks."""
+    found = shape_marks(prep.gray, prep.dpi)
+    if found is None:
+        return prep
+    return dataclasses.replace(prep, gray=found.gray, marks=prep.marks + found.found)
+
+
+INSIDE = 0.6
+"""Share of a line's box inside a found mark above which the line is checked for garbage."""
+REAL_TEXT = 0.6
+"""Share of a line's words that must be Vietnamese syllables, numbers or capitals for it to be print."""
+
+
+def _print_like(ln: Line) -> bool:
+    """A line that reads as print: most of its words are valid syllables, numbers or acronyms, read with confidence."""
+    words = [w.strip(".,;:()-–\"'") for w in ln.text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    good = sum((is_valid_syllable(w) and len(w) > 1) or (len(w) > 1 and w.isupper() and w.isalpha())
+               or (_wordlike(w) and not w.isalpha()) for w in words)
+    return good / len(words) >= REAL_TEXT and (ln.confidence is None or ln.confidence >= GARBAGE_CONF)
+
+
+def _inside(bbox, boxes) -> float:
+    """Largest share of `bbox` covered by one of `boxes`."""
+    x0, y0, x1, y1 = bbox
+    area = max(1, (x1 - x0) * (y1 - y0))
+    return max((max(0, min(x1, b[2]) - max(x0, b[0])) * max(0, min(y1, b[3]) - max(y0, b[1])) / area for b in boxes), default=0.0)
+
+
+def garbage_lines(lines: list[Line], marks: list[Mark] = ()) -> tuple[list[Line], list[Mark]]:
+    """Lines of low-confidence non-words (handwriting, signatures, stamps read as text) moved out to marks, and
+    lines lying mostly inside a found mark that do not read as print dropped (the mark is already recorded)."""
+    boxes = [m.bbox for m in marks]
     kept, found = [], []
     for ln in lines:
         words = ln.text.split()
+        if ln.bbox and boxes and _inside(ln.bbox, boxes) >= INSIDE and not _print_like(ln):
+            continue
         if (ln.confidence is not None and ln.confidence < GARBAGE_CONF and words and ln.bbox
                 and sum(map(_wordlike, words)) / len(words) < WORDLIKE):
-            found.append(Mark(kind="handwriting", bbox=ln.bbox, confidence=round(1 - ln.confidence / 100, 2)))
+            found.append(Mark(kind="handwriting", bbox=ln.bbox, confidence=round(1 - ln.confidence / 100, 2), found_by="ocr"))
         else:
             kept.append(ln)
     return kept, found

@@ -1,0 +1,194 @@
+"""Seals and handwriting on greyscale and black-and-white scans: garbage lines, real lines lost, marks found, word accuracy.
+
+The signer page of each plan (bench/realpages_docs.py: district/province = held-out set, commune/ministry = tuning set)
+is rendered with a grey seal (red ink seen without colour) and black cursive handwriting over its signer block
+(photosynth.stamp_gray), scanned at 300/200 dpi (skew, blur, noise; JPEG for greyscale, thresholded for black and
+white), and read by planparse.ingest three ways: `clean` = the same scan without the marks (the reference), `before` =
+marked page with shape detection off (what planparse did before), `after` = marked page as planparse reads it now.
+
+Per class: garbage lines (output lines whose words are mostly not on the page) before -> after; real lines lost (page
+lines the clean read has that the marked read lost, must be 0) before -> after; seals and signatures found of those
+present; marks reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU of the
+marked page's read after/before (after also reads the lines it recovers) and CPU ms of the shape search alone.
+Usage: python bench/bench_marks.py [--set heldout|tuning] [--seeds 2] [--classes grey300,bw200] [-v].
+Images are cached in /tmp/planparse_bench_marks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_ocr import accuracy, words  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
+from realpages_docs import HELDOUT, TUNING  # noqa: E402
+
+from planparse.devtools import photosynth, synth  # noqa: E402
+
+CACHE = Path("/tmp/planparse_bench_marks")
+CLASSES = ["grey300", "grey200", "bw300", "bw200"]
+PUNCT = ".,;:()-–\"'"
+
+
+def pages(which: str, seeds: int, classes: list[str]):
+    """(name, class, seed, clean file, marked file, dpi, gold lines, true boxes) of every signer page, rendered once."""
+    docs = TUNING if which == "tuning" else HELDOUT
+    for name, doc in docs.items():
+        texts: list[list[str]] = []
+        rendered = synth.render(doc, dpi=300, texts=texts)
+        k = len(rendered) - (2 if doc.table else 1)
+        for seed in range(seeds):
+            marked, boxes = photosynth.stamp_gray(rendered[k], seed=101 + seed)
+            for cls in classes:
+                dpi = int(cls[-3:])
+                folder = CACHE / which / name / f"s{seed}"
+                ext = "png" if cls.startswith("bw") else "jpg"
+                files = (folder / f"{cls}_clean.{ext}", folder / f"{cls}_marked.{ext}")
+                if not all(f.exists() for f in files):
+                    folder.mkdir(parents=True, exist_ok=True)
+                    for img, f in zip((rendered[k], marked), files):
+                        out = photosynth.scan(img, dpi, seed)
+                        if cls.startswith("bw"):
+                            photosynth.bilevel(out).save(f, dpi=(dpi, dpi))
+                        else:
+                            out.save(f, "JPEG", quality=60, dpi=(dpi, dpi))
+                scaled = {kind: tuple(round(v * dpi / 300) for v in box) for kind, box in boxes.items()}
+                yield name, cls, seed, files[0], files[1], dpi, texts[k], scaled
+
+
+def cpu() -> float:
+    r, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+def read(path: Path, shapes: bool):
+    """planparse.ingest of one page, with the shape detection of marks on or off; (page, text, CPU seconds)."""
+    import planparse
+    from planparse.ocr import marks
+
+    real = marks.shapes_out
+    if not shapes:
+        marks.shapes_out = lambda prep: prep
+    try:
+        c0 = cpu()
+        doc = planparse.ingest(str(path), jobs=1, tables=False)
+        return doc.pages[0], doc.text, cpu() - c0
+    finally:
+        marks.shapes_out = real
+
+
+def shape_cpu(*files: Path) -> float:
+    """Mean CPU seconds of the shape search alone on the prepared pages (marked and clean)."""
+    from PIL import Image
+
+    from planparse.ocr import preprocess, shapemarks
+
+    total = 0.0
+    for f in files:
+        with Image.open(f) as im:
+            prep = preprocess.prepare(im, round(im.info["dpi"][0]) if "dpi" in im.info else None)
+        t = time.process_time()
+        shapemarks.shape_marks(prep.gray, prep.dpi)
+        total += time.process_time() - t
+    return total / len(files)
+
+
+def _norm(w: str) -> str:
+    return w.strip(PUNCT).lower()
+
+
+def garbage(page, gold_words: set[str]) -> int:
+    """Output lines most of whose words are not words of the page."""
+    n = 0
+    for ln in page.lines:
+        ws = [_norm(w) for w in ln.text.split() if _norm(w)]
+        if ws and sum(w in gold_words for w in ws) / len(ws) < 0.5:
+            n += 1
+    return n
+
+
+def present(line: str, text: str, at: float) -> bool:
+    return fuzz.partial_ratio(line, text) >= at
+
+
+def found(marks, kind: str, box) -> bool:
+    """Whether a mark of `kind` and the true box overlap by half the smaller of the two (a seal whitened over part of
+    a signature leaves the rest of it to be found; the scan's skew moves boxes a little)."""
+    x0, y0, x1, y1 = box
+    area = max(1, (x1 - x0) * (y1 - y0))
+    for m in marks:
+        if m.kind != kind:
+            continue
+        a0, b0, a1, b1 = m.bbox
+        own = max(1, (a1 - a0) * (b1 - b0))
+        inter = max(0, min(x1, a1) - max(x0, a0)) * max(0, min(y1, b1) - max(y0, b0))
+        if inter >= 0.5 * min(area, own) and own <= 3 * area:
+            return True
+    return False
+
+
+def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
+    print(f"{which} set, {seeds} seed(s) per plan: a grey seal and black handwriting over the signer block")
+    print(f"{'class':8} {'pages':>5} {'garbage':>9} {'lost':>7} {'seals':>7} {'signs':>7} {'false':>5} "
+          f"{'acc clean':>9} {'before':>7} {'after':>7} {'cpu a/b':>7} {'shape ms':>8}")
+    rows: dict[str, dict[str, float]] = {}
+    for name, cls, seed, clean_f, marked_f, _, gold_lines, boxes in pages(which, seeds, classes):
+        gold = "\n".join(gold_lines)
+        gold_words = {_norm(w) for w in words(gold)}
+        p_clean, t_clean, _ = read(clean_f, True)
+        p_before, t_before, c_b = read(marked_f, False)
+        p_after, t_after, c_a = read(marked_f, True)
+        r_shape = shape_cpu(marked_f, clean_f)
+        ref = [ln for ln in gold_lines if present(ln, t_clean, 90)]
+        r = rows.setdefault(cls, dict.fromkeys(["pages", "gb", "ga", "lb", "la", "seals", "signs", "false",
+                                                 "ac", "ab", "aa", "cb", "ca", "shape"], 0.0))
+        lost_b = [ln for ln in ref if not present(ln, t_before, 80)]
+        lost_a = [ln for ln in ref if not present(ln, t_after, 80)]
+        acc = accuracy(t_clean, gold), accuracy(t_before, gold), accuracy(t_after, gold)
+        r["pages"] += 1
+        r["gb"] += garbage(p_before, gold_words)
+        r["ga"] += garbage(p_after, gold_words)
+        r["lb"] += len(lost_b)
+        r["la"] += len(lost_a)
+        r["seals"] += found(p_after.marks, "seal", boxes["seal"])
+        r["signs"] += found(p_after.marks, "signature", boxes["signature"])
+        r["false"] += len(p_clean.marks)
+        r["ac"], r["ab"], r["aa"] = r["ac"] + acc[0], r["ab"] + acc[1], r["aa"] + acc[2]
+        r["cb"], r["ca"] = r["cb"] + c_b, r["ca"] + c_a
+        r["shape"] += r_shape
+        if verbose:
+            print(f"   {name:9} s{seed} {cls:8} garbage {garbage(p_before, gold_words)}->{garbage(p_after, gold_words)} "
+                  f"lost {lost_b}->{lost_a} marks {[(m.kind, m.found_by) for m in p_after.marks]} "
+                  f"false {[(m.kind, m.bbox) for m in p_clean.marks]} acc {acc[0]:.2%}/{acc[1]:.2%}/{acc[2]:.2%}")
+            sys.stdout.flush()
+    for cls, r in rows.items():
+        n = r["pages"]
+        print(f"{cls:8} {n:5.0f} {r['gb']:4.0f}->{r['ga']:<3.0f} {r['lb']:3.0f}->{r['la']:<2.0f} {r['seals']:3.0f}/{n:<3.0f} "
+              f"{r['signs']:3.0f}/{n:<3.0f} {r['false']:5.0f} {r['ac'] / n:9.2%} {r['ab'] / n:7.2%} {r['aa'] / n:7.2%} "
+              f"{r['ca'] / max(r['cb'], 1e-9):7.2f} {r['shape'] * 1000 / n:8.0f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", default="heldout", choices=["heldout", "tuning"])
+    ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--classes", default=",".join(CLASSES))
+    ap.add_argument("-v", action="store_true", help="per page figures")
+    args = ap.parse_args()
+    import planparse
+
+    planparse.restore("khởi động")  # load the LM before timing
+    run(args.set, args.seeds, args.classes.split(","), args.v)
+
+
+if __name__ == "__main__":
+    t = time.time()
+    main()
+    print(f"({time.time() - t:.0f} s)")
