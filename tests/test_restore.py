@@ -283,3 +283,18 @@ def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():
 def test_domain_sentences_restored_by_shipped_model(stripped, expected):
     """Disaster-prevention and irrigation words the laws barely hold, restored from plain letters."""
     assert restore_text(stripped)[0] == expected
+
+
+def test_ngram_keys_find_across_high_words():
+    """Keys above 2**32 live in runs of their high word: every stored key is found, absent ones in any run are not."""
+    import numpy as np
+
+    from planparse.repair.lm import NgramKeys
+
+    rng = np.random.default_rng(3)
+    keys = np.unique(rng.integers(0, 5 << 32, 20_000, dtype=np.uint64))
+    table = NgramKeys.from_keys(keys)
+    j, hit = table.find(keys[::-1])
+    assert hit.all() and (j == np.arange(len(keys))[::-1]).all()
+    absent = np.setdiff1d(rng.integers(0, 7 << 32, 20_000, dtype=np.uint64), keys)
+    assert not table.find(absent)[1].any()

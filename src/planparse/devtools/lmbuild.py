@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..repair.lm import BITS, MASK, pack
+from ..repair.lm import BITS, MASK, NgramKeys, dense_key, pack
 from ..repair.orthography import is_valid_syllable, nfc
 from ..repair.tokens import BOS, EOS, TOKEN_RE, UNK, lm_unit
 
@@ -193,13 +193,17 @@ def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = 
     return [words[i] for i in keep], remap[seq]
 
 
-def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1, raw_share: float = 0.0) -> dict:
+def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1, raw_share: float = 0.0,
+             gain: float | None = None) -> dict:
     """Interpolated modified-KN probabilities of a framed id sequence (see Tokens), as ARPA-like numpy tables (log10).
 
     `raw_share` of the unigram distribution is the plain frequency instead of the continuation count: the unigram
     also ranks a token's candidates, and pure KN sinks syllables that follow one word only (`dõi` of `theo dõi`).
 
-    Trigrams seen fewer than `prune3` times are dropped after estimation (their context keeps its backoff weight).
+    Trigrams seen fewer than `prune3` times are dropped after estimation (their context keeps its backoff weight),
+    unless `gain` is set and the trigram's log10 probability exceeds what the model gives it once dropped (the context's
+    backoff weight times the bigram) by at least `gain`: a count-based cut weighted by what each rare trigram tells,
+    a simple form of relative-entropy pruning (all rare trigrams weigh alike in it, as their counts are alike).
     """
     parts, ntok, step = [], 0, 1 << 24
     for lo in range(2, len(seq), step):
@@ -246,6 +250,8 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
     p3 = np.maximum(c3 - _disc(c3, d3), 0) / tot3[i3] + gam3[i3] * p2_of_3
 
     keep3 = c3 >= prune3
+    if gain is not None:
+        keep3 |= np.log10(p3) - np.log10(gam3[i3] * p2_of_3) >= gain
     bo1 = np.zeros(V)
     bo1[ctx1_u.astype(np.int64)] = gam2
     # bigram table holds every bigram that is an n-gram or a trigram context
@@ -285,21 +291,25 @@ def quantise(values: np.ndarray, levels: int = 256) -> tuple[np.ndarray, np.ndar
     return codes, book.astype(np.float32)
 
 
-def key_planes(keys: np.ndarray, name: str) -> dict[str, np.ndarray]:
-    """Sorted uint64 keys as delta bytes split into eight planes (high planes are nearly all zero, so they
-    compress to almost nothing); repair.lm.read_keys reverses it."""
-    d = np.diff(np.asarray(keys, dtype=np.uint64), prepend=np.uint64(0)).view(np.uint8).reshape(-1, 8)
-    return {f"{name}_k{b}": np.ascontiguousarray(d[:, b]) for b in range(8)}
+def low_key_planes(keys: np.ndarray, n: int, v: int, name: str) -> dict[str, np.ndarray]:
+    """Keys of `n` 21-bit ids (as estimate makes them) rewritten in base `v` and split as repair.lm.NgramKeys holds
+    them: deltas of the uint32 low words (wrapping where the high word changes) as four byte planes, which compress
+    well, and the start of each high word's run; repair.lm.read_low_keys reverses it."""
+    ids = [(np.asarray(keys, dtype=np.uint64) >> np.uint64(BITS * (n - 1 - k))) & np.uint64(MASK) for k in range(n)]
+    table = NgramKeys.from_keys(dense_key(ids, v))
+    d = np.diff(table.low, prepend=np.uint32(0)).astype(np.uint32).view(np.uint8).reshape(-1, 4)
+    return {f"{name}_l{b}": np.ascontiguousarray(d[:, b]) for b in range(4)} | {f"{name}_start": table.start}
 
 
 def save(model: dict, out_path: str | Path) -> None:
-    """Write the tables compactly: keys as byte planes of deltas, n-gram log probs and backoffs as 8-bit codes."""
+    """Write the tables compactly: keys as byte planes of low-word deltas, n-gram log probs and backoffs as 8-bit codes."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     arrays = {"vocab": np.frombuffer("\n".join(model["vocab"]).encode("utf-8"), dtype=np.uint8),
               "uni_lp": model["uni_lp"], "uni_bo": model["uni_bo"],
               "stats": np.frombuffer(json.dumps(model["stats"]).encode(), dtype=np.uint8)}
-    arrays |= key_planes(model["bi_keys"], "bi") | key_planes(model["tri_keys"], "tri")
+    v = len(model["vocab"])
+    arrays |= low_key_planes(model["bi_keys"], 2, v, "bi") | low_key_planes(model["tri_keys"], 3, v, "tri")
     for name in ("bi_lp", "bi_bo", "tri_lp"):
         arrays[name + "_q"], arrays[name + "_book"] = quantise(model[name])
     np.savez_compressed(out, **arrays)
@@ -308,14 +318,14 @@ def save(model: dict, out_path: str | Path) -> None:
 def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = PRUNE,
              exclude: frozenset[str] = frozenset(), max_vocab: int = MAX_VOCAB, prune2: int = PRUNE,
              core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER,
-             raw_share: float = RAW_SHARE) -> dict:
+             raw_share: float = RAW_SHARE, gain: float | None = None) -> dict:
     """Count a corpus and write the compact trigram model; returns build statistics."""
     if order != 3:
         raise ValueError("only order 3 is supported")
     t0 = time.time()
     vocab, seq = read_corpus([str(p) for p in corpus_paths], min_count=min_count, exclude=exclude, max_vocab=max_vocab,
                              core=core, core_weight=core_weight, min_other=min_other)
-    model = estimate(vocab, seq, prune3=prune3, prune2=prune2, raw_share=raw_share)
+    model = estimate(vocab, seq, prune3=prune3, prune2=prune2, raw_share=raw_share, gain=gain)
     del seq
     save(model, out_path)
     stats = dict(model["stats"])
