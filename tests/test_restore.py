@@ -298,3 +298,9 @@ def test_ngram_keys_find_across_high_words():
     assert hit.all() and (j == np.arange(len(keys))[::-1]).all()
     absent = np.setdiff1d(rng.integers(0, 7 << 32, 20_000, dtype=np.uint64), keys)
     assert not table.find(absent)[1].any()
+
+
+def test_ethnic_group_names_restored():
+    """Ethnic groups' names are spelt as names between capitals, not as the common words of their skeletons."""
+    out, _ = restore_text("Van dong dong bao Gia Rai, Xo Dang va Ba Na tham gia bau cu.")
+    assert "Gia Rai" in out and "Xơ Đăng" in out and "Ba Na" in out
