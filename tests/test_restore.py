@@ -304,3 +304,24 @@ def test_ethnic_group_names_restored():
     """Ethnic groups' names are spelt as names between capitals, not as the common words of their skeletons."""
     out, _ = restore_text("Van dong dong bao Gia Rai, Xo Dang tham gia bau cu.")
     assert "Gia Rai" in out and "Xơ Đăng" in out
+
+
+def test_rare_trigrams_kept_from_open_text_only(tmp_path):
+    """A trigram seen once is kept when it comes from text not protected by copyright (`rare_from`), else dropped."""
+    from planparse.devtools.lmbuild import build_lm
+    from planparse.repair.lm import TrigramLM, dense_key
+
+    (tmp_path / "laws").mkdir()
+    (tmp_path / "news").mkdir()
+    common = "\n".join(["kế hoạch phòng chống thiên tai của xã"] * 3)
+    (tmp_path / "laws" / "a.txt").write_text(common + "\ngia cố đê bao\n", encoding="utf-8")
+    (tmp_path / "news" / "b.txt").write_text(common + "\nnạo vét kênh mương\n", encoding="utf-8")
+    out = tmp_path / "lm.npz"
+    build_lm([str(tmp_path / "laws"), str(tmp_path / "news")], out, min_count=1, rare_from=[str(tmp_path / "laws")])
+    lm = TrigramLM(out)
+
+    def stored(words: str) -> bool:
+        ids = lm.ids(words.split())
+        return bool(lm.tri_keys.find(dense_key([ids[:1], ids[1:2], ids[2:]], len(lm.vocab)))[1][0])
+
+    assert stored("gia cố đê") and not stored("nạo vét kênh") and stored("phòng chống thiên")
