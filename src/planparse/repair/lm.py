@@ -98,12 +98,7 @@ class NgramKeys:
 def read_low_keys(z, name: str) -> NgramKeys:
     """Keys stored as four byte planes of uint32 deltas of their low words (`name_l0..3`, wrapping at each
     high-word run) and the runs' starts (`name_start`); see devtools.lmbuild.low_key_planes."""
-    first = z[f"{name}_l0"]
-    out = np.empty((len(first), 4), dtype=np.uint8)
-    out[:, 0] = first
-    for b in range(1, 4):
-        out[:, b] = z[f"{name}_l{b}"]
-    low = out.view(np.uint32).reshape(-1)
+    low = _from_planes(z, f"{name}_l", np.uint32)
     np.cumsum(low, out=low, dtype=np.uint32)
     return NgramKeys(low, z[f"{name}_start"])
 
@@ -113,14 +108,20 @@ def read_keys(z, name: str) -> np.ndarray:
     place, or one delta array (`name_dkeys`)."""
     if f"{name}_dkeys" in z.files:
         return np.cumsum(z[f"{name}_dkeys"], dtype=np.uint64)
-    first = z[f"{name}_k0"]
-    out = np.empty((len(first), 8), dtype=np.uint8)
-    out[:, 0] = first
-    for b in range(1, 8):
-        out[:, b] = z[f"{name}_k{b}"]
-    keys = out.view(np.uint64).reshape(-1)
+    keys = _from_planes(z, f"{name}_k", np.uint64)
     np.cumsum(keys, out=keys)
     return keys
+
+
+def _from_planes(z, prefix: str, dtype) -> np.ndarray:
+    """An integer array rebuilt in place from its byte planes `prefix0`, `prefix1` ... (lowest byte first)."""
+    width = np.dtype(dtype).itemsize
+    first = z[f"{prefix}0"]
+    out = np.empty((len(first), width), dtype=np.uint8)
+    out[:, 0] = first
+    for b in range(1, width):
+        out[:, b] = z[f"{prefix}{b}"]
+    return out.view(dtype).reshape(-1)
 
 
 def _rebase(keys: np.ndarray, n: int, v: int) -> NgramKeys:
