@@ -19,7 +19,7 @@ from .tokens import NUM, UNK
 BITS = 21
 MASK = (1 << BITS) - 1
 LN10 = np.log(10.0)
-DENSE = 2048
+DENSE = 4096
 
 
 def pack(a, b, c=None):
