@@ -4,7 +4,8 @@ Held-out decrees and corpus/extra documents (dictionaries/lm/heldout.txt) and th
 for measuring, in domains the corpus is thin on; never tuned on), diacritics stripped; the same plans rendered as
 clean scans and OCR'd with Tesseract `eng`; seeds 001 and 000 (development samples); then speed of the whole
 `planparse restore` process minus its start-up, start-up, model size and load time, peak memory.
-Reads ../shared relative to the repository (benchmarks only; tests never do). `-v` lists errors.
+Reads ../shared relative to the repository (benchmarks only; tests never do). `-v` lists errors. `--tuning` prints
+instead the figures to tune on: the plans of bench/tuning (written for tuning, never measured) and seed 000.
 """
 
 from __future__ import annotations
@@ -110,10 +111,10 @@ def heldout_documents() -> dict[str, list[str]]:
     return out
 
 
-def plans() -> dict[str, list[str]]:
-    """The plans written for measuring (bench/plans/*.txt), non-empty lines."""
+def plans(folder: str = "plans") -> dict[str, list[str]]:
+    """The plans written for measuring (bench/plans/*.txt) or for tuning (bench/tuning/*.txt), non-empty lines."""
     return {f.stem: [ln for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]
-            for f in sorted((REPO / "bench" / "plans").glob("*.txt"))}
+            for f in sorted((REPO / "bench" / folder).glob("*.txt"))}
 
 
 def seed_and_gold(n: str = "000") -> tuple[list[str], list[str]]:
@@ -187,11 +188,11 @@ def eng_ocr(name: str, lines: list[str], dpi: int = 300) -> list[str]:
     return [ln for ln in cache.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
-def ocr_figures(texts: dict[str, list[str]], show: bool) -> None:
+def ocr_figures(texts: dict[str, list[str]], show: bool, prefix: str = "") -> None:
     """Plans as eng OCR of clean rendered scans: accuracy of the whole text (OCR and original break lines differently)."""
     accs, before = {}, {}
     for name, lines in texts.items():
-        ocr = eng_ocr(name, lines)
+        ocr = eng_ocr(prefix + name, lines)
         pred, _, _ = run(ocr)
         accs[name], errs = accuracy([" ".join(pred)], [" ".join(lines)])
         before[name] = accuracy([" ".join(ocr)], [" ".join(lines)])[0]
@@ -234,8 +235,37 @@ def speed_figures() -> None:
           f"{len(lm.bi_keys):,} bigrams, {len(lm.tri_keys):,} trigrams")
 
 
+def seed_figures(names: tuple[str, ...], show: bool) -> None:
+    """Accuracy on the real seeds (development samples), with the OCR input's own accuracy."""
+    for n in names:
+        try:
+            seed, gold = seed_and_gold(n)
+        except IndexError:
+            print(f"seed {n}: no gold text")
+            continue
+        pred, _, _ = run(seed)
+        acc, errs = accuracy(pred, gold)
+        base, _ = accuracy(seed, gold)
+        print(f"seed {n} (development sample): syllable accuracy {acc:.4f} (input {base:.4f})")
+        if show:
+            for e in errs:
+                print("   ", e)
+
+
+def tuning(show: bool) -> None:
+    """The figures to tune on: the tuning plans (bench/tuning, never the measured ones) stripped and as eng OCR, seed 000."""
+    get_model()
+    ps = plans("tuning")
+    summary("tuning plans (bench/tuning), stripped", per_text(ps, show), nsyl(ps))
+    ocr_figures(ps, show, prefix="tuning_")
+    seed_figures(("000",), show)
+
+
 def main() -> None:
-    show = "-v" in sys.argv
+    show = "-v" in sys.argv or "--show" in sys.argv
+    if "--tuning" in sys.argv:
+        tuning(show)
+        return
     speed_figures()
     get_model()
     decrees = heldout_decrees()
@@ -249,19 +279,7 @@ def main() -> None:
     ps = plans()
     summary("plans written for measuring (bench/plans), stripped", per_text(ps, show), nsyl(ps))
     ocr_figures(ps, show)
-    for n in ("001", "000"):
-        try:
-            seed, gold = seed_and_gold(n)
-        except IndexError:
-            print(f"seed {n}: no gold text")
-            continue
-        pred, _, _ = run(seed)
-        acc, errs = accuracy(pred, gold)
-        base, _ = accuracy(seed, gold)
-        print(f"seed {n} (development sample): syllable accuracy {acc:.4f} (input {base:.4f})")
-        if show:
-            for e in errs:
-                print("   ", e)
+    seed_figures(("001", "000"), show)
 
 
 def report(show: bool) -> None:

@@ -283,3 +283,45 @@ def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():
 def test_domain_sentences_restored_by_shipped_model(stripped, expected):
     """Disaster-prevention and irrigation words the laws barely hold, restored from plain letters."""
     assert restore_text(stripped)[0] == expected
+
+
+def test_ngram_keys_find_across_high_words():
+    """Keys above 2**32 live in runs of their high word: every stored key is found, absent ones in any run are not."""
+    import numpy as np
+
+    from planparse.repair.lm import NgramKeys
+
+    rng = np.random.default_rng(3)
+    keys = np.unique(rng.integers(0, 5 << 32, 20_000, dtype=np.uint64))
+    table = NgramKeys.from_keys(keys)
+    j, hit = table.find(keys[::-1])
+    assert hit.all() and (j == np.arange(len(keys))[::-1]).all()
+    absent = np.setdiff1d(rng.integers(0, 7 << 32, 20_000, dtype=np.uint64), keys)
+    assert not table.find(absent)[1].any()
+
+
+def test_ethnic_group_names_restored():
+    """Ethnic groups' names are spelt as names between capitals, not as the common words of their skeletons."""
+    out, _ = restore_text("Van dong dong bao Gia Rai, Xo Dang tham gia bau cu.")
+    assert "Gia Rai" in out and "Xơ Đăng" in out
+
+
+def test_rare_trigrams_kept_from_open_text_only(tmp_path):
+    """A trigram seen once is kept when it comes from text not protected by copyright (`rare_from`), else dropped."""
+    from planparse.devtools.lmbuild import build_lm
+    from planparse.repair.lm import TrigramLM, dense_key
+
+    (tmp_path / "laws").mkdir()
+    (tmp_path / "news").mkdir()
+    common = "\n".join(["kế hoạch phòng chống thiên tai của xã"] * 3)
+    (tmp_path / "laws" / "a.txt").write_text(common + "\ngia cố đê bao\n", encoding="utf-8")
+    (tmp_path / "news" / "b.txt").write_text(common + "\nnạo vét kênh mương\n", encoding="utf-8")
+    out = tmp_path / "lm.npz"
+    build_lm([str(tmp_path / "laws"), str(tmp_path / "news")], out, min_count=1, rare_from=[str(tmp_path / "laws")])
+    lm = TrigramLM(out)
+
+    def stored(words: str) -> bool:
+        ids = lm.ids(words.split())
+        return bool(lm.tri_keys.find(dense_key([ids[:1], ids[1:2], ids[2:]], len(lm.vocab)))[1][0])
+
+    assert stored("gia cố đê") and not stored("nạo vét kênh") and stored("phòng chống thiên")

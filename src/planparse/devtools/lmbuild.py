@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..repair.lm import BITS, MASK, pack
+from ..repair.lm import BITS, MASK, NgramKeys, dense_key, pack
 from ..repair.orthography import is_valid_syllable, nfc
 from ..repair.tokens import BOS, EOS, TOKEN_RE, UNK, lm_unit
 
@@ -156,8 +156,10 @@ class Tokens:
 
 
 def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = frozenset(), max_vocab: int = MAX_VOCAB,
-                core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER) -> tuple[list[str], np.ndarray]:
-    """Vocabulary (specials first, then by frequency) and the whole corpus as one framed id sequence (see Tokens).
+                core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER,
+                rare_from: list[str] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Vocabulary (specials first, then by frequency), the whole corpus as one framed id sequence (see Tokens), and
+    per position whether it comes from the `rare_from` documents (default: all), whose rare n-grams may be kept.
 
     The vocabulary holds every valid Vietnamese syllable seen >= min_count, and the other units (abbreviations such
     as `ubnd`, codes, foreign words) seen >= min_other times in the `core` documents (default: all), at most
@@ -166,16 +168,21 @@ def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = 
     `the`, which would let OCR garbage stand as a word.
     """
     roots = [Path(c).as_posix() for c in core] if core is not None else None
+    open_roots = [Path(c).as_posix() for c in rare_from] if rare_from is not None else None
     tok = Tokens()
     core_chunks: list[bool] = []
+    open_chunks: list[bool] = []
     for name, doc in corpus_documents(paths, exclude):
         is_core = roots is None or any(name.startswith(r) for r in roots)
         for _ in range(core_weight if is_core else 1):
             for line in doc:
                 tok.add_line(line)
         tok.flush()
-        core_chunks += [is_core] * (len(tok.chunks) - len(core_chunks))
+        added = len(tok.chunks) - len(core_chunks)
+        core_chunks += [is_core] * added
+        open_chunks += [open_roots is None or any(name.startswith(r) for r in open_roots)] * added
     seq = tok.sequence()
+    rare_ok = np.repeat(np.array(open_chunks, dtype=bool), [len(c) for c in tok.chunks]) if tok.chunks else np.zeros(0, bool)
     words = tok.words()
     freq = np.bincount(seq, minlength=len(words))
     core_freq = np.zeros(len(words), dtype=np.int64)
@@ -190,16 +197,19 @@ def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = 
     keep = order[syllable | np.isin(order, other)]
     remap = np.full(len(words), 2, dtype=np.int32)
     remap[keep] = np.arange(len(keep), dtype=np.int32)
-    return [words[i] for i in keep], remap[seq]
+    return [words[i] for i in keep], remap[seq], rare_ok
 
 
-def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1, raw_share: float = 0.0) -> dict:
+def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1, raw_share: float = 0.0,
+             rare_ok: np.ndarray | None = None) -> dict:
     """Interpolated modified-KN probabilities of a framed id sequence (see Tokens), as ARPA-like numpy tables (log10).
 
     `raw_share` of the unigram distribution is the plain frequency instead of the continuation count: the unigram
     also ranks a token's candidates, and pure KN sinks syllables that follow one word only (`dõi` of `theo dõi`).
 
-    Trigrams seen fewer than `prune3` times are dropped after estimation (their context keeps its backoff weight).
+    Trigrams seen fewer than `prune3` times are dropped after estimation (their context keeps its backoff weight),
+    unless `rare_ok` (a mask over `seq`) marks one of their occurrences: rare trigrams are kept from text that is
+    not protected by copyright only, so no rare span of copyrighted text can be chained back out of the model.
     """
     parts, ntok, step = [], 0, 1 << 24
     for lo in range(2, len(seq), step):
@@ -246,6 +256,8 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
     p3 = np.maximum(c3 - _disc(c3, d3), 0) / tot3[i3] + gam3[i3] * p2_of_3
 
     keep3 = c3 >= prune3
+    if rare_ok is not None:
+        keep3 |= np.isin(k3, _open_trigrams(seq, rare_ok))
     bo1 = np.zeros(V)
     bo1[ctx1_u.astype(np.int64)] = gam2
     # bigram table holds every bigram that is an n-gram or a trigram context
@@ -273,6 +285,12 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
     }
 
 
+def _open_trigrams(seq: np.ndarray, rare_ok: np.ndarray) -> np.ndarray:
+    """Sorted keys of the trigrams ending at the positions `rare_ok` marks (sentence starts excluded, as in estimate)."""
+    pos = np.flatnonzero(rare_ok[2:] & (seq[2:] != 0)) + 2
+    return np.unique(pack(seq[pos - 2], seq[pos - 1], seq[pos]))
+
+
 def quantise(values: np.ndarray, levels: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """uint8 codes and a float32 codebook (the mean of each quantile bin) for a table of log probabilities."""
     v = np.asarray(values, dtype=np.float32)
@@ -285,21 +303,25 @@ def quantise(values: np.ndarray, levels: int = 256) -> tuple[np.ndarray, np.ndar
     return codes, book.astype(np.float32)
 
 
-def key_planes(keys: np.ndarray, name: str) -> dict[str, np.ndarray]:
-    """Sorted uint64 keys as delta bytes split into eight planes (high planes are nearly all zero, so they
-    compress to almost nothing); repair.lm.read_keys reverses it."""
-    d = np.diff(np.asarray(keys, dtype=np.uint64), prepend=np.uint64(0)).view(np.uint8).reshape(-1, 8)
-    return {f"{name}_k{b}": np.ascontiguousarray(d[:, b]) for b in range(8)}
+def low_key_planes(keys: np.ndarray, n: int, v: int, name: str) -> dict[str, np.ndarray]:
+    """Keys of `n` 21-bit ids (as estimate makes them) rewritten in base `v` and split as repair.lm.NgramKeys holds
+    them: deltas of the uint32 low words (wrapping where the high word changes) as four byte planes, which compress
+    well, and the start of each high word's run; repair.lm.read_low_keys reverses it."""
+    ids = [(np.asarray(keys, dtype=np.uint64) >> np.uint64(BITS * (n - 1 - k))) & np.uint64(MASK) for k in range(n)]
+    table = NgramKeys.from_keys(dense_key(ids, v))
+    d = np.diff(table.low, prepend=np.uint32(0)).astype(np.uint32).view(np.uint8).reshape(-1, 4)
+    return {f"{name}_l{b}": np.ascontiguousarray(d[:, b]) for b in range(4)} | {f"{name}_start": table.start}
 
 
 def save(model: dict, out_path: str | Path) -> None:
-    """Write the tables compactly: keys as byte planes of deltas, n-gram log probs and backoffs as 8-bit codes."""
+    """Write the tables compactly: keys as byte planes of low-word deltas, n-gram log probs and backoffs as 8-bit codes."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     arrays = {"vocab": np.frombuffer("\n".join(model["vocab"]).encode("utf-8"), dtype=np.uint8),
               "uni_lp": model["uni_lp"], "uni_bo": model["uni_bo"],
               "stats": np.frombuffer(json.dumps(model["stats"]).encode(), dtype=np.uint8)}
-    arrays |= key_planes(model["bi_keys"], "bi") | key_planes(model["tri_keys"], "tri")
+    v = len(model["vocab"])
+    arrays |= low_key_planes(model["bi_keys"], 2, v, "bi") | low_key_planes(model["tri_keys"], 3, v, "tri")
     for name in ("bi_lp", "bi_bo", "tri_lp"):
         arrays[name + "_q"], arrays[name + "_book"] = quantise(model[name])
     np.savez_compressed(out, **arrays)
@@ -308,14 +330,17 @@ def save(model: dict, out_path: str | Path) -> None:
 def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = PRUNE,
              exclude: frozenset[str] = frozenset(), max_vocab: int = MAX_VOCAB, prune2: int = PRUNE,
              core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER,
-             raw_share: float = RAW_SHARE) -> dict:
-    """Count a corpus and write the compact trigram model; returns build statistics."""
+             raw_share: float = RAW_SHARE, rare_from: list[str] | None = None) -> dict:
+    """Count a corpus and write the compact trigram model; returns build statistics. Trigrams seen fewer than
+    `prune3` times are kept when they occur in the `rare_from` documents (text not protected by copyright)."""
     if order != 3:
         raise ValueError("only order 3 is supported")
     t0 = time.time()
-    vocab, seq = read_corpus([str(p) for p in corpus_paths], min_count=min_count, exclude=exclude, max_vocab=max_vocab,
-                             core=core, core_weight=core_weight, min_other=min_other)
-    model = estimate(vocab, seq, prune3=prune3, prune2=prune2, raw_share=raw_share)
+    vocab, seq, rare_ok = read_corpus([str(p) for p in corpus_paths], min_count=min_count, exclude=exclude,
+                                      max_vocab=max_vocab, core=core, core_weight=core_weight, min_other=min_other,
+                                      rare_from=rare_from)
+    model = estimate(vocab, seq, prune3=prune3, prune2=prune2, raw_share=raw_share,
+                     rare_ok=rare_ok if rare_from is not None else None)
     del seq
     save(model, out_path)
     stats = dict(model["stats"])

@@ -1,6 +1,9 @@
-"""Syllable trigram LM with interpolated modified Kneser-Ney, stored as sorted uint64 keys in numpy arrays.
+"""Syllable trigram LM with interpolated modified Kneser-Ney, stored as sorted keys in numpy arrays.
 
-Keys pack three 21-bit vocabulary ids; lookups are vectorised with np.searchsorted.
+In memory an n-gram's key is its ids as one number in base V (the vocabulary size), kept as its low 32 bits in
+buckets of its high bits (NgramKeys): 4 bytes a key instead of 8, so a model with every trigram of the corpus fits
+the memory budget. Log probabilities stay 8-bit codes of a codebook. Lookups are vectorised with np.searchsorted.
+`pack` (three 21-bit ids in a uint64) remains the key of id pairs outside the model (decoder.PairSet).
 """
 
 from __future__ import annotations
@@ -41,26 +44,107 @@ def syllable_pairs(phrases: Iterable[str]) -> Iterator[tuple[str, str]]:
         yield from zip(ws, ws[1:])
 
 
+LOW = np.uint64(0xFFFFFFFF)
+
+
+def dense_key(ids: list[np.ndarray], v: int) -> np.ndarray:
+    """uint64 keys of id tuples as numbers in base `v`: sorted like the tuples."""
+    key = np.asarray(ids[0], dtype=np.uint64)
+    for x in ids[1:]:
+        key = key * np.uint64(v) + np.asarray(x, dtype=np.uint64)
+    return key
+
+
+class NgramKeys:
+    """Sorted uint64 keys as uint32 low words and the start of each run of equal high words (`start[h]`)."""
+
+    def __init__(self, low: np.ndarray, start: np.ndarray):
+        self.low = low
+        self.start = np.asarray(start, dtype=np.int64)
+
+    @classmethod
+    def from_keys(cls, keys: np.ndarray) -> NgramKeys:
+        keys = np.asarray(keys, dtype=np.uint64)
+        high = keys >> np.uint64(32)
+        top = int(high[-1]) if len(keys) else 0
+        return cls((keys & LOW).astype(np.uint32), np.searchsorted(high, np.arange(top + 2, dtype=np.uint64)))
+
+    def __len__(self) -> int:
+        return len(self.low)
+
+    def find(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index of each query key in the table and whether it is there (index 0 when not)."""
+        q = np.asarray(q, dtype=np.uint64)
+        high, low = q >> np.uint64(32), (q & LOW).astype(np.uint32)
+        j = np.zeros(len(q), dtype=np.int64)
+        hit = np.zeros(len(q), dtype=bool)
+        buckets = len(self.start) - 1
+        if len(self.low) == 0 or len(q) == 0:
+            return j, hit
+        present = np.flatnonzero(np.bincount(np.minimum(high, buckets).astype(np.int64), minlength=buckets + 1)[:buckets])
+        for h in present.tolist():
+            s, e = int(self.start[h]), int(self.start[h + 1])
+            if s == e:
+                continue
+            m = high == h if buckets > 1 else slice(None)
+            run = self.low[s:e]
+            k = np.minimum(np.searchsorted(run, low[m]), e - s - 1)
+            hit[m] = run[k] == low[m]
+            j[m] = s + k
+        j[~hit] = 0
+        return j, hit
+
+
+def read_low_keys(z, name: str) -> NgramKeys:
+    """Keys stored as four byte planes of uint32 deltas of their low words (`name_l0..3`, wrapping at each
+    high-word run) and the runs' starts (`name_start`); see devtools.lmbuild.low_key_planes."""
+    low = _from_planes(z, f"{name}_l", np.uint32)
+    np.cumsum(low, out=low, dtype=np.uint32)
+    return NgramKeys(low, z[f"{name}_start"])
+
+
 def read_keys(z, name: str) -> np.ndarray:
-    """Sorted uint64 keys from their stored deltas: eight byte planes (`name_k0..7`, see devtools.lmbuild.key_planes)
-    filled in place, or one delta array (`name_dkeys`, older models)."""
+    """Sorted uint64 keys of three 21-bit ids (older models): eight byte planes of deltas (`name_k0..7`) filled in
+    place, or one delta array (`name_dkeys`)."""
     if f"{name}_dkeys" in z.files:
         return np.cumsum(z[f"{name}_dkeys"], dtype=np.uint64)
-    first = z[f"{name}_k0"]
-    out = np.empty((len(first), 8), dtype=np.uint8)
-    out[:, 0] = first
-    for b in range(1, 8):
-        out[:, b] = z[f"{name}_k{b}"]
-    keys = out.view(np.uint64).reshape(-1)
+    keys = _from_planes(z, f"{name}_k", np.uint64)
     np.cumsum(keys, out=keys)
     return keys
 
 
-def read_table(z, name: str, dtype) -> np.ndarray:
-    """A table of log10 values: 8-bit codes and their codebook (`name_q`, `name_book`) or plain floats (older models)."""
-    if f"{name}_q" in z.files:
-        return z[f"{name}_book"].astype(dtype)[z[f"{name}_q"]]
-    return z[name].astype(dtype)
+def _from_planes(z, prefix: str, dtype) -> np.ndarray:
+    """An integer array rebuilt in place from its byte planes `prefix0`, `prefix1` ... (lowest byte first)."""
+    width = np.dtype(dtype).itemsize
+    first = z[f"{prefix}0"]
+    out = np.empty((len(first), width), dtype=np.uint8)
+    out[:, 0] = first
+    for b in range(1, width):
+        out[:, b] = z[f"{prefix}{b}"]
+    return out.view(dtype).reshape(-1)
+
+
+def _rebase(keys: np.ndarray, n: int, v: int) -> NgramKeys:
+    """Keys of `n` 21-bit ids (older models) as base-`v` keys."""
+    ids = [(keys >> np.uint64(BITS * (n - 1 - k))) & np.uint64(MASK) for k in range(n)]
+    return NgramKeys.from_keys(dense_key(ids, v))
+
+
+class Codes:
+    """A table of log10 values as 8-bit codes and a codebook (plain floats of older models become one code each)."""
+
+    def __init__(self, z, name: str):
+        if f"{name}_q" in z.files:
+            self.q, self.book = z[f"{name}_q"], z[f"{name}_book"].astype(np.float32)
+        else:
+            self.book, q = np.unique(z[name].astype(np.float32), return_inverse=True)
+            self.q = q.reshape(-1)
+
+    def __getitem__(self, j) -> np.ndarray:
+        return self.book[self.q[j]]
+
+    def __len__(self) -> int:
+        return len(self.q)
 
 
 class TrigramLM:
@@ -72,11 +156,12 @@ class TrigramLM:
         self.index = {w: i for i, w in enumerate(self.vocab)}
         self.uni_lp = z["uni_lp"].astype(np.float32)
         self.uni_bo = z["uni_bo"].astype(np.float32)
-        self.bi_keys = read_keys(z, "bi")
-        self.bi_lp = read_table(z, "bi_lp", np.float32)
-        self.bi_bo = read_table(z, "bi_bo", np.float32)
-        self.tri_keys = read_keys(z, "tri")
-        self.tri_lp = read_table(z, "tri_lp", np.float16)
+        v = len(self.vocab)
+        if "bi_l0" in z.files:
+            self.bi_keys, self.tri_keys = read_low_keys(z, "bi"), read_low_keys(z, "tri")
+        else:
+            self.bi_keys, self.tri_keys = _rebase(read_keys(z, "bi"), 2, v), _rebase(read_keys(z, "tri"), 3, v)
+        self.bi_lp, self.bi_bo, self.tri_lp = Codes(z, "bi_lp"), Codes(z, "bi_bo"), Codes(z, "tri_lp")
         self.stats = json.loads(bytes(z["stats"]).decode())
         self.unk = self.index[UNK]
         self.num = self.index.get(NUM, -1)
@@ -87,19 +172,19 @@ class TrigramLM:
         m = np.empty((d, d), dtype=np.float16)
         for r in range(0, d, 256):
             m[r:r + 256] = self.uni_bo[r:min(r + 256, d), None] + self.uni_lp[None, :d]
-        b, c = unpack(self.bi_keys)
-        inside = (b < d) & (c < d)
-        m[b[inside], c[inside]] = self.bi_lp[inside]
+        v = np.uint64(len(self.vocab))
+        for r in range(0, len(self.bi_keys), 1 << 18):
+            low = self.bi_keys.low[r:r + (1 << 18)].astype(np.uint64)
+            high = np.searchsorted(self.bi_keys.start, np.arange(r, r + len(low)), side="right") - 1
+            key = (high.astype(np.uint64) << np.uint64(32)) | low
+            b, c = (key // v).astype(np.int64), (key % v).astype(np.int64)
+            inside = np.flatnonzero((b < d) & (c < d))
+            m[b[inside], c[inside]] = self.bi_lp[r + inside]
         return m
 
     def ids(self, words: list[str]) -> np.ndarray:
         return np.array([self.index.get(w, self.unk) for w in words], dtype=np.int64)
 
-    @staticmethod
-    def _find(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        j = np.searchsorted(keys, q)
-        j = np.minimum(j, len(keys) - 1)
-        return j, keys[j] == q
 
     def score(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         """log10 P(c | a b) for aligned id arrays, with backoff.
@@ -108,8 +193,9 @@ class TrigramLM:
         how often each was seen before a number followed by `tọa`.
         """
         a, b, c = np.asarray(a), np.asarray(b), np.asarray(c)
-        j3, h3 = self._find(self.tri_keys, pack(a, b, c))
-        jc, hc = self._find(self.bi_keys, pack(a, b))
+        v = len(self.vocab)
+        j3, h3 = self.tri_keys.find(dense_key([a, b, c], v))
+        jc, hc = self.bi_keys.find(dense_key([a, b], v))
         low = self.score2(b, c)
         back = np.where(hc, self.bi_bo[jc], 0.0) + low
         return np.where(h3 & (b != self.num), self.tri_lp[j3], np.where(b == self.num, low, back))
@@ -124,7 +210,7 @@ class TrigramLM:
             return flat.take(b * d + c).astype(np.float32)
         out = flat.take(np.where(small, b * d + c, 0)).astype(np.float32)
         rb, rc = b[~small], c[~small]
-        j2, h2 = self._find(self.bi_keys, pack(rb, rc))
+        j2, h2 = self.bi_keys.find(dense_key([rb, rc], len(self.vocab)))
         out[~small] = np.where(h2, self.bi_lp[j2], self.uni_bo[rb] + self.uni_lp[rc])
         return out
 

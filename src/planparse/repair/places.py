@@ -44,9 +44,17 @@ def local_names() -> tuple[str, ...]:
     return tuple(ln.split("\t")[0] for ln in text.splitlines() if ln.strip())
 
 
+@lru_cache(maxsize=1)
+def ethnic_names() -> tuple[str, ...]:
+    """Names of ethnic groups of two syllables or more (dictionaries/ethnic_groups.txt): commune plans name them."""
+    text = data_file("ethnic_groups.txt").read_text(encoding="utf-8")
+    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
-    """Sorted packed (b, c) id pairs of consecutive syllables inside place and hamlet names, both in the LM vocabulary."""
-    return lm.pair_keys(place_names() + local_names())
+    """Sorted packed (b, c) id pairs of consecutive syllables inside place, hamlet and ethnic-group names, both in
+    the LM vocabulary."""
+    return lm.pair_keys(place_names() + local_names() + ethnic_names())
 
 
 UNIT_WORDS = {("tinh",): ("tỉnh",), ("huyen",): ("huyện",), ("quan",): ("quận",), ("xa",): ("xã",),
