@@ -81,6 +81,14 @@ def test_confident_wrong_diacritic_is_repaired_and_correct_words_are_not():
     assert {(r.original, r.restored) for r in records} == {("khân", "khẩn"), ("triên", "triển"), ("địch", "dịch")}
 
 
+def test_capitals_with_marks_are_words_not_acronyms():
+    """A heading's marked capitals are syllables the channel may repair (CÂU -> CẦU); acronyms and names stay."""
+    lines = [_line("I. MỤC ĐÍCH, YÊU CÂU", 90.0), _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 95.0),
+             _line("UBND HUYỆN ĐỨC TRỌNG", 90.0), _line("LÊ VĂN SÁU", 90.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == ["I. MỤC ĐÍCH, YÊU CẦU"] + [ln.text for ln in lines[1:]]
+
+
 def test_exif_orientation_is_applied(tmp_path):
     from PIL import Image
 
