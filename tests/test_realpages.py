@@ -136,3 +136,13 @@ def test_heading_number_glued_to_its_word_is_two_words():
             "word_num": [1, 2, 1, 1, 1, 1]}
     got = [w.text for _, w in words_from_data(data)]
     assert got == ["I.", "MỤC", "TIÊU", "2.", "Đẩy", "V.v", "1.1", "TP.HCM"]
+
+
+def test_repeated_roman_heading_is_the_next_number():
+    from planparse.ocr.numbering import renumber
+
+    lines = [_line(t, 90.0) for t in ("I. MỤC ĐÍCH", "nội dung", "II. NHIỆM VỤ", "văn bản", "II. TỔ CHỨC THỰC HIỆN",
+                                      "IV. KINH PHÍ", "IV. ghi chú")]
+    new, warnings = renumber(lines, 1)
+    assert [ln.text.split()[0] for ln in new] == ["I.", "nội", "II.", "văn", "III.", "IV.", "IV."]
+    assert new[4].words[0].text == "III." and len(warnings) == 1

@@ -1,4 +1,5 @@
-"""The work on one page image, composed in one place: decode, clean up, OCR, second read, grid tables with cell re-reads.
+"""The work on one page image, composed in one place: decode, clean up, OCR, second read, heading numbers in
+sequence, grid tables with cell re-reads.
 
 `page_step(job, options)` is what the worker processes run; it decodes the page itself so only small
 jobs and results cross process boundaries. Every Tesseract call gets the run's options (language,
@@ -18,7 +19,7 @@ import numpy as np
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Mark, Page, Table, Warning_, Word
-from .ocr import PageRead, marks, preprocess, read_page, reread, second_read
+from .ocr import PageRead, marks, numbering, preprocess, read_page, reread, second_read
 from .options import Options
 from .sources import PageJob, load_page
 from .tables import CellReader, find_grid_tables
@@ -78,6 +79,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     with stage_guard(warnings, "ocr", "unsure lines kept as first read", page=number):
         lines = second_read(read.gray, lines, prep.dpi, opts)
     lines, scribbles = marks.garbage_lines(lines)
+    lines, renumbered = numbering.renumber(lines, number)
+    warnings += renumbered
     found = [Mark(kind=k, bbox=preprocess.turn_box(b, read.rotation, prep.gray.shape), confidence=c) for k, b, c in prep.marks]
     tables: list[Table] = []
     if opts.tables and read.words:
