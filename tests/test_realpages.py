@@ -81,6 +81,14 @@ def test_confident_wrong_diacritic_is_repaired_and_correct_words_are_not():
     assert {(r.original, r.restored) for r in records} == {("khân", "khẩn"), ("triên", "triển"), ("địch", "dịch")}
 
 
+def test_capitals_with_marks_are_words_not_acronyms():
+    """A heading's marked capitals are syllables the channel may repair (CÂU -> CẦU); acronyms and names stay."""
+    lines = [_line("I. MỤC ĐÍCH, YÊU CÂU", 90.0), _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 95.0),
+             _line("UBND HUYỆN ĐỨC TRỌNG", 90.0), _line("LÊ VĂN SÁU", 90.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == ["I. MỤC ĐÍCH, YÊU CẦU"] + [ln.text for ln in lines[1:]]
+
+
 def test_exif_orientation_is_applied(tmp_path):
     from PIL import Image
 
@@ -92,3 +100,49 @@ def test_exif_orientation_is_applied(tmp_path):
     img.save(tmp_path / "turned.jpg", exif=exif)
     assert photo.upright(Image.open(tmp_path / "turned.jpg")).size == (20, 40)
     assert photo.upright(img).size == (40, 20)
+
+
+def test_page_read_is_the_ink_box_and_boxes_stay_in_page_pixels(page):
+    """Tesseract reads only the inked part of the page (less CPU), and word boxes still land on the page's text."""
+    from planparse.ocr import preprocess, read_page
+    from planparse.options import Options
+
+    gray = preprocess.to_gray(page)
+    x0, y0, x1, y1 = preprocess.ink_box(gray, 300)
+    h, w = gray.shape
+    assert 0 < x0 and 0 < y0 and x1 < w and y1 < h and (x1 - x0) * (y1 - y0) < 0.9 * w * h
+    assert preprocess.ink_box(np.full((400, 300), 255, np.uint8), 300) == (0, 0, 300, 400)
+    words = read_page(gray, 300, 1, Options(osd=False)).words
+    for wd in words[:40]:
+        a, b, c, d = wd.bbox
+        assert gray[b:d, a:c].min() < 128, f"{wd.text!r} box {wd.bbox} holds no ink"
+
+
+def test_skew_is_measured_on_a_turned_page(page):
+    from planparse.ocr import preprocess
+
+    gray = preprocess.to_gray(page)
+    assert abs(preprocess.estimate_skew(gray)) < 0.2
+    assert abs(preprocess.estimate_skew(preprocess.rotate(gray, 1.7)) + 1.7) <= 0.2
+
+
+def test_heading_number_glued_to_its_word_is_two_words():
+    from planparse.ocr.layout import words_from_data
+
+    texts = ["I.MỤC", "TIÊU", "2.Đẩy", "V.v", "1.1", "TP.HCM"]
+    n = len(texts)
+    data = {"text": texts, "conf": [90] * n, "left": [0, 120, 0, 0, 0, 0], "top": [0] * n, "width": [100] * n,
+            "height": [20] * n, "block_num": [1] * n, "par_num": [1] * n, "line_num": [1, 1, 2, 3, 4, 5],
+            "word_num": [1, 2, 1, 1, 1, 1]}
+    got = [w.text for _, w in words_from_data(data)]
+    assert got == ["I.", "MỤC", "TIÊU", "2.", "Đẩy", "V.v", "1.1", "TP.HCM"]
+
+
+def test_repeated_roman_heading_is_the_next_number():
+    from planparse.ocr.numbering import renumber
+
+    lines = [_line(t, 90.0) for t in ("I. MỤC ĐÍCH", "nội dung", "II. NHIỆM VỤ", "văn bản", "II. TỔ CHỨC THỰC HIỆN",
+                                      "IV. KINH PHÍ", "IV. ghi chú")]
+    new, warnings = renumber(lines, 1)
+    assert [ln.text.split()[0] for ln in new] == ["I.", "nội", "II.", "văn", "III.", "IV.", "IV."]
+    assert new[4].words[0].text == "III." and len(warnings) == 1

@@ -1,5 +1,5 @@
-"""The work on one page image, composed in one place: decode, clean up, OCR, second read, heading-numeral re-read,
-grid tables with cell re-reads.
+"""The work on one page image, composed in one place: decode, clean up, OCR, second read, heading-numeral re-read
+and heading numbers in sequence, grid tables with cell re-reads.
 
 `page_step(job, options)` is what the worker processes run; it decodes the page itself so only small
 jobs and results cross process boundaries. Every Tesseract call gets the run's options (language,
@@ -19,7 +19,7 @@ import numpy as np
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Line, Mark, Page, Table, Warning_, Word
-from .ocr import PageRead, marks, preprocess, read_page, reread, second_lang, second_read
+from .ocr import PageRead, marks, numbering, preprocess, read_page, reread, second_lang, second_read
 from .options import Options
 from .sources import PageJob, load_page
 from .tables import CellReader, find_grid_tables
@@ -83,6 +83,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     lines, scribbles = marks.garbage_lines(lines, found)
     with stage_guard(warnings, "ocr", "heading numerals kept as first read", page=number):
         lines = _reread_numerals(read.gray, lines, prep.dpi, opts, warnings, number)
+    lines, renumbered = numbering.renumber(lines, number)
+    warnings += renumbered
     tables: list[Table] = []
     if opts.tables and read.words:
         with stage_guard(warnings, "tables", "no table read from this page", page=number):

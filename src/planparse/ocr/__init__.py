@@ -33,8 +33,11 @@ class PageRead:
 
 
 def _read(gray: np.ndarray, dpi: int, opts: Options) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
-    data = tesseract.image_to_data(gray, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir, timeout=opts.page_timeout)
-    words = layout.words_from_data(data)
+    """Words (boxes in the page's pixels) and mean confidence of the page's ink box read by Tesseract."""
+    x0, y0, x1, y1 = preprocess.ink_box(gray, dpi)
+    data = tesseract.image_to_data(gray[y0:y1, x0:x1], lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
+                                   timeout=opts.page_timeout)
+    words = layout.words_from_data(data, offset=(x0, y0))
     conf = sum(w.confidence for _, w in words) / len(words) if words else 0.0
     return words, conf
 

@@ -7,11 +7,13 @@ hold a left and a right part is split into a left-column block followed by a rig
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
 from ..models import Line, Word
+from ..symbols import roman_value
 
 
 @dataclass
@@ -28,8 +30,10 @@ class _Seg:
         return max(w.bbox[2] for w in self.words)
 
 
-def words_from_data(data: dict[str, list], *, scale: float = 1.0) -> list[tuple[tuple[int, int, int], Word]]:
-    """Words with their (block, paragraph, line) key; boxes divided by `scale` if the page was resampled."""
+def words_from_data(data: dict[str, list], *, scale: float = 1.0,
+                    offset: tuple[int, int] = (0, 0)) -> list[tuple[tuple[int, int, int], Word]]:
+    """Words with their (block, paragraph, line) key; boxes divided by `scale` if the page was resampled, then
+    moved by `offset` (x, y) if a part of the page was read."""
     out = []
     n = len(data.get("text", []))
     for i in range(n):
@@ -38,10 +42,26 @@ def words_from_data(data: dict[str, list], *, scale: float = 1.0) -> list[tuple[
         if not text or conf < 0:
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
-        bbox = (round(x / scale), round(y / scale), round((x + w) / scale), round((y + h) / scale))
+        dx, dy = offset
+        bbox = (round(x / scale) + dx, round(y / scale) + dy, round((x + w) / scale) + dx, round((y + h) / scale) + dy)
         key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
-        out.append((key, Word(text=text, bbox=bbox, confidence=conf)))
+        first = str(data.get("word_num", [0] * n)[i]) == "1"
+        out.extend((key, word) for word in _unglue(Word(text=text, bbox=bbox, confidence=conf), first))
     return out
+
+
+_GLUED = re.compile(r"^([IVX]{1,4}|\d{1,2})\.([^\W\d_][^\W\d_]+)$")
+
+
+def _unglue(word: Word, first: bool) -> list[Word]:
+    """A line's number glued to its first word (`I.MỤC`, `2.Đẩy`: Tesseract lost the space) as two words."""
+    m = _GLUED.match(word.text) if first else None
+    if not m or not m.group(2)[0].isupper() or not (m.group(1).isdigit() or roman_value(m.group(1))):
+        return [word]
+    x0, y0, x1, y1 = word.bbox
+    cut = x0 + round((x1 - x0) * (len(m.group(1)) + 1) / len(word.text))
+    return [word.model_copy(update={"text": m.group(1) + ".", "bbox": (x0, y0, cut, y1)}),
+            word.model_copy(update={"text": m.group(2), "bbox": (cut, y0, x1, y1)})]
 
 
 def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width: int, page: int) -> list[Line]:
@@ -54,7 +74,7 @@ def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width
     segs: list[_Seg] = []
     for key, words in by_line.items():
         words.sort(key=lambda w: w.bbox[0])
-        segs.extend(_Seg(part, key) for part in _cut(words, gap=max(2.5 * med_h, 0.025 * page_width)))
+        segs.extend(_Seg(part, key) for part in _cut(words, gap=max(2.5 * med_h, 0.025 * page_width), min_gap=1.5 * med_h))
     units = _units(segs, page_width)
     lines: list[Line] = []
     for bi, unit in enumerate(units):
@@ -63,7 +83,16 @@ def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width
     return lines
 
 
-def _cut(words: list[Word], gap: float) -> list[list[Word]]:
+GAP_RATIO = 4.0
+"""A gap this many times the line's median word gap (and over `min_gap`) parts two columns, however narrow: a long
+ministry name leaves little room between the two halves of a Decree 30 header."""
+
+
+def _cut(words: list[Word], gap: float, min_gap: float) -> list[list[Word]]:
+    """A Tesseract line cut at column gaps: wider than `gap`, or than `min_gap` and GAP_RATIO times the line's own."""
+    gaps = [w.bbox[0] - prev.bbox[2] for prev, w in zip(words, words[1:])]
+    if len(gaps) >= 3:
+        gap = min(gap, max(min_gap, GAP_RATIO * median(gaps)))
     parts, cur = [], [words[0]]
     for prev, w in zip(words, words[1:]):
         if w.bbox[0] - prev.bbox[2] > gap:

@@ -8,6 +8,7 @@ from functools import lru_cache
 import regex
 
 from ..symbols import claims, read_roman, repair_symbol, roman_value
+from .orthography import skeleton
 
 CHUNK_RE = regex.compile(r"\S+")
 PIECE_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+|[^\p{L}\p{M}\d¢&@€§£]+")
@@ -80,7 +81,7 @@ def is_acronym(tok: str) -> bool:
         return not tok[0].islower()
     if kind != "upper":
         return False
-    return not SYLLABLE_SHAPE.match(tok.lower())
+    return not SYLLABLE_SHAPE.match(skeleton(tok.lower()))
 
 
 def _damaged_numeral(text: str) -> bool:
