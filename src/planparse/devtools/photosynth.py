@@ -114,7 +114,7 @@ def stamp_gray(page, seed: int, *, handwriting: bool = True):
         return gray, {}
     seal, sig = masks
     boxes = {"seal": seal.getbbox(), "signature": sig.getbbox()}
-    arr = np.asarray(gray, dtype=np.float32)
+    arr = np.asarray(gray, dtype=np.float64)
     tone = rng.uniform(90, 140)
     alpha = np.asarray(seal, dtype=np.float32) / 255 * rng.uniform(0.8, 0.95)
     arr = arr * (1 - alpha) + np.minimum(arr, tone) * alpha

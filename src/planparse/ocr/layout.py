@@ -34,7 +34,7 @@ def words_from_data(data: dict[str, list], *, scale: float = 1.0,
                     offset: tuple[int, int] = (0, 0)) -> list[tuple[tuple[int, int, int], Word]]:
     """Words with their (block, paragraph, line) key; boxes divided by `scale` if the page was resampled, then
     moved by `offset` (x, y) if a part of the page was read."""
-    out = []
+    out: list[tuple[tuple[int, int, int], Word]] = []
     n = len(data.get("text", []))
     for i in range(n):
         text = unicodedata.normalize("NFC", str(data["text"][i]).strip())

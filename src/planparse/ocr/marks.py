@@ -9,6 +9,7 @@ reader knows they were there.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,7 +141,7 @@ def _inside(bbox, boxes) -> float:
     return max((max(0, min(x1, b[2]) - max(x0, b[0])) * max(0, min(y1, b[3]) - max(y0, b[1])) / area for b in boxes), default=0.0)
 
 
-def garbage_lines(lines: list[Line], marks: list[Mark] = ()) -> tuple[list[Line], list[Mark]]:
+def garbage_lines(lines: list[Line], marks: Sequence[Mark] = ()) -> tuple[list[Line], list[Mark]]:
     """Lines of low-confidence non-words (handwriting, signatures, stamps read as text) moved out to marks, and
     lines lying mostly inside a found mark that do not read as print dropped (the mark is already recorded)."""
     boxes = [m.bbox for m in marks]

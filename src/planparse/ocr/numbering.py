@@ -20,7 +20,10 @@ def renumber(lines: list[Line], page: int) -> tuple[list[Line], list[Warning_]]:
     out, warnings, prev = [], [], 0
     for ln in lines:
         m = _HEAD.match(ln.text)
-        value = roman_value(m.group(1)) if m else 0
+        if m is None:
+            out.append(ln)
+            continue
+        value = roman_value(m.group(1))
         new = to_roman(value + 1) if value else ""
         if value and value == prev and len(new) == len(m.group(1)) + 1 and numeral_distance(m.group(1), new) == 1:
             text = new + ln.text[m.end(1):]

@@ -46,9 +46,9 @@ def shape_marks(gray: np.ndarray, dpi: int) -> ShapeMarks | None:
     level = min(paper - 50, 0.8 * paper)
     out = gray
     found: list[tuple[str, tuple[int, int, int, int], float, str]] = []
-    for *circle, cover in _seals(gray, dpi, paper):
+    for x, y, radius, cover in _seals(gray, dpi, paper):
         out = np.array(gray) if out is gray else out
-        cx, cy, r = _fit_ring(gray, level, *circle, dpi)
+        cx, cy, r = _fit_ring(gray, level, x, y, radius, dpi)
         r *= 1.08
         box = (max(0, int(cx - r)), max(0, int(cy - r)), min(gray.shape[1], int(cx + r) + 1), min(gray.shape[0], int(cy + r) + 1))
         found.append(("seal", box, round(cover, 2), _erase_seal(out, level, (cx, cy, r), dpi, paper)))
@@ -235,6 +235,6 @@ def _straight_share(comp: np.ndarray, cm: float) -> float:
 
     u8 = comp.astype(np.uint8)
     k = max(3, round(cm))
-    lines = (cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones((1, k), np.uint8))
-             | cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)))
+    lines = np.bitwise_or(cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)),
+                          cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)))
     return float(lines.sum()) / max(1, int(u8.sum()))
