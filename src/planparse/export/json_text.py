@@ -25,7 +25,7 @@ BATCH = 5000
 def json_chunks(doc: Document, batch: int = BATCH) -> Iterator[bytes]:
     """`to_json(doc)` as UTF-8 chunks: the long lists (every page's lines, the sections, the change records)
     are serialised `batch` items at a time, so writing a long document never holds its whole JSON."""
-    head = doc.model_copy(update={k: [] for k in STREAMED}).model_dump_json(indent=2).encode()
+    head = _adapter("document").dump_json(doc.model_copy(update={k: [] for k in STREAMED}), indent=2)
     cuts = sorted((head.index(b'\n  "%s": []' % k.encode()) + len(k) + 7, k) for k in STREAMED)
     pos = 0
     for cut, name in cuts:
@@ -42,7 +42,7 @@ def _adapter(name: str):
 
     from ..models import Line, Page, Restoration, Section, Warning_
 
-    return TypeAdapter({"lines": list[Line], "page": Page, "sections": list[Section],
+    return TypeAdapter({"document": Document, "lines": list[Line], "page": Page, "sections": list[Section],
                         "restorations": list[Restoration], "warnings": list[Warning_]}[name])
 
 
