@@ -232,7 +232,13 @@ def _text(pages: list[Page]) -> str:
             chunk.append(ln.text)
             prev_block = ln.block
         out.append("\n".join(chunk))
-    return "\n\f\n".join(out).strip("\n") + "\n"
+    body = "\n\f\n".join(out)
+    i, j = 0, len(body)
+    while i < j and body[i] == "\n":
+        i += 1
+    while j > i and body[j - 1] == "\n":
+        j -= 1
+    return body[i:j] + "\n"  # not strip("\n"): one copy of a long text, not three
 
 
 def _structure(doc: Document, lines: list[Line]) -> Document:
