@@ -1,6 +1,6 @@
 """Large text inputs: `planparse ingest big.txt -o big.json` at several sizes — seconds, MB/s, peak RSS, JSON size.
 
-Usage: python bench/bench_large.py [--sizes 5 20 50] [--kinds marked stripped] [--keep DIR]
+Usage: python bench/bench_large.py [--sizes 5 20 50] [--kinds marked stripped] [--restore off] [--keep DIR]
 Each input is plan text generated from the bench plans (bench/plans/*.txt): their lines cut in half and
 recombined (so lines do not repeat), a citation every 40 lines; `stripped` is the same text without its
 marks (a record per word, the worst case for the output size). Each run is a fresh `planparse ingest`
@@ -54,10 +54,10 @@ def generate(path: Path, megabytes: float, kind: str, seed: int = 7) -> Path:
     return path
 
 
-def run(path: Path, out: Path) -> dict:
+def run(path: Path, out: Path, restore: str = "auto") -> dict:
     """One `planparse ingest` process: wall seconds, peak RSS (MB), exit code."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([*PLANPARSE, "ingest", str(path), "-o", str(out)], stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([*PLANPARSE, "ingest", str(path), "-o", str(out), "--restore", restore], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
@@ -78,11 +78,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=float, nargs="+", default=[5, 20, 50])
     ap.add_argument("--kinds", nargs="+", default=["marked", "stripped"], choices=["marked", "stripped"])
+    ap.add_argument("--restore", default="auto", help="Restore mode passed to ingest ('off': reading, structure, "
+                    "tables and JSON alone).")
     ap.add_argument("--keep", type=Path, help="Folder for the generated inputs and outputs (default: a temp folder).")
     args = ap.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-large-"))
     folder.mkdir(parents=True, exist_ok=True)
-    base = run(generate(folder / "tiny.txt", 0.01, "marked"), folder / "tiny.json")["rss_mb"]
+    base = run(generate(folder / "tiny.txt", 0.01, "marked"), folder / "tiny.json", args.restore)["rss_mb"]
     print(f"peak RSS of a 10 kB text (interpreter + model): {base:.0f} MB")
     print(f"{'kind':8} {'MB':>5} {'sec':>8} {'MB/s':>6} {'peak MB':>8} {'x input':>7} {'-base x':>7} {'JSON MB':>8} "
           f"{'records':>9}  stages (s)")
@@ -90,7 +92,7 @@ def main() -> None:
         for mb in args.sizes:
             src = generate(folder / f"{kind}{mb:g}.txt", mb, kind)
             out = folder / f"{kind}{mb:g}.json"
-            got = run(src, out)
+            got = run(src, out, args.restore)
             size = src.stat().st_size / 1e6
             if got["code"] != 0:
                 print(f"{kind:8} {size:5.0f} failed (exit {got['code']}): {got['stderr'].strip()[-300:]}")
