@@ -108,3 +108,24 @@ def unicode_strip(text: str) -> str:
 
     text = text.replace("đ", "d").replace("Đ", "D")
     return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
+
+
+def test_a_section_that_fails_leaves_the_rest_as_read_and_says_so(tmp_path, monkeypatch):
+    cut, decode = engine.sections, engine._restore_section
+    calls = []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("decoder bug")
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "sections", lambda lines: cut(lines, 40))
+    monkeypatch.setattr(engine, "_restore_section", second_fails)
+    p = tmp_path / "plain.txt"
+    p.write_text(unicode_strip("\n".join(letter_doc().body) + "\n") * 4, encoding="utf-8")
+    doc = planparse.ingest(p, tables=False)
+    first = cut(doc.lines(), 40)[0][1]
+    assert len(doc.lines()) == 16 and doc.restorations and max(r.line for r in doc.restorations) < first
+    assert all(ln.raw is None for ln in doc.lines()[first:]) and doc.lines()[0].raw is not None
+    assert any(w.stage == "restore" and "decoder bug" in w.message and "left as read" in w.message for w in doc.warnings)
