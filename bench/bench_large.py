@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from pathlib import Path
+
+from planparse.text import fold
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "bench" / "plans"
@@ -27,11 +28,6 @@ BIN = Path(sys.executable).parent
 PLANPARSE = [str(BIN / "planparse")] if (BIN / "planparse").exists() else [sys.executable, "-m", "planparse"]
 TARGET_RSS_RATIO = 10.0
 """Peak RSS over input size the brief asks to stay well below (met for marked text, not for stripped: see README)."""
-
-
-def strip_marks(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
 
 
 def generate(path: Path, megabytes: float, kind: str, seed: int = 7) -> Path:
@@ -49,7 +45,7 @@ def generate(path: Path, megabytes: float, kind: str, seed: int = 7) -> Path:
             if i % 40 == 39:
                 line = (f"Căn cứ Nghị quyết số {rng.randint(1, 300)}/NQ-HĐND ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}/"
                         f"20{rng.randint(10, 25)} của Hội đồng nhân dân tỉnh về {line[:60].lower()}.")
-            fh.write((strip_marks(line) if kind == "stripped" else line) + "\n")
+            fh.write((fold(line) if kind == "stripped" else line) + "\n")
             i += 1
     return path
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import planparse
 from planparse.export import json_chunks, to_json
 from planparse.repair import engine
+from planparse.text import fold
 
 from .conftest import letter_doc
 
@@ -72,7 +73,7 @@ def test_long_document_is_repaired_section_by_section_with_whole_document_line_n
     monkeypatch.setattr(engine, "KEPT_SECTIONS", 2)
     text = "\n".join(letter_doc().body) + "\n"
     p = tmp_path / "plain.txt"
-    p.write_text(unicode_strip(text) * 12, encoding="utf-8")
+    p.write_text(fold(text) * 12, encoding="utf-8")
     doc = planparse.ingest(p, tables=False)
     lines = doc.lines()
     assert len(lines) == 4 * 12 and len(doc.pages[0].lines) == len(lines)
@@ -86,7 +87,7 @@ def test_long_document_is_repaired_section_by_section_with_whole_document_line_n
 def test_json_chunks_are_the_json_output(tmp_path):
     p = tmp_path / "pages.txt"
     body = "\n".join(letter_doc().body)
-    p.write_text(f"{body}\n\f{unicode_strip(body)}\n\f\nKẾ HOẠCH\n", encoding="utf-8")
+    p.write_text(f"{body}\n\f{fold(body)}\n\f\nKẾ HOẠCH\n", encoding="utf-8")
     doc = planparse.ingest(p)
     assert len(doc.pages) == 3 and doc.restorations
     for batch in (1, 3, 5000):
@@ -102,14 +103,6 @@ def test_cli_writes_a_long_text_as_json(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["text"].startswith(big.read_text(encoding="utf-8")[:100])
 
 
-def unicode_strip(text: str) -> str:
-    """The text without its Vietnamese marks, as old typewritten archives hold it."""
-    import unicodedata
-
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
-
-
 def test_a_section_that_fails_leaves_the_rest_as_read_and_says_so(tmp_path, monkeypatch):
     cut, decode = engine.sections, engine._restore_section
     calls = []
@@ -123,7 +116,7 @@ def test_a_section_that_fails_leaves_the_rest_as_read_and_says_so(tmp_path, monk
     monkeypatch.setattr(engine, "sections", lambda lines: cut(lines, 40))
     monkeypatch.setattr(engine, "_restore_section", second_fails)
     p = tmp_path / "plain.txt"
-    p.write_text(unicode_strip("\n".join(letter_doc().body) + "\n") * 4, encoding="utf-8")
+    p.write_text(fold("\n".join(letter_doc().body) + "\n") * 4, encoding="utf-8")
     doc = planparse.ingest(p, tables=False)
     first = cut(doc.lines(), 40)[0][1]
     assert len(doc.lines()) == 16 and doc.restorations and max(r.line for r in doc.restorations) < first
