@@ -4,7 +4,7 @@ Usage: python bench/bench_large.py [--sizes 5 20 50] [--kinds marked stripped] [
 Each input is plan text generated from the bench plans (bench/plans/*.txt): their lines cut in half and
 recombined (so lines do not repeat), a citation every 40 lines; `stripped` is the same text without its
 marks (a record per word, the worst case for the output size). Each run is a fresh `planparse ingest`
-process; its peak RSS comes from wait4, so it includes the model (~190 MB).
+process; its peak RSS comes from wait4, so it includes the interpreter and model (~215 MB).
 """
 
 from __future__ import annotations
