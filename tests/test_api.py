@@ -71,7 +71,7 @@ def test_failing_stage_becomes_a_warning(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("decoder bug")
 
-    monkeypatch.setattr(engine, "restore", broken)
+    monkeypatch.setattr(engine, "_restore_section", broken)
     text_file = tmp_path / "plan.txt"
     text_file.write_text("ke hoach trien khai\n", encoding="utf-8")
     doc = planparse.ingest(text_file)

@@ -266,17 +266,6 @@ def test_long_token_is_reported_as_a_warning(tmp_path):
     assert any("kept as printed" in w.message for w in doc.warnings)
 
 
-def test_text_too_large_for_one_document_is_refused_before_reading(tmp_path):
-    from planparse.sources.text import MAX_TEXT_BYTES
-
-    p = tmp_path / "huge.txt"
-    with p.open("w", encoding="utf-8") as fh:
-        while fh.tell() <= MAX_TEXT_BYTES:
-            fh.write(VI * 200)
-    with pytest.raises(InputError, match="planparse restore"):
-        plan(p)
-
-
 def test_restore_streams_sections_with_line_numbers_of_the_whole_file(tmp_path):
     from planparse.sources.text import SECTION_LINES
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Optional, get_type_hints
@@ -136,7 +137,7 @@ def ingest(
 ) -> None:
     """Process one document; print or write JSON, text, CSV, a searchable PDF or a review page."""
     from .batching.outputs import check_writable, private_tempdir
-    from .export import render
+    from .export import json_chunks, render
     from .pipeline import ingest as run
 
     bar, update = _progress_bar(path.name)
@@ -150,15 +151,16 @@ def ingest(
                     doc = run(path, progress=update, jobs=jobs, **opts)
             else:
                 doc = run(path, jobs=jobs, **opts)
-            _emit(render(doc, fmt.value), output, fmt)
+            _emit(json_chunks(doc) if fmt is Fmt.json else render(doc, fmt.value), output, fmt)
         if output is not None:
             typer.echo(summary(doc, output), err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
 
 
-def _emit(data: str | bytes, output: Path | None, fmt: Fmt) -> None:
-    """An output written atomically to `output`, or to stdout (a binary PDF only when stdout is no terminal)."""
+def _emit(data: str | bytes | Iterable[bytes], output: Path | None, fmt: Fmt) -> None:
+    """An output written atomically to `output`, or to stdout (a binary PDF only when stdout is no terminal);
+    JSON comes as chunks (`json_chunks`), written as they come."""
     from .batching.outputs import write_output
     from .errors import UsageError
 
@@ -168,8 +170,18 @@ def _emit(data: str | bytes, output: Path | None, fmt: Fmt) -> None:
         if sys.stdout.isatty():
             raise UsageError("a PDF is binary: give -o FILE or redirect standard output")
         sys.stdout.buffer.write(data)
-    else:
+    elif isinstance(data, str):
         sys.stdout.write(data)
+    else:
+        sys.stdout.flush()
+        for chunk in data:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+
+
+def _words(text: str) -> int:
+    """Whitespace-separated words, counted without a list of them (a long text has millions)."""
+    return sum(1 for _ in re.finditer(r"\S+", text))
 
 
 def summary(doc, output: Path | None = None) -> str:
@@ -178,7 +190,7 @@ def summary(doc, output: Path | None = None) -> str:
     parts = [
         f"{doc.source.path}: {doc.source.kind}, {doc.source.pages} page(s)",
         f"  type: {h.doc_type or '?'}  number: {h.number or '?'}  date: {h.date or '?'}  issuer: {h.issuer or '?'}",
-        f"  {len(doc.text.split())} words, {len(doc.restorations)} repaired, {len(doc.sections)} top-level sections, "
+        f"  {_words(doc.text)} words, {len(doc.restorations)} repaired, {len(doc.sections)} top-level sections, "
         f"{len(doc.references)} references, {len(doc.tables)} tables, {len(doc.tasks)} tasks, {len(doc.warnings)} warnings",
     ]
     if output is not None:

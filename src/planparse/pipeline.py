@@ -41,21 +41,12 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
     timings["ocr"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    lines = [ln for p in pages for ln in p.lines]
+    sp.text = None  # the pages hold the lines now; a long text is not kept twice
     restorations: list[Restoration] = []
-    if opts.restore != "off" and lines:
-        from .repair import restore_lines
-        from .repair.segment import MAX_WORD_CHARS, overlong
-
-        long_runs = overlong(ln.text for ln in lines)
-        if long_runs:
-            warnings.append(Warning_(stage="restore", message=f"{len(long_runs)} run(s) of letters longer than {MAX_WORD_CHARS} "
-                                     f"without spaces kept as printed, unrepaired (first: {long_runs[0][:40]!r})"))
-
-        with stage_guard(warnings, "restore", "text left as read, unrepaired"):
-            new_lines, restorations = restore_lines(lines, mode=opts.restore, style=opts.style)
-            _put_back(pages, new_lines)
-            lines = new_lines
+    if opts.restore != "off" and any(p.lines for p in pages):
+        lines, restorations = _restore(pages, opts, warnings)
+    else:
+        lines = [ln for p in pages for ln in p.lines]
     timings["restore"] = time.perf_counter() - t
 
     doc = Document(source=sp.source, pages=pages, restorations=restorations, warnings=warnings)
@@ -135,11 +126,49 @@ def _run_pages(jobs: list[PageJob], opts: Options) -> Iterator[PageResult]:
             yield result
 
 
-def _put_back(pages: list[Page], new_lines: list[Line]) -> None:
-    i = 0
+def _restore(pages: list[Page], opts: Options, warnings: list[Warning_]) -> tuple[list[Line], list[Restoration]]:
+    """Repair the text of all pages section by section, each section's lines replaced in place as it is done,
+    so a long document holds its lines once (not read and repaired copies side by side); the records
+    share their strings. Returns the lines in reading order and the change records.
+    """
+    from .repair import restore_in_sections
+    from .repair.segment import MAX_WORD_CHARS, overlong
+
+    lines = [ln for p in pages for ln in p.lines]
+    long_runs = overlong(ln.text for ln in lines)
+    if long_runs:
+        warnings.append(Warning_(stage="restore", message=f"{len(long_runs)} run(s) of letters longer than {MAX_WORD_CHARS} "
+                                 f"without spaces kept as printed, unrepaired (first: {long_runs[0][:40]!r})"))
+    counts = [len(p.lines) for p in pages]
     for p in pages:
-        n = len(p.lines)
-        p.lines = list(new_lines[i : i + n])
+        p.lines = []
+    restorations: list[Restoration] = []
+    pool: dict = {}
+    try:
+        with stage_guard(warnings, "restore", "the lines from the section where it failed on left as read, unrepaired"):
+            for a, b, new, records in restore_in_sections(lines, mode=opts.restore, style=opts.style):
+                lines[a:b] = new
+                restorations += _pooled(records, pool)
+    finally:
+        _put_back(pages, lines, counts)
+    return lines, restorations
+
+
+def _pooled(records: list[Restoration], pool: dict) -> list[Restoration]:
+    """The records with equal strings and confidences shared through `pool`: a document without marks has a
+    record per word, and its few thousand distinct syllables need not be stored once per record."""
+    for r in records:
+        r.original = pool.setdefault(r.original, r.original)
+        r.restored = pool.setdefault(r.restored, r.restored)
+        r.confidence = pool.setdefault(r.confidence, r.confidence)
+    return records
+
+
+def _put_back(pages: list[Page], lines: list[Line], counts: list[int]) -> None:
+    """Give each page its `counts[i]` lines back from the reading-order list."""
+    i = 0
+    for p, n in zip(pages, counts):
+        p.lines = lines[i : i + n]
         i += n
 
 
@@ -203,7 +232,13 @@ def _text(pages: list[Page]) -> str:
             chunk.append(ln.text)
             prev_block = ln.block
         out.append("\n".join(chunk))
-    return "\n\f\n".join(out).strip("\n") + "\n"
+    body = "\n\f\n".join(out)
+    i, j = 0, len(body)
+    while i < j and body[i] == "\n":
+        i += 1
+    while j > i and body[j - 1] == "\n":
+        j -= 1
+    return body[i:j] + "\n"  # not strip("\n"): one copy of a long text, not three
 
 
 def _structure(doc: Document, lines: list[Line]) -> Document:

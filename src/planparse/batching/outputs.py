@@ -7,7 +7,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import OutputError
@@ -31,8 +31,8 @@ def check_writable(folder: str | os.PathLike, what: str = "output folder") -> No
         raise OutputError(f"cannot write to the {what}: {_reason(exc)}", str(target)) from None
 
 
-def write_output(path: str | os.PathLike, data: str | bytes, *, bom: bool = False) -> None:
-    """Write atomically (temp file + rename) with the permissions any file gets under the umask."""
+def write_output(path: str | os.PathLike, data: str | bytes | Iterable[bytes], *, bom: bool = False) -> None:
+    """Write atomically (temp file + rename) with the permissions any file gets under the umask (chunks as they come)."""
     from ..export import write_atomic
 
     try:

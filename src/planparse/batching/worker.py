@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import InstallError
 
-WRITERS = {"json": ("to_json", ".json", False), "text": ("to_text", ".txt", False), "csv": ("to_csv", ".csv", True),
+WRITERS = {"json": ("json_chunks", ".json", False), "text": ("to_text", ".txt", False), "csv": ("to_csv", ".csv", True),
            "pdf": ("to_pdf", ".ocr.pdf", False), "html": ("to_html", ".html", False)}
 
 

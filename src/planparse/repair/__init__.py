@@ -4,6 +4,7 @@ Public interface used by the pipeline (do not change signatures without updating
 
     restore_lines(lines, mode="auto", style="new") -> (new_lines, records)
     restore_text(text, mode="auto", style="new") -> (text, records)
+    restore_in_sections(lines, mode="auto", style="new") -> iterator of (start, end, new_lines, records)
 
 `lines` are models.Line objects in reading order (OCR lines carry `words` with confidences;
 text inputs have none). Returned lines are copies with `text` repaired and `raw` set to the old
@@ -16,10 +17,16 @@ The model is loaded on the first call, not at import.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from ..errors import UsageError
 from ..models import Line, Restoration
 from ..options import RESTORE_MODES as MODES
 from ..options import STYLES
+
+if TYPE_CHECKING:
+    from .engine import RepairedSection
 
 
 def check_options(mode: str, style: str) -> None:
@@ -36,6 +43,15 @@ def restore_lines(lines: list[Line], *, mode: str = "auto", style: str = "new") 
     from .engine import restore
 
     return restore(list(lines), mode=mode, style=style)
+
+
+def restore_in_sections(lines: list[Line], *, mode: str = "auto", style: str = "new") -> Iterator[RepairedSection]:
+    """Repair lines like `restore_lines`, one section of lines at a time (start, end, new lines, records), so a
+    caller can replace each section in place and keep memory to what it holds (long text inputs)."""
+    check_options(mode, style)
+    from .engine import restore_sections
+
+    return restore_sections(lines, mode=mode, style=style)
 
 
 def restore_text(text: str, *, mode: str = "auto", style: str = "new") -> tuple[str, list[Restoration]]:

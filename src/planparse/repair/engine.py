@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,12 +108,21 @@ def _pieces(lines: list[Line]) -> list[list[Piece]]:
 
 def decide_mode(lines: list[Line], segs: list[list[Piece]] | None = None) -> str:
     """'degraded' when few word tokens are valid marked syllables (diacritics lost), else 'ocr'."""
+    return _mode_of(*_mark_counts(segs if segs is not None else _pieces(lines)))
+
+
+def _mark_counts(segs) -> tuple[int, int]:
+    """(letter words, those that are valid marked syllables): what decide_mode weighs."""
     total = good = 0
-    for pieces in segs if segs is not None else _pieces(lines):
+    for pieces in segs:
         for p in pieces:
             if p.kind == "word" and len(p.text) > 1 and p.text.isalpha():
                 total += 1
                 good += is_valid_syllable(p.text) and has_marks(p.text)
+    return total, good
+
+
+def _mode_of(total: int, good: int) -> str:
     if total == 0:
         return "ocr"
     return "degraded" if good / total < DEGRADED_RATIO else "ocr"
@@ -124,13 +134,19 @@ CLEAN_RULE_SCALE = 3.0
 
 def garbled_share(model: Model, lines: list[Line], segs: list[list[Piece]] | None = None) -> float:
     """Share of word tokens whose skeleton is no known syllable: ~0 for clean or merely stripped text, high for OCR garble."""
+    total, bad = _garble_counts(model, segs if segs is not None else _pieces(lines))
+    return bad / total if total else 0.0
+
+
+def _garble_counts(model: Model, segs) -> tuple[int, int]:
+    """(word tokens, those whose skeleton is no known syllable): what garbled_share weighs."""
     total = bad = 0
-    for pieces in segs if segs is not None else _pieces(lines):
+    for pieces in segs:
         for p in pieces:
             if p.kind == "word":
                 total += 1
                 bad += skeleton(p.text) not in model.channel.by_skel
-    return bad / total if total else 0.0
+    return total, bad
 
 
 def _word_confidences(line: Line) -> list[float] | None:
@@ -367,28 +383,54 @@ def _no_cycle_collection():
 
 def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[list[Line], list[Restoration]]:
     """Decode the lines (long documents section by section); return new lines and change records."""
-    if mode == "off" or not lines:
-        return list(lines), []
-    with _no_cycle_collection():
-        return _restore(lines, mode, style)
-
-
-def _restore(lines: list[Line], mode: str, style: str) -> tuple[list[Line], list[Restoration]]:
-    model = get_model()
-    if model.rules_version != rules_version():
-        model.slots.clear()
-        model.rules_version = rules_version()
-    segs = _pieces(lines)
-    if mode == "auto":
-        mode = decide_mode(lines, segs)
-    rule_scale = CLEAN_RULE_SCALE if garbled_share(model, lines, segs) < CLEAN_SHARE else 1.0
     out_lines: list[Line] = []
     records: list[Restoration] = []
-    for a, b in sections(lines):
-        new, recs = _restore_section(model, lines[a:b], segs[a:b], mode, rule_scale, style, a)
+    for _, _, new, recs in restore_sections(lines, mode, style):
         out_lines += new
         records += recs
     return out_lines, records
+
+
+def restore_sections(lines: list[Line], mode: str = "auto", style: str = "new") -> Iterator[RepairedSection]:
+    """Decode the lines one section at a time, yielding (start, end, new lines, records) per section.
+
+    The mode is decided on the whole document first, in one pass that keeps the pieces of the first
+    KEPT_SECTIONS sections only, so memory stays bounded (plus what the caller keeps) whatever the length.
+    """
+    if mode == "off" or not lines:
+        yield 0, len(lines), list(lines), []
+        return
+    with _no_cycle_collection():
+        model = get_model()
+        if model.rules_version != rules_version():
+            model.slots.clear()
+            model.rules_version = rules_version()
+        cuts = sections(lines)
+        words = marked = tokens = unknown = 0
+        kept: dict[int, list[list[Piece]]] = {}
+        for a, b in cuts:
+            segs = _pieces(lines[a:b])
+            n, k = _mark_counts(segs)
+            words, marked = words + n, marked + k
+            n, k = _garble_counts(model, segs)
+            tokens, unknown = tokens + n, unknown + k
+            if len(kept) < KEPT_SECTIONS:
+                kept[a] = segs
+        if mode == "auto":
+            mode = _mode_of(words, marked)
+        rule_scale = CLEAN_RULE_SCALE if (unknown / tokens if tokens else 0.0) < CLEAN_SHARE else 1.0
+        for a, b in cuts:
+            segs = kept.pop(a) if a in kept else _pieces(lines[a:b])
+            yield a, b, *_restore_section(model, lines[a:b], segs, mode, rule_scale, style, a)
+
+
+KEPT_SECTIONS = 8
+"""Sections whose pieces the mode pass keeps for decoding (~40 MB at most); later ones are cut up again,
+so a long document costs one more segmentation, not memory that grows with its length."""
+
+
+RepairedSection = tuple[int, int, list[Line], list[Restoration]]
+"""(first line, end line, repaired lines, their change records): what restore_sections yields per section."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Literal
 from ..errors import InputError
 from ..models import Source, Warning_
 from . import detect, image, legacy, pdf
-from .text import MAX_TEXT_BYTES, check_vietnamese, read_decoded
+from .text import check_vietnamese, read_decoded
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def plan(path: str | Path, *, force_ocr: bool = False) -> SourcePlan:
     mismatch = detect.name_mismatch(p, mime)
     warnings = [Warning_(stage="source", message=mismatch)] if mismatch else []
     if mime == "text/plain":
-        got = read_decoded(p, limit=MAX_TEXT_BYTES)
+        got = read_decoded(p)
         check_vietnamese(got.text, str(p))
         note = got.warning()
         if note:

@@ -24,20 +24,12 @@ def read_text(path: Path) -> str:
     return read_decoded(path).text
 
 
-MAX_TEXT_BYTES = 2_000_000
-"""Largest text file `ingest` makes one Document of (≈ 650 pages): the Document holds every line and
-change record (measured: 700 MB peak for 2 MB of text without diacritics). Larger text is refused
-with a hint; `planparse restore` streams any size section by section."""
 SECTION_LINES = 2000
 
 
-def read_decoded(path: Path, *, limit: int | None = None) -> Decoded:
+def read_decoded(path: Path) -> Decoded:
     """Read and decode a text file; the result says which legacy encoding was converted, if any."""
     try:
-        size = path.stat().st_size
-        if limit is not None and size > limit:
-            raise InputError(f"text file too large for one document ({size / 1e6:.1f} MB, limit {limit / 1e6:.0f} MB): "
-                             "split it into documents, or repair it with `planparse restore`, which streams", str(path))
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 from ..models import Reference, Section
 from ..repair.orthography import is_valid_syllable
@@ -142,18 +143,18 @@ def find_references(sections: list[Section], extra: Sequence[tuple[str, str]] = 
                     notes: list[str] | None = None) -> list[Reference]:
     """De-duplicated references of the whole body, each with the sections citing it (`notes`: see find_in_text)."""
     found: dict[tuple, Reference] = {}
-    items = [(t, where) for t, where in extra]
-    for s, where in _walk(sections, []):
-        items.append((" ".join(x for x in (s.title, s.text) if x), where))
+    cited: dict[tuple, set[str]] = {}
+    items = chain(extra, ((" ".join(x for x in (s.title, s.text) if x), where) for s, where in _walk(sections, [])))
     for text, where in items:
         for r in find_in_text(text, notes):
             key = (r.type, r.number) if r.number else (r.type, fold(r.title or "").lower())
             old = found.get(key)
             if old is None:
                 r.cited_in = [where]
-                found[key] = r
+                found[key], cited[key] = r, {where}
                 continue
-            if where not in old.cited_in:
+            if where not in cited[key]:
+                cited[key].add(where)
                 old.cited_in.append(where)
             old.date = old.date or r.date
             old.issuer = old.issuer or r.issuer

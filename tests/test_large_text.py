@@ -1,0 +1,124 @@
+"""Long text inputs: ingested whole, section by section, with memory that follows the output, not the text squared."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import planparse
+from planparse.export import json_chunks, to_json
+from planparse.repair import engine
+from planparse.text import fold
+
+from .conftest import letter_doc
+
+PEAK_RSS = """
+import resource, sys
+import planparse
+from planparse.export import json_chunks
+from planparse.export.json_text import write_atomic
+doc = planparse.ingest(sys.argv[1], restore=sys.argv[3])
+write_atomic(sys.argv[2], json_chunks(doc))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def long_plan(path: Path, size: int, seed: int = 0) -> Path:
+    """`size` bytes of plan-like Vietnamese: the body lines of a letter cut and recombined, numbered headings, citations."""
+    rng = random.Random(seed)
+    doc = letter_doc()
+    words = " ".join(doc.body + doc.title[1:]).split()
+    with path.open("w", encoding="utf-8") as fh:
+        i = 0
+        while fh.tell() < size:
+            i += 1
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(8, 30)))
+            if i % 50 == 0:
+                fh.write(f"{'IVX'[i // 50 % 3]}. {' '.join(words[:4]).upper()}\n")
+            elif i % 7 == 0:
+                cite = f"Quyết định số {i}/QĐ-UBND ngày {i % 28 + 1}/3/2025 của Ủy ban nhân dân tỉnh"
+                fh.write(f"{i % 9 + 1}. Thực hiện {cite}, {text}.\n")
+            else:
+                fh.write(text.capitalize() + ".\n")
+    return path
+
+
+def peak_rss(path: Path, out: Path, restore: str) -> int:
+    got = subprocess.run([sys.executable, "-c", PEAK_RSS, str(path), str(out), restore], capture_output=True,
+                         text=True, timeout=300)
+    assert got.returncode == 0, got.stderr
+    return int(got.stdout.split()[-1])
+
+
+def test_a_text_of_megabytes_is_one_document_in_bounded_memory(tmp_path):
+    big = long_plan(tmp_path / "big.txt", 3_000_000)
+    small = long_plan(tmp_path / "small.txt", 20_000)
+    base = peak_rss(small, tmp_path / "small.json", "off")
+    peak = peak_rss(big, tmp_path / "big.json", "off")
+    doc = json.loads((tmp_path / "big.json").read_text(encoding="utf-8"))
+    lines = big.read_text(encoding="utf-8").splitlines()
+    assert [ln["text"] for ln in doc["pages"][0]["lines"]] == lines
+    assert len(doc["sections"]) > 100 and len(doc["references"]) > 100
+    # measured: 70 MB over a small file's run for these 3 MB, 51 MB of it the Document model itself (a pydantic
+    # Line is ~700 B); with the JSON rendered whole instead of in chunks, 112 MB
+    assert peak - base < 30 * big.stat().st_size, f"{(peak - base) / 1e6:.0f} MB over a small file's run"
+
+
+def test_long_document_is_repaired_section_by_section_with_whole_document_line_numbers(tmp_path, monkeypatch):
+    cut = engine.sections
+    monkeypatch.setattr(engine, "sections", lambda lines: cut(lines, 40))
+    monkeypatch.setattr(engine, "KEPT_SECTIONS", 2)
+    text = "\n".join(letter_doc().body) + "\n"
+    p = tmp_path / "plain.txt"
+    p.write_text(fold(text) * 12, encoding="utf-8")
+    doc = planparse.ingest(p, tables=False)
+    lines = doc.lines()
+    assert len(lines) == 4 * 12 and len(doc.pages[0].lines) == len(lines)
+    assert len(cut(lines, 40)) > 2
+    assert len(doc.restorations) > 200
+    for r in doc.restorations:
+        assert lines[r.line].text[r.start:r.end] == r.restored
+    assert doc.text == "\n".join(ln.text for ln in lines) + "\n" != p.read_text(encoding="utf-8")
+
+
+def test_json_chunks_are_the_json_output(tmp_path):
+    p = tmp_path / "pages.txt"
+    body = "\n".join(letter_doc().body)
+    p.write_text(f"{body}\n\f{fold(body)}\n\f\nKẾ HOẠCH\n", encoding="utf-8")
+    doc = planparse.ingest(p)
+    assert len(doc.pages) == 3 and doc.restorations
+    for batch in (1, 3, 5000):
+        assert b"".join(json_chunks(doc, batch=batch)) == to_json(doc).encode("utf-8")
+
+
+def test_cli_writes_a_long_text_as_json(tmp_path):
+    big = long_plan(tmp_path / "big.txt", 300_000, seed=1)
+    out = tmp_path / "big.json"
+    got = subprocess.run([sys.executable, "-m", "planparse", "ingest", str(big), "-o", str(out), "--restore", "off"],
+                         capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["text"].startswith(big.read_text(encoding="utf-8")[:100])
+
+
+def test_a_section_that_fails_leaves_the_rest_as_read_and_says_so(tmp_path, monkeypatch):
+    cut, decode = engine.sections, engine._restore_section
+    calls = []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("decoder bug")
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "sections", lambda lines: cut(lines, 40))
+    monkeypatch.setattr(engine, "_restore_section", second_fails)
+    p = tmp_path / "plain.txt"
+    p.write_text(fold("\n".join(letter_doc().body) + "\n") * 4, encoding="utf-8")
+    doc = planparse.ingest(p, tables=False)
+    first = cut(doc.lines(), 40)[0][1]
+    assert len(doc.lines()) == 16 and doc.restorations and max(r.line for r in doc.restorations) < first
+    assert all(ln.raw is None for ln in doc.lines()[first:]) and doc.lines()[0].raw is not None
+    assert any(w.stage == "restore" and "decoder bug" in w.message and "left as read" in w.message for w in doc.warnings)
