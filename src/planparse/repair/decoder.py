@@ -143,21 +143,31 @@ def _keep_core(out: np.ndarray, starts: np.ndarray, values: np.ndarray, core: in
 def transitions(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> np.ndarray:
     """(n, K, K) bigram scores (+ bonuses) from each candidate of row t to each of row t + 1.
 
+    Row n - 1 stays 0 and serves every transition that leaves the lattice. See transition_table.
+    """
+    table, row = transition_table(lm, lat, bonus)
+    return table[row]
+
+
+def transition_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The bigram scores as (m + 1, K, K) distinct matrices and, per lattice row, the number of its own: row t's
+    matrix scores each candidate of row t to each of row t + 1; the last matrix is all 0 (leaving the lattice).
+
     Computed once per lattice, so overlapping windows share them, and once per distinct pair of rows (a
-    document repeats its word pairs: a fifth as many to score). Where most candidate pairs are real
-    (stripped text) padding is scored too, as finding the real pairs costs more than it saves; their
-    channel cost excludes them. Row n - 1 stays 0 and serves every transition that leaves the lattice.
+    document repeats its word pairs: a fifth as many to score, and a fifth of the memory). Where most
+    candidate pairs are real (stripped text) padding is scored too, as finding the real pairs costs more
+    than it saves; their channel cost excludes them.
     """
     n, K = lat.ids.shape
-    out = np.zeros((n, K, K), dtype=np.float32)
     if n < 2:
-        return out
+        return np.zeros((1, K, K), dtype=np.float32), np.zeros(n, dtype=np.int64)
     both_title = lat.title[:-1] & lat.title[1:]
     rows = np.concatenate([lat.ids[:-1], lat.ids[1:], lat.size[:-1, None], lat.size[1:, None], both_title[:, None]], axis=1)
     first, inv = distinct_rows(rows)
-    out[:-1] = _row_pair_scores(lm, lat.ids[first], lat.ids[first + 1], lat.size[first], lat.size[first + 1],
-                                both_title[first], bonus)[inv]
-    return out
+    table = np.zeros((len(first) + 1, K, K), dtype=np.float32)
+    table[:-1] = _row_pair_scores(lm, lat.ids[first], lat.ids[first + 1], lat.size[first], lat.size[first + 1],
+                                  both_title[first], bonus)
+    return table, np.append(inv, len(first))
 
 
 _ROW_HASH = np.random.default_rng(14).integers(1, 2**62, size=64) | 1
@@ -216,13 +226,13 @@ def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core:
                   group: int = 64) -> np.ndarray:
     """(n, K) bigram max-marginals: best score of any path through each candidate (chunked forward-backward)."""
     n, K = lat.ids.shape
-    trans = transitions(lm, lat, bonus)
+    trans, trans_row = transition_table(lm, lat, bonus)
     out = np.empty((n, K))
     for starts, pos in _windows(n, core, margin, group):
         _, cost, _, _ = _window_arrays(lat, pos)
         C, L = pos.shape
         step = np.where((pos[:, :-1] >= 0) & (pos[:, 1:] >= 0), pos[:, :-1], n - 1)
-        tb = trans[step]
+        tb = trans[trans_row[step]]
         cost = cost.astype(np.float32)
         width = np.maximum(np.where(pos >= 0, lat.size[np.maximum(pos, 0)], 1).max(axis=0), 1).tolist()
         fwd = np.full((C, L, K), NEG, dtype=np.float32)
