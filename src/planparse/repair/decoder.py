@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lm import TrigramLM, pack, unpack
+from .lm import TrigramLM, find, pack, unpack
 
 NEG = -1e9
 PAD_COST = 1e9
@@ -82,9 +82,7 @@ class PairSet:
         bs, cs = np.where(small, b, 0), np.where(small, c, 0)
         hit = ((flat.take(bs * stride + (cs >> 3)) >> (7 - (cs & 7))) & 1).astype(bool) & small
         if len(self.rest):
-            q = pack(b[~small], c[~small])
-            j = np.minimum(np.searchsorted(self.rest, q), len(self.rest) - 1)
-            hit[~small] = self.rest[j] == q
+            hit[~small] = find(self.rest, pack(b[~small], c[~small]))[1]
         return hit
 
 
@@ -268,6 +266,27 @@ def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5,
     return Lattice(ids, cost, size, lat.title), np.where(ok, order, -1), marg
 
 
+def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.ndarray, np.ndarray]:
+    """Trigram scores (+ bonuses) of the real candidate triples of rows t, t + 1, t + 2, as distinct (K, K, K)
+    matrices (unreal triples 0; the last matrix all 0) and, per row t, the number of its matrix."""
+    n, K = lat.ids.shape
+    ids, size, title = lat.ids, lat.size, lat.title
+    rows = np.concatenate([ids[:-2], ids[1:-1], ids[2:], size[:-2, None], size[1:-1, None], size[2:, None],
+                           title[1:-1, None], title[2:, None]], axis=1)
+    first, inv = distinct_rows(rows)
+    real = np.arange(K)[None, :] < size[:, None]
+    mask = real[first][:, :, None, None] & real[first + 1][:, None, :, None] & real[first + 2][:, None, None, :]
+    u, i, j, k = np.nonzero(mask)
+    t = first[u]
+    a, b, c = ids[t, i], ids[t + 1, j], ids[t + 2, k]
+    s = lm.score(a, b, c)
+    if bonus is not None:
+        s = s + bonus.pairs(b, c, title[t + 1] & title[t + 2])
+    table = np.zeros((len(first) + 1, K, K, K), dtype=np.float32)
+    table[u, i, j, k] = s
+    return table, np.concatenate([inv, np.full(2, len(first))])
+
+
 def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 64, margin: int = 8,
             group: int = 128) -> np.ndarray:
     """Best column per row under trigram LM + channel costs; rows 0-1 must be BOS, the last EOS.
@@ -278,23 +297,19 @@ def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int =
     out = np.zeros(n, dtype=np.int64)
     if n < 3:
         return out
+    table, tri_row = _triple_table(lm, lat, bonus)
     for starts, pos in _windows(n, core, margin, group):
-        ids, cost, real, title = _window_arrays(lat, pos)
+        _, cost, _, _ = _window_arrays(lat, pos)
         C, L = pos.shape
-        mask = real[:, :-2, :, None, None] & real[:, 1:-1, None, :, None] & real[:, 2:, None, None, :]
-        w, t, i, j, k = np.nonzero(mask)
-        a, b, c = ids[w, t, i], ids[w, t + 1, j], ids[w, t + 2, k]
-        s = lm.score(a, b, c)
-        if bonus is not None:
-            s = s + bonus.pairs(b, c, title[w, t + 1] & title[w, t + 2])
-        sc = np.zeros((C, L - 2, K, K, K), dtype=np.float32)
-        sc[w, t, i, j, k] = s
+        inside = (pos[:, :-2] >= 0) & (pos[:, 1:-1] >= 0) & (pos[:, 2:] >= 0)
+        sc = table[np.where(inside, tri_row[np.maximum(pos[:, :-2], 0)], len(table) - 1)]
         delta = -(cost[:, 0][:, :, None] + cost[:, 1][:, None, :])
         back = np.empty((C, L - 2, K, K), dtype=np.int16)
         for step in range(L - 2):
             tot = delta[:, :, :, None] + sc[:, step]
-            back[:, step] = tot.argmax(axis=1)
-            delta = tot.max(axis=1) - cost[:, step + 2][:, None, :]
+            best = tot.argmax(axis=1)
+            back[:, step] = best
+            delta = np.take_along_axis(tot, best[:, None], axis=1)[:, 0] - cost[:, step + 2][:, None, :]
         flat = delta.reshape(C, -1).argmax(axis=1)
         path = np.empty((C, L), dtype=np.int64)
         path[:, -2], path[:, -1] = flat // K, flat % K
