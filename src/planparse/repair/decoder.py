@@ -220,12 +220,34 @@ def _pair_scores(lm: TrigramLM, b: np.ndarray, c: np.ndarray, both_title: np.nda
     return s if bonus is None else s + bonus.pairs(b, c, both_title)
 
 
+USE_COMPILED = True
+"""Run the compiled forward-backward (repair/_kernels.pyx) when it was built; False keeps the NumPy loop (tests compare)."""
+
+
+def compiled():
+    """The compiled kernels module, or None (not built on this machine, or USE_COMPILED off)."""
+    if not USE_COMPILED:
+        return None
+    try:
+        from . import _kernels
+    except ImportError:
+        return None
+    return _kernels
+
+
 def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 48, margin: int = 12,
                   group: int = 64) -> np.ndarray:
-    """(n, K) bigram max-marginals: best score of any path through each candidate (chunked forward-backward)."""
+    """(n, K) bigram max-marginals: best score of any path through each candidate (chunked forward-backward).
+
+    Padding columns hold no score (prune overwrites them): the compiled loop leaves them NEG.
+    """
     n, K = lat.ids.shape
     trans, trans_row = transition_table(lm, lat, bonus)
     out = np.empty((n, K))
+    kernel = compiled()
+    if kernel is not None:
+        kernel.fwd_bwd(trans, trans_row, np.ascontiguousarray(lat.cost), np.ascontiguousarray(lat.size), core, margin, out)
+        return out
     for starts, pos in _windows(n, core, margin, group):
         _, cost, _, _ = _window_arrays(lat, pos)
         C, L = pos.shape
