@@ -378,8 +378,8 @@ def _cache_costs(model: Model, lat: Lattice) -> np.ndarray:
 
 def _is_upper_line(text: str) -> bool:
     """Mostly capitals: a heading, where a one-letter token is upper-case too."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    letters = list(filter(str.isalpha, text))
+    return bool(letters) and sum(map(str.isupper, letters)) > 0.6 * len(letters)
 
 
 SECTION_TOKENS = 25_000
