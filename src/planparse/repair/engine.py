@@ -120,7 +120,7 @@ def get_model() -> Model:
 
 
 def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
-                 positions: list[int]) -> dict[int, tuple[float, list[int]]]:
+                 positions: list[int]) -> dict[int, tuple[float, tuple[int, ...]]]:
     """Per changed position: belief in the chosen candidate and the original indices of up to 3 others, best first.
 
     Beliefs are the bigram max-marginals of all candidates, normalised: cheap (pruning computed
@@ -138,7 +138,7 @@ def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
     p[rows, chosen] = -1.0
     order = np.argsort(-p, axis=1)[:, :3]
     alt = np.where(np.take_along_axis(p, order, axis=1) >= MIN_ALTERNATIVE, order, -1)
-    return dict(zip(positions, zip(conf.tolist(), alt.tolist())))
+    return dict(zip(positions, zip(conf.tolist(), map(tuple, alt.tolist()))))
 
 
 MIN_ALTERNATIVE = 1e-4
@@ -235,17 +235,6 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
         return costs
     return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), TITLE_FLOOR))) if not u.startswith("<") else c
             for u, c in zip(units, costs)]
-
-
-def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
-              rule_scale: float = 1.0) -> int:
-    """Number of the lattice slot for one piece in the model's slot table, made on first use."""
-    key = (p.text, p.kind, mode, conf_bin(conf), mid_title, rule_scale)
-    n = model.slots.number.get(key)
-    if n is None:
-        slot = _make_slot(model, p, mode, conf, mid_title, rule_scale)
-        n = model.slots.add(key, slot.units, slot.costs, model.lm)
-    return n
 
 
 SLOT_CACHE = 200_000
@@ -462,10 +451,9 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
         lat.cost += _cache_costs(model, lat)
     path = viterbi(model.lm, lat, model.bonus)
     chosen = sel[np.arange(len(sel)), path].tolist()
-    units = [model.slots.units[k] for k in seq.slot]
-    replace, changed_pos = _replacements(seq, units, chosen, style)
+    replace, changed_pos = _replacements(seq, model.slots.units, chosen, style)
     post = _confidences(marg, path, sel, changed_pos)
-    return _rewrite(lines, line_pieces, replace, post, units, style, offset)
+    return _rewrite(lines, replace, post, seq.slot, model.slots.units, style, offset)
 
 
 def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
@@ -473,7 +461,7 @@ def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], m
     table, lm = model.slots, model.lm
     bos = table.fixed(BOS, lm)
     seq = _Sequence([bos, bos], [False, False], [None, None], [], {})
-    slot, title, where = seq.slot, seq.title, seq.where
+    slot, title, where, number = seq.slot, seq.title, seq.where, table.number
     prev_label = ""
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
@@ -502,7 +490,13 @@ def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], m
                 case = case_of(p.text)
                 mid_title = (not upper_line and prev is not None and case == "title"
                              and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
-                slot.append(_slot_for(model, p, mode, conf, mid_title, rule_scale))
+                # what the slot depends on, so equal pieces share one slot
+                key = (p.text, p.kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale)
+                n = number.get(key)
+                if n is None:
+                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale)
+                    n = table.add(key, made.units, made.costs, lm)
+                slot.append(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there
                 title.append(p.kind == "word" and case in ("title", "upper") and not upper_line)
             prev = p
@@ -513,13 +507,13 @@ def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], m
     return seq
 
 
-def _replacements(seq: _Sequence, units: list[list[str]], chosen: list[int],
+def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int],
                   style: str) -> tuple[dict[int, list[tuple[Piece, str, str, int]]], list[int]]:
     """Per line, (piece, new text, reason, slot position) for every piece that changes, in order, and the decoded
     positions among them (the ones that get confidences and alternatives)."""
     replace: dict[int, list[tuple[Piece, str, str, int]]] = {}
     changed_pos: list[int] = []
-    forced = seq.forced
+    forced, slot = seq.forced, seq.slot
     for pos, w in enumerate(seq.where):
         if w is None:
             continue
@@ -534,7 +528,7 @@ def _replacements(seq: _Sequence, units: list[list[str]], chosen: list[int],
             else:
                 reason = ""
         elif kind == "word" or kind == "letter":
-            unit = units[pos][chosen[pos]]
+            unit = slot_units[slot[pos]][chosen[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 new, reason = _respelt(unit, p.text, style, seq.upper_lines[li])
         elif kind == "symbol" or kind == "fixed" and p.text.isupper():
@@ -556,12 +550,13 @@ def _respelt(unit: str, text: str, style: str, upper_line: bool) -> tuple[str, s
     return new, _reason(text, new)
 
 
-def _rewrite(lines: list[Line], line_pieces: list[list[Piece]], replace: dict[int, list[tuple[Piece, str, str, int]]],
-             post: dict[int, tuple[float, list[int]]], units: list[list[str]], style: str,
+def _rewrite(lines: list[Line], replace: dict[int, list[tuple[Piece, str, str, int]]],
+             post: dict[int, tuple[float, tuple[int, ...]]], slot: list[int], slot_units: list[list[str]], style: str,
              offset: int) -> tuple[list[Line], list[Restoration]]:
     """The lines with their replacements applied, and a record of each (offsets in the new text)."""
     out_lines: list[Line] = []
     records: list[Restoration] = []
+    alternatives: dict[tuple[int, tuple[int, ...], str], tuple[str, ...]] = {}
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         parts, cursor, shift = [], 0, 0
@@ -572,11 +567,16 @@ def _rewrite(lines: list[Line], line_pieces: list[list[Piece]], replace: dict[in
             cursor = p.end
             shift += len(new) - len(p.text)
             conf, alts = 0.9, []
-            if pos in post:
-                conf, alt_idx = post[pos]
-                cands = units[pos]
-                case = case_of(p.text)
-                alts = [_surface(cands[k], style, case) for k in alt_idx if k >= 0 and not cands[k].startswith("<")]
+            hit = post.get(pos)
+            if hit is not None:
+                conf, alt_idx = hit
+                key = (slot[pos], alt_idx, case_of(p.text))
+                got = alternatives.get(key)
+                if got is None:
+                    cands = slot_units[slot[pos]]
+                    got = alternatives[key] = tuple(_surface(cands[k], style, key[2]) for k in alt_idx
+                                                    if k >= 0 and not cands[k].startswith("<"))
+                alts = list(got)
             records.append(Restoration(page=ln.page, line=offset + li, start=start, end=start + len(new), original=p.text,
                                        restored=new, confidence=conf, alternatives=alts, reason=reason))
         parts.append(text[cursor:])
