@@ -159,12 +159,21 @@ def decide_mode(lines: list[Line], segs: list[list[Piece]] | None = None) -> str
     total = good = 0
     for pieces in segs if segs is not None else _pieces(lines):
         for p in pieces:
-            if p.kind == "word" and len(p.text) > 1 and p.text.isalpha():
-                total += 1
-                good += is_valid_syllable(p.text) and has_marks(p.text)
+            if p.kind == "word":
+                counted, marked = _mode_vote(p.text)
+                total += counted
+                good += marked
     if total == 0:
         return "ocr"
     return "degraded" if good / total < DEGRADED_RATIO else "ocr"
+
+
+@lru_cache(maxsize=200_000)
+def _mode_vote(word: str) -> tuple[int, int]:
+    """(counts, is a valid marked syllable) of one word piece for decide_mode."""
+    if len(word) > 1 and word.isalpha():
+        return 1, int(is_valid_syllable(word) and has_marks(word))
+    return 0, 0
 
 
 CLEAN_SHARE = 0.03

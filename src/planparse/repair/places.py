@@ -85,8 +85,9 @@ def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
     """
     table = names_by_skeleton()
     rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    key_of: dict[str, tuple[str, ...]] = {}
     for chain in _hierarchies():
-        keys = [tuple(skeleton(s) for s in n.split()) for n in chain]
+        keys = [key_of.get(n) or key_of.setdefault(n, tuple(skeleton(s) for s in n.split())) for n in chain]
         for n, key in zip(chain, keys):
             if table.get(key, ()) is None:
                 rel.setdefault(tuple(n.split()), set()).update(k for k in keys if k != key)

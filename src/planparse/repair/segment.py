@@ -119,11 +119,15 @@ def _segment(line: str) -> tuple[Piece, ...]:
     return tuple(_segment_uncached(line))
 
 
+_new_piece = tuple.__new__
+"""Piece(...) without the keyword handling of a named tuple's __new__: a document makes one per token."""
+
+
 def _segment_uncached(line: str) -> list[Piece]:
     out: list[Piece] = []
     for m in CHUNK_RE.finditer(line):
         base = m.start()
-        out += [Piece(base + s, base + e, t, k) for s, e, t, k in _chunk_pieces(m.group(0), not out)]
+        out += [_new_piece(Piece, (base + s, base + e, t, k)) for s, e, t, k in _chunk_pieces(m.group(0), not out)]
     return out
 
 
