@@ -490,24 +490,25 @@ def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], m
             prev_label = letter
         prev = None
         for p in pieces:
-            if p.start in fixed_units:
-                seq.forced[len(slot)] = fixed_units[p.start]
-                slot.append(table.fixed(fixed_units[p.start][0], lm))
+            start, _, text_p, kind = p
+            if fixed_units and start in fixed_units:
+                seq.forced[len(slot)] = fixed_units[start]
+                slot.append(table.fixed(fixed_units[start][0], lm))
                 title.append(False)
             else:
-                conf = confs[cidx[p.start]] if confs and cidx else None
-                case = case_of(p.text)
+                conf = confs[cidx[start]] if confs and cidx else None
+                case = case_of(text_p)
                 mid_title = (not upper_line and prev is not None and case == "title"
                              and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
                 # what the slot depends on, so equal pieces share one slot
-                key = (p.text, p.kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale)
+                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale)
                 n = number.get(key)
                 if n is None:
                     made = _make_slot(model, p, mode, conf, mid_title, rule_scale)
                     n = table.add(key, made.units, made.costs, lm)
                 slot.append(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there
-                title.append(p.kind == "word" and case in ("title", "upper") and not upper_line)
+                title.append(kind == "word" and case in ("title", "upper") and not upper_line)
             prev = p
             where.append((li, p))
     slot.append(table.fixed(EOS, lm))

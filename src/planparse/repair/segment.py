@@ -165,6 +165,7 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     return tuple(out)
 
 
+@lru_cache(maxsize=100_000)
 def fix_symbol(sym: str) -> str:
     """A number/symbol or acronym token repaired only as far as the symbol grammar proves (`QD` → `QĐ`)."""
     return repair_symbol(sym)
