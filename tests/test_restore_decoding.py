@@ -195,3 +195,22 @@ def test_compiled_forward_backward_gives_the_numpy_loops_scores(monkeypatch):
     both = lat.title[t] & lat.title[t + 1]
     expect = lm.score2(lat.ids[t, i], lat.ids[t + 1, j]) + model.bonus.pairs(lat.ids[t, i], lat.ids[t + 1, j], both)
     assert np.array_equal(table[row[t], i, j], expect)
+
+
+def test_compiled_viterbi_gives_the_numpy_loops_path(monkeypatch):
+    """The compiled Viterbi must choose the NumPy loop's path exactly (ties included) on pruned lattices."""
+    from planparse.repair import decoder
+
+    if decoder.compiled() is None:
+        pytest.skip("compiled decoder loop not built on this machine")
+    model = get_model()
+    lm = model.lm
+    rng = np.random.default_rng(13)
+    for n, k in ((5, 3), (300, 8), (700, 12)):
+        lat, _, _ = prune(lm, _random_lattice(lm, rng, n=n, k=k), 4, 1.5, model.bonus)
+        lat.title[:] = rng.random(len(lat.title)) < 0.3
+        fast = viterbi(lm, lat, model.bonus)
+        monkeypatch.setattr(decoder, "USE_COMPILED", False)
+        slow = viterbi(lm, lat, model.bonus)
+        monkeypatch.setattr(decoder, "USE_COMPILED", True)
+        assert fast.tolist() == slow.tolist()

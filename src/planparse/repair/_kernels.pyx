@@ -74,3 +74,79 @@ def fwd_bwd(const float[:, :, ::1] table, const int64_t[::1] trans_row, const do
                 s += core
     finally:
         free(fwd); free(bwd); free(c32); free(sz); free(tr)
+
+
+def viterbi(const float[:, :, :, ::1] table, const int64_t[::1] tri_row, const double[:, ::1] cost,
+            const int64_t[::1] size, Py_ssize_t core, Py_ssize_t margin, int64_t[::1] out):
+    """Best column per row into `out` (n,), each window decoded over its own real candidates; see decoder.viterbi.
+
+    `table[tri_row[t]]` scores the candidate triples of rows t, t + 1, t + 2; the last matrix of `table` is all 0.
+    Float64 sums of the same terms in the same order as the NumPy loop; ties go to the first candidate, as argmax.
+    """
+    cdef Py_ssize_t n = cost.shape[0], K = cost.shape[1], L = core + 2 * margin
+    cdef Py_ssize_t zero = table.shape[0] - 1
+    cdef Py_ssize_t s, t, p, i, j, k, e, arg, bj, bk, m
+    cdef double best, v
+    cdef double *delta = <double *> malloc(K * K * sizeof(double))
+    cdef double *nxt = <double *> malloc(K * K * sizeof(double))
+    cdef double *c = <double *> malloc(L * K * sizeof(double))
+    cdef Py_ssize_t *back = <Py_ssize_t *> malloc(L * K * K * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *sz = <Py_ssize_t *> malloc(L * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *tr = <Py_ssize_t *> malloc(L * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *path = <Py_ssize_t *> malloc(L * sizeof(Py_ssize_t))
+    cdef double *tmp
+    if not (delta and nxt and c and back and sz and tr and path):
+        free(delta); free(nxt); free(c); free(back); free(sz); free(tr); free(path)
+        raise MemoryError()
+    try:
+        with nogil:
+            s = 0
+            while s < n:
+                for t in range(L):
+                    p = s - margin + t
+                    if 0 <= p < n:
+                        sz[t] = size[p]
+                        for k in range(sz[t]):
+                            c[t * K + k] = cost[p, k]
+                    else:
+                        sz[t] = 1
+                        c[t * K] = 0.0
+                    tr[t] = tri_row[p] if 0 <= p and p + 2 < n else zero
+                for i in range(sz[0]):
+                    for j in range(sz[1]):
+                        delta[i * K + j] = -(c[i] + c[K + j])
+                for t in range(L - 2):
+                    m = tr[t]
+                    for j in range(sz[t + 1]):
+                        for k in range(sz[t + 2]):
+                            best = delta[j] + <double> table[m, 0, j, k]
+                            arg = 0
+                            for i in range(1, sz[t]):
+                                v = delta[i * K + j] + <double> table[m, i, j, k]
+                                if v > best:
+                                    best = v
+                                    arg = i
+                            back[(t * K + j) * K + k] = arg
+                            nxt[j * K + k] = best - c[(t + 2) * K + k]
+                    tmp = delta
+                    delta = nxt
+                    nxt = tmp
+                bj = 0
+                bk = 0
+                best = delta[0]
+                for j in range(sz[L - 2]):
+                    for k in range(sz[L - 1]):
+                        if delta[j * K + k] > best:
+                            best = delta[j * K + k]
+                            bj = j
+                            bk = k
+                path[L - 2] = bj
+                path[L - 1] = bk
+                for t in range(L - 3, -1, -1):
+                    path[t] = back[(t * K + path[t + 1]) * K + path[t + 2]]
+                e = s + core if s + core < n else n
+                for p in range(s, e):
+                    out[p] = path[margin + p - s]
+                s += core
+    finally:
+        free(delta); free(nxt); free(c); free(back); free(sz); free(tr); free(path)

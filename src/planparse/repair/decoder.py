@@ -221,7 +221,7 @@ def _pair_scores(lm: TrigramLM, b: np.ndarray, c: np.ndarray, both_title: np.nda
 
 
 USE_COMPILED = True
-"""Run the compiled forward-backward (repair/_kernels.pyx) when it was built; False keeps the NumPy loop (tests compare)."""
+"""Run the compiled window loops (repair/_kernels.pyx) when they were built; False keeps the NumPy loops (tests compare)."""
 
 
 def compiled():
@@ -320,6 +320,10 @@ def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int =
     if n < 3:
         return out
     table, tri_row = _triple_table(lm, lat, bonus)
+    kernel = compiled()
+    if kernel is not None:
+        kernel.viterbi(table, tri_row, np.ascontiguousarray(lat.cost), np.ascontiguousarray(lat.size), core, margin, out)
+        return out
     for starts, pos in _windows(n, core, margin, group):
         _, cost, _, _ = _window_arrays(lat, pos)
         C, L = pos.shape
