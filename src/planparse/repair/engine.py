@@ -120,7 +120,7 @@ def get_model() -> Model:
 
 
 def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
-                 positions: list[int]) -> dict[int, tuple[float, tuple[int, ...]]]:
+                 positions: list[int]) -> dict[int, tuple[float, list[int]]]:
     """Per changed position: belief in the chosen candidate and the original indices of up to 3 others, best first.
 
     Beliefs are the bigram max-marginals of all candidates, normalised: cheap (pruning computed
@@ -138,7 +138,7 @@ def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
     p[rows, chosen] = -1.0
     order = np.argsort(-p, axis=1)[:, :3]
     alt = np.where(np.take_along_axis(p, order, axis=1) >= MIN_ALTERNATIVE, order, -1)
-    return dict(zip(positions, zip(conf.tolist(), map(tuple, alt.tolist()))))
+    return dict(zip(positions, zip(conf.tolist(), alt.tolist())))
 
 
 MIN_ALTERNATIVE = 1e-4
@@ -561,12 +561,12 @@ def _respelt(unit: str, text: str, style: str, upper_line: bool) -> tuple[str, s
 
 
 def _rewrite(lines: list[Line], replace: dict[int, list[tuple[Piece, str, str, int]]],
-             post: dict[int, tuple[float, tuple[int, ...]]], slot: list[int], slot_units: list[list[str]], style: str,
+             post: dict[int, tuple[float, list[int]]], slot: list[int], slot_units: list[list[str]], style: str,
              offset: int) -> tuple[list[Line], list[Restoration]]:
     """The lines with their replacements applied, and a record of each (offsets in the new text)."""
     out_lines: list[Line] = []
     records: list[Restoration] = []
-    alternatives: dict[tuple[int, tuple[int, ...], str], tuple[str, ...]] = {}
+    surfaces: dict[tuple[int, str], list[str | None]] = {}
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         parts, cursor, shift = [], 0, 0
@@ -580,13 +580,12 @@ def _rewrite(lines: list[Line], replace: dict[int, list[tuple[Piece, str, str, i
             hit = post.get(pos)
             if hit is not None:
                 conf, alt_idx = hit
-                key = (slot[pos], alt_idx, case_of(p.text))
-                got = alternatives.get(key)
-                if got is None:
-                    cands = slot_units[slot[pos]]
-                    got = alternatives[key] = tuple(_surface(cands[k], style, key[2]) for k in alt_idx
-                                                    if k >= 0 and not cands[k].startswith("<"))
-                alts = list(got)
+                key = (slot[pos], case_of(p.text))
+                surface = surfaces.get(key)
+                if surface is None:
+                    surface = surfaces[key] = [None if u.startswith("<") else _surface(u, style, key[1])
+                                               for u in slot_units[key[0]]]
+                alts = [surface[k] for k in alt_idx if k >= 0 and surface[k] is not None]
             records.append(Restoration(page=ln.page, line=offset + li, start=start, end=start + len(new), original=p.text,
                                        restored=new, confidence=conf, alternatives=alts, reason=reason))
         parts.append(text[cursor:])

@@ -15,7 +15,7 @@ from .orthography import nfc, place_tone, skeleton
 PLACE_BONUS = 3.5
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=20_000)
 def _norm(name: str) -> str:
     return " ".join(place_tone(w) for w in nfc(name).lower().split())
 
