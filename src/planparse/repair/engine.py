@@ -585,7 +585,7 @@ def _rewrite(lines: list[Line], replace: dict[int, list[tuple[Piece, str, str, i
                 if surface is None:
                     surface = surfaces[key] = [None if u.startswith("<") else _surface(u, style, key[1])
                                                for u in slot_units[key[0]]]
-                alts = [surface[k] for k in alt_idx if k >= 0 and surface[k] is not None]
+                alts = [a for k in alt_idx if k >= 0 and (a := surface[k]) is not None]
             records.append(Restoration(page=ln.page, line=offset + li, start=start, end=start + len(new), original=p.text,
                                        restored=new, confidence=conf, alternatives=alts, reason=reason))
         parts.append(text[cursor:])
