@@ -14,6 +14,24 @@ from libc.stdlib cimport free, malloc
 cdef double NEG = -1e9
 
 
+cdef inline void _load_window(Py_ssize_t s, Py_ssize_t margin, Py_ssize_t L, Py_ssize_t reach, const int64_t[::1] rows,
+                              Py_ssize_t zero, const double[:, ::1] cost, const int64_t[::1] size, double *c,
+                              Py_ssize_t *sz, Py_ssize_t *tr) noexcept nogil:
+    """Costs, sizes and score-matrix numbers of the window starting `margin` rows before row s. A row past either
+    end has one free candidate; a matrix reaching past the end (`reach` rows on) is the all-0 last one."""
+    cdef Py_ssize_t n = cost.shape[0], K = cost.shape[1], t, p, k
+    for t in range(L):
+        p = s - margin + t
+        if 0 <= p < n:
+            sz[t] = size[p]
+            for k in range(sz[t]):
+                c[t * K + k] = cost[p, k]
+        else:
+            sz[t] = 1
+            c[t * K] = 0.0
+        tr[t] = rows[p] if 0 <= p and p + reach < n else zero
+
+
 def fwd_bwd(const float[:, :, ::1] table, const int64_t[::1] trans_row, const double[:, ::1] cost,
             const int64_t[::1] size, Py_ssize_t core, Py_ssize_t margin, double[:, ::1] out):
     """Max-marginals (fwd + bwd) of every window's core rows into `out` (n, K); see decoder.max_marginals.
@@ -26,28 +44,19 @@ def fwd_bwd(const float[:, :, ::1] table, const int64_t[::1] trans_row, const do
     cdef float best, v
     cdef float *fwd = <float *> malloc(L * K * sizeof(float))
     cdef float *bwd = <float *> malloc(L * K * sizeof(float))
-    cdef float *c32 = <float *> malloc(L * K * sizeof(float))
+    cdef double *c = <double *> malloc(L * K * sizeof(double))
     cdef Py_ssize_t *sz = <Py_ssize_t *> malloc(L * sizeof(Py_ssize_t))
     cdef Py_ssize_t *tr = <Py_ssize_t *> malloc(L * sizeof(Py_ssize_t))
-    if not (fwd and bwd and c32 and sz and tr):
-        free(fwd); free(bwd); free(c32); free(sz); free(tr)
+    if not (fwd and bwd and c and sz and tr):
+        free(fwd); free(bwd); free(c); free(sz); free(tr)
         raise MemoryError()
     try:
         with nogil:
             s = 0
             while s < n:
-                for t in range(L):
-                    p = s - margin + t
-                    if 0 <= p < n:
-                        sz[t] = size[p]
-                        for k in range(sz[t]):
-                            c32[t * K + k] = <float> cost[p, k]
-                    else:
-                        sz[t] = 1
-                        c32[t * K] = 0.0
-                    tr[t] = trans_row[p] if 0 <= p and p + 1 < n else zero
+                _load_window(s, margin, L, 1, trans_row, zero, cost, size, c, sz, tr)
                 for b in range(sz[0]):
-                    fwd[b] = -c32[b]
+                    fwd[b] = -(<float> c[b])
                 for t in range(1, L):
                     for b in range(sz[t]):
                         best = fwd[(t - 1) * K] + table[tr[t - 1], 0, b]
@@ -55,14 +64,14 @@ def fwd_bwd(const float[:, :, ::1] table, const int64_t[::1] trans_row, const do
                             v = fwd[(t - 1) * K + a] + table[tr[t - 1], a, b]
                             if v > best:
                                 best = v
-                        fwd[t * K + b] = best - c32[t * K + b]
+                        fwd[t * K + b] = best - <float> c[t * K + b]
                 for b in range(sz[L - 1]):
                     bwd[(L - 1) * K + b] = 0.0
                 for t in range(L - 2, -1, -1):
                     for a in range(sz[t]):
-                        best = table[tr[t], a, 0] + (bwd[(t + 1) * K] - c32[(t + 1) * K])
+                        best = table[tr[t], a, 0] + (bwd[(t + 1) * K] - <float> c[(t + 1) * K])
                         for b in range(1, sz[t + 1]):
-                            v = table[tr[t], a, b] + (bwd[(t + 1) * K + b] - c32[(t + 1) * K + b])
+                            v = table[tr[t], a, b] + (bwd[(t + 1) * K + b] - <float> c[(t + 1) * K + b])
                             if v > best:
                                 best = v
                         bwd[t * K + a] = best
@@ -73,7 +82,7 @@ def fwd_bwd(const float[:, :, ::1] table, const int64_t[::1] trans_row, const do
                         out[p, k] = <double> (fwd[t * K + k] + bwd[t * K + k]) if k < sz[t] else NEG
                 s += core
     finally:
-        free(fwd); free(bwd); free(c32); free(sz); free(tr)
+        free(fwd); free(bwd); free(c); free(sz); free(tr)
 
 
 def viterbi(const float[:, :, :, ::1] table, const int64_t[::1] tri_row, const double[:, ::1] cost,
@@ -102,16 +111,7 @@ def viterbi(const float[:, :, :, ::1] table, const int64_t[::1] tri_row, const d
         with nogil:
             s = 0
             while s < n:
-                for t in range(L):
-                    p = s - margin + t
-                    if 0 <= p < n:
-                        sz[t] = size[p]
-                        for k in range(sz[t]):
-                            c[t * K + k] = cost[p, k]
-                    else:
-                        sz[t] = 1
-                        c[t * K] = 0.0
-                    tr[t] = tri_row[p] if 0 <= p and p + 2 < n else zero
+                _load_window(s, margin, L, 2, tri_row, zero, cost, size, c, sz, tr)
                 for i in range(sz[0]):
                     for j in range(sz[1]):
                         delta[i * K + j] = -(c[i] + c[K + j])
