@@ -214,3 +214,15 @@ def test_compiled_viterbi_gives_the_numpy_loops_path(monkeypatch):
         slow = viterbi(lm, lat, model.bonus)
         monkeypatch.setattr(decoder, "USE_COMPILED", True)
         assert fast.tolist() == slow.tolist()
+
+
+def test_restores_in_threads_match_one_at_a_time():
+    """Sections number their slots in the model's shared table: concurrent calls must not mix them up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Uy ban nhan dan xa Tan Lap {k} ban hanh ke hoach phong chong thien tai nam 202{k}\n"
+             "Chu tich Uy ban nhan dan cac xa chiu trach nhiem thi hanh quyet dinh nay" for k in range(6)]
+    alone = [restore_text(t) for t in texts]
+    with ThreadPoolExecutor(3) as pool:
+        together = list(pool.map(restore_text, texts))
+    assert together == alone

@@ -23,6 +23,9 @@ from .tokens import BOS, EOS, NUM, PUNCT, SYM
 from .words import WORD_BONUS, word_pair_keys
 
 _LOCK = threading.Lock()
+_DECODING = threading.Lock()
+"""One decode at a time per process: sections number their slots in the model's shared SlotTable (the GIL
+serialises the Python work anyway)."""
 _MODEL: Model | None = None
 DEGRADED_RATIO = 0.45
 
@@ -413,7 +416,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
     """Decode the lines (long documents section by section); return new lines and change records."""
     if mode == "off" or not lines:
         return list(lines), []
-    with _no_cycle_collection():
+    with _DECODING, _no_cycle_collection():
         return _restore(lines, mode, style)
 
 
