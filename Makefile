@@ -23,7 +23,7 @@ system:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml src/planparse/repair/_kernels.pyx
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask,dataset]" 2>&1 | { grep -v "^WARNING: Location" || true; }

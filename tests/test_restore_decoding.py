@@ -168,3 +168,61 @@ def test_rare_reading_of_a_crowded_skeleton_is_reachable():
 
     text, _ = restore_text("Van phong theo doi, danh gia viec thuc hien ke hoach")
     assert "theo dõi" in text
+
+
+def test_compiled_forward_backward_gives_the_numpy_loops_scores(monkeypatch):
+    """The compiled loop (repair/_kernels.pyx) must reproduce the NumPy loop bit for bit on every real candidate,
+    with bonuses and title pairs, across window edges; so must the distinct-row transition tables."""
+    from planparse.repair import decoder
+
+    if decoder.compiled() is None:
+        pytest.skip("compiled decoder loop not built on this machine")
+    model = get_model()
+    lm = model.lm
+    rng = np.random.default_rng(11)
+    lat = _random_lattice(lm, rng, n=500, k=9)
+    lat.title[:] = rng.random(len(lat.title)) < 0.3
+    for a in (lat.ids, lat.cost, lat.size):
+        a[200:260] = a[100:160]
+    fast = decoder.max_marginals(lm, lat, model.bonus)
+    monkeypatch.setattr(decoder, "USE_COMPILED", False)
+    slow = decoder.max_marginals(lm, lat, model.bonus)
+    real = np.arange(lat.width)[None, :] < lat.size[:, None]
+    assert np.array_equal(fast[real], slow[real])
+    table, row = decoder.transition_table(lm, lat, model.bonus)
+    assert len(table) < len(lat.size)
+    t, i, j = np.nonzero(real[:-1, :, None] & real[1:, None, :])
+    both = lat.title[t] & lat.title[t + 1]
+    expect = lm.score2(lat.ids[t, i], lat.ids[t + 1, j]) + model.bonus.pairs(lat.ids[t, i], lat.ids[t + 1, j], both)
+    assert np.array_equal(table[row[t], i, j], expect)
+
+
+def test_compiled_viterbi_gives_the_numpy_loops_path(monkeypatch):
+    """The compiled Viterbi must choose the NumPy loop's path exactly (ties included) on pruned lattices."""
+    from planparse.repair import decoder
+
+    if decoder.compiled() is None:
+        pytest.skip("compiled decoder loop not built on this machine")
+    model = get_model()
+    lm = model.lm
+    rng = np.random.default_rng(13)
+    for n, k in ((5, 3), (300, 8), (700, 12)):
+        lat, _, _ = prune(lm, _random_lattice(lm, rng, n=n, k=k), 4, 1.5, model.bonus)
+        lat.title[:] = rng.random(len(lat.title)) < 0.3
+        fast = viterbi(lm, lat, model.bonus)
+        monkeypatch.setattr(decoder, "USE_COMPILED", False)
+        slow = viterbi(lm, lat, model.bonus)
+        monkeypatch.setattr(decoder, "USE_COMPILED", True)
+        assert fast.tolist() == slow.tolist()
+
+
+def test_restores_in_threads_match_one_at_a_time():
+    """Sections number their slots in the model's shared table: concurrent calls must not mix them up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Uy ban nhan dan xa Tan Lap {k} ban hanh ke hoach phong chong thien tai nam 202{k}\n"
+             "Chu tich Uy ban nhan dan cac xa chiu trach nhiem thi hanh quyet dinh nay" for k in range(6)]
+    alone = [restore_text(t) for t in texts]
+    with ThreadPoolExecutor(3) as pool:
+        together = list(pool.map(restore_text, texts))
+    assert together == alone

@@ -207,8 +207,8 @@ def restore_cmd(
     debug: Debug = False,
 ) -> None:
     """Repair diacritics and OCR damage in text; restored text on stdout."""
-    from .api import restore
     from .errors import InputError
+    from .repair import restore_text as restore  # not api.restore: that imports the whole ingest pipeline
 
     try:
         if source == "-":

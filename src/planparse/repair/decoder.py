@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lm import TrigramLM, pack, unpack
+from .lm import TrigramLM, find, pack, unpack
 
 NEG = -1e9
 PAD_COST = 1e9
@@ -82,9 +82,7 @@ class PairSet:
         bs, cs = np.where(small, b, 0), np.where(small, c, 0)
         hit = ((flat.take(bs * stride + (cs >> 3)) >> (7 - (cs & 7))) & 1).astype(bool) & small
         if len(self.rest):
-            q = pack(b[~small], c[~small])
-            j = np.minimum(np.searchsorted(self.rest, q), len(self.rest) - 1)
-            hit[~small] = self.rest[j] == q
+            hit[~small] = find(self.rest, pack(b[~small], c[~small]))[1]
         return hit
 
 
@@ -143,25 +141,71 @@ def _keep_core(out: np.ndarray, starts: np.ndarray, values: np.ndarray, core: in
 def transitions(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> np.ndarray:
     """(n, K, K) bigram scores (+ bonuses) from each candidate of row t to each of row t + 1.
 
-    Computed once per lattice, so overlapping windows share them. In a full lattice (stripped text)
-    padding is scored too, as finding the real pairs costs more than it saves; their channel cost
-    excludes them. Row n - 1 stays 0 and serves every transition that leaves the lattice.
+    Row n - 1 stays 0 and serves every transition that leaves the lattice. See transition_table.
+    """
+    table, row = transition_table(lm, lat, bonus)
+    return table[row]
+
+
+def transition_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The bigram scores as (m + 1, K, K) distinct matrices and, per lattice row, the number of its own: row t's
+    matrix scores each candidate of row t to each of row t + 1; the last matrix is all 0 (leaving the lattice).
+
+    Computed once per lattice, so overlapping windows share them, and once per distinct pair of rows (a
+    document repeats its word pairs: a fifth as many to score, and a fifth of the memory). Where most
+    candidate pairs are real (stripped text) padding is scored too, as finding the real pairs costs more
+    than it saves; their channel cost excludes them.
     """
     n, K = lat.ids.shape
-    out = np.zeros((n, K, K), dtype=np.float32)
+    if n < 2:
+        return np.zeros((1, K, K), dtype=np.float32), np.zeros(n, dtype=np.int64)
     both_title = lat.title[:-1] & lat.title[1:]
-    real = np.arange(K)[None, :] < lat.size[:, None]
-    for r0 in range(0, n - 1, ROWS):
-        r1 = min(r0 + ROWS, n - 1)
-        if np.dot(lat.size[r0:r1], lat.size[r0 + 1:r1 + 1]) > DENSE_SHARE * (r1 - r0) * K * K:
-            b = np.broadcast_to(lat.ids[r0:r1, :, None], (r1 - r0, K, K)).ravel()
-            c = np.broadcast_to(lat.ids[r0 + 1:r1 + 1, None, :], (r1 - r0, K, K)).ravel()
+    rows = np.concatenate([lat.ids[:-1], lat.ids[1:], lat.size[:-1, None], lat.size[1:, None], both_title[:, None]], axis=1)
+    first, inv = distinct_rows(rows)
+    table = np.zeros((len(first) + 1, K, K), dtype=np.float32)
+    table[:-1] = _row_pair_scores(lm, lat.ids[first], lat.ids[first + 1], lat.size[first], lat.size[first + 1],
+                                  both_title[first], bonus)
+    return table, np.append(inv, len(first))
+
+
+_ROW_HASH = np.random.default_rng(14).integers(1, 2**62, size=64) | 1
+
+
+def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse) of the distinct rows of a 2-D int array: rows[first][inverse] == rows.
+
+    Rows are hashed to one int64 each (a sort of numbers, not of rows: 50x faster than np.unique(axis=0));
+    a collision is caught by comparing the rows back and then answered the slow, exact way.
+    """
+    if rows.shape[1] > len(_ROW_HASH):
+        _, first, inv = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        return first, inv.reshape(-1)
+    with np.errstate(over="ignore"):
+        h = rows.astype(np.int64) @ _ROW_HASH[:rows.shape[1]]
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    if not np.array_equal(rows[first][inv], rows):
+        _, first, inv = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return first, inv.reshape(-1)
+
+
+def _row_pair_scores(lm: TrigramLM, ids_a: np.ndarray, ids_b: np.ndarray, size_a: np.ndarray, size_b: np.ndarray,
+                     both_title: np.ndarray, bonus: Bonus | None) -> np.ndarray:
+    """(m, K, K) scores from each candidate of row a to each of row b, for m pairs of rows; unreal pairs 0 or scored."""
+    m, K = ids_a.shape
+    out = np.zeros((m, K, K), dtype=np.float32)
+    real_a = np.arange(K)[None, :] < size_a[:, None]
+    real_b = np.arange(K)[None, :] < size_b[:, None]
+    for r0 in range(0, m, ROWS):
+        r1 = min(r0 + ROWS, m)
+        if np.dot(size_a[r0:r1], size_b[r0:r1]) > DENSE_SHARE * (r1 - r0) * K * K:
+            b = np.broadcast_to(ids_a[r0:r1, :, None], (r1 - r0, K, K)).ravel()
+            c = np.broadcast_to(ids_b[r0:r1, None, :], (r1 - r0, K, K)).ravel()
             s = _pair_scores(lm, b, c, np.repeat(both_title[r0:r1], K * K), bonus)
             out[r0:r1] = s.reshape(r1 - r0, K, K)
         else:
-            t, i, j = np.nonzero(real[r0:r1, :, None] & real[r0 + 1:r1 + 1, None, :])
+            t, i, j = np.nonzero(real_a[r0:r1, :, None] & real_b[r0:r1, None, :])
             t += r0
-            out[t, i, j] = _pair_scores(lm, lat.ids[t, i], lat.ids[t + 1, j], both_title[t], bonus)
+            out[t, i, j] = _pair_scores(lm, ids_a[t, i], ids_b[t, j], both_title[t], bonus)
     return out
 
 
@@ -176,17 +220,39 @@ def _pair_scores(lm: TrigramLM, b: np.ndarray, c: np.ndarray, both_title: np.nda
     return s if bonus is None else s + bonus.pairs(b, c, both_title)
 
 
+USE_COMPILED = True
+"""Run the compiled window loops (repair/_kernels.pyx) when they were built; False keeps the NumPy loops (tests compare)."""
+
+
+def compiled():
+    """The compiled kernels module, or None (not built on this machine, or USE_COMPILED off)."""
+    if not USE_COMPILED:
+        return None
+    try:
+        from . import _kernels
+    except ImportError:
+        return None
+    return _kernels
+
+
 def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 48, margin: int = 12,
                   group: int = 64) -> np.ndarray:
-    """(n, K) bigram max-marginals: best score of any path through each candidate (chunked forward-backward)."""
+    """(n, K) bigram max-marginals: best score of any path through each candidate (chunked forward-backward).
+
+    Padding columns hold no score (prune overwrites them): the compiled loop leaves them NEG.
+    """
     n, K = lat.ids.shape
-    trans = transitions(lm, lat, bonus)
+    trans, trans_row = transition_table(lm, lat, bonus)
     out = np.empty((n, K))
+    kernel = compiled()
+    if kernel is not None:
+        kernel.fwd_bwd(trans, trans_row, np.ascontiguousarray(lat.cost), np.ascontiguousarray(lat.size), core, margin, out)
+        return out
     for starts, pos in _windows(n, core, margin, group):
         _, cost, _, _ = _window_arrays(lat, pos)
         C, L = pos.shape
         step = np.where((pos[:, :-1] >= 0) & (pos[:, 1:] >= 0), pos[:, :-1], n - 1)
-        tb = trans[step]
+        tb = trans[trans_row[step]]
         cost = cost.astype(np.float32)
         width = np.maximum(np.where(pos >= 0, lat.size[np.maximum(pos, 0)], 1).max(axis=0), 1).tolist()
         fwd = np.full((C, L, K), NEG, dtype=np.float32)
@@ -222,6 +288,27 @@ def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5,
     return Lattice(ids, cost, size, lat.title), np.where(ok, order, -1), marg
 
 
+def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.ndarray, np.ndarray]:
+    """Trigram scores (+ bonuses) of the real candidate triples of rows t, t + 1, t + 2, as distinct (K, K, K)
+    matrices (unreal triples 0; the last matrix all 0) and, per row t, the number of its matrix."""
+    n, K = lat.ids.shape
+    ids, size, title = lat.ids, lat.size, lat.title
+    rows = np.concatenate([ids[:-2], ids[1:-1], ids[2:], size[:-2, None], size[1:-1, None], size[2:, None],
+                           title[1:-1, None], title[2:, None]], axis=1)
+    first, inv = distinct_rows(rows)
+    real = np.arange(K)[None, :] < size[:, None]
+    mask = real[first][:, :, None, None] & real[first + 1][:, None, :, None] & real[first + 2][:, None, None, :]
+    u, i, j, k = np.nonzero(mask)
+    t = first[u]
+    a, b, c = ids[t, i], ids[t + 1, j], ids[t + 2, k]
+    s = lm.score(a, b, c)
+    if bonus is not None:
+        s = s + bonus.pairs(b, c, title[t + 1] & title[t + 2])
+    table = np.zeros((len(first) + 1, K, K, K), dtype=np.float32)
+    table[u, i, j, k] = s
+    return table, np.concatenate([inv, np.full(2, len(first))])
+
+
 def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 64, margin: int = 8,
             group: int = 128) -> np.ndarray:
     """Best column per row under trigram LM + channel costs; rows 0-1 must be BOS, the last EOS.
@@ -232,23 +319,23 @@ def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int =
     out = np.zeros(n, dtype=np.int64)
     if n < 3:
         return out
+    table, tri_row = _triple_table(lm, lat, bonus)
+    kernel = compiled()
+    if kernel is not None:
+        kernel.viterbi(table, tri_row, np.ascontiguousarray(lat.cost), np.ascontiguousarray(lat.size), core, margin, out)
+        return out
     for starts, pos in _windows(n, core, margin, group):
-        ids, cost, real, title = _window_arrays(lat, pos)
+        _, cost, _, _ = _window_arrays(lat, pos)
         C, L = pos.shape
-        mask = real[:, :-2, :, None, None] & real[:, 1:-1, None, :, None] & real[:, 2:, None, None, :]
-        w, t, i, j, k = np.nonzero(mask)
-        a, b, c = ids[w, t, i], ids[w, t + 1, j], ids[w, t + 2, k]
-        s = lm.score(a, b, c)
-        if bonus is not None:
-            s = s + bonus.pairs(b, c, title[w, t + 1] & title[w, t + 2])
-        sc = np.zeros((C, L - 2, K, K, K), dtype=np.float32)
-        sc[w, t, i, j, k] = s
+        inside = (pos[:, :-2] >= 0) & (pos[:, 1:-1] >= 0) & (pos[:, 2:] >= 0)
+        sc = table[np.where(inside, tri_row[np.maximum(pos[:, :-2], 0)], len(table) - 1)]
         delta = -(cost[:, 0][:, :, None] + cost[:, 1][:, None, :])
         back = np.empty((C, L - 2, K, K), dtype=np.int16)
         for step in range(L - 2):
             tot = delta[:, :, :, None] + sc[:, step]
-            back[:, step] = tot.argmax(axis=1)
-            delta = tot.max(axis=1) - cost[:, step + 2][:, None, :]
+            best = tot.argmax(axis=1)
+            back[:, step] = best
+            delta = np.take_along_axis(tot, best[:, None], axis=1)[:, 0] - cost[:, step + 2][:, None, :]
         flat = delta.reshape(C, -1).argmax(axis=1)
         path = np.empty((C, L), dtype=np.int64)
         path[:, -2], path[:, -1] = flat // K, flat % K

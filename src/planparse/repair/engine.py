@@ -15,7 +15,7 @@ from ..errors import ModelError
 from ..models import Line, Restoration
 from ..resources import data_file, lm_path
 from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_version
-from .decoder import Bonus, Lattice, PairSet, Slot, lattice, prune, viterbi
+from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
@@ -24,6 +24,9 @@ from .tokens import BOS, EOS, NUM, PUNCT, SYM
 from .words import WORD_BONUS, word_pair_keys
 
 _LOCK = threading.Lock()
+_DECODING = threading.Lock()
+"""One decode at a time per process: sections number their slots in the model's shared SlotTable (the GIL
+serialises the Python work anyway)."""
 _MODEL: Model | None = None
 DEGRADED_RATIO = 0.45
 
@@ -36,8 +39,57 @@ class Model:
     bonus: Bonus
     skeleton_of: np.ndarray
     marks: MarkChannel
-    slots: dict = field(default_factory=dict)
+    slots: SlotTable = field(default_factory=lambda: SlotTable())
     rules_version: int = 0
+
+
+class SlotTable:
+    """The distinct lattice slots met so far, numbered: a position refers to its slot's number, so building a
+    section's lattice is one gather instead of a loop over its tokens. A memo of `_make_slot`: clearing it
+    (between sections, when it grows past SLOT_CACHE, or when the confusion rules change) changes no output."""
+
+    def __init__(self) -> None:
+        self.number: dict[tuple, int] = {}
+        self.units: list[list[str]] = []
+        self.costs: list[list[float]] = []
+        self.ids: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def clear(self) -> None:
+        self.number.clear()
+        self.units, self.costs, self.ids = [], [], []
+
+    def add(self, key: tuple, units: list[str], costs: list[float], lm: TrigramLM) -> int:
+        n = self.number[key] = len(self.units)
+        self.units.append(units)
+        self.costs.append(costs)
+        self.ids.append(lm.ids(units))
+        return n
+
+    def fixed(self, unit: str, lm: TrigramLM) -> int:
+        """The slot of one settled unit (sentence marks, place names, list labels)."""
+        key = (FIXED_KEY, unit)
+        n = self.number.get(key)
+        return self.add(key, [unit], [0.0], lm) if n is None else n
+
+    def lattice(self, slot: np.ndarray, title: np.ndarray) -> Lattice:
+        """The lattice of a sequence of slot numbers, as decoder.lattice builds it from Slot objects."""
+        used, inv = np.unique(slot, return_inverse=True)
+        size = np.fromiter((len(self.units[u]) for u in used.tolist()), dtype=np.int64, count=len(used))
+        K = int(size.max())
+        ids = np.empty((len(used), K), dtype=np.int64)
+        cost = np.full((len(used), K), PAD_COST)
+        for r, u in enumerate(used.tolist()):
+            k = len(self.units[u])
+            ids[r, :k] = self.ids[u]
+            ids[r, k:] = self.ids[u][0]
+            cost[r, :k] = self.costs[u]
+        return Lattice(ids[inv], cost[inv], size[inv], title)
+
+
+FIXED_KEY = "\0fixed"
 
 
 def _read_rates(path) -> dict[str, float]:
@@ -116,9 +168,10 @@ def _mark_counts(segs) -> tuple[int, int]:
     total = good = 0
     for pieces in segs:
         for p in pieces:
-            if p.kind == "word" and len(p.text) > 1 and p.text.isalpha():
-                total += 1
-                good += is_valid_syllable(p.text) and has_marks(p.text)
+            if p.kind == "word":
+                counted, marked = _mode_vote(p.text)
+                total += counted
+                good += marked
     return total, good
 
 
@@ -126,6 +179,14 @@ def _mode_of(total: int, good: int) -> str:
     if total == 0:
         return "ocr"
     return "degraded" if good / total < DEGRADED_RATIO else "ocr"
+
+
+@lru_cache(maxsize=200_000)
+def _mode_vote(word: str) -> tuple[int, int]:
+    """(counts, is a valid marked syllable) of one word piece for decide_mode."""
+    if len(word) > 1 and word.isalpha():
+        return 1, int(is_valid_syllable(word) and has_marks(word))
+    return 0, 0
 
 
 CLEAN_SHARE = 0.03
@@ -202,20 +263,6 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
         return costs
     return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), TITLE_FLOOR))) if not u.startswith("<") else c
             for u, c in zip(units, costs)]
-
-
-def _slot_for(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
-              rule_scale: float = 1.0) -> Slot:
-    """Lattice slot for one piece, from a per-model cache keyed by what the slot depends on."""
-    key = (p.text, p.kind, mode, conf_bin(conf), mid_title, rule_scale)
-    hit = model.slots.get(key)
-    if hit is None:
-        slot = _make_slot(model, p, mode, conf, mid_title, rule_scale)
-        slot.ids = model.lm.ids(slot.units)
-        hit = model.slots[key] = (slot.units, slot.costs, slot.ids)
-        if len(model.slots) > SLOT_CACHE:
-            model.slots.clear()
-    return Slot(hit[0], hit[1], hit[2])
 
 
 SLOT_CACHE = 200_000
@@ -348,8 +395,8 @@ def _cache_costs(model: Model, lat: Lattice) -> np.ndarray:
 
 def _is_upper_line(text: str) -> bool:
     """Mostly capitals: a heading, where a one-letter token is upper-case too."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    letters = list(filter(str.isalpha, text))
+    return bool(letters) and sum(map(str.isupper, letters)) > 0.6 * len(letters)
 
 
 SECTION_TOKENS = 25_000
@@ -402,9 +449,10 @@ def restore_sections(lines: list[Line], mode: str = "auto", style: str = "new") 
         return
     with _no_cycle_collection():
         model = get_model()
-        if model.rules_version != rules_version():
-            model.slots.clear()
-            model.rules_version = rules_version()
+        with _DECODING:
+            if model.rules_version != rules_version():
+                model.slots.clear()
+                model.rules_version = rules_version()
         cuts = sections(lines)
         words = marked = tokens = unknown = 0
         kept: dict[int, list[list[Piece]]] = {}
@@ -421,7 +469,11 @@ def restore_sections(lines: list[Line], mode: str = "auto", style: str = "new") 
         rule_scale = CLEAN_RULE_SCALE if (unknown / tokens if tokens else 0.0) < CLEAN_SHARE else 1.0
         for a, b in cuts:
             segs = kept.pop(a) if a in kept else _pieces(lines[a:b])
-            yield a, b, *_restore_section(model, lines[a:b], segs, mode, rule_scale, style, a)
+            with _DECODING:
+                if len(model.slots) > SLOT_CACHE:
+                    model.slots.clear()
+                repaired = _restore_section(model, lines[a:b], segs, mode, rule_scale, style, a)
+            yield a, b, *repaired
 
 
 KEPT_SECTIONS = 8
@@ -435,9 +487,11 @@ RepairedSection = tuple[int, int, list[Line], list[Restoration]]
 
 @dataclass
 class _Sequence:
-    """The lattice input of a section: one slot per piece (plus sentence marks) and where each came from."""
+    """The lattice input of a section: one slot (a number in the model's SlotTable) per piece, plus sentence marks,
+    and where each came from."""
 
-    slots: list[Slot]
+    slot: list[int]
+    title: list[bool]
     where: list[tuple[int, Piece] | None]
     upper_lines: list[bool]
     forced: dict[int, tuple[str, str]]
@@ -448,19 +502,23 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
                      style: str, offset: int) -> tuple[list[Line], list[Restoration]]:
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
     seq = _sequence(model, lines, line_pieces, mode, rule_scale)
-    lat, sel, marg = prune(model.lm, lattice(model.lm, seq.slots), PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
+    lat = model.slots.lattice(np.asarray(seq.slot, dtype=np.int64), np.asarray(seq.title, dtype=bool))
+    lat, sel, marg = prune(model.lm, lat, PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
     if CACHE_WEIGHT:
         lat.cost += _cache_costs(model, lat)
     path = viterbi(model.lm, lat, model.bonus)
     chosen = sel[np.arange(len(sel)), path].tolist()
-    replace, changed_pos = _replacements(seq, chosen, style)
+    replace, changed_pos = _replacements(seq, model.slots.units, chosen, style)
     post = _confidences(marg, path, sel, changed_pos)
-    return _rewrite(lines, line_pieces, replace, post, seq.slots, style, offset)
+    return _rewrite(lines, replace, post, seq.slot, model.slots.units, style, offset)
 
 
 def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
     """The slots of every piece of the lines, in order, between sentence marks."""
-    seq = _Sequence([Slot([BOS], [0.0]), Slot([BOS], [0.0])], [None, None], [], {})
+    table, lm = model.slots, model.lm
+    bos = table.fixed(BOS, lm)
+    seq = _Sequence([bos, bos], [False, False], [None, None], [], {})
+    slot, title, where, number = seq.slot, seq.title, seq.where, table.number
     prev_label = ""
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
@@ -480,77 +538,102 @@ def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], m
             prev_label = letter
         prev = None
         for p in pieces:
-            conf = confs[cidx[p.start]] if confs and cidx else None
-            if p.start in fixed_units:
-                seq.forced[len(seq.slots)] = fixed_units[p.start]
-                seq.slots.append(Slot([fixed_units[p.start][0]], [0.0]))
+            start, _, text_p, kind = p
+            if fixed_units and start in fixed_units:
+                seq.forced[len(slot)] = fixed_units[start]
+                slot.append(table.fixed(fixed_units[start][0], lm))
+                title.append(False)
             else:
-                mid_title = (not upper_line and prev is not None and case_of(p.text) == "title"
+                conf = confs[cidx[start]] if confs and cidx else None
+                case = case_of(text_p)
+                mid_title = (not upper_line and prev is not None and case == "title"
                              and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
-                slot = _slot_for(model, p, mode, conf, mid_title, rule_scale)
+                # what the slot depends on, so equal pieces share one slot
+                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale)
+                n = number.get(key)
+                if n is None:
+                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale)
+                    n = table.add(key, made.units, made.costs, lm)
+                slot.append(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there
-                slot.title = p.kind == "word" and case_of(p.text) in ("title", "upper") and not upper_line
-                seq.slots.append(slot)
+                title.append(kind == "word" and case in ("title", "upper") and not upper_line)
             prev = p
-            seq.where.append((li, p))
-    seq.slots.append(Slot([EOS], [0.0]))
-    seq.where.append(None)
+            where.append((li, p))
+    slot.append(table.fixed(EOS, lm))
+    title.append(False)
+    where.append(None)
     return seq
 
 
-def _replacements(seq: _Sequence, chosen: list[int], style: str) -> tuple[dict[tuple[int, int], tuple[str, str, int]], list[int]]:
-    """(line, piece start) -> (new text, reason, slot position) for every piece that changes, and the decoded
+def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int],
+                  style: str) -> tuple[dict[int, list[tuple[Piece, str, str, int]]], list[int]]:
+    """Per line, (piece, new text, reason, slot position) for every piece that changes, in order, and the decoded
     positions among them (the ones that get confidences and alternatives)."""
-    replace: dict[tuple[int, int], tuple[str, str, int]] = {}
+    replace: dict[int, list[tuple[Piece, str, str, int]]] = {}
     changed_pos: list[int] = []
+    forced, slot = seq.forced, seq.slot
     for pos, w in enumerate(seq.where):
         if w is None:
             continue
         li, p = w
+        kind = p.kind
         new = p.text
         reason = ""
-        if p.kind in ("word", "letter") or pos in seq.forced:
-            unit = seq.forced[pos][0] if pos in seq.forced else seq.slots[pos].units[chosen[pos]]
+        if pos in forced:
+            unit, reason = forced[pos]
             if unit != KEEP_UNIT and not unit.startswith("<"):
-                word = place_tone(unit, style)
-                new = apply_case(word, case_of(p.text), seq.upper_lines[li], single=_letters(p.text) == 1)
-                reason = seq.forced[pos][1] if pos in seq.forced else _reason(p.text, new)
-        elif p.kind == "symbol" or p.kind == "fixed" and p.text.isupper():
+                new = _respelt(unit, p.text, style, seq.upper_lines[li])[0]
+            else:
+                reason = ""
+        elif kind == "word" or kind == "letter":
+            unit = slot_units[slot[pos]][chosen[pos]]
+            if unit != KEEP_UNIT and not unit.startswith("<"):
+                new, reason = _respelt(unit, p.text, style, seq.upper_lines[li])
+        elif kind == "symbol" or kind == "fixed" and p.text.isupper():
             new, reason = fix_symbol(p.text), "symbol"
-        elif p.kind == "heading":
+        elif kind == "heading":
             new, reason = fix_heading(p.text), "numeral"
         if new != p.text:
-            replace[(li, p.start)] = (new, reason, pos)
-            if p.kind in ("word", "letter") and pos not in seq.forced:
+            replace.setdefault(li, []).append((p, new, reason, pos))
+            if (kind == "word" or kind == "letter") and pos not in forced:
                 changed_pos.append(pos)
     return replace, changed_pos
 
 
-def _rewrite(lines: list[Line], line_pieces: list[list[Piece]], replace: dict[tuple[int, int], tuple[str, str, int]],
-             post: dict[int, tuple[float, list[int]]], slots: list[Slot], style: str,
+@lru_cache(maxsize=200_000)
+def _respelt(unit: str, text: str, style: str, upper_line: bool) -> tuple[str, str]:
+    """The LM unit written in `style` with the case of the token it replaces, and the reason of the change."""
+    word = place_tone(unit, style)
+    new = apply_case(word, case_of(text), upper_line, single=_letters(text) == 1)
+    return new, _reason(text, new)
+
+
+def _rewrite(lines: list[Line], replace: dict[int, list[tuple[Piece, str, str, int]]],
+             post: dict[int, tuple[float, list[int]]], slot: list[int], slot_units: list[list[str]], style: str,
              offset: int) -> tuple[list[Line], list[Restoration]]:
     """The lines with their replacements applied, and a record of each (offsets in the new text)."""
     out_lines: list[Line] = []
     records: list[Restoration] = []
+    surfaces: dict[tuple[int, str], list[str | None]] = {}
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         parts, cursor, shift = [], 0, 0
-        for p in line_pieces[li]:
-            hit = replace.get((li, p.start))
-            if not hit:
-                continue
-            new, reason, pos = hit
+        for p, new, reason, pos in replace.get(li, ()):
             parts.append(text[cursor:p.start])
             start = p.start + shift
             parts.append(new)
             cursor = p.end
             shift += len(new) - len(p.text)
             conf, alts = 0.9, []
-            if pos in post:
-                conf, alt_idx = post[pos]
-                units = slots[pos].units
-                case = case_of(p.text)
-                alts = [_surface(units[k], style, case) for k in alt_idx if k >= 0 and not units[k].startswith("<")]
+            hit = post.get(pos)
+            if hit is not None:
+                conf, alt_idx = hit
+                key = (slot[pos], case_of(p.text))
+                surface = surfaces.get(key)
+                if surface is None:
+                    surface = surfaces[key] = [None if u.startswith("<") else _surface(u, style, key[1])
+                                               for u in slot_units[key[0]]]
+                alts = [a for k in alt_idx if k >= 0 and (a := surface[k]) is not None]
             records.append(Restoration(page=ln.page, line=offset + li, start=start, end=start + len(new), original=p.text,
                                        restored=new, confidence=conf, alternatives=alts, reason=reason))
         parts.append(text[cursor:])

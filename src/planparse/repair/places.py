@@ -15,6 +15,7 @@ from .orthography import nfc, place_tone, skeleton
 PLACE_BONUS = 3.5
 
 
+@lru_cache(maxsize=20_000)
 def _norm(name: str) -> str:
     return " ".join(place_tone(w) for w in nfc(name).lower().split())
 
@@ -67,6 +68,11 @@ HAMLET_WORDS = {("ap",): ("ấp",), ("khom",): ("khóm",), ("thon",): ("thôn",)
                 ("soc",): ("sóc",), ("to", "dan", "pho"): ("tổ", "dân", "phố")}
 """Hamlet units printed without marks whose only reading before a name is the unit (`ap Kinh Xang` is never `áp`).
 `bản` is left to the LM: `ban` before a capitalised word is as often the board (`ban Chỉ đạo`)."""
+HAMLET_BY_LAST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+for _unit, _spelt in HAMLET_WORDS.items():
+    HAMLET_BY_LAST.setdefault(_unit[-1], []).append((_unit, _spelt))
+UNIT_LAST = frozenset(u[-1] for u in UNIT_WORDS)
+"""Last skeletons of the unit words: most capitalised words follow none, and are done with in one look-up."""
 
 
 @lru_cache(maxsize=1)
@@ -88,8 +94,9 @@ def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
     """
     table = names_by_skeleton()
     rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    key_of: dict[str, tuple[str, ...]] = {}
     for chain in _hierarchies():
-        keys = [tuple(skeleton(s) for s in n.split()) for n in chain]
+        keys = [key_of.get(n) or key_of.setdefault(n, tuple(skeleton(s) for s in n.split())) for n in chain]
         for n, key in zip(chain, keys):
             if table.get(key, ()) is None:
                 rel.setdefault(tuple(n.split()), set()).update(k for k in keys if k != key)
@@ -121,14 +128,13 @@ def hamlet_units(words: list[str]) -> dict[int, str]:
     """Index → syllable for a hamlet unit word printed without marks (lowercase or Title-case, not in a line of
     capitals) right before a Title-case name: `ap Kinh Xang` → `ấp`, `to dan pho Tan Lap` → `tổ dân phố`."""
     fixes: dict[int, str] = {}
-    low = [nfc(w.lower()) for w in words]
     for i in range(1, len(words)):
         if not (words[i][:1].isupper() and words[i][1:].islower()):
             continue
-        for unit, spelt in HAMLET_WORDS.items():
+        for unit, spelt in HAMLET_BY_LAST.get(nfc(words[i - 1].lower()), ()):
             n = len(unit)
             printed = words[i - n:i] if i >= n else []
-            if tuple(low[i - n:i]) == unit and all(w[1:].islower() for w in printed):
+            if i >= n and tuple(nfc(w.lower()) for w in printed) == unit and all(w[1:].islower() for w in printed):
                 fixes.update({i - n + k: syl for k, syl in enumerate(spelt)})
     return fixes
 
@@ -149,9 +155,9 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     table = names_by_skeleton()
     skel = [skeleton(w) for w in words]
     caps = [w[:1].isupper() for w in words]
-    context = {tuple(skel[j:j + n]) for n in (2, 3) for j in range(len(words) - n + 1) if all(caps[j:j + n])}
+    context: set[tuple[str, ...]] | None = None
     for i in range(1, len(words)):
-        if not caps[i]:
+        if not caps[i] or skel[i - 1] not in UNIT_LAST:
             continue
         unit_skel = next((u for u in UNITS_LONGEST_FIRST if i >= len(u) and tuple(skel[i - len(u):i]) == u), None)
         if unit_skel is None:
@@ -161,6 +167,8 @@ def places_after_units(words: list[str]) -> dict[int, str]:
             key = tuple(skel[i:i + n])
             name = table.get(key) if len(key) == n else None
             if name is None and key in table:
+                if context is None:
+                    context = {tuple(skel[j:j + n]) for n in (2, 3) for j in range(len(words) - n + 1) if all(caps[j:j + n])}
                 name = _by_context(key, context - {key})
             printed = tuple(place_tone(nfc(w.lower())) for w in words[i:i + n])
             longer = (i + n < len(words) and caps[i + n]) or printed in name_prefixes()

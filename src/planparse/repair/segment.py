@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -38,9 +38,8 @@ def _piece_kind(text: str, first: bool) -> str:
     return "fixed" if len(text) > MAX_WORD_CHARS else _word_piece_kind(text, first)
 
 
-@dataclass(frozen=True)
-class Piece:
-    """A slice of a line: kind is word | fixed | symbol | punct | heading."""
+class Piece(NamedTuple):
+    """A slice of a line: kind is word | fixed | symbol | punct | heading (a tuple: a document makes one per token)."""
 
     start: int
     end: int
@@ -121,41 +120,53 @@ def _segment(line: str) -> tuple[Piece, ...]:
     return tuple(_segment_uncached(line))
 
 
+_new_piece = tuple.__new__
+"""Piece(...) without the keyword handling of a named tuple's __new__: a document makes one per token."""
+
+
 def _segment_uncached(line: str) -> list[Piece]:
     out: list[Piece] = []
     for m in CHUNK_RE.finditer(line):
-        chunk, base = m.group(0), m.start()
-        if chunk.isalpha():
-            kind = _piece_kind(chunk, first=not out)
-            out.append(Piece(base, m.end(), chunk, kind))
-            continue
-        if URL_RE.search(chunk):
-            out.append(Piece(base, m.end(), chunk, "fixed"))
-            continue
-        core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
-        if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core):
-            off = chunk.find(core)
-            if off > 0:
-                out.append(Piece(base, base + off, chunk[:off], "punct"))
-            out.append(Piece(base + off, base + off + len(core), core, "symbol"))
-            if off + len(core) < len(chunk):
-                out.append(Piece(base + off + len(core), m.end(), chunk[off + len(core):], "punct"))
-            continue
-        for p in PIECE_RE.finditer(chunk):
-            t = p.group(0)
-            if WORD_START.match(t):
-                kind = _piece_kind(t, first=not out)
-                rest = chunk[p.end():]
-                if not out and len(t) == 1 and rest[:1] in (")", "."):
-                    kind = "fixed"
-                if not any(c.isalpha() or c.isdigit() for c in t) and kind != "letter":
-                    kind = "punct"
-            else:
-                kind = "punct"
-            out.append(Piece(base + p.start(), base + p.end(), t, kind))
+        base = m.start()
+        out += [_new_piece(Piece, (base + s, base + e, t, k)) for s, e, t, k in _chunk_pieces(m.group(0), not out)]
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, text, kind) of the pieces of one whitespace chunk, offsets in the chunk; `first`: the line's
+    first chunk. Chunks repeat far more than lines, so this is where the segmentation is cached."""
+    out: list[tuple[int, int, str, str]] = []
+    if chunk.isalpha():
+        return ((0, len(chunk), chunk, _piece_kind(chunk, first=first)),)
+    if URL_RE.search(chunk):
+        return ((0, len(chunk), chunk, "fixed"),)
+    core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
+    if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core):
+        off = chunk.find(core)
+        if off > 0:
+            out.append((0, off, chunk[:off], "punct"))
+        out.append((off, off + len(core), core, "symbol"))
+        if off + len(core) < len(chunk):
+            out.append((off + len(core), len(chunk), chunk[off + len(core):], "punct"))
+        return tuple(out)
+    for p in PIECE_RE.finditer(chunk):
+        t = p.group(0)
+        lead = first and not out
+        if WORD_START.match(t):
+            kind = _piece_kind(t, first=lead)
+            rest = chunk[p.end():]
+            if lead and len(t) == 1 and rest[:1] in (")", "."):
+                kind = "fixed"
+            if not any(c.isalpha() or c.isdigit() for c in t) and kind != "letter":
+                kind = "punct"
+        else:
+            kind = "punct"
+        out.append((p.start(), p.end(), t, kind))
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
 def fix_symbol(sym: str) -> str:
     """A number/symbol or acronym token repaired only as far as the symbol grammar proves (`QD` → `QĐ`)."""
     return repair_symbol(sym)
