@@ -139,7 +139,7 @@ def test_heading_number_glued_to_its_word_is_two_words():
 
 
 def test_repeated_roman_heading_is_the_next_number():
-    from planparse.ocr.numbering import renumber
+    from planparse.structure.headings import renumber
 
     lines = [_line(t, 90.0) for t in ("I. MỤC ĐÍCH", "nội dung", "II. NHIỆM VỤ", "văn bản", "II. TỔ CHỨC THỰC HIỆN",
                                       "IV. KINH PHÍ", "IV. ghi chú")]

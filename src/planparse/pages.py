@@ -19,9 +19,10 @@ import numpy as np
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Line, Mark, Page, Table, Warning_, Word
-from .ocr import PageRead, marks, numbering, preprocess, read_page, reread, second_lang, second_read
+from .ocr import PageRead, marks, preprocess, read_page, reread, second_lang, second_read
 from .options import Options
 from .sources import PageJob, load_page
+from .structure.headings import READ_DPI, renumber, reread_numerals
 from .tables import CellReader, find_grid_tables
 
 T = TypeVar("T")
@@ -83,7 +84,7 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     lines, scribbles = marks.garbage_lines(lines, found)
     with stage_guard(warnings, "ocr", "heading numerals kept as first read", page=number):
         lines = _reread_numerals(read.gray, lines, prep.dpi, opts, warnings, number)
-    lines, renumbered = numbering.renumber(lines, number)
+    lines, renumbered = renumber(lines, number)
     warnings += renumbered
     tables: list[Table] = []
     if opts.tables and read.words:
@@ -98,7 +99,6 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
 def _reread_numerals(gray: np.ndarray, lines: list[Line], dpi: int, opts: Options, warnings: list[Warning_],
                      number: int) -> list[Line]:
     """Suspect Roman heading numerals re-read from the page image by the run's models (see structure.headings)."""
-    from .structure.headings import READ_DPI, reread_numerals
 
     def read(boxes: list[tuple[int, int, int, int]], lang: str) -> list[list[Word]]:
         return reread.read_stacked(gray, boxes, lang=lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,

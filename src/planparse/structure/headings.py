@@ -5,7 +5,10 @@ page (`II.` after `II.`, the usual misread of `III.`) or is missing (an upper-ca
 Roman headings start their titles), the leading box of its line is read again, enlarged, by each installed model,
 and the grammar (`symbols.read_roman`, `H` read as `II`) decides: a damaged or missing numeral takes the most
 confident reading the grammar accepts; a repeated one only a clearly more confident different one. Every change
-is reported. The section tree's sequence repair still checks the result.
+is reported. What the re-read leaves repeated, `renumber` puts in sequence: Tesseract reads a bold `III.` as `II.`
+with high confidence (every rendered plan of bench_realpages, at every resolution), so a second `II.` right after
+`II.`, one stroke short of `III.`, is `III.` (the next number one stroke longer than the one read: I, II, V, VI,
+VII, X); anything else is left as read. The section tree's sequence repair still checks the result.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..models import Line, Word
-from ..symbols import read_roman, roman_value
+from ..models import Line, Warning_, Word
+from ..symbols import numeral_distance, read_roman, roman_value, to_roman
 from ..text import is_upper
 
 _LEAD = re.compile(r"^([IVXLHl1|!]{1,5})([.):,]?)$")
@@ -130,3 +133,30 @@ def _insert(ln: Line, word: Word) -> Line:
     x0, y0, x1, y1 = ln.bbox or word.bbox
     return ln.model_copy(update={"text": f"{word.text} {ln.text}", "words": [word, *ln.words],
                                  "bbox": (min(x0, word.bbox[0]), y0, x1, y1)})
+
+
+_HEAD = re.compile(r"^([IVXL]{1,5})\.(?=\s|$)")
+
+
+def renumber(lines: list[Line], page: int) -> tuple[list[Line], list[Warning_]]:
+    """Lines with repeated Roman heading numbers read as the next number, and a warning for each change."""
+    out, warnings, prev = [], [], 0
+    for ln in lines:
+        m = _HEAD.match(ln.text)
+        if m is None:
+            out.append(ln)
+            continue
+        value = roman_value(m.group(1))
+        new = to_roman(value + 1) if value else ""
+        if value and value == prev and len(new) == len(m.group(1)) + 1 and numeral_distance(m.group(1), new) == 1:
+            text = new + ln.text[m.end(1):]
+            words = list(ln.words)
+            if words and words[0].text.startswith(m.group(1)):
+                words[0] = words[0].model_copy(update={"text": new + words[0].text[len(m.group(1)):]})
+            warnings.append(Warning_(stage="ocr", page=page, message=f"heading number {m.group(0)} read after "
+                                     f"{m.group(0)} taken as {new}. (headings run in sequence)"))
+            ln = ln.model_copy(update={"text": text, "words": words})
+            value += 1
+        out.append(ln)
+        prev = value or prev
+    return out, warnings
