@@ -27,7 +27,8 @@ class Prepared:
     skew: float
     flattened: bool
     marks: list = field(default_factory=list)
-    """(kind, box in the prepared image's pixels, confidence) of seals and signatures found by colour."""
+    """(kind, box in the prepared image's pixels, confidence[, how found]) of seals and signatures found and whitened:
+    by colour here (no fourth element), by shape in marks.shapes_out (the fourth says how)."""
     unwarped: bool = False
 
     @property
