@@ -138,15 +138,6 @@ def _keep_core(out: np.ndarray, starts: np.ndarray, values: np.ndarray, core: in
         out[s:e] = values[ci, margin:margin + (e - s)]
 
 
-def transitions(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> np.ndarray:
-    """(n, K, K) bigram scores (+ bonuses) from each candidate of row t to each of row t + 1.
-
-    Row n - 1 stays 0 and serves every transition that leaves the lattice. See transition_table.
-    """
-    table, row = transition_table(lm, lat, bonus)
-    return table[row]
-
-
 def transition_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The bigram scores as (m + 1, K, K) distinct matrices and, per lattice row, the number of its own: row t's
     matrix scores each candidate of row t to each of row t + 1; the last matrix is all 0 (leaving the lattice).

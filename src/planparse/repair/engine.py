@@ -158,13 +158,8 @@ def _pieces(lines: list[Line]) -> list[list[Piece]]:
     return [segment(nfc(ln.text)) for ln in lines]
 
 
-def decide_mode(lines: list[Line], segs: list[list[Piece]] | None = None) -> str:
-    """'degraded' when few word tokens are valid marked syllables (diacritics lost), else 'ocr'."""
-    return _mode_of(*_mark_counts(segs if segs is not None else _pieces(lines)))
-
-
 def _mark_counts(segs) -> tuple[int, int]:
-    """(letter words, those that are valid marked syllables): what decide_mode weighs."""
+    """(letter words, those that are valid marked syllables): what _mode_of weighs."""
     total = good = 0
     for pieces in segs:
         for p in pieces:
@@ -176,6 +171,7 @@ def _mark_counts(segs) -> tuple[int, int]:
 
 
 def _mode_of(total: int, good: int) -> str:
+    """'degraded' when few word tokens are valid marked syllables (diacritics lost), else 'ocr'."""
     if total == 0:
         return "ocr"
     return "degraded" if good / total < DEGRADED_RATIO else "ocr"
@@ -183,7 +179,7 @@ def _mode_of(total: int, good: int) -> str:
 
 @lru_cache(maxsize=200_000)
 def _mode_vote(word: str) -> tuple[int, int]:
-    """(counts, is a valid marked syllable) of one word piece for decide_mode."""
+    """(counts, is a valid marked syllable) of one word piece for _mark_counts."""
     if len(word) > 1 and word.isalpha():
         return 1, int(is_valid_syllable(word) and has_marks(word))
     return 0, 0
@@ -193,14 +189,9 @@ CLEAN_SHARE = 0.03
 CLEAN_RULE_SCALE = 3.0
 
 
-def garbled_share(model: Model, lines: list[Line], segs: list[list[Piece]] | None = None) -> float:
-    """Share of word tokens whose skeleton is no known syllable: ~0 for clean or merely stripped text, high for OCR garble."""
-    total, bad = _garble_counts(model, segs if segs is not None else _pieces(lines))
-    return bad / total if total else 0.0
-
-
 def _garble_counts(model: Model, segs) -> tuple[int, int]:
-    """(word tokens, those whose skeleton is no known syllable): what garbled_share weighs."""
+    """(word tokens, those whose skeleton is no known syllable): their share is ~0 for clean or merely stripped
+    text, high for OCR garble (below CLEAN_SHARE, OCR-confusion edits cost CLEAN_RULE_SCALE times more)."""
     total = bad = 0
     for pieces in segs:
         for p in pieces:
