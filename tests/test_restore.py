@@ -325,3 +325,26 @@ def test_rare_trigrams_kept_from_open_text_only(tmp_path):
         return bool(lm.tri_keys.find(dense_key([ids[:1], ids[1:2], ids[2:]], len(lm.vocab)))[1][0])
 
     assert stored("gia cố đê") and not stored("nạo vét kênh") and stored("phòng chống thiên")
+
+
+def test_renormalised_backoff_gives_pruned_mass_back(tmp_path):
+    """With `renormalise`, a pruned context's distribution over the vocabulary sums to one; without it, the mass of
+    the trigrams pruned away is lost."""
+    import numpy as np
+
+    from planparse.devtools.lmbuild import build_lm
+    from planparse.repair.lm import TrigramLM
+
+    corpus = tmp_path / "c.txt"
+    lines = ["kế hoạch phòng chống thiên tai của xã"] * 4 + ["kế hoạch phòng cháy", "kế hoạch phòng dịch",
+                                                             "kế hoạch phòng ngừa", "kế hoạch chi tiết"]
+    corpus.write_text("\n".join(lines), encoding="utf-8")
+    totals = []
+    for renormalise in (False, True):
+        out = tmp_path / f"lm{renormalise}.npz"
+        build_lm([str(corpus)], out, min_count=1, renormalise=renormalise)
+        lm = TrigramLM(out)
+        c = np.arange(len(lm.vocab))
+        a, b = np.full_like(c, lm.index["hoạch"]), np.full_like(c, lm.index["phòng"])
+        totals.append(float((10.0 ** lm.score(a, b, c)).sum()))
+    assert totals[0] < 0.9 and abs(totals[1] - 1) < 0.01

@@ -201,15 +201,17 @@ def read_corpus(paths: list[str], min_count: int = 2, exclude: frozenset[str] = 
 
 
 def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1, raw_share: float = 0.0,
-             rare_ok: np.ndarray | None = None) -> dict:
+             rare_ok: np.ndarray | None = None, renormalise: bool = False) -> dict:
     """Interpolated modified-KN probabilities of a framed id sequence (see Tokens), as ARPA-like numpy tables (log10).
 
     `raw_share` of the unigram distribution is the plain frequency instead of the continuation count: the unigram
     also ranks a token's candidates, and pure KN sinks syllables that follow one word only (`dõi` of `theo dõi`).
 
-    Trigrams seen fewer than `prune3` times are dropped after estimation (their context keeps its backoff weight),
-    unless `rare_ok` (a mask over `seq`) marks one of their occurrences: rare trigrams are kept from text that is
+    Trigrams seen fewer than `prune3` times are dropped after estimation, unless `rare_ok` (a mask over `seq`) marks one of their occurrences: rare trigrams are kept from text that is
     not protected by copyright only, so no rare span of copyrighted text can be chained back out of the model.
+    A pruned context keeps its interpolation weight as backoff weight, or with `renormalise` gets the weight that
+    makes its distribution sum to one again (the pruned n-grams' mass goes to the lower order): better perplexity,
+    no better restoration on bench/tuning (dictionaries/README.md), so the shipped model is built without it.
     """
     parts, ntok, step = [], 0, 1 << 24
     for lo in range(2, len(seq), step):
@@ -258,6 +260,13 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
     keep3 = c3 >= prune3
     if rare_ok is not None:
         keep3 |= np.isin(k3, _open_trigrams(seq, rare_ok))
+    needed = np.unique(np.concatenate([ctx2[keep3], bc[keep3]]))  # contexts and suffixes of kept trigrams
+    j = np.minimum(np.searchsorted(k2, needed), len(k2) - 1)
+    keep2 = n2 >= prune2
+    keep2[j[k2[j] == needed]] = True
+    if renormalise:
+        gam3 = _backoff(i3[keep3], p3[keep3], p2_of_3[keep3], len(ctx2_u))
+        gam2 = _backoff(i2[keep2], p2[keep2], p1[w2[keep2].astype(np.int64)], len(ctx1_u))
     bo1 = np.zeros(V)
     bo1[ctx1_u.astype(np.int64)] = gam2
     # bigram table holds every bigram that is an n-gram or a trigram context
@@ -266,10 +275,6 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
     j = np.minimum(j, len(k2) - 1)
     hit = k2[j] == ctx2_u
     bo2_map[j[hit]] = gam3[hit]
-    needed = np.unique(np.concatenate([ctx2[keep3], bc[keep3]]))  # contexts and suffixes of kept trigrams
-    j = np.minimum(np.searchsorted(k2, needed), len(k2) - 1)
-    keep2 = n2 >= prune2
-    keep2[j[k2[j] == needed]] = True
     return {
         "vocab": vocab,
         "uni_lp": np.log10(p1).astype(np.float32),
@@ -283,6 +288,14 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
                   "bigrams_seen": int(len(k2)), "bigrams_kept": int(keep2.sum()),
                   "d3": [round(float(x), 4) for x in d3[1:]], "d2": [round(float(x), 4) for x in d2[1:]]},
     }
+
+
+def _backoff(ctx: np.ndarray, p_kept: np.ndarray, lower_kept: np.ndarray, n_ctx: int) -> np.ndarray:
+    """Per context, the backoff weight that makes its distribution sum to one after pruning: the mass of the pruned
+    n-grams over the lower order's mass of the words not kept, (1 - sum kept p) / (1 - sum kept p_lower)."""
+    num = 1.0 - np.bincount(ctx, weights=p_kept, minlength=n_ctx)
+    den = 1.0 - np.bincount(ctx, weights=lower_kept, minlength=n_ctx)
+    return np.clip(num, 1e-12, None) / np.clip(den, 1e-12, None)
 
 
 def _open_trigrams(seq: np.ndarray, rare_ok: np.ndarray) -> np.ndarray:
@@ -330,7 +343,7 @@ def save(model: dict, out_path: str | Path) -> None:
 def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_count: int = 2, prune3: int = PRUNE,
              exclude: frozenset[str] = frozenset(), max_vocab: int = MAX_VOCAB, prune2: int = PRUNE,
              core: list[str] | None = None, core_weight: int = 1, min_other: int = MIN_OTHER,
-             raw_share: float = RAW_SHARE, rare_from: list[str] | None = None) -> dict:
+             raw_share: float = RAW_SHARE, rare_from: list[str] | None = None, renormalise: bool = False) -> dict:
     """Count a corpus and write the compact trigram model; returns build statistics. Trigrams seen fewer than
     `prune3` times are kept when they occur in the `rare_from` documents (text not protected by copyright)."""
     if order != 3:
@@ -340,7 +353,7 @@ def build_lm(corpus_paths: list[str], out_path: str | Path, order: int = 3, min_
                                       max_vocab=max_vocab, core=core, core_weight=core_weight, min_other=min_other,
                                       rare_from=rare_from)
     model = estimate(vocab, seq, prune3=prune3, prune2=prune2, raw_share=raw_share,
-                     rare_ok=rare_ok if rare_from is not None else None)
+                     rare_ok=rare_ok if rare_from is not None else None, renormalise=renormalise)
     del seq
     save(model, out_path)
     stats = dict(model["stats"])
