@@ -360,7 +360,10 @@ def split_equal(a: str, b: str) -> bool:
 
 
 PRUNE_KEEP = 4
-PRUNE_MARGIN = 1.5
+PRUNE_MARGIN = 2.5
+"""Candidates more than this (log10) below a slot's best bigram max-marginal are pruned before the trigram pass.
+1.5 dropped words only a trigram context makes right: on the left-out, unmeasured extra documents (stripped) 2.5 cut
+the errors 241 -> 227 (3: 223, 6: 219) with bench/tuning and seed 000 unchanged; wider costs speed (2.5: ~10 %)."""
 CACHE_WEIGHT = 0.5
 CACHE_MIN = 3
 
