@@ -242,6 +242,12 @@ LETTER_MARKED = {"d": ["đ"]}
 """A lone letter whose marks were stripped: `điểm d` or `điểm đ` is the LM's to decide."""
 
 
+DIGIT_SYLLABLES = frozenset({"6"})
+"""Lone digits an English OCR model reads for a one-letter syllable (`6` for ở, ổ, ô) in garbled text: the
+number stays one of the readings, and the LM weighs it against the syllables (`định kỳ 6 tháng`, `ở từng ấp`)."""
+DIGIT_SYLLABLE_COST = 1.0
+
+
 TITLE_WEIGHT = 1.0
 """Full Bayes weight, P(word | Title) ∝ P(word) P(Title | word), now that the rates count word heads only."""
 TITLE_FLOOR = 0.05
@@ -271,6 +277,9 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
             units += [s for s, _ in cands]
             costs += [c + LETTER_COST for _, c in cands]
         return Slot(units, costs)
+    if p.kind == "fixed" and p.text in DIGIT_SYLLABLES and mode == "degraded" and rule_scale != CLEAN_RULE_SCALE:
+        cands = model.channel.candidates(p.text)
+        return Slot([NUM] + [s for s, _ in cands], [0.0] + [c + DIGIT_SYLLABLE_COST for _, c in cands])
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())
@@ -576,7 +585,7 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
                 new = _respelt(unit, p.text, style, seq.upper_lines[li])[0]
             else:
                 reason = ""
-        elif kind == "word" or kind == "letter":
+        elif kind == "word" or kind == "letter" or kind == "fixed" and p.text in DIGIT_SYLLABLES:
             unit = slot_units[slot[pos]][chosen[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 new, reason = _respelt(unit, p.text, style, seq.upper_lines[li])
