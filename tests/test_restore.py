@@ -82,6 +82,16 @@ def test_letters_read_as_digits_make_words_but_codes_stay_fixed():
     assert all(kinds[w] == "fixed" for w in ("H5N1", "A4", "C4", "QD1", "B1"))
 
 
+def test_question_mark_inside_garbled_words_is_part_of_the_word():
+    from planparse.repair.segment import glue_question_marks, segment
+
+    glued = [(p.text, p.kind) for p in glue_question_marks(segment("tri? nuéc, kham st?c khoe; gif?, co ?"))]
+    assert ("tri?", "word") in glued and ("st?c", "word") in glued and ("gif?", "word") in glued
+    assert ("?", "punct") in glued and (",", "punct") in glued
+    out, _ = restore_text("Khong co gi? Can bo di dau?")
+    assert out.endswith("?") and "Không có gì?" in out
+
+
 def test_protected_tokens_untouched():
     text = "Theo Quyet dinh so 1433/QD-UBND ngay 31/07/2025 cua UBND tinh ve CCHC, TTHC va CCVC; lien he abc@example.vn"
     out, _ = restore_text(text)

@@ -25,7 +25,9 @@ from rapidfuzz.distance import Levenshtein
 
 from ..repair.orthography import is_valid_syllable, nfc, skeleton
 
-TOKEN_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+")
+TOKEN_RE = regex.compile(r"(?:[\p{L}\p{M}\d¢&@€§£]|(?<=[\p{L}\p{M}])\?)+")
+"""Tokens as the restore stage's pieces see them in garbled text: a `?` right after a letter is part of the word
+(English OCR prints the hook of ữ, ử as `?`: `tri?`, `gif?`, `st?c`; segment.glue_question_marks)."""
 MAX_SIDE = 3
 CONTEXT = 2
 ANCHORS = "^$"

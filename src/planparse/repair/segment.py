@@ -179,6 +179,32 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     return tuple(out)
 
 
+def glue_question_marks(pieces: list[Piece]) -> list[Piece]:
+    """Pieces with a `?` written right after a word made part of it, with a word or letter right after it too
+    (`tri?` trữ, `st?c` sức): in garbled English-model OCR the `?` is a mark's hook the confusion rules read."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        q = pieces[i + 1] if i + 1 < len(pieces) else None
+        if p.kind != "word" or q is None or q.kind != "punct" or q.start != p.end or not q.text.startswith("?"):
+            out.append(p)
+            i += 1
+            continue
+        start, end, text = p.start, p.end + 1, p.text + "?"
+        i += 1
+        if len(q.text) > 1:
+            pieces = pieces[:i] + [Piece(q.start + 1, q.end, q.text[1:], "punct")] + pieces[i + 1:]
+        else:
+            i += 1
+            r = pieces[i] if i < len(pieces) else None
+            if r is not None and r.start == end and r.kind in ("word", "letter"):
+                end, text = r.end, text + r.text
+                i += 1
+        out.append(Piece(start, end, text, "word"))
+    return out
+
+
 @lru_cache(maxsize=100_000)
 def fix_symbol(sym: str) -> str:
     """A number/symbol or acronym token repaired only as far as the symbol grammar proves (`QD` → `QĐ`)."""
