@@ -280,8 +280,8 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
             costs += [c + LETTER_COST for _, c in cands]
         return Slot(units, costs)
     if p.kind == "fixed" and p.text in DIGIT_SYLLABLES and mode == "degraded" and rule_scale != CLEAN_RULE_SCALE:
-        cands = model.channel.candidates(p.text)
-        return Slot([NUM] + [s for s, _ in cands], [0.0] + [c + DIGIT_SYLLABLE_COST for _, c in cands])
+        readings = model.channel.candidates(p.text)
+        return Slot([NUM] + [s for s, _ in readings], [0.0] + [c + DIGIT_SYLLABLE_COST for _, c in readings])
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())
