@@ -66,6 +66,32 @@ def test_restores_ocr_confusions():
     assert "nhiệm vụ" in out
 
 
+def test_english_ocr_digits_inside_and_for_syllables():
+    """eng OCR reads ô/ồ/ở as 6: inside a word (chu6ng, H6) and alone (ở); a real number stays a number."""
+    out, _ = restore_text("Lap danh sach cac h6 dan can di doi, bé tri chd 6 tam cho ngudi dan trong 6 thang mua mua; "
+                          "lam chu6ng trai cho trau bo, H6 tro cac hé khé khan 2 thang")
+    assert " ở tạm" in out and "trong 6 tháng" in out
+    assert "chuồng trại" in out and "Hỗ trợ" in out
+
+
+def test_letters_read_as_digits_make_words_but_codes_stay_fixed():
+    from planparse.repair.segment import segment
+
+    kinds = {p.text: p.kind for p in segment("chu6ng M6i X6m tr6ng H6 H5N1 A4 C4 QD1 B1")}
+    assert all(kinds[w] == "word" for w in ("chu6ng", "M6i", "X6m", "tr6ng", "H6"))
+    assert all(kinds[w] == "fixed" for w in ("H5N1", "A4", "C4", "QD1", "B1"))
+
+
+def test_question_mark_inside_garbled_words_is_part_of_the_word():
+    from planparse.repair.segment import glue_question_marks, segment
+
+    glued = [(p.text, p.kind) for p in glue_question_marks(segment("tri? nuéc, kham st?c khoe; gif?, co ?"))]
+    assert ("tri?", "word") in glued and ("st?c", "word") in glued and ("gif?", "word") in glued
+    assert ("?", "punct") in glued and (",", "punct") in glued
+    out, _ = restore_text("Khong co gi? Can bo di dau?")
+    assert out.endswith("?") and "Không có gì?" in out
+
+
 def test_protected_tokens_untouched():
     text = "Theo Quyet dinh so 1433/QD-UBND ngay 31/07/2025 cua UBND tinh ve CCHC, TTHC va CCVC; lien he abc@example.vn"
     out, _ = restore_text(text)
@@ -261,6 +287,13 @@ def test_learn_confusions_small(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# ") and "1 synthetic scan pages" in text
     assert stats["rules"] == len(load(out)) and stats["aligned syllables"] > 20
+
+
+def test_merged_confusion_tables_keep_each_rule_at_its_cheapest():
+    from planparse.devtools.confusions import merge
+
+    rows = merge([[("ii", "u", 1.2, 67), ("6", "o", 0.5, 100)], [("ii", "u", 0.8, 20), ("^p", "^d", 1.5, 4)]])
+    assert rows == [("6", "o", 0.5, 100), ("ii", "u", 0.8, 87), ("^p", "^d", 1.5, 4)]
 
 
 def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():

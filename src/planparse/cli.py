@@ -395,6 +395,8 @@ def lm_confusions(
         help="Tesseract language(s) to learn from (default eng); repeat for several.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of page sampling and noise.")] = 0,
     jobs: Annotated[int, typer.Option(help="Tesseract processes (at most 2).")] = 2,
+    merge: Annotated[Optional[list[Path]], typer.Option(
+        help="Table(s) learned before on other renderings to merge in, rule by rule at the cheapest cost.")] = None,
     debug: Debug = False,
 ) -> None:
     """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
@@ -403,7 +405,7 @@ def lm_confusions(
         from .devtools.lmbuild import corpus_files, read_exclude
 
         files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
-        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs)
+        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs, merge_with=merge or ())
         for k, v in stats.items():
             typer.echo(f"{k}: {v}", err=True)
     except (Exception, KeyboardInterrupt) as exc:

@@ -25,7 +25,9 @@ from rapidfuzz.distance import Levenshtein
 
 from ..repair.orthography import is_valid_syllable, nfc, skeleton
 
-TOKEN_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+")
+TOKEN_RE = regex.compile(r"(?:[\p{L}\p{M}\d¢&@€§£]|(?<=[\p{L}\p{M}])\?)+")
+"""Tokens as the restore stage's pieces see them in garbled text: a `?` right after a letter is part of the word
+(English OCR prints the hook of ữ, ử as `?`: `tri?`, `gif?`, `st?c`; segment.glue_question_marks)."""
 MAX_SIDE = 3
 CONTEXT = 2
 ANCHORS = "^$"
@@ -41,7 +43,7 @@ class Settings:
     floor: float = 0.2
     ceiling: float = 2.0
     margin: float = 0.2
-    max_rules: int = 300
+    max_rules: int = 450
 
 
 def _core(s: str) -> str:
@@ -186,6 +188,30 @@ def table(counts: dict[str, tuple[Counter, Counter]], settings: Settings = Setti
     return sorted(((s, d, round(cost, 2), c) for (s, d), (cost, c) in ranked), key=lambda r: (r[2], r[0]))
 
 
+def read(path: str | Path) -> tuple[list[tuple[str, str, float, int]], list[str]]:
+    """The rows and the header lines (without `# `) of a table written by `write`."""
+    rows, header = [], []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            if not line.startswith("# observed\t"):
+                header.append(line[2:])
+        elif line.strip():
+            src, dst, cost, c = line.split("\t")[:4]
+            rows.append((src, dst, float(cost), int(c)))
+    return rows, header
+
+
+def merge(tables: list[list[tuple[str, str, float, int]]]) -> list[tuple[str, str, float, int]]:
+    """One table from tables learned on different renderings: each rule at its cheapest cost, counts summed, as
+    `table` does over OCR languages (a garble frequent under one font or scan is likely wherever it occurs)."""
+    best: dict[tuple[str, str], tuple[float, int]] = {}
+    for rows in tables:
+        for src, dst, cost, c in rows:
+            old = best.get((src, dst))
+            best[(src, dst)] = (min(cost, old[0]), c + old[1]) if old else (cost, c)
+    return sorted(((s, d, cost, c) for (s, d), (cost, c) in best.items()), key=lambda r: (r[2], r[0]))
+
+
 def write(rows: list[tuple[str, str, float, int]], out_path: str | Path, header: list[str]) -> Path:
     """observed<TAB>intended<TAB>cost<TAB>count, after `#` header lines."""
     out = Path(out_path)
@@ -198,21 +224,42 @@ def write(rows: list[tuple[str, str, float, int]], out_path: str | Path, header:
     return out
 
 
-FONT_WEIGHTS = (0.4, 0.4, 0.2)
+FAMILIES: tuple[tuple[str, float, dict[str, str]], ...] = (
+    ("Liberation Serif", 0.3, {"regular": "liberation2/LiberationSerif-Regular.ttf",
+                               "bold": "liberation2/LiberationSerif-Bold.ttf",
+                               "italic": "liberation2/LiberationSerif-Italic.ttf"}),
+    ("Tinos", 0.25, {"regular": "croscore/Tinos-Regular.ttf", "bold": "croscore/Tinos-Bold.ttf",
+                     "italic": "croscore/Tinos-Italic.ttf"}),
+    ("TeX Gyre Termes", 0.25, {"regular": "tex-gyre/texgyretermes-regular.otf",
+                               "bold": "tex-gyre/texgyretermes-bold.otf",
+                               "italic": "tex-gyre/texgyretermes-italic.otf"}),
+    ("DejaVu Serif", 0.2, {"regular": "dejavu/DejaVuSerif.ttf", "bold": "dejavu/DejaVuSerif-Bold.ttf",
+                           "italic": "dejavu/DejaVuSerif-Italic.ttf"}),
+)
+"""Serif families a page is set in, with their shares: three Times-like ones (the face plans are printed in:
+Liberation Serif, Tinos from fonts-croscore, TeX Gyre Termes from fonts-texgyre) and DejaVu Serif. Each garbles
+Vietnamese marks its own way under an English OCR model."""
+FONT_ROOTS = ("/usr/share/fonts/truetype", "/usr/share/fonts/opentype", "/usr/share/texmf/fonts/opentype/public")
+FACES = (("regular", 0.75), ("bold", 0.15), ("italic", 0.10))
+"""The face a page's body is set in: plans print parts in bold or italic."""
 
 
-def _family(k: int):
-    """A font_path for synth that picks the k-th family of synth.FONT_FILES (Liberation, FreeSerif, DejaVu), if installed."""
+def _family(k: int, face: str = "regular"):
+    """A font_path for synth that sets body text of family k in `face` (bold and italic keep their face); falls
+    back to synth's own font when the family is not installed."""
     from . import synth
 
+    default = synth.font_path
+    files = FAMILIES[k][2]
+
     def pick(style: str = "regular") -> str:
-        for d in synth.FONT_DIRS:
-            p = Path(d) / synth.FONT_FILES[style][k]
-            if p.exists():
-                return str(p)
+        name = files[face if style == "regular" else style]
+        for root in FONT_ROOTS:
+            path = Path(root) / name
+            if path.exists():
+                return str(path)
         return default(style)
 
-    default = synth.font_path
     return pick
 
 
@@ -222,9 +269,8 @@ def _title_some(text: str, rng: random.Random, share: float) -> str:
 
 
 def sample_pages(text_files: list[Path], pages: int, seed: int) -> list[dict]:
-    """Page jobs: a page's worth of consecutive paragraphs from a random file, a title line, font and scan settings.
-
-Three serif families, because each garbles Vietnamese marks its own way under an English OCR model."""
+    """Page jobs: a page's worth of consecutive paragraphs from a random file, a title line, font, face and scan
+    settings (FAMILIES, FACES)."""
     rng = random.Random(seed)
     paras_by_file = []
     for f in text_files:
@@ -248,10 +294,24 @@ Three serif families, because each garbles Vietnamese marks its own way under an
         titles = [p for p in paras if len(p) <= 70]
         title = [rng.choice(titles).upper()] if titles and rng.random() < 0.7 else []
         jobs.append({"title": title, "body": body, "dpi": rng.choice([200, 220, 240, 260, 300]),
-                     "font": rng.choices(range(len(FONT_WEIGHTS)), FONT_WEIGHTS)[0],
+                     "font": rng.choices(range(len(FAMILIES)), [f[1] for f in FAMILIES])[0],
+                     "face": rng.choices([f for f, _ in FACES], [w for _, w in FACES])[0],
                      "size_pt": rng.choice([12.0, 13.0, 13.0, 14.0]), "noise": rng.uniform(3.0, 9.0),
-                     "blur": rng.uniform(0.3, 1.2), "skew": rng.uniform(-0.5, 0.5), "seed": seed * 1000 + k})
+                     "blur": rng.uniform(0.3, 1.2), "skew": rng.uniform(-0.5, 0.5),
+                     "jpeg": rng.choice([0, 0, 40, 60, 80]), "seed": seed * 1000 + k})
     return jobs
+
+
+def _jpeg(img, quality: int):
+    """The image after a JPEG round trip, as scanners store pages."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    buf.seek(0)
+    return Image.open(buf).convert("L")
 
 
 def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) -> list[tuple[str, str, str]]:
@@ -267,7 +327,7 @@ def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) ->
     from . import synth
 
     default = synth.font_path
-    synth.font_path = _family(job.get("font", 0))
+    synth.font_path = _family(job.get("font", 0), job.get("face", "regular"))
     try:
         imgs = synth.render(synth.SynthDoc(title=job["title"], body=job["body"]), dpi=job["dpi"], size_pt=job["size_pt"])
     finally:
@@ -277,6 +337,8 @@ def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) ->
         texts = []
         for n, img in enumerate(imgs[:2]):
             page = synth.degrade(img, seed=job["seed"] + n, skew=job["skew"], noise=job["noise"], blur=job["blur"])
+            if job.get("jpeg"):
+                page = _jpeg(page, job["jpeg"])
             texts.append(tesseract.image_to_text(np.asarray(page.convert("L")), lang=lang, psm=6))
         out.append((lang, original, "\n".join(texts)))
     if cached:
@@ -302,19 +364,29 @@ def collect(text_files: list[Path], langs: tuple[str, ...] = ("eng",), pages: in
 
 def learn(text_files: Sequence[str | Path], out_path: str | Path, langs: tuple[str, ...] = ("eng",), pages: int = 60,
           seed: int = 0, jobs: int = 2, settings: Settings = Settings(), cache_dir: str | None = None,
-          progress: bool = True) -> dict:
-    """Render corpus paragraphs as scans, OCR them, align, count and write the confusion table; returns stats."""
+          progress: bool = True, merge_with: Sequence[str | Path] = ()) -> dict:
+    """Render corpus paragraphs as scans, OCR them, align, count and write the confusion table; returns stats.
+
+    `merge_with`: tables learned before on other renderings, merged in rule by rule (`merge`); their headers are kept.
+    """
     files = [Path(f) for f in text_files]
+    earlier = [read(t) for t in merge_with]
     samples = collect(files, tuple(langs), pages, seed, jobs, cache_dir, progress)
     counts = count(samples)
     rows = table(counts, settings)
+    if earlier:
+        rows = merge([rows] + [r for r, _ in earlier])
     names = sorted({f.parent.name for f in files})
     header = [f"OCR confusion rules learned by `planparse lm confusions` on {_dt.date.today().isoformat()}:",
-              f"{pages} synthetic scan pages (Liberation, Free and DejaVu Serif, 200-300 dpi, noise) "
+              f"{pages} synthetic scan pages ({', '.join(f[0] for f in FAMILIES)}; regular, bold, italic; "
+              "200-300 dpi, blur 0.3-1.2, noise, some JPEG) "
               f"of {len(files)} corpus files "
               f"({', '.join(names)}), OCR langs {'+'.join(langs)}, seed {seed}.",
               "cost = -log10 P(observed | intended) over syllable skeletons (^ start, $ end), "
-              f"x{settings.scale}, clipped to [{settings.floor}, {settings.ceiling}], min count {settings.min_count}."]
+              f"x{settings.scale}, clipped to [{settings.floor}, {settings.ceiling}], min count {settings.min_count}, "
+              f"at most {settings.max_rules} rules."]
+    for _, h in earlier:
+        header += ["Merged rule by rule (cheapest cost, counts summed) with a table learned before:"] + [f"  {x}" for x in h]
     write(rows, out_path, header)
     pairs = sum(sum(occ[s] for s in "^") for _, occ in counts.values())
     return {"pages": pages, "langs": "+".join(langs), "aligned syllables": pairs, "rules": len(rows), "output": str(out_path)}

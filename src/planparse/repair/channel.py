@@ -77,6 +77,10 @@ MAX_EDITS = 2
 MAX_VARIANT_COST = 3.0
 """Rule paths dearer than this are not explored: they never beat 'keep as printed' (measured: no accuracy change)."""
 KEEP = 10
+KEEP_GARBLED = 16
+"""Candidates kept in garbled text (rule_scale 1): there the confusion rules' guesses, not the skeleton's own
+readings, carry the repair, and the right one often ranks 11th-16th by cost and unigram (tuning plans as eng OCR
+95.05 -> 95.59 %, seed 000 95.08 -> 95.29 %; flat from 16 to 24)."""
 SAME_SKELETON_EXTRA = 6
 """Readings of the token's own skeleton kept beyond the KEEP best: `doi` has 22 syllables and `dõi`
 (theo dõi) ranks 14th by unigram, so a plain cut made it unreachable whatever the context."""
@@ -156,9 +160,10 @@ class Channel:
         marked = has_marks(low)
         obs = skeleton(low)
         found: dict[str, float] = {}
+        keep = KEEP_GARBLED if rule_scale <= 1.0 else KEEP
         for v, c in self.variants(obs, MAX_VARIANT_COST / rule_scale).items():
             c *= rule_scale
-            for s in self.by_skel.get(v, ()) if v == obs else self.by_skel.get(v, ())[:KEEP]:
+            for s in self.by_skel.get(v, ()) if v == obs else self.by_skel.get(v, ())[:keep]:
                 cost = c + (0.0 if s == exact or not marked else (0.1 if has_marks(s) else 0.7))
                 if marked and c > 0:
                     cost += MARKED_RULE_PENALTY
@@ -171,11 +176,11 @@ class Channel:
                 for s in self.by_skel[sk][:3]:
                     found.setdefault(s, FUZZ_COST * score)
         ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
-        same = [kv for kv in ranked[KEEP:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:SAME_SKELETON_EXTRA]
+        same = [kv for kv in ranked[keep:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:SAME_SKELETON_EXTRA]
         if not name:
-            return tuple(ranked[:KEEP] + same)
-        names = [kv for kv in ranked[KEEP:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
-        return tuple(ranked[:KEEP - len(names)] + names + [kv for kv in same if kv not in names])
+            return tuple(ranked[:keep] + same)
+        names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
+        return tuple(ranked[:keep - len(names)] + names + [kv for kv in same if kv not in names])
 
 
 # ---- the channel of good Vietnamese OCR: marks per word confidence ------------------------------------

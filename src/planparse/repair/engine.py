@@ -19,7 +19,7 @@ from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
-from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, segment
+from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, glue_question_marks, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
 from .words import WORD_BONUS, word_pair_keys
 
@@ -242,6 +242,14 @@ LETTER_MARKED = {"d": ["đ"]}
 """A lone letter whose marks were stripped: `điểm d` or `điểm đ` is the LM's to decide."""
 
 
+DIGIT_SYLLABLES = frozenset({"6", "16"})
+"""Lone numbers an English OCR model prints for a syllable in garbled text: the number stays one of the readings
+and the LM weighs it against the syllables (`định kỳ 6 tháng`, `ở từng ấp`, `sạt lở`). In 250 rendered pages OCR'd
+with `eng` (devtools/confusions.py), a lone 6 stood for a syllable 70 times in 175 (ở 49, ô 15), 16 for lộ/lỗ/lở
+9 in 52; 14 (là, 11 in 79), 10 (3 in 106) and the other digits seldom enough that the number should win."""
+DIGIT_SYLLABLE_COST = 1.0
+
+
 TITLE_WEIGHT = 1.0
 """Full Bayes weight, P(word | Title) ∝ P(word) P(Title | word), now that the rates count word heads only."""
 TITLE_FLOOR = 0.05
@@ -271,6 +279,9 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
             units += [s for s, _ in cands]
             costs += [c + LETTER_COST for _, c in cands]
         return Slot(units, costs)
+    if p.kind == "fixed" and p.text in DIGIT_SYLLABLES and mode == "degraded" and rule_scale != CLEAN_RULE_SCALE:
+        readings = model.channel.candidates(p.text)
+        return Slot([NUM] + [s for s, _ in readings], [0.0] + [c + DIGIT_SYLLABLE_COST for _, c in readings])
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
     low = nfc(p.text.lower())
@@ -517,6 +528,8 @@ def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], m
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = line_pieces[li]
+        if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and "?" in text:
+            pieces = glue_question_marks(pieces)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
@@ -579,7 +592,7 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
                 new = _respelt(unit, p.text, style, seq.upper_lines[li])[0]
             else:
                 reason = ""
-        elif kind == "word" or kind == "letter":
+        elif kind == "word" or kind == "letter" or kind == "fixed" and p.text in DIGIT_SYLLABLES:
             unit = slot_units[slot[pos]][chosen[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 new, reason = _respelt(unit, p.text, style, seq.upper_lines[li])

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import regex
 
 from ..symbols import claims, read_roman, repair_symbol, roman_value
-from .orthography import skeleton
+from .orthography import is_valid_syllable, skeleton
 
 CHUNK_RE = regex.compile(r"\S+")
 PIECE_RE = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]+|[^\p{L}\p{M}\d¢&@€§£]+")
@@ -20,6 +20,9 @@ SYLLABLE_SHAPE = regex.compile(
 WORD_START = regex.compile(r"[\p{L}\p{M}\d¢&@€§£]")
 DIGIT_ONLY = regex.compile(r"^\d+$")
 DIGIT_WORD_RE = regex.compile(r"^(?=.{2,4}$)(?=.*[0146])[\p{Ll}\p{M}0146]*\p{Ll}[\p{Ll}\p{M}0146O]*$|^(?=.{2,4}$)[\p{Ll}\p{M}]*[0146][\p{L}\p{M}0146]*$(?<=\p{Ll}.*)|^[STĐD][06]$|^[STĐD][06]\p{Ll}+$")  # noqa: E501 - one pattern reads best on one line
+LETTER_DIGIT_RE = regex.compile(r"^\p{L}[\p{Ll}\p{M}]*[0146][\p{Ll}\p{M}0146]*$|^\p{Ll}[\p{Ll}\p{M}]*[0146]$")
+DIGIT_LETTERS = str.maketrans("0146", "olao")
+"""Digits an English OCR model reads for Vietnamese letters: `chu6ng` (chuồng), `M6i` (Môi), `hé6` (hồ)."""
 
 
 MAX_WORD_CHARS = 16
@@ -89,6 +92,17 @@ def _damaged_numeral(text: str) -> bool:
     return bool(fixed) and fixed != text and text[0] in "IVX" and len(text) <= 4
 
 
+def _letter_digit_word(text: str) -> bool:
+    """A syllable with letters misread as digits inside it (`chu6ng`, `X6m`): one capital at most, and with the
+    digits read as letters it has a syllable's shape, so codes (`H5N1`, `QD1`, `A4`, `C4`) stay fixed; `H6` is Hồ/Hỗ."""
+    if len(text) > 8 or not LETTER_DIGIT_RE.match(text):
+        return False
+    read = skeleton(text.lower()).translate(DIGIT_LETTERS)
+    if not any(c.islower() for c in text):
+        return text[-1] == "6" and is_valid_syllable(read)
+    return bool(SYLLABLE_SHAPE.match(read))
+
+
 @lru_cache(maxsize=100_000)
 def _word_piece_kind(text: str, first: bool) -> str:
     has_alpha = any(c.isalpha() for c in text)
@@ -99,8 +113,7 @@ def _word_piece_kind(text: str, first: bool) -> str:
     if first and _damaged_numeral(text):
         return "heading"
     if any(c.isdigit() for c in text):
-        ok = bool(DIGIT_WORD_RE.match(text))
-        return "word" if ok else "fixed"
+        return "word" if DIGIT_WORD_RE.match(text) or _letter_digit_word(text) else "fixed"
     if len(text) == 1 and text.lower() not in "aeiouyăâêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ":
         return "letter"
     if roman_value(text) and text not in ("V", "X", "VI", "XI"):
@@ -164,6 +177,32 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
             kind = "punct"
         out.append((p.start(), p.end(), t, kind))
     return tuple(out)
+
+
+def glue_question_marks(pieces: list[Piece]) -> list[Piece]:
+    """Pieces with a `?` written right after a word made part of it, with a word or letter right after it too
+    (`tri?` trữ, `st?c` sức): in garbled English-model OCR the `?` is a mark's hook the confusion rules read."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        q = pieces[i + 1] if i + 1 < len(pieces) else None
+        if p.kind != "word" or q is None or q.kind != "punct" or q.start != p.end or not q.text.startswith("?"):
+            out.append(p)
+            i += 1
+            continue
+        start, end, text = p.start, p.end + 1, p.text + "?"
+        i += 1
+        if len(q.text) > 1:
+            pieces = pieces[:i] + [Piece(q.start + 1, q.end, q.text[1:], "punct")] + pieces[i + 1:]
+        else:
+            i += 1
+            r = pieces[i] if i < len(pieces) else None
+            if r is not None and r.start == end and r.kind in ("word", "letter"):
+                end, text = r.end, text + r.text
+                i += 1
+        out.append(Piece(start, end, text, "word"))
+    return out
 
 
 @lru_cache(maxsize=100_000)
