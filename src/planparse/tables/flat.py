@@ -8,6 +8,7 @@ kinds of documents for the product. Run after the repair stage, so the text is a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from unidecode import unidecode
 
@@ -214,7 +215,7 @@ def _is_header_line(text: str) -> bool:
     return len(roles) >= 3 and ("tt" in roles or len(text.split()) <= 3 * len(roles))
 
 
-def rebuild_from_lines(lines: list[Line]) -> Table | None:
+def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
     """The flattened annex table in the lines, or None when no header and numbered rows are found."""
     texts = [clean(ln.text) for ln in lines]
     head = next((i for i, t in enumerate(texts) if _is_header_line(t)), None)
