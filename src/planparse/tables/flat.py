@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from unidecode import unidecode
 
 from ..models import Line, Table
+from ..text import CharTable
 from ._text import clean
 
 HEADER_KEYS = {
@@ -53,9 +54,12 @@ DIGIT_SHAPES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", 
 """Glyphs OCR reads in place of a digit because they share its shape (a vertical stroke for 1, a loop for 0, …)."""
 
 
+_SKEL1 = CharTable(lambda ch: unidecode(ch)[:1] or " ")
+
+
 def skel1(text: str) -> str:
     """Lower-case ASCII skeleton with exactly one character per input character (positions line up)."""
-    return "".join((unidecode(ch)[:1] or " ") for ch in text).lower()
+    return text.translate(_SKEL1).lower()
 
 
 def header_roles(text: str) -> list[tuple[int, str]]:
