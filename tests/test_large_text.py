@@ -128,18 +128,26 @@ def test_cli_writes_a_long_text_as_json(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["text"].startswith(big.read_text(encoding="utf-8")[:100])
 
 
-def test_a_section_that_fails_leaves_the_rest_as_read_and_says_so(tmp_path, monkeypatch):
+def section_fails(monkeypatch, which: int, size: int) -> list:
+    """Sections of `size` tokens, the `which`-th decoded (counting from 1, again after the list returned is
+    cleared) raising a RuntimeError."""
     cut, decode = engine.sections, engine._restore_section
-    calls = []
+    calls: list[int] = []
 
-    def second_fails(*args, **kwargs):
+    def fails(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == which:
             raise RuntimeError("decoder bug")
         return decode(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "sections", lambda lines: cut(lines, 40))
-    monkeypatch.setattr(engine, "_restore_section", second_fails)
+    monkeypatch.setattr(engine, "sections", lambda lines: cut(lines, size))
+    monkeypatch.setattr(engine, "_restore_section", fails)
+    return calls
+
+
+def test_a_section_that_fails_leaves_the_rest_as_read_and_says_so(tmp_path, monkeypatch):
+    cut = engine.sections
+    section_fails(monkeypatch, 2, 40)
     p = tmp_path / "plain.txt"
     p.write_text(fold("\n".join(letter_doc().body) + "\n") * 4, encoding="utf-8")
     doc = planparse.ingest(p, tables=False)
@@ -197,17 +205,7 @@ def test_ingest_to_writes_what_to_json_of_ingest_gives(tmp_path, monkeypatch, re
 
 
 def test_ingest_to_after_a_failed_section_writes_what_ingest_gives(tmp_path, monkeypatch):
-    cut, decode = engine.sections, engine._restore_section
-    calls = []
-
-    def third_fails(*args, **kwargs):
-        calls.append(1)
-        if len(calls) % 10 == 3:
-            raise RuntimeError("decoder bug")
-        return decode(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "sections", lambda lines: cut(lines, 30))
-    monkeypatch.setattr(engine, "_restore_section", third_fails)
+    calls = section_fails(monkeypatch, 3, 30)
     p = tmp_path / "plain.txt"
     p.write_text(fold("\n".join(letter_doc().body) + "\n") * 12, encoding="utf-8")
     ingest_to(p, tmp_path / "doc.json")
