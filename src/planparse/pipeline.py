@@ -181,7 +181,12 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
         got.texts[a:b] = [ln.text for ln in new]
         records.add(recs)
 
-    done = _repair(view, got.texts, opts, warnings, take) if opts.restore != "off" and got.texts else 0
+    done = 0
+    if opts.restore != "off" and got.texts:
+        from .repair.engine import release_memos
+
+        done = _repair(view, got.texts, opts, warnings, take)
+        release_memos()
     for i in range(done, len(view), BATCH):
         pages.add(view[i:i + BATCH])
     pages.close()

@@ -467,6 +467,20 @@ def restore_sections(lines: Sequence[Line], mode: str = "auto", style: str = "ne
             yield a, b, *repaired
 
 
+def release_memos() -> None:
+    """Empty what decoding memoises (the slot table, per-token caches): a long text fills them with ~70 MB that
+    change no output, memory the stages after repair can use instead; the next decode fills them again."""
+    from .segment import _chunk_pieces, _segment
+
+    with _DECODING:
+        if _MODEL is not None:
+            _MODEL.slots.clear()
+            _MODEL.channel.candidates.cache_clear()
+            _MODEL.channel._variants.clear()
+    for memo in (_mode_vote, _surface, _letters, _reason, _respelt, _segment, _chunk_pieces):
+        memo.cache_clear()
+
+
 KEPT_SECTIONS = 8
 """Sections whose pieces the mode pass keeps for decoding (~40 MB at most); later ones are cut up again,
 so a long document costs one more segmentation, not memory that grows with its length."""

@@ -155,7 +155,8 @@ def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, 
     """Group lines into (marker, text, page, is_heading) paragraphs."""
     body = [(clean(t), p) for t, p in lines]
     running = _running_headers(body)
-    body = [("" if t in running else t, p) for t, p in body]
+    if running:
+        body = [("" if t in running else t, p) for t, p in body]
     lens = sorted(len(t) for t, _ in body if len(t) > 20)
     typical = lens[len(lens) * 3 // 4] if lens else 70
     out: list[list] = []
@@ -333,11 +334,17 @@ def _check_numbering(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
         _check_numbering(c, warnings)
 
 
+_SECTION_FIELDS = set(Section.model_fields)
+"""Every field of a node is given: nodes share one fields-set (never added to, since all are in it) instead of
+~700 B each, which a long document's ~100,000s of nodes feel; the values are checked types, so no validation."""
+
+
 def _to_section(n: _Node, parent_level: int) -> Section:
     if n.marker is None:
         level = parent_level
-        return Section(number=None, title=None, text="\n".join(n.paras), level=level, kind="paragraph",
-                       page=n.page, children=[_to_section(c, level + 1) for c in n.children])
+        return Section.model_construct(_SECTION_FIELDS, number=None, title=None, text="\n".join(n.paras), level=level,
+                                       kind="paragraph", page=n.page, children=[_to_section(c, level + 1) for c in n.children])
     level = LEVEL[n.marker.kind]
-    return Section(number=n.marker.number, title=n.title, text="\n".join(n.paras), level=level,
-                   kind=n.marker.kind, page=n.page, children=[_to_section(c, level) for c in n.children])
+    return Section.model_construct(_SECTION_FIELDS, number=n.marker.number, title=n.title, text="\n".join(n.paras),
+                                   level=level, kind=n.marker.kind, page=n.page,
+                                   children=[_to_section(c, level) for c in n.children])
