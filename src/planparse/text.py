@@ -6,8 +6,11 @@ import unicodedata
 
 
 def clean(text: str | None) -> str:
-    """NFC text with runs of whitespace collapsed to one space and the ends trimmed."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
+    """NFC text with runs of whitespace collapsed to one space and the ends trimmed (the same object when it
+    already is, so lists of cleaned lines share the strings of a long text instead of copying them)."""
+    nfc = unicodedata.normalize("NFC", text or "")
+    out = " ".join(nfc.split())
+    return nfc if out == nfc else out
 
 
 def _fold_char(ch: str) -> str:
