@@ -30,7 +30,7 @@ RANK = {"part": 0, "article": 1.5, "roman": 1, "arabic": 2, "decimal": 3, "lette
 LEVEL = {"part": 0, "article": 1, "roman": 1, "arabic": 2, "decimal": 3, "letter": 4, "dash": 5, "plus": 6}
 
 
-@dataclass
+@dataclass(slots=True)  # slotted (as _Node): a long document has one per numbered line
 class Marker:
     number: str
     kind: str
@@ -41,7 +41,7 @@ class Marker:
     """The numeral is no valid one (`IL.`): only its place in the sequence can say which it is."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     marker: Marker | None
     page: int | None
