@@ -233,7 +233,7 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
         stack.append(node)
     _repair_sequence(root, warnings)
     _check_numbering(root, warnings)
-    return [_to_section(c, 0) for c in root.children], warnings
+    return _sections(root, 0), warnings
 
 
 def _first_roman_read_as_digit(paras: list[tuple], warnings: list[tuple[str, int | None]]) -> list[tuple]:
@@ -343,8 +343,16 @@ def _to_section(n: _Node, parent_level: int) -> Section:
     if n.marker is None:
         level = parent_level
         return Section.model_construct(_SECTION_FIELDS, number=None, title=None, text="\n".join(n.paras), level=level,
-                                       kind="paragraph", page=n.page, children=[_to_section(c, level + 1) for c in n.children])
+                                       kind="paragraph", page=n.page, children=_sections(n, level + 1))
     level = LEVEL[n.marker.kind]
     return Section.model_construct(_SECTION_FIELDS, number=n.marker.number, title=n.title, text="\n".join(n.paras),
-                                   level=level, kind=n.marker.kind, page=n.page,
-                                   children=[_to_section(c, level) for c in n.children])
+                                   level=level, kind=n.marker.kind, page=n.page, children=_sections(n, level))
+
+
+def _sections(n: _Node, level: int) -> list[Section]:
+    """The node's children as Sections, each node let go once converted (a long document's tree is not held twice)."""
+    kids, n.children = n.children[::-1], []
+    out = []
+    while kids:
+        out.append(_to_section(kids.pop(), level))
+    return out
