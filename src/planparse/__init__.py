@@ -2,6 +2,7 @@
 
     import planparse
     doc = planparse.ingest("scan.pdf")          # -> planparse.Document
+    planparse.ingest_to("big.txt", "big.json")  # the same JSON, written in bounded memory
     print(doc.header.number, len(doc.tasks))
 
 Heavy modules load on first use, so importing planparse (and `planparse --help`) stays fast.
@@ -13,6 +14,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "ingest": ("planparse.api", "ingest"),
+    "ingest_to": ("planparse.api", "ingest_to"),
     "restore": ("planparse.api", "restore"),
     "batch": ("planparse.api", "batch"),
     "schema": ("planparse.api", "schema"),

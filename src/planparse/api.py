@@ -1,4 +1,8 @@
-"""The library API other tools import: ingest(), restore(), batch(), schema().
+"""The library API other tools import: ingest(), ingest_to(), restore(), batch(), schema().
+
+`ingest` returns a Document held whole in memory (a model object per line and per change record);
+`ingest_to(path, out)` writes the same JSON to a file or stream with memory that does not grow with the
+output (a text input of tens of MB: its lines as strings, lines and records spooled as they are made).
 
 Every public call raises only PlanparseError subclasses on purpose (see planparse.errors): InputError
 for bad input, UsageError for a bad argument, InstallError for a broken install.
@@ -12,7 +16,7 @@ from typing import Any
 from .errors import UsageError
 from .models import Document, Restoration
 from .options import Options, RestoreMode, Style
-from .pipeline import Progress, ingest
+from .pipeline import Progress, Written, ingest, ingest_to
 
 
 def restore(text: str, *, mode: RestoreMode = "auto", style: Style = "new") -> tuple[str, list[Restoration]]:
@@ -40,4 +44,4 @@ def schema() -> dict:
     return Document.model_json_schema()
 
 
-__all__ = ["Document", "Options", "Progress", "batch", "ingest", "restore", "schema"]
+__all__ = ["Document", "Options", "Progress", "Written", "batch", "ingest", "ingest_to", "restore", "schema"]

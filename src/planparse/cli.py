@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Optional, get_type_hints
@@ -137,30 +138,34 @@ def ingest(
 ) -> None:
     """Process one document; print or write JSON, text, CSV, a searchable PDF or a review page."""
     from .batching.outputs import check_writable, private_tempdir
-    from .export import json_chunks, render
-    from .pipeline import ingest as run
+    from .export import render
+    from .pipeline import ingest, ingest_to
 
     bar, update = _progress_bar(path.name)
     opts = options or {}
     try:
         if output is not None:
             check_writable(output.parent)
+        sys.stdout.flush()
+        sink = output if output is not None else sys.stdout.buffer  # taken before a progress bar redirects stdout
         with private_tempdir():
-            if bar is not None:
-                with bar:
-                    doc = run(path, progress=update, jobs=jobs, **opts)
-            else:
-                doc = run(path, jobs=jobs, **opts)
-            _emit(json_chunks(doc) if fmt is Fmt.json else render(doc, fmt.value), output, fmt)
+            with bar if bar is not None else contextlib.nullcontext():
+                if fmt is Fmt.json:  # written as it is made: a text of any size in bounded memory
+                    written = ingest_to(path, sink, progress=update, jobs=jobs, **opts)
+                    doc, words, repaired = written.document, written.words, written.restorations
+                else:
+                    doc = ingest(path, progress=update, jobs=jobs, **opts)
+                    words, repaired = _words(doc.text), len(doc.restorations)
+            if fmt is not Fmt.json:
+                _emit(render(doc, fmt.value), output, fmt)
         if output is not None:
-            typer.echo(summary(doc, output), err=True)
+            typer.echo(summary(doc, output, words=words, repaired=repaired), err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
 
 
-def _emit(data: str | bytes | Iterable[bytes], output: Path | None, fmt: Fmt) -> None:
-    """An output written atomically to `output`, or to stdout (a binary PDF only when stdout is no terminal);
-    JSON comes as chunks (`json_chunks`), written as they come."""
+def _emit(data: str | bytes, output: Path | None, fmt: Fmt) -> None:
+    """An output written atomically to `output`, or to stdout (a binary PDF only when stdout is no terminal)."""
     from .batching.outputs import write_output
     from .errors import UsageError
 
@@ -170,13 +175,8 @@ def _emit(data: str | bytes | Iterable[bytes], output: Path | None, fmt: Fmt) ->
         if sys.stdout.isatty():
             raise UsageError("a PDF is binary: give -o FILE or redirect standard output")
         sys.stdout.buffer.write(data)
-    elif isinstance(data, str):
-        sys.stdout.write(data)
     else:
-        sys.stdout.flush()
-        for chunk in data:
-            sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.flush()
+        sys.stdout.write(data)
 
 
 def _words(text: str) -> int:
@@ -184,13 +184,15 @@ def _words(text: str) -> int:
     return sum(1 for _ in re.finditer(r"\S+", text))
 
 
-def summary(doc, output: Path | None = None) -> str:
-    """A few human lines about a processed document."""
+def summary(doc, output: Path | None = None, *, words: int | None = None, repaired: int | None = None) -> str:
+    """A few human lines about a processed document (`words` and `repaired` count what a streamed one left out)."""
     h = doc.header
+    words = _words(doc.text) if words is None else words
+    repaired = len(doc.restorations) if repaired is None else repaired
     parts = [
         f"{doc.source.path}: {doc.source.kind}, {doc.source.pages} page(s)",
         f"  type: {h.doc_type or '?'}  number: {h.number or '?'}  date: {h.date or '?'}  issuer: {h.issuer or '?'}",
-        f"  {_words(doc.text)} words, {len(doc.restorations)} repaired, {len(doc.sections)} top-level sections, "
+        f"  {words} words, {repaired} repaired, {len(doc.sections)} top-level sections, "
         f"{len(doc.references)} references, {len(doc.tables)} tables, {len(doc.tasks)} tasks, {len(doc.warnings)} warnings",
     ]
     if output is not None:

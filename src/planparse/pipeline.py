@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import OCRError, PlanparseError, UsageError, as_input_error, foreign_input_errors
 from .guard import stage_guard
@@ -25,17 +28,27 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
     """Read one file (PDF, image or text) and return the fully processed Document.
 
     Bad input raises an InputError (or a subclass) naming the file; a stage that fails after the
-    page read leaves a warning on the document instead of losing the rest.
+    page read leaves a warning on the document instead of losing the rest. The Document holds
+    everything in memory (a pydantic object per line and per change record): for a long text use
+    `ingest_to`, which writes the same JSON with memory that does not grow with the output.
     """
+    opts, sp, timings = _start(path, options, overrides)
+    return _document(sp, opts, progress, timings)
+
+
+def _start(path, options: Options | None, overrides: dict) -> tuple[Options, SourcePlan, dict[str, float]]:
+    """Checked options and the source stage's plan, timed."""
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"ingest() takes a file path, not {type(path).__name__}")
     opts = make_options(options, **overrides)
-    timings: dict[str, float] = {}
     t = time.perf_counter()
     sp = _plan(Path(path), opts)
-    timings["source"] = time.perf_counter() - t
-    warnings = list(sp.warnings)
+    return opts, sp, {"source": time.perf_counter() - t}
 
+
+def _document(sp: SourcePlan, opts: Options, progress: Progress | None, timings: dict[str, float]) -> Document:
+    """The stages after the source's: pages, repair, structure, tables."""
+    warnings = list(sp.warnings)
     t = time.perf_counter()
     pages, tables = _pages(sp, opts, warnings, progress)
     timings["ocr"] = time.perf_counter() - t
@@ -51,7 +64,11 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
 
     doc = Document(source=sp.source, pages=pages, restorations=restorations, warnings=warnings)
     doc.text = _text(pages)
+    return _finish(doc, lines, tables, opts, timings)
 
+
+def _finish(doc: Document, lines: Sequence[Line], tables: list[Table], opts: Options, timings: dict[str, float]) -> Document:
+    """Structure and tables from the repaired lines; the timings set."""
     if opts.structure:
         t = time.perf_counter()
         doc = _structure(doc, lines)
@@ -62,6 +79,128 @@ def ingest(path: str | os.PathLike, options: Options | None = None, *, progress:
         timings["tables"] = time.perf_counter() - t
     doc.timings = {k: round(v, 3) for k, v in timings.items()}
     return doc
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `ingest_to` wrote: the document without its long parts (text, page lines, change records), and their sizes."""
+
+    document: Document
+    words: int
+    restorations: int
+
+
+def ingest_to(path: str | os.PathLike, out: str | os.PathLike | BinaryIO, options: Options | None = None, *,
+              progress: Progress | None = None, **overrides) -> Written:
+    """Process one file like `ingest` and write its JSON (byte for byte `to_json(ingest(path))`) to `out`: a path,
+    written atomically (nothing half-written is ever seen there), or a binary stream.
+
+    A text input of any size is processed in bounded memory: its lines are kept as strings (no model object
+    per line), and as each section is repaired its lines and change records are written to spools (unnamed
+    temporary files in the output's folder) that the output is assembled from. Other inputs are an `ingest`
+    Document written in chunks. An output that cannot be written raises OutputError, before the work when it can.
+    """
+    from .batching.outputs import check_writable, write_output
+    from .export import assemble, json_chunks
+
+    folder = Path(out).parent if isinstance(out, (str, os.PathLike)) else None
+    if folder is not None:
+        check_writable(folder)
+    opts, sp, timings = _start(path, options, overrides)
+    if sp.text is None:
+        doc = _document(sp, opts, progress, timings)
+        _write(out, json_chunks(doc), write_output)
+        words = sum(1 for _ in _WORD.finditer(doc.text))
+        return Written(doc.model_copy(update={"text": "", "restorations": [], "pages": [
+            p.model_copy(update={"lines": []}) for p in doc.pages]}), words, len(doc.restorations))
+    with _Spools(folder) as spools:
+        head, parts, written = _spooled(sp, opts, timings, spools)
+        _write(out, assemble(head, parts), write_output)
+    return written
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _write(out, chunks: Iterable[bytes], write_output) -> None:
+    if isinstance(out, (str, os.PathLike)):
+        write_output(out, chunks)
+    else:
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+
+
+class _Spools:
+    """The spools of one `ingest_to` run (pages, change records), closed on every way out."""
+
+    def __init__(self, folder: Path | None) -> None:
+        from .export.spool import Spool
+
+        self.pages = Spool(folder)
+        try:
+            self.records = Spool(folder)
+        except BaseException:
+            self.pages.close()
+            raise
+
+    def __enter__(self) -> _Spools:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pages.close()
+        self.records.close()
+
+
+def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
+             spools: _Spools) -> tuple[Document, Mapping[str, Iterable[bytes]], Written]:
+    """The stages of `ingest` on a text input, with the lines as strings and each repaired section's lines and
+    records written to the spools: the Document head (no text, page lines or records), the parts to assemble
+    its JSON from, and what was written."""
+    from .export import text_json
+    from .export.json_text import BATCH, STREAMED, _list_json
+    from .export.spool import ListJSON, PagesJSON
+    from .sources.lines import LineView
+    from .sources.text import split_lines
+
+    warnings = list(sp.warnings)
+    t = time.perf_counter()
+    got = split_lines(sp.text or "")
+    sp.text = None
+    view = LineView(got)
+    bounds = list(zip(got.starts, got.starts[1:]))
+    heads = [Page(number=k + 1, width=0, height=0, origin="text") for k in range(len(bounds))]
+    timings["ocr"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    pages = PagesJSON(spools.pages, heads, [b - a for a, b in bounds])
+    records = ListJSON("restorations", spools.records)
+
+    def take(a: int, b: int, new: list[Line], recs: list[Restoration]) -> None:
+        pages.add(new)
+        got.texts[a:b] = [ln.text for ln in new]
+        records.add(recs)
+
+    done = 0
+    if opts.restore != "off" and got.texts:
+        from .repair.engine import release_memos
+
+        done = _repair(view, got.texts, opts, warnings, take)
+        release_memos()
+    for i in range(done, len(view), BATCH):
+        pages.add(view[i:i + BATCH])
+    pages.close()
+    records.close()
+    timings["restore"] = time.perf_counter() - t
+
+    doc = _finish(Document(source=sp.source, pages=heads, warnings=warnings), view, [], opts, timings)
+    texts = got.texts
+    parts = {"text": text_json(_text_pieces((texts[a:b], None) for a, b in bounds)), "pages": spools.pages.chunks(),
+             "sections": _list_json("sections", doc.sections, 1, BATCH), "restorations": spools.records.chunks(),
+             "warnings": _list_json("warnings", doc.warnings, 1, BATCH)}
+    head = doc.model_copy(update={k: [] for k in STREAMED})
+    words = sum(len(t.split()) for t in texts)
+    return head, parts, Written(doc.model_copy(update={"pages": heads}), words, records.count)
 
 
 def _plan(path: Path, opts: Options) -> SourcePlan:
@@ -131,27 +270,42 @@ def _restore(pages: list[Page], opts: Options, warnings: list[Warning_]) -> tupl
     so a long document holds its lines once (not read and repaired copies side by side); the records
     share their strings. Returns the lines in reading order and the change records.
     """
-    from .repair import restore_in_sections
-    from .repair.segment import MAX_WORD_CHARS, overlong
-
     lines = [ln for p in pages for ln in p.lines]
-    long_runs = overlong(ln.text for ln in lines)
-    if long_runs:
-        warnings.append(Warning_(stage="restore", message=f"{len(long_runs)} run(s) of letters longer than {MAX_WORD_CHARS} "
-                                 f"without spaces kept as printed, unrepaired (first: {long_runs[0][:40]!r})"))
     counts = [len(p.lines) for p in pages]
     for p in pages:
         p.lines = []
     restorations: list[Restoration] = []
     pool: dict = {}
+
+    def take(a: int, b: int, new: list[Line], records: list[Restoration]) -> None:
+        lines[a:b] = new
+        restorations.extend(_pooled(records, pool))
+
     try:
-        with stage_guard(warnings, "restore", "the lines from the section where it failed on left as read, unrepaired"):
-            for a, b, new, records in restore_in_sections(lines, mode=opts.restore, style=opts.style):
-                lines[a:b] = new
-                restorations += _pooled(records, pool)
+        _repair(lines, (ln.text for ln in lines), opts, warnings, take)
     finally:
         _put_back(pages, lines, counts)
     return lines, restorations
+
+
+def _repair(lines: Sequence[Line], texts: Iterable[str], opts: Options, warnings: list[Warning_],
+            take: Callable[[int, int, list[Line], list[Restoration]], None]) -> int:
+    """Repair `lines` (whose texts are `texts`) section by section, handing each section to
+    take(start, end, repaired lines, records). Returns how many lines were handed over: when a section
+    fails, it and the ones after it stay as read, with a warning."""
+    from .repair import restore_in_sections
+    from .repair.segment import MAX_WORD_CHARS, overlong
+
+    long_runs = overlong(texts)
+    if long_runs:
+        warnings.append(Warning_(stage="restore", message=f"{len(long_runs)} run(s) of letters longer than {MAX_WORD_CHARS} "
+                                 f"without spaces kept as printed, unrepaired (first: {long_runs[0][:40]!r})"))
+    done = 0
+    with stage_guard(warnings, "restore", "the lines from the section where it failed on left as read, unrepaired"):
+        for a, b, new, records in restore_in_sections(lines, mode=opts.restore, style=opts.style):
+            take(a, b, new, records)
+            done = b
+    return done
 
 
 def _pooled(records: list[Restoration], pool: dict) -> list[Restoration]:
@@ -222,26 +376,50 @@ def _cell_line(cell: Cell, words: list[Word]) -> Line:
 
 def _text(pages: list[Page]) -> str:
     """Whole text in reading order: a blank line between blocks, a form feed between pages."""
-    out = []
-    for p in pages:
-        chunk: list[str] = []
-        prev_block = None
-        for ln in p.lines:
-            if p.origin != "text" and prev_block is not None and ln.block != prev_block:
-                chunk.append("")
-            chunk.append(ln.text)
-            prev_block = ln.block
-        out.append("\n".join(chunk))
-    body = "\n\f\n".join(out)
-    i, j = 0, len(body)
-    while i < j and body[i] == "\n":
-        i += 1
-    while j > i and body[j - 1] == "\n":
-        j -= 1
-    return body[i:j] + "\n"  # not strip("\n"): one copy of a long text, not three
+    return "".join(_text_pieces(([ln.text for ln in p.lines], None if p.origin == "text" else [ln.block for ln in p.lines])
+                                for p in pages))
 
 
-def _structure(doc: Document, lines: list[Line]) -> Document:
+TEXT_RUN = 1000
+
+
+def _text_pieces(pages: Iterable[tuple[Sequence[str], Sequence[int] | None]]) -> Iterator[str]:
+    """The whole text in pieces, from each page's line texts and blocks (None: blocks not marked, as in text inputs):
+    a blank line between blocks, a form feed between pages, no newline at the start and one at the end."""
+    held = 0  # newlines at the end of what was read, given out only when more text follows
+    lead = True
+    for piece in _text_body(pages):
+        if lead:
+            piece = piece.lstrip("\n")
+            if not piece:
+                continue
+            lead = False
+        kept = piece.rstrip("\n")
+        if kept:
+            if held:
+                yield "\n" * held
+            yield kept
+            held = len(piece) - len(kept)
+        else:
+            held += len(piece)
+    yield "\n"
+
+
+def _text_body(pages: Iterable[tuple[Sequence[str], Sequence[int] | None]]) -> Iterator[str]:
+    for k, (texts, blocks) in enumerate(pages):
+        if k:
+            yield "\n\f\n"
+        if blocks is None:
+            for i in range(0, len(texts), TEXT_RUN):
+                yield ("\n" if i else "") + "\n".join(texts[i:i + TEXT_RUN])
+            continue
+        for i, text in enumerate(texts):
+            if i:
+                yield "\n\n" if blocks[i] != blocks[i - 1] else "\n"
+            yield text
+
+
+def _structure(doc: Document, lines: Sequence[Line]) -> Document:
     """The document with the parts parse_structure found (every StructureResult field is a Document field)."""
     from .structure import StructureResult, parse_structure
 
@@ -253,7 +431,7 @@ def _structure(doc: Document, lines: list[Line]) -> Document:
     return doc
 
 
-def _tables(doc: Document, tables: list[Table], lines: list[Line], opts: Options) -> None:
+def _tables(doc: Document, tables: list[Table], lines: Sequence[Line], opts: Options) -> None:
     """The document-level table work: cell text repaired like the page text, then tables merged, rebuilt and typed."""
     from .tables import finish_tables
 
@@ -267,4 +445,4 @@ def _tables(doc: Document, tables: list[Table], lines: list[Line], opts: Options
         doc.warnings.extend(warns)
 
 
-__all__ = ["Options", "Progress", "ingest", "make_options", "restore_tables", "stage_guard"]
+__all__ = ["Options", "Progress", "Written", "ingest", "ingest_to", "make_options", "restore_tables", "stage_guard"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..models import Document
-from .json_text import json_chunks, json_schema, to_csv, to_json, to_text, write_atomic
+from .json_text import assemble, json_chunks, json_schema, text_json, to_csv, to_json, to_text, write_atomic
 
 FORMATS = ("json", "text", "csv", "pdf", "html")
 EXTENSIONS = {"json": ".json", "text": ".txt", "csv": ".csv", "pdf": ".pdf", "html": ".html"}
@@ -38,5 +38,5 @@ def render(doc: Document, fmt: str) -> str | bytes:
     return writers[fmt](doc)
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "json_chunks", "json_schema", "render", "to_csv", "to_html", "to_json", "to_pdf", "to_text",
-           "write_atomic"]
+__all__ = ["EXTENSIONS", "FORMATS", "assemble", "json_chunks", "json_schema", "render", "text_json", "to_csv", "to_html",
+           "to_json", "to_pdf", "to_text", "write_atomic"]

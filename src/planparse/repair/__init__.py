@@ -17,7 +17,7 @@ The model is loaded on the first call, not at import.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -45,7 +45,7 @@ def restore_lines(lines: list[Line], *, mode: str = "auto", style: str = "new") 
     return restore(list(lines), mode=mode, style=style)
 
 
-def restore_in_sections(lines: list[Line], *, mode: str = "auto", style: str = "new") -> Iterator[RepairedSection]:
+def restore_in_sections(lines: Sequence[Line], *, mode: str = "auto", style: str = "new") -> Iterator[RepairedSection]:
     """Repair lines like `restore_lines`, one section of lines at a time (start, end, new lines, records), so a
     caller can replace each section in place and keep memory to what it holds (long text inputs)."""
     check_options(mode, style)

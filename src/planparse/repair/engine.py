@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -154,7 +154,7 @@ def _skeleton_ids(lm: TrigramLM) -> np.ndarray:
     return np.array([-1 if w.startswith("<") else index.setdefault(skeleton(w), len(index)) for w in lm.vocab], dtype=np.int64)
 
 
-def _pieces(lines: list[Line]) -> list[list[Piece]]:
+def _pieces(lines: Sequence[Line]) -> list[list[Piece]]:
     return [segment(nfc(ln.text)) for ln in lines]
 
 
@@ -407,7 +407,7 @@ def _is_upper_line(text: str) -> bool:
 SECTION_TOKENS = 25_000
 
 
-def sections(lines: list[Line], size: int = SECTION_TOKENS) -> list[tuple[int, int]]:
+def sections(lines: Sequence[Line], size: int = SECTION_TOKENS) -> list[tuple[int, int]]:
     """Cut a long document into runs of whole lines of about `size` tokens, so memory stays bounded."""
     out, start, count = [], 0, 0
     for i, ln in enumerate(lines):
@@ -443,7 +443,7 @@ def restore(lines: list[Line], mode: str = "auto", style: str = "new") -> tuple[
     return out_lines, records
 
 
-def restore_sections(lines: list[Line], mode: str = "auto", style: str = "new") -> Iterator[RepairedSection]:
+def restore_sections(lines: Sequence[Line], mode: str = "auto", style: str = "new") -> Iterator[RepairedSection]:
     """Decode the lines one section at a time, yielding (start, end, new lines, records) per section.
 
     The mode is decided on the whole document first, in one pass that keeps the pieces of the first
@@ -481,6 +481,20 @@ def restore_sections(lines: list[Line], mode: str = "auto", style: str = "new") 
             yield a, b, *repaired
 
 
+def release_memos() -> None:
+    """Empty what decoding memoises (the slot table, per-token caches): a long text fills them with ~70 MB that
+    change no output, memory the stages after repair can use instead; the next decode fills them again."""
+    from .segment import _chunk_pieces, _segment
+
+    with _DECODING:
+        if _MODEL is not None:
+            _MODEL.slots.clear()
+            _MODEL.channel.candidates.cache_clear()
+            _MODEL.channel._variants.clear()
+    for memo in (_mode_vote, _surface, _letters, _reason, _respelt, _segment, _chunk_pieces):
+        memo.cache_clear()
+
+
 KEPT_SECTIONS = 8
 """Sections whose pieces the mode pass keeps for decoding (~40 MB at most); later ones are cut up again,
 so a long document costs one more segmentation, not memory that grows with its length."""
@@ -503,7 +517,7 @@ class _Sequence:
     """Slot position -> (unit, reason) for pieces settled before decoding (place names after unit words, list labels)."""
 
 
-def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
+def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
                      style: str, offset: int) -> tuple[list[Line], list[Restoration]]:
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
     seq = _sequence(model, lines, line_pieces, mode, rule_scale)
@@ -518,7 +532,7 @@ def _restore_section(model: Model, lines: list[Line], line_pieces: list[list[Pie
     return _rewrite(lines, replace, post, seq.slot, model.slots.units, style, offset)
 
 
-def _sequence(model: Model, lines: list[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
+def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
     """The slots of every piece of the lines, in order, between sentence marks."""
     table, lm = model.slots, model.lm
     bos = table.fixed(BOS, lm)
@@ -615,7 +629,7 @@ def _respelt(unit: str, text: str, style: str, upper_line: bool) -> tuple[str, s
     return new, _reason(text, new)
 
 
-def _rewrite(lines: list[Line], replace: dict[int, list[tuple[Piece, str, str, int]]],
+def _rewrite(lines: Sequence[Line], replace: dict[int, list[tuple[Piece, str, str, int]]],
              post: dict[int, tuple[float, list[int]]], slot: list[int], slot_units: list[list[str]], style: str,
              offset: int) -> tuple[list[Line], list[Restoration]]:
     """The lines with their replacements applied, and a record of each (offsets in the new text)."""

@@ -33,7 +33,7 @@ OVERLONG_RE = regex.compile(rf"[\p{{L}}\p{{M}}]{{{MAX_WORD_CHARS + 1},}}")
 
 def overlong(texts) -> list[str]:
     """Runs of letters too long to repair in `texts`, outside addresses (for the warning that says they were kept as printed)."""
-    return [m.group(0) for t in texts for c in CHUNK_RE.finditer(t) if not URL_RE.search(c.group(0))
+    return [m.group(0) for t in texts if OVERLONG_RE.search(t) for c in CHUNK_RE.finditer(t) if not URL_RE.search(c.group(0))
             for m in OVERLONG_RE.finditer(c.group(0))]
 
 

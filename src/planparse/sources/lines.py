@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from ..models import Line, Page, Word
 from .pdf import LayerPage
+from .text import TextLines, split_lines
 
 
 def text_pages(text: str) -> list[Page]:
     """A text input as pages (split at form feeds) of lines; blank lines start a new block."""
-    pages = []
-    for number, chunk in enumerate(text.split("\f"), start=1):
-        lines: list[Line] = []
-        block = 0
-        for raw in chunk.split("\n"):
-            stripped = raw.rstrip()
-            if not stripped.strip():
-                if lines and lines[-1].text:
-                    block += 1
-                lines.append(Line(text="", block=block, page=number, origin="text"))
-                continue
-            lines.append(Line(text=stripped.strip(), block=block, page=number, origin="text"))
-        while lines and not lines[-1].text:
-            lines.pop()
-        pages.append(Page(number=number, width=0, height=0, origin="text", lines=lines))
-    return pages
+    got = split_lines(text)
+    view = LineView(got)
+    return [Page(number=k + 1, width=0, height=0, origin="text", lines=view[a:b])
+            for k, (a, b) in enumerate(zip(got.starts, got.starts[1:]))]
+
+
+class LineView(Sequence[Line]):
+    """The lines of a text input as Line models made on demand (a slice is a list of new Lines), so a long text is
+    never a model object per line at once; `texts[i] = ...` through `got` changes what later reads see."""
+
+    def __init__(self, got: TextLines) -> None:
+        self.got = got
+
+    def __len__(self) -> int:
+        return len(self.got.texts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._line(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._line(i)
+
+    def __iter__(self) -> Iterator[Line]:
+        return (self._line(k) for k in range(len(self)))
+
+    def _line(self, i: int) -> Line:
+        got = self.got
+        return Line(text=got.texts[i], block=got.blocks[i], page=got.page_of(i), origin="text")
 
 
 def layer_page(lp: LayerPage) -> Page:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -69,6 +71,44 @@ def line_sections(text: str, size: int = SECTION_LINES):
             end = nl + 1
         yield text[start:end]
         start = end
+
+
+@dataclass
+class TextLines:
+    """A text input's lines without a model object per line: each line's text (stripped), its block (blank lines
+    start a new one) and, per page (form feeds), where its lines begin. A long text costs its strings and 8 B a line."""
+
+    texts: list[str] = field(default_factory=list)
+    blocks: array = field(default_factory=lambda: array("q"))
+    starts: list[int] = field(default_factory=list)
+    """Index of the first line of each page, plus len(texts) at the end."""
+
+    def page_of(self, i: int) -> int:
+        """1-based page number of line i."""
+        from bisect import bisect_right
+
+        return bisect_right(self.starts, i, hi=len(self.starts) - 1)
+
+
+def split_lines(text: str) -> TextLines:
+    """The lines of a text input by page; a page's trailing blank lines are dropped."""
+    out = TextLines()
+    for chunk in text.split("\f"):
+        out.starts.append(len(out.texts))
+        block, last = 0, 0
+        for raw in chunk.split("\n"):
+            line = raw.strip()
+            if not line:
+                if len(out.texts) > out.starts[-1] and out.texts[-1]:
+                    block += 1
+            else:
+                last = len(out.texts) + 1
+            out.texts.append(line)
+            out.blocks.append(block)
+        del out.texts[max(last, out.starts[-1]):]
+        del out.blocks[max(last, out.starts[-1]):]
+    out.starts.append(len(out.texts))
+    return out
 
 
 def _share(text: str, test) -> float:

@@ -13,6 +13,7 @@ have `bbox`). Must never raise on any input: problems become warnings.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
@@ -40,7 +41,7 @@ def _warn(msg: str, page: int | None = None) -> Warning_:
     return Warning_(stage="structure", message=msg, page=page)
 
 
-def parse_structure(lines: list[Line]) -> StructureResult:
+def parse_structure(lines: Sequence[Line]) -> StructureResult:
     """Header, preamble, section tree, references and closing parts of one document; never raises."""
     res = StructureResult()
     try:

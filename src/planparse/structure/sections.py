@@ -30,7 +30,7 @@ RANK = {"part": 0, "article": 1.5, "roman": 1, "arabic": 2, "decimal": 3, "lette
 LEVEL = {"part": 0, "article": 1, "roman": 1, "arabic": 2, "decimal": 3, "letter": 4, "dash": 5, "plus": 6}
 
 
-@dataclass
+@dataclass(slots=True)  # slotted (as _Node): a long document has one per numbered line
 class Marker:
     number: str
     kind: str
@@ -41,7 +41,7 @@ class Marker:
     """The numeral is no valid one (`IL.`): only its place in the sequence can say which it is."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     marker: Marker | None
     page: int | None
@@ -155,7 +155,8 @@ def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, 
     """Group lines into (marker, text, page, is_heading) paragraphs."""
     body = [(clean(t), p) for t, p in lines]
     running = _running_headers(body)
-    body = [("" if t in running else t, p) for t, p in body]
+    if running:
+        body = [("" if t in running else t, p) for t, p in body]
     lens = sorted(len(t) for t, _ in body if len(t) > 20)
     typical = lens[len(lens) * 3 // 4] if lens else 70
     out: list[list] = []
@@ -232,7 +233,7 @@ def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[
         stack.append(node)
     _repair_sequence(root, warnings)
     _check_numbering(root, warnings)
-    return [_to_section(c, 0) for c in root.children], warnings
+    return _sections(root, 0), warnings
 
 
 def _first_roman_read_as_digit(paras: list[tuple], warnings: list[tuple[str, int | None]]) -> list[tuple]:
@@ -333,11 +334,25 @@ def _check_numbering(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
         _check_numbering(c, warnings)
 
 
+_SECTION_FIELDS = set(Section.model_fields)
+"""Every field of a node is given: nodes share one fields-set (never added to, since all are in it) instead of
+~700 B each, which a long document's ~100,000s of nodes feel; the values are checked types, so no validation."""
+
+
 def _to_section(n: _Node, parent_level: int) -> Section:
     if n.marker is None:
         level = parent_level
-        return Section(number=None, title=None, text="\n".join(n.paras), level=level, kind="paragraph",
-                       page=n.page, children=[_to_section(c, level + 1) for c in n.children])
+        return Section.model_construct(_SECTION_FIELDS, number=None, title=None, text="\n".join(n.paras), level=level,
+                                       kind="paragraph", page=n.page, children=_sections(n, level + 1))
     level = LEVEL[n.marker.kind]
-    return Section(number=n.marker.number, title=n.title, text="\n".join(n.paras), level=level,
-                   kind=n.marker.kind, page=n.page, children=[_to_section(c, level) for c in n.children])
+    return Section.model_construct(_SECTION_FIELDS, number=n.marker.number, title=n.title, text="\n".join(n.paras),
+                                   level=level, kind=n.marker.kind, page=n.page, children=_sections(n, level))
+
+
+def _sections(n: _Node, level: int) -> list[Section]:
+    """The node's children as Sections, each node let go once converted (a long document's tree is not held twice)."""
+    kids, n.children = n.children[::-1], []
+    out = []
+    while kids:
+        out.append(_to_section(kids.pop(), level))
+    return out

@@ -21,6 +21,8 @@ Exceptions propagate: the pipeline's stage guard turns them into warnings on the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..models import Line, Table, Task, Warning_, Word
 from .finish import finish
 from .page import CellReader, rows_from_cells, tables_on_page
@@ -31,9 +33,9 @@ def find_grid_tables(gray, words: list[Word], page: int, read: CellReader | None
     return tables_on_page(gray, list(words or []), page, read)
 
 
-def finish_tables(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
+def finish_tables(tables: list[Table], lines: Sequence[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
     """Merge continued tables, rebuild flattened ones from text, map roles and type tasks."""
-    return finish(list(tables or []), list(lines or []))
+    return finish(list(tables or []), [] if lines is None else lines if isinstance(lines, Sequence) else list(lines))
 
 
 __all__ = ["CellReader", "find_grid_tables", "finish_tables", "rows_from_cells"]

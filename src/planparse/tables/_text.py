@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from unidecode import unidecode
 
-_SPACES = re.compile(r"\s+")
+from ..text import clean
 
-
-def clean(text: str) -> str:
-    """NFC text with runs of whitespace collapsed to one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+__all__ = ["clean", "skeleton"]
 
 
 def skeleton(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..models import Line, Table, Task, Warning_
 from .fixups import fix_numbering
 from .flat import rebuild_from_lines
@@ -12,7 +14,7 @@ from .tasks import table_tasks
 from .title import find_title
 
 
-def finish(tables: list[Table], lines: list[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
+def finish(tables: list[Table], lines: Sequence[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
     """Tables merged across pages (or rebuilt from text when none), roles from headers, tasks typed."""
     warnings: list[Warning_] = []
     tables = merge_pages(tables)

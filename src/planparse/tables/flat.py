@@ -8,10 +8,12 @@ kinds of documents for the product. Run after the repair stage, so the text is a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from unidecode import unidecode
 
 from ..models import Line, Table
+from ..text import CharTable
 from ._text import clean
 
 HEADER_KEYS = {
@@ -52,9 +54,12 @@ DIGIT_SHAPES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", 
 """Glyphs OCR reads in place of a digit because they share its shape (a vertical stroke for 1, a loop for 0, …)."""
 
 
+_SKEL1 = CharTable(lambda ch: unidecode(ch)[:1] or " ")
+
+
 def skel1(text: str) -> str:
     """Lower-case ASCII skeleton with exactly one character per input character (positions line up)."""
-    return "".join((unidecode(ch)[:1] or " ") for ch in text).lower()
+    return text.translate(_SKEL1).lower()
 
 
 def header_roles(text: str) -> list[tuple[int, str]]:
@@ -214,7 +219,7 @@ def _is_header_line(text: str) -> bool:
     return len(roles) >= 3 and ("tt" in roles or len(text.split()) <= 3 * len(roles))
 
 
-def rebuild_from_lines(lines: list[Line]) -> Table | None:
+def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
     """The flattened annex table in the lines, or None when no header and numbered rows are found."""
     texts = [clean(ln.text) for ln in lines]
     head = next((i for i, t in enumerate(texts) if _is_header_line(t)), None)
