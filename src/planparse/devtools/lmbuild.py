@@ -207,8 +207,9 @@ def estimate(vocab: list[str], seq: np.ndarray, prune3: int = 1, prune2: int = 1
     `raw_share` of the unigram distribution is the plain frequency instead of the continuation count: the unigram
     also ranks a token's candidates, and pure KN sinks syllables that follow one word only (`dõi` of `theo dõi`).
 
-    Trigrams seen fewer than `prune3` times are dropped after estimation, unless `rare_ok` (a mask over `seq`) marks one of their occurrences: rare trigrams are kept from text that is
-    not protected by copyright only, so no rare span of copyrighted text can be chained back out of the model.
+    Trigrams seen fewer than `prune3` times are dropped after estimation, unless `rare_ok` (a mask over `seq`) marks
+    one of their occurrences: rare trigrams are kept from text that is not protected by copyright only, so no rare
+    span of copyrighted text can be chained back out of the model.
     A pruned context keeps its interpolation weight as backoff weight, or with `renormalise` gets the weight that
     makes its distribution sum to one again (the pruned n-grams' mass goes to the lower order): better perplexity,
     no better restoration on bench/tuning (dictionaries/README.md), so the shipped model is built without it.
