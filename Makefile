@@ -3,18 +3,22 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 fonts-croscore fonts-texgyre chromium
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 chromium
+# Times-like faces with Vietnamese glyphs, needed only to re-learn the OCR confusion table (`make training-fonts`).
+APT_TRAINING := fonts-croscore fonts-texgyre
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system demo test bench sample clean
+.PHONY: install system training-fonts demo test bench sample clean
 
 install: system $(STAMP)
 
 # Debian packages, installed only when missing (quick no-op otherwise).
-system:
+system: PACKAGES = $(APT_PACKAGES)
+training-fonts: PACKAGES = $(APT_TRAINING)
+system training-fonts:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
