@@ -19,7 +19,7 @@ import numpy as np
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Line, Mark, Page, Table, Warning_, Word
-from .ocr import PageRead, marks, preprocess, read_page, reread, second_lang, second_read
+from .ocr import PageRead, layout, marks, preprocess, read_page, reread, second_lang, second_read
 from .options import Options
 from .sources import PageJob, load_page
 from .structure.headings import READ_DPI, renumber, reread_numerals
@@ -90,6 +90,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     if opts.tables and read.words:
         with stage_guard(warnings, "tables", "no table read from this page", page=number):
             tables = find_grid_tables(read.gray, read.words, number, read=cell_reader(opts, warnings, number))
+        cells = [[c for c in t.cells if c.page in (None, number)] for t in tables]
+        lines = layout.cell_order(layout.insert_lines(lines, layout.lost_cells(sum(cells, []), lines, number)), cells)
     h, w = read.gray.shape
     page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines,
                 marks=found + scribbles)
