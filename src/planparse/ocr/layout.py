@@ -75,7 +75,8 @@ def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width
     gap = max(2.5 * med_h, 0.025 * page_width)
     for key, words in by_line.items():
         words = _unspecked(sorted(words, key=lambda w: w.bbox[0]), gap, med_h)
-        segs.extend(_Seg(part, key) for part in _cut(words, gap=gap, min_gap=1.5 * med_h) if part)
+        if words:
+            segs.extend(_Seg(part, key) for part in _cut(words, gap=gap, min_gap=1.5 * med_h))
     units = _units(segs, page_width)
     lines: list[Line] = []
     for bi, unit in enumerate(units):
@@ -247,6 +248,29 @@ def lost_cells(cells: list[Cell], lines: list[Line], page: int) -> list[Line]:
             continue
         words = [Word(text=t, bbox=c.bbox, confidence=c.confidence if c.confidence is not None else 0.0) for t in c.text.split()]
         out.append(_line(words, 0, page).model_copy(update={"bbox": c.bbox}))
+    return out
+
+
+CELL_GAIN = 8.0
+"""How much surer a table cell's own read must be than the page line alone in it to replace that line (the second
+read's margin, reread.GAIN)."""
+
+
+def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
+    """Lines that are alone in a table cell replaced by the cell's read when that is clearly surer (a lone `TT` or row
+    number the page read took for letters is re-read in its cell, by itself)."""
+    def cell_of(ln: Line) -> Cell | None:
+        x, y = (ln.bbox[0] + ln.bbox[2]) / 2, (ln.bbox[1] + ln.bbox[3]) / 2
+        return next((c for c in cells if c.bbox and c.bbox[0] <= x <= c.bbox[2] and c.bbox[1] <= y <= c.bbox[3]), None)
+
+    homes = [cell_of(ln) if ln.bbox else None for ln in lines]
+    out = list(lines)
+    for i, (ln, c) in enumerate(zip(lines, homes)):
+        if (c is None or sum(h is c for h in homes) > 1 or not c.text.strip() or c.confidence is None
+                or ln.confidence is None or c.confidence < ln.confidence + CELL_GAIN or c.text == ln.text):
+            continue
+        words = [Word(text=t, bbox=ln.bbox, confidence=c.confidence) for t in c.text.split()]
+        out[i] = ln.model_copy(update={"text": c.text, "words": words, "confidence": round(c.confidence, 1)})
     return out
 
 

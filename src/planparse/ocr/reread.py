@@ -2,7 +2,7 @@
 
 The crops of a page's unsure lines are stacked into one strip image, so the second model is loaded
 once per page and only pages with unsure lines pay for it. A line is replaced only when the second
-read is clearly more confident.
+read is clearly more confident, and then keeps the words the first read was surer of.
 """
 
 from __future__ import annotations
@@ -85,9 +85,28 @@ def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata
         old = lines[i]
         if conf < (old.confidence or 0) + GAIN or not 0.7 <= len(band) / max(1, len(old.words)) <= 1.3:
             continue
+        band = merge_words(old.words, band)
+        conf = sum(w.confidence for w in band) / len(band)
         out[i] = old.model_copy(update={"text": " ".join(w.text for w in band), "words": band, "confidence": round(conf, 1)})
         replaced += 1
     return out, replaced
+
+
+def merge_words(first: list[Word], second: list[Word]) -> list[Word]:
+    """The second read of a line, keeping each word the first read was surer of: words are paired by their boxes
+    (one to one, each overlapping its pair more than any other); unpaired words come from the second read."""
+    def overlap(a: Word, b: Word) -> int:
+        return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+
+    out = []
+    for w in second:
+        best = max(first, key=lambda f: overlap(f, w), default=None)
+        if (best is not None and overlap(best, w) > 0.5 * min(w.bbox[2] - w.bbox[0], best.bbox[2] - best.bbox[0])
+                and max(second, key=lambda v: overlap(best, v)) is w and best.confidence > w.confidence):
+            out.append(best)
+        else:
+            out.append(w)
+    return out
 
 
 def _padded(bbox, shape, pad: int = 12) -> tuple[int, int, int, int] | None:
