@@ -225,6 +225,11 @@ def _bottom(seg: _Seg) -> int:
     return max(w.bbox[3] for w in seg.words)
 
 
+def line_of(words: list[Word], page: int, block: int = 0) -> Line:
+    """A line of `words` (a part of the page read again)."""
+    return _line(words, block, page)
+
+
 def _line(words: list[Word], block: int, page: int) -> Line:
     x0 = min(w.bbox[0] for w in words)
     y0 = min(w.bbox[1] for w in words)
@@ -275,14 +280,20 @@ def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
 
 
 def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
-    """`extra` lines put into the reading order of `lines`: each before the first line that is below it or beside it
-    on its right (row-major, as a table's rows are read), in the block of the line it follows."""
+    """`extra` lines put into the reading order of `lines`, in the block of the line they follow: right after the
+    nearest line above that shares columns with them (the same column of a two-column zone); failing that, before
+    the first line below them or beside them on their right (row-major, as a table's rows are read)."""
     out = list(lines)
     for new in sorted(extra, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
         x0, y0, x1, y1 = new.bbox
-        k = next((i for i, ln in enumerate(out) if ln.bbox and (ln.bbox[1] >= y1 or (
-            min(y1, ln.bbox[3]) - max(y0, ln.bbox[1]) > 0.5 * min(y1 - y0, ln.bbox[3] - ln.bbox[1]) and ln.bbox[0] > x0))),
-                 len(out))
+        above = [i for i, ln in enumerate(out) if ln.bbox and ln.bbox[3] <= y0 + 0.3 * (y1 - y0)
+                 and min(x1, ln.bbox[2]) > max(x0, ln.bbox[0])]
+        if above:
+            k = max(above, key=lambda i: out[i].bbox[3]) + 1
+        else:
+            k = next((i for i, ln in enumerate(out) if ln.bbox and (ln.bbox[1] >= y1 or (
+                min(y1, ln.bbox[3]) - max(y0, ln.bbox[1]) > 0.5 * min(y1 - y0, ln.bbox[3] - ln.bbox[1])
+                and ln.bbox[0] > x0))), len(out))
         block = out[k - 1].block if k else (out[0].block if out else 0)
         out.insert(k, new.model_copy(update={"block": block}))
     return out
