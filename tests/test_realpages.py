@@ -182,3 +182,20 @@ def test_table_cells_the_page_read_lost_are_lines_in_row_order():
     assert [ln.text for ln in lost] == ["TT", "1"]
     lines = cell_order(insert_lines(read, lost), [cells])
     assert [ln.text for ln in lines] == ["TT", "Nội dung", "Ghi chú", "1", "Kiểm tra", "Trực tiếp"]
+
+
+def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
+    from planparse.ocr import reread, tesseract
+    from planparse.ocr.layout import build_lines, words_from_data
+
+    gray = np.asarray(page200.convert("L"))
+    keyed = words_from_data(tesseract.image_to_data(gray, lang="vie", dpi=200))
+    lines = build_lines(keyed, gray.shape[1], 1)
+    dropped = next(ln for ln in lines if "Trần Thị Lan" in ln.text)
+    kept = [w for _, w in keyed if w not in dropped.words]
+    assert reread.unread_ink(gray, [w for _, w in keyed], 200) == []
+    boxes = reread.unread_ink(gray, kept, 200)
+    (x0, y0, x1, y1), (a0, b0, a1, b1) = boxes[0] if len(boxes) == 1 else (None, None), dropped.bbox
+    assert min(x1, a1) > max(x0, a0) and min(y1, b1) > max(y0, b0), "the box is the dropped line's"
+    (band,) = reread.read_unread(gray, boxes, lang="vie", dpi=200)
+    assert " ".join(w.text for w in band) == "Trần Thị Lan"

@@ -240,16 +240,19 @@ def _line(words: list[Word], block: int, page: int) -> Line:
                 block=block, page=page, origin="ocr", words=words)
 
 
+def _holds(cell: Cell, box: tuple[int, int, int, int]) -> bool:
+    """Whether the centre of `box` lies in the cell."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return cell.bbox is not None and cell.bbox[0] <= x <= cell.bbox[2] and cell.bbox[1] <= y <= cell.bbox[3]
+
+
 def lost_cells(cells: list[Cell], lines: list[Line], page: int) -> list[Line]:
     """Lines for table cells whose text the page read lost (no page word's centre in the cell; a narrow `TT` column
     of lone row numbers is often dropped as noise) but the cell re-read found."""
-    centres = [((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2) for ln in lines for w in ln.words]
+    boxes = [w.bbox for ln in lines for w in ln.words]
     out = []
     for c in cells:
-        if not c.text.strip() or not c.bbox or c.page not in (None, page):
-            continue
-        x0, y0, x1, y1 = c.bbox
-        if any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in centres):
+        if not c.text.strip() or not c.bbox or c.page not in (None, page) or any(_holds(c, b) for b in boxes):
             continue
         words = [Word(text=t, bbox=c.bbox, confidence=c.confidence if c.confidence is not None else 0.0) for t in c.text.split()]
         out.append(_line(words, 0, page).model_copy(update={"bbox": c.bbox}))
@@ -264,11 +267,7 @@ read's margin, reread.GAIN)."""
 def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
     """Lines that are alone in a table cell replaced by the cell's read when that is clearly surer (a lone `TT` or row
     number the page read took for letters is re-read in its cell, by itself)."""
-    def cell_of(ln: Line) -> Cell | None:
-        x, y = (ln.bbox[0] + ln.bbox[2]) / 2, (ln.bbox[1] + ln.bbox[3]) / 2
-        return next((c for c in cells if c.bbox and c.bbox[0] <= x <= c.bbox[2] and c.bbox[1] <= y <= c.bbox[3]), None)
-
-    homes = [cell_of(ln) if ln.bbox else None for ln in lines]
+    homes = [next((c for c in cells if _holds(c, ln.bbox)), None) if ln.bbox else None for ln in lines]
     out = list(lines)
     for i, (ln, c) in enumerate(zip(lines, homes)):
         if (c is None or sum(h is c for h in homes) > 1 or not c.text.strip() or c.confidence is None
@@ -302,12 +301,8 @@ def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
 def cell_order(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
     """Lines inside a ruled table's cells in row-major order (table, row, column, then top to bottom) and in one
     block, where the table's first line stands: Tesseract may read a blurred table column by column."""
-    def where(ln: Line) -> tuple[int, int, int] | None:
-        x, y = (ln.bbox[0] + ln.bbox[2]) / 2, (ln.bbox[1] + ln.bbox[3]) / 2
-        return next(((t, c.row, c.col) for t, cells in enumerate(tables) for c in cells
-                     if c.bbox and c.bbox[0] <= x <= c.bbox[2] and c.bbox[1] <= y <= c.bbox[3]), None)
-
-    places = [where(ln) if ln.bbox else None for ln in lines]
+    places = [next(((t, c.row, c.col) for t, cells in enumerate(tables) for c in cells if _holds(c, ln.bbox)), None)
+              if ln.bbox else None for ln in lines]
     inside = [i for i, p in enumerate(places) if p is not None]
     if not inside:
         return lines
