@@ -125,7 +125,7 @@ LOST_MAX = 12
 
 def unread_ink(gray: np.ndarray, words: list[Word], dpi: int, skip: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
     """Boxes of text-like ink no word of the page read covers: rows of glyph-sized ink, outside the words' boxes and
-    `skip` (found marks). Tesseract's page layout sometimes drops whole lines beside a seal or on a blurred photo."""
+    `skip` (found marks), not touching the image's edge (a photo's page border). Tesseract's page layout sometimes drops whole lines beside a seal or on a blurred photo."""
     import cv2
 
     hs = sorted(w.bbox[3] - w.bbox[1] for w in words)
@@ -143,7 +143,8 @@ def unread_ink(gray: np.ndarray, words: list[Word], dpi: int, skip: list[tuple[i
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []
     for x, y, w, h, area in sorted(stats[1:].tolist(), key=lambda s: -s[4]):
-        if 0.5 * gh * f <= h <= 2.0 * gh * f and w >= 2.5 * gh * f and area >= 0.2 * w * h:
+        edge = x == 0 or y == 0 or x + w >= small.shape[1] or y + h >= small.shape[0]
+        if 0.5 * gh * f <= h <= 2.0 * gh * f and w >= 2.5 * gh * f and area >= 0.2 * w * h and not edge:
             out.append((int(x / f), int(y / f), int((x + w) / f) + 1, int((y + h) / f) + 1))
     return out[:LOST_MAX]
 
