@@ -1,16 +1,17 @@
-"""Seals and handwriting on greyscale and black-and-white scans: garbage lines, real lines lost, marks found, word accuracy.
+"""Seals, stamps and handwriting on greyscale and black-and-white scans: garbage lines, real lines lost, marks found, word accuracy.
 
 The signer page of each plan (bench/realpages_docs.py: district/province = held-out set, commune/ministry = tuning set)
 is rendered with a grey seal (red ink seen without colour) and black cursive handwriting over its signer block
-(photosynth.stamp_gray), scanned at 300/200 dpi (skew, blur, noise; JPEG for greyscale, thresholded for black and
+(photosynth.stamp_gray), an oval "ĐÃ KÝ" stamp below it and a rectangular "SAO Y BẢN CHÍNH" stamp in the top margin
+(photosynth.stamp_shapes), scanned at 300/200 dpi (skew, blur, noise; JPEG for greyscale, thresholded for black and
 white), and read by planparse.ingest three ways: `clean` = the same scan without the marks (the reference), `before` =
 marked page with shape detection off (what planparse did before), `after` = marked page as planparse reads it now.
 
 Per class: garbage lines (output lines whose words are mostly not on the page) before -> after; real lines lost (page
-lines the clean read has that the marked read lost, must be 0) before -> after; seals and signatures found of those
-present; marks reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU of the
+lines the clean read has that the marked read lost, must be 0) before -> after; seals, signatures and stamps (oval and
+rectangular) found of those present; stamp words (words of the stamps' text in the page text) before -> after; marks reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU of the
 marked page's read after/before (after also reads the lines it recovers) and CPU ms of the shape search alone.
-Usage: python bench/bench_marks.py [--set heldout|tuning] [--seeds 2] [--classes grey300,bw200] [-v].
+Usage: python bench/bench_marks.py [--set heldout|tuning] [--seeds 2] [--classes grey300,bw200] [--before stamps] [-v].
 Images are cached in /tmp/planparse_bench_marks.
 """
 
@@ -46,11 +47,13 @@ def pages(which: str, seeds: int, classes: list[str]):
         k = len(rendered) - (2 if doc.table else 1)
         for seed in range(seeds):
             marked, boxes = photosynth.stamp_gray(rendered[k], seed=101 + seed)
+            marked, more = photosynth.stamp_shapes(marked, seed=101 + seed)
+            boxes = {**boxes, **more}
             for cls in classes:
                 dpi = int(cls[-3:])
                 folder = CACHE / which / name / f"s{seed}"
                 ext = "png" if cls.startswith("bw") else "jpg"
-                files = (folder / f"{cls}_clean.{ext}", folder / f"{cls}_marked.{ext}")
+                files = (folder / f"{cls}_clean.{ext}", folder / f"{cls}_stamped.{ext}")
                 if not all(f.exists() for f in files):
                     folder.mkdir(parents=True, exist_ok=True)
                     for img, f in zip((rendered[k], marked), files):
@@ -68,20 +71,26 @@ def cpu() -> float:
     return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 
 
-def read(path: Path, shapes: bool):
-    """planparse.ingest of one page, with the shape detection of marks on or off; (page, text, CPU seconds)."""
-    import planparse
-    from planparse.ocr import marks
+BEFORE = "shapes"
+"""What the `before` read goes without: all shape detection ("shapes"), or only the stamp search ("stamps")."""
 
-    real = marks.shapes_out
-    if not shapes:
+
+def read(path: Path, shapes: bool):
+    """planparse.ingest of one page, with the shape detection of marks on or off (see BEFORE); (page, text, CPU seconds)."""
+    import planparse
+    from planparse.ocr import marks, shapemarks
+
+    real, stamps = marks.shapes_out, shapemarks._stamps
+    if not shapes and BEFORE == "stamps":
+        shapemarks._stamps = lambda *a: []
+    elif not shapes:
         marks.shapes_out = lambda prep: prep
     try:
         c0 = cpu()
         doc = planparse.ingest(str(path), jobs=1, tables=False)
         return doc.pages[0], doc.text, cpu() - c0
     finally:
-        marks.shapes_out = real
+        marks.shapes_out, shapemarks._stamps = real, stamps
 
 
 def shape_cpu(*files: Path) -> float:
@@ -134,9 +143,19 @@ def found(marks, kind: str, box) -> bool:
     return False
 
 
+STAMP_WORDS = {"đã", "ký", "sao", "y", "chính"}
+"""Words of the generated stamps' text that the plans' own text does not hold as often (their count in the page
+text, minus the clean read's, is stamp text that got into the page text)."""
+
+
+def stamp_words(text: str) -> int:
+    return sum(_norm(w) in STAMP_WORDS for w in text.split())
+
+
 def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
     print(f"{which} set, {seeds} seed(s) per plan: a grey seal and black handwriting over the signer block")
-    print(f"{'class':8} {'pages':>5} {'garbage':>9} {'lost':>7} {'seals':>7} {'signs':>7} {'false':>5} "
+    print(f"{'class':8} {'pages':>5} {'garbage':>9} {'lost':>7} {'seals':>7} {'signs':>7} {'stamps':>7} {'st.words':>8} "
+          f"{'false':>5} "
           f"{'acc clean':>9} {'before':>7} {'after':>7} {'cpu a/b':>7} {'shape ms':>8}")
     rows: dict[str, dict[str, float]] = {}
     for name, cls, seed, clean_f, marked_f, _, gold_lines, boxes in pages(which, seeds, classes):
@@ -148,7 +167,7 @@ def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
         r_shape = shape_cpu(marked_f, clean_f)
         ref = [ln for ln in gold_lines if present(ln, t_clean, 90)]
         r = rows.setdefault(cls, dict.fromkeys(["pages", "gb", "ga", "lb", "la", "seals", "signs", "false",
-                                                 "ac", "ab", "aa", "cb", "ca", "shape"], 0.0))
+                                                 "ac", "ab", "aa", "cb", "ca", "shape", "stamps", "swb", "swa"], 0.0))
         lost_b = [ln for ln in ref if not present(ln, t_before, 80)]
         lost_a = [ln for ln in ref if not present(ln, t_after, 80)]
         acc = accuracy(t_clean, gold), accuracy(t_before, gold), accuracy(t_after, gold)
@@ -159,6 +178,9 @@ def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
         r["la"] += len(lost_a)
         r["seals"] += found(p_after.marks, "seal", boxes["seal"])
         r["signs"] += found(p_after.marks, "signature", boxes["signature"])
+        r["stamps"] += found(p_after.marks, "stamp", boxes["oval"]) + found(p_after.marks, "stamp", boxes["rect"])
+        r["swb"] += max(0, stamp_words(t_before) - stamp_words(t_clean))
+        r["swa"] += max(0, stamp_words(t_after) - stamp_words(t_clean))
         r["false"] += len(p_clean.marks)
         r["ac"], r["ab"], r["aa"] = r["ac"] + acc[0], r["ab"] + acc[1], r["aa"] + acc[2]
         r["cb"], r["ca"] = r["cb"] + c_b, r["ca"] + c_a
@@ -171,7 +193,7 @@ def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
     for cls, r in rows.items():
         n = r["pages"]
         print(f"{cls:8} {n:5.0f} {r['gb']:4.0f}->{r['ga']:<3.0f} {r['lb']:3.0f}->{r['la']:<2.0f} {r['seals']:3.0f}/{n:<3.0f} "
-              f"{r['signs']:3.0f}/{n:<3.0f} {r['false']:5.0f} {r['ac'] / n:9.2%} {r['ab'] / n:7.2%} {r['aa'] / n:7.2%} "
+              f"{r['signs']:3.0f}/{n:<3.0f} {r['stamps']:3.0f}/{2 * n:<3.0f} {r['swb']:3.0f}->{r['swa']:<4.0f} {r['false']:5.0f} {r['ac'] / n:9.2%} {r['ab'] / n:7.2%} {r['aa'] / n:7.2%} "
               f"{r['ca'] / max(r['cb'], 1e-9):7.2f} {r['shape'] * 1000 / n:8.0f}")
 
 
@@ -181,7 +203,11 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--classes", default=",".join(CLASSES))
     ap.add_argument("-v", action="store_true", help="per page figures")
+    ap.add_argument("--before", default="shapes", choices=["shapes", "stamps"],
+                    help="what the before read goes without: all shape detection, or only the stamp search")
     args = ap.parse_args()
+    global BEFORE
+    BEFORE = args.before
     import planparse
 
     planparse.restore("khởi động")  # load the LM before timing

@@ -12,7 +12,7 @@ text has wrong (correct text stays correct: target < 0.1 %); `kept` = share of t
 right that repair left right; and CPU seconds per page of both. Bare Tesseract is timed afresh on every run,
 right before planparse on the same image, so both see the same machine load (a cached time from a quieter
 moment made the ratio meaningless on a shared machine); one page is read untimed first (one-time loads).
--v adds per-document figures and planparse's residual word errors (gold -> read).
+-v adds per-document figures, planparse's residual word errors (gold -> read) and the broken ones (`broke:`).
 Usage: python bench/bench_realpages.py [--set heldout|tuning] [--classes scan150,photo-blur] [-v] [--option k=v]
 Reads ../shared (benchmarks may; tests never do). Images are cached in /tmp/planparse_bench_real.
 """
@@ -153,6 +153,13 @@ def right_positions(read: str, gold: list[str]) -> set[int]:
     return out
 
 
+def broken_words(read: str, gold: list[str], lost: set[int]) -> list[str]:
+    """The read's errors that touch gold words bare Tesseract had right (`lost`), as `gold -> read`."""
+    got = words(read)
+    return [f"{' '.join(gold[o.src_start:o.src_end]) or '∅'} -> {' '.join(got[o.dest_start:o.dest_end]) or '∅'}"
+            for o in Levenshtein.opcodes(gold, got) if o.tag != "equal" and lost & set(range(o.src_start, o.src_end))]
+
+
 def residual_errors(read: str, gold: list[str]) -> list[str]:
     """The read's word errors as `gold -> read` (empty side for a missed or extra word)."""
     got = words(read)
@@ -210,6 +217,8 @@ def run(which: str, classes: list[str], verbose: bool) -> None:
                 print(f"   {name:24} bare {ab:.2%}  planparse {ap:.2%}  broke {len(lost)}/{len(rb)}")
                 for e in residual_errors("\n".join(texts_p), g):
                     print(f"      {e}")
+                for e in broken_words("\n".join(texts_p), g, lost):
+                    print(f"      broke: {e}")
         print(f"{cls:14} {pages:5d} {ok_b / n:7.2%} {ok_p / n:9.2%} {broke / max(1, bare_right):6.2%} {kept / max(1, right):7.2%} "
               f"{cpu_b / pages:8.2f} {cpu_p / pages:7.2f} {cpu_p / max(cpu_b, 1e-9):6.2f}")
         sys.stdout.flush()

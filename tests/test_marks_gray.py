@@ -64,6 +64,28 @@ def test_black_handwriting_on_a_bilevel_page_is_a_mark_and_kept_out(page, tmp_pa
     _no_garbage(doc)
 
 
+def test_oval_and_rectangular_stamps_are_marks_and_their_text_is_kept_out(page, tmp_path):
+    marked, boxes = photosynth.stamp_shapes(page, seed=7)
+    path = tmp_path / "stamps.jpg"
+    photosynth.scan(marked, 200, seed=7).save(path, quality=60, dpi=(200, 200))
+    doc = planparse.ingest(path, jobs=1, tables=False)
+    stamps = [m for m in doc.pages[0].marks if m.kind == "stamp"]
+    assert {m.found_by for m in stamps} == {"oval outline", "rectangle outline"}
+    assert all(any(_overlaps(m.bbox, box) for m in stamps) for box in boxes.values())
+    assert "SAO Y" not in doc.text and "ĐÃ KÝ" not in doc.text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in doc.text and "Trần Thị Lan" in doc.text
+    _no_garbage(doc)
+
+
+def test_a_rectangular_stamp_on_a_bilevel_page_is_found_by_its_outline(page):
+    marked, boxes = photosynth.stamp_shapes(page, seed=8, tone=0)
+    bw = np.asarray(photosynth.bilevel(photosynth.scan(marked, 300, seed=8)).convert("L"))
+    found = shapemarks.shape_marks(bw, 300)
+    assert found is not None
+    kinds = {how for kind, _, _, how in found.found if kind == "stamp"}
+    assert kinds == {"oval outline", "rectangle outline"}
+
+
 def test_a_page_of_print_and_a_ruled_table_have_no_shape_marks():
     page = synth.degrade(synth.render(letter_doc(), dpi=200)[0], seed=2)
     assert shapemarks.shape_marks(np.asarray(page), 200) is None

@@ -146,3 +146,56 @@ def test_repeated_roman_heading_is_the_next_number():
     new, warnings = renumber(lines, 1)
     assert [ln.text.split()[0] for ln in new] == ["I.", "nội", "II.", "văn", "III.", "IV.", "IV."]
     assert new[4].words[0].text == "III." and len(warnings) == 1
+
+
+def _keyed(words: list[tuple[str, int, int]], line: int = 1, h: int = 40):
+    from planparse.ocr.layout import words_from_data
+
+    n = len(words)
+    data = {"text": [t for t, _, _ in words], "conf": [90] * n, "left": [x for _, x, _ in words], "top": [100] * n,
+            "width": [w for _, _, w in words], "height": [h] * n, "block_num": [1] * n, "par_num": [1] * n,
+            "line_num": [line] * n, "word_num": list(range(1, n + 1))}
+    return words_from_data(data)
+
+
+def test_a_speck_between_two_header_columns_does_not_bridge_them():
+    from planparse.ocr.layout import build_lines
+
+    left = [("BỘ", 0, 60), ("NÔNG", 75, 130), ("NGHIỆP", 220, 180), ("VÀ", 415, 60), ("MÔI", 490, 90), ("TRƯỜNG", 595, 200)]
+    right = [("CỘNG", 885, 130), ("HÒA", 1030, 100), ("XÃ", 1145, 60), ("HỘI", 1220, 90), ("CHỦ", 1325, 100)]
+    lines = build_lines(_keyed(left + [("ˆ", 840, 25)] + right) + _keyed([(":", 700, 8)], line=2, h=8), 2480, 1)
+    assert [ln.text for ln in lines] == ["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ"]
+
+
+def test_table_cells_the_page_read_lost_are_lines_in_row_order():
+    from planparse.models import Cell
+    from planparse.ocr.layout import cell_order, insert_lines, lost_cells
+
+    cells = [Cell(row=r, col=c, text=t, bbox=(x0, 100 + 80 * r, x1, 180 + 80 * r), page=1, confidence=90.0)
+             for r, row in enumerate([["TT", "Nội dung", "Ghi chú"], ["1", "Kiểm tra", "Trực tiếp"]])
+             for c, (t, (x0, x1)) in enumerate(zip(row, [(0, 100), (100, 600), (600, 900)]))]
+    # A blurred table read column by column, its TT column dropped as noise.
+    read = [_line(t, 90.0).model_copy(update={"bbox": box, "words": [Word(text=t, bbox=box, confidence=90.0)]})
+            for t, box in [("Nội dung", (150, 120, 400, 160)), ("Kiểm tra", (150, 200, 400, 240)),
+                           ("Ghi chú", (650, 120, 850, 160)), ("Trực tiếp", (650, 200, 850, 240))]]
+    lost = lost_cells(cells, read, 1)
+    assert [ln.text for ln in lost] == ["TT", "1"]
+    lines = cell_order(insert_lines(read, lost), [cells])
+    assert [ln.text for ln in lines] == ["TT", "Nội dung", "Ghi chú", "1", "Kiểm tra", "Trực tiếp"]
+
+
+def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
+    from planparse.ocr import reread, tesseract
+    from planparse.ocr.layout import build_lines, words_from_data
+
+    gray = np.asarray(page200.convert("L"))
+    keyed = words_from_data(tesseract.image_to_data(gray, lang="vie", dpi=200))
+    lines = build_lines(keyed, gray.shape[1], 1)
+    dropped = next(ln for ln in lines if "Trần Thị Lan" in ln.text)
+    kept = [w for _, w in keyed if w not in dropped.words]
+    assert reread.unread_ink(gray, [w for _, w in keyed], 200) == []
+    boxes = reread.unread_ink(gray, kept, 200)
+    (x0, y0, x1, y1), (a0, b0, a1, b1) = boxes[0] if len(boxes) == 1 else (None, None), dropped.bbox
+    assert min(x1, a1) > max(x0, a0) and min(y1, b1) > max(y0, b0), "the box is the dropped line's"
+    (band,) = reread.read_unread(gray, boxes, lang="vie", dpi=200)
+    assert " ".join(w.text for w in band) == "Trần Thị Lan"

@@ -56,13 +56,14 @@ class Line(_Model):
 class Mark(_Model):
     """Something on the page that is not text and is kept out of it: a seal, a signature, handwriting."""
 
-    kind: Literal["seal", "signature", "handwriting"] = Field(
+    kind: Literal["seal", "stamp", "signature", "handwriting"] = Field(
         description="seal: round stamp (red ink, or a ring of ink on grey and black-and-white pages); "
+                    "stamp: an oval or rectangular office stamp (received, signed, certified copy); "
                     "signature: coloured-ink or handwritten strokes; "
                     "handwriting: a line OCR read as low-confidence non-words.")
     bbox: BBox = Field(description="Box in page pixels.")
     confidence: float = Field(description="How sure the finder is that this is such a mark, 0-1.")
-    found_by: str | None = Field(default=None, description="How it was found: colour, ring shape (and lighter tone), "
+    found_by: str | None = Field(default=None, description="How it was found: colour, ring shape (and lighter tone), oval or rectangle outline, "
                                                            "strokes (taller and sparser than print), ocr (garbage line).")
 
 

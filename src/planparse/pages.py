@@ -19,7 +19,7 @@ import numpy as np
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Line, Mark, Page, Table, Warning_, Word
-from .ocr import PageRead, marks, preprocess, read_page, reread, second_lang, second_read
+from .ocr import PageRead, layout, marks, preprocess, read_page, reread, second_lang, second_read
 from .options import Options
 from .sources import PageJob, load_page
 from .structure.headings import READ_DPI, renumber, reread_numerals
@@ -81,6 +81,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
         lines = second_read(read.gray, lines, prep.dpi, opts)
     found = [Mark(kind=k, bbox=preprocess.turn_box(b, read.rotation, prep.gray.shape), confidence=c,
                   found_by=how[0] if how else "colour") for k, b, c, *how in prep.marks]
+    with stage_guard(warnings, "ocr", "lines the page read left out stay out", page=number):
+        lines = layout.insert_lines(lines, _unread_lines(read, found, prep.dpi, opts, number))
     lines, scribbles = marks.garbage_lines(lines, found)
     with stage_guard(warnings, "ocr", "heading numerals kept as first read", page=number):
         lines = _reread_numerals(read.gray, lines, prep.dpi, opts, warnings, number)
@@ -90,10 +92,24 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     if opts.tables and read.words:
         with stage_guard(warnings, "tables", "no table read from this page", page=number):
             tables = find_grid_tables(read.gray, read.words, number, read=cell_reader(opts, warnings, number))
+            cells = [[c for c in t.cells if c.page in (None, number)] for t in tables]
+            lines = layout.surer_cells(layout.insert_lines(lines, layout.lost_cells(sum(cells, []), lines, number)),
+                                       sum(cells, []))
+            lines = layout.cell_order(lines, cells)
     h, w = read.gray.shape
     page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines,
                 marks=found + scribbles)
     return PageResult(page, tables, warnings, time.perf_counter() - t0)
+
+
+def _unread_lines(read: PageRead, found: list[Mark], dpi: int, opts: Options, number: int) -> list[Line]:
+    """Lines of text-like ink the page read left out (reread.unread_ink), read again in one stacked call."""
+    boxes = reread.unread_ink(read.gray, read.words, dpi, [m.bbox for m in found])
+    if not boxes:
+        return []
+    bands = reread.read_unread(read.gray, boxes, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
+                               timeout=opts.page_timeout)
+    return [layout.line_of(band, number) for band in bands]
 
 
 def _reread_numerals(gray: np.ndarray, lines: list[Line], dpi: int, opts: Options, warnings: list[Warning_],

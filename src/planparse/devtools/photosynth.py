@@ -176,3 +176,43 @@ def photo(page, kind: str, seed: int):
     return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
 
 
+
+
+def stamp_shapes(page, seed: int, *, tone: float | None = None):
+    """The page ('L') with an oval "ĐÃ KÝ" stamp below its last lines and a rectangular "SAO Y BẢN CHÍNH" stamp in
+    its top margin, inked in grey (a red or violet stamp seen without colour), with their boxes ({"oval": box,
+    "rect": box}); oval and rectangular office stamps are no round seals and carry text of their own."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = np.random.default_rng(seed)
+    gray = page.convert("L")
+    w, h = gray.size
+    s = w / 2480
+    oval, rect = Image.new("L", gray.size, 0), Image.new("L", gray.size, 0)
+    d = ImageDraw.Draw(oval)
+    rows = np.flatnonzero((np.asarray(gray) < 128).sum(axis=1))
+    last = int(rows[-1]) if len(rows) else h // 2
+    a, b = round(rng.uniform(240, 290) * s), round(rng.uniform(105, 130) * s)
+    cx = round(w * rng.uniform(0.25, 0.4))
+    cy = min(last + b + round(rng.uniform(60, 110) * s), h - b - round(40 * s))
+    d.ellipse([cx - a, cy - b, cx + a, cy + b], outline=255, width=max(2, round(9 * s)))
+    d.ellipse([cx - 0.86 * a, cy - 0.8 * b, cx + 0.86 * a, cy + 0.8 * b], outline=255, width=max(1, round(3 * s)))
+    d.text((cx, cy - round(18 * s)), "ĐÃ KÝ", font=ImageFont.truetype(synth.font_path("bold"), round(64 * s)),
+           fill=255, anchor="mm")
+    d.text((cx, cy + round(45 * s)), f"Ngày {int(rng.integers(1, 28)):02d}/{int(rng.integers(1, 12)):02d}/2026",
+           font=ImageFont.truetype(synth.font_path("regular"), round(34 * s)), fill=255, anchor="mm")
+    d = ImageDraw.Draw(rect)
+    rw, rh = round(rng.uniform(640, 720) * s), round(rng.uniform(130, 150) * s)
+    rx, ry = round(w * rng.uniform(0.5, 0.6)), round(rng.uniform(40, 70) * s)
+    d.rectangle([rx, ry, rx + rw, ry + rh], outline=255, width=max(2, round(8 * s)))
+    d.text((rx + rw // 2, ry + rh // 2), "SAO Y BẢN CHÍNH", font=ImageFont.truetype(synth.font_path("bold"), round(56 * s)),
+           fill=255, anchor="mm")
+    turn = Image.Resampling.BICUBIC
+    ink = np.maximum(np.asarray(oval.rotate(rng.uniform(-3.0, 3.0), resample=turn, center=(cx, cy))),
+                     np.asarray(rect.rotate(rng.uniform(-1.5, 1.5), resample=turn, center=(rx + rw / 2, ry + rh / 2))))
+    boxes = {"oval": (cx - a, cy - b, cx + a + 1, cy + b + 1), "rect": (rx, ry, rx + rw + 1, ry + rh + 1)}
+    alpha = ink.astype(np.float32) / 255 * rng.uniform(0.8, 0.95)
+    arr = np.asarray(gray, dtype=np.float64)
+    shade = rng.uniform(70, 130) if tone is None else tone
+    arr = arr * (1 - alpha) + np.minimum(arr, shade) * alpha
+    return Image.fromarray(arr.astype(np.uint8), "L"), boxes

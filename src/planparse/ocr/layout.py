@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
-from ..models import Line, Word
+from ..models import Cell, Line, Word
 from ..symbols import roman_value
 
 
@@ -72,15 +72,41 @@ def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width
     heights = [w.bbox[3] - w.bbox[1] for _, w in keyed_words]
     med_h = median(heights) if heights else 20
     segs: list[_Seg] = []
+    gap = max(2.5 * med_h, 0.025 * page_width)
     for key, words in by_line.items():
-        words.sort(key=lambda w: w.bbox[0])
-        segs.extend(_Seg(part, key) for part in _cut(words, gap=max(2.5 * med_h, 0.025 * page_width), min_gap=1.5 * med_h))
+        words = _unspecked(sorted(words, key=lambda w: w.bbox[0]), gap, med_h)
+        if words:
+            segs.extend(_Seg(part, key) for part in _cut(words, gap=gap, min_gap=1.5 * med_h))
     units = _units(segs, page_width)
     lines: list[Line] = []
     for bi, unit in enumerate(units):
         for seg in unit:
             lines.append(_line(seg.words, bi, page))
     return lines
+
+
+def _speck(w: Word) -> bool:
+    """A word with no letter or digit (a modifier letter such as `ˆ` is none): punctuation, or a speck of noise."""
+    return not any(ch.isalnum() and unicodedata.category(ch) != "Lm" for ch in w.text)
+
+
+def _unspecked(words: list[Word], gap: float, med_h: float) -> list[Word]:
+    """A line's words without the specks standing alone: a symbol between two columns (the words on its two sides
+    are further apart than the line's column gap, so it would bridge them), or a line of nothing but small symbols."""
+    if words and all(map(_speck, words)) and max(w.bbox[3] - w.bbox[1] for w in words) < 0.6 * med_h:
+        return []
+    real = [w for w in words if not _speck(w)]
+    if len(real) < 2 or len(real) == len(words):
+        return words
+    thr = _gap(real, gap, 1.5 * med_h)
+    keep = []
+    for i, w in enumerate(words):
+        left = next((v.bbox[2] for v in reversed(words[:i]) if not _speck(v)), None)
+        right = next((v.bbox[0] for v in words[i + 1:] if not _speck(v)), None)
+        if _speck(w) and left is not None and right is not None and right - left > thr:
+            continue
+        keep.append(w)
+    return keep
 
 
 GAP_RATIO = 4.0
@@ -90,9 +116,7 @@ ministry name leaves little room between the two halves of a Decree 30 header.""
 
 def _cut(words: list[Word], gap: float, min_gap: float) -> list[list[Word]]:
     """A Tesseract line cut at column gaps: wider than `gap`, or than `min_gap` and GAP_RATIO times the line's own."""
-    gaps = [w.bbox[0] - prev.bbox[2] for prev, w in zip(words, words[1:])]
-    if len(gaps) >= 3:
-        gap = min(gap, max(min_gap, GAP_RATIO * median(gaps)))
+    gap = _gap(words, gap, min_gap)
     parts, cur = [], [words[0]]
     for prev, w in zip(words, words[1:]):
         if w.bbox[0] - prev.bbox[2] > gap:
@@ -101,6 +125,12 @@ def _cut(words: list[Word], gap: float, min_gap: float) -> list[list[Word]]:
         cur.append(w)
     parts.append(cur)
     return parts
+
+
+def _gap(words: list[Word], gap: float, min_gap: float) -> float:
+    """The gap that parts columns on this line (see `_cut`)."""
+    gaps = [w.bbox[0] - prev.bbox[2] for prev, w in zip(words, words[1:])]
+    return min(gap, max(min_gap, GAP_RATIO * median(gaps))) if len(gaps) >= 3 else gap
 
 
 def _rows(segs: list[_Seg]) -> list[list[_Seg]]:
@@ -195,6 +225,11 @@ def _bottom(seg: _Seg) -> int:
     return max(w.bbox[3] for w in seg.words)
 
 
+def line_of(words: list[Word], page: int, block: int = 0) -> Line:
+    """A line of `words` (a part of the page read again)."""
+    return _line(words, block, page)
+
+
 def _line(words: list[Word], block: int, page: int) -> Line:
     x0 = min(w.bbox[0] for w in words)
     y0 = min(w.bbox[1] for w in words)
@@ -203,3 +238,76 @@ def _line(words: list[Word], block: int, page: int) -> Line:
     conf = sum(w.confidence for w in words) / len(words)
     return Line(text=" ".join(w.text for w in words), bbox=(x0, y0, x1, y1), confidence=round(conf, 1),
                 block=block, page=page, origin="ocr", words=words)
+
+
+def _holds(cell: Cell, box: tuple[int, int, int, int]) -> bool:
+    """Whether the centre of `box` lies in the cell."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return cell.bbox is not None and cell.bbox[0] <= x <= cell.bbox[2] and cell.bbox[1] <= y <= cell.bbox[3]
+
+
+def lost_cells(cells: list[Cell], lines: list[Line], page: int) -> list[Line]:
+    """Lines for table cells whose text the page read lost (no page word's centre in the cell; a narrow `TT` column
+    of lone row numbers is often dropped as noise) but the cell re-read found."""
+    boxes = [w.bbox for ln in lines for w in ln.words]
+    out = []
+    for c in cells:
+        if not c.text.strip() or not c.bbox or c.page not in (None, page) or any(_holds(c, b) for b in boxes):
+            continue
+        words = [Word(text=t, bbox=c.bbox, confidence=c.confidence if c.confidence is not None else 0.0) for t in c.text.split()]
+        out.append(_line(words, 0, page).model_copy(update={"bbox": c.bbox}))
+    return out
+
+
+CELL_GAIN = 8.0
+"""How much surer a table cell's own read must be than the page line alone in it to replace that line (the second
+read's margin, reread.GAIN)."""
+
+
+def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
+    """Lines that are alone in a table cell replaced by the cell's read when that is clearly surer (a lone `TT` or row
+    number the page read took for letters is re-read in its cell, by itself)."""
+    homes = [next((c for c in cells if _holds(c, ln.bbox)), None) if ln.bbox else None for ln in lines]
+    out = list(lines)
+    for i, (ln, c) in enumerate(zip(lines, homes)):
+        if (c is None or sum(h is c for h in homes) > 1 or not c.text.strip() or c.confidence is None
+                or ln.confidence is None or c.confidence < ln.confidence + CELL_GAIN or c.text == ln.text):
+            continue
+        words = [Word(text=t, bbox=ln.bbox, confidence=c.confidence) for t in c.text.split()]
+        out[i] = ln.model_copy(update={"text": c.text, "words": words, "confidence": round(c.confidence, 1)})
+    return out
+
+
+def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
+    """`extra` lines put into the reading order of `lines`, in the block of the line they follow: right after the
+    nearest line above that shares columns with them (the same column of a two-column zone); failing that, before
+    the first line below them or beside them on their right (row-major, as a table's rows are read)."""
+    out = list(lines)
+    for new in sorted(extra, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
+        x0, y0, x1, y1 = new.bbox
+        above = [i for i, ln in enumerate(out) if ln.bbox and ln.bbox[3] <= y0 + 0.3 * (y1 - y0)
+                 and min(x1, ln.bbox[2]) > max(x0, ln.bbox[0])]
+        if above:
+            k = max(above, key=lambda i: out[i].bbox[3]) + 1
+        else:
+            k = next((i for i, ln in enumerate(out) if ln.bbox and (ln.bbox[1] >= y1 or (
+                min(y1, ln.bbox[3]) - max(y0, ln.bbox[1]) > 0.5 * min(y1 - y0, ln.bbox[3] - ln.bbox[1])
+                and ln.bbox[0] > x0))), len(out))
+        block = out[k - 1].block if k else (out[0].block if out else 0)
+        out.insert(k, new.model_copy(update={"block": block}))
+    return out
+
+
+def cell_order(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
+    """Lines inside a ruled table's cells in row-major order (table, row, column, then top to bottom) and in one
+    block, where the table's first line stands: Tesseract may read a blurred table column by column."""
+    places = [next(((t, c.row, c.col) for t, cells in enumerate(tables) for c in cells if _holds(c, ln.bbox)), None)
+              if ln.bbox else None for ln in lines]
+    inside = [i for i, p in enumerate(places) if p is not None]
+    if not inside:
+        return lines
+    ordered = sorted(inside, key=lambda i: (places[i], lines[i].bbox[1], lines[i].bbox[0]))
+    out = list(lines)
+    for slot, i in zip(inside, ordered):
+        out[slot] = lines[i].model_copy(update={"block": lines[inside[0]].block})
+    return out

@@ -2,7 +2,7 @@
 
 The crops of a page's unsure lines are stacked into one strip image, so the second model is loaded
 once per page and only pages with unsure lines pay for it. A line is replaced only when the second
-read is clearly more confident.
+read is clearly more confident, and then keeps the words the first read was surer of.
 """
 
 from __future__ import annotations
@@ -85,9 +85,28 @@ def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata
         old = lines[i]
         if conf < (old.confidence or 0) + GAIN or not 0.7 <= len(band) / max(1, len(old.words)) <= 1.3:
             continue
+        band = merge_words(old.words, band)
+        conf = sum(w.confidence for w in band) / len(band)
         out[i] = old.model_copy(update={"text": " ".join(w.text for w in band), "words": band, "confidence": round(conf, 1)})
         replaced += 1
     return out, replaced
+
+
+def merge_words(first: list[Word], second: list[Word]) -> list[Word]:
+    """The second read of a line, keeping each word the first read was surer of: words are paired by their boxes
+    (one to one, each overlapping its pair more than any other); unpaired words come from the second read."""
+    def overlap(a: Word, b: Word) -> int:
+        return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+
+    out = []
+    for w in second:
+        best = max(first, key=lambda f: overlap(f, w), default=None)
+        if (best is not None and overlap(best, w) > 0.5 * min(w.bbox[2] - w.bbox[0], best.bbox[2] - best.bbox[0])
+                and max(second, key=lambda v: overlap(best, v)) is w and best.confidence > w.confidence):
+            out.append(best)
+        else:
+            out.append(w)
+    return out
 
 
 def _padded(bbox, shape, pad: int = 12) -> tuple[int, int, int, int] | None:
@@ -96,3 +115,44 @@ def _padded(bbox, shape, pad: int = 12) -> tuple[int, int, int, int] | None:
     x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
     x1, y1 = min(shape[1], x1 + pad), min(shape[0], y1 + pad)
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+LOST_CONF = 70.0
+"""Mean word confidence a read of an unread ink region needs to become a line (garbage and specks read lower)."""
+LOST_MAX = 12
+"""At most this many unread regions are read on a page (the largest first)."""
+
+
+def unread_ink(gray: np.ndarray, words: list[Word], dpi: int, skip: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
+    """Boxes of text-like ink no word of the page read covers: rows of glyph-sized ink, outside the words' boxes and
+    `skip` (found marks), not touching the image's edge (a photo's page border). Tesseract's page layout sometimes drops whole lines beside a seal or on a blurred photo."""
+    import cv2
+
+    hs = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    if len(hs) < 20:
+        return []
+    gh = hs[len(hs) // 2]
+    f = min(1.0, 75 / dpi)
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    block = max(15, round(0.6 * dpi * f / 2.54)) | 1
+    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    pad = max(1, round(0.25 * gh * f))
+    for x0, y0, x1, y1 in [w.bbox for w in words] + list(skip):
+        ink[max(0, int(y0 * f) - pad):int(y1 * f) + pad + 1, max(0, int(x0 * f) - pad):int(x1 * f) + pad + 1] = 0
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, max(3, round(0.8 * gh * f))), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out = []
+    for x, y, w, h, area in sorted(stats[1:].tolist(), key=lambda s: -s[4]):
+        edge = x == 0 or y == 0 or x + w >= small.shape[1] or y + h >= small.shape[0]
+        if 0.5 * gh * f <= h <= 2.0 * gh * f and w >= 2.5 * gh * f and area >= 0.2 * w * h and not edge:
+            out.append((int(x / f), int(y / f), int((x + w) / f) + 1, int((y + h) / f) + 1))
+    return out[:LOST_MAX]
+
+
+def read_unread(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, lang: str, dpi: int,
+                tessdata_dir: str | None = None, timeout: float = 0) -> list[list[Word]]:
+    """The words of unread ink regions that read as confident text (one stacked read); others are left out."""
+    reads = read_stacked(gray, [b for box in boxes if (b := _padded(box, gray.shape))], lang=lang, dpi=dpi,
+                         tessdata_dir=tessdata_dir, timeout=timeout)
+    return [band for band in reads if band and sum(w.confidence for w in band) / len(band) >= LOST_CONF
+            and sum(any(c.isalnum() for c in w.text) for w in band) >= 0.5 * len(band)]

@@ -1,7 +1,9 @@
-"""Seals and signatures where colour cannot tell them (greyscale and black-and-white scans), found by shape.
+"""Seals, stamps and signatures where colour cannot tell them (greyscale and black-and-white scans), found by shape.
 
 A seal is a ring of ink 2.5-5 cm across: a Hough circle on a small copy of the page, confirmed by ink all
-round a thin annulus (a circle through printed text crosses line gaps). A signature is a stroke group much
+round a thin annulus (a circle through printed text crosses line gaps). An office stamp ("ĐÃ KÝ", received,
+"SAO Y BẢN CHÍNH") is an oval or a rectangle of ink: a closed outline on a small copy of the page, confirmed by ink
+all along it, and for a rectangle no rulings inside it or running on past its corners (those make a table). A signature is a stroke group much
 taller than the page's glyphs, sparse and not made of straight rulings. Their ink is whitened before OCR
 (Tesseract drops the printed lines next to them as picture, or reads them as garbage).
 """
@@ -52,6 +54,9 @@ def shape_marks(gray: np.ndarray, dpi: int) -> ShapeMarks | None:
         r *= 1.08
         box = (max(0, int(cx - r)), max(0, int(cy - r)), min(gray.shape[1], int(cx + r) + 1), min(gray.shape[0], int(cy + r) + 1))
         found.append(("seal", box, round(cover, 2), _erase_seal(out, level, (cx, cy, r), dpi, paper)))
+    for shape, outline, cover in _stamps(out, dpi, paper):
+        out = np.array(gray) if out is gray else out
+        found.append(("stamp", _erase_stamp(out, level, outline, dpi, paper), round(cover, 2), f"{shape} outline"))
     for (x0, y0, x1, y1), conf, mask in _signatures(out, dpi, paper, level):
         out = np.array(gray) if out is gray else out
         out[y0:y1, x0:x1][cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = int(paper)
@@ -121,6 +126,119 @@ def _erase_seal(out: np.ndarray, level: float, circle: tuple[float, float, float
     return "ring shape"
 
 
+STAMP_CM = ((2.0, 10.0), (0.8, 6.0))
+"""Width and height range of an office stamp's outline (smaller closed outlines are glyphs, larger ones frames)."""
+STAMP_COVER = 0.9
+"""Share of an outline's length that must be inked for a stamp (a closed contour through text is broken)."""
+
+
+def _stamps(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float]]:
+    """(shape, outline polygon in page pixels, ink cover) of oval and rectangular stamps, from a 75-dpi copy."""
+    import cv2
+
+    f = min(1.0, 75 / dpi)
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    ink = (small < paper - 40).astype(np.uint8)
+    cm = dpi * f / 2.54
+    contours, _ = cv2.findContours(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)),
+                                   cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    (wmin, wmax), (hmin, hmax) = STAMP_CM
+    out: list[tuple[str, np.ndarray, float]] = []
+    for c in sorted(contours, key=cv2.contourArea, reverse=True):
+        x, y, w, h = cv2.boundingRect(c)
+        if not (wmin * cm <= max(w, h) <= wmax * cm and hmin * cm <= min(w, h) <= hmax * cm and len(c) >= 4):
+            continue
+        area = cv2.contourArea(c)
+        poly = cv2.approxPolyDP(c, 0.02 * cv2.arcLength(c, True), True)
+        if len(poly) == 4 and cv2.isContourConvex(poly) and area >= 0.9 * w * h * _box_fill(poly):
+            shape, outline = "rectangle", poly.reshape(-1, 2).astype(np.float32)
+            if _ruled(ink, outline, cm):
+                continue
+        elif len(c) >= 5:
+            (ex, ey), (ea, eb), ang = cv2.fitEllipse(c)
+            if not (1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 and 0.9 <= area / (np.pi * ea * eb / 4) <= 1.1):
+                continue
+            shape = "oval"
+            outline = cv2.ellipse2Poly((round(ex), round(ey)), (round(ea / 2), round(eb / 2)), round(ang), 0, 360, 4)
+            outline = outline.astype(np.float32)
+        else:
+            continue
+        cover = _outline_cover(ink, outline, max(1, round(0.08 * cm)))
+        if cover < STAMP_COVER or any(_same(outline / f, o) for _, o, _ in out):
+            continue
+        out.append((shape, outline / f, cover))
+    return out
+
+
+def _box_fill(poly: np.ndarray) -> float:
+    """Share of its bounding box a quadrilateral fills (1 when upright; less when the stamp is turned a little)."""
+    import cv2
+
+    x, y, w, h = cv2.boundingRect(poly)
+    return cv2.contourArea(poly) / max(1, w * h)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two outlines are the inner and outer edge of one stamp (their centres within a tenth of its size)."""
+    return bool(np.hypot(*(a.mean(axis=0) - b.mean(axis=0))) < 0.1 * np.ptp(b, axis=0).max())
+
+
+def _outline_cover(ink: np.ndarray, outline: np.ndarray, band: int) -> float:
+    """Share of points along a closed outline with ink within `band` pixels."""
+    import cv2
+
+    near = cv2.dilate(ink, np.ones((2 * band + 1, 2 * band + 1), np.uint8)) > 0
+    pts = np.vstack([np.linspace(p, q, max(2, int(np.hypot(*(q - p)))), endpoint=False)
+                     for p, q in zip(outline, np.roll(outline, -1, axis=0))])
+    xs = np.clip(np.rint(pts[:, 0]).astype(int), 0, ink.shape[1] - 1)
+    ys = np.clip(np.rint(pts[:, 1]).astype(int), 0, ink.shape[0] - 1)
+    return float(near[ys, xs].mean())
+
+
+def _ruled(ink: np.ndarray, quad: np.ndarray, cm: float) -> bool:
+    """Whether a rectangle of ink is part of a table: a ruling inside it, or a side running on past a corner."""
+    import cv2
+
+    x, y, w, h = cv2.boundingRect(quad.astype(np.int32))
+    m = max(2, round(0.25 * cm))
+    inner = ink[y + m:y + h - m, x + m:x + w - m]
+    if inner.size and any(cv2.morphologyEx(inner, cv2.MORPH_OPEN, k).any()
+                          for k in (np.ones((1, max(3, int(0.85 * (w - 2 * m)))), np.uint8),
+                                    np.ones((max(3, int(0.85 * (h - 2 * m))), 1), np.uint8))):
+        return True
+    d = max(3, round(0.3 * cm))
+    runs = [((x, y), (-1, 0)), ((x + w - 1, y), (1, 0)), ((x, y + h - 1), (-1, 0)), ((x + w - 1, y + h - 1), (1, 0)),
+            ((x, y), (0, -1)), ((x + w - 1, y), (0, -1)), ((x, y + h - 1), (0, 1)), ((x + w - 1, y + h - 1), (0, 1))]
+    near = cv2.dilate(ink, np.ones((3, 3), np.uint8)) > 0
+    steps = np.arange(2, d + 2)
+    on = 0
+    for (cx, cy), (dx, dy) in runs:
+        xs, ys = cx + dx * steps, cy + dy * steps
+        ok = (xs >= 0) & (xs < ink.shape[1]) & (ys >= 0) & (ys < ink.shape[0])
+        on += ok.all() and near[ys, xs].mean() >= 0.8
+    return on >= 2
+
+
+def _erase_stamp(out: np.ndarray, level: float, outline: np.ndarray, dpi: int, paper: float) -> tuple[int, int, int, int]:
+    """Whiten a stamp's outline and the ink inside it that no printed row leads into; returns its box."""
+    import cv2
+
+    h, w = out.shape
+    pad = round(0.15 * dpi / 2.54)
+    x0, y0 = max(0, int(outline[:, 0].min()) - pad), max(0, int(outline[:, 1].min()) - pad)
+    x1, y1 = min(w, int(outline[:, 0].max()) + pad + 1), min(h, int(outline[:, 1].max()) + pad + 1)
+    crop = out[y0:y1, x0:x1]
+    poly = np.rint(outline - (x0, y0)).astype(np.int32)
+    line, fill = np.zeros(crop.shape, np.uint8), np.zeros(crop.shape, np.uint8)
+    cv2.polylines(line, [poly], True, 1, thickness=2 * pad)
+    cv2.fillPoly(fill, [poly], 1)
+    cink = crop < level
+    parts = cink & (line > 0)
+    mark = (fill > 0) | (line > 0)
+    crop[mark & _mark_ink(cink, parts, ~mark, dpi)] = int(paper)
+    return x0 + pad, y0 + pad, x1 - pad, y1 - pad
+
+
 def _fit_ring(gray: np.ndarray, level: float, cx: float, cy: float, r: float, dpi: int) -> tuple[float, float, float]:
     """The circle refined on the full page: a least-squares fit to the ink near it, twice, in a narrowing band
     (the coarse Hough circle is off by a few pixels, which thin inner rings do not forgive)."""
@@ -142,18 +260,22 @@ def _fit_ring(gray: np.ndarray, level: float, cx: float, cy: float, r: float, dp
 
 
 def _seal_parts(ink: np.ndarray, d: np.ndarray, r: float, dpi: int) -> np.ndarray:
-    """The ink of a same-tone seal around a crop: its rings, and the glyphs inside it that no printed row leads
-    into from outside the seal (printed glyphs are kept, chained glyph by glyph to the row they belong to, and
-    the ring's ink across a printed glyph is left to it)."""
+    """The ink of a same-tone seal around a crop: its rings and what `_mark_ink` adds to them."""
+    return _mark_ink(ink, ink & _rings(ink, d, r), d > r, dpi)
+
+
+def _mark_ink(ink: np.ndarray, parts: np.ndarray, outside: np.ndarray, dpi: int) -> np.ndarray:
+    """A mark's ink in a crop: its outline `parts`, and the glyphs inside it that no printed row leads into from
+    `outside` the mark (printed glyphs are kept, chained glyph by glyph to the row they belong to, and the
+    outline's ink across a printed glyph is left to it)."""
     import cv2
 
-    parts = ink & _rings(ink, d, r)
     rest = ink & ~parts
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
     if n <= 1:
         return parts
     glyph = stats[:, 3] <= GLYPH_MAX_CM * dpi / 2.54
-    kept = {k for k in np.unique(labels[(d > r) & rest]).tolist() if k and glyph[k]}
+    kept = {k for k in np.unique(labels[outside & rest]).tolist() if k and glyph[k]}
     tops, bottoms = stats[:, 1], stats[:, 1] + stats[:, 3]
     lefts, rights = stats[:, 0], stats[:, 0] + stats[:, 2]
     changed = True
