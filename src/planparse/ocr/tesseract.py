@@ -128,8 +128,6 @@ def _recognise(gray: np.ndarray, lang: str, dpi: int | None, psm: int, tessdata_
     `--dpi` of the program is the `user_defined_dpi` setting (0: the image's own, none for raw pixels)."""
     import time
 
-    import tesserocr
-
     api = _api(lang, tessdata_dir)
     img = np.ascontiguousarray(gray, dtype=np.uint8)
     api.SetPageSegMode(psm)
