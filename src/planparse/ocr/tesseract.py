@@ -26,7 +26,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 ENGINE = os.environ.get("PLANPARSE_TESSERACT", "auto")
-"""auto: in process when tesserocr imports, else the program; cli: always the program."""
+"""auto: in process when `in_process()` allows it, else the program; cli: always the program."""
 _TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
 
 
@@ -63,8 +63,8 @@ _DATA_DIR: list[str] = []
 
 
 def _data_dir() -> str:
-    """The folder of the installed models, as the `tesseract` program finds it (TESSDATA_PREFIX, else its built-in
-    folder): tesserocr's own library knows no folder."""
+    """The folder of the installed models as the `tesseract` program finds it (TESSDATA_PREFIX, else its built-in
+    folder), so both engines read the same model files."""
     if os.environ.get("TESSDATA_PREFIX"):
         return os.environ["TESSDATA_PREFIX"]
     if not _DATA_DIR:
@@ -104,18 +104,15 @@ _QUIET: list[bool] = []
 
 
 def _quiet() -> None:
-    """Silence the in-process Leptonica's messages (`Error in boxClipToRectangle` …) as the program's are unseen: the
-    CLI's stderr is planparse's own, a failure is one line. Tesseract's own messages go to `debug_file` per engine."""
+    """Silence the system Leptonica's messages in this process (`Error in boxClipToRectangle` …), as the program's are
+    unseen: the CLI's stderr is planparse's own, a failure is one line. Tesseract's own go to each engine's
+    `debug_file`."""
     if _QUIET:
         return
     _QUIET.append(True)
     import ctypes
-    import glob
 
-    import tesserocr
-
-    libs = os.path.join(os.path.dirname(os.path.dirname(tesserocr.__file__)), "tesserocr.libs")
-    for path in glob.glob(os.path.join(libs, "libleptonica*.so*")) or ["liblept.so.5", "libleptonica.so.6"]:
+    for path in ("liblept.so.5", "libleptonica.so.6"):
         try:
             ctypes.CDLL(path).setMsgSeverity(6)  # L_SEVERITY_NONE
         except (OSError, AttributeError):
