@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 chromium
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 chromium \
+	libtesseract-dev libleptonica-dev pkg-config g++
 # Times-like faces with Vietnamese glyphs, needed only to re-learn the OCR confusion table (`make training-fonts`).
 APT_TRAINING := fonts-croscore fonts-texgyre
 STAMP := $(VENV)/.installed
@@ -30,8 +31,9 @@ system training-fonts:
 $(STAMP): pyproject.toml src/planparse/repair/_kernels.pyx
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,dask,dataset]" 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@set -o pipefail; $(BIN)/python -m pip install -q --disable-pip-version-check --no-binary tesserocr -e ".[dev,dask,dataset,ocr]" 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@$(BIN)/python -c "import planparse, pytesseract, cv2, pypdf, vietnamadminunits, dask.distributed, reportlab, pyarrow, duckdb, pikepdf, fpdf, img2pdf, playwright"
+	@$(BIN)/python -c "from planparse.ocr.tesseract import in_process; assert in_process(), 'tesserocr is missing or not built on the system Tesseract: pip install --force-reinstall --no-binary tesserocr tesserocr'"
 	@test -x $(BIN)/ruff && test -x $(BIN)/mypy
 	@touch $@
 

@@ -12,6 +12,9 @@ text has wrong (correct text stays correct: target < 0.1 %); `kept` = share of t
 right that repair left right; and CPU seconds per page of both. Bare Tesseract is timed afresh on every run,
 right before planparse on the same image, so both see the same machine load (a cached time from a quieter
 moment made the ratio meaningless on a shared machine); one page is read untimed first (one-time loads).
+Both are measured alike: CPU of this process and of its children (planparse reads in process through
+tesserocr when installed, else runs `tesseract` as bare does), Tesseract single-threaded in both
+(OMP_THREAD_LIMIT=1 forced, not defaulted), the image file read once before either is timed (warm cache).
 -v adds per-document figures, planparse's residual word errors (gold -> read) and the broken ones (`broke:`).
 Usage: python bench/bench_realpages.py [--set heldout|tuning] [--classes scan150,photo-blur] [-v] [--option k=v]
 Reads ../shared (benchmarks may; tests never do). Images are cached in /tmp/planparse_bench_real.
@@ -29,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ["OMP_THREAD_LIMIT"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ocr import accuracy, words  # noqa: E402
@@ -187,7 +190,10 @@ def kept_share(doc, gold: str) -> tuple[int, int]:
 
 
 def run(which: str, classes: list[str], verbose: bool) -> None:
-    print(f"{which} set; word accuracy, bare tesseract -l vie vs planparse ingest")
+    from planparse.ocr.tesseract import in_process
+
+    print(f"{which} set; word accuracy, bare tesseract -l vie vs planparse ingest "
+          f"(Tesseract {'in process' if in_process() else 'as a program'})")
     print(f"{'class':14} {'pages':>5} {'bare':>7} {'planparse':>9} {'broke':>6} {'kept':>7} {'cpu bare':>8} {'cpu pp':>7} "
           f"{'ratio':>6}")
     for cls in classes:
@@ -197,6 +203,7 @@ def run(which: str, classes: list[str], verbose: bool) -> None:
         for name, files, gold in make_images(which, cls):
             texts_b, texts_p = [], []
             for f in files:
+                f.read_bytes()
                 t, c = bare(f)
                 texts_b.append(t)
                 cpu_b += c
