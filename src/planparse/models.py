@@ -63,8 +63,9 @@ class Mark(_Model):
                     "handwriting: a line OCR read as low-confidence non-words.")
     bbox: BBox = Field(description="Box in page pixels.")
     confidence: float = Field(description="How sure the finder is that this is such a mark, 0-1.")
-    found_by: str | None = Field(default=None, description="How it was found: colour, ring shape (and lighter tone), oval or rectangle outline, "
-                                                           "strokes (taller and sparser than print), ocr (garbage line).")
+    found_by: str | None = Field(default=None, description="How it was found: colour, ring shape (and lighter tone), "
+                                                           "oval or rectangle outline, strokes (taller and sparser than "
+                                                           "print), ocr (garbage line).")
 
 
 class Page(_Model):

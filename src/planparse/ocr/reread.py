@@ -123,9 +123,11 @@ LOST_MAX = 12
 """At most this many unread regions are read on a page (the largest first)."""
 
 
-def unread_ink(gray: np.ndarray, words: list[Word], dpi: int, skip: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
+def unread_ink(gray: np.ndarray, words: list[Word], dpi: int,
+               skip: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
     """Boxes of text-like ink no word of the page read covers: rows of glyph-sized ink, outside the words' boxes and
-    `skip` (found marks), not touching the image's edge (a photo's page border). Tesseract's page layout sometimes drops whole lines beside a seal or on a blurred photo."""
+    `skip` (found marks), not touching the image's edge (a photo's page border). Tesseract's page layout sometimes
+    drops whole lines beside a seal or on a blurred photo."""
     import cv2
 
     hs = sorted(w.bbox[3] - w.bbox[1] for w in words)

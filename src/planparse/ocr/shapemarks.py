@@ -3,9 +3,9 @@
 A seal is a ring of ink 2.5-5 cm across: a Hough circle on a small copy of the page, confirmed by ink all
 round a thin annulus (a circle through printed text crosses line gaps). An office stamp ("ĐÃ KÝ", received,
 "SAO Y BẢN CHÍNH") is an oval or a rectangle of ink: a closed outline on a small copy of the page, confirmed by ink
-all along it, and for a rectangle no rulings inside it or running on past its corners (those make a table). A signature is a stroke group much
-taller than the page's glyphs, sparse and not made of straight rulings. Their ink is whitened before OCR
-(Tesseract drops the printed lines next to them as picture, or reads them as garbage).
+all along it, and for a rectangle no rulings inside it or running on past its corners (those make a table). A
+signature is a stroke group much taller than the page's glyphs, sparse and not made of straight rulings. Their ink
+is whitened before OCR (Tesseract drops the printed lines next to them as picture, or reads them as garbage).
 """
 
 from __future__ import annotations
