@@ -271,7 +271,8 @@ def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
     out = list(lines)
     for i, (ln, c) in enumerate(zip(lines, homes)):
         if (c is None or sum(h is c for h in homes) > 1 or not c.text.strip() or c.confidence is None
-                or ln.confidence is None or c.confidence < ln.confidence + CELL_GAIN or c.text == ln.text):
+                or ln.confidence is None or c.confidence < ln.confidence + CELL_GAIN or c.text == ln.text
+                or ln.bbox is None):
             continue
         words = [Word(text=t, bbox=ln.bbox, confidence=c.confidence) for t in c.text.split()]
         out[i] = ln.model_copy(update={"text": c.text, "words": words, "confidence": round(c.confidence, 1)})
@@ -283,12 +284,12 @@ def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
     nearest line above that shares columns with them (the same column of a two-column zone); failing that, before
     the first line below them or beside them on their right (row-major, as a table's rows are read)."""
     out = list(lines)
-    for new in sorted(extra, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
-        x0, y0, x1, y1 = new.bbox
-        above = [i for i, ln in enumerate(out) if ln.bbox and ln.bbox[3] <= y0 + 0.3 * (y1 - y0)
-                 and min(x1, ln.bbox[2]) > max(x0, ln.bbox[0])]
+    placed = [(ln.bbox, ln) for ln in extra if ln.bbox is not None]
+    for (x0, y0, x1, y1), new in sorted(placed, key=lambda p: (p[0][1], p[0][0])):
+        above = {i: ln.bbox[3] for i, ln in enumerate(out) if ln.bbox and ln.bbox[3] <= y0 + 0.3 * (y1 - y0)
+                 and min(x1, ln.bbox[2]) > max(x0, ln.bbox[0])}
         if above:
-            k = max(above, key=lambda i: out[i].bbox[3]) + 1
+            k = max(above, key=above.__getitem__) + 1
         else:
             k = next((i for i, ln in enumerate(out) if ln.bbox and (ln.bbox[1] >= y1 or (
                 min(y1, ln.bbox[3]) - max(y0, ln.bbox[1]) > 0.5 * min(y1 - y0, ln.bbox[3] - ln.bbox[1])
@@ -306,7 +307,8 @@ def cell_order(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
     inside = [i for i, p in enumerate(places) if p is not None]
     if not inside:
         return lines
-    ordered = sorted(inside, key=lambda i: (places[i], lines[i].bbox[1], lines[i].bbox[0]))
+    tops = {i: (b[1], b[0]) for i in inside if (b := lines[i].bbox)}
+    ordered = sorted(inside, key=lambda i: (places[i], tops[i]))
     out = list(lines)
     for slot, i in zip(inside, ordered):
         out[slot] = lines[i].model_copy(update={"block": lines[inside[0]].block})

@@ -7,6 +7,8 @@ read is clearly more confident, and then keeps the words the first read was sure
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..models import Line, Word
@@ -124,7 +126,7 @@ LOST_MAX = 12
 
 
 def unread_ink(gray: np.ndarray, words: list[Word], dpi: int,
-               skip: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
+               skip: Sequence[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
     """Boxes of text-like ink no word of the page read covers: rows of glyph-sized ink, outside the words' boxes and
     `skip` (found marks), not touching the image's edge (a photo's page border). Tesseract's page layout sometimes
     drops whole lines beside a seal or on a blurred photo."""

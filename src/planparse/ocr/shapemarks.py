@@ -159,8 +159,8 @@ def _stamps(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndar
             if not (1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 and 0.9 <= area / (np.pi * ea * eb / 4) <= 1.1):
                 continue
             shape = "oval"
-            outline = cv2.ellipse2Poly((round(ex), round(ey)), (round(ea / 2), round(eb / 2)), round(ang), 0, 360, 4)
-            outline = outline.astype(np.float32)
+            outline = np.asarray(cv2.ellipse2Poly((round(ex), round(ey)), (round(ea / 2), round(eb / 2)), round(ang),
+                                                  0, 360, 4), dtype=np.float32)
         else:
             continue
         cover = _outline_cover(ink, outline, max(1, round(0.08 * cm)))
