@@ -159,7 +159,7 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
     its JSON from, and what was written."""
     from .export import text_json
     from .export.json_text import BATCH, STREAMED, _list_json
-    from .export.spool import ListJSON, PagesJSON
+    from .export.spool import ListJSON, PagesJSON, sections_json
     from .sources.lines import LineView
     from .sources.text import split_lines
 
@@ -196,7 +196,7 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
     doc = _finish(Document(source=sp.source, pages=heads, warnings=warnings), view, [], opts, timings)
     texts = got.texts
     parts = {"text": text_json(_text_pieces((texts[a:b], None) for a, b in bounds)), "pages": spools.pages.chunks(),
-             "sections": _list_json("sections", doc.sections, 1, BATCH), "restorations": spools.records.chunks(),
+             "sections": sections_json(doc.sections), "restorations": spools.records.chunks(),
              "warnings": _list_json("warnings", doc.warnings, 1, BATCH)}
     head = doc.model_copy(update={k: [] for k in STREAMED})
     words = sum(len(t.split()) for t in texts)
