@@ -17,6 +17,12 @@ from .json_text import _adapter, _pad, list_end, list_items, page_parts
 READ_SIZE = 1 << 20
 
 
+def unserialised(text: str) -> str:
+    """`text`, as a new string when it is not ASCII: serialising a str to JSON makes CPython cache its UTF-8 bytes
+    inside it for its lifetime, so a line text kept after its line was spooled would cost ~1.5 times more."""
+    return text if text.isascii() else text.encode("utf-8").decode("utf-8")
+
+
 class Spool:
     """A temporary file of JSON bytes: written while the document is processed, read back once."""
 
