@@ -223,3 +223,25 @@ def test_ingest_to_refuses_an_unwritable_output_before_the_work(tmp_path):
     blocker.write_text("x")
     with pytest.raises(OutputError):
         ingest_to(p, blocker / "doc.json")
+
+
+def test_sections_are_written_a_section_at_a_time_as_to_json_prints_them():
+    from planparse.export.json_text import list_items
+    from planparse.export.spool import sections_json
+    from planparse.models import Section
+
+    leaf = Section(number="-", text='ghi "children": [] trong văn bản', level=5, kind="dash")
+    tree = [Section(number="I.", title="MỤC ĐÍCH", level=1, kind="roman", children=[
+        Section(number="1.", title='"children": []', level=2, kind="arabic", children=[leaf, leaf]), leaf]),
+        Section(text="Nơi nhận", level=0, kind="paragraph"), Section(number="II.", level=1, kind="roman")]
+    for sections in (tree, tree[:1], []):
+        whole = list_items("sections", sections, 1, True) + b"\n  ]" if sections else b"[]"
+        assert b"".join(sections_json(sections)) == whole
+
+
+def test_a_kept_line_text_is_a_fresh_copy_only_when_not_ascii():
+    from planparse.export.spool import unserialised
+
+    text = "Kế hoạch số 12"
+    assert unserialised(text) == text and unserialised(text) is not text
+    assert unserialised("ke hoach") == "ke hoach"

@@ -159,7 +159,7 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
     its JSON from, and what was written."""
     from .export import text_json
     from .export.json_text import BATCH, STREAMED, _list_json
-    from .export.spool import ListJSON, PagesJSON
+    from .export.spool import ListJSON, PagesJSON, sections_json, unserialised
     from .sources.lines import LineView
     from .sources.text import split_lines
 
@@ -178,7 +178,7 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
 
     def take(a: int, b: int, new: list[Line], recs: list[Restoration]) -> None:
         pages.add(new)
-        got.texts[a:b] = [ln.text for ln in new]
+        got.texts[a:b] = [unserialised(ln.text) for ln in new]
         records.add(recs)
 
     done = 0
@@ -189,6 +189,7 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
         release_memos()
     for i in range(done, len(view), BATCH):
         pages.add(view[i:i + BATCH])
+        got.texts[i:i + BATCH] = [unserialised(t) for t in got.texts[i:i + BATCH]]
     pages.close()
     records.close()
     timings["restore"] = time.perf_counter() - t
@@ -196,7 +197,7 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
     doc = _finish(Document(source=sp.source, pages=heads, warnings=warnings), view, [], opts, timings)
     texts = got.texts
     parts = {"text": text_json(_text_pieces((texts[a:b], None) for a, b in bounds)), "pages": spools.pages.chunks(),
-             "sections": _list_json("sections", doc.sections, 1, BATCH), "restorations": spools.records.chunks(),
+             "sections": sections_json(doc.sections), "restorations": spools.records.chunks(),
              "warnings": _list_json("warnings", doc.warnings, 1, BATCH)}
     head = doc.model_copy(update={k: [] for k in STREAMED})
     words = sum(len(t.split()) for t in texts)

@@ -69,7 +69,7 @@ def _adapter(name: str):
 
     from ..models import Line, Page, Restoration, Section, Warning_
 
-    return TypeAdapter({"document": Document, "lines": list[Line], "page": Page, "sections": list[Section],
+    return TypeAdapter({"document": Document, "lines": list[Line], "page": Page, "sections": list[Section], "section": Section,
                         "restorations": list[Restoration], "warnings": list[Warning_], "str": str}[name])
 
 

@@ -12,9 +12,15 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
-from .json_text import list_end, list_items, page_parts
+from .json_text import _adapter, _pad, list_end, list_items, page_parts
 
 READ_SIZE = 1 << 20
+
+
+def unserialised(text: str) -> str:
+    """`text`, as a new string when it is not ASCII: serialising a str to JSON makes CPython cache its UTF-8 bytes
+    inside it for its lifetime, so a line text kept after its line was spooled would cost ~1.5 times more."""
+    return text if text.isascii() else text.encode("utf-8").decode("utf-8")
 
 
 class Spool:
@@ -97,3 +103,19 @@ class PagesJSON:
         if self.lines is not None:
             raise ValueError(f"page {self.k + 1} was given {self.counts[self.k] - self.left} of its {self.counts[self.k]} lines")
         self.out.write(list_end(len(self.heads), self.depth))
+
+
+def sections_json(sections: list, depth: int = 1) -> Iterator[bytes]:
+    """The sections list as `to_json` prints it `depth` deep, a section at a time (its children spliced in the same
+    way): a tree whose top level is one section is never one JSON blob (and its copy for the indent) in memory."""
+    for k, section in enumerate(sections):
+        if not section.children:
+            yield list_items("sections", [section], depth, k == 0)
+            continue
+        head = _adapter("section").dump_json(section.model_copy(update={"children": []}), indent=2)
+        head = head.replace(b"\n", _pad(depth + 1))
+        cut = head.rindex(b'"children": []') + len(b'"children": ')  # the last field: rindex passes over any text
+        yield (b"," if k else b"[") + _pad(depth + 1) + head[:cut]
+        yield from sections_json(section.children, depth + 2)
+        yield head[cut + 2:]
+    yield list_end(len(sections), depth)

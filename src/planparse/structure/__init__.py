@@ -70,6 +70,7 @@ def parse_structure(lines: Sequence[Line]) -> StructureResult:
         res.warnings += [_warn(w, p) for w, p in warns]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"section parsing failed: {exc!r}"))
+    del items  # a tuple per line, not needed past the tree: gone before the tree is walked for references
     try:
         extra = [(res.header.summary, "header")] if res.header.summary else []
         extra += [(p.text, "preamble") for p in res.preamble if p.kind != "authority"]

@@ -6,6 +6,7 @@ Wrapped lines are joined into paragraphs, page numbers dropped, odd numbering ke
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 
 from ..models import Section
@@ -39,6 +40,9 @@ class Marker:
     value: int | None = None
     damaged: bool = False
     """The numeral is no valid one (`IL.`): only its place in the sequence can say which it is."""
+
+    def __post_init__(self) -> None:
+        self.number = sys.intern(self.number)  # `1.`, `a)`, `-` shared by the many markers (and Sections) printing them
 
 
 @dataclass(slots=True)
@@ -153,13 +157,16 @@ def _running_headers(body: list[tuple[str, int]]) -> set[str]:
 
 def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, int, bool]]:
     """Group lines into (marker, text, page, is_heading) paragraphs."""
-    body = [(clean(t), p) for t, p in lines]
+    body = [x if clean(x[0]) is x[0] else (clean(x[0]), x[1]) for x in lines]  # clean gives a clean text back itself
     running = _running_headers(body)
     if running:
         body = [("" if t in running else t, p) for t, p in body]
     lens = sorted(len(t) for t, _ in body if len(t) > 20)
     typical = lens[len(lens) * 3 // 4] if lens else 70
-    out: list[list] = []
+    out: list[tuple[Marker | None, str, int, bool]] = []
+    cur: list | None = None
+    """The open paragraph, [marker, parts, page, is_heading]: joined when the next one starts, so the lines of
+    a long text are never all held as parts and as joined paragraphs at once."""
     for i, (t, page) in enumerate(body):
         if not t or _PAGE_NO.match(t):
             continue
@@ -170,21 +177,20 @@ def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, 
             nxt_i += 1
         nxt = body[nxt_i][0] if nxt_i < len(body) else None
         marker = classify(t)
-        prev = out[-1] if out else None
-        if marker is None and prev is not None and not prev[3]:
-            ended = re.search(r"[.:;!?]$", prev[1][-1]) is not None
+        if marker is None and cur is not None and not cur[3]:
+            ended = re.search(r"[.:;!?]$", cur[1][-1]) is not None
             if not (ended and t[:1].isupper()):
-                prev[1].append(t)
+                cur[1].append(t)
                 continue
+        if cur is not None:
+            out.append((cur[0], _join_all(cur[1]), cur[2], cur[3]))
         if marker is None:
-            out.append([None, [t], page, False])
+            cur = [None, [t], page, False]
             continue
-        out.append([marker, [marker.rest] if marker.rest else [], page,
-                    _is_heading(marker, marker.rest, nxt, blank_after, typical)])
-        if not out[-1][1]:
-            out[-1][1] = [""]
-    result = [(m, _join_all(parts), page, heading) for m, parts, page, heading in out]
-    return _fix_part_titles(result)
+        cur = [marker, [marker.rest or ""], page, _is_heading(marker, marker.rest, nxt, blank_after, typical)]
+    if cur is not None:
+        out.append((cur[0], _join_all(cur[1]), cur[2], cur[3]))
+    return _fix_part_titles(out)
 
 
 def _fix_part_titles(paras: list[tuple]) -> list[tuple]:
