@@ -245,3 +245,17 @@ def test_a_kept_line_text_is_a_fresh_copy_only_when_not_ascii():
     text = "Kế hoạch số 12"
     assert unserialised(text) == text and unserialised(text) is not text
     assert unserialised("ke hoach") == "ke hoach"
+
+
+def test_batch_writes_a_long_text_through_ingest_to_as_ingest_would(tmp_path):
+    from planparse.batching import run_batch
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    p = long_plan(src / "long.txt", 60_000)
+    summary = run_batch(src, out, jobs=1, progress=False)
+    assert (summary.ok, summary.failed) == (1, 0)
+    assert sorted(f.name for f in out.iterdir() if not f.name.startswith(".")) == ["long.json", "manifest.jsonl"]
+    doc = planparse.ingest(p)
+    assert doc.restorations
+    assert untimed((out / "long.json").read_bytes()) == untimed(to_json(doc).encode("utf-8"))

@@ -34,6 +34,8 @@ def one_line(text: str, limit: int = 300) -> str:
 def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Ingest job['input'] and write each job['outputs'][fmt] atomically; never raises for bad input.
 
+    JSON alone (no other format, no dataset rows) goes through `ingest_to`, so a long text stays in bounded memory.
+
     Returns plain data: status ok/failed, sha256, pages, seconds, warnings, error.
     `on_page(done, total)` is passed to ingest as its page progress callback.
     """
@@ -42,14 +44,18 @@ def convert_one(job: dict[str, Any], on_page: Callable[[int, int], None] | None 
     try:
         result["sha256"] = file_sha256(job["input"])
         from .. import export
-        from ..api import ingest
+        from ..api import ingest, ingest_to
         from .outputs import write_output
 
         extra: dict[str, Any] = {"progress": on_page} if on_page else {}
-        doc = ingest(job["input"], **{**job.get("options", {}), "jobs": 1}, **extra)
-        rendered = {fmt: getattr(export, WRITERS[fmt][0])(doc) for fmt in job["outputs"]}
-        for fmt, target in job["outputs"].items():
-            write_output(target, rendered[fmt], bom=WRITERS[fmt][2])
+        options = {**job.get("options", {}), "jobs": 1}
+        if set(job["outputs"]) == {"json"} and not job.get("dataset"):
+            doc = ingest_to(job["input"], job["outputs"]["json"], **options, **extra).document
+        else:
+            doc = ingest(job["input"], **options, **extra)
+            rendered = {fmt: getattr(export, WRITERS[fmt][0])(doc) for fmt in job["outputs"]}
+            for fmt, target in job["outputs"].items():
+                write_output(target, rendered[fmt], bom=WRITERS[fmt][2])
         result.update(status="ok", pages=len(doc.pages) or doc.source.pages,
                       warnings=[_warning(w) for w in doc.warnings])
         if job.get("dataset"):
