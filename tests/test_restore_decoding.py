@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import regex
 
-from planparse.models import Line
+from planparse.models import Line, Word
 from planparse.repair import restore_lines, restore_text
 from planparse.repair.decoder import Bonus, Lattice, PairSet, prune, viterbi
 from planparse.repair.engine import get_model, list_label, sections
@@ -115,6 +115,17 @@ def test_all_caps_heading_gets_no_place_name_boost():
     """In a line of capitals the case says nothing about names: `BAO CAO AN` is not the commune Cao An."""
     out, _ = restore_text("BAO CAO AN TOAN HANG KHONG")
     assert out == "BÁO CÁO AN TOÀN HÀNG KHÔNG"
+
+
+def test_stacked_short_caps_lines_are_read_as_separate_phrases():
+    """A signature block's `ỦY BAN NHÂN DÂN` / `CHỦ TICH`: read across the line end, `dân chủ` kept TICH unrepaired."""
+    def line(text: str, conf: float) -> Line:
+        words = [Word(text=w, bbox=(0, 0, 1, 1), confidence=conf) for w in text.split()]
+        return Line(text=text, bbox=(0, 0, 1, 1), confidence=conf, words=words)
+
+    out, recs = restore_lines([line("TM. ỦY BAN NHÂN DÂN", 95), line("CHỦ TICH", 89), line("Trần Đình Phúc", 95)])
+    assert [ln.text for ln in out] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Đình Phúc"]
+    assert [(r.line, r.original, r.restored) for r in recs] == [(1, "TICH", "TỊCH")]
 
 
 def test_long_document_is_decoded_in_sections_with_global_line_numbers():

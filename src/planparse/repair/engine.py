@@ -504,6 +504,12 @@ RepairedSection = tuple[int, int, list[Line], list[Restoration]]
 """(first line, end line, repaired lines, their change records): what restore_sections yields per section."""
 
 
+SHORT_CAPS_LINE = 6
+"""A line of capitals with at most this many words, followed by another line of capitals, ends a sentence for the LM:
+stacked short caps lines (signature block, header halves: `ỦY BAN NHÂN DÂN` / `CHỦ TICH`) are separate phrases, and
+reading across them (`dân chủ`) outweighed the repair. A longer caps line may be a heading wrapped mid-phrase."""
+
+
 @dataclass
 class _Sequence:
     """The lattice input of a section: one slot (a number in the model's SlotTable) per piece, plus sentence marks,
@@ -539,6 +545,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     seq = _Sequence([bos, bos], [False, False], [None, None], [], {})
     slot, title, where, number = seq.slot, seq.title, seq.where, table.number
     prev_label = ""
+    short_prev = False
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = line_pieces[li]
@@ -547,8 +554,13 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
-        seq.upper_lines.append(upper_line)
         words = [p for p in pieces if p.kind in ("word", "fixed") and p.text.isalpha()]
+        if upper_line and li and seq.upper_lines[-1] and short_prev:
+            slot.extend([table.fixed(EOS, lm), bos, bos])
+            title.extend([False, False, False])
+            where.extend([None, None, None])
+        seq.upper_lines.append(upper_line)
+        short_prev = len(words) <= SHORT_CAPS_LINE
         fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()}
         label = list_label(pieces, text)
         if label is not None:
