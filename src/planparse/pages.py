@@ -99,8 +99,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
         with stage_guard(warnings, "tables", "no table read from this page", page=number):
             tables = find_grid_tables(read.gray, read.words, number, read=cell_reader(opts, warnings, number))
             cells = [[c for c in t.cells if c.page in (None, number)] for t in tables]
-            lines = layout.surer_cells(layout.insert_lines(lines, layout.lost_cells(sum(cells, []), lines, number)),
-                                       sum(cells, []))
+            flat = [c for table_cells in cells for c in table_cells]
+            lines = layout.surer_cells(layout.insert_lines(lines, layout.lost_cells(flat, lines, number)), flat)
             lines = layout.cell_order(lines, cells)
     h, w = read.gray.shape
     page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines,
