@@ -48,3 +48,13 @@ def lm_path() -> Path:
             raise ModelError(f"PLANPARSE_LM={env} is not a file")
         return Path(env)
     return data_file("lm/trigram.npz")
+
+
+def topics_path() -> Path:
+    """The topic tables of the restore stage: $PLANPARSE_TOPICS (one built by devtools.topics), else the shipped ones."""
+    env = os.environ.get("PLANPARSE_TOPICS")
+    if env:
+        if not Path(env).is_file():
+            raise ModelError(f"PLANPARSE_TOPICS={env} is not a file")
+        return Path(env)
+    return data_file("lm/topics.npz")

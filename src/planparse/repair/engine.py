@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..models import Line, Restoration
-from ..resources import data_file, lm_path
+from ..resources import data_file, lm_path, topics_path
 from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_version
 from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
 from .lm import TrigramLM
@@ -21,6 +21,7 @@ from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
 from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, glue_question_marks, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
+from .topics import Topics
 from .words import WORD_BONUS, word_pair_keys
 
 _LOCK = threading.Lock()
@@ -41,6 +42,7 @@ class Model:
     marks: MarkChannel
     slots: SlotTable = field(default_factory=lambda: SlotTable())
     rules_version: int = 0
+    topics: Topics | None = None
 
 
 class SlotTable:
@@ -119,7 +121,7 @@ def get_model() -> Model:
             channel.names = frozenset(w for n in place_names() for w in n.split())
             bonus = Bonus(PairSet(word_pair_keys(lm)), WORD_BONUS, PairSet(place_bigram_keys(lm)), PLACE_BONUS)
             _MODEL = Model(lm, channel, _read_rates(data_file("capitalised.txt")), bonus, _skeleton_ids(lm),
-                           load_mark_channel())
+                           load_mark_channel(), topics=Topics(topics_path(), lm))
         return _MODEL
 
 
@@ -528,6 +530,8 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
     seq = _sequence(model, lines, line_pieces, mode, rule_scale)
     lat = model.slots.lattice(np.asarray(seq.slot, dtype=np.int64), np.asarray(seq.title, dtype=bool))
+    if mode == "degraded" and model.topics is not None:
+        lat.cost -= model.topics.unit_bonus(model.topics.posterior(lat.ids[:, 0]))[lat.ids]
     lat, sel, marg = prune(model.lm, lat, PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
     if CACHE_WEIGHT:
         lat.cost += _cache_costs(model, lat)
