@@ -42,19 +42,19 @@ def data_file(name: str) -> Path:
 
 def lm_path() -> Path:
     """The compiled language model: $PLANPARSE_LM (one built by `planparse lm build`), else the shipped one."""
-    env = os.environ.get("PLANPARSE_LM")
-    if env:
-        if not Path(env).is_file():
-            raise ModelError(f"PLANPARSE_LM={env} is not a file")
-        return Path(env)
-    return data_file("lm/trigram.npz")
+    return _file_or_shipped("PLANPARSE_LM", "lm/trigram.npz")
 
 
 def topics_path() -> Path:
     """The topic tables of the restore stage: $PLANPARSE_TOPICS (one built by devtools.topics), else the shipped ones."""
-    env = os.environ.get("PLANPARSE_TOPICS")
+    return _file_or_shipped("PLANPARSE_TOPICS", "lm/topics.npz")
+
+
+def _file_or_shipped(variable: str, name: str) -> Path:
+    """The file an environment variable names (ModelError if it is not one), else the shipped data file `name`."""
+    env = os.environ.get(variable)
     if env:
         if not Path(env).is_file():
-            raise ModelError(f"PLANPARSE_TOPICS={env} is not a file")
+            raise ModelError(f"{variable}={env} is not a file")
         return Path(env)
-    return data_file("lm/topics.npz")
+    return data_file(name)

@@ -33,7 +33,10 @@ def corpus_ids(paths: list[str], lm: TrigramLM, exclude: frozenset[str] = frozen
     """The corpus as one int16 id sequence of the LM's units (lines framed `<s> <s> ... </s>`) and each document's end."""
     index, unk = lm.index, lm.unk
     surface: dict[str, int] = {}
-    chunks, ends, buf, done = [], [], [], 0
+    chunks: list[np.ndarray] = []
+    ends: list[int] = []
+    buf: list[int] = []
+    done = 0
     for _, doc in corpus_documents(paths, exclude):
         for line in doc:
             toks = TOKEN_RE.findall(nfc(line))
@@ -107,7 +110,7 @@ def tfidf(feature_of: np.ndarray, idf: np.ndarray, blk: np.ndarray, n_blocks: in
 
 
 def kmeans(X: np.ndarray, k: int, iters: int = 20, seed: int = 14) -> tuple[np.ndarray, np.ndarray]:
-    """Spherical k-means: (k, F) unit centroids and each row's cluster. Empty rows go to the nearest centroid anyway."""
+    """Spherical k-means: (k, F) unit centroids and each row's cluster (a row of zeros joins cluster 0)."""
     rng = np.random.default_rng(seed)
     C = X[rng.choice(len(X), size=k, replace=False)].copy()
     assign = np.zeros(len(X), dtype=np.int64)
