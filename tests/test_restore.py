@@ -83,9 +83,9 @@ def test_letters_read_as_digits_make_words_but_codes_stay_fixed():
 
 
 def test_question_mark_inside_garbled_words_is_part_of_the_word():
-    from planparse.repair.segment import glue_question_marks, segment
+    from planparse.repair.segment import glue_marks, segment
 
-    glued = [(p.text, p.kind) for p in glue_question_marks(segment("tri? nuéc, kham st?c khoe; gif?, co ?"))]
+    glued = [(p.text, p.kind) for p in glue_marks(segment("tri? nuéc, kham st?c khoe; gif?, co ?"))]
     assert ("tri?", "word") in glued and ("st?c", "word") in glued and ("gif?", "word") in glued
     assert ("?", "punct") in glued and (",", "punct") in glued
     out, _ = restore_text("Khong co gi? Can bo di dau?")
@@ -381,3 +381,12 @@ def test_renormalised_backoff_gives_pruned_mass_back(tmp_path):
         a, b = np.full_like(c, lm.index["hoạch"]), np.full_like(c, lm.index["phòng"])
         totals.append(float((10.0 ** lm.score(a, b, c)).sum()))
     assert totals[0] < 0.9 and abs(totals[1] - 1) < 0.01
+
+
+def test_apostrophe_inside_garbled_words_is_glued_only_where_the_channel_reads_it():
+    from planparse.repair.segment import glue_marks, segment
+
+    fits = {"tru’dng", "thu'c", "co'", "tt’"}
+    glued = [p.text for p in glue_marks(segment("Tru’dng THU'C co'so tt’, d'Ivoire"), lambda t: t.lower() in fits)]
+    assert glued[:4] == ["Tru’dng", "THU'C", "co'", "so"] and "tt’" in glued
+    assert "d" in glued and "Ivoire" in glued
