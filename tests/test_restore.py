@@ -390,3 +390,12 @@ def test_apostrophe_inside_garbled_words_is_glued_only_where_the_channel_reads_i
     glued = [p.text for p in glue_marks(segment("Tru’dng THU'C co'so tt’, d'Ivoire"), lambda t: t.lower() in fits)]
     assert glued[:4] == ["Tru’dng", "THU'C", "co'", "so"] and "tt’" in glued
     assert "d" in glued and "Ivoire" in glued
+
+
+def test_closing_mark_of_a_document_leaves_the_last_word_a_word():
+    from planparse.repair.segment import segment
+
+    assert [(p.text, p.kind) for p in segment("so 12/KH-UBND./.")] == [("so", "word"), ("12/KH-UBND", "symbol"),
+                                                                       ("./.", "punct")]
+    out, _ = restore_text("Các cơ quan báo cáo để xem xét, giai quyet./.")
+    assert out.endswith("giải quyết./.")

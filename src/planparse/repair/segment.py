@@ -145,6 +145,11 @@ def _segment_uncached(line: str) -> list[Piece]:
     return out
 
 
+END_MARK_RE = regex.compile(r"\.?/\.$")
+"""The mark that closes a Vietnamese administrative document (`giải quyết./.`): punctuation, not part of a symbol, so
+the last word is restored like any other."""
+
+
 @lru_cache(maxsize=200_000)
 def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, text, kind) of the pieces of one whitespace chunk, offsets in the chunk; `first`: the line's
@@ -152,6 +157,9 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     out: list[tuple[int, int, str, str]] = []
     if chunk.isalpha():
         return ((0, len(chunk), chunk, _piece_kind(chunk, first=first)),)
+    end = END_MARK_RE.search(chunk)
+    if end and end.start() > 0:
+        return _chunk_pieces(chunk[:end.start()], first) + ((end.start(), len(chunk), end.group(0), "punct"),)
     if URL_RE.search(chunk):
         return ((0, len(chunk), chunk, "fixed"),)
     core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
