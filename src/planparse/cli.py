@@ -399,8 +399,6 @@ def lm_confusions(
     jobs: Annotated[int, typer.Option(help="Tesseract processes (at most 2).")] = 2,
     merge: Annotated[Optional[list[Path]], typer.Option(
         help="Table(s) learned before on other renderings to merge in, rule by rule at the cheapest cost.")] = None,
-    clean: Annotated[float, typer.Option(
-        help="Share of pages drawn clean and read with automatic page segmentation, as benchmarks read plans.")] = 0.0,
     debug: Debug = False,
 ) -> None:
     """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
@@ -409,8 +407,7 @@ def lm_confusions(
         from .devtools.lmbuild import corpus_files, read_exclude
 
         files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
-        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs, merge_with=merge or (),
-                      clean=clean)
+        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs, merge_with=merge or ())
         for k, v in stats.items():
             typer.echo(f"{k}: {v}", err=True)
     except (Exception, KeyboardInterrupt) as exc:

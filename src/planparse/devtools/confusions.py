@@ -270,10 +270,9 @@ def _title_some(text: str, rng: random.Random, share: float) -> str:
     return " ".join(w[:1].upper() + w[1:] if rng.random() < share else w for w in text.split(" "))
 
 
-def sample_pages(text_files: list[Path], pages: int, seed: int, clean: float = 0.0) -> list[dict]:
+def sample_pages(text_files: list[Path], pages: int, seed: int) -> list[dict]:
     """Page jobs: a page's worth of consecutive paragraphs from a random file, a title line, font, face and scan
-    settings (FAMILIES, FACES); a `clean` share of them drawn as clean images and read with automatic page
-    segmentation, as the benchmarks read rendered plans (clean 0 draws the same jobs as before it existed)."""
+    settings (FAMILIES, FACES)."""
     rng = random.Random(seed)
     paras_by_file = []
     for f in text_files:
@@ -302,8 +301,6 @@ def sample_pages(text_files: list[Path], pages: int, seed: int, clean: float = 0
                      "size_pt": rng.choice([12.0, 13.0, 13.0, 14.0]), "noise": rng.uniform(3.0, 9.0),
                      "blur": rng.uniform(0.3, 1.2), "skew": rng.uniform(-0.5, 0.5),
                      "jpeg": rng.choice([0, 0, 40, 60, 80]), "seed": seed * 1000 + k})
-        if clean and rng.random() < clean:
-            jobs[-1]["clean"] = True
     return jobs
 
 
@@ -341,9 +338,6 @@ def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) ->
     for lang in langs:
         texts = []
         for n, img in enumerate(imgs[:2]):
-            if job.get("clean"):
-                texts.append(tesseract.image_to_text(np.asarray(img.convert("L")), lang=lang, psm=3))
-                continue
             page = synth.degrade(img, seed=job["seed"] + n, skew=job["skew"], noise=job["noise"], blur=job["blur"])
             if job.get("jpeg"):
                 page = _jpeg(page, job["jpeg"])
@@ -356,10 +350,9 @@ def ocr_page(job: dict, langs: tuple[str, ...], cache_dir: str | None = None) ->
 
 
 def collect(text_files: list[Path], langs: tuple[str, ...] = ("eng",), pages: int = 60, seed: int = 0,
-            jobs: int = 2, cache_dir: str | None = None, progress: bool = True,
-            clean: float = 0.0) -> list[tuple[str, str, str]]:
+            jobs: int = 2, cache_dir: str | None = None, progress: bool = True) -> list[tuple[str, str, str]]:
     """OCR `pages` sampled pages with each language, `jobs` single-threaded Tesseracts at a time."""
-    todo = sample_pages(text_files, pages, seed, clean)
+    todo = sample_pages(text_files, pages, seed)
     samples: list[tuple[str, str, str]] = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
         for k, got in enumerate(pool.map(ocr_page, todo, [tuple(langs)] * len(todo), [cache_dir] * len(todo)), 1):
@@ -373,14 +366,14 @@ def collect(text_files: list[Path], langs: tuple[str, ...] = ("eng",), pages: in
 
 def learn(text_files: Sequence[str | Path], out_path: str | Path, langs: tuple[str, ...] = ("eng",), pages: int = 60,
           seed: int = 0, jobs: int = 2, settings: Settings = Settings(), cache_dir: str | None = None,
-          progress: bool = True, merge_with: Sequence[str | Path] = (), clean: float = 0.0) -> dict:
+          progress: bool = True, merge_with: Sequence[str | Path] = ()) -> dict:
     """Render corpus paragraphs as scans, OCR them, align, count and write the confusion table; returns stats.
 
     `merge_with`: tables learned before on other renderings, merged in rule by rule (`merge`); their headers are kept.
     """
     files = [Path(f) for f in text_files]
     earlier = [read(t) for t in merge_with]
-    samples = collect(files, tuple(langs), pages, seed, jobs, cache_dir, progress, clean)
+    samples = collect(files, tuple(langs), pages, seed, jobs, cache_dir, progress)
     counts = count(samples)
     rows = table(counts, settings)
     if earlier:
@@ -388,8 +381,7 @@ def learn(text_files: Sequence[str | Path], out_path: str | Path, langs: tuple[s
     names = sorted({f.parent.name for f in files})
     header = [f"OCR confusion rules learned by `planparse lm confusions` on {_dt.date.today().isoformat()}:",
               f"{pages} synthetic scan pages ({', '.join(f[0] for f in FAMILIES)}; regular, bold, italic; "
-              "200-300 dpi, blur 0.3-1.2, noise, some JPEG"
-              + (f"; a {clean:.0%} share clean, read with automatic page segmentation" if clean else "") + ") "
+              "200-300 dpi, blur 0.3-1.2, noise, some JPEG) "
               f"of {len(files)} corpus files "
               f"({', '.join(names)}), OCR langs {'+'.join(langs)}, seed {seed}.",
               "cost = -log10 P(observed | intended) over syllable skeletons (^ start, $ end), "
