@@ -145,6 +145,15 @@ def _segment_uncached(line: str) -> list[Piece]:
     return out
 
 
+JOINED_RE = regex.compile(r"^\p{Ll}[\p{Ll}\p{M}]*(?:/\p{Ll}[\p{Ll}\p{M}]*)+$")
+
+
+def _joined_words(core: str) -> bool:
+    """Lowercase syllables joined by `/` (`đồng/tháng`, `xã/phường`, `người/năm`): words to restore, not a symbol
+    (symbols carry capitals or digits: `KH-UBND`, `12/QĐ`); units without a vowel (`km/h`, `kg/ha`) stay whole."""
+    return bool(JOINED_RE.match(core)) and all(SYLLABLE_SHAPE.match(skeleton(w)) for w in core.split("/"))
+
+
 END_MARK_RE = regex.compile(r"\.?/\.$")
 """The mark that closes a Vietnamese administrative document (`giải quyết./.`): punctuation, not part of a symbol, so
 the last word is restored like any other."""
@@ -163,7 +172,7 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     if URL_RE.search(chunk):
         return ((0, len(chunk), chunk, "fixed"),)
     core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
-    if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core):
+    if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core) and not _joined_words(core):
         off = chunk.find(core)
         if off > 0:
             out.append((0, off, chunk[:off], "punct"))
