@@ -23,11 +23,13 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Levenshtein
 
+from ..repair.channel import garble_skeleton
 from ..repair.orthography import is_valid_syllable, nfc, skeleton
 
-TOKEN_RE = regex.compile(r"(?:[\p{L}\p{M}\d¢&@€§£]|(?<=[\p{L}\p{M}])\?)+")
-"""Tokens as the restore stage's pieces see them in garbled text: a `?` right after a letter is part of the word
-(English OCR prints the hook of ữ, ử as `?`: `tri?`, `gif?`, `st?c`; segment.glue_question_marks)."""
+TOKEN_RE = regex.compile(r"(?:[\p{L}\p{M}\d¢&@€§£]|(?<=[\p{L}\p{M}])[?'’])+")
+"""Tokens as the restore stage's pieces see them in garbled text: a `?` or apostrophe right after a letter is part of
+the word (English OCR prints the hook of ữ, ử as `?`: `tri?`, `st?c`; the horn of ư, ơ as `'`: `tru’dng`, `tt’`;
+segment.glue_marks)."""
 MAX_SIDE = 3
 CONTEXT = 2
 ANCHORS = "^$"
@@ -144,7 +146,7 @@ def count(samples: list[tuple[str, str, str]]) -> dict[str, tuple[Counter, Count
         for x, y in align_tokens(original, ocr):
             if not is_valid_syllable(y.lower()):
                 continue
-            so, si = skeleton(x), skeleton(y)
+            so, si = garble_skeleton(x), skeleton(y)
             for _, sub in substrings(si):
                 occ[sub] += 1
             if so != si:

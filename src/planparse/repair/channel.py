@@ -73,6 +73,15 @@ def rules_version() -> int:
     """Bumped by set_rules: whoever caches candidates compares it to drop what the old rules made."""
     return RULES_VERSION
 
+
+ONE_APOSTROPHE = str.maketrans("’", "'")
+
+
+def garble_skeleton(token: str) -> str:
+    """A garbled token's skeleton as the confusion rules spell it: both apostrophes (the horn of ư, ơ) as `'`."""
+    return skeleton(token).translate(ONE_APOSTROPHE)
+
+
 MAX_EDITS = 2
 MAX_VARIANT_COST = 3.0
 """Rule paths dearer than this are not explored: they never beat 'keep as printed' (measured: no accuracy change)."""
@@ -158,7 +167,7 @@ class Channel:
         if keep_exact and exact in self.logp:
             return ((exact, 0.0),)
         marked = has_marks(low)
-        obs = skeleton(low)
+        obs = garble_skeleton(low)
         found: dict[str, float] = {}
         keep = KEEP_GARBLED if rule_scale <= 1.0 else KEEP
         for v, c in self.variants(obs, MAX_VARIANT_COST / rule_scale).items():
@@ -181,6 +190,10 @@ class Channel:
             return tuple(ranked[:keep] + same)
         names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
         return tuple(ranked[:keep - len(names)] + names + [kv for kv in same if kv not in names])
+
+    def reads(self, token: str) -> bool:
+        """Whether some syllable fits a garbled token (glue_marks asks before gluing an apostrophe)."""
+        return bool(self.candidates(token.lower()))
 
 
 # ---- the channel of good Vietnamese OCR: marks per word confidence ------------------------------------

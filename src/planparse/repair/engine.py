@@ -19,7 +19,7 @@ from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
-from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, glue_question_marks, segment
+from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, GLUED_MARKS, glue_marks, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
 from .topics import Topics
 from .words import WORD_BONUS, word_pair_keys
@@ -553,8 +553,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = line_pieces[li]
-        if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and "?" in text:
-            pieces = glue_question_marks(pieces)
+        if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and any(m in text for m in GLUED_MARKS):
+            pieces = glue_marks(pieces, model.channel.reads)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)

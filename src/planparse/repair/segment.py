@@ -145,6 +145,20 @@ def _segment_uncached(line: str) -> list[Piece]:
     return out
 
 
+JOINED_RE = regex.compile(r"^\p{Ll}[\p{Ll}\p{M}]*(?:/\p{Ll}[\p{Ll}\p{M}]*)+$")
+
+
+def _joined_words(core: str) -> bool:
+    """Lowercase syllables joined by `/` (`đồng/tháng`, `xã/phường`, `người/năm`): words to restore, not a symbol
+    (symbols carry capitals or digits: `KH-UBND`, `12/QĐ`); units without a vowel (`km/h`, `kg/ha`) stay whole."""
+    return bool(JOINED_RE.match(core)) and all(SYLLABLE_SHAPE.match(skeleton(w)) for w in core.split("/"))
+
+
+END_MARK_RE = regex.compile(r"\.?/\.$")
+"""The mark that closes a Vietnamese administrative document (`giải quyết./.`): punctuation, not part of a symbol, so
+the last word is restored like any other."""
+
+
 @lru_cache(maxsize=200_000)
 def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, text, kind) of the pieces of one whitespace chunk, offsets in the chunk; `first`: the line's
@@ -152,10 +166,13 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     out: list[tuple[int, int, str, str]] = []
     if chunk.isalpha():
         return ((0, len(chunk), chunk, _piece_kind(chunk, first=first)),)
+    end = END_MARK_RE.search(chunk)
+    if end and end.start() > 0:
+        return _chunk_pieces(chunk[:end.start()], first) + ((end.start(), len(chunk), end.group(0), "punct"),)
     if URL_RE.search(chunk):
         return ((0, len(chunk), chunk, "fixed"),)
     core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
-    if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core):
+    if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core) and not _joined_words(core):
         off = chunk.find(core)
         if off > 0:
             out.append((0, off, chunk[:off], "punct"))
@@ -179,26 +196,44 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     return tuple(out)
 
 
-def glue_question_marks(pieces: list[Piece]) -> list[Piece]:
-    """Pieces with a `?` written right after a word made part of it, with a word or letter right after it too
-    (`tri?` trữ, `st?c` sức): in garbled English-model OCR the `?` is a mark's hook the confusion rules read."""
+GLUED_MARKS = "?'’"
+"""Marks English-model OCR prints for a Vietnamese mark inside a word: `?` for the hook of ữ, ử (`tri?`, `st?c`),
+an apostrophe for the horn of ư, ơ (`tru’dng` trưởng, `THU'C` THỰC, `tt’` từ): in 438 rendered pages OCR'd with `eng`
+(devtools/confusions.py), 343 of the 349 words with an apostrophe inside or right after them had a horn."""
+
+
+def glue_marks(pieces: list[Piece], fits=None) -> list[Piece]:
+    """Pieces with a GLUED_MARKS mark written right after a word made part of it, with a word or letter right after
+    it too: in garbled English-model OCR the mark is part of a letter the confusion rules read.
+
+    `fits(text)`: whether the channel reads a glued apostrophe word as a syllable; an apostrophe is glued only to
+    what fits (`co'so` is cơ sở: only `co'` is glued), or left alone. `?` is glued whatever follows.
+    """
     out: list[Piece] = []
     i = 0
     while i < len(pieces):
         p = pieces[i]
         q = pieces[i + 1] if i + 1 < len(pieces) else None
-        if p.kind != "word" or q is None or q.kind != "punct" or q.start != p.end or not q.text.startswith("?"):
+        mark = q.text[:1] if q is not None else ""
+        if p.kind != "word" or q is None or q.kind != "punct" or q.start != p.end or not mark or mark not in GLUED_MARKS:
             out.append(p)
             i += 1
             continue
-        start, end, text = p.start, p.end + 1, p.text + "?"
+        start, end, text = p.start, p.end + 1, p.text + mark
+        r = pieces[i + 2] if len(q.text) == 1 and i + 2 < len(pieces) else None
+        with_next = r is not None and r.start == end and r.kind in ("word", "letter")
+        if mark != "?" and fits is not None:
+            with_next = with_next and fits(text + r.text)
+            if not with_next and not fits(text):
+                out.append(p)
+                i += 1
+                continue
         i += 1
         if len(q.text) > 1:
             pieces = pieces[:i] + [Piece(q.start + 1, q.end, q.text[1:], "punct")] + pieces[i + 1:]
         else:
             i += 1
-            r = pieces[i] if i < len(pieces) else None
-            if r is not None and r.start == end and r.kind in ("word", "letter"):
+            if with_next:
                 end, text = r.end, text + r.text
                 i += 1
         out.append(Piece(start, end, text, "word"))
