@@ -19,7 +19,7 @@ from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
-from .segment import Piece, apply_case, case_of, fix_heading, fix_symbol, GLUED_MARKS, glue_marks, segment
+from .segment import GLUED_MARKS, Piece, apply_case, case_of, fix_heading, fix_symbol, glue_marks, segment
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
 from .topics import Topics
 from .words import WORD_BONUS, word_pair_keys

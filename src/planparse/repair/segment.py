@@ -223,7 +223,7 @@ def glue_marks(pieces: list[Piece], fits=None) -> list[Piece]:
         r = pieces[i + 2] if len(q.text) == 1 and i + 2 < len(pieces) else None
         with_next = r is not None and r.start == end and r.kind in ("word", "letter")
         if mark != "?" and fits is not None:
-            with_next = with_next and fits(text + r.text)
+            with_next = with_next and r is not None and fits(text + r.text)
             if not with_next and not fits(text):
                 out.append(p)
                 i += 1
@@ -233,7 +233,7 @@ def glue_marks(pieces: list[Piece], fits=None) -> list[Piece]:
             pieces = pieces[:i] + [Piece(q.start + 1, q.end, q.text[1:], "punct")] + pieces[i + 1:]
         else:
             i += 1
-            if with_next:
+            if with_next and r is not None:
                 end, text = r.end, text + r.text
                 i += 1
         out.append(Piece(start, end, text, "word"))
