@@ -271,14 +271,13 @@ def tree_sections(lines: Sequence[tuple[str, int]], warnings: list[tuple[str, in
             paras.append(p)
         fixes: list[tuple[str, int | None]] = []
         swap = first.swap(fixes)
-        read = (lambda: paras.read(swap))
-        top = [_Node(p[0], p[2]) for p, depth in _placements(read()) if depth == 0 and p[0] is not None]
+        top = [_Node(p[0], p[2]) for p, depth in _placements(paras.read(swap)) if depth == 0 and p[0] is not None]
         _repair_level(top, fixes)
         checks: list[tuple[str, int | None]] = []
         last: dict[str, Marker] = {}
         stack: list[_Node] = []
         marked = iter(top)
-        for (marker, text, page, heading), depth in _placements(read()):
+        for (marker, text, page, heading), depth in _placements(paras.read(swap)):
             if depth == -1:
                 stack[-1].paras.append(text)
                 continue
