@@ -205,6 +205,7 @@ class TextStore(Sequence[str]):
 
     def close(self) -> None:
         self.spool.close()
+        self.ends = array("q")
 
 
 class _Window(Sequence[str]):
