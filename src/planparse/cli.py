@@ -153,13 +153,14 @@ def ingest(
                 if fmt is Fmt.json:  # written as it is made: a text of any size in bounded memory
                     written = ingest_to(path, sink, progress=update, jobs=jobs, **opts)
                     doc, words, repaired = written.document, written.words, written.restorations
+                    sections = written.sections
                 else:
                     doc = ingest(path, progress=update, jobs=jobs, **opts)
-                    words, repaired = _words(doc.text), len(doc.restorations)
+                    words, repaired, sections = _words(doc.text), len(doc.restorations), len(doc.sections)
             if fmt is not Fmt.json:
                 _emit(render(doc, fmt.value), output, fmt)
         if output is not None:
-            typer.echo(summary(doc, output, words=words, repaired=repaired), err=True)
+            typer.echo(summary(doc, output, words=words, repaired=repaired, sections=sections), err=True)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
 
@@ -184,15 +185,18 @@ def _words(text: str) -> int:
     return sum(1 for _ in re.finditer(r"\S+", text))
 
 
-def summary(doc, output: Path | None = None, *, words: int | None = None, repaired: int | None = None) -> str:
-    """A few human lines about a processed document (`words` and `repaired` count what a streamed one left out)."""
+def summary(doc, output: Path | None = None, *, words: int | None = None, repaired: int | None = None,
+            sections: int | None = None) -> str:
+    """A few human lines about a processed document (`words`, `repaired` and `sections` count what a streamed one
+    left out)."""
     h = doc.header
     words = _words(doc.text) if words is None else words
     repaired = len(doc.restorations) if repaired is None else repaired
+    sections = len(doc.sections) if sections is None else sections
     parts = [
         f"{doc.source.path}: {doc.source.kind}, {doc.source.pages} page(s)",
         f"  type: {h.doc_type or '?'}  number: {h.number or '?'}  date: {h.date or '?'}  issuer: {h.issuer or '?'}",
-        f"  {words} words, {repaired} repaired, {len(doc.sections)} top-level sections, "
+        f"  {words} words, {repaired} repaired, {sections} top-level sections, "
         f"{len(doc.references)} references, {len(doc.tables)} tables, {len(doc.tasks)} tasks, {len(doc.warnings)} warnings",
     ]
     if output is not None:

@@ -67,11 +67,12 @@ def _document(sp: SourcePlan, opts: Options, progress: Progress | None, timings:
     return _finish(doc, lines, tables, opts, timings)
 
 
-def _finish(doc: Document, lines: Sequence[Line], tables: list[Table], opts: Options, timings: dict[str, float]) -> Document:
-    """Structure and tables from the repaired lines; the timings set."""
+def _finish(doc: Document, lines: Sequence[Line], tables: list[Table], opts: Options, timings: dict[str, float],
+            emit: Callable | None = None) -> Document:
+    """Structure and tables from the repaired lines; the timings set (`emit`: see `_structure`)."""
     if opts.structure:
         t = time.perf_counter()
-        doc = _structure(doc, lines)
+        doc = _structure(doc, lines, emit)
         timings["structure"] = time.perf_counter() - t
     if opts.tables:
         t = time.perf_counter()
@@ -83,11 +84,14 @@ def _finish(doc: Document, lines: Sequence[Line], tables: list[Table], opts: Opt
 
 @dataclass(frozen=True)
 class Written:
-    """What `ingest_to` wrote: the document without its long parts (text, page lines, change records), and their sizes."""
+    """What `ingest_to` wrote: the document without its long parts (text, page lines, change records; for a text
+    input, sections too), and their sizes."""
 
     document: Document
     words: int
     restorations: int
+    sections: int
+    """Top-level sections written."""
 
 
 def ingest_to(path: str | os.PathLike, out: str | os.PathLike | BinaryIO, options: Options | None = None, *,
@@ -112,7 +116,7 @@ def ingest_to(path: str | os.PathLike, out: str | os.PathLike | BinaryIO, option
         _write(out, json_chunks(doc), write_output)
         words = sum(1 for _ in _WORD.finditer(doc.text))
         return Written(doc.model_copy(update={"text": "", "restorations": [], "pages": [
-            p.model_copy(update={"lines": []}) for p in doc.pages]}), words, len(doc.restorations))
+            p.model_copy(update={"lines": []}) for p in doc.pages]}), words, len(doc.restorations), len(doc.sections))
     with _Spools(folder) as spools:
         head, parts, written = _spooled(sp, opts, timings, spools)
         _write(out, assemble(head, parts), write_output)
@@ -132,40 +136,47 @@ def _write(out, chunks: Iterable[bytes], write_output) -> None:
 
 
 class _Spools:
-    """The spools of one `ingest_to` run (pages, change records), closed on every way out."""
+    """The spools of one `ingest_to` run (pages, change records, sections; the line texts as read and as repaired),
+    closed on every way out."""
 
     def __init__(self, folder: Path | None) -> None:
-        from .export.spool import Spool
+        from .export.spool import Spool, TextStore
 
-        self.pages = Spool(folder)
+        self.open: list = []
         try:
-            self.records = Spool(folder)
+            self.pages, self.records, self.sections = (self._add(Spool(folder)) for _ in range(3))
+            self.read, self.repaired = (self._add(TextStore(folder)) for _ in range(2))
         except BaseException:
-            self.pages.close()
+            self.__exit__()
             raise
+
+    def _add(self, spool):
+        self.open.append(spool)
+        return spool
 
     def __enter__(self) -> _Spools:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.pages.close()
-        self.records.close()
+        for spool in self.open:
+            spool.close()
 
 
 def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
              spools: _Spools) -> tuple[Document, Mapping[str, Iterable[bytes]], Written]:
-    """The stages of `ingest` on a text input, with the lines as strings and each repaired section's lines and
-    records written to the spools: the Document head (no text, page lines or records), the parts to assemble
-    its JSON from, and what was written."""
+    """The stages of `ingest` on a text input with the line texts in spools, not memory (read from one, repaired
+    into another), each repaired section's lines and records and each top-level section written to spools as they
+    are made: the Document head (no text, page lines, sections or records), the parts to assemble its JSON from,
+    and what was written."""
     from .export import text_json
     from .export.json_text import BATCH, STREAMED, _list_json
-    from .export.spool import ListJSON, PagesJSON, sections_json, unserialised
+    from .export.spool import ListJSON, PagesJSON, SectionsJSON
     from .sources.lines import LineView
     from .sources.text import split_lines
 
     warnings = list(sp.warnings)
     t = time.perf_counter()
-    got = split_lines(sp.text or "")
+    got = split_lines(sp.text or "", spools.read)
     sp.text = None
     view = LineView(got)
     bounds = list(zip(got.starts, got.starts[1:]))
@@ -175,33 +186,37 @@ def _spooled(sp: SourcePlan, opts: Options, timings: dict[str, float],
     t = time.perf_counter()
     pages = PagesJSON(spools.pages, heads, [b - a for a, b in bounds])
     records = ListJSON("restorations", spools.records)
+    texts = spools.repaired
 
     def take(a: int, b: int, new: list[Line], recs: list[Restoration]) -> None:
         pages.add(new)
-        got.texts[a:b] = [unserialised(ln.text) for ln in new]
+        texts.extend(ln.text for ln in new)
         records.add(recs)
 
     done = 0
-    if opts.restore != "off" and got.texts:
+    if opts.restore != "off" and len(got.texts):
         from .repair.engine import release_memos
 
         done = _repair(view, got.texts, opts, warnings, take)
         release_memos()
     for i in range(done, len(view), BATCH):
         pages.add(view[i:i + BATCH])
-        got.texts[i:i + BATCH] = [unserialised(t) for t in got.texts[i:i + BATCH]]
+        texts.extend(got.texts[i:i + BATCH])
     pages.close()
     records.close()
+    got.texts = texts  # the view reads the repaired lines from here on
+    spools.read.close()
     timings["restore"] = time.perf_counter() - t
 
-    doc = _finish(Document(source=sp.source, pages=heads, warnings=warnings), view, [], opts, timings)
-    texts = got.texts
-    parts = {"text": text_json(_text_pieces((texts[a:b], None) for a, b in bounds)), "pages": spools.pages.chunks(),
-             "sections": sections_json(doc.sections), "restorations": spools.records.chunks(),
+    sections = SectionsJSON(spools.sections)
+    doc = _finish(Document(source=sp.source, pages=heads, warnings=warnings), view, [], opts, timings, sections.add)
+    sections.close()
+    parts = {"text": text_json(_text_pieces((texts.window(a, b), None) for a, b in bounds)), "pages": spools.pages.chunks(),
+             "sections": spools.sections.chunks(), "restorations": spools.records.chunks(),
              "warnings": _list_json("warnings", doc.warnings, 1, BATCH)}
     head = doc.model_copy(update={k: [] for k in STREAMED})
     words = sum(len(t.split()) for t in texts)
-    return head, parts, Written(doc.model_copy(update={"pages": heads}), words, records.count)
+    return head, parts, Written(doc.model_copy(update={"pages": heads}), words, records.count, sections.count)
 
 
 def _plan(path: Path, opts: Options) -> SourcePlan:
@@ -420,12 +435,13 @@ def _text_body(pages: Iterable[tuple[Sequence[str], Sequence[int] | None]]) -> I
             yield text
 
 
-def _structure(doc: Document, lines: Sequence[Line]) -> Document:
-    """The document with the parts parse_structure found (every StructureResult field is a Document field)."""
+def _structure(doc: Document, lines: Sequence[Line], emit: Callable | None = None) -> Document:
+    """The document with the parts parse_structure found (every StructureResult field is a Document field); given
+    `emit`, the top-level sections go to it instead, one at a time."""
     from .structure import StructureResult, parse_structure
 
     with stage_guard(doc.warnings, "structure", "no header, sections or references"):
-        res = parse_structure(lines)
+        res = parse_structure(lines, emit)
         found = {name: getattr(res, name) for name in StructureResult.model_fields if name != "warnings"}
         doc = doc.model_copy(update=found)
         doc.warnings.extend(res.warnings)

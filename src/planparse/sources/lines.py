@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
+from itertools import islice
 
 from ..models import Line, Page, Word
 from .pdf import LayerPage
@@ -28,20 +30,70 @@ class LineView(Sequence[Line]):
         return len(self.got.texts)
 
     def __getitem__(self, i):
+        texts = self.got.texts
         if isinstance(i, slice):
-            return [self._line(k) for k in range(*i.indices(len(self)))]
+            a, b, step = i.indices(len(self))
+            if step != 1:
+                return [self[k] for k in range(a, b, step)]
+            return [self._line(k, t) for k, t in zip(range(a, b), texts[a:b])]
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        return self._line(i)
+        return self._line(i, texts[i])
 
     def __iter__(self) -> Iterator[Line]:
-        return (self._line(k) for k in range(len(self)))
+        return (self._line(k, t) for k, t in enumerate(self.got.texts))
 
-    def _line(self, i: int) -> Line:
+    def pairs(self) -> TextPairs:
+        """The lines as (text in NFC, page), read on demand: what `structure.parse_structure` reads."""
+        return TextPairs(self.got, 0, len(self))
+
+    def _line(self, i: int, text: str) -> Line:
         got = self.got
-        return Line(text=got.texts[i], block=got.blocks[i], page=got.page_of(i), origin="text")
+        return Line(text=text, block=got.blocks[i], page=got.page_of(i), origin="text")
+
+
+class TextPairs(Sequence[tuple[str, int]]):
+    """Lines a..b-1 of a text input as (text in NFC, page), read from its texts when asked for (a slice is another
+    TextPairs); `texts()` the same lines' texts alone."""
+
+    def __init__(self, got: TextLines, a: int, b: int, pages: bool = True) -> None:
+        self.got, self.a, self.b, self.with_pages = got, a, b, pages
+
+    def texts(self) -> TextPairs:
+        return TextPairs(self.got, self.a, self.b, pages=False)
+
+    def __len__(self) -> int:
+        return self.b - self.a
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            a, b, step = i.indices(len(self))
+            if step != 1:
+                raise ValueError("TextPairs are sliced with step 1")
+            return TextPairs(self.got, self.a + a, self.a + max(a, b), self.with_pages)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        k = self.a + i
+        text = unicodedata.normalize("NFC", self.got.texts[k])
+        return (text, self.got.page_of(k)) if self.with_pages else text
+
+    def __iter__(self) -> Iterator:
+        got, k = self.got, self.a
+        texts = got.texts.iter_range(self.a, self.b) if hasattr(got.texts, "iter_range") else islice(got.texts, self.a, self.b)
+        page = got.page_of(k) if self.a < self.b else 1
+        for t in texts:
+            while k >= got.starts[page]:
+                page += 1
+            text = unicodedata.normalize("NFC", t)
+            yield (text, page) if self.with_pages else text
+            k += 1
+
+    def __add__(self, other):
+        return list(self) + list(other)
 
 
 def layer_page(lp: LayerPage) -> Page:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from array import array
+from collections.abc import Iterator, MutableSequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,9 +77,10 @@ def line_sections(text: str, size: int = SECTION_LINES):
 @dataclass
 class TextLines:
     """A text input's lines without a model object per line: each line's text (stripped), its block (blank lines
-    start a new one) and, per page (form feeds), where its lines begin. A long text costs its strings and 8 B a line."""
+    start a new one) and, per page (form feeds), where its lines begin. `texts` is a list, or for a long text a
+    store on disk (`export.spool.TextStore`): then a line costs 8 B here and its text no memory at all."""
 
-    texts: list[str] = field(default_factory=list)
+    texts: MutableSequence[str] = field(default_factory=list)
     blocks: array = field(default_factory=lambda: array("q"))
     starts: list[int] = field(default_factory=list)
     """Index of the first line of each page, plus len(texts) at the end."""
@@ -90,25 +92,50 @@ class TextLines:
         return bisect_right(self.starts, i, hi=len(self.starts) - 1)
 
 
-def split_lines(text: str) -> TextLines:
-    """The lines of a text input by page; a page's trailing blank lines are dropped."""
-    out = TextLines()
-    for chunk in text.split("\f"):
-        out.starts.append(len(out.texts))
-        block, last = 0, 0
-        for raw in chunk.split("\n"):
-            line = raw.strip()
-            if not line:
-                if len(out.texts) > out.starts[-1] and out.texts[-1]:
-                    block += 1
-            else:
-                last = len(out.texts) + 1
-            out.texts.append(line)
+def split_lines(text: str, texts: MutableSequence[str] | None = None) -> TextLines:
+    """The lines of a text input by page (their texts appended to `texts`, a new list by default); a page's trailing
+    blank lines are dropped. The text is read line by line: no list of all its lines or pages is made."""
+    out = TextLines() if texts is None else TextLines(texts=texts)
+    count = 0
+    blanks = 0  # blank lines held until a line with text shows they are not the page's trailing ones
+    block = 0
+    for new_page, raw in _raw_lines(text):
+        if new_page:
+            out.starts.append(count)
+            block, blanks = 0, 0
+        line = raw.strip()
+        if not line:
+            if count > out.starts[-1] and not blanks:
+                block += 1
+            blanks += 1
+            continue
+        for _ in range(blanks):
+            out.texts.append("")
             out.blocks.append(block)
-        del out.texts[max(last, out.starts[-1]):]
-        del out.blocks[max(last, out.starts[-1]):]
-    out.starts.append(len(out.texts))
+        count += blanks + 1
+        blanks = 0
+        out.texts.append(line)
+        out.blocks.append(block)
+    out.starts.append(count)
     return out
+
+
+def _raw_lines(text: str) -> Iterator[tuple[bool, str]]:
+    """Each line of `text` as (starts a page, line), lines ending at a newline or a form feed."""
+    pos, new_page = 0, True
+    ff = text.find("\f")
+    while True:
+        nl = text.find("\n", pos)
+        if ff != -1 and (nl == -1 or ff < nl):
+            yield new_page, text[pos:ff]
+            pos, new_page = ff + 1, True
+            ff = text.find("\f", pos)
+        elif nl != -1:
+            yield new_page, text[pos:nl]
+            pos, new_page = nl + 1, False
+        else:
+            yield new_page, text[pos:]
+            return
 
 
 def _share(text: str, test) -> float:

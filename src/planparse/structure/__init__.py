@@ -13,16 +13,16 @@ have `bbox`). Must never raise on any input: problems become warnings.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, Field
 
 from ..models import DigitalSignature, Header, Line, PreambleItem, Reference, Responsibility, Section, Signature, Warning_
-from .closing import find_closing_start, parse_closing, parse_digital_signatures, parse_responsibilities
+from .closing import find_closing_start, find_org_section, parse_closing, parse_digital_signatures, responsibilities_in
 from .header import parse_header
 from .preamble import split_preamble
-from .references import find_references
-from .sections import build_tree
+from .references import Citations
+from .sections import tree_sections
 
 
 class StructureResult(BaseModel):
@@ -41,16 +41,25 @@ def _warn(msg: str, page: int | None = None) -> Warning_:
     return Warning_(stage="structure", message=msg, page=page)
 
 
-def parse_structure(lines: Sequence[Line]) -> StructureResult:
-    """Header, preamble, section tree, references and closing parts of one document; never raises."""
+def parse_structure(lines: Sequence[Line], emit: Callable[[Section], None] | None = None) -> StructureResult:
+    """Header, preamble, section tree, references and closing parts of one document; never raises.
+
+    `lines` may instead be a `sources.lines.LineView` (a long text input): then its texts are read as they are
+    needed, never all at once. Given `emit`, each top-level section (with its subtree) is handed to it as soon as
+    it is built and `sections` stays empty: with a LineView, memory does not grow with the text. A failure in
+    the tree then keeps the sections already handed over."""
     res = StructureResult()
     try:
-        items = [(unicodedata.normalize("NFC", ln.text or ""), ln.page or 1) for ln in (lines or [])]
+        pairs = getattr(lines, "pairs", None)
+        if pairs is not None:
+            items, boxes = pairs(), None
+        else:
+            items = [(unicodedata.normalize("NFC", ln.text or ""), ln.page or 1) for ln in (lines or [])]
+            boxes = [ln.bbox if (ln.page or 1) == 1 else None for ln in lines or []]
+        texts = items.texts() if pairs is not None else [t for t, _ in items]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"unreadable lines: {exc}"))
         return res
-    texts = [t for t, _ in items]
-    boxes = [ln.bbox if (ln.page or 1) == 1 else None for ln in lines or []]
     body_start, closing_start = 0, len(texts)
     try:
         body_start = _header(res, texts, boxes)
@@ -65,20 +74,18 @@ def parse_structure(lines: Sequence[Line]) -> StructureResult:
         body_start += used
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"preamble parsing failed: {exc!r}"))
+    body = _Body(res, emit)
+    tree: list[tuple[str, int | None]] = []
     try:
-        res.sections, warns = build_tree(items[body_start:closing_start])
-        res.warnings += [_warn(w, p) for w, p in warns]
+        for section in tree_sections(items[body_start:closing_start], tree, spooled=emit is not None):
+            body.take(section)
+        res.warnings += [_warn(w, p) for w, p in tree]
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"section parsing failed: {exc!r}"))
+        if emit is None:
+            body = _Body(res, emit)
     del items  # a tuple per line, not needed past the tree: gone before the tree is walked for references
-    try:
-        extra = [(res.header.summary, "header")] if res.header.summary else []
-        extra += [(p.text, "preamble") for p in res.preamble if p.kind != "authority"]
-        notes: list[str] = []
-        res.references = find_references(res.sections, extra, notes)
-        res.warnings += [_warn(n) for n in dict.fromkeys(notes)]
-    except Exception as exc:  # noqa: BLE001
-        res.warnings.append(_warn(f"reference parsing failed: {exc!r}"))
+    res.references = body.references()
     try:
         res.signature, res.recipients, closing_warns = parse_closing(texts, closing_start)
         res.warnings += [_warn(w) for w in closing_warns]
@@ -88,11 +95,58 @@ def parse_structure(lines: Sequence[Line]) -> StructureResult:
         res.digital_signatures = parse_digital_signatures(texts)
     except Exception as exc:  # noqa: BLE001
         res.warnings.append(_warn(f"digital signature parsing failed: {exc!r}"))
-    try:
-        res.responsibilities = parse_responsibilities(res.sections)
-    except Exception as exc:  # noqa: BLE001
-        res.warnings.append(_warn(f"responsibility parsing failed: {exc!r}"))
+    res.responsibilities = body.responsibilities()
     return res
+
+
+class _Body:
+    """What is read from the top-level sections as they come: the references citing them, the responsibilities
+    of the `TỔ CHỨC THỰC HIỆN` section; each section is then kept (`res.sections`) or handed to `emit`. A part that
+    fails stops reading and says so in a warning, in the place `parse_structure` gives its part."""
+
+    def __init__(self, res: StructureResult, emit: Callable[[Section], None] | None) -> None:
+        self.res, self.emit = res, emit
+        res.sections = []
+        self.notes: list[str] = []
+        self.citations: Citations | None = None
+        self.failed: dict[str, Exception] = {}
+        self.org: list[Responsibility] | None = None
+        try:
+            extra = [(res.header.summary, "header")] if res.header.summary else []
+            extra += [(p.text, "preamble") for p in res.preamble if p.kind != "authority"]
+            self.citations = Citations(extra, self.notes)
+        except Exception as exc:  # noqa: BLE001
+            self.failed["reference"] = exc
+
+    def take(self, section: Section) -> None:
+        if "reference" not in self.failed:
+            try:
+                self.citations.add([section])
+            except Exception as exc:  # noqa: BLE001
+                self.failed["reference"] = exc
+        if self.org is None and "responsibility" not in self.failed:
+            try:
+                org = find_org_section([section])
+                self.org = None if org is None else responsibilities_in(org)
+            except Exception as exc:  # noqa: BLE001
+                self.failed["responsibility"] = exc
+        if self.emit is None:
+            self.res.sections.append(section)
+        else:
+            self.emit(section)
+
+    def references(self) -> list[Reference]:
+        if "reference" in self.failed:
+            self.res.warnings.append(_warn(f"reference parsing failed: {self.failed['reference']!r}"))
+            return []
+        self.res.warnings += [_warn(n) for n in dict.fromkeys(self.notes)]
+        return self.citations.references()
+
+    def responsibilities(self) -> list[Responsibility]:
+        if "responsibility" in self.failed:
+            self.res.warnings.append(_warn(f"responsibility parsing failed: {self.failed['responsibility']!r}"))
+            return []
+        return self.org or []
 
 
 def _header(res: StructureResult, texts: list[str], boxes: list) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..models import DigitalSignature, Responsibility, Section, Signature
 from ..text import clean, fold
@@ -22,12 +23,12 @@ _VN_TS = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s+(\d{1,2}:\d\d:\d\d)\
 
 def find_closing_start(texts: list[str], body_start: int) -> int:
     """Index where the body ends: the "Nơi nhận" line or a signature prefix line."""
-    for i in range(body_start, len(texts)):
-        t = clean(texts[i])
+    for i, raw in enumerate(islice(texts, body_start, None), body_start):  # read in order: texts may be on disk
+        t = clean(raw)
         if _NOI_NHAN.match(fold(t)):
             return _back_over_signature(texts, body_start, i)
-    for i in range(body_start, len(texts)):
-        t = clean(texts[i])
+    for i, raw in enumerate(islice(texts, body_start, None), body_start):
+        t = clean(raw)
         if re.match(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*[A-ZĐ]", t) and len(t) < 80:
             return i
     for i in range(len(texts) - 2, max(body_start, len(texts) - 30) - 1, -1):
@@ -194,12 +195,13 @@ def _flat_text(s: Section) -> str:
     return clean(" ".join([own] + [_flat_text(c) for c in s.children]))
 
 
-def _find_org_section(sections: list[Section]) -> Section | None:
+def find_org_section(sections: list[Section]) -> Section | None:
+    """The first section, in reading order at any depth, on how the plan is carried out (`TỔ CHỨC THỰC HIỆN`)."""
     for s in sections:
         key = fold(s.title or s.text[:60]).lower()
         if "to chuc thuc hien" in key or "trach nhiem thuc hien" in key:
             return s
-        hit = _find_org_section(s.children)
+        hit = find_org_section(s.children)
         if hit:
             return hit
     return None
@@ -223,9 +225,12 @@ def _unit_split(s: Section) -> tuple[str, str] | None:
 
 def parse_responsibilities(sections: list[Section]) -> list[Responsibility]:
     """[{unit, duties}] from the items of the "TỔ CHỨC THỰC HIỆN" section (numbered or dashed)."""
-    org = _find_org_section(sections)
-    if org is None:
-        return []
+    org = find_org_section(sections)
+    return [] if org is None else responsibilities_in(org)
+
+
+def responsibilities_in(org: Section) -> list[Responsibility]:
+    """[{unit, duties}] from the items of `org`, the "TỔ CHỨC THỰC HIỆN" section."""
     out: list[Responsibility] = []
 
     def visit(items: list[Section], depth: int) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from itertools import chain
+from collections.abc import Iterable, Sequence
 
 from ..models import Reference, Section
 from ..repair.orthography import is_valid_syllable
@@ -142,20 +141,40 @@ def _walk(sections: list[Section], path: list[str]):
 def find_references(sections: list[Section], extra: Sequence[tuple[str, str]] = (),
                     notes: list[str] | None = None) -> list[Reference]:
     """De-duplicated references of the whole body, each with the sections citing it (`notes`: see find_in_text)."""
-    found: dict[tuple, Reference] = {}
-    cited: dict[tuple, set[str]] = {}
-    items = chain(extra, ((" ".join(x for x in (s.title, s.text) if x), where) for s, where in _walk(sections, [])))
-    for text, where in items:
-        for r in find_in_text(text, notes):
-            key = (r.type, r.number) if r.number else (r.type, fold(r.title or "").lower())
-            old = found.get(key)
-            if old is None:
-                r.cited_in = [where]
-                found[key], cited[key] = r, {where}
-                continue
-            if where not in cited[key]:
-                cited[key].add(where)
-                old.cited_in.append(where)
-            old.date = old.date or r.date
-            old.issuer = old.issuer or r.issuer
-    return list(found.values())
+    found = Citations(extra, notes)
+    found.add(sections)
+    return found.references()
+
+
+class Citations:
+    """The references of a body read a top-level section at a time (`find_references` in pieces): what it keeps
+    is one entry per document cited, not the sections."""
+
+    def __init__(self, extra: Sequence[tuple[str, str]] = (), notes: list[str] | None = None) -> None:
+        self.found: dict[tuple, Reference] = {}
+        self.cited: dict[tuple, set[str]] = {}
+        self.notes = notes
+        self._read(extra)
+
+    def add(self, sections: list[Section]) -> None:
+        """The citations in these sections (the next ones of the body, in order)."""
+        self._read((" ".join(x for x in (s.title, s.text) if x), where) for s, where in _walk(sections, []))
+
+    def references(self) -> list[Reference]:
+        return list(self.found.values())
+
+    def _read(self, items: Iterable[tuple[str, str]]) -> None:
+        found, cited = self.found, self.cited
+        for text, where in items:
+            for r in find_in_text(text, self.notes):
+                key = (r.type, r.number) if r.number else (r.type, fold(r.title or "").lower())
+                old = found.get(key)
+                if old is None:
+                    r.cited_in = [where]
+                    found[key], cited[key] = r, {where}
+                    continue
+                if where not in cited[key]:
+                    cited[key].add(where)
+                    old.cited_in.append(where)
+                old.date = old.date or r.date
+                old.issuer = old.issuer or r.issuer

@@ -5,8 +5,12 @@ Wrapped lines are joined into paragraphs, page numbers dropped, odd numbering ke
 
 from __future__ import annotations
 
+import pickle
 import re
 import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Section
@@ -141,41 +145,78 @@ def _is_heading(marker: Marker, rest: str, next_text: str | None, blank_after: b
     return short and (blank_after or len(rest) < 0.5 * typical)
 
 
-def _running_headers(body: list[tuple[str, int]]) -> set[str]:
-    """Short lines that open or close two or more pages: running headers/footers."""
-    edges: dict[int, list[str]] = {}
+def _running_headers(body: Iterable[tuple[str, int]], lengths: Counter | None = None) -> set[str]:
+    """Short lines that open or close two or more pages: running headers/footers (`lengths` counts the lengths
+    of the lines on the way, see `_typical`)."""
+    edges: dict[int, list[str]] = {}  # a page's first and last line
     for t, p in body:
+        if lengths is not None and len(t) > 20:
+            lengths[len(t)] += 1
         if t:
-            edges.setdefault(p, []).append(t)
+            edge = edges.get(p)
+            if edge is None:
+                edges[p] = [t, t]
+            else:
+                edge[1] = t
     pages: dict[str, set[int]] = {}
     for p, ts in edges.items():
-        for t in {ts[0], ts[-1]}:
+        for t in set(ts):
             if len(t) < 80 and classify(t) is None:
                 pages.setdefault(t, set()).add(p)
     return {t for t, ps in pages.items() if len(ps) >= 2}
 
 
-def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, int, bool]]:
-    """Group lines into (marker, text, page, is_heading) paragraphs."""
-    body = [x if clean(x[0]) is x[0] else (clean(x[0]), x[1]) for x in lines]  # clean gives a clean text back itself
-    running = _running_headers(body)
-    if running:
-        body = [("" if t in running else t, p) for t, p in body]
-    lens = sorted(len(t) for t, _ in body if len(t) > 20)
-    typical = lens[len(lens) * 3 // 4] if lens else 70
-    out: list[tuple[Marker | None, str, int, bool]] = []
-    cur: list | None = None
-    """The open paragraph, [marker, parts, page, is_heading]: joined when the next one starts, so the lines of
-    a long text are never all held as parts and as joined paragraphs at once."""
-    for i, (t, page) in enumerate(body):
-        if not t or _PAGE_NO.match(t):
+def _cleaned(lines: Iterable[tuple[str, int]], running: set[str] = frozenset()) -> Iterator[tuple[str, int]]:
+    """The lines cleaned, running headers blanked."""
+    for t, p in lines:
+        c = clean(t)
+        yield ("" if c in running else c), p
+
+
+def _typical(counts: Counter) -> int:
+    """The upper-quartile length of the lines longer than 20 characters, from how many there are of each length
+    (70 when there are none)."""
+    rank = sum(counts.values()) * 3 // 4
+    for n in sorted(counts):
+        if rank < counts[n]:
+            return n
+        rank -= counts[n]
+    return 70
+
+
+def _ahead(body: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int, str | None, bool]]:
+    """Each line with text that is no page number, with the next such line (None at the end) and whether a blank
+    line came between them: the one line of look-ahead paragraphs need, read as the lines stream by."""
+    held: tuple[str, int] | None = None
+    blank = False
+    for t, page in body:
+        if not t:
+            blank = True
             continue
-        nxt_i = i + 1
-        blank_after = False
-        while nxt_i < len(body) and (not body[nxt_i][0] or _PAGE_NO.match(body[nxt_i][0])):
-            blank_after = blank_after or not body[nxt_i][0]
-            nxt_i += 1
-        nxt = body[nxt_i][0] if nxt_i < len(body) else None
+        if _PAGE_NO.match(t):
+            continue
+        if held is not None:
+            yield held[0], held[1], t, blank
+        held, blank = (t, page), False
+    if held is not None:
+        yield held[0], held[1], None, blank
+
+
+def _paragraphs(lines: Iterable[tuple[str, int]]) -> Iterator[tuple[Marker | None, str, int, bool]]:
+    """Group lines into (marker, text, page, is_heading) paragraphs, one at a time: the lines are read two or
+    three times (running headers and typical length, that length again without them, paragraphs), never all held."""
+    lengths: Counter = Counter()
+    running = _running_headers(_cleaned(lines), lengths)
+    if running:
+        lengths = Counter(len(t) for t, _ in _cleaned(lines, running) if len(t) > 20)
+    typical = _typical(lengths)
+    return _fix_part_titles(_grouped(_ahead(_cleaned(lines, running)), typical))
+
+
+def _grouped(body: Iterable[tuple[str, int, str | None, bool]], typical: int) -> Iterator[tuple[Marker | None, str, int, bool]]:
+    cur: list | None = None
+    """The open paragraph, [marker, parts, page, is_heading]: joined when the next one starts."""
+    for t, page, nxt, blank_after in body:
         marker = classify(t)
         if marker is None and cur is not None and not cur[3]:
             ended = re.search(r"[.:;!?]$", cur[1][-1]) is not None
@@ -183,79 +224,187 @@ def _paragraphs(lines: list[tuple[str, int]]) -> list[tuple[Marker | None, str, 
                 cur[1].append(t)
                 continue
         if cur is not None:
-            out.append((cur[0], _join_all(cur[1]), cur[2], cur[3]))
+            yield cur[0], _join_all(cur[1]), cur[2], cur[3]
         if marker is None:
             cur = [None, [t], page, False]
             continue
         cur = [marker, [marker.rest or ""], page, _is_heading(marker, marker.rest, nxt, blank_after, typical)]
     if cur is not None:
-        out.append((cur[0], _join_all(cur[1]), cur[2], cur[3]))
-    return _fix_part_titles(out)
+        yield cur[0], _join_all(cur[1]), cur[2], cur[3]
 
 
-def _fix_part_titles(paras: list[tuple]) -> list[tuple]:
+def _fix_part_titles(paras: Iterable[tuple]) -> Iterator[tuple]:
     """`Phần I` / `Chương II` on their own line take the next plain paragraph as title."""
-    out: list[tuple] = []
-    skip = False
-    for i, p in enumerate(paras):
-        if skip:
-            skip = False
-            continue
-        m, text, page, heading = p
-        if m is not None and m.kind == "part" and not text and i + 1 < len(paras) and paras[i + 1][0] is None:
-            out.append((m, paras[i + 1][1], page, True))
-            skip = True
-            continue
-        out.append(p)
-    return out
+    held = None
+    for p in paras:
+        if held is not None:
+            m, text, page, _ = held
+            if m is not None and m.kind == "part" and not text and p[0] is None:
+                yield m, p[1], page, True
+                held = None
+                continue
+            yield held
+        held = p
+    if held is not None:
+        yield held
 
 
-def build_tree(lines: list[tuple[str, int]]) -> tuple[list[Section], list[tuple[str, int | None]]]:
+def build_tree(lines: Sequence[tuple[str, int]]) -> tuple[list[Section], list[tuple[str, int | None]]]:
     """Section tree and numbering warnings (message, page) from body lines (text, page)."""
     warnings: list[tuple[str, int | None]] = []
-    root = _Node(None, None)
-    stack: list[_Node] = [root]
-    for marker, text, page, heading in _first_roman_read_as_digit(_paragraphs(lines), warnings):
-        if marker is None:
-            if fold(text).lower().startswith("tren day") and len(stack) > 1:
-                root.children.append(_Node(None, page, paras=[text]))
-                stack = [root]
-                continue
-            if len(stack) == 1:
-                root.children.append(_Node(None, page, paras=[text]))
-            else:
+    return list(tree_sections(lines, warnings)), warnings
+
+
+def tree_sections(lines: Sequence[tuple[str, int]], warnings: list[tuple[str, int | None]],
+                  spooled: bool = False) -> Iterator[Section]:
+    """The top-level sections of the tree `build_tree` gives, one at a time with its subtree, each built when the
+    next one starts: a long text's tree is never whole in memory. The paragraphs are kept between the passes
+    (a list, or with `spooled` a temporary file); the numbering warnings are added to `warnings` at the end.
+
+    Pass 1 groups the lines into paragraphs; pass 2 finds the top level's numbered headings, whose sequence is
+    repaired before any is given out; pass 3 builds each top-level section, repairs and checks its subtree."""
+    paras = _SpooledParagraphs() if spooled else _Paragraphs()
+    try:
+        first = _FirstRoman()
+        for p in _paragraphs(lines):
+            first.see(p)
+            paras.append(p)
+        fixes: list[tuple[str, int | None]] = []
+        swap = first.swap(fixes)
+        top = [_Node(p[0], p[2]) for p, depth in _placements(paras.read(swap)) if depth == 0 and p[0] is not None]
+        _repair_level(top, fixes)
+        checks: list[tuple[str, int | None]] = []
+        last: dict[str, Marker] = {}
+        stack: list[_Node] = []
+        marked = iter(top)
+        for (marker, text, page, heading), depth in _placements(paras.read(swap)):
+            if depth == -1:
                 stack[-1].paras.append(text)
+                continue
+            if depth == 0 and stack:
+                yield _finished(stack[0], last, fixes, checks)
+                stack = []
+            if marker is None:
+                stack = [_Node(None, page, paras=[text])]
+                continue
+            node = _Node(next(marked).marker if depth == 0 else marker, page)
+            if heading:
+                node.title = text.rstrip(" :") or None
+            elif text:
+                node.paras.append(text)
+            if depth:
+                del stack[depth:]
+                stack[-1].children.append(node)
+            stack.append(node)
+        if stack:
+            yield _finished(stack[0], last, fixes, checks)
+        warnings.extend(fixes)
+        warnings.extend(checks)
+    finally:
+        paras.close()
+
+
+def _finished(node: _Node, last: dict[str, Marker], fixes: list, checks: list) -> Section:
+    """A complete top-level node as a Section, its subtree's numbering repaired and checked."""
+    _repair_sequence(node, fixes)
+    _check_child(node, last, checks)
+    _check_numbering(node, checks)
+    return _to_section(node, 0)
+
+
+def _placements(paras: Iterable[tuple]) -> Iterator[tuple[tuple, int]]:
+    """Each paragraph with where it goes in the tree: 0 a top-level section, d > 0 a child of the d-th numbered
+    section on the open path (d levels deep), -1 more text of the section last opened. Numbered sections nest by
+    the rank of their numbering; a plain paragraph at the top level, or one opening `Trên đây`, is top-level."""
+    ranks: list[float] = []
+    for p in paras:
+        marker, text = p[0], p[1]
+        if marker is None:
+            if not ranks or fold(text).lower().startswith("tren day"):
+                ranks = []
+                yield p, 0
+            else:
+                yield p, -1
             continue
-        node = _Node(marker, page)
-        if heading:
-            node.title = text.rstrip(" :") or None
-        elif text:
-            node.paras.append(text)
-        while len(stack) > 1 and stack[-1].marker is not None and stack[-1].marker.rank >= marker.rank:
-            stack.pop()
-        while len(stack) > 1 and stack[-1].marker is None:
-            stack.pop()
-        stack[-1].children.append(node)
-        stack.append(node)
-    _repair_sequence(root, warnings)
-    _check_numbering(root, warnings)
-    return _sections(root, 0), warnings
+        while ranks and ranks[-1] >= marker.rank:
+            ranks.pop()
+        yield p, len(ranks)
+        ranks.append(marker.rank)
 
 
-def _first_roman_read_as_digit(paras: list[tuple], warnings: list[tuple[str, int | None]]) -> list[tuple]:
+class _FirstRoman:
     """`1. MỤC ĐÍCH` before `II.` with no `I.` anywhere before it: the I was read as 1 or l (one glyph apart),
-    the upper-case title is how Roman headings are printed, and the sequence needs the I."""
-    romans = [k for k, p in enumerate(paras) if p[0] is not None and p[0].kind == "roman"]
-    if not romans or paras[romans[0]][0].value != 2:
-        return paras
-    for k in range(romans[0]):
-        m, text, page, _ = paras[k]
-        if m is not None and m.number.rstrip(".)") in ("1", "l") and text and is_upper(text, 4):
-            new = Marker("I.", "roman", m.rest, RANK["roman"], 1)
-            warnings.append((f"section number {m.number} corrected to I.: an upper-case heading before "
-                             f"{paras[romans[0]][0].number} where no I. was read", page))
-            return paras[:k] + [(new, text, page, True)] + paras[k + 1:]
-    return paras
+    the upper-case title is how Roman headings are printed, and the sequence needs the I. Seen paragraph by
+    paragraph; `swap` says which one to change once all are seen."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.roman: Marker | None = None
+        self.candidate: tuple[int, tuple] | None = None
+
+    def see(self, p: tuple) -> None:
+        m, text = p[0], p[1]
+        if self.roman is None and m is not None:
+            if m.kind == "roman":
+                self.roman = m
+            elif self.candidate is None and m.number.rstrip(".)") in ("1", "l") and text and is_upper(text, 4):
+                self.candidate = (self.count, p)
+        self.count += 1
+
+    def swap(self, warnings: list[tuple[str, int | None]]) -> tuple[int, tuple] | None:
+        """(index, new paragraph) when the first Roman heading is II. and an upper-case `1.` came before it."""
+        if self.roman is None or self.roman.value != 2 or self.candidate is None:
+            return None
+        k, (m, text, page, _) = self.candidate
+        warnings.append((f"section number {m.number} corrected to I.: an upper-case heading before "
+                         f"{self.roman.number} where no I. was read", page))
+        return k, (Marker("I.", "roman", m.rest, RANK["roman"], 1), text, page, True)
+
+
+class _Paragraphs:
+    """The paragraphs of pass 1, kept in a list for the later passes."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple] = []
+
+    def append(self, p: tuple) -> None:
+        self.items.append(p)
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.items)
+
+    def read(self, swap: tuple[int, tuple] | None) -> Iterator[tuple]:
+        """The paragraphs in order, the one `swap` names replaced."""
+        for k, p in enumerate(self):
+            yield swap[1] if swap is not None and k == swap[0] else p
+
+    def close(self) -> None:
+        self.items = []
+
+
+class _SpooledParagraphs(_Paragraphs):
+    """The paragraphs pickled to an unnamed temporary file (a marker's `rest` is not kept: no pass after the
+    first reads it), read back in order as often as needed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.file = tempfile.TemporaryFile()
+        self.count = 0
+
+    def append(self, p: tuple) -> None:
+        m = p[0]
+        pickle.dump((p[1:], None if m is None else (m.number, m.kind, "", m.rank, m.value, m.damaged)), self.file)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[tuple]:
+        self.file.flush()
+        self.file.seek(0)
+        for _ in range(self.count):
+            rest, m = pickle.load(self.file)
+            yield (None if m is None else Marker(*m), *rest)
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def _numeral(marker: Marker) -> str:
@@ -298,10 +447,18 @@ def _best_run(kind: str, markers: list[Marker]) -> list[str | None] | None:
 
 
 def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> None:
+    """Roman or Arabic numbers of siblings that break their sequence where a near neighbour fits are corrected,
+    at every level under `node` (see `_repair_level`)."""
+    _repair_level(node.children, warnings)
+    for c in node.children:
+        _repair_sequence(c, warnings)
+
+
+def _repair_level(children: list[_Node], warnings: list[tuple[str, int | None]]) -> None:
     """Roman or Arabic numbers of siblings that break their sequence where a near neighbour fits are corrected:
     `I, II, II, IV` → `I, II, III, IV` (the III was read II); every correction is reported."""
     for kind in ("roman", "arabic"):
-        marked = [(c, c.marker) for c in node.children
+        marked = [(c, c.marker) for c in children
                   if c.marker is not None and c.marker.kind == kind and (c.marker.value or c.marker.damaged)]
         enough = len(marked) >= 3 or (len(marked) == 2 and any(m.damaged for _, m in marked))
         fixes = _best_run(kind, [m for _, m in marked]) if enough else None
@@ -315,29 +472,32 @@ def _repair_sequence(node: _Node, warnings: list[tuple[str, int | None]]) -> Non
             m.damaged = False
             warnings.append((f"section number {old} corrected to {m.number}: OCR misread, the sequence ({around}) "
                              f"fits only {m.number}", c.page))
-    for c in node.children:
-        _repair_sequence(c, warnings)
 
 
 def _check_numbering(node: _Node, warnings: list[tuple[str, int | None]]) -> None:
-    """Warn about repeated or skipped numbers among siblings of one style."""
+    """Warn about repeated or skipped numbers among siblings of one style, at every level under `node`."""
     last: dict[str, Marker] = {}
     for c in node.children:
-        m = c.marker
-        if m is not None and m.damaged:
-            warnings.append((f"section number {m.number} is no numeral and its siblings' sequence does not say which "
-                             "it is: kept as printed", c.page))
-        if m is not None and m.value is not None:
-            prev = last.get(m.kind)
-            if prev is not None and prev.value is not None:
-                if m.value == prev.value:
-                    warnings.append((f"section number {m.number} repeated (printed twice in a row)", c.page))
-                elif m.value != prev.value + 1:
-                    warnings.append((f"section numbering jumps from {prev.number} to {m.number}", c.page))
-            elif prev is None and m.value not in (1, None) and m.kind != "article":
-                warnings.append((f"section numbering starts at {m.number}", c.page))
-            last[m.kind] = m
+        _check_child(c, last, warnings)
         _check_numbering(c, warnings)
+
+
+def _check_child(c: _Node, last: dict[str, Marker], warnings: list[tuple[str, int | None]]) -> None:
+    """Warn when `c`'s number does not follow the last sibling of its style (`last`, by style, updated)."""
+    m = c.marker
+    if m is not None and m.damaged:
+        warnings.append((f"section number {m.number} is no numeral and its siblings' sequence does not say which "
+                         "it is: kept as printed", c.page))
+    if m is not None and m.value is not None:
+        prev = last.get(m.kind)
+        if prev is not None and prev.value is not None:
+            if m.value == prev.value:
+                warnings.append((f"section number {m.number} repeated (printed twice in a row)", c.page))
+            elif m.value != prev.value + 1:
+                warnings.append((f"section numbering jumps from {prev.number} to {m.number}", c.page))
+        elif prev is None and m.value not in (1, None) and m.kind != "article":
+            warnings.append((f"section numbering starts at {m.number}", c.page))
+        last[m.kind] = m
 
 
 _SECTION_FIELDS = set(Section.model_fields)

@@ -8,6 +8,7 @@ kinds of documents for the product. Run after the repair stage, so the text is a
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 
 from unidecode import unidecode
@@ -220,16 +221,29 @@ def _is_header_line(text: str) -> bool:
 
 
 def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
-    """The flattened annex table in the lines, or None when no header and numbered rows are found."""
-    texts = [clean(ln.text) for ln in lines]
-    head = next((i for i, t in enumerate(texts) if _is_header_line(t)), None)
-    if head is None:
+    """The flattened annex table in the lines, or None when no header and numbered rows are found. The lines are
+    read once, in order, keeping only the few before the table's header and the table's own (a long text's
+    lines are never all held)."""
+    before: deque[str] = deque(maxlen=6)
+    found = None
+    read = iter(lines)
+    for ln in read:
+        t = clean(ln.text)
+        if _is_header_line(t):
+            found = (t, ln.page)
+            break
+        before.append(t)
+    if found is None:
         return None
+    head_text, page = found
     body: list[str] = []
-    for t in texts[head + 1:]:
+    pages = {page}
+    for ln in read:
+        t = clean(ln.text)
         if _END.match(skel1(t)):
             break
         body.append(t)
+        pages.add(ln.page)
     anchors: list[int] = []
     ends: list[int] = []
     k = 1
@@ -248,21 +262,19 @@ def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
         c["tt"] = str(len(rows) + 1)
         rows.append([c[r] for r in ROLE_ORDER])
     found = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
-    hp = header_roles(texts[head])
-    ends = [s for s, _ in hp[1:]] + [len(texts[head])]
-    printed = {role: clean(texts[head][s:e]) for (s, role), e in zip(hp, ends)}
+    hp = header_roles(head_text)
+    ends = [s for s, _ in hp[1:]] + [len(head_text)]
+    printed = {role: clean(head_text[s:e]) for (s, role), e in zip(hp, ends)}
     headers = [printed.get(r, r) for r in ROLE_ORDER]
-    page = lines[head].page
-    title_at = min((i for i in range(max(0, head - 6), head) if re.match(r"^(danh muc|phu luc)\b", skel1(texts[i]))),
-                   default=None)
+    title_at = min((i for i, t in enumerate(before) if re.match(r"^(danh muc|phu luc)\b", skel1(t))), default=None)
     title = None
     if title_at is not None:
-        parts = [texts[title_at]]
-        for t in texts[title_at + 1:head]:
+        parts = [before[title_at]]
+        for t in list(before)[title_at + 1:]:
             if len(header_roles(t)) >= 2 or t.startswith("("):
                 break
             parts.append(t)
         title = " ".join(parts)
-    return Table(page=page, pages=sorted({lines[head].page} | {ln.page for ln in lines[head + 1: head + 1 + len(body)]}),
+    return Table(page=page, pages=sorted(pages),
                  title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text",
                  confidence=round(0.3 + 0.5 * found, 2))
