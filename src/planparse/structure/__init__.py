@@ -121,6 +121,7 @@ class _Body:
     def take(self, section: Section) -> None:
         if "reference" not in self.failed:
             try:
+                assert self.citations is not None
                 self.citations.add([section])
             except Exception as exc:  # noqa: BLE001
                 self.failed["reference"] = exc
@@ -140,7 +141,7 @@ class _Body:
             self.res.warnings.append(_warn(f"reference parsing failed: {self.failed['reference']!r}"))
             return []
         self.res.warnings += [_warn(n) for n in dict.fromkeys(self.notes)]
-        return self.citations.references()
+        return self.citations.references() if self.citations is not None else []
 
     def responsibilities(self) -> list[Responsibility]:
         if "responsibility" in self.failed:
@@ -149,7 +150,7 @@ class _Body:
         return self.org or []
 
 
-def _header(res: StructureResult, texts: list[str], boxes: list) -> int:
+def _header(res: StructureResult, texts: list[str], boxes: list | None) -> int:
     header, body_start, warns = parse_header(texts, boxes)
     res.header = header
     res.warnings += [_warn(w) for w in warns]

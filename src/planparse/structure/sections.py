@@ -10,7 +10,7 @@ import re
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Section
@@ -166,7 +166,7 @@ def _running_headers(body: Iterable[tuple[str, int]], lengths: Counter | None = 
     return {t for t, ps in pages.items() if len(ps) >= 2}
 
 
-def _cleaned(lines: Iterable[tuple[str, int]], running: set[str] = frozenset()) -> Iterator[tuple[str, int]]:
+def _cleaned(lines: Iterable[tuple[str, int]], running: Collection[str] = frozenset()) -> Iterator[tuple[str, int]]:
     """The lines cleaned, running headers blanked."""
     for t, p in lines:
         c = clean(t)

@@ -261,7 +261,7 @@ def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
         c = _row_cells(body, idx, anc, e)
         c["tt"] = str(len(rows) + 1)
         rows.append([c[r] for r in ROLE_ORDER])
-    found = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
+    share = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
     hp = header_roles(head_text)
     ends = [s for s, _ in hp[1:]] + [len(head_text)]
     printed = {role: clean(head_text[s:e]) for (s, role), e in zip(hp, ends)}
@@ -277,4 +277,4 @@ def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
         title = " ".join(parts)
     return Table(page=page, pages=sorted(pages),
                  title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text",
-                 confidence=round(0.3 + 0.5 * found, 2))
+                 confidence=round(0.3 + 0.5 * share, 2))
