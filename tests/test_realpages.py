@@ -199,3 +199,41 @@ def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
     assert min(x1, a1) > max(x0, a0) and min(y1, b1) > max(y0, b0), "the box is the dropped line's"
     (band,) = reread.read_unread(gray, boxes, lang="vie", dpi=200)
     assert " ".join(w.text for w in band) == "Trần Thị Lan"
+
+
+def test_small_copies_are_area_averages_of_the_page(page):
+    """shrink (halvings, then one area resize) gives INTER_AREA's size and nearly its pixels, gray and colour."""
+    import cv2
+
+    from planparse.ocr.preprocess import shrink, to_gray
+
+    gray = to_gray(page)
+    for f in (75 / 300, 50 / 300, 1000 / 3508, 0.7):
+        want = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        got = shrink(gray, f)
+        assert got.shape == want.shape
+        assert np.abs(got.astype(int) - want).mean() < 2.0
+    rgb = np.dstack([gray, gray, gray])
+    assert shrink(rgb, 0.3).shape == cv2.resize(rgb, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA).shape
+    assert shrink(gray, 1.0) is gray
+
+
+def test_a_resampled_low_resolution_scan_has_white_paper_and_its_print(page):
+    """A 150-dpi JPEG scan is resampled to 300 dpi and its paper made pure white (Tesseract reads it for less CPU); its
+    print is left as it was; a photo's paper is left alone."""
+    import io
+
+    import cv2
+    from PIL import Image
+
+    from planparse.ocr import preprocess
+
+    buf = io.BytesIO()
+    photosynth.scan(page, 150, seed=3).save(buf, "JPEG", quality=60, dpi=(150, 150))
+    prep = preprocess.prepare(Image.open(buf), 150)
+    assert prep.dpi == 300
+    t, _ = cv2.threshold(prep.gray[::4, ::4].copy(), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    assert not ((prep.gray > (t + 255) / 2) & (prep.gray < 255)).any(), "paper-light pixels are pure white"
+    assert (prep.gray < t).mean() > 0.01, "the print is still there"
+    photo = preprocess.prepare(photosynth.photo(page, "photo-clean", seed=4), None)
+    assert ((photo.gray > 200) & (photo.gray < 255)).mean() > 0.05, "a photo's paper is not cut"

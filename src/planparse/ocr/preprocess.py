@@ -88,6 +88,22 @@ def upscale(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), scale
 
 
+def shrink(img: np.ndarray, f: float) -> np.ndarray:
+    """`img` (gray or colour) scaled by `f` (< 1) with area averaging, the size `cv2.resize(fx=f, fy=f)` gives, at a third
+    of INTER_AREA's cost: halved by 2x2 means (OpenCV's integer fast path) while a half or less is left to go, the
+    rest in one area resize of the smaller copy. Measured on a 237-dpi photo: to 75 dpi 11 -> 4 ms, its RGB to 1000 px
+    35 -> 12 ms; about ten clean-up steps each take such a small copy of the page they are given."""
+    import cv2
+
+    if f >= 1:
+        return img
+    size = (round(img.shape[1] * f), round(img.shape[0] * f))
+    while img.shape[1] >= 2 * size[0] and img.shape[0] >= 2 * size[1] and min(img.shape[:2]) >= 4:
+        h, w = img.shape[0] // 2, img.shape[1] // 2
+        img = cv2.resize(img[: 2 * h, : 2 * w], (w, h), interpolation=cv2.INTER_AREA)
+    return img if (img.shape[1], img.shape[0]) == size else cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+
+
 PAPER_WHITE = 200
 """Paper darker than this (median background) is divided out even when evenly lit: a dark photo turned into a
 white page keeps Tesseract's global threshold, and deskew's border fill, from blackening it."""
@@ -108,6 +124,26 @@ def flatten_background(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     return out, True
 
 
+PAPER_CUT = 0.5
+"""Pixels lighter than this share of the way from the ink/paper (Otsu) threshold to white are paper (see whiten_paper)."""
+
+
+def whiten_paper(gray: np.ndarray) -> np.ndarray:
+    """The paper of a resampled low-resolution scan set to pure white, its print left as it is.
+
+    Resampling a 150-dpi JPEG scan to 300 dpi turns its speckle into a grey texture that Tesseract pays for on every
+    word (it stores each word's image PNG-compressed before reading it: ~15 % of its CPU on such a page). On the
+    tuning scans at 150 dpi: 12-15 % less Tesseract CPU, word accuracy 99.91 -> 100 %. Not for photos: on a page
+    whose paper is unevenly lit or whose print is blurred, the cut takes light strokes and whole lines with it.
+    """
+    import cv2
+
+    t, _ = cv2.threshold(np.ascontiguousarray(gray[::4, ::4]), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    lut = np.arange(256, dtype=np.uint8)
+    lut[int(np.ceil(t + PAPER_CUT * (255 - t))):] = 255
+    return cv2.LUT(gray, lut)
+
+
 def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
     """Skew angle in degrees from the sharpness of the horizontal projection profile (coarse, then fine).
 
@@ -118,7 +154,7 @@ def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
 
     h, w = gray.shape
     f = 1000 / max(h, w)
-    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    small = shrink(gray, f)
     _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if binary.mean() < 0.5:
         return 0.0
@@ -208,6 +244,7 @@ def turn_box(box: tuple[int, int, int, int], degrees_cw: int, shape: tuple[int, 
 def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True, plain: bool = False) -> Prepared:
     """The clean-up chain: EXIF orientation → colour marks out → page outline → gray → resolution → background → skew.
 
+    A resampled low-resolution scan's paper is then made pure white (whiten_paper).
     `plain`: only orientation, gray and resolution (the read a page falls back to when clean-up made it worse).
     """
     import cv2
@@ -249,6 +286,8 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
             T = R @ T
         else:
             skew = 0.0
+    if scale > 1:
+        gray = whiten_paper(gray)
     boxes = [(kind, _map_box(box, T, gray.shape), conf) for kind, box, conf in found]
     return Prepared(gray, eff_dpi, scale, skew, flattened, boxes, quad is not None)
 
