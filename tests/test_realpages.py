@@ -217,28 +217,3 @@ def test_small_copies_are_area_averages_of_the_page(page):
     assert shrink(rgb, 0.3).shape == cv2.resize(rgb, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA).shape
     assert shrink(gray, 1.0) is gray
 
-
-def test_a_resampled_low_resolution_scan_has_white_paper_and_its_print(page):
-    """A 150-dpi JPEG scan is resampled to 300 dpi and its paper made pure white (Tesseract reads it for less CPU); its
-    print is left as it was; a photo's paper is left alone."""
-    import io
-
-    import cv2
-    from PIL import Image
-
-    from planparse.ocr import preprocess
-
-    buf = io.BytesIO()
-    photosynth.scan(page, 150, seed=3).save(buf, "JPEG", quality=60, dpi=(150, 150))
-    prep = preprocess.prepare(Image.open(buf), 150)
-    assert prep.dpi == 300
-    t, _ = cv2.threshold(prep.gray[::4, ::4].copy(), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    plain = preprocess.prepare(Image.open(buf), 150, plain=True).gray
-
-    def grey_paper(g):
-        return ((g > (t + 255) / 2) & (g < 255)).mean()
-
-    assert grey_paper(prep.gray) < 0.5 * grey_paper(plain), "paper away from the print is pure white"
-    assert (prep.gray < t).mean() > 0.01, "the print is still there"
-    photo = preprocess.prepare(photosynth.photo(page, "photo-clean", seed=4), None)
-    assert ((photo.gray > 200) & (photo.gray < 255)).mean() > 0.05, "a photo's paper is not cut"

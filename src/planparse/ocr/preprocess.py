@@ -124,30 +124,6 @@ def flatten_background(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     return out, True
 
 
-PAPER_CUT = 0.5
-"""Pixels lighter than this share of the way from the ink/paper (Otsu) threshold to white are paper (see whiten_paper)."""
-HALO = 2
-"""Paper pixels within this many pixels of print are left as they are (a glyph's edge, a small dot's rim)."""
-
-
-def whiten_paper(gray: np.ndarray) -> np.ndarray:
-    """The paper of a resampled low-resolution scan set to pure white, away from the print (HALO); the print as it was.
-
-    Resampling a 150-dpi JPEG scan to 300 dpi turns its speckle into a grey texture that Tesseract pays for on every
-    word (it stores each word's image PNG-compressed before reading it: ~15 % of its CPU on such a page): 12-15 % less
-    Tesseract CPU on the tuning scans at 150 dpi. Whitening up to the print's edge lost a heading's `III.` full stop;
-    the halo keeps small dots. Not for photos: on a page whose paper is unevenly lit or whose print is blurred, the
-    cut took light strokes and whole lines with it (tuning: clean photos -2.5 points, blurred -17).
-    """
-    import cv2
-
-    t, _ = cv2.threshold(np.ascontiguousarray(gray[::4, ::4]), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    _, printed = cv2.threshold(gray, int(np.ceil(t + PAPER_CUT * (255 - t))) - 1, 1, cv2.THRESH_BINARY_INV)
-    out = gray.copy()
-    out[cv2.dilate(printed, np.ones((2 * HALO + 1,) * 2, np.uint8)) == 0] = 255
-    return out
-
-
 def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
     """Skew angle in degrees from the sharpness of the horizontal projection profile (coarse, then fine).
 
@@ -248,7 +224,6 @@ def turn_box(box: tuple[int, int, int, int], degrees_cw: int, shape: tuple[int, 
 def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True, plain: bool = False) -> Prepared:
     """The clean-up chain: EXIF orientation → colour marks out → page outline → gray → resolution → background → skew.
 
-    A resampled low-resolution scan's paper is then made pure white (whiten_paper).
     `plain`: only orientation, gray and resolution (the read a page falls back to when clean-up made it worse).
     """
     import cv2
@@ -290,8 +265,6 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
             T = R @ T
         else:
             skew = 0.0
-    if scale > 1:
-        gray = whiten_paper(gray)
     boxes = [(kind, _map_box(box, T, gray.shape), conf) for kind, box, conf in found]
     return Prepared(gray, eff_dpi, scale, skew, flattened, boxes, quad is not None)
 
