@@ -199,3 +199,21 @@ def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
     assert min(x1, a1) > max(x0, a0) and min(y1, b1) > max(y0, b0), "the box is the dropped line's"
     (band,) = reread.read_unread(gray, boxes, lang="vie", dpi=200)
     assert " ".join(w.text for w in band) == "Trần Thị Lan"
+
+
+def test_small_copies_are_area_averages_of_the_page(page):
+    """shrink (halvings, then one area resize) gives INTER_AREA's size and nearly its pixels, gray and colour."""
+    import cv2
+
+    from planparse.ocr.preprocess import shrink, to_gray
+
+    gray = to_gray(page)
+    for f in (75 / 300, 50 / 300, 1000 / 3508, 0.7):
+        want = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        got = shrink(gray, f)
+        assert got.shape == want.shape
+        assert np.abs(got.astype(int) - want).mean() < 2.0
+    rgb = np.dstack([gray, gray, gray])
+    assert shrink(rgb, 0.3).shape == cv2.resize(rgb, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA).shape
+    assert shrink(gray, 1.0) is gray
+

@@ -88,6 +88,23 @@ def upscale(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), scale
 
 
+def shrink(img: np.ndarray, f: float) -> np.ndarray:
+    """`img` (gray or colour) scaled by `f` (< 1) with area averaging, the size `cv2.resize(fx=f, fy=f)` gives, at a third
+    of INTER_AREA's cost: halved by 2x2 means (OpenCV's integer fast path) while a half or less is left to go, the
+    rest in one area resize of the smaller copy. Measured on a 237-dpi photo: to 75 dpi 11 -> 4 ms, its RGB to 1000 px
+    35 -> 12 ms. Used where its copies left every tuning text identical (skew, unread ink); the page outline, colour
+    and shape marks keep cv2.resize: there the few-pixel shifts moved seal and signature boxes and changed photo texts."""
+    import cv2
+
+    if f >= 1:
+        return img
+    size = (round(img.shape[1] * f), round(img.shape[0] * f))
+    while img.shape[1] >= 2 * size[0] and img.shape[0] >= 2 * size[1] and min(img.shape[:2]) >= 4:
+        h, w = img.shape[0] // 2, img.shape[1] // 2
+        img = cv2.resize(img[: 2 * h, : 2 * w], (w, h), interpolation=cv2.INTER_AREA)
+    return img if (img.shape[1], img.shape[0]) == size else cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+
+
 PAPER_WHITE = 200
 """Paper darker than this (median background) is divided out even when evenly lit: a dark photo turned into a
 white page keeps Tesseract's global threshold, and deskew's border fill, from blackening it."""
@@ -118,7 +135,7 @@ def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
 
     h, w = gray.shape
     f = 1000 / max(h, w)
-    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    small = shrink(gray, f)
     _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if binary.mean() < 0.5:
         return 0.0

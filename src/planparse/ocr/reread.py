@@ -13,6 +13,7 @@ import numpy as np
 
 from ..models import Line, Word
 from . import layout, tesseract
+from .preprocess import shrink
 
 UNSURE = 85.0
 """Lines whose mean word confidence is below this are re-read."""
@@ -137,7 +138,7 @@ def unread_ink(gray: np.ndarray, words: list[Word], dpi: int,
         return []
     gh = hs[len(hs) // 2]
     f = min(1.0, 75 / dpi)
-    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    small = shrink(gray, f)
     block = max(15, round(0.6 * dpi * f / 2.54)) | 1
     ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
     pad = max(1, round(0.25 * gh * f))
