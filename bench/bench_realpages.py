@@ -17,7 +17,8 @@ tesserocr when installed, else runs `tesseract` as bare does), Tesseract single-
 (OMP_THREAD_LIMIT=1 forced, not defaulted), the image file read once before either is timed (warm cache).
 -v adds per-document figures, planparse's residual word errors (gold -> read) and the broken ones (`broke:`).
 Usage: python bench/bench_realpages.py [--set heldout|tuning] [--classes scan150,photo-blur] [-v] [--option k=v]
-Reads ../shared (benchmarks may; tests never do). Images are cached in /tmp/planparse_bench_real.
+Reads ../shared (benchmarks may; tests never do). Images are cached in /tmp/planparse_bench_real (or
+$PLANPARSE_BENCH_CACHE).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from planparse.devtools.photosynth import photo, scan, stamp  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-CACHE = Path("/tmp/planparse_bench_real")
+CACHE = Path(os.environ.get("PLANPARSE_BENCH_CACHE", "/tmp/planparse_bench_real"))
 CLASSES = ["clean300", "scan300", "scan200", "scan150", "photo-clean", "photo-shadow", "photo-blur", "photo-dark"]
 CORPUS_WORDS = 330
 

@@ -167,6 +167,27 @@ def test_a_speck_between_two_header_columns_does_not_bridge_them():
     assert [ln.text for ln in lines] == ["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ"]
 
 
+def test_seal_specks_read_as_text_do_not_break_a_signer_blocks_columns():
+    from planparse.ocr.layout import words_from_data
+
+    rows = [(230, 1, [("Nơi", 296, 57, 96), ("nhận:", 365, 90, 96), ("TM.", 1203, 81, 96), ("ỦY", 1298, 61, 96),
+                      ("BAN", 1370, 92, 96), ("NHÂN", 1475, 128, 96), ("DÂN", 1616, 95, 95)]),
+            (290, 2, [("-", 297, 10, 93), ("Như", 319, 66, 96), ("trên;", 394, 66, 96), ("CHỦ", 1348, 95, 96),
+                      ("TỊCH", 1455, 112, 95)]),
+            # the seal's ink over the block, read as a letter and a quote mark
+            (345, 3, [("-", 297, 10, 90), ("Lưu:", 319, 69, 93), ("VT.", 400, 53, 92), ("ợ", 950, 16, 0), ('"', 1173, 37, 57)]),
+            (550, 4, [("Nguyễn", 1277, 143, 96), ("Thành", 1431, 125, 96), ("Lộc", 1568, 70, 96)])]
+    data = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num", "par_num", "line_num", "word_num")}
+    for top, line, words in rows:
+        for k, (t, x, w, c) in enumerate(words):
+            for key, v in zip(data, (t, c, x, top, w, 35, 1, 1, line, k + 1)):
+                data[key].append(v)
+    from planparse.ocr.layout import build_lines
+
+    texts = [ln.text for ln in build_lines(words_from_data(data), 2040, 1) if len(ln.text) > 2]
+    assert texts == ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Thành Lộc"]
+
+
 def test_table_cells_the_page_read_lost_are_lines_in_row_order():
     from planparse.models import Cell
     from planparse.ocr.layout import cell_order, insert_lines, lost_cells

@@ -201,7 +201,18 @@ def _units(segs: list[_Seg], width: int) -> list[list[_Seg]]:
     return units
 
 
+FAINT = 50.0
+"""A segment of nothing but specks and one- or two-character words read under this confidence is faint: seal or
+signature ink read as text (found marks drop it later), which must not hide a two-column row from `_row_kind`."""
+
+
+def _faint(seg: _Seg) -> bool:
+    return all(_speck(w) or (w.confidence < FAINT and len(w.text) <= 2) for w in seg.words)
+
+
 def _row_kind(row: list[_Seg], width: int) -> str:
+    """`two` (a left and a right part), `side` (one part off the centre) or `other`; faint segments do not count."""
+    row = [s for s in row if not _faint(s)] or row
     if len(row) == 2 and row[0].x1 < width * 0.62 and row[1].x0 > width * 0.35:
         return "two"
     if len(row) == 1:
