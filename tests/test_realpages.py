@@ -220,3 +220,20 @@ def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
     assert min(x1, a1) > max(x0, a0) and min(y1, b1) > max(y0, b0), "the box is the dropped line's"
     (band,) = reread.read_unread(gray, boxes, lang="vie", dpi=200)
     assert " ".join(w.text for w in band) == "Trần Thị Lan"
+
+
+def test_a_stack_of_crops_at_two_scales_maps_every_word_back_to_the_page():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import reread
+
+    img = Image.new("L", (900, 300), 255)
+    ImageDraw.Draw(img).text((100, 100), "Kênh Xóm 3", font=ImageFont.truetype(synth.font_path(), 40), fill=0)
+    gray = np.asarray(img)
+    box = (80, 85, 420, 160)
+    small, big = reread.read_stacked(gray, [box, box], lang="vie", dpi=300, scale=[1.0, 2.0])
+    assert [w.text for w in small] == [w.text for w in big] == ["Kênh", "Xóm", "3"]
+    for a, b in zip(small, big):
+        assert all(abs(p - q) <= 3 for p, q in zip(a.bbox, b.bbox)), "both reads in page pixels"
+    (cell,) = reread.read_cells(gray, [(280, 95, 320, 150)], lang="vie", dpi=300)
+    assert [w.text for w in cell] == ["3"] and 280 <= cell[0].bbox[0] < cell[0].bbox[2] <= 320
