@@ -237,3 +237,18 @@ def test_a_stack_of_crops_at_two_scales_maps_every_word_back_to_the_page():
         assert all(abs(p - q) <= 3 for p, q in zip(a.bbox, b.bbox)), "both reads in page pixels"
     (cell,) = reread.read_cells(gray, [(280, 95, 320, 150)], lang="vie", dpi=300)
     assert [w.text for w in cell] == ["3"] and 280 <= cell[0].bbox[0] < cell[0].bbox[2] <= 320
+
+
+def test_a_signer_block_only_the_unread_ink_read_found_follows_the_recipients_beside_it():
+    from planparse.ocr.layout import insert_lines
+
+    def at(text: str, box: tuple[int, int, int, int]) -> Line:
+        return _line(text, 90.0).model_copy(update={"bbox": box})
+
+    read = [at("tai xã ngay khi có sự cố; báo cáo bằng văn bản.", (290, 1880, 1800, 1925)),
+            at("Nơi nhận:", (288, 1946, 449, 1990)), at("- Như trên;", (291, 1999, 454, 2042)),
+            at("- Lưu: VT.", (291, 2054, 447, 2096))]
+    found = [at("KT. CHỦ TỊCH", (1294, 1945, 1595, 1992)), at("PHÓ CHỦ TỊCH", (1281, 2007, 1608, 2057)),
+             at("Vàng A Chính", (1311, 2264, 1578, 2307))]
+    assert [ln.text for ln in insert_lines(read, found)][1:] == [
+        "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vàng A Chính"]

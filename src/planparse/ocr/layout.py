@@ -290,17 +290,31 @@ def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
     return out
 
 
+def _beside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether boxes a and b share a row (overlap by half the lower one's height)."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
 def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
     """`extra` lines put into the reading order of `lines`, in the block of the line they follow: right after the
-    nearest line above that shares columns with them (the same column of a two-column zone); failing that, before
-    the first line below them or beside them on their right (row-major, as a table's rows are read)."""
+    nearest line above that shares columns with them (the same column of a two-column zone), unless that line also
+    spans a line beside them on their left: then they start the right column of a two-column zone and follow the
+    left column's run of lines (a signer block only the unread-ink read found comes after the recipients beside it);
+    with no line above, before the first line below them or beside them on their right (row-major, as a table's rows
+    are read)."""
     out = list(lines)
     placed = [(ln.bbox, ln) for ln in extra if ln.bbox is not None]
     for (x0, y0, x1, y1), new in sorted(placed, key=lambda p: (p[0][1], p[0][0])):
+        left = next((i for i, ln in enumerate(out) if ln.bbox and ln.bbox[2] < x0 and _beside(ln.bbox, (x0, y0, x1, y1))), None)
         above = {i: ln.bbox[3] for i, ln in enumerate(out) if ln.bbox and ln.bbox[3] <= y0 + 0.3 * (y1 - y0)
                  and min(x1, ln.bbox[2]) > max(x0, ln.bbox[0])}
-        if above:
-            k = max(above, key=above.__getitem__) + 1
+        top = max(above, key=above.__getitem__) if above else None
+        if left is not None and (top is None or out[top].bbox[0] <= out[left].bbox[2]):
+            k = left + 1
+            while k < len(out) and out[k].bbox and out[k].bbox[2] < x0 and out[k].bbox[1] >= out[k - 1].bbox[1]:
+                k += 1
+        elif top is not None:
+            k = top + 1
         else:
             k = next((i for i, ln in enumerate(out) if ln.bbox and (ln.bbox[1] >= y1 or (
                 min(y1, ln.bbox[3]) - max(y0, ln.bbox[1]) > 0.5 * min(y1 - y0, ln.bbox[3] - ln.bbox[1])
