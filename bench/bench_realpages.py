@@ -1,9 +1,10 @@
 """Real-world pages: bare `tesseract -l vie` vs `planparse ingest` on scans at 300/200/150 dpi and phone-photo-like pages.
 
 Material is generated here, never read from a sample: plans written for this bench (bench/realpages_docs.py,
-commune/ministry = tuning set, district/province = held-out set) and, for the held-out set, the first page of
-two corpus files the LM never saw (dictionaries/lm/heldout.txt; the tuning set uses seed 000's gold text as
-its development sample instead). Plans get a red seal and a signature over their signer block, as real ones.
+commune/ministry and the restore tuning plans bench/tuning/t1-t7 laid out as signed plans = tuning set, about 3,500
+words per class; district/province = held-out set) and, for the held-out set, the first page of two corpus files
+the LM never saw (dictionaries/lm/heldout.txt; the tuning set uses seed 000's gold text as its development sample
+instead). Plans get a red seal and a signature over their signer block, as real ones.
 Classes: clean 300 dpi render; scans (skew, blur, noise, JPEG) at 300/200/150 dpi; photos (perspective, uneven
 light, JPEG) clean / with a shadow / blurred / dark and noisy.
 
