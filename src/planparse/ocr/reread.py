@@ -87,16 +87,19 @@ cell whose enlarged read was surer by this much was right (about 20 cells); unde
 
 def read_cells(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, lang: str, dpi: int | None,
                tessdata_dir: str | None = None, timeout: float = 0) -> list[list[Word]]:
-    """Table cells read in one stacked call, short cells twice in it (as they are and enlarged SHORT_SCALE), each of
-    those keeping the read whose words the engine is surer of (mean confidence)."""
+    """Table cells read in one stacked call; short cells read again enlarged (SHORT_SCALE) in a second one, each
+    keeping the enlarged read only when the engine is clearly surer of its words (SHORT_GAIN). The enlarged crops get
+    their own strip: beside them in one strip a lone `1` at its own size was read as nothing."""
+    reads = read_stacked(gray, boxes, lang=lang, dpi=dpi, tessdata_dir=tessdata_dir, timeout=timeout)
     short = [i for i, (x0, y0, x1, y1) in enumerate(boxes) if 0 < x1 - x0 <= SHORT_CELL * (y1 - y0)]
-    reads = read_stacked(gray, boxes + [boxes[i] for i in short], lang=lang, dpi=dpi, tessdata_dir=tessdata_dir,
-                         timeout=timeout, scale=[1.0] * len(boxes) + [SHORT_SCALE] * len(short))
-    out = reads[:len(boxes)]
-    for i, band in zip(short, reads[len(boxes):]):
-        if band and _mean(band) >= _mean(out[i]) + SHORT_GAIN:
-            out[i] = band
-    return out
+    if not short:
+        return reads
+    again = read_stacked(gray, [boxes[i] for i in short], lang=lang, dpi=dpi, tessdata_dir=tessdata_dir,
+                         timeout=timeout, scale=SHORT_SCALE)
+    for i, band in zip(short, again):
+        if band and _mean(band) >= _mean(reads[i]) + SHORT_GAIN:
+            reads[i] = band
+    return reads
 
 
 def _mean(words: list[Word]) -> float:
