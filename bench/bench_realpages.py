@@ -1,9 +1,10 @@
 """Real-world pages: bare `tesseract -l vie` vs `planparse ingest` on scans at 300/200/150 dpi and phone-photo-like pages.
 
 Material is generated here, never read from a sample: plans written for this bench (bench/realpages_docs.py,
-commune/ministry = tuning set, district/province = held-out set) and, for the held-out set, the first page of
-two corpus files the LM never saw (dictionaries/lm/heldout.txt; the tuning set uses seed 000's gold text as
-its development sample instead). Plans get a red seal and a signature over their signer block, as real ones.
+commune/ministry and the restore tuning plans bench/tuning/t1-t7 laid out as signed plans = tuning set, about 3,500
+words per class; district/province = held-out set) and, for the held-out set, the first page of two corpus files
+the LM never saw (dictionaries/lm/heldout.txt; the tuning set uses seed 000's gold text as its development sample
+instead). Plans get a red seal and a signature over their signer block, as real ones.
 Classes: clean 300 dpi render; scans (skew, blur, noise, JPEG) at 300/200/150 dpi; photos (perspective, uneven
 light, JPEG) clean / with a shadow / blurred / dark and noisy.
 
@@ -17,7 +18,8 @@ tesserocr when installed, else runs `tesseract` as bare does), Tesseract single-
 (OMP_THREAD_LIMIT=1 forced, not defaulted), the image file read once before either is timed (warm cache).
 -v adds per-document figures, planparse's residual word errors (gold -> read) and the broken ones (`broke:`).
 Usage: python bench/bench_realpages.py [--set heldout|tuning] [--classes scan150,photo-blur] [-v] [--option k=v]
-Reads ../shared (benchmarks may; tests never do). Images are cached in /tmp/planparse_bench_real.
+Reads ../shared (benchmarks may; tests never do). Images are cached in /tmp/planparse_bench_real (or
+$PLANPARSE_BENCH_CACHE).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from planparse.devtools.photosynth import photo, scan, stamp  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-CACHE = Path("/tmp/planparse_bench_real")
+CACHE = Path(os.environ.get("PLANPARSE_BENCH_CACHE", "/tmp/planparse_bench_real"))
 CLASSES = ["clean300", "scan300", "scan200", "scan150", "photo-clean", "photo-shadow", "photo-blur", "photo-dark"]
 CORPUS_WORDS = 330
 

@@ -1,8 +1,12 @@
 """Plans written for bench_realpages.py (commune, district, province, ministry issuers), split into a tuning
 set (looked at while developing) and a held-out set (read only for the headline figures).
 
-The text is written for this bench; it copies no sample, seed or corpus document.
+The text is written for this bench; it copies no sample, seed or corpus document. The tuning set also lays out the
+restore stage's tuning plans (bench/tuning/t*.txt, themselves tuning material) as signed, stamped plans, four of them
+with an annex table, so that it holds several thousand words per class.
 """
+
+from pathlib import Path
 
 from planparse.devtools.synth import SynthDoc
 
@@ -125,5 +129,49 @@ PROVINCE = SynthDoc(
     signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Võ Văn Hưng"],
 )
 
-TUNING = {"commune": COMMUNE, "ministry": MINISTRY}
+
+def _laid_out(path: Path, number: str, place: str, signer: list[str], table: list[list[str]],
+              widths: list[float]) -> SynthDoc:
+    """A bench/tuning plan (issuer, KẾ HOẠCH, title, body) laid out as a Decree 30 plan with a signer block."""
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    k = lines.index("KẾ HOẠCH")
+    return SynthDoc(header_left=lines[:k] + [f"Số: {number}"], header_right=RIGHT + [place], title=lines[k:k + 2],
+                    body=lines[k + 2:], recipients=["Nơi nhận:", "- Như trên;", "- Lưu: VT."], signer=signer,
+                    table=table, table_widths=widths)
+
+
+_TUNING_PLANS = Path(__file__).resolve().parent / "tuning"
+_CHAIR = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+_VICE = ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+PLANS = {
+    "t1": ("t1_phong_chong_lu_bao.txt", "31/KH-UBND", "Tân Thuận, ngày 12 tháng 3 năm 2026", _CHAIR + ["Nguyễn Thành Lộc"],
+           [["TT", "Nhiệm vụ", "Đơn vị thực hiện", "Thời gian"],
+            ["1", "Kiện toàn Ban Chỉ huy xã", "Văn phòng UBND xã", "Tháng 3/2026"],
+            ["2", "Gia cố đê bao, bờ kè", "Ban Chỉ huy các ấp", "Tháng 5/2026"],
+            ["3", "Diễn tập cứu nạn trên sông", "Ban Chỉ huy Quân sự xã", "Tháng 7/2026"]], [0.5, 3.4, 2.6, 1.6]),
+    "t2": ("t2_chan_nuoi_trong_trot.txt", "18/KH-UBND", "Đồng Lạc, ngày 02 tháng 11 năm 2026", _VICE + ["Trần Thị Hoa"],
+           [], []),
+    "t3": ("t3_thuy_loi_nuoc_sach.txt", "95/KH-UBND", "Trần Đề, ngày 20 tháng 12 năm 2026", _VICE + ["Lâm Văn Phước"],
+           [["TT", "Tuyến kênh", "Chiều dài", "Địa điểm", "Kinh phí"],
+            ["1", "Kênh Ba Tiêu", "2,5 km", "Xã Trung Bình", "Ngân sách huyện"],
+            ["2", "Kênh Xóm Đáy", "1,8 km", "Xã Lịch Hội Thượng", "Ngân sách xã"],
+            ["3", "Kênh Đại Ân", "3,2 km", "Xã Đại Ân", "Vốn lồng ghép"]], [0.5, 2.4, 1.4, 2.4, 2.0]),
+    "t4": ("t4_y_te_giao_duc.txt", "42/KH-UBND", "Mường Khương, ngày 09 tháng 1 năm 2026", _CHAIR + ["Giàng Seo Phử"],
+           [], []),
+    "t5": ("t5_bien_gioi_dan_toc.txt", "27/KH-UBND", "Ia Dom, ngày 16 tháng 4 năm 2026", _CHAIR + ["Ksor Y Phăng"],
+           [["TT", "Nội dung", "Chủ trì", "Phối hợp"],
+            ["1", "Tuần tra đường biên, cột mốc", "Đồn Biên phòng", "Dân quân xã"],
+            ["2", "Tuyên truyền pháp luật biên giới", "Công an xã", "Trưởng các buôn"],
+            ["3", "Xây dựng buôn làng văn hóa", "Mặt trận Tổ quốc xã", "Các đoàn thể"]], [0.5, 3.2, 2.0, 2.0]),
+    "t6": ("t6_sat_lo_mien_nui.txt", "63/KH-UBND", "Bản Liền, ngày 25 tháng 5 năm 2026", _VICE + ["Vàng A Chính"], [], []),
+    "t7": ("t7_nong_thon_moi_ap.txt", "11/KH-UBND", "Vĩnh Hậu, ngày 08 tháng 2 năm 2026", _CHAIR + ["Huỳnh Văn Tâm"],
+           [["TT", "Tiêu chí", "Hiện trạng", "Chỉ tiêu 2027"],
+            ["1", "Đường giao thông ấp", "Đạt 80%", "Đạt 100%"],
+            ["2", "Hộ dùng nước sạch", "Đạt 72%", "Đạt 95%"],
+            ["3", "Hộ nghèo đa chiều", "4,1%", "Dưới 2%"]], [0.5, 3.0, 2.0, 2.0]),
+}
+"""Layout of the restore tuning plans: file, number, place and date, signer, annex table and its column widths."""
+
+TUNING = {"commune": COMMUNE, "ministry": MINISTRY} | {
+    name: _laid_out(_TUNING_PLANS / f, n, place, sig, table, widths) for name, (f, n, place, sig, table, widths) in PLANS.items()}
 HELDOUT = {"district": DISTRICT, "province": PROVINCE}

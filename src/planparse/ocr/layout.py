@@ -201,7 +201,18 @@ def _units(segs: list[_Seg], width: int) -> list[list[_Seg]]:
     return units
 
 
+FAINT = 50.0
+"""A segment of nothing but specks and one- or two-character words read under this confidence is faint: seal or
+signature ink read as text (found marks drop it later), which must not hide a two-column row from `_row_kind`."""
+
+
+def _faint(seg: _Seg) -> bool:
+    return all(_speck(w) or (w.confidence < FAINT and len(w.text) <= 2) for w in seg.words)
+
+
 def _row_kind(row: list[_Seg], width: int) -> str:
+    """`two` (a left and a right part), `side` (one part off the centre) or `other`; faint segments do not count."""
+    row = [s for s in row if not _faint(s)] or row
     if len(row) == 2 and row[0].x1 < width * 0.62 and row[1].x0 > width * 0.35:
         return "two"
     if len(row) == 1:
@@ -279,17 +290,35 @@ def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
     return out
 
 
+def _beside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether boxes a and b share a row (overlap by half the lower one's height)."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
 def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
     """`extra` lines put into the reading order of `lines`, in the block of the line they follow: right after the
-    nearest line above that shares columns with them (the same column of a two-column zone); failing that, before
-    the first line below them or beside them on their right (row-major, as a table's rows are read)."""
+    nearest line above that shares columns with them (the same column of a two-column zone), unless that line also
+    spans a line beside them on their left: then they start the right column of a two-column zone and follow the
+    left column's run of lines (a signer block only the unread-ink read found comes after the recipients beside it);
+    with no line above, before the first line below them or beside them on their right (row-major, as a table's rows
+    are read)."""
     out = list(lines)
+
+    def box(i: int) -> tuple[int, int, int, int]:
+        return out[i].bbox or (0, 0, 0, 0)
+
     placed = [(ln.bbox, ln) for ln in extra if ln.bbox is not None]
     for (x0, y0, x1, y1), new in sorted(placed, key=lambda p: (p[0][1], p[0][0])):
+        left = next((i for i, ln in enumerate(out) if ln.bbox and ln.bbox[2] < x0 and _beside(ln.bbox, (x0, y0, x1, y1))), None)
         above = {i: ln.bbox[3] for i, ln in enumerate(out) if ln.bbox and ln.bbox[3] <= y0 + 0.3 * (y1 - y0)
                  and min(x1, ln.bbox[2]) > max(x0, ln.bbox[0])}
-        if above:
-            k = max(above, key=above.__getitem__) + 1
+        top = max(above, key=above.__getitem__) if above else None
+        if left is not None and (top is None or box(top)[0] <= box(left)[2]):
+            k = left + 1
+            while k < len(out) and out[k].bbox and box(k)[2] < x0 and box(k)[1] >= box(k - 1)[1]:
+                k += 1
+        elif top is not None:
+            k = top + 1
         else:
             k = next((i for i, ln in enumerate(out) if ln.bbox and (ln.bbox[1] >= y1 or (
                 min(y1, ln.bbox[3]) - max(y0, ln.bbox[1]) > 0.5 * min(y1 - y0, ln.bbox[3] - ln.bbox[1])
