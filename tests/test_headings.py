@@ -118,3 +118,31 @@ def test_page_step_finds_a_numeral_the_first_read_missed(heading_page):
     line = [ln for ln in fixed if "NHIỆM" in ln.text][0]
     assert line.text.startswith("II. NHIỆM VỤ") and line.words[0].text == "II."
     assert any("missing before 'NHIỆM VỤ" in w.message and "as 'II.'" in w.message for w in warnings)
+
+
+def test_a_numeral_read_without_its_separator_is_a_suspect_and_takes_the_reread_one():
+    lines = [_line("I. MỤC ĐÍCH, YÊU CẦU"), _line("II NHIỆM VỤ TRỌNG TÂM"), _line("III. KINH PHÍ")]
+    assert [(i, why) for i, why, _ in suspects(lines)] == [(1, "no separator")]
+    first = Word(text="II", bbox=(0, 0, 1, 1), confidence=85)
+    dotted = Word(text="II.", bbox=(0, 0, 1, 1), confidence=70)
+    assert decide(first, "no separator", [("vie", dotted)]) == "II."
+    assert decide(first, "no separator", [("vie", dotted.model_copy(update={"text": "III."}))]) == "II."
+    assert decide(first, "no separator", [("vie", first)]) is None
+
+
+def test_page_step_gives_back_a_lost_separator(heading_page):
+    """The page read dropped `II.`'s period (bare Tesseract keeps it): the enlarged re-read puts it back."""
+    from planparse.pages import _reread_numerals
+
+    gray, lines, opts = heading_page
+    lost = []
+    for ln in lines:
+        if ln.words and ln.words[0].text == "II.":
+            w = ln.words[0].model_copy(update={"text": "II"})
+            ln = ln.model_copy(update={"text": "II" + ln.text[3:], "words": [w] + ln.words[1:]})
+        lost.append(ln)
+    warnings: list = []
+    fixed = _reread_numerals(gray, lost, 200, opts, warnings, 1)
+    line = [ln for ln in fixed if "NHIỆM" in ln.text][0]
+    assert line.text.startswith("II. NHIỆM VỤ") and line.words[0].text == "II."
+    assert any("'II' (no separator)" in w.message and "as 'II.'" in w.message for w in warnings)

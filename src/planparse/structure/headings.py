@@ -1,10 +1,11 @@
 """Heading numerals re-read from the page image, decided by the numeral grammar (run by the page step).
 
-Where the first read of a Roman heading numeral is damaged (`IL.`), repeats the previous heading's on the same
-page (`II.` after `II.`, the usual misread of `III.`) or is missing (an upper-case line starting where the page's
-Roman headings start their titles), the leading box of its line is read again, enlarged, by each installed model,
-and the grammar (`symbols.read_roman`, `H` read as `II`) decides: a damaged or missing numeral takes the most
-confident reading the grammar accepts; a repeated one only a clearly more confident different one. Every change
+Where the first read of a Roman heading numeral is damaged (`IL.`), has lost its separator (`II` for `II.`),
+repeats the previous heading's on the same page (`II.` after `II.`, the usual misread of `III.`) or is missing (an
+upper-case line starting where the page's Roman headings start their titles), the leading box of its line is read
+again, enlarged, by each installed model, and the grammar (`symbols.read_roman`, `H` read as `II`) decides: a
+damaged or missing numeral takes the most confident reading the grammar accepts; a repeated one only a clearly more
+confident different one; a separator lost comes back when a re-read reads one. Every change
 is reported. What the re-read leaves repeated, `renumber` puts in sequence: Tesseract reads a bold `III.` as `II.`
 with high confidence (every rendered plan of bench_realpages, at every resolution), so a second `II.` right after
 `II.`, one stroke short of `III.`, is `III.` (the next number one stroke longer than the one read: I, II, V, VI,
@@ -59,6 +60,8 @@ def suspects(lines: Sequence[Line], pad: int = 6) -> list[tuple[int, str, tuple[
             out.append((i, "damaged", leading_box(ln, pad=pad)))
         elif roman_value(r) == prev:
             out.append((i, f"repeats {r}.", leading_box(ln, pad=pad)))
+        elif not m.group(2):
+            out.append((i, "no separator", leading_box(ln, pad=pad)))
         prev = roman_value(r) if r else prev
     if columns:
         nx, tx = sorted(x for x, _ in columns)[len(columns) // 2], sorted(x for _, x in columns)[len(columns) // 2]
@@ -90,10 +93,24 @@ def decide(first: Word | None, why: str, readings: list[tuple[str, Word | None]]
     if first is None:
         return best + "." if conf >= MISSING_CONF else None
     kept = heading_numeral(first.text)
+    if why == "no separator":
+        return _separated(first, kept, readings)
     if why != "damaged" and (best == kept or conf < first.confidence + GAIN):
         return None
     token = best + (sep or ("." if why == "damaged" else ""))
     return token if token != first.text else None
+
+
+def _separated(first: Word, kept: str | None, readings: list[tuple[str, Word | None]]) -> str | None:
+    """The numeral token of a heading first read without its separator (`II` for `II.`: the page read drops the
+    period where bare Tesseract keeps it) when a re-read reads one; its numeral only if clearly more confident."""
+    found = [(w.confidence, heading_numeral(w.text), m.group(2)) for _, w in readings
+             if w is not None and (m := _LEAD.match(w.text)) and m.group(2) and heading_numeral(w.text)]
+    if not found:
+        return None
+    conf, best, sep = max(found)
+    numeral = best if best == kept or conf >= first.confidence + GAIN else kept
+    return f"{numeral}{sep}" if numeral else None
 
 
 def reread_numerals(lines: list[Line], read: Reader, langs: Sequence[str]) -> tuple[list[Line], list[str]]:
