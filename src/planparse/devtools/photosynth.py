@@ -313,11 +313,12 @@ def stamp_over_text(page, seed: int, *, ink: str = "grey"):
         left = text_rows(gray, round(0.1 * w), sign[0], sign[1] - round(250 * s), h)
         if len(left) >= 2:
             k = int(rng.integers(1, len(left)))
-            sw, sh = rng.uniform(560, 660) * s, rng.uniform(120, 150) * s
+            oval = rng.random() < 0.4
+            sw = rng.uniform(560, 660) * s
+            sh = sw / rng.uniform(2.6, 3.4) if oval else rng.uniform(120, 150) * s
             cy = (left[k - 1][1] + left[k][0]) / 2 + rng.uniform(-0.3, 0.3) * sh
             cx = round(0.1 * w) + rng.uniform(0.35, 0.6) * sw
-            masks["copy"] = _stamp_mask(gray.size, cx, cy, rng.random() < 0.4, [(" ".join(COPY), True)], sw, sh, s,
-                                        rng.uniform(-3, 3))
+            masks["copy"] = _stamp_mask(gray.size, cx, cy, oval, [(" ".join(COPY), True)], sw, sh, s, rng.uniform(-3, 3))
     boxes = {k: m.getbbox() for k, m in masks.items() if m.getbbox()}
     alpha = {k: np.asarray(m, dtype=np.float32) / 255 * rng.uniform(0.8, 0.95) for k, m in masks.items()}
     if ink == "red":
