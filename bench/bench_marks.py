@@ -117,9 +117,9 @@ def read(path: Path, shapes: bool, colour: bool = True):
     import planparse
     from planparse.ocr import marks, shapemarks
 
-    real, stamps, colours = marks.shapes_out, shapemarks._stamps, marks.colour_marks
+    real, stamps, colours = marks.shapes_out, shapemarks.stamp_outlines, marks.colour_marks
     if not shapes and BEFORE == "stamps":
-        shapemarks._stamps = lambda *a: []
+        shapemarks.stamp_outlines = lambda *a: []
     elif not shapes:
         marks.shapes_out = lambda prep: prep
     if not colour:
@@ -129,7 +129,7 @@ def read(path: Path, shapes: bool, colour: bool = True):
         doc = planparse.ingest(str(path), jobs=1, tables=False)
         return doc.pages[0], doc.text, cpu() - c0
     finally:
-        marks.shapes_out, shapemarks._stamps, marks.colour_marks = real, stamps, colours
+        marks.shapes_out, shapemarks.stamp_outlines, marks.colour_marks = real, stamps, colours
 
 
 def shape_cpu(*files: Path) -> float:

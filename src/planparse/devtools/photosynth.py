@@ -306,8 +306,8 @@ def stamp_over_text(page, seed: int, *, ink: str = "grey"):
         between = rng.random() < 0.5
         cy = (full[k - 1][1] + full[k][0]) / 2 if between else (full[k][0] + full[k][1]) / 2 + rng.uniform(-0.35, 0.35) * sh
         cx = w * rng.uniform(0.3, 0.7)
-        lines = [(f"ĐẾN  Số: {int(rng.integers(100, 4000))}", True), (f"Ngày: {int(rng.integers(1, 28))}/{int(rng.integers(1, 12))}/2026", False),
-                 ("Chuyển:", False)]
+        number = f"ĐẾN  Số: {int(rng.integers(100, 4000))}"
+        lines = [(number, True), (f"Ngày: {int(rng.integers(1, 28))}/{int(rng.integers(1, 12))}/2026", False), ("Chuyển:", False)]
         masks["received"] = _stamp_mask(gray.size, cx, cy, rng.random() < 0.4, lines, sw, sh, s, rng.uniform(-4, 4))
     if sign is not None:
         left = text_rows(gray, round(0.1 * w), sign[0], sign[1] - round(250 * s), h)
@@ -323,11 +323,11 @@ def stamp_over_text(page, seed: int, *, ink: str = "grey"):
     alpha = {k: np.asarray(m, dtype=np.float32) / 255 * rng.uniform(0.8, 0.95) for k, m in masks.items()}
     if ink == "red":
         arr = np.asarray(gray.convert("RGB"), dtype=np.float32)
-        for k, a in alpha.items():
+        for a in alpha.values():
             colour = np.array([rng.uniform(190, 225), rng.uniform(20, 50), rng.uniform(30, 60)], dtype=np.float32)
             arr = arr * (1 - a[..., None]) + np.minimum(arr, colour) * a[..., None]
         return Image.fromarray(arr.astype(np.uint8), "RGB"), boxes
     arr = np.asarray(gray, dtype=np.float64)
-    for k, a in alpha.items():
+    for a in alpha.values():
         arr = arr * (1 - a) + np.minimum(arr, rng.uniform(70, 140)) * a
     return Image.fromarray(arr.astype(np.uint8), "L"), boxes
