@@ -48,15 +48,33 @@ OVER = ["ogrey300", "ogrey200", "obw300", "obw200", "ored300", "ored200"]
 PUNCT = ".,;:()-–\"'"
 
 
-def pages(which: str, seeds: int, classes: list[str]):
-    """(name, class, seed, clean file, marked file, dpi, gold lines, true boxes) of every signer page, rendered once."""
-    docs = TUNING if which == "tuning" else HELDOUT
-    for name, doc in docs.items():
+def signer_pages(which: str):
+    """(name, rendered 300-dpi signer page, its gold lines) of each plan of the set."""
+    for name, doc in (TUNING if which == "tuning" else HELDOUT).items():
         texts: list[list[str]] = []
         rendered = synth.render(doc, dpi=300, texts=texts)
         k = len(rendered) - (2 if doc.table else 1)
+        yield name, rendered[k], texts[k]
+
+
+def _scan_once(images, files: tuple[Path, Path], dpi: int, seed: int, bw: bool) -> None:
+    """The clean and the marked page scanned at `dpi` to their files (black and white PNG or JPEG), unless cached."""
+    if all(f.exists() for f in files):
+        return
+    files[0].parent.mkdir(parents=True, exist_ok=True)
+    for img, f in zip(images, files):
+        out = photosynth.scan(img, dpi, seed)
+        if bw:
+            photosynth.bilevel(out).save(f, dpi=(dpi, dpi))
+        else:
+            out.save(f, "JPEG", quality=60, dpi=(dpi, dpi))
+
+
+def pages(which: str, seeds: int, classes: list[str]):
+    """(name, class, seed, clean file, marked file, dpi, gold lines, true boxes) of every signer page, rendered once."""
+    for name, page, gold in signer_pages(which):
         for seed in range(seeds):
-            marked, boxes = photosynth.stamp_gray(rendered[k], seed=101 + seed)
+            marked, boxes = photosynth.stamp_gray(page, seed=101 + seed)
             marked, more = photosynth.stamp_shapes(marked, seed=101 + seed)
             boxes = {**boxes, **more}
             for cls in classes:
@@ -64,42 +82,24 @@ def pages(which: str, seeds: int, classes: list[str]):
                 folder = CACHE / which / name / f"s{seed}"
                 ext = "png" if cls.startswith("bw") else "jpg"
                 files = (folder / f"{cls}_clean.{ext}", folder / f"{cls}_stamped.{ext}")
-                if not all(f.exists() for f in files):
-                    folder.mkdir(parents=True, exist_ok=True)
-                    for img, f in zip((rendered[k], marked), files):
-                        out = photosynth.scan(img, dpi, seed)
-                        if cls.startswith("bw"):
-                            photosynth.bilevel(out).save(f, dpi=(dpi, dpi))
-                        else:
-                            out.save(f, "JPEG", quality=60, dpi=(dpi, dpi))
+                _scan_once((page, marked), files, dpi, seed, cls.startswith("bw"))
                 scaled = {kind: tuple(round(v * dpi / 300) for v in box) for kind, box in boxes.items()}
-                yield name, cls, seed, files[0], files[1], dpi, texts[k], scaled
+                yield name, cls, seed, files[0], files[1], dpi, gold, scaled
 
 
 def over_pages(which: str, seeds: int, classes: list[str]):
     """(name, class, seed, clean file, marked file, dpi, gold lines, true boxes) of every signer page with stamps and a
     seal over its printed lines (photosynth.stamp_over_text), rendered once."""
-    docs = TUNING if which == "tuning" else HELDOUT
-    for name, doc in docs.items():
-        texts: list[list[str]] = []
-        rendered = synth.render(doc, dpi=300, texts=texts)
-        k = len(rendered) - (2 if doc.table else 1)
+    for name, page, gold in signer_pages(which):
         for seed in range(seeds):
             for cls in classes:
                 dpi, ink = int(cls[-3:]), "red" if cls.startswith("ored") else "grey"
-                marked, boxes = photosynth.stamp_over_text(rendered[k], seed=201 + seed, ink=ink)
+                marked, boxes = photosynth.stamp_over_text(page, seed=201 + seed, ink=ink)
                 folder = CACHE / f"over-{which}" / name / f"s{seed}"
                 ext = "png" if cls.startswith("obw") else "jpg"
                 files = (folder / f"{cls}_clean.{ext}", folder / f"{cls}_stamped.{ext}")
-                if not all(f.exists() for f in files):
-                    folder.mkdir(parents=True, exist_ok=True)
-                    for img, f in zip((rendered[k].convert(marked.mode), marked), files):
-                        out = photosynth.scan(img, dpi, seed)
-                        if cls.startswith("obw"):
-                            photosynth.bilevel(out).save(f, dpi=(dpi, dpi))
-                        else:
-                            out.save(f, "JPEG", quality=60, dpi=(dpi, dpi))
-                yield name, cls, seed, files[0], files[1], dpi, texts[k], boxes
+                _scan_once((page.convert(marked.mode), marked), files, dpi, seed, cls.startswith("obw"))
+                yield name, cls, seed, files[0], files[1], dpi, gold, boxes
 
 
 def cpu() -> float:
