@@ -117,19 +117,23 @@ def read(path: Path, shapes: bool, colour: bool = True):
     import planparse
     from planparse.ocr import marks, shapemarks
 
-    real, stamps, colours = marks.shapes_out, shapemarks.stamp_outlines, marks.colour_marks
+    off = {}
     if not shapes and BEFORE == "stamps":
-        shapemarks.stamp_outlines = lambda *a: []
+        off[shapemarks, "stamp_outlines"] = lambda *a: []
     elif not shapes:
-        marks.shapes_out = lambda prep: prep
+        off[marks, "shapes_out"] = lambda prep: prep
     if not colour:
-        marks.colour_marks = lambda *a: None
+        off[marks, "colour_marks"] = lambda *a: None
+    real = {key: getattr(*key) for key in off}
     try:
+        for (module, name), step in off.items():
+            setattr(module, name, step)
         c0 = cpu()
         doc = planparse.ingest(str(path), jobs=1, tables=False)
         return doc.pages[0], doc.text, cpu() - c0
     finally:
-        marks.shapes_out, shapemarks.stamp_outlines, marks.colour_marks = real, stamps, colours
+        for (module, name), step in real.items():
+            setattr(module, name, step)
 
 
 def shape_cpu(*files: Path) -> float:

@@ -54,11 +54,11 @@ def shape_marks(gray: np.ndarray, dpi: int) -> ShapeMarks | None:
         r *= 1.08
         box = (max(0, int(cx - r)), max(0, int(cy - r)), min(gray.shape[1], int(cx + r) + 1), min(gray.shape[0], int(cy + r) + 1))
         found.append(("seal", box, round(cover, 2), _erase_seal(out, level, (cx, cy, r), dpi, paper)))
-    for shape, _, cover, rings in stamp_outlines(out, dpi, paper):
+    for shape, _, cover, rings, touched in stamp_outlines(out, dpi, paper):
         out = np.array(gray) if out is gray else out
         if shape == "oval":
             rings = _oval_rings(out, level, _snap_oval(out, level, rings[0], dpi), dpi)
-        found.append(("stamp", _erase_stamp(out, level, rings, dpi, paper), round(cover, 2), f"{shape} outline"))
+        found.append(("stamp", _erase_stamp(out, level, rings, dpi, paper, touched), round(cover, 2), f"{shape} outline"))
     stamps = [box for kind, box, _, _ in found if kind == "stamp"]
     for (x0, y0, x1, y1), conf, mask in _signatures(out, dpi, paper, level):
         if any(_within((x0, y0, x1, y1), box) >= 0.5 for box in stamps):
@@ -153,8 +153,8 @@ STAMP_COVER = 0.9
 
 
 def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float, list[np.ndarray]]]:
-    """(shape, outline polygon in page pixels, ink cover, all its rings' outlines: a double outline has two) of oval
-    and rectangular stamps, from a 75-dpi copy (stamped
+    """(shape, outline polygon in page pixels, ink cover, all its rings' outlines: a double outline has two, whether
+    printed glyphs touch it) of oval and rectangular stamps, from a 75-dpi copy (stamped
     over printed lines too: their glyphs notch and extend the outline's contours, see `_outline_candidates` and `_oval`)."""
     import cv2
 
@@ -165,21 +165,23 @@ def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, 
     contours, _ = cv2.findContours(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)),
                                    cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
     (wmin, wmax), (hmin, hmax) = STAMP_CM
-    out: list[tuple[str, np.ndarray, float, list[np.ndarray]]] = []
-    for c in _outline_candidates(contours):
+    out: list[tuple[str, np.ndarray, float, list[np.ndarray], bool]] = []
+    for c, hull in _outline_candidates(contours):
         x, y, w, h = cv2.boundingRect(c)
         if not (wmin * cm <= max(w, h) <= wmax * cm and hmin * cm <= min(w, h) <= hmax * cm and len(c) >= 4):
             continue
         area = cv2.contourArea(c)
         box = cv2.minAreaRect(c)
+        touched = hull
         if area >= RECT_FILL * box[1][0] * box[1][1]:
             shape, outline = "rectangle", cv2.boxPoints(box).astype(np.float32)
             if _ruled(ink, outline, cm):
                 continue
         elif len(c) >= 5:
-            fit = _oval(c, area)
+            fit, filled = _oval(c, area)
             if fit is None:
                 continue
+            touched = hull or not filled
             (ex, ey), (ea, eb), ang = _snap(ink, fit, max(2, round(0.1 * cm)))
             shape = "oval"
             outline = np.asarray(cv2.ellipse2Poly((round(ex), round(ey)), (round(ea / 2), round(eb / 2)), round(ang),
@@ -190,9 +192,9 @@ def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, 
         if cover < STAMP_COVER:
             continue
         outline = outline / f
-        same = [rings for _, o, _, rings in out if _same(outline, o)]
+        same = [rings for _, o, _, rings, _ in out if _same(outline, o)]
         if not same:
-            out.append((shape, outline, cover, [outline]))
+            out.append((shape, outline, cover, [outline], touched))
         elif all(abs(np.ptp(outline, axis=0).max() / np.ptp(r, axis=0).max() - 1) > 0.03 for r in same[0]):
             same[0].append(outline)
     return out
@@ -215,10 +217,10 @@ def _oval(c: np.ndarray, area: float):
                       (dy * np.cos(t) - dx * np.sin(t)) / max(eb / 2, 1e-6))
         near = np.abs(rn - 1) < OVAL_BAND
         if near.sum() < OVAL_ON * len(pts) or near.sum() < 5:
-            return None
+            return None, filled
         fit = cv2.fitEllipse(pts[near])
     (_, _), (ea, eb), _ = fit
-    return fit if 1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 else None
+    return (fit if 1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 else None), filled
 
 
 def _snap(ink: np.ndarray, fit, band: int):
@@ -243,17 +245,18 @@ OVAL_ON = 0.55
 """Share of a bumpy contour's points that must lie on the ellipse refitted to them."""
 
 
-def _outline_candidates(contours) -> list[np.ndarray]:
+def _outline_candidates(contours) -> list[tuple[np.ndarray, bool]]:
     """The contours, largest first, each followed by its convex hull when that is notably larger: printed glyphs a
-    stamp is stamped over touch its outline from inside and notch its inner edge; the hull is the outline again."""
+    stamp is stamped over touch its outline from inside and notch its inner edge; the hull is the outline again.
+    With each, whether it is a hull."""
     import cv2
 
     out = []
     for c in sorted(contours, key=cv2.contourArea, reverse=True):
-        out.append(c)
+        out.append((c, False))
         hull = cv2.convexHull(c)
         if len(hull) >= 5 and cv2.contourArea(c) < HULL_GAIN * cv2.contourArea(hull):
-            out.append(hull)
+            out.append((hull, True))
     return out
 
 
@@ -369,9 +372,12 @@ RING_COVER_OVAL = 0.8
 are not quite concentric ellipses: drawn by hand, or turned)."""
 
 
-def _erase_stamp(out: np.ndarray, level: float, rings: list[np.ndarray], dpi: int, paper: float) -> tuple[int, int, int, int]:
+def _erase_stamp(out: np.ndarray, level: float, rings: list[np.ndarray], dpi: int, paper: float,
+                 touched: bool = False) -> tuple[int, int, int, int]:
     """Whiten a stamp's outline (each of its `rings`) and the ink inside it that no printed row leads into (or, when
-    the stamp's ink is lighter than the print, all its lighter ink); returns its box."""
+    the stamp's ink is lighter than the print, all its lighter ink); returns its box. `touched`: printed glyphs touch
+    its outline (it was stamped over print): in one tone its own text cannot be told from the print; only its
+    outline is whitened."""
     import cv2
 
     h, w = out.shape
@@ -388,9 +394,15 @@ def _erase_stamp(out: np.ndarray, level: float, rings: list[np.ndarray], dpi: in
     cv2.fillPoly(fill, [max(polys, key=cv2.contourArea)], 1)
     cink = crop < level
     mark = (fill > 0) | (line > 0)
-    if not _whiten_lighter(crop, cink & (edge > 0), cink & ~mark, mark, paper):
-        crop[mark & _mark_ink(cink, cink & (ring > 0), ~mark, dpi, tall=True)] = int(paper)
+    if _whiten_lighter(crop, cink & (edge > 0), cink & ~mark, mark, paper):
+        return x0 + pad, y0 + pad, x1 - pad, y1 - pad
+    ink = _mark_ink(cink, cink & (ring > 0), ~mark, dpi, tall=True)
+    if touched:
+        ink &= ring > 0
+    crop[mark & ink] = int(paper)
     return x0 + pad, y0 + pad, x1 - pad, y1 - pad
+
+
 
 
 OUTLINE_CM = 0.08
