@@ -67,21 +67,30 @@ def colour_marks(rgb: np.ndarray, dpi: int) -> ColourMarks | None:
             found.append((what, box, round(conf, 2)))
     if not found:
         return None
-    red, blue = np.zeros(rgb.shape[:2], np.uint8), np.zeros(rgb.shape[:2], np.uint8)
+    red, blue, light = (np.zeros(rgb.shape[:2], np.uint8) for _ in range(3))
     for kind, (x0, y0, x1, y1), _ in found:
         r, g, b = (rgb[y0:y1, x0:x1, i].astype(np.int16) for i in range(3))
         if kind == "signature":
             blue[y0:y1, x0:x1] |= (b - r > INK_TINT) & (b >= g)
         else:
             red[y0:y1, x0:x1] |= r - np.maximum(g, b) > INK_TINT
+            if kind == "seal":
+                light[y0:y1, x0:x1] = 1
+                continue
+            near = max(3, round(0.3 * dpi / 2.54)) | 1
+            paper = cv2.dilate(rgb[y0:y1, x0:x1, 0], np.ones((near, near), np.uint8))
+            light[y0:y1, x0:x1] |= (r > RED_LIGHT * paper) | (r > RED_INK)
     grow = np.ones((3, 3), np.uint8)
-    mask = (cv2.dilate(red, grow) > 0) & (rgb[..., 0] > RED_LIGHT) | (cv2.dilate(blue, grow) > 0)
+    mask = (cv2.dilate(red, grow) > 0) & (light > 0) | (cv2.dilate(blue, grow) > 0)
     return ColourMarks(mask=mask, found=found)
 
 
-RED_LIGHT = 120
-"""Red ink is light in the red channel (~200) and black print dark: pixels of a red mark darker there are print it
-was stamped over (or its edge) and stay."""
+RED_LIGHT = 0.47
+"""Red ink is light in the red channel (~0.8 of the paper there) and black print dark: pixels of a red stamp darker
+there than this share of the brightest red within 0.3 cm (the paper or the ink itself; shadows darken both) are print
+it was stamped over (or its edge) and stay."""
+RED_INK = 120
+"""...or lighter than this in the red channel at all (noisy dark photos: a speck brightens the neighbourhood)."""
 INK_TINT = 25
 """How much redder (bluer) than its other channels a pixel inside a seal's (signature's) box must be to be
 whitened: low enough for JPEG-smeared edges, high enough to leave black and grey print alone."""
