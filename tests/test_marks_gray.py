@@ -100,3 +100,31 @@ def test_a_printed_line_touching_a_seal_stays_and_garbage_inside_it_goes():
     inside_garbage = Line(text="*\\VAU 0Tjd/7+ ——-#~.", bbox=(120, 250, 380, 300), confidence=62.0)
     kept, scribbles = marks.garbage_lines([touching, inside_print, inside_garbage], [seal])
     assert kept == [touching, inside_print] and scribbles == []
+
+
+def _missing(text: str) -> list[str]:
+    """Words of the letter the page text lacks (as many times as they are printed)."""
+    from collections import Counter
+
+    gold = Counter(w.strip(".,;:()") for w in synth.plain_text(letter_doc()).split())
+    got = Counter(w.strip(".,;:()") for w in text.split())
+    return sorted((gold - got).elements())
+
+
+@pytest.mark.parametrize("ink", ["grey", "red"])
+def test_stamps_and_a_seal_printed_over_lines_are_marks_and_the_lines_stay(page, tmp_path, ink):
+    # a received stamp across the last body lines, a SAO Y stamp over the recipients, a seal over the signer's name
+    marked, boxes = photosynth.stamp_over_text(page, seed=2, ink=ink)
+    path = tmp_path / f"{ink}.jpg"
+    photosynth.scan(marked, 200, seed=2).save(path, quality=60, dpi=(200, 200))
+    doc = planparse.ingest(path, jobs=1, tables=False)
+    found = doc.pages[0].marks
+    stamps = [m for m in found if m.kind == "stamp"]
+    assert all(any(_overlaps(m.bbox, boxes[k]) for m in stamps) for k in ("received", "copy"))
+    assert any(m.kind == "seal" and _overlaps(m.bbox, boxes["seal"]) for m in found)
+    if ink == "red":
+        assert {m.found_by for m in stamps} == {"colour"}
+    for word in ("ĐẾN", "Chuyển", "SAO Y", "BẢN CHÍNH"):
+        assert word not in doc.text, f"the stamps' own text {word!r} got into the text"
+    assert len(_missing(doc.text)) <= 1, f"printed words under the stamps lost: {_missing(doc.text)}"
+    _no_garbage(doc)

@@ -109,8 +109,9 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
 
 
 def _unread_lines(read: PageRead, found: list[Mark], dpi: int, opts: Options, number: int) -> list[Line]:
-    """Lines of text-like ink the page read left out (reread.unread_ink), read again in one stacked call."""
-    boxes = reread.unread_ink(read.gray, read.words, dpi, [m.bbox for m in found])
+    """Lines of text-like ink the page read left out (reread.unread_ink), read again in one stacked call; inside a
+    stamp too (its ink is whitened: what is left there is the print it was stamped over)."""
+    boxes = reread.unread_ink(read.gray, read.words, dpi, [m.bbox for m in found if m.kind != "stamp"])
     if not boxes:
         return []
     bands = reread.read_unread(read.gray, boxes, lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,

@@ -30,7 +30,7 @@ def _mark_masks(page, rng, handwriting: bool = False, seal_dx: int = 60):
 
     `handwriting`: the signature is a cursive scribble of loops (as a pen writes) instead of a wavy stroke;
     `seal_dx`: the seal's centre right of the block's left edge (A4 px at 300 dpi; more = over the signer's title)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     box = signer_box(page)
     if box is None:
@@ -46,10 +46,17 @@ def _mark_masks(page, rng, handwriting: bool = False, seal_dx: int = 60):
         pts = [(cx - 260 * scale + 520 * scale * t + 40 * scale * np.sin(9 * t + rng.uniform(0, 6)),
                 cy + 70 * scale * np.sin(14 * t + rng.uniform(0, 3)) * (1 - t)) for t in np.linspace(0, 1, 90)]
     d.line(pts, fill=255, width=max(2, round(5 * scale)), joint="curve")
-    seal = Image.new("L", page.size, 0)
+    return _seal_mask(page.size, x0 + round(seal_dx * scale), cy, scale), sig
+
+
+def _seal_mask(size: tuple[int, int], sx: float, sy: float, scale: float):
+    """A round seal's alpha mask ('L', 255 = ink) centred at (sx, sy): two rings, ring text and a star (3.7 cm across
+    on an A4 page at 300 dpi times `scale`)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    seal = Image.new("L", size, 0)
     d = ImageDraw.Draw(seal)
     r = round(220 * scale)
-    sx, sy = x0 + round(seal_dx * scale), cy
     d.ellipse([sx - r, sy - r, sx + r, sy + r], outline=255, width=round(14 * scale))
     d.ellipse([sx - r * 0.7, sy - r * 0.7, sx + r * 0.7, sy + r * 0.7], outline=255, width=round(6 * scale))
     font = ImageFont.truetype(synth.font_path("bold"), round(34 * scale))
@@ -64,7 +71,7 @@ def _mark_masks(page, rng, handwriting: bool = False, seal_dx: int = 60):
     angles = [np.pi / 2 + k * 4 * np.pi / 5 for k in range(5)]
     star = [(sx + 0.35 * r * np.cos(a), sy - 0.35 * r * np.sin(a)) for a in angles]
     d.polygon(star, fill=255)
-    return seal, sig
+    return seal
 
 
 def _cursive(x: float, y: float, length: float, height: float, rng) -> list[tuple[float, float]]:
@@ -215,4 +222,112 @@ def stamp_shapes(page, seed: int, *, tone: float | None = None):
     arr = np.asarray(gray, dtype=np.float64)
     shade = rng.uniform(70, 130) if tone is None else tone
     arr = arr * (1 - alpha) + np.minimum(arr, shade) * alpha
+    return Image.fromarray(arr.astype(np.uint8), "L"), boxes
+
+
+OVER_INKS = ("grey", "red")
+"""Inks of `stamp_over_text`: grey (a red or violet stamp seen without colour; black-and-white scans threshold it) or red."""
+RECEIVED = ("ĐẾN", "Số:", "Ngày:", "Chuyển:")
+COPY = ("SAO", "Y", "BẢN", "CHÍNH")
+SEAL_TEXT = ("ỦY", "BAN", "NHÂN", "DÂN", "CỘNG", "HÒA")
+STAMP_TEXT = RECEIVED + COPY + SEAL_TEXT
+"""The printed words of the stamps and seal `stamp_over_text` draws (the number and date filled in vary)."""
+
+
+def text_rows(page, x0: int, x1: int, y0: int = 0, y1: int | None = None) -> list[tuple[int, int]]:
+    """(top, bottom) of the text rows with ink between columns x0 and x1 (a diacritic's gap above its letter is
+    bridged), from y0 to y1."""
+    a = np.asarray(page.convert("L"))[y0:y1, x0:x1] < 128
+    on = a.any(axis=1)
+    rows: list[tuple[int, int]] = []
+    gap = max(2, round(page.size[0] / 2480 * 12))
+    for y in np.flatnonzero(on):
+        if rows and y - rows[-1][1] <= gap:
+            rows[-1] = (rows[-1][0], int(y) + 1)
+        else:
+            rows.append((int(y), int(y) + 1))
+    return [(t + y0, b + y0) for t, b in rows if b - t >= 3]
+
+
+def _stamp_mask(size: tuple[int, int], cx: float, cy: float, oval: bool, lines: list[tuple[str, bool]], w: float,
+                h: float, scale: float, turn: float):
+    """An office stamp's alpha mask ('L'): an oval or a rectangle (a thin inner one too) w x h around (cx, cy) with
+    lines of text (text, bold), turned by `turn` degrees."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    m = Image.new("L", size, 0)
+    d = ImageDraw.Draw(m)
+    box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
+    inner = [cx - 0.45 * w, cy - 0.42 * h, cx + 0.45 * w, cy + 0.42 * h]
+    shape = d.ellipse if oval else d.rectangle
+    shape(box, outline=255, width=max(2, round(8 * scale)))
+    if oval:
+        shape(inner, outline=255, width=max(1, round(3 * scale)))
+    size_px = min(round(50 * scale), round(0.8 * h / (len(lines) + 0.5)))
+    step = h * (0.62 if oval else 0.78) / len(lines)
+    for k, (t, bold) in enumerate(lines):
+        font = ImageFont.truetype(synth.font_path("bold" if bold else "regular"), size_px)
+        d.text((cx, cy + (k - (len(lines) - 1) / 2) * step), t, font=font, fill=255, anchor="mm")
+    return m.rotate(turn, resample=Image.Resampling.BICUBIC, center=(cx, cy))
+
+
+def stamp_over_text(page, seed: int, *, ink: str = "grey"):
+    """The page with a round seal over its signer's name, a received stamp ("ĐẾN Số: … Ngày: … Chuyển: …") across
+    its last body lines and a "SAO Y BẢN CHÍNH" stamp over its recipients list, each overlapping the printed lines
+    by an amount the seed draws (the outline across a line, or the stamp across two lines); the stamps are ovals
+    or rectangles by the seed. `ink`: "grey" ('L' page) or "red" ('RGB' page). Returns the page and the marks'
+    boxes ({"seal": box, "received": box, "copy": box}) in page pixels, for those the page has room for."""
+    from PIL import Image
+
+    if ink not in OVER_INKS:
+        raise ValueError(f"ink must be one of {OVER_INKS}")
+    rng = np.random.default_rng(seed)
+    gray = page.convert("L")
+    w, h = gray.size
+    s = w / 2480
+    masks: dict[str, Image.Image] = {}
+    sign = signer_box(gray)
+    if sign is not None:
+        rows = text_rows(gray, sign[0], sign[2], sign[1] - round(200 * s), sign[3] + 1)
+        if rows:
+            top, bottom = rows[-1]
+            names = np.flatnonzero((np.asarray(gray)[top:bottom, sign[0]:sign[2]] < 128).any(axis=0))
+            nx0 = sign[0] + int(names[0])
+            r = 220 * s
+            sx = nx0 + rng.uniform(-0.1, 0.5) * r
+            sy = (top + bottom) / 2 - rng.uniform(0.2, 0.85) * r
+            masks["seal"] = _seal_mask(gray.size, sx, sy, s)
+    body_rows = text_rows(gray, round(0.15 * w), round(0.85 * w), 0, (sign[1] - round(250 * s)) if sign else None)
+    full = [(t, b) for t, b in body_rows
+            if np.count_nonzero((np.asarray(gray)[t:b, :] < 128).any(axis=0)) > 0.4 * w]
+    if len(full) >= 3:
+        k = len(full) - 1 - int(rng.integers(0, 2))
+        sw, sh = rng.uniform(560, 680) * s, rng.uniform(230, 280) * s
+        between = rng.random() < 0.5
+        cy = (full[k - 1][1] + full[k][0]) / 2 if between else (full[k][0] + full[k][1]) / 2 + rng.uniform(-0.35, 0.35) * sh
+        cx = w * rng.uniform(0.3, 0.7)
+        number = f"ĐẾN  Số: {int(rng.integers(100, 4000))}"
+        lines = [(number, True), (f"Ngày: {int(rng.integers(1, 28))}/{int(rng.integers(1, 12))}/2026", False), ("Chuyển:", False)]
+        masks["received"] = _stamp_mask(gray.size, cx, cy, rng.random() < 0.4, lines, sw, sh, s, rng.uniform(-4, 4))
+    if sign is not None:
+        left = text_rows(gray, round(0.1 * w), sign[0], sign[1] - round(250 * s), h)
+        if len(left) >= 2:
+            k = int(rng.integers(1, len(left)))
+            oval = rng.random() < 0.4
+            sw = rng.uniform(560, 660) * s
+            sh = sw / rng.uniform(2.6, 3.4) if oval else rng.uniform(120, 150) * s
+            cy = (left[k - 1][1] + left[k][0]) / 2 + rng.uniform(-0.3, 0.3) * sh
+            cx = round(0.1 * w) + rng.uniform(0.35, 0.6) * sw
+            masks["copy"] = _stamp_mask(gray.size, cx, cy, oval, [(" ".join(COPY), True)], sw, sh, s, rng.uniform(-3, 3))
+    boxes = {k: m.getbbox() for k, m in masks.items() if m.getbbox()}
+    alpha = {k: np.asarray(m, dtype=np.float32) / 255 * rng.uniform(0.8, 0.95) for k, m in masks.items()}
+    if ink == "red":
+        arr = np.asarray(gray.convert("RGB"), dtype=np.float32)
+        for a in alpha.values():
+            colour = np.array([rng.uniform(190, 225), rng.uniform(20, 50), rng.uniform(30, 60)], dtype=np.float32)
+            arr = arr * (1 - a[..., None]) + np.minimum(arr, colour) * a[..., None]
+        return Image.fromarray(arr.astype(np.uint8), "RGB"), boxes
+    arr = np.asarray(gray, dtype=np.float64)
+    for a in alpha.values():
+        arr = arr * (1 - a) + np.minimum(arr, rng.uniform(70, 140)) * a
     return Image.fromarray(arr.astype(np.uint8), "L"), boxes

@@ -17,7 +17,7 @@ import numpy as np
 from ..models import Line, Mark
 from ..repair.orthography import is_valid_syllable
 from .preprocess import Prepared
-from .shapemarks import shape_marks
+from .shapemarks import shape_marks, stamp_outlines
 
 SEAL_MIN_CM = 1.5
 """A red blob smaller than this across is no seal (Decree 30 seals are 3-4.5 cm)."""
@@ -34,7 +34,8 @@ class ColourMarks:
 
 
 def colour_marks(rgb: np.ndarray, dpi: int) -> ColourMarks | None:
-    """Red round seals and blue-ink signatures of an RGB page; None when there are none."""
+    """Red round seals, red oval and rectangular stamps and blue-ink signatures of an RGB page; None when there are
+    none. Their ink is told from the black print they are stamped over by its tint alone."""
     import cv2
 
     small_f = min(1.0, 1000 / max(rgb.shape[:2]))
@@ -55,21 +56,41 @@ def colour_marks(rgb: np.ndarray, dpi: int) -> ColourMarks | None:
         n, _, stats, _ = cv2.connectedComponentsWithStats(grown)
         for k in range(1, n):
             x, y, w, hh, area = stats[k]
-            conf = _seal_shape(ink[y:y + hh, x:x + w]) if kind == "seal" else _signature_shape(ink[y:y + hh, x:x + w], cm)
+            blob = ink[y:y + hh, x:x + w]
+            conf = _seal_shape(blob) if kind == "seal" else _signature_shape(blob, cm)
+            what = kind
+            if conf <= 0 and kind == "seal":
+                what, conf = "stamp", _stamp_shape(blob, dpi * small_f)
             if conf <= 0 or max(w, hh) < (SEAL_MIN_CM if kind == "seal" else SIGN_MIN_CM) * cm:
                 continue
             box = (int(x / small_f), int(y / small_f), int((x + w) / small_f) + 1, int((y + hh) / small_f) + 1)
-            found.append((kind, box, round(conf, 2)))
+            found.append((what, box, round(conf, 2)))
     if not found:
         return None
-    mask = np.zeros(rgb.shape[:2], bool)
+    red, blue, light = (np.zeros(rgb.shape[:2], np.uint8) for _ in range(3))
     for kind, (x0, y0, x1, y1), _ in found:
         r, g, b = (rgb[y0:y1, x0:x1, i].astype(np.int16) for i in range(3))
-        tinted = (r - np.maximum(g, b) > INK_TINT) if kind == "seal" else (b - r > INK_TINT) & (b >= g)
-        mask[y0:y1, x0:x1] |= tinted
-    return ColourMarks(mask=cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0, found=found)
+        if kind == "signature":
+            blue[y0:y1, x0:x1] |= (b - r > INK_TINT) & (b >= g)
+        else:
+            red[y0:y1, x0:x1] |= r - np.maximum(g, b) > INK_TINT
+            if kind == "seal":
+                light[y0:y1, x0:x1] = 1
+                continue
+            near = max(3, round(0.3 * dpi / 2.54)) | 1
+            paper = cv2.dilate(rgb[y0:y1, x0:x1, 0], np.ones((near, near), np.uint8))
+            light[y0:y1, x0:x1] |= (r > RED_LIGHT * paper) | (r > RED_INK)
+    grow = np.ones((3, 3), np.uint8)
+    mask = (cv2.dilate(red, grow) > 0) & (light > 0) | (cv2.dilate(blue, grow) > 0)
+    return ColourMarks(mask=mask, found=found)
 
 
+RED_LIGHT = 0.47
+"""Red ink is light in the red channel (~0.8 of the paper there) and black print dark: pixels of a red stamp darker
+there than this share of the brightest red within 0.3 cm (the paper or the ink itself; shadows darken both) are print
+it was stamped over (or its edge) and stay."""
+RED_INK = 120
+"""...or lighter than this in the red channel at all (noisy dark photos: a speck brightens the neighbourhood)."""
 INK_TINT = 25
 """How much redder (bluer) than its other channels a pixel inside a seal's (signature's) box must be to be
 whitened: low enough for JPEG-smeared edges, high enough to leave black and grey print alone."""
@@ -89,6 +110,13 @@ def _seal_shape(ink: np.ndarray) -> float:
     angles = np.arctan2(ys[ring] - cy, xs[ring] - cx)
     cover = len(np.unique(np.minimum(23, np.floor((angles + np.pi) / (2 * np.pi) * 24)))) / 24
     return cover if cover >= 0.7 else 0.0
+
+
+def _stamp_shape(ink: np.ndarray, dpi: float) -> float:
+    """How stamp-like a red blob that is no round seal is: the ink cover of an oval or rectangular office stamp's
+    outline found in it (shapemarks), 0 when it has none (red print, a scribble)."""
+    found = stamp_outlines(np.where(ink, 0, 255).astype(np.uint8), round(dpi), 255.0)
+    return max((cover for _, _, cover, _, _ in found), default=0.0)
 
 
 def _signature_shape(ink: np.ndarray, cm: float) -> float:

@@ -54,14 +54,26 @@ def shape_marks(gray: np.ndarray, dpi: int) -> ShapeMarks | None:
         r *= 1.08
         box = (max(0, int(cx - r)), max(0, int(cy - r)), min(gray.shape[1], int(cx + r) + 1), min(gray.shape[0], int(cy + r) + 1))
         found.append(("seal", box, round(cover, 2), _erase_seal(out, level, (cx, cy, r), dpi, paper)))
-    for shape, outline, cover in _stamps(out, dpi, paper):
+    for shape, _, cover, rings, touched in stamp_outlines(out, dpi, paper):
         out = np.array(gray) if out is gray else out
-        found.append(("stamp", _erase_stamp(out, level, outline, dpi, paper), round(cover, 2), f"{shape} outline"))
+        if shape == "oval":
+            rings = _oval_rings(out, level, _snap_oval(out, level, rings[0], dpi), dpi)
+        found.append(("stamp", _erase_stamp(out, level, rings, dpi, paper, touched), round(cover, 2), f"{shape} outline"))
+    stamps = [box for kind, box, _, _ in found if kind == "stamp"]
     for (x0, y0, x1, y1), conf, mask in _signatures(out, dpi, paper, level):
+        if any(_within((x0, y0, x1, y1), box) >= 0.5 for box in stamps):
+            continue  # printed words a stamp's text merged with, kept when the stamp was whitened
         out = np.array(gray) if out is gray else out
         out[y0:y1, x0:x1][cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = int(paper)
         found.append(("signature", (x0, y0, x1, y1), conf, "strokes"))
     return ShapeMarks(out, found) if found else None
+
+
+def _within(box: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> float:
+    """Share of `box` inside `other`."""
+    x0, y0, x1, y1 = box
+    inter = max(0, min(x1, other[2]) - max(x0, other[0])) * max(0, min(y1, other[3]) - max(y0, other[1]))
+    return inter / max(1, (x1 - x0) * (y1 - y0))
 
 
 def _seals(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[float, float, float, float]]:
@@ -116,14 +128,22 @@ def _erase_seal(out: np.ndarray, level: float, circle: tuple[float, float, float
     disc = d <= r
     crop = out[y0:y1, x0:x1]
     cink = crop < level
-    ring = cink & _rings(cink, d, r)
-    seal_tone = float(np.median(crop[ring])) if ring.any() else 0.0
-    print_tone = float(np.percentile(crop[cink & ~disc], 30)) if (cink & ~disc).any() else 0.0
-    if seal_tone - print_tone >= TONE_GAP:
-        crop[disc & (crop > (seal_tone + print_tone) / 2)] = int(paper)
+    if _whiten_lighter(crop, cink & _rings(cink, d, r), cink & ~disc, disc, paper):
         return "ring shape, lighter tone"
     crop[disc & _seal_parts(cink, d, r, dpi)] = int(paper)
     return "ring shape"
+
+
+def _whiten_lighter(crop: np.ndarray, mark: np.ndarray, printed: np.ndarray, inside: np.ndarray, paper: float) -> bool:
+    """When a mark's ink (`mark` pixels) is lighter than the print around it (`printed`) by TONE_GAP, whiten the
+    pixels `inside` it lighter than halfway between the two (print the mark is stamped over stays) and say so."""
+    if not mark.any() or not printed.any():
+        return False
+    mark_tone, print_tone = float(np.median(crop[mark])), float(np.percentile(crop[printed], 30))
+    if mark_tone - print_tone < TONE_GAP:
+        return False
+    crop[inside & (crop > (mark_tone + print_tone) / 2)] = int(paper)
+    return True
 
 
 STAMP_CM = ((2.0, 10.0), (0.8, 6.0))
@@ -132,8 +152,10 @@ STAMP_COVER = 0.9
 """Share of an outline's length that must be inked for a stamp (a closed contour through text is broken)."""
 
 
-def _stamps(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float]]:
-    """(shape, outline polygon in page pixels, ink cover) of oval and rectangular stamps, from a 75-dpi copy."""
+def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float, list[np.ndarray]]]:
+    """(shape, outline polygon in page pixels, ink cover, all its rings' outlines: a double outline has two, whether
+    printed glyphs touch it) of oval and rectangular stamps, from a 75-dpi copy (stamped
+    over printed lines too: their glyphs notch and extend the outline's contours, see `_outline_candidates` and `_oval`)."""
     import cv2
 
     f = min(1.0, 75 / dpi)
@@ -141,41 +163,107 @@ def _stamps(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndar
     ink = (small < paper - 40).astype(np.uint8)
     cm = dpi * f / 2.54
     contours, _ = cv2.findContours(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)),
-                                   cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+                                   cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
     (wmin, wmax), (hmin, hmax) = STAMP_CM
-    out: list[tuple[str, np.ndarray, float]] = []
-    for c in sorted(contours, key=cv2.contourArea, reverse=True):
+    out: list[tuple[str, np.ndarray, float, list[np.ndarray], bool]] = []
+    for c, hull in _outline_candidates(contours):
         x, y, w, h = cv2.boundingRect(c)
         if not (wmin * cm <= max(w, h) <= wmax * cm and hmin * cm <= min(w, h) <= hmax * cm and len(c) >= 4):
             continue
         area = cv2.contourArea(c)
-        poly = cv2.approxPolyDP(c, 0.02 * cv2.arcLength(c, True), True)
-        if len(poly) == 4 and cv2.isContourConvex(poly) and area >= 0.9 * w * h * _box_fill(poly):
-            shape, outline = "rectangle", poly.reshape(-1, 2).astype(np.float32)
+        box = cv2.minAreaRect(c)
+        touched = hull
+        if area >= RECT_FILL * box[1][0] * box[1][1]:
+            shape, outline = "rectangle", cv2.boxPoints(box).astype(np.float32)
             if _ruled(ink, outline, cm):
                 continue
         elif len(c) >= 5:
-            (ex, ey), (ea, eb), ang = cv2.fitEllipse(c)
-            if not (1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 and 0.9 <= area / (np.pi * ea * eb / 4) <= 1.1):
+            fit, filled = _oval(c, area)
+            if fit is None:
                 continue
+            touched = hull or not filled
+            (ex, ey), (ea, eb), ang = _snap(ink, fit, max(2, round(0.1 * cm)))
             shape = "oval"
             outline = np.asarray(cv2.ellipse2Poly((round(ex), round(ey)), (round(ea / 2), round(eb / 2)), round(ang),
                                                   0, 360, 4), dtype=np.float32)
         else:
             continue
         cover = _outline_cover(ink, outline, max(1, round(0.08 * cm)))
-        if cover < STAMP_COVER or any(_same(outline / f, o) for _, o, _ in out):
+        if cover < STAMP_COVER:
             continue
-        out.append((shape, outline / f, cover))
+        outline = outline / f
+        same = [rings for _, o, _, rings, _ in out if _same(outline, o)]
+        if not same:
+            out.append((shape, outline, cover, [outline], touched))
+        elif all(abs(np.ptp(outline, axis=0).max() / np.ptp(r, axis=0).max() - 1) > 0.03 for r in same[0]):
+            same[0].append(outline)
     return out
 
 
-def _box_fill(poly: np.ndarray) -> float:
-    """Share of its bounding box a quadrilateral fills (1 when upright; less when the stamp is turned a little)."""
+def _oval(c: np.ndarray, area: float):
+    """The ellipse ((cx, cy), (axes), angle) an oval stamp's contour runs along, or None: a contour that fills its
+    fitted ellipse, or, when printed words touching the outline add bumps and tails to it, whose points lie mostly
+    on an ellipse fitted to them again without the points far from it."""
     import cv2
 
-    x, y, w, h = cv2.boundingRect(poly)
-    return cv2.contourArea(poly) / max(1, w * h)
+    pts = c.reshape(-1, 2).astype(np.float32)
+    fit = cv2.fitEllipse(pts)
+    filled = 0.9 <= area / max(1e-6, np.pi * fit[1][0] * fit[1][1] / 4) <= 1.1
+    for _ in range(3 if not filled else 0):
+        (ex, ey), (ea, eb), ang = fit
+        t = np.deg2rad(ang)
+        dx, dy = pts[:, 0] - ex, pts[:, 1] - ey
+        rn = np.hypot((dx * np.cos(t) + dy * np.sin(t)) / max(ea / 2, 1e-6),
+                      (dy * np.cos(t) - dx * np.sin(t)) / max(eb / 2, 1e-6))
+        near = np.abs(rn - 1) < OVAL_BAND
+        if near.sum() < OVAL_ON * len(pts) or near.sum() < 5:
+            return None, filled
+        fit = cv2.fitEllipse(pts[near])
+    (_, _), (ea, eb), _ = fit
+    return (fit if 1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 else None), filled
+
+
+def _snap(ink: np.ndarray, fit, band: int):
+    """The ellipse refitted to the ink within `band` pixels of it (a contour's ellipse is off by its bumps)."""
+    import cv2
+
+    (ex, ey), (ea, eb), ang = fit
+    x0, y0 = max(0, int(ex - max(ea, eb) / 2) - band), max(0, int(ey - max(ea, eb) / 2) - band)
+    crop = ink[y0:int(ey + max(ea, eb) / 2) + band + 1, x0:int(ex + max(ea, eb) / 2) + band + 1]
+    on = np.zeros(crop.shape, np.uint8)
+    cv2.ellipse(on, ((ex - x0, ey - y0), (ea, eb), ang), 1, thickness=2 * band + 1)
+    ys, xs = np.nonzero(crop & on)
+    if len(xs) < 10:
+        return fit
+    (cx, cy), axes, a = cv2.fitEllipse(np.column_stack([xs + x0, ys + y0]).astype(np.float32))
+    return (cx, cy), axes, a
+
+
+OVAL_BAND = 0.12
+"""Contour points within this share of its radius of a fitted ellipse are on it."""
+OVAL_ON = 0.55
+"""Share of a bumpy contour's points that must lie on the ellipse refitted to them."""
+
+
+def _outline_candidates(contours) -> list[tuple[np.ndarray, bool]]:
+    """The contours, largest first, each followed by its convex hull when that is notably larger: printed glyphs a
+    stamp is stamped over touch its outline from inside and notch its inner edge; the hull is the outline again.
+    With each, whether it is a hull."""
+    import cv2
+
+    out = []
+    for c in sorted(contours, key=cv2.contourArea, reverse=True):
+        out.append((c, False))
+        hull = cv2.convexHull(c)
+        if len(hull) >= 5 and cv2.contourArea(c) < HULL_GAIN * cv2.contourArea(hull):
+            out.append((hull, True))
+    return out
+
+
+HULL_GAIN = 0.95
+"""A contour filling less of its convex hull than this is tried as its hull too."""
+RECT_FILL = 0.9
+"""Share of its least rectangle a rectangular stamp's outline fills (an oval fills pi/4 of it)."""
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -196,47 +284,130 @@ def _outline_cover(ink: np.ndarray, outline: np.ndarray, band: int) -> float:
 
 
 def _ruled(ink: np.ndarray, quad: np.ndarray, cm: float) -> bool:
-    """Whether a rectangle of ink is part of a table: a ruling inside it, or a side running on past a corner."""
+    """Whether a rectangle of ink is part of a table: a thin ruling inside it, or a side running on past a corner as
+    a thin ruling (printed lines a stamp is stamped across are thick bands on this small copy, not rulings)."""
     import cv2
 
     x, y, w, h = cv2.boundingRect(quad.astype(np.int32))
     m = max(2, round(0.25 * cm))
     inner = ink[y + m:y + h - m, x + m:x + w - m]
-    if inner.size and any(cv2.morphologyEx(inner, cv2.MORPH_OPEN, k).any()
-                          for k in (np.ones((1, max(3, int(0.85 * (w - 2 * m)))), np.uint8),
-                                    np.ones((max(3, int(0.85 * (h - 2 * m))), 1), np.uint8))):
+    if inner.size and any(_thin(inner, length, cm, axis).any()
+                          for length, axis in ((int(0.85 * (w - 2 * m)), 1), (int(0.85 * (h - 2 * m)), 0))):
         return True
+    x0, y0, x1, y1 = max(0, x - 2 * m), max(0, y - 2 * m), min(ink.shape[1], x + w + 2 * m), min(ink.shape[0], y + h + 2 * m)
+    crop = ink[y0:y1, x0:x1]
+    near = [cv2.dilate(_thin(crop, round(cm), cm, axis).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0 for axis in (0, 1)]
     d = max(3, round(0.3 * cm))
+    x, y = x - x0, y - y0
     runs = [((x, y), (-1, 0)), ((x + w - 1, y), (1, 0)), ((x, y + h - 1), (-1, 0)), ((x + w - 1, y + h - 1), (1, 0)),
             ((x, y), (0, -1)), ((x + w - 1, y), (0, -1)), ((x, y + h - 1), (0, 1)), ((x + w - 1, y + h - 1), (0, 1))]
-    near = cv2.dilate(ink, np.ones((3, 3), np.uint8)) > 0
     steps = np.arange(2, d + 2)
     on = 0
     for (cx, cy), (dx, dy) in runs:
         xs, ys = cx + dx * steps, cy + dy * steps
-        ok = (xs >= 0) & (xs < ink.shape[1]) & (ys >= 0) & (ys < ink.shape[0])
-        on += ok.all() and near[ys, xs].mean() >= 0.8
+        ok = (xs >= 0) & (xs < crop.shape[1]) & (ys >= 0) & (ys < crop.shape[0])
+        on += ok.all() and near[1 if dx else 0][ys, xs].mean() >= 0.8
     return on >= 2
 
 
-def _erase_stamp(out: np.ndarray, level: float, outline: np.ndarray, dpi: int, paper: float) -> tuple[int, int, int, int]:
-    """Whiten a stamp's outline and the ink inside it that no printed row leads into; returns its box."""
+RULING_CM = 0.1
+"""Rulings are thinner than this on the small copy (a printed text row there is a band 0.2 cm and more tall)."""
+
+
+def _thin(ink: np.ndarray, length: int, cm: float, axis: int) -> np.ndarray:
+    """Straight runs of ink at least `length` long along `axis` (1 = horizontal) and thinner than RULING_CM across."""
+    import cv2
+
+    t = max(2, round(RULING_CM * cm))
+    length = max(3, length)
+    u8 = ink.astype(np.uint8)
+    run, band = ((1, length), (t, length)) if axis == 1 else ((length, 1), (length, t))
+    return (cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones(run, np.uint8)) > 0) & ~(
+        cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones(band, np.uint8)) > 0)
+
+
+def _snap_oval(gray: np.ndarray, level: float, outline: np.ndarray, dpi: int) -> np.ndarray:
+    """An oval outline found on the small copy refitted to the full page's ink near it (a few pixels off there
+    would leave an arc of the outline beside the band `_erase_stamp` whitens)."""
+    import cv2
+
+    band = max(2, round(0.1 * dpi / 2.54))
+    x0, y0 = max(0, int(outline[:, 0].min()) - band), max(0, int(outline[:, 1].min()) - band)
+    crop = gray[y0:int(outline[:, 1].max()) + band + 1, x0:int(outline[:, 0].max()) + band + 1]
+    fit = _snap((crop < level).astype(np.uint8), cv2.fitEllipse((outline - (x0, y0)).astype(np.float32)), band)
+    (ex, ey), (ea, eb), ang = fit
+    return np.asarray(cv2.ellipse2Poly((round(ex + x0), round(ey + y0)), (round(ea / 2), round(eb / 2)), round(ang), 0, 360, 2),
+                      dtype=np.float32)
+
+
+def _oval_rings(gray: np.ndarray, level: float, outline: np.ndarray, dpi: int) -> list[np.ndarray]:
+    """The rings of an oval stamp, one of which is `outline`: the ellipses about its centre with semi-axes within
+    RINGS_CM of its own that have ink all along them on the full page (a thick outer and a thin inner ring)."""
+    import cv2
+
+    (ex, ey), (ea, eb), ang = cv2.fitEllipse(outline.astype(np.float32))
+    t = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    a = np.deg2rad(ang)
+    step = max(1, round(0.025 * dpi / 2.54))
+    n = round(RINGS_CM * dpi / 2.54 / step)
+    d = step * np.arange(-n, n + 1)
+    da, db = (g.ravel() for g in np.meshgrid(d, d))
+    ra, rb = np.maximum(ea / 2 + da, 1), np.maximum(eb / 2 + db, 1)
+    u, v = np.outer(ra, np.cos(t)), np.outer(rb, np.sin(t))
+    xs = np.rint(ex + u * np.cos(a) - v * np.sin(a)).astype(int)
+    ys = np.rint(ey + u * np.sin(a) + v * np.cos(a)).astype(int)
+    h, w = gray.shape
+    inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    ink = np.zeros(xs.shape, bool)
+    ink[inside] = gray[ys[inside], xs[inside]] < level
+    keep = ink.mean(axis=1) >= RING_COVER_OVAL
+    keep[(da == 0) & (db == 0)] = True
+    return [np.column_stack([x, y]).astype(np.float32) for x, y, k in zip(xs, ys, keep) if k]
+
+
+RINGS_CM = 0.4
+"""How far (semi-axis lengths) the other ring of a double oval outline may lie from the one found."""
+RING_COVER_OVAL = 0.8
+"""Share of an ellipse near a found oval outline that must be inked for it to be the stamp's other ring (the rings
+are not quite concentric ellipses: drawn by hand, or turned)."""
+
+
+def _erase_stamp(out: np.ndarray, level: float, rings: list[np.ndarray], dpi: int, paper: float,
+                 touched: bool = False) -> tuple[int, int, int, int]:
+    """Whiten a stamp's outline (each of its `rings`) and the ink inside it that no printed row leads into (or, when
+    the stamp's ink is lighter than the print, all its lighter ink); returns its box. `touched`: printed glyphs touch
+    its outline (it was stamped over print): in one tone its own text cannot be told from the print; only its
+    outline is whitened."""
     import cv2
 
     h, w = out.shape
     pad = round(0.15 * dpi / 2.54)
-    x0, y0 = max(0, int(outline[:, 0].min()) - pad), max(0, int(outline[:, 1].min()) - pad)
-    x1, y1 = min(w, int(outline[:, 0].max()) + pad + 1), min(h, int(outline[:, 1].max()) + pad + 1)
+    pts = np.vstack(rings)
+    x0, y0 = max(0, int(pts[:, 0].min()) - pad), max(0, int(pts[:, 1].min()) - pad)
+    x1, y1 = min(w, int(pts[:, 0].max()) + pad + 1), min(h, int(pts[:, 1].max()) + pad + 1)
     crop = out[y0:y1, x0:x1]
-    poly = np.rint(outline - (x0, y0)).astype(np.int32)
-    line, fill = np.zeros(crop.shape, np.uint8), np.zeros(crop.shape, np.uint8)
-    cv2.polylines(line, [poly], True, 1, thickness=2 * pad)
-    cv2.fillPoly(fill, [poly], 1)
+    polys = [np.rint(r - (x0, y0)).astype(np.int32) for r in rings]
+    line, ring, edge, fill = (np.zeros(crop.shape, np.uint8) for _ in range(4))
+    cv2.polylines(line, polys, True, 1, thickness=2 * pad)
+    cv2.polylines(ring, polys, True, 1, thickness=max(3, round(2 * OUTLINE_CM * dpi / 2.54)))
+    cv2.polylines(edge, polys, True, 1, thickness=max(1, round(0.05 * dpi / 2.54)))
+    cv2.fillPoly(fill, [max(polys, key=cv2.contourArea)], 1)
     cink = crop < level
-    parts = cink & (line > 0)
     mark = (fill > 0) | (line > 0)
-    crop[mark & _mark_ink(cink, parts, ~mark, dpi)] = int(paper)
+    if _whiten_lighter(crop, cink & (edge > 0), cink & ~mark, mark, paper):
+        return x0 + pad, y0 + pad, x1 - pad, y1 - pad
+    ink = _mark_ink(cink, cink & (ring > 0), ~mark, dpi, tall=True)
+    if touched:
+        ink &= ring > 0
+    crop[mark & ink] = int(paper)
     return x0 + pad, y0 + pad, x1 - pad, y1 - pad
+
+
+
+
+OUTLINE_CM = 0.08
+"""Half the width of the band along a stamp's found outline whitened as its outline (its ink ~0.07 cm wide, found on
+a 75-dpi copy): printed glyphs across the outline lose no more than this band, and keep it where they bridge it."""
 
 
 def _fit_ring(gray: np.ndarray, level: float, cx: float, cy: float, r: float, dpi: int) -> tuple[float, float, float]:
@@ -264,17 +435,19 @@ def _seal_parts(ink: np.ndarray, d: np.ndarray, r: float, dpi: int) -> np.ndarra
     return _mark_ink(ink, ink & _rings(ink, d, r), d > r, dpi)
 
 
-def _mark_ink(ink: np.ndarray, parts: np.ndarray, outside: np.ndarray, dpi: int) -> np.ndarray:
+def _mark_ink(ink: np.ndarray, parts: np.ndarray, outside: np.ndarray, dpi: int, tall: bool = False) -> np.ndarray:
     """A mark's ink in a crop: its outline `parts`, and the glyphs inside it that no printed row leads into from
     `outside` the mark (printed glyphs are kept, chained glyph by glyph to the row they belong to, and the
-    outline's ink across a printed glyph is left to it)."""
+    outline's ink across a printed glyph is left to it). `tall`: ink taller than a glyph is chained to a row too
+    (a stamp's own text stamped over printed words merges with them; the words are kept with it)."""
     import cv2
 
     rest = ink & ~parts
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
     if n <= 1:
         return parts
-    glyph = stats[:, 3] <= GLYPH_MAX_CM * dpi / 2.54
+    glyph_px = GLYPH_MAX_CM * dpi / 2.54
+    glyph = stats[:, 3] <= glyph_px
     kept = {k for k in np.unique(labels[outside & rest]).tolist() if k and glyph[k]}
     tops, bottoms = stats[:, 1], stats[:, 1] + stats[:, 3]
     lefts, rights = stats[:, 0], stats[:, 0] + stats[:, 2]
@@ -282,13 +455,14 @@ def _mark_ink(ink: np.ndarray, parts: np.ndarray, outside: np.ndarray, dpi: int)
     while changed:
         changed = False
         for k in range(1, n):
-            if k in kept or not glyph[k]:
+            if k in kept or not (glyph[k] or tall and stats[k, 3] <= 2 * glyph_px):
                 continue
             for j in kept:
                 hk, hj = stats[k, 3], stats[j, 3]
                 overlap = min(bottoms[k], bottoms[j]) - max(tops[k], tops[j])
                 gap = max(lefts[k], lefts[j]) - min(rights[k], rights[j])
-                if overlap >= 0.5 * min(hk, hj) and gap <= 1.0 * max(hk, hj) and 0.5 <= hk / max(hj, 1) <= 2:
+                if (overlap >= 0.5 * min(hk, hj) and gap <= 1.0 * min(max(hk, hj), glyph_px)
+                        and 0.5 <= hk / max(hj, 1) <= (2 if glyph[k] else 2 * glyph_px / max(hj, 1))):
                     kept.add(k)
                     changed = True
                     break
