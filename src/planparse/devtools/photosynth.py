@@ -322,12 +322,12 @@ def stamp_over_text(page, seed: int, *, ink: str = "grey"):
     boxes = {k: m.getbbox() for k, m in masks.items() if m.getbbox()}
     alpha = {k: np.asarray(m, dtype=np.float32) / 255 * rng.uniform(0.8, 0.95) for k, m in masks.items()}
     if ink == "red":
-        arr = np.asarray(gray.convert("RGB"), dtype=np.float32)
+        arr: np.ndarray = np.asarray(gray.convert("RGB"), dtype=np.float32)
         for a in alpha.values():
             colour = np.array([rng.uniform(190, 225), rng.uniform(20, 50), rng.uniform(30, 60)], dtype=np.float32)
             arr = arr * (1 - a[..., None]) + np.minimum(arr, colour) * a[..., None]
         return Image.fromarray(arr.astype(np.uint8), "RGB"), boxes
-    arr = np.asarray(gray, dtype=np.float64)
+    flat = np.asarray(gray, dtype=np.float64)
     for a in alpha.values():
-        arr = arr * (1 - a) + np.minimum(arr, rng.uniform(70, 140)) * a
-    return Image.fromarray(arr.astype(np.uint8), "L"), boxes
+        flat = flat * (1 - a) + np.minimum(flat, rng.uniform(70, 140)) * a
+    return Image.fromarray(flat.astype(np.uint8), "L"), boxes

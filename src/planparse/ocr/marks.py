@@ -67,13 +67,13 @@ def colour_marks(rgb: np.ndarray, dpi: int) -> ColourMarks | None:
             found.append((what, box, round(conf, 2)))
     if not found:
         return None
-    red, blue, light = (np.zeros(rgb.shape[:2], np.uint8) for _ in range(3))
+    red_ink, blue_ink, light = (np.zeros(rgb.shape[:2], np.uint8) for _ in range(3))
     for kind, (x0, y0, x1, y1), _ in found:
         r, g, b = (rgb[y0:y1, x0:x1, i].astype(np.int16) for i in range(3))
         if kind == "signature":
-            blue[y0:y1, x0:x1] |= (b - r > INK_TINT) & (b >= g)
+            blue_ink[y0:y1, x0:x1] |= (b - r > INK_TINT) & (b >= g)
         else:
-            red[y0:y1, x0:x1] |= r - np.maximum(g, b) > INK_TINT
+            red_ink[y0:y1, x0:x1] |= r - np.maximum(g, b) > INK_TINT
             if kind == "seal":
                 light[y0:y1, x0:x1] = 1
                 continue
@@ -81,7 +81,7 @@ def colour_marks(rgb: np.ndarray, dpi: int) -> ColourMarks | None:
             paper = cv2.dilate(rgb[y0:y1, x0:x1, 0], np.ones((near, near), np.uint8))
             light[y0:y1, x0:x1] |= (r > RED_LIGHT * paper) | (r > RED_INK)
     grow = np.ones((3, 3), np.uint8)
-    mask = (cv2.dilate(red, grow) > 0) & (light > 0) | (cv2.dilate(blue, grow) > 0)
+    mask = (cv2.dilate(red_ink, grow) > 0) & (light > 0) | (cv2.dilate(blue_ink, grow) > 0)
     return ColourMarks(mask=mask, found=found)
 
 

@@ -152,7 +152,7 @@ STAMP_COVER = 0.9
 """Share of an outline's length that must be inked for a stamp (a closed contour through text is broken)."""
 
 
-def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float, list[np.ndarray]]]:
+def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float, list[np.ndarray], bool]]:
     """(shape, outline polygon in page pixels, ink cover, all its rings' outlines: a double outline has two, whether
     printed glyphs touch it) of oval and rectangular stamps, from a 75-dpi copy (stamped
     over printed lines too: their glyphs notch and extend the outline's contours, see `_outline_candidates` and `_oval`)."""
