@@ -104,6 +104,7 @@ def read_cells(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, lang
 
 
 def _mean(words: list[Word]) -> float:
+    """Mean word confidence of a read, -1 for no words (below any read that has some)."""
     return sum(w.confidence for w in words) / len(words) if words else -1.0
 
 
@@ -120,12 +121,12 @@ def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata
     for i, band in zip(idx, reads):
         if not band:
             continue
-        conf = sum(w.confidence for w in band) / len(band)
+        conf = _mean(band)
         old = lines[i]
         if conf < (old.confidence or 0) + GAIN or not 0.7 <= len(band) / max(1, len(old.words)) <= 1.3:
             continue
         band = merge_words(old.words, band)
-        conf = sum(w.confidence for w in band) / len(band)
+        conf = _mean(band)
         out[i] = old.model_copy(update={"text": " ".join(w.text for w in band), "words": band, "confidence": round(conf, 1)})
         replaced += 1
     return out, replaced
@@ -199,5 +200,5 @@ def read_unread(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], *, lan
     are left out."""
     reads = read_stacked(gray, [b for box in boxes if (b := _padded(box, gray.shape))], lang=lang, dpi=dpi,
                          tessdata_dir=tessdata_dir, timeout=timeout, scale=min(3.0, max(1.0, LOST_DPI / (dpi or LOST_DPI))))
-    return [band for band in reads if band and sum(w.confidence for w in band) / len(band) >= LOST_CONF
+    return [band for band in reads if band and _mean(band) >= LOST_CONF
             and sum(any(c.isalnum() for c in w.text) for w in band) >= 0.5 * len(band)]
