@@ -40,9 +40,18 @@ def strip_marks(text: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c))
 
 
+PERIODS = frozenset({"năm", "ngày", "tháng", "tuần", "quý", "kỳ", "giờ"})
+"""`hằng năm` and `hàng năm` (every year, day ...) are both standard spellings (Hoàng Phê's dictionary lists both);
+the stripped `hang nam` is either, so neither is counted as the other's error."""
+
+
 def syllables(line: str) -> list[str]:
-    """Syllables with tone placement normalised, so hoá/hóa style is not counted as an error."""
-    return [place_tone(w) for w in WORD.findall(unicodedata.normalize("NFC", line))]
+    """Syllables with tone placement normalised, so hoá/hóa style is not counted as an error, nor hằng/hàng năm."""
+    syls = [place_tone(w) for w in WORD.findall(unicodedata.normalize("NFC", line))]
+    for i in range(len(syls) - 1):
+        if syls[i].lower() == "hằng" and syls[i + 1].lower() in PERIODS:
+            syls[i] = syls[i].replace("ằ", "à").replace("Ằ", "À")
+    return syls
 
 
 def line_accuracy(pred: list[str], gold: list[str]) -> tuple[int, int, list[tuple[str, str]]]:
