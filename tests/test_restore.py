@@ -410,3 +410,14 @@ def test_syllables_joined_by_a_slash_are_words_and_units_stay_whole():
     assert ("kg/ha", "symbol") in kinds and ("km/h", "symbol") in kinds and ("12/KH-UBND", "symbol") in kinds
     out, _ = restore_text("Mức hỗ trợ 3.500.000 dong/thang cho moi nguoi, 20 kg/ha.")
     assert "đồng/tháng" in out and "3.500.000" in out and "20 kg/ha" in out
+
+
+def test_hyphenated_loanwords_are_kept_and_symbols_still_repaired():
+    """`các-bon`, `Ca-bon`: a loanword, not the symbol part `CA` (Công an); capitals or digits still make a symbol."""
+    from planparse.repair.segment import segment
+
+    kinds = [(p.text, p.kind) for p in segment("Ca-bon các-bon (ô-xy). KH-UBND")]
+    assert ("Ca-bon", "fixed") in kinds and ("các-bon", "fixed") in kinds and ("ô-xy", "fixed") in kinds
+    assert ("KH-UBND", "symbol") in kinds
+    out, _ = restore_text("Thi truong tin chi ca-bon theo Ke hoach so 12/kh-ubnd.")
+    assert "tín chỉ ca-bon" in out and "12/KH-UBND" in out

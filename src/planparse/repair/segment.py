@@ -154,6 +154,12 @@ def _joined_words(core: str) -> bool:
     return bool(JOINED_RE.match(core)) and all(SYLLABLE_SHAPE.match(skeleton(w)) for w in core.split("/"))
 
 
+LOANWORD_RE = regex.compile(r"^\p{L}[\p{Ll}\p{M}]*(?:-\p{Ll}[\p{Ll}\p{M}]*)+$")
+"""Lowercase syllables (the first may be capitalised) joined by hyphens: a transliterated loanword (`các-bon`,
+`mê-tan`, `ô-xy`), kept as printed — not a symbol (those carry capitals or digits), nor words the LM knows
+(stripped `ca-bon` would become `cả-bốn`)."""
+
+
 END_MARK_RE = regex.compile(r"\.?/\.$")
 """The mark that closes a Vietnamese administrative document (`giải quyết./.`): punctuation, not part of a symbol, so
 the last word is restored like any other."""
@@ -172,6 +178,10 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     if URL_RE.search(chunk):
         return ((0, len(chunk), chunk, "fixed"),)
     core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
+    if LOANWORD_RE.match(core):
+        off = chunk.find(core)
+        return tuple(x for x in ((0, off, chunk[:off], "punct"), (off, off + len(core), core, "fixed"),
+                                 (off + len(core), len(chunk), chunk[off + len(core):], "punct")) if x[2])
     if core and (claims(core) or SYMBOLIC_RE.search(core)) and any(c.isalnum() for c in core) and not _joined_words(core):
         off = chunk.find(core)
         if off > 0:
