@@ -28,12 +28,14 @@ def test_normalise_text_keeps_non_letters():
     assert normalise_text("Thuỷ lợi, 2025/QĐ-UBND") == "Thủy lợi, 2025/QĐ-UBND"
 
 
-@pytest.mark.parametrize("word", ["quốc", "nghiệp", "giữa", "khuyến", "chức", "đường", "ủy", "gì", "oanh", "kế", "nghĩa"])
+@pytest.mark.parametrize("word", ["quốc", "nghiệp", "giữa", "khuyến", "chức", "đường", "ủy", "gì", "oanh", "kế", "nghĩa",
+                                  "quỳnh", "quýt", "quých", "huỳnh"])
 def test_valid_syllables(word):
     assert is_valid_syllable(word)
 
 
-@pytest.mark.parametrize("word", ["cich", "chirc", "càp", "tuyén", "ka", "ghô", "UBND", "abc1", "", "ngh", "cê", "quu"])
+@pytest.mark.parametrize("word", ["cich", "chirc", "càp", "tuyén", "ka", "ghô", "UBND", "abc1", "", "ngh", "cê", "quu",
+                                  "quỳt", "tynh", "ynh"])
 def test_invalid_syllables(word):
     assert not is_valid_syllable(word)
 
@@ -312,7 +314,9 @@ def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():
      ("Nao vet kenh muong noi dong, sua chua dap dang va tram bom phuc vu tuoi tieu.",
       "Nạo vét kênh mương nội đồng, sửa chữa đập dâng và trạm bơm phục vụ tưới tiêu."),
      ("Phong chong duoi nuoc cho hoc sinh va di doi dan khoi vung sat lo.",
-      "Phòng chống đuối nước cho học sinh và di dời dân khỏi vùng sạt lở.")],
+      "Phòng chống đuối nước cho học sinh và di dời dân khỏi vùng sạt lở."),
+     ("Co giao Nguyen Thi Quynh huong dan cac ho trong cam, quyt.",
+      "Cô giáo Nguyễn Thị Quỳnh hướng dẫn các hộ trồng cam, quýt.")],
 )
 def test_domain_sentences_restored_by_shipped_model(stripped, expected):
     """Disaster-prevention and irrigation words the laws barely hold, restored from plain letters."""
