@@ -414,3 +414,13 @@ def test_syllables_joined_by_a_slash_are_words_and_units_stay_whole():
     assert ("kg/ha", "symbol") in kinds and ("km/h", "symbol") in kinds and ("12/KH-UBND", "symbol") in kinds
     out, _ = restore_text("Mức hỗ trợ 3.500.000 dong/thang cho moi nguoi, 20 kg/ha.")
     assert "đồng/tháng" in out and "3.500.000" in out and "20 kg/ha" in out
+
+
+def test_words_joined_to_a_unit_of_area_or_volume_are_restored_and_the_unit_kept():
+    from planparse.repair.segment import segment
+
+    kinds = [(p.text, p.kind) for p in segment("2,4 m2/nguoi 500 m3/ngay m3/s m2/m3")]
+    assert ("m2", "fixed") in kinds and ("nguoi", "word") in kinds and ("ngay", "word") in kinds
+    assert ("m3/s", "symbol") in kinds and ("m2/m3", "symbol") in kinds
+    out, _ = restore_text("Dien tich cay xanh dat 2,4 m2/nguoi, cong suat 500 m3/ngay dem.")
+    assert "2,4 m2/người" in out and "500 m3/ngày đêm" in out, out
