@@ -28,12 +28,14 @@ def test_normalise_text_keeps_non_letters():
     assert normalise_text("Thuỷ lợi, 2025/QĐ-UBND") == "Thủy lợi, 2025/QĐ-UBND"
 
 
-@pytest.mark.parametrize("word", ["quốc", "nghiệp", "giữa", "khuyến", "chức", "đường", "ủy", "gì", "oanh", "kế", "nghĩa"])
+@pytest.mark.parametrize("word", ["quốc", "nghiệp", "giữa", "khuyến", "chức", "đường", "ủy", "gì", "oanh", "kế", "nghĩa",
+                                  "quỳnh", "quýt", "quých", "huỳnh"])
 def test_valid_syllables(word):
     assert is_valid_syllable(word)
 
 
-@pytest.mark.parametrize("word", ["cich", "chirc", "càp", "tuyén", "ka", "ghô", "UBND", "abc1", "", "ngh", "cê", "quu"])
+@pytest.mark.parametrize("word", ["cich", "chirc", "càp", "tuyén", "ka", "ghô", "UBND", "abc1", "", "ngh", "cê", "quu",
+                                  "quỳt", "tynh", "ynh"])
 def test_invalid_syllables(word):
     assert not is_valid_syllable(word)
 
@@ -312,7 +314,9 @@ def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():
      ("Nao vet kenh muong noi dong, sua chua dap dang va tram bom phuc vu tuoi tieu.",
       "Nạo vét kênh mương nội đồng, sửa chữa đập dâng và trạm bơm phục vụ tưới tiêu."),
      ("Phong chong duoi nuoc cho hoc sinh va di doi dan khoi vung sat lo.",
-      "Phòng chống đuối nước cho học sinh và di dời dân khỏi vùng sạt lở.")],
+      "Phòng chống đuối nước cho học sinh và di dời dân khỏi vùng sạt lở."),
+     ("Co giao Nguyen Thi Quynh huong dan cac ho trong cam, quyt.",
+      "Cô giáo Nguyễn Thị Quỳnh hướng dẫn các hộ trồng cam, quýt.")],
 )
 def test_domain_sentences_restored_by_shipped_model(stripped, expected):
     """Disaster-prevention and irrigation words the laws barely hold, restored from plain letters."""
@@ -421,3 +425,13 @@ def test_hyphenated_loanwords_are_kept_and_symbols_still_repaired():
     assert ("KH-UBND", "symbol") in kinds
     out, _ = restore_text("Thi truong tin chi ca-bon theo Ke hoach so 12/kh-ubnd.")
     assert "tín chỉ ca-bon" in out and "12/KH-UBND" in out
+
+
+def test_words_joined_to_a_unit_of_area_or_volume_are_restored_and_the_unit_kept():
+    from planparse.repair.segment import segment
+
+    kinds = [(p.text, p.kind) for p in segment("2,4 m2/nguoi 500 m3/ngay m3/s m2/m3")]
+    assert ("m2", "fixed") in kinds and ("nguoi", "word") in kinds and ("ngay", "word") in kinds
+    assert ("m3/s", "symbol") in kinds and ("m2/m3", "symbol") in kinds
+    out, _ = restore_text("Dien tich cay xanh dat 2,4 m2/nguoi, cong suat 500 m3/ngay dem.")
+    assert "2,4 m2/người" in out and "500 m3/ngày đêm" in out, out

@@ -237,3 +237,26 @@ def test_restores_in_threads_match_one_at_a_time():
     with ThreadPoolExecutor(3) as pool:
         together = list(pool.map(restore_text, texts))
     assert together == alone
+
+
+def test_heading_line_ends_the_sentence_before_the_body_below_it():
+    """A caps heading and the body line under it are separate phrases: the LM reads `</s> <s> <s>` between them."""
+    from planparse.repair.engine import _pieces, _sequence
+    from planparse.repair.tokens import BOS, EOS
+
+    model = get_model()
+    lines = [Line(text="III. TO CHUC THUC HIEN", origin="text"), Line(text="Truong cac thon bao cao", origin="text")]
+    seq = _sequence(model, lines, _pieces(lines), "degraded", 3.0)
+    units = [model.slots.units[s] for s in seq.slot]
+    body = next(i for i, w in enumerate(seq.where) if w is not None and w[0] == 1)
+    assert units[body - 3:body] == [[EOS], [BOS], [BOS]]
+
+
+def test_stripped_prose_with_abbreviations_is_not_decoded_as_garble():
+    """Stripped text whose non-syllable tokens (page references `tr`, foreign names) are a few per cent keeps them:
+    only OCR garble (15 % and more of the tokens) makes skeleton edits cheap."""
+    text = ("Theo sach cua Nguyen Dac Lam, tr 134, nam 1945 nguoi dan trong lang da cung nhau dao kenh, dap de va "
+            "trong lua tren nhung canh dong ven song; tac gia Lavo ghi lai cau chuyen nay o tr 135 cua cuon sach.")
+    out, _ = restore_text(text)
+    assert "tr 134" in out and "tr 135" in out and "Lavo" in out, out
+    assert "Đắc" in out, out

@@ -34,6 +34,8 @@ oe oen oeo oet oem
 uê uênh uêch uân uâng uât uây uy uya uyu uyên uyêt uynh uych uyt uyn uyp
 """
 RHYMES = frozenset(_RHYMES_TEXT.split())
+QU_RHYMES = frozenset({"ynh", "ych", "yt"})
+"""Rhymes of uynh, uych, uyt after `qu`, whose u the onset holds: quỳnh, quých, quýt (huỳnh, huých parse as h + uynh)."""
 STOP_CODAS = ("c", "ch", "p", "t")
 _FRONT = set("ieêy")
 
@@ -71,6 +73,8 @@ def _parse(base: str) -> tuple[str, str] | None:
                 return onset, rhyme
             if onset == "gi" and ("i" + rhyme) in RHYMES:
                 return "g", "i" + rhyme
+            if onset == "qu" and rhyme in QU_RHYMES:
+                return onset, rhyme
             if onset == "qu" and rhyme == "":
                 return None
     return None

@@ -145,13 +145,20 @@ def _segment_uncached(line: str) -> list[Piece]:
     return out
 
 
-JOINED_RE = regex.compile(r"^\p{Ll}[\p{Ll}\p{M}]*(?:/\p{Ll}[\p{Ll}\p{M}]*)+$")
+LOWER_WORD_RE = regex.compile(r"^\p{Ll}[\p{Ll}\p{M}]*$")
+
+
+SQUARE_CUBE_RE = regex.compile(r"^[kcdm]?m[23]$")
+"""Units of area and volume (`m2`, `km2`, `m3`): the only parts with a digit a joined word may have."""
 
 
 def _joined_words(core: str) -> bool:
-    """Lowercase syllables joined by `/` (`đồng/tháng`, `xã/phường`, `người/năm`): words to restore, not a symbol
-    (symbols carry capitals or digits: `KH-UBND`, `12/QĐ`); units without a vowel (`km/h`, `kg/ha`) stay whole."""
-    return bool(JOINED_RE.match(core)) and all(SYLLABLE_SHAPE.match(skeleton(w)) for w in core.split("/"))
+    """Lowercase syllables joined by `/` (`đồng/tháng`, `xã/phường`, `người/năm`, also beside a unit of area or volume:
+    `m2/người`, `m3/ngày`): words to restore, not a symbol (symbols carry capitals or other digits: `KH-UBND`,
+    `12/QĐ`); units without a vowel (`km/h`, `kg/ha`) stay whole, the square or cube unit stays as printed."""
+    parts = core.split("/")
+    words = [w for w in parts if not SQUARE_CUBE_RE.match(w)]
+    return len(parts) > 1 and bool(words) and all(LOWER_WORD_RE.match(w) and SYLLABLE_SHAPE.match(skeleton(w)) for w in words)
 
 
 LOANWORD_RE = regex.compile(r"^\p{L}[\p{Ll}\p{M}]*(?:-\p{Ll}[\p{Ll}\p{M}]*)+$")
