@@ -269,29 +269,3 @@ def test_a_signer_block_only_the_unread_ink_read_found_follows_the_recipients_be
              at("Vàng A Chính", (1311, 2264, 1578, 2307))]
     assert [ln.text for ln in insert_lines(read, found)][1:] == [
         "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vàng A Chính"]
-
-
-def test_a_resampled_low_resolution_scan_has_white_paper_and_its_print(page):
-    """A 150-dpi JPEG scan is resampled to 300 dpi and its paper made pure white (Tesseract reads it for less CPU); its
-    print is left as it was; a photo's paper is left alone."""
-    import io
-
-    import cv2
-    from PIL import Image
-
-    from planparse.ocr import preprocess
-
-    buf = io.BytesIO()
-    photosynth.scan(page, 150, seed=3).save(buf, "JPEG", quality=60, dpi=(150, 150))
-    prep = preprocess.prepare(Image.open(buf), 150)
-    assert prep.dpi == 300
-    t, _ = cv2.threshold(prep.gray[::4, ::4].copy(), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    plain = preprocess.prepare(Image.open(buf), 150, plain=True).gray
-
-    def grey_paper(g):
-        return ((g > (t + 255) / 2) & (g < 255)).mean()
-
-    assert grey_paper(prep.gray) < 0.1 * grey_paper(plain), "paper is pure white"
-    assert (prep.gray < t).mean() > 0.9 * (plain < t).mean(), "the print is still there"
-    photo = preprocess.prepare(photosynth.photo(page, "photo-clean", seed=4), None)
-    assert ((photo.gray > 200) & (photo.gray < 255)).mean() > 0.05, "a photo's paper is not cut"

@@ -125,28 +125,6 @@ def flatten_background(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     return out, True
 
 
-PAPER_CUT = 0.5
-"""Pixels lighter than this share of the way from the ink/paper (Otsu) threshold to white are paper (see whiten_paper)."""
-
-
-def whiten_paper(gray: np.ndarray, cut: float = PAPER_CUT) -> np.ndarray:
-    """The paper of a resampled low-resolution scan set to pure white, its print left as it is.
-
-    Resampling a 150-dpi JPEG scan to 300 dpi turns its speckle into a grey texture that Tesseract pays for on every
-    word (it stores each word's image PNG-compressed before reading it: perf, ~15 % of its CPU on such a page). Tuning
-    scan150 (16 pages): planparse CPU 1.06-1.11 -> 0.95 s a page, word accuracy 99.64 -> 99.73 % (three `HI.` and `II1`
-    read as `III.`, `III`; a `là` lost its grave). Cutting from 0.3 of the way saved no more and lost the gain; keeping
-    the paper within 2 px of the print (a halo) saved nothing and lost 0.05 points. Not for photos: on flattened photos a
-    cut from 0.8 of the way saved no CPU and lost words (tuning photo-shadow 99.84 -> 99.70 %, photo-dark 99.70 -> 99.04 %).
-    """
-    import cv2
-
-    t, _ = cv2.threshold(np.ascontiguousarray(gray[::4, ::4]), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    lut = np.arange(256, dtype=np.uint8)
-    lut[int(np.ceil(t + cut * (255 - t))):] = 255
-    return cv2.LUT(gray, lut)
-
-
 def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
     """Skew angle in degrees from the sharpness of the horizontal projection profile (coarse, then fine).
 
@@ -247,7 +225,6 @@ def turn_box(box: tuple[int, int, int, int], degrees_cw: int, shape: tuple[int, 
 def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: bool = True, plain: bool = False) -> Prepared:
     """The clean-up chain: EXIF orientation → colour marks out → page outline → gray → resolution → background → skew.
 
-    A resampled low-resolution scan's paper is then made pure white (whiten_paper).
     `plain`: only orientation, gray and resolution (the read a page falls back to when clean-up made it worse).
     """
     import cv2
@@ -289,8 +266,6 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
             T = R @ T
         else:
             skew = 0.0
-    if scale > 1:
-        gray = whiten_paper(gray)
     boxes = [(kind, _map_box(box, T, gray.shape), conf) for kind, box, conf in found]
     return Prepared(gray, eff_dpi, scale, skew, flattened, boxes, quad is not None)
 
