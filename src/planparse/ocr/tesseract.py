@@ -28,9 +28,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 ENGINE = os.environ.get("PLANPARSE_TESSERACT", "auto")
 """auto: in process when `in_process()` allows it, else the program; cli: always the program."""
 SETTINGS = {"textord_fast_pitch_test": "1"}
-"""Tesseract settings of every read, in process and by the program alike. The faster fixed-pitch test: the same TSV on
-every tuning page measured (scan150, photo-shadow, clean300: 48 pages), 2-3 % less Tesseract CPU (tuning scan150 with
-whitened paper, since taken out: 0.951 -> 0.924 s a page)."""
+"""Tesseract settings of every read, in process and by the program alike. The faster fixed-pitch test: the same planparse
+text on 48 tuning pages (bench_realpages scan150, photo-shadow, clean300; the same TSV on 6 scan150 pages), 2-3 % less
+Tesseract CPU (tuning scan150 with whitened paper, since taken out: 0.951 -> 0.924 s a page)."""
 _TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
 
 
