@@ -128,3 +128,53 @@ def test_stamps_and_a_seal_printed_over_lines_are_marks_and_the_lines_stay(page,
         assert word not in doc.text, f"the stamps' own text {word!r} got into the text"
     assert len(_missing(doc.text)) <= 1, f"printed words under the stamps lost: {_missing(doc.text)}"
     _no_garbage(doc)
+
+
+def _chained_one_by_one(stats, kept, glyph_px, tall):
+    """shapemarks' chaining as it was first written (one component at a time), the reference for `_chained`."""
+    kept = set(kept)
+    glyph = stats[:, 3] <= glyph_px
+    tops, bottoms = stats[:, 1], stats[:, 1] + stats[:, 3]
+    lefts, rights = stats[:, 0], stats[:, 0] + stats[:, 2]
+    changed = True
+    while changed:
+        changed = False
+        for k in range(1, len(stats)):
+            if k in kept or not (glyph[k] or tall and stats[k, 3] <= 2 * glyph_px):
+                continue
+            for j in kept:
+                hk, hj = stats[k, 3], stats[j, 3]
+                overlap = min(bottoms[k], bottoms[j]) - max(tops[k], tops[j])
+                gap = max(lefts[k], lefts[j]) - min(rights[k], rights[j])
+                if (overlap >= 0.5 * min(hk, hj) and gap <= 1.0 * min(max(hk, hj), glyph_px)
+                        and 0.5 <= hk / max(hj, 1) <= (2 if glyph[k] else 2 * glyph_px / max(hj, 1))):
+                    kept.add(k)
+                    changed = True
+                    break
+    return kept
+
+
+@pytest.mark.parametrize("tall", [False, True])
+def test_glyphs_are_chained_to_printed_rows_as_one_by_one(tall):
+    """The array form of the glyph chaining keeps the same components as adding them one at a time, on rows of
+    glyph-like boxes with taller ink among them."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for y in range(0, 400, 40):
+        x = int(rng.integers(0, 30))
+        while x < 600:
+            w, h = int(rng.integers(8, 25)), int(rng.integers(12, 30)) * (3 if rng.random() < 0.1 else 1)
+            rows.append([x, y + int(rng.integers(-4, 5)), w, h, w * h])
+            x += w + int(rng.integers(2, 40))
+    stats = np.array([[0, 0, 600, 440, 0]] + rows, dtype=np.int32)
+    start = {k for k in range(1, len(stats)) if stats[k, 0] < 30 and stats[k, 3] <= 40}
+    assert shapemarks._chained(stats, start, 40.0, tall) == _chained_one_by_one(stats, start, 40.0, tall)
+
+
+def test_an_oval_refit_to_ink_on_one_side_only_keeps_the_first_fit():
+    """Ink along a short straight piece of an oval's band gives a degenerate ellipse; the oval stays as first fitted."""
+    ink = np.zeros((200, 300), np.uint8)
+    ink[60:62, 100:200] = 1
+    fit = ((150.0, 100.0), (200.0, 80.0), 0.0)
+    (cx, cy), axes, _ = shapemarks._snap(ink, fit, 3)
+    assert max(axes) <= 200 + 8 and abs(cx - 150) <= 6 and abs(cy - 100) <= 6

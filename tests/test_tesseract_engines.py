@@ -46,3 +46,11 @@ def test_in_process_failures_are_typed(gray):
         tesseract.image_to_data(gray, lang="xyz")
     with pytest.raises(PageTimeout, match="longer than"):
         tesseract.image_to_data(gray, dpi=300, timeout=0.01)
+
+
+def test_the_program_gets_the_in_process_settings():
+    """Both engines read with the same Tesseract settings (tesseract.SETTINGS), so they give the same words."""
+    from planparse.ocr import tesseract
+
+    cfg = tesseract._config(3, 300, None)
+    assert all(f"-c {k}={v}" in cfg for k, v in tesseract.SETTINGS.items())

@@ -10,6 +10,7 @@ is whitened before OCR (Tesseract drops the printed lines next to them as pictur
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,11 +165,10 @@ def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, 
     cm = dpi * f / 2.54
     contours, _ = cv2.findContours(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)),
                                    cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    (wmin, wmax), (hmin, hmax) = STAMP_CM
     out: list[tuple[str, np.ndarray, float, list[np.ndarray], bool]] = []
-    for c, hull in _outline_candidates(contours):
-        x, y, w, h = cv2.boundingRect(c)
-        if not (wmin * cm <= max(w, h) <= wmax * cm and hmin * cm <= min(w, h) <= hmax * cm and len(c) >= 4):
+    sized = [c for c in contours if _stamp_sized(cv2.boundingRect(c), cm)]
+    for c, hull in _outline_candidates(sized):
+        if len(c) < 4:
             continue
         area = cv2.contourArea(c)
         box = cv2.minAreaRect(c)
@@ -198,6 +198,14 @@ def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, 
         elif all(abs(np.ptp(outline, axis=0).max() / np.ptp(r, axis=0).max() - 1) > 0.03 for r in same[0]):
             same[0].append(outline)
     return out
+
+
+def _stamp_sized(rect: Sequence[int], cm: float) -> bool:
+    """Whether a bounding box (x, y, w, h) has a stamp's size (STAMP_CM). A contour's convex hull has its bounding box,
+    so the contours of other sizes are dropped before their hulls are made (thousands of glyphs a page: 10 ms)."""
+    (wmin, wmax), (hmin, hmax) = STAMP_CM
+    _, _, w, h = rect
+    return wmin * cm <= max(w, h) <= wmax * cm and hmin * cm <= min(w, h) <= hmax * cm
 
 
 def _oval(c: np.ndarray, area: float):
@@ -236,6 +244,8 @@ def _snap(ink: np.ndarray, fit, band: int):
     if len(xs) < 10:
         return fit
     (cx, cy), axes, a = cv2.fitEllipse(np.column_stack([xs + x0, ys + y0]).astype(np.float32))
+    if max(axes) > max(ea, eb) + 2 * band + 2 or min(axes) < 0.5 * min(ea, eb) or np.hypot(cx - ex, cy - ey) > 2 * band:
+        return fit  # a degenerate refit (ink along one side only): measured on a shadowed photo, an ellipse 40 pages tall
     return (cx, cy), axes, a
 
 
@@ -447,30 +457,41 @@ def _mark_ink(ink: np.ndarray, parts: np.ndarray, outside: np.ndarray, dpi: int,
     if n <= 1:
         return parts
     glyph_px = GLYPH_MAX_CM * dpi / 2.54
-    glyph = stats[:, 3] <= glyph_px
-    kept = {k for k in np.unique(labels[outside & rest]).tolist() if k and glyph[k]}
-    tops, bottoms = stats[:, 1], stats[:, 1] + stats[:, 3]
-    lefts, rights = stats[:, 0], stats[:, 0] + stats[:, 2]
-    changed = True
-    while changed:
-        changed = False
-        for k in range(1, n):
-            if k in kept or not (glyph[k] or tall and stats[k, 3] <= 2 * glyph_px):
-                continue
-            for j in kept:
-                hk, hj = stats[k, 3], stats[j, 3]
-                overlap = min(bottoms[k], bottoms[j]) - max(tops[k], tops[j])
-                gap = max(lefts[k], lefts[j]) - min(rights[k], rights[j])
-                if (overlap >= 0.5 * min(hk, hj) and gap <= 1.0 * min(max(hk, hj), glyph_px)
-                        and 0.5 <= hk / max(hj, 1) <= (2 if glyph[k] else 2 * glyph_px / max(hj, 1))):
-                    kept.add(k)
-                    changed = True
-                    break
+    kept = _chained(stats, {k for k in np.unique(labels[outside & rest]).tolist() if k and stats[k, 3] <= glyph_px},
+                    glyph_px, tall)
     drop = np.isin(labels, [k for k in range(1, n) if k not in kept])
     size = max(3, round(0.2 * dpi / 2.54))
     printed = np.isin(labels, list(kept)).astype(np.uint8)
     bridged = cv2.morphologyEx(printed, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8)) > 0
     return (parts & ~bridged) | drop
+
+
+def _chained(stats: np.ndarray, kept: set[int], glyph_px: float, tall: bool) -> set[int]:
+    """The components (`stats` rows of connectedComponentsWithStats) chained glyph by glyph to the `kept` ones: a glyph
+    (or, `tall`, ink up to two glyphs tall) beside a chained component, on its row and of a like height. Found a
+    frontier at a time with arrays: the same set as adding them one by one (measured: 0.1 s of Python a stamp)."""
+    tops, hs = stats[:, 1].astype(np.float64), stats[:, 3].astype(np.float64)
+    lefts, rights, bottoms = stats[:, 0].astype(np.float64), (stats[:, 0] + stats[:, 2]).astype(np.float64), tops + hs
+    glyph = hs <= glyph_px
+    chained = np.zeros(len(stats), bool)
+    chained[list(kept)] = True
+    able = (glyph | (tall & (hs <= 2 * glyph_px))) & (np.arange(len(stats)) > 0)
+    frontier = np.flatnonzero(chained)
+    while frontier.size:
+        cands = np.flatnonzero(able & ~chained)
+        if not cands.size:
+            break
+        k, j = cands[:, None], frontier[None, :]
+        hk, hj = hs[k], hs[j]
+        overlap = np.minimum(bottoms[k], bottoms[j]) - np.maximum(tops[k], tops[j])
+        gap = np.maximum(lefts[k], lefts[j]) - np.minimum(rights[k], rights[j])
+        ratio = hk / np.maximum(hj, 1)
+        top = np.where(glyph[k], 2.0, 2 * glyph_px / np.maximum(hj, 1))
+        near = ((overlap >= 0.5 * np.minimum(hk, hj)) & (gap <= np.minimum(np.maximum(hk, hj), glyph_px))
+                & (ratio >= 0.5) & (ratio <= top)).any(axis=1)
+        frontier = cands[near]
+        chained[frontier] = True
+    return set(np.flatnonzero(chained).tolist())
 
 
 GLYPH_MAX_CM = 0.7
@@ -508,10 +529,10 @@ def _signatures(gray: np.ndarray, dpi: int, paper: float,
         return []
     gh = float(np.median(glyphs))
     out = []
-    for k in range(1, n):
+    ws, hs = stats[:, 2], stats[:, 3]
+    tall = (hs >= SIGN_TALL * gh) & (ws >= SIGN_WIDE * gh) & (ws <= 12 * cm) & (hs <= 6 * cm)
+    for k in np.flatnonzero(tall[1:]) + 1:
         x, y, w, h, _ = stats[k]
-        if h < SIGN_TALL * gh or w < SIGN_WIDE * gh or w > 12 * cm or h > 6 * cm:
-            continue
         comp = labels[y:y + h, x:x + w] == k
         if _straight_share(comp, cm) > 0.4:
             continue
