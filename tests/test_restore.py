@@ -307,6 +307,11 @@ def test_symbol_glyphs_inside_english_ocr_words_are_read_as_marked_vowels():
     assert "Doanh nghiệp" in out and "thực hiện kế hoạch" in out and "kinh tế" in out and "Hà Nội" in out
 
 
+def test_capital_i_read_for_a_word_initial_l_gives_lowercase_words_and_names_stay():
+    out, _ = restore_text("Nguoi dan Ién nuong thu hoach Ia, thuc hién Iuat dat dai; Don Bién phong Ia Dom tuan tra")
+    assert "lên nương thu hoạch lúa" in out and "luật đất đai" in out and "Ia Dom" in out
+
+
 def test_learn_confusions_at_chosen_resolutions_with_pooled_symbols(tmp_path):
     from planparse.devtools.confusions import Settings, learn
 
