@@ -292,6 +292,44 @@ def test_learn_confusions_small(tmp_path):
     assert stats["rules"] == len(load(out)) and stats["aligned syllables"] > 20
 
 
+def test_symbol_glyphs_of_stacked_marks_are_counted_as_one_glyph():
+    """¢ € & § £ @ for a vowel with stacked marks: what one of them teaches the channel holds for all of them."""
+    from planparse.devtools.confusions import SYMBOL_GLYPHS, Settings, count, expand_symbols, pool_symbols, table
+
+    original = "việc làm, hiện nay, nghiệp vụ, tiện lợi, kiến thức, biện pháp; " * 3
+    ocr = "vi¢c lam, hi€n nay, nghi&p vu, ti§n loi, ki£n thuc, bi@n phap; " * 3
+    rows = expand_symbols(table(count(pool_symbols([("eng", original, ocr)])), Settings(min_count=1)))
+    for g in SYMBOL_GLYPHS:
+        assert any(g in src and src.replace(g, "e") == dst for src, dst, _, _ in rows), g
+    assert not any(g in src for src, _, _, _ in table(count([("eng", original, ocr)]), Settings(min_count=4)) for g in "¢€&§£@")
+
+
+def test_symbol_glyphs_inside_english_ocr_words_are_read_as_marked_vowels():
+    out, _ = restore_text("Doanh nghi¢p tham gia thuc hi€n k€ hoach phat trién kinh t€ xa hoi cua thanh ph6 Ha N§i")
+    assert "Doanh nghiệp" in out and "thực hiện kế hoạch" in out and "kinh tế" in out and "Hà Nội" in out
+
+
+def test_capital_i_read_for_a_word_initial_l_gives_lowercase_words_and_names_stay():
+    out, _ = restore_text("Nguoi dan Ién nuong thu hoach Ia, thuc hién Iuat dat dai; Don Bién phong Ia Dom tuan tra")
+    assert "lên nương thu hoạch lúa" in out and "luật đất đai" in out and "Ia Dom" in out
+
+
+def test_learn_confusions_at_chosen_resolutions_with_pooled_symbols(tmp_path):
+    from planparse.devtools.confusions import Settings, learn
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(["Sở Kế hoạch và Đầu tư hướng dẫn doanh nghiệp thực hiện việc đổi mới công nghệ."] * 12),
+                      encoding="utf-8")
+    out = tmp_path / "confusions.tsv"
+    learn([corpus], out, pages=1, jobs=1, settings=Settings(min_count=1), progress=False, dpis=(150,), sizes=(11.0,),
+          symbols_only=True, cache_dir=str(tmp_path / "cache"))
+    text = out.read_text(encoding="utf-8")
+    assert "150-150 dpi, 11-11 pt" in text and "counted as one" in text and "Only rules that read" in text
+    rules = [ln.split("\t")[0] for ln in text.splitlines() if not ln.startswith("#")]
+    assert all(any(g in r for g in "¢€&§£@") for r in rules)
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+
+
 def test_merged_confusion_tables_keep_each_rule_at_its_cheapest():
     from planparse.devtools.confusions import merge
 

@@ -403,15 +403,27 @@ def lm_confusions(
     jobs: Annotated[int, typer.Option(help="Tesseract processes (at most 2).")] = 2,
     merge: Annotated[Optional[list[Path]], typer.Option(
         help="Table(s) learned before on other renderings to merge in, rule by rule at the cheapest cost.")] = None,
+    dpi: Annotated[Optional[list[int]], typer.Option(
+        help="Scan resolution(s) pages are rendered at, one drawn per page; repeat for several (default 200-300).")] = None,
+    size_pt: Annotated[Optional[list[float]], typer.Option(
+        help="Body font size(s) in pt, one drawn per page; repeat for several (default 12-14).")] = None,
+    blur_max: Annotated[float, typer.Option(help="Strongest scan blur (Gaussian radius, px); from 0.3.")] = 1.2,
+    pool_symbols: Annotated[bool, typer.Option(
+        help="Count the glyphs English OCR prints for stacked-mark vowels (¢ € & § £ @) as one.")] = False,
+    symbols_only: Annotated[bool, typer.Option(
+        help="Keep only the rules that read one of those glyphs (pooled), to merge into a table learned before.")] = False,
+    cache: Annotated[Optional[Path], typer.Option(help="Folder keeping each page's OCR, so a rerun skips it.")] = None,
     debug: Debug = False,
 ) -> None:
     """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
     try:
-        from .devtools.confusions import learn
+        from .devtools.confusions import DPIS, SIZES, learn
         from .devtools.lmbuild import corpus_files, read_exclude
 
         files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
-        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs, merge_with=merge or ())
+        stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs, merge_with=merge or (),
+                      dpis=tuple(dpi) if dpi else DPIS, sizes=tuple(size_pt) if size_pt else SIZES, blur_max=blur_max,
+                      pooled=pool_symbols, symbols_only=symbols_only, cache_dir=str(cache) if cache else None)
         for k, v in stats.items():
             typer.echo(f"{k}: {v}", err=True)
     except (Exception, KeyboardInterrupt) as exc:

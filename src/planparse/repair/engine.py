@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import regex
 
 from ..errors import ModelError
 from ..models import Line, Restoration
@@ -255,6 +256,11 @@ and the LM weighs it against the syllables (`định kỳ 6 tháng`, `ở từng
 with `eng` (devtools/confusions.py), a lone 6 stood for a syllable 70 times in 175 (ở 49, ô 15), 16 for lộ/lỗ/lở
 9 in 52; 14 (là, 11 in 79), 10 (3 in 106) and the other digits seldom enough that the number should win."""
 DIGIT_SYLLABLE_COST = 1.0
+CAPITAL_I_RE = regex.compile(r"^I\p{Ll}[\p{Ll}\p{M}]*$")
+CAPITAL_I_COST = 0.2
+"""English OCR reads a word-initial l as a capital I (`Ia` lúa, `Ién` lên, `Ign` lợn): in 460 rendered pages OCR'd
+with `eng` (devtools/confusions.py), a token of I and lowercase letters stood for a word of lowercase l 28 times in
+46 (English words, II and Ích the rest): -log10(28/46) = 0.2 on the readings with l, which are written lowercase."""
 
 
 TITLE_WEIGHT = 1.0
@@ -296,6 +302,10 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
     if mode == "ocr" and valid:
         return _read_slot(model, p.text, low, conf)
     cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper"), rule_scale=rule_scale))
+    if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and CAPITAL_I_RE.match(p.text):
+        seen = {s for s, _ in cands}
+        cands = sorted(cands + [(s, c + CAPITAL_I_COST) for s, c in model.channel.candidates("l" + low[1:], rule_scale=rule_scale)
+                                if s not in seen], key=lambda sc: sc[1])
     exact_fit = bool(cands) and cands[0][1] <= 0.3
     if mode == "ocr" and (not valid or p.text[:1].isupper()) or mode != "ocr" and not exact_fit:
         cands.append((KEEP_UNIT, KEEP_COST.get(mode, 1.0)))
@@ -592,7 +602,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             else:
                 conf = confs[cidx[start]] if confs and cidx else None
                 case = case_of(text_p)
-                mid_title = (not upper_line and prev is not None and case == "title"
+                mid_title = (not upper_line and prev is not None and case == "title" and not CAPITAL_I_RE.match(text_p)
                              and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
                 # what the slot depends on, so equal pieces share one slot
                 key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale)
@@ -650,7 +660,8 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
 def _respelt(unit: str, text: str, style: str, upper_line: bool) -> tuple[str, str]:
     """The LM unit written in `style` with the case of the token it replaces, and the reason of the change."""
     word = place_tone(unit, style)
-    new = apply_case(word, case_of(text), upper_line, single=_letters(text) == 1)
+    case = "lower" if unit[:1] == "l" and CAPITAL_I_RE.match(text) else case_of(text)
+    new = apply_case(word, case, upper_line, single=_letters(text) == 1)
     return new, _reason(text, new)
 
 
