@@ -269,3 +269,31 @@ def test_a_signer_block_only_the_unread_ink_read_found_follows_the_recipients_be
              at("Vàng A Chính", (1311, 2264, 1578, 2307))]
     assert [ln.text for ln in insert_lines(read, found)][1:] == [
         "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vàng A Chính"]
+
+
+def test_a_list_dash_read_as_a_tilde_is_a_dash():
+    """A blurred recipient line's dash read as `~` or `~-` is the list dash; a tilde inside a line is left alone."""
+    from planparse.ocr.layout import build_lines
+
+    lines = build_lines(_keyed([("~", 0, 20), ("Như", 40, 70), ("trên;", 125, 80)])
+                        + _keyed([("~-", 0, 25), ("Lưu:", 45, 70), ("VT.", 130, 50)], line=2)
+                        + _keyed([("Khoảng", 0, 120), ("~", 140, 20), ("5", 175, 20), ("km", 210, 40)], line=3), 2480, 1)
+    assert [ln.text for ln in lines] == ["- Như trên;", "- Lưu: VT.", "Khoảng ~ 5 km"]
+
+
+def test_confident_names_are_not_respelt_to_likelier_names():
+    """A valid name a Vietnamese model read confidently stays as read: after a unit word even where the gazetteer spells
+    its skeleton otherwise (xã Đại Ân, not Đại An), and mid-sentence unless the decoder is sure (bản Lủng Pằng); a
+    confident misread name the context settles is still repaired (tỉnh TUYỂN QUANG)."""
+    lines = [_line("Xã Đại Ân", 96.0), _line("Kênh Đại Ân", 96.0),
+             _line("nhất là học sinh các bản xa trung tâm như bản Lủng Pằng, bản Sín Chải.", 92.0),
+             _line("UBND TỈNH TUYỂN QUANG", 90.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [ln.text for ln in lines[:3]] + ["UBND TỈNH TUYÊN QUANG"]
+
+
+def test_a_syllable_the_language_model_does_not_know_yields_to_a_known_spelling():
+    """A lowercase valid syllable read confidently but unknown to the LM (`điệt`) is no cheap `<unk>`: the known spelling
+    of its skeleton the context asks for wins."""
+    new, _ = restore_lines([_line("phát hiện sớm ổ rầy, sâu; tổ chức điệt chuột bằng bẫy", 92.0)], mode="auto")
+    assert new[0].text == "phát hiện sớm ổ rầy, sâu; tổ chức diệt chuột bằng bẫy"

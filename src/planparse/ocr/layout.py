@@ -241,7 +241,21 @@ def line_of(words: list[Word], page: int, block: int = 0) -> Line:
     return _line(words, block, page)
 
 
+LIST_DASH = re.compile(r"^[-~]*~[-~]*$")
+"""A line's first word of tildes and dashes with a tilde in it: the list dash of a blurred page read as `~` or `~-`
+(tuning photo-blur: every recipient line of some plans; bare Tesseract on the unflattened photo read `-`). Vietnamese
+text has no tilde word."""
+
+
+def _dashed(words: list[Word]) -> list[Word]:
+    """`words` with a leading tilde read for a list dash as the dash."""
+    if words and LIST_DASH.match(words[0].text) and len(words) > 1:
+        return [words[0].model_copy(update={"text": "-"})] + words[1:]
+    return words
+
+
 def _line(words: list[Word], block: int, page: int) -> Line:
+    words = _dashed(words)
     x0 = min(w.bbox[0] for w in words)
     y0 = min(w.bbox[1] for w in words)
     x1 = max(w.bbox[2] for w in words)

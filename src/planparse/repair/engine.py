@@ -324,7 +324,14 @@ CHANNEL_WEIGHT = 1.0
 """Scale of the learned vie channel's costs against the LM."""
 MAX_CHANNEL_COST = 4.0
 """Readings the channel finds this much less likely than the word as read (log10) are not offered."""
-MAX_READINGS = 6
+MAX_READINGS = 10
+"""Spellings of a read word's skeleton offered at most (the channel's likeliest). bench_vie_channel --set tuning, 120
+images: 6 -> 10 readings 80.81 -> 80.89 % after repair, right words changed 0.312 -> 0.298 %; 14 as 10 on 60 images."""
+OOV_READ_COST = 2.0
+"""Cost of keeping a lowercase valid syllable the LM does not know when the channel offers spellings of its skeleton
+that it knows: the LM's <unk> (log10 unigram -1.98, the mass of every rare unit) made `tổ chức điệt chuột` far
+cheaper than `diệt` (tuning bench_realpages photo-blur). bench_vie_channel --set tuning: 80.32 -> 80.34 % (1.0 and
+3.0 the same), right words changed unchanged."""
 
 
 def _read_slot(model: Model, text: str, low: str, conf: float | None) -> Slot:
@@ -341,7 +348,8 @@ def _read_slot(model: Model, text: str, low: str, conf: float | None) -> Slot:
     alts = sorted((CHANNEL_WEIGHT * (marks.cost(read, s, conf) - keep), s)
                   for s in model.channel.by_skel.get(skeleton(low), ()) if s != read)
     alts = [(c, s) for c, s in alts if c <= MAX_CHANNEL_COST][:MAX_READINGS]
-    return Slot([read] + [s for _, s in alts], [0.0] + [c for c, _ in alts])
+    own = OOV_READ_COST if alts and read not in model.lm.index else 0.0
+    return Slot([read] + [s for _, s in alts], [own] + [c for c, _ in alts])
 
 
 LABEL_NEXT = {"d": "đ"}
@@ -542,6 +550,9 @@ class _Sequence:
     upper_lines: list[bool]
     forced: dict[int, tuple[str, str]]
     """Slot position -> (unit, reason) for pieces settled before decoding (place names after unit words, list labels)."""
+    names: list[int] = field(default_factory=list)
+    """Slot positions of mid-sentence capitalised valid syllables a Vietnamese model read (_read_slot: the read is their
+    first unit)."""
 
 
 def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
@@ -556,9 +567,42 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
         lat.cost += _cache_costs(model, lat)
     path = viterbi(model.lm, lat, model.bonus)
     chosen = sel[np.arange(len(sel)), path].tolist()
+    if seq.names:
+        chosen = _unsure_names_kept(marg, chosen, seq.names)
     replace, changed_pos = _replacements(seq, model.slots.units, chosen, style)
     post = _confidences(marg, path, sel, changed_pos)
     return _rewrite(lines, replace, post, seq.slot, model.slots.units, style, offset)
+
+
+PLACES_READ_KEPT = True
+"""In text a Vietnamese model read, a valid syllable of a place name after a unit word is decoded as any read word (the
+vie channel and the LM with its place-name bonus), not respelt to the gazetteer's spelling of its skeleton: the
+gazetteer holds short names only, and a real name missing from it (`Xã Đại Ân`, tuning bench_realpages, every class)
+was respelt to one it holds (`Đại An`). A misread name the context settles is still repaired (`TỈNH TUYỂN QUANG`,
+belief 0.996). bench_vie_channel --set tuning: no change."""
+NAME_BELIEF = 0.5
+"""A mid-sentence capitalised syllable (a name) read by a Vietnamese model changes only when the decoder's belief in
+the change (its normalised bigram max-marginal, as in the change records) reaches this: the LM knows few of a plan's
+names, and the trigram path respelt `bản Lủng Pằng` to `Lũng` at belief 0.16 (tuning bench_realpages, five classes).
+bench_vie_channel --set tuning (60 images, 4,701 words): 80.37 -> 80.32 % after repair (`ký bởi Công` -> `Cổng` at
+0.09 is no longer made). The same guard on every vie-read word cut right words changed there 0.165 -> 0.055 % but
+lost 26 repairs (79.81 %; at 0.1: 80.09 %, 0.137 %; taking the marginals' best instead of the read: 79.83 %), so it
+holds for names only."""
+
+
+def _unsure_names_kept(marg: np.ndarray, chosen: list[int], names: list[int]) -> list[int]:
+    """`chosen` with the read (unit 0) kept at the name positions whose change the decoder does not believe in."""
+    out = list(chosen)
+    moved = [pos for pos in names if out[pos] > 0]
+    if not moved:
+        return out
+    m = marg[moved]
+    p = np.exp((m - m.max(axis=1, keepdims=True)) * np.log(10.0))
+    p /= p.sum(axis=1, keepdims=True)
+    for k, pos in enumerate(moved):
+        if p[k, out[pos]] < NAME_BELIEF:
+            out[pos] = 0
+    return out
 
 
 def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
@@ -584,7 +628,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             where.extend([None, None, None])
         seq.upper_lines.append(upper_line)
         short_prev = len(words) <= SHORT_CAPS_LINE
-        fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()}
+        fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()
+                       if not (mode == "ocr" and PLACES_READ_KEPT and is_valid_syllable(nfc(words[k].text.lower())))}
         label = list_label(pieces, text)
         if label is not None:
             letter = label.text.lower()
@@ -610,6 +655,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 if n is None:
                     made = _make_slot(model, p, mode, conf, mid_title, rule_scale)
                     n = table.add(key, made.units, made.costs, lm)
+                if mode == "ocr" and mid_title and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
+                    seq.names.append(len(slot))
                 slot.append(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there
                 title.append(kind == "word" and case in ("title", "upper") and not upper_line)
