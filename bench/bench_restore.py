@@ -173,7 +173,8 @@ def per_text(texts: dict[str, list[str]], show: bool, fix: bool = False) -> dict
 def summary(label: str, accs: dict[str, float], weights: dict[str, int]) -> None:
     pooled = sum(accs[k] * weights[k] for k in accs) / max(sum(weights[k] for k in accs), 1)
     worst = min(accs, key=accs.get)
-    print(f"{label} ({len(accs)} texts, {sum(weights.values())} syllables): pooled {pooled:.4f}, "
+    errors = round(sum((1 - accs[k]) * weights[k] for k in accs))
+    print(f"{label} ({len(accs)} texts, {sum(weights.values())} syllables): pooled {pooled:.4f} ({errors} wrong), "
           f"mean {statistics.mean(accs.values()):.4f}, median {statistics.median(accs.values()):.4f}, "
           f"worst {accs[worst]:.4f} ({worst})")
 
