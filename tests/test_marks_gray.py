@@ -3,6 +3,7 @@ text, and the printed lines around them kept. Images are generated here; the pag
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -128,3 +129,21 @@ def test_stamps_and_a_seal_printed_over_lines_are_marks_and_the_lines_stay(page,
         assert word not in doc.text, f"the stamps' own text {word!r} got into the text"
     assert len(_missing(doc.text)) <= 1, f"printed words under the stamps lost: {_missing(doc.text)}"
     _no_garbage(doc)
+
+
+def test_a_stamp_printed_over_body_lines_on_a_bilevel_page_loses_its_outline_and_text_not_the_print(page):
+    # black and white: the received stamp's ink has the print's tone; what is kept is told by printed rows leading
+    # into the stamp from outside it (their glyphs, the diacritics over them, and the pieces the outline cuts)
+    marked, boxes = photosynth.stamp_over_text(page, seed=0, ink="grey")
+    clean = np.asarray(photosynth.bilevel(photosynth.scan(page.convert("L"), 300, seed=0)).convert("L")) < 128
+    bw = np.asarray(photosynth.bilevel(photosynth.scan(marked, 300, seed=0)).convert("L"))
+    found = shapemarks.shape_marks(bw, 300)
+    assert found is not None
+    x0, y0, x1, y1 = boxes["received"]
+    assert any(kind == "stamp" and _overlaps(box, boxes["received"], 300) for kind, box, _, _ in found.found)
+    printed = clean[y0:y1, x0:x1]
+    stamped = (bw[y0:y1, x0:x1] < 128) & ~printed
+    own = stamped & ~(cv2.dilate(printed.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    left = found.gray[y0:y1, x0:x1] < 128
+    assert (left & printed).sum() >= 0.95 * printed.sum(), "printed ink under the stamp whitened"
+    assert (own & ~left).sum() >= 0.8 * own.sum(), "the stamp's own outline and text left on the page"
