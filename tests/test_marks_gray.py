@@ -3,6 +3,7 @@ text, and the printed lines around them kept. Images are generated here; the pag
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -178,3 +179,21 @@ def test_an_oval_refit_to_ink_on_one_side_only_keeps_the_first_fit():
     fit = ((150.0, 100.0), (200.0, 80.0), 0.0)
     (cx, cy), axes, _ = shapemarks._snap(ink, fit, 3)
     assert max(axes) <= 200 + 8 and abs(cx - 150) <= 6 and abs(cy - 100) <= 6
+
+
+def test_a_stamp_printed_over_body_lines_on_a_bilevel_page_loses_its_outline_and_text_not_the_print(page):
+    # black and white: the received stamp's ink has the print's tone; what is kept is told by printed rows leading
+    # into the stamp from outside it (their glyphs, the diacritics over them, and the pieces the outline cuts)
+    marked, boxes = photosynth.stamp_over_text(page, seed=0, ink="grey")
+    clean = np.asarray(photosynth.bilevel(photosynth.scan(page.convert("L"), 300, seed=0)).convert("L")) < 128
+    bw = np.asarray(photosynth.bilevel(photosynth.scan(marked, 300, seed=0)).convert("L"))
+    found = shapemarks.shape_marks(bw, 300)
+    assert found is not None
+    x0, y0, x1, y1 = boxes["received"]
+    assert any(kind == "stamp" and _overlaps(box, boxes["received"], 300) for kind, box, _, _ in found.found)
+    printed = clean[y0:y1, x0:x1]
+    stamped = (bw[y0:y1, x0:x1] < 128) & ~printed
+    own = stamped & ~(cv2.dilate(printed.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    left = found.gray[y0:y1, x0:x1] < 128
+    assert (left & printed).sum() >= 0.95 * printed.sum(), "printed ink under the stamp whitened"
+    assert (own & ~left).sum() >= 0.8 * own.sum(), "the stamp's own outline and text left on the page"

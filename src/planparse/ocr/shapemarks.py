@@ -6,6 +6,9 @@ round a thin annulus (a circle through printed text crosses line gaps). An offic
 all along it, and for a rectangle no rulings inside it or running on past its corners (those make a table). A
 signature is a stroke group much taller than the page's glyphs, sparse and not made of straight rulings. Their ink
 is whitened before OCR (Tesseract drops the printed lines next to them as picture, or reads them as garbage).
+Where a stamp is printed over text in the print's own tone, only its outline strokes and the ink inside it that no
+printed row leads into are whitened (the glyphs of rows running in from outside it, their diacritics and the pieces
+its outline cuts stay); an oval's outline is first moved onto its thick outer stroke.
 """
 
 from __future__ import annotations
@@ -55,11 +58,11 @@ def shape_marks(gray: np.ndarray, dpi: int) -> ShapeMarks | None:
         r *= 1.08
         box = (max(0, int(cx - r)), max(0, int(cy - r)), min(gray.shape[1], int(cx + r) + 1), min(gray.shape[0], int(cy + r) + 1))
         found.append(("seal", box, round(cover, 2), _erase_seal(out, level, (cx, cy, r), dpi, paper)))
-    for shape, _, cover, rings, touched in stamp_outlines(out, dpi, paper):
+    for shape, _, cover, rings, _ in stamp_outlines(out, dpi, paper):
         out = np.array(gray) if out is gray else out
         if shape == "oval":
-            rings = _oval_rings(out, level, _snap_oval(out, level, rings[0], dpi), dpi)
-        found.append(("stamp", _erase_stamp(out, level, rings, dpi, paper, touched), round(cover, 2), f"{shape} outline"))
+            rings = _oval_rings(out, level, _polish_oval(out, level, _snap_oval(out, level, rings[0], dpi), dpi), dpi)
+        found.append(("stamp", _erase_stamp(out, level, rings, dpi, paper), round(cover, 2), f"{shape} outline"))
     stamps = [box for kind, box, _, _ in found if kind == "stamp"]
     for (x0, y0, x1, y1), conf, mask in _signatures(out, dpi, paper, level):
         if any(_within((x0, y0, x1, y1), box) >= 0.5 for box in stamps):
@@ -155,8 +158,9 @@ STAMP_COVER = 0.9
 
 def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float, list[np.ndarray], bool]]:
     """(shape, outline polygon in page pixels, ink cover, all its rings' outlines: a double outline has two, whether
-    printed glyphs touch it) of oval and rectangular stamps, from a 75-dpi copy (stamped
-    over printed lines too: their glyphs notch and extend the outline's contours, see `_outline_candidates` and `_oval`)."""
+    printed glyphs touch it: the outline was found as a hull or a refitted oval) of oval and rectangular stamps, from
+    a 75-dpi copy (stamped over printed lines too: their glyphs notch and extend the outline's contours, see
+    `_outline_candidates` and `_oval`)."""
     import cv2
 
     f = min(1.0, 75 / dpi)
@@ -350,6 +354,64 @@ def _snap_oval(gray: np.ndarray, level: float, outline: np.ndarray, dpi: int) ->
                       dtype=np.float32)
 
 
+def _polish_oval(gray: np.ndarray, level: float, outline: np.ndarray, dpi: int) -> np.ndarray:
+    """An oval outline moved, resized and turned to the ellipse along the stamp's thick outer stroke on the full page
+    (coordinate ascent of the share of the ellipse with ink on it and on both sides of it, steps halving to a pixel,
+    from the outline and from ellipses POLISH_STARTS further out or in): an outline fitted to a contour that printed
+    words touch is off where they are (whitening it there cuts the words and leaves the stamp's stroke), and one on
+    the thin inner ring leaves the outer one."""
+    import cv2
+
+    raw = (gray < level).astype(np.uint8)
+    h, w = raw.shape
+    t = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    cos_t, sin_t = np.cos(t), np.sin(t)
+    thick = max(1, round(0.015 * dpi / 2.54))
+
+    def cover(p: list[float], ink: np.ndarray) -> float:
+        ex, ey, ra, rb, ang = p
+        a = np.deg2rad(ang)
+        on = np.ones(len(t), bool)
+        for d in (-thick, 0, thick):
+            u, v = (ra + d) * cos_t, (rb + d) * sin_t
+            xs = np.clip(np.rint(ex + u * np.cos(a) - v * np.sin(a)).astype(int), 0, w - 1)
+            ys = np.clip(np.rint(ey + u * np.sin(a) + v * np.cos(a)).astype(int), 0, h - 1)
+            on &= ink[ys, xs]
+        return float(on.mean())
+
+    blurred = [cv2.dilate(raw, np.ones((2 * k + 1, 2 * k + 1), np.uint8)) > 0 for k in (2 * thick, thick)] + [raw > 0]
+
+    def ascend(p: list[float]) -> tuple[float, list[float]]:
+        step, turn = 0.1 * dpi / 2.54, 2.0
+        for ink in blurred:
+            score = cover(p, ink)
+            while step >= 1:
+                moved = True
+                while moved:
+                    moved = False
+                    for i, d in ((0, step), (1, step), (2, step), (3, step), (4, turn)):
+                        for sign in (1, -1):
+                            trial = list(p)
+                            trial[i] += sign * d
+                            c = cover(trial, ink)
+                            if c > score + 1e-9:
+                                p, score, moved = trial, c, True
+                step, turn = step / 2, turn / 2
+            step, turn = 2.0, 0.5
+        return score, p
+
+    (ex, ey), (ea, eb), ang = cv2.fitEllipse(outline.astype(np.float32))
+    cm = dpi / 2.54
+    tried = [ascend([ex, ey, ea / 2 + k * cm, eb / 2 + k * cm, ang]) for k in POLISH_STARTS]
+    _, (ex, ey, ra, rb, ang) = max(tried)
+    return np.asarray(cv2.ellipse2Poly((round(ex), round(ey)), (round(ra), round(rb)), round(ang), 0, 360, 2), dtype=np.float32)
+
+
+POLISH_STARTS = (-0.1, 0.0, 0.1, 0.2, 0.3)
+"""Semi-axis changes (cm) of the ellipses the outline is polished from (the found outline may be the inner ring, or
+fitted short of the outer one)."""
+
+
 def _oval_rings(gray: np.ndarray, level: float, outline: np.ndarray, dpi: int) -> list[np.ndarray]:
     """The rings of an oval stamp, one of which is `outline`: the ellipses about its centre with semi-axes within
     RINGS_CM of its own that have ink all along them on the full page (a thick outer and a thin inner ring)."""
@@ -382,19 +444,21 @@ RING_COVER_OVAL = 0.8
 are not quite concentric ellipses: drawn by hand, or turned)."""
 
 
-def _erase_stamp(out: np.ndarray, level: float, rings: list[np.ndarray], dpi: int, paper: float,
-                 touched: bool = False) -> tuple[int, int, int, int]:
-    """Whiten a stamp's outline (each of its `rings`) and the ink inside it that no printed row leads into (or, when
-    the stamp's ink is lighter than the print, all its lighter ink); returns its box. `touched`: printed glyphs touch
-    its outline (it was stamped over print): in one tone its own text cannot be told from the print; only its
-    outline is whitened."""
+def _erase_stamp(out: np.ndarray, level: float, rings: list[np.ndarray], dpi: int, paper: float) -> tuple[int, int, int, int]:
+    """Whiten a stamp's outline strokes (`_strokes` along each of its `rings`) and the ink inside it that no printed
+    row leads into from the page around it (`_mark_ink`; or, when the stamp's ink is lighter than the print, all its
+    lighter ink); returns its box. Stamped over print in one tone, the stamp's own text is told from the print by the
+    rows: printed rows run in from outside it, its own text is set between or across them."""
     import cv2
 
     h, w = out.shape
     pad = round(0.15 * dpi / 2.54)
+    ctx = pad + round(CONTEXT_CM * dpi / 2.54)
     pts = np.vstack(rings)
-    x0, y0 = max(0, int(pts[:, 0].min()) - pad), max(0, int(pts[:, 1].min()) - pad)
-    x1, y1 = min(w, int(pts[:, 0].max()) + pad + 1), min(h, int(pts[:, 1].max()) + pad + 1)
+    x0, y0 = max(0, int(pts[:, 0].min()) - ctx), max(0, int(pts[:, 1].min()) - ctx)
+    x1, y1 = min(w, int(pts[:, 0].max()) + ctx + 1), min(h, int(pts[:, 1].max()) + ctx + 1)
+    box = (max(0, int(pts[:, 0].min()) - pad), max(0, int(pts[:, 1].min()) - pad),
+           min(w, int(pts[:, 0].max()) + pad + 1), min(h, int(pts[:, 1].max()) + pad + 1))
     crop = out[y0:y1, x0:x1]
     polys = [np.rint(r - (x0, y0)).astype(np.int32) for r in rings]
     line, ring, edge, fill = (np.zeros(crop.shape, np.uint8) for _ in range(4))
@@ -405,16 +469,55 @@ def _erase_stamp(out: np.ndarray, level: float, rings: list[np.ndarray], dpi: in
     cink = crop < level
     mark = (fill > 0) | (line > 0)
     if _whiten_lighter(crop, cink & (edge > 0), cink & ~mark, mark, paper):
-        return x0 + pad, y0 + pad, x1 - pad, y1 - pad
-    ink = _mark_ink(cink, cink & (ring > 0), ~mark, dpi, tall=True)
-    if touched:
-        ink &= ring > 0
+        return box
+    strokes = _strokes(cink, polys, 2 * pad, ring > 0)
+    mark |= strokes
+    ink = _mark_ink(cink, cink & strokes, ~mark, dpi, tall=True)
     crop[mark & ink] = int(paper)
-    return x0 + pad, y0 + pad, x1 - pad, y1 - pad
+    return box
 
 
 
 
+def _strokes(ink: np.ndarray, polys: list[np.ndarray], reach: int, band: np.ndarray) -> np.ndarray:
+    """The pixels of a stamp's outline strokes: for each ring, the offsets across it (within `reach`, signed: in or
+    out) at which ink runs along most of it (STROKE_SHARE of the best offset's share; a double outline's two), one
+    pixel wider. Printed glyphs
+    the outline band crosses keep what lies beside the stroke. `band` when no offset is inked along a ring."""
+    import cv2
+
+    out = np.zeros(ink.shape, bool)
+    for poly in polys:
+        drawn = np.full(ink.shape, 255, np.uint8)
+        cv2.polylines(drawn, [poly], True, 0, thickness=1)
+        inside = np.zeros(ink.shape, np.uint8)
+        cv2.fillPoly(inside, [poly], 1)
+        d = cv2.distanceTransform(drawn, cv2.DIST_L2, 3)
+        near = d <= reach
+        off = np.where(inside > 0, -np.rint(d), np.rint(d)).astype(int)[near] + reach
+        total = np.bincount(off, minlength=2 * reach + 1)
+        share = np.bincount(off, weights=ink[near], minlength=2 * reach + 1) / np.maximum(total, 1)
+        best = int(np.argmax(share))
+        if share[best] < STROKE_INK:
+            return band
+        on = share >= STROKE_SHARE * share[best]
+        keep = on | np.roll(on, 1) | np.roll(on, -1)
+        mask = np.zeros(ink.shape, bool)
+        mask[near] = keep[off]
+        out |= mask
+    return out
+
+
+STROKE_INK = 0.5
+"""Share of a ring's length that must be inked at its best offset for the stroke to be measured there."""
+STROKE_SHARE = 0.5
+"""Offsets inked along at least this share of the best offset's are the stroke (a slightly turned or bent outline
+spreads its stroke over a few offsets)."""
+
+
+CONTEXT_CM = 1.0
+"""How far beyond a stamp's outline band the page is looked at for printed rows that lead into it (the glyphs there
+seed the chaining of printed glyphs inside; with the band alone nothing outside was seen and all ink inside went)."""
 OUTLINE_CM = 0.08
 """Half the width of the band along a stamp's found outline whitened as its outline (its ink ~0.07 cm wide, found on
 a 75-dpi copy): printed glyphs across the outline lose no more than this band, and keep it where they bridge it."""
@@ -449,7 +552,9 @@ def _mark_ink(ink: np.ndarray, parts: np.ndarray, outside: np.ndarray, dpi: int,
     """A mark's ink in a crop: its outline `parts`, and the glyphs inside it that no printed row leads into from
     `outside` the mark (printed glyphs are kept, chained glyph by glyph to the row they belong to, and the
     outline's ink across a printed glyph is left to it). `tall`: ink taller than a glyph is chained to a row too
-    (a stamp's own text stamped over printed words merges with them; the words are kept with it)."""
+    (a stamp's own text stamped over printed words merges with them; the words are kept with it), and so are the
+    row's other glyphs the stamp's outline cut off (`_on_rows`) and the diacritics over and under the kept glyphs
+    (`_diacritics`); a seal's ink (not `tall`) is told as before."""
     import cv2
 
     rest = ink & ~parts
@@ -459,6 +564,11 @@ def _mark_ink(ink: np.ndarray, parts: np.ndarray, outside: np.ndarray, dpi: int,
     glyph_px = GLYPH_MAX_CM * dpi / 2.54
     kept = _chained(stats, {k for k in np.unique(labels[outside & rest]).tolist() if k and stats[k, 3] <= glyph_px},
                     glyph_px, tall)
+    if tall:
+        kept |= _on_rows(stats, kept)
+        touching = cv2.dilate(parts.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        cut = set(np.unique(labels[touching & rest]).tolist())
+        kept |= _diacritics(stats, kept, cut, OUTLINE_CM * 2 * dpi / 2.54)
     drop = np.isin(labels, [k for k in range(1, n) if k not in kept])
     size = max(3, round(0.2 * dpi / 2.54))
     printed = np.isin(labels, list(kept)).astype(np.uint8)
@@ -494,6 +604,61 @@ def _chained(stats: np.ndarray, kept: set[int], glyph_px: float, tall: bool) -> 
     return set(np.flatnonzero(chained).tolist())
 
 
+def _on_rows(stats: np.ndarray, kept: set[int]) -> set[int]:
+    """Components no taller than a printed glyph lying within the height of a kept glyph (ROW_SLACK of the kept
+    glyphs' median height above or below it): the rest of a printed row the stamp's outline cuts, whose pieces
+    chaining glyph by glyph does not reach past a glyph the outline broke up. A stamp's own text rows lie between the
+    printed rows or across one and its neighbour, seldom within one."""
+    tops, heights = stats[:, 1], stats[:, 3]
+    bottoms = tops + heights
+    if not kept:
+        return set()
+    gh = float(np.median(heights[sorted(kept)]))
+    base = np.array([k for k in kept if 0.5 * gh <= heights[k] <= 1.6 * gh], dtype=int)
+    if not len(base):
+        return set()
+    slack = ROW_SLACK * gh
+    return {k for k in range(1, len(stats)) if k not in kept and 2 <= heights[k] <= 1.6 * gh
+            and ((tops[k] >= tops[base] - slack) & (bottoms[k] <= bottoms[base] + slack)).any()}
+
+
+ROW_SLACK = 0.15
+"""How far above or below a kept glyph's top and bottom a piece of its row may reach."""
+
+
+def _diacritics(stats: np.ndarray, kept: set[int], cut: set[int], band: float) -> set[int]:
+    """Components that are the diacritics of `kept` glyphs: marks smaller than the kept glyphs' median height just
+    above or below a glyph of about that height (a tone mark over a circumflex sits on a mark: two rounds); those
+    `cut` off by the outline (touching it) may lie its `band` further off (an ascender's tip, a tone mark beyond a
+    stamp's edge that runs through a row). Row chaining misses them: they do not share the row's height."""
+    lefts, tops, widths, heights = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    rights, bottoms = lefts + widths, tops + heights
+    if not kept:
+        return set()
+    gh = float(np.median(heights[sorted(kept)]))
+    small = [k for k in range(1, len(stats)) if k not in kept and heights[k] <= DIACRITIC_SIZE * gh]
+    base = np.array([k for k in kept if 0.5 * gh <= heights[k] <= 1.6 * gh], dtype=int)
+    out: set[int] = set()
+    for _ in range(2):
+        new = set()
+        for k in small:
+            if k in out or not len(base):
+                continue
+            over = np.minimum(rights[k], rights[base]) - np.maximum(lefts[k], lefts[base])
+            gap = np.maximum(tops[base] - bottoms[k], tops[k] - bottoms[base])
+            if ((over >= DIACRITIC_OVER * widths[k]) & (gap <= DIACRITIC_GAP * gh + (band if k in cut else 0))).any():
+                new.add(k)
+        out |= new
+        base = np.array(sorted(new), dtype=int)
+    return out
+
+
+DIACRITIC_OVER = 0.5
+"""Share of a diacritic's width over its glyph's columns."""
+DIACRITIC_SIZE = 0.6
+"""A diacritic is at most this share of the kept glyphs' median height..."""
+DIACRITIC_GAP = 0.4
+"""...and at most this share of it above or below its glyph (or the mark it sits on)."""
 GLYPH_MAX_CM = 0.7
 """Printed glyphs (with diacritics, up to ~16 pt) are no taller than this; taller ink under a seal is not print."""
 RING_INK = 0.6
