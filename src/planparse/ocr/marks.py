@@ -116,7 +116,7 @@ def _stamp_shape(ink: np.ndarray, dpi: float) -> float:
     """How stamp-like a red blob that is no round seal is: the ink cover of an oval or rectangular office stamp's
     outline found in it (shapemarks), 0 when it has none (red print, a scribble)."""
     found = stamp_outlines(np.where(ink, 0, 255).astype(np.uint8), round(dpi), 255.0)
-    return max((cover for _, _, cover, _, _ in found), default=0.0)
+    return max((cover for _, _, cover, _ in found), default=0.0)
 
 
 def _signature_shape(ink: np.ndarray, cm: float) -> float:

@@ -58,7 +58,7 @@ def shape_marks(gray: np.ndarray, dpi: int) -> ShapeMarks | None:
         r *= 1.08
         box = (max(0, int(cx - r)), max(0, int(cy - r)), min(gray.shape[1], int(cx + r) + 1), min(gray.shape[0], int(cy + r) + 1))
         found.append(("seal", box, round(cover, 2), _erase_seal(out, level, (cx, cy, r), dpi, paper)))
-    for shape, _, cover, rings, _ in stamp_outlines(out, dpi, paper):
+    for shape, _, cover, rings in stamp_outlines(out, dpi, paper):
         out = np.array(gray) if out is gray else out
         if shape == "oval":
             rings = _oval_rings(out, level, _polish_oval(out, level, _snap_oval(out, level, rings[0], dpi), dpi), dpi)
@@ -156,11 +156,10 @@ STAMP_COVER = 0.9
 """Share of an outline's length that must be inked for a stamp (a closed contour through text is broken)."""
 
 
-def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float, list[np.ndarray], bool]]:
-    """(shape, outline polygon in page pixels, ink cover, all its rings' outlines: a double outline has two, whether
-    printed glyphs touch it: the outline was found as a hull or a refitted oval) of oval and rectangular stamps, from
-    a 75-dpi copy (stamped over printed lines too: their glyphs notch and extend the outline's contours, see
-    `_outline_candidates` and `_oval`)."""
+def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, np.ndarray, float, list[np.ndarray]]]:
+    """(shape, outline polygon in page pixels, ink cover, all its rings' outlines: a double outline has two) of oval
+    and rectangular stamps, from a 75-dpi copy (stamped over printed lines too: their glyphs notch and extend the
+    outline's contours, see `_outline_candidates` and `_oval`)."""
     import cv2
 
     f = min(1.0, 75 / dpi)
@@ -169,23 +168,21 @@ def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, 
     cm = dpi * f / 2.54
     contours, _ = cv2.findContours(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)),
                                    cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    out: list[tuple[str, np.ndarray, float, list[np.ndarray], bool]] = []
+    out: list[tuple[str, np.ndarray, float, list[np.ndarray]]] = []
     sized = [c for c in contours if _stamp_sized(cv2.boundingRect(c), cm)]
-    for c, hull in _outline_candidates(sized):
+    for c in _outline_candidates(sized):
         if len(c) < 4:
             continue
         area = cv2.contourArea(c)
         box = cv2.minAreaRect(c)
-        touched = hull
         if area >= RECT_FILL * box[1][0] * box[1][1]:
             shape, outline = "rectangle", cv2.boxPoints(box).astype(np.float32)
             if _ruled(ink, outline, cm):
                 continue
         elif len(c) >= 5:
-            fit, filled = _oval(c, area)
+            fit = _oval(c, area)
             if fit is None:
                 continue
-            touched = hull or not filled
             (ex, ey), (ea, eb), ang = _snap(ink, fit, max(2, round(0.1 * cm)))
             shape = "oval"
             outline = np.asarray(cv2.ellipse2Poly((round(ex), round(ey)), (round(ea / 2), round(eb / 2)), round(ang),
@@ -196,9 +193,9 @@ def stamp_outlines(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[str, 
         if cover < STAMP_COVER:
             continue
         outline = outline / f
-        same = [rings for _, o, _, rings, _ in out if _same(outline, o)]
+        same = [rings for _, o, _, rings in out if _same(outline, o)]
         if not same:
-            out.append((shape, outline, cover, [outline], touched))
+            out.append((shape, outline, cover, [outline]))
         elif all(abs(np.ptp(outline, axis=0).max() / np.ptp(r, axis=0).max() - 1) > 0.03 for r in same[0]):
             same[0].append(outline)
     return out
@@ -229,10 +226,10 @@ def _oval(c: np.ndarray, area: float):
                       (dy * np.cos(t) - dx * np.sin(t)) / max(eb / 2, 1e-6))
         near = np.abs(rn - 1) < OVAL_BAND
         if near.sum() < OVAL_ON * len(pts) or near.sum() < 5:
-            return None, filled
+            return None
         fit = cv2.fitEllipse(pts[near])
     (_, _), (ea, eb), _ = fit
-    return (fit if 1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 else None), filled
+    return fit if 1.25 <= max(ea, eb) / max(1e-6, min(ea, eb)) <= 4 else None
 
 
 def _snap(ink: np.ndarray, fit, band: int):
@@ -259,18 +256,17 @@ OVAL_ON = 0.55
 """Share of a bumpy contour's points that must lie on the ellipse refitted to them."""
 
 
-def _outline_candidates(contours) -> list[tuple[np.ndarray, bool]]:
+def _outline_candidates(contours) -> list[np.ndarray]:
     """The contours, largest first, each followed by its convex hull when that is notably larger: printed glyphs a
-    stamp is stamped over touch its outline from inside and notch its inner edge; the hull is the outline again.
-    With each, whether it is a hull."""
+    stamp is stamped over touch its outline from inside and notch its inner edge; the hull is the outline again."""
     import cv2
 
     out = []
     for c in sorted(contours, key=cv2.contourArea, reverse=True):
-        out.append((c, False))
+        out.append(c)
         hull = cv2.convexHull(c)
         if len(hull) >= 5 and cv2.contourArea(c) < HULL_GAIN * cv2.contourArea(hull):
-            out.append((hull, True))
+            out.append(hull)
     return out
 
 
