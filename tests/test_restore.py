@@ -463,6 +463,7 @@ def test_hyphenated_loanwords_are_kept_and_symbols_still_repaired():
     kinds = [(p.text, p.kind) for p in segment("Ca-bon các-bon (ô-xy). KH-UBND")]
     assert ("Ca-bon", "fixed") in kinds and ("các-bon", "fixed") in kinds and ("ô-xy", "fixed") in kinds
     assert ("KH-UBND", "symbol") in kinds
+    assert ("kh-ubnd", "symbol") in [(p.text, p.kind) for p in segment("van ban kh-ubnd")]
     out, _ = restore_text("Thi truong tin chi ca-bon theo Ke hoach so 12/kh-ubnd.")
     assert "tín chỉ ca-bon" in out and "12/KH-UBND" in out
 

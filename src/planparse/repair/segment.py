@@ -164,7 +164,7 @@ def _joined_words(core: str) -> bool:
 LOANWORD_RE = regex.compile(r"^\p{L}[\p{Ll}\p{M}]*(?:-\p{Ll}[\p{Ll}\p{M}]*)+$")
 """Lowercase syllables (the first may be capitalised) joined by hyphens: a transliterated loanword (`các-bon`,
 `mê-tan`, `ô-xy`), kept as printed — not a symbol (those carry capitals or digits), nor words the LM knows
-(stripped `ca-bon` would become `cả-bốn`)."""
+(stripped `ca-bon` would become `cả-bốn`). Only when every part is shaped as a syllable: `kh-ubnd` stays a symbol."""
 
 
 END_MARK_RE = regex.compile(r"\.?/\.$")
@@ -185,7 +185,7 @@ def _chunk_pieces(chunk: str, first: bool) -> tuple[tuple[int, int, str, str], .
     if URL_RE.search(chunk):
         return ((0, len(chunk), chunk, "fixed"),)
     core = chunk.strip(".,;:!?()[]{}\"'“”‘’…")
-    if LOANWORD_RE.match(core):
+    if LOANWORD_RE.match(core) and all(SYLLABLE_SHAPE.match(skeleton(w)) for w in core.lower().split("-")):
         off = chunk.find(core)
         return tuple(x for x in ((0, off, chunk[:off], "punct"), (off, off + len(core), core, "fixed"),
                                  (off + len(core), len(chunk), chunk[off + len(core):], "punct")) if x[2])
