@@ -103,19 +103,22 @@ def test_page_step_rereads_a_repeated_numeral(heading_page):
     assert len(warnings) == 1 and "'II.' (repeats II.)" in warnings[0].message
 
 
-def test_page_step_finds_a_numeral_the_first_read_missed(heading_page):
+def _reread_heading_ii(heading_page, damage) -> tuple:
+    """The `II. NHIỆM VỤ` heading line after the page step re-read the page whose `II.` line `damage` changed, and the
+    warnings it gave."""
     from planparse.pages import _reread_numerals
 
     gray, lines, opts = heading_page
-    lost = []
-    for ln in lines:
-        if ln.words and ln.words[0].text.rstrip(".") == "II" and "NHIỆM" in ln.text:
-            ln = ln.model_copy(update={"text": ln.text.split(" ", 1)[1], "words": ln.words[1:],
-                                       "bbox": (ln.words[1].bbox[0], *ln.bbox[1:])})
-        lost.append(ln)
+    lost = [damage(ln) if ln.words and ln.words[0].text.rstrip(".") == "II" and "NHIỆM" in ln.text else ln
+            for ln in lines]
     warnings: list = []
     fixed = _reread_numerals(gray, lost, 200, opts, warnings, 1)
-    line = [ln for ln in fixed if "NHIỆM" in ln.text][0]
+    return [ln for ln in fixed if "NHIỆM" in ln.text][0], warnings
+
+
+def test_page_step_finds_a_numeral_the_first_read_missed(heading_page):
+    line, warnings = _reread_heading_ii(heading_page, lambda ln: ln.model_copy(update={
+        "text": ln.text.split(" ", 1)[1], "words": ln.words[1:], "bbox": (ln.words[1].bbox[0], *ln.bbox[1:])}))
     assert line.text.startswith("II. NHIỆM VỤ") and line.words[0].text == "II."
     assert any("missing before 'NHIỆM VỤ" in w.message and "as 'II.'" in w.message for w in warnings)
 
@@ -132,17 +135,7 @@ def test_a_numeral_read_without_its_separator_is_a_suspect_and_takes_the_reread_
 
 def test_page_step_gives_back_a_lost_separator(heading_page):
     """The page read dropped `II.`'s period (bare Tesseract keeps it): the enlarged re-read puts it back."""
-    from planparse.pages import _reread_numerals
-
-    gray, lines, opts = heading_page
-    lost = []
-    for ln in lines:
-        if ln.words and ln.words[0].text == "II.":
-            w = ln.words[0].model_copy(update={"text": "II"})
-            ln = ln.model_copy(update={"text": "II" + ln.text[3:], "words": [w] + ln.words[1:]})
-        lost.append(ln)
-    warnings: list = []
-    fixed = _reread_numerals(gray, lost, 200, opts, warnings, 1)
-    line = [ln for ln in fixed if "NHIỆM" in ln.text][0]
+    line, warnings = _reread_heading_ii(heading_page, lambda ln: ln.model_copy(update={
+        "text": "II" + ln.text[3:], "words": [ln.words[0].model_copy(update={"text": "II"})] + ln.words[1:]}))
     assert line.text.startswith("II. NHIỆM VỤ") and line.words[0].text == "II."
     assert any("'II' (no separator)" in w.message and "as 'II.'" in w.message for w in warnings)
