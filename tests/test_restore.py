@@ -94,6 +94,15 @@ def test_question_mark_inside_garbled_words_is_part_of_the_word():
     assert out.endswith("?") and "Không có gì?" in out
 
 
+def test_glued_question_mark_at_a_sentence_end_is_read_as_a_question_or_as_a_hook():
+    text = ("Bai hoc rut ra tir dot phong chdng lii bao nam nay la gi? Cong tac tri? nuéc sach, kham stic khoe cho "
+            "ngudi dan dugc trién khai nhu thé nao? Vi sao nhiéu hd chwa tri? dii nuéc?")
+    out, recs = restore_text(text)
+    assert "là gì? " in out and "như thế nào? Vì" in out and out.endswith("nước?")
+    assert "trữ dưới" in out and "trữ?" not in out and "tri?" not in out
+    assert {(r.original, r.restored) for r in recs} >= {("gi?", "gì?"), ("nao?", "nào?")}
+
+
 def test_protected_tokens_untouched():
     text = "Theo Quyet dinh so 1433/QD-UBND ngay 31/07/2025 cua UBND tinh ve CCHC, TTHC va CCVC; lien he abc@example.vn"
     out, _ = restore_text(text)

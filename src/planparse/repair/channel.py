@@ -62,6 +62,7 @@ def set_rules(rules: list[tuple[str, str, float]]) -> None:
     _RULES = _Index(CONFUSIONS)
     RULES_VERSION += 1
     Channel.candidates.cache_clear()
+    Channel._found.cache_clear()
 
 
 CONFUSIONS: list[tuple[str, str, float]] = _load_rules()
@@ -75,6 +76,11 @@ def rules_version() -> int:
 
 
 ONE_APOSTROPHE = str.maketrans("’", "'")
+
+
+def _trailing_question(low: str) -> bool:
+    """A glued `?` at a token's end after a letter: the hook of ữ, ử or a question mark."""
+    return len(low) > 1 and low[-1] == "?" and low[-2].isalpha()
 
 
 def garble_skeleton(token: str) -> str:
@@ -99,6 +105,10 @@ NAMES = 4
 FUZZ_COST = 2.6
 MARKED_RULE_PENALTY = 0.4
 EXACT_BONUS = 0.8
+QUESTION_COST = 0.35
+"""-log10 P(question mark | a `?` English-model OCR glued to a word's end): of 48 such tokens in rendered eng OCR
+(the tuning plans, 14 left-out news and article documents, 240 law pages at 150-200 dpi), 22 ended a question
+(`nao?` nào?, `gi?` gì?), 26 were the hook of ữ, ử (`tri?` trữ, `tt?` từ)."""
 
 
 class Channel:
@@ -160,12 +170,37 @@ class Channel:
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one Channel per process, kept for its lifetime; cleared by set_rules
     def candidates(self, token: str, keep_exact: bool = False, name: bool = False,
-                   rule_scale: float = 1.0) -> tuple[tuple[str, float], ...]:
-        """(syllable, cost) pairs for one token's lowercase core, cheapest first; empty if none fit."""
+                   rule_scale: float = 1.0, question: bool = False) -> tuple[tuple[str, float], ...]:
+        """(syllable, cost) pairs for one token's lowercase core, cheapest first; empty if none fit.
+
+        `question`: a token that ends in a glued `?` (segment.glue_marks) where a sentence may end is read both ways:
+        the mark as the hook of ữ, ử, and as a question mark after the word (at QUESTION_COST; `question_mark` tells
+        which reading a syllable is)."""
         low = nfc(token.lower())
         exact = place_tone(low) if is_valid_syllable(low) else None
         if keep_exact and exact in self.logp:
             return ((exact, 0.0),)
+        obs = garble_skeleton(low)
+        keep = KEEP_GARBLED if rule_scale <= 1.0 else KEEP
+        found = dict(self._found(low, exact, rule_scale))
+        if question and _trailing_question(low):
+            for s, c in self._found(low[:-1], None, rule_scale):
+                if c + QUESTION_COST < found.get(s, 99.0):
+                    found[s] = c + QUESTION_COST
+        if not found and len(obs) >= 3 and obs.isalpha():
+            for sk, score, _ in process.extract(obs, self.skeletons, scorer=Levenshtein.distance, limit=4, score_cutoff=1):
+                for s in self.by_skel[sk][:3]:
+                    found.setdefault(s, FUZZ_COST * score)
+        ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
+        same = [kv for kv in ranked[keep:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:SAME_SKELETON_EXTRA]
+        if not name:
+            return tuple(ranked[:keep] + same)
+        names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
+        return tuple(ranked[:keep - len(names)] + names + [kv for kv in same if kv not in names])
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - as candidates
+    def _found(self, low: str, exact: str | None, rule_scale: float) -> tuple[tuple[str, float], ...]:
+        """Every syllable the confusion rules and marks make of a lowercase token, with its cost (unranked)."""
         marked = has_marks(low)
         obs = garble_skeleton(low)
         found: dict[str, float] = {}
@@ -180,16 +215,17 @@ class Channel:
                     cost -= EXACT_BONUS
                 if cost < found.get(s, 99.0):
                     found[s] = cost
-        if not found and len(obs) >= 3 and obs.isalpha():
-            for sk, score, _ in process.extract(obs, self.skeletons, scorer=Levenshtein.distance, limit=4, score_cutoff=1):
-                for s in self.by_skel[sk][:3]:
-                    found.setdefault(s, FUZZ_COST * score)
-        ranked = sorted(found.items(), key=lambda kv: kv[1] - 0.5 * self.logp.get(kv[0], -7.0))
-        same = [kv for kv in ranked[keep:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:SAME_SKELETON_EXTRA]
-        if not name:
-            return tuple(ranked[:keep] + same)
-        names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
-        return tuple(ranked[:keep - len(names)] + names + [kv for kv in same if kv not in names])
+        return tuple(found.items())
+
+    def question_mark(self, token: str, syllable: str, rule_scale: float = 1.0) -> bool:
+        """Whether `syllable`, a reading of a token with a trailing glued `?` (candidates with `question`), takes the
+        mark as a question mark: only the word without the mark gives it (where the hook reading gives it too, the
+        mark is the hook: `tri?` is trữ, not trữ?)."""
+        low = nfc(token.lower())
+        if not _trailing_question(low):
+            return False
+        exact = place_tone(low) if is_valid_syllable(low) else None
+        return syllable not in dict(self._found(low, exact, rule_scale))
 
     def reads(self, token: str) -> bool:
         """Whether some syllable fits a garbled token (glue_marks asks before gluing an apostrophe)."""

@@ -281,8 +281,9 @@ SLOT_CACHE = 200_000
 
 
 def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
-               rule_scale: float = 1.0) -> Slot:
-    """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
+               rule_scale: float = 1.0, question: bool = False) -> Slot:
+    """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'. `question`: the piece ends
+    in a glued `?` where a sentence may end (channel.candidates)."""
     if p.kind == "letter" and mode == "degraded":
         own = p.text.lower()
         units = [own if own in model.lm.index else KEEP_UNIT] + LETTER_MARKED.get(own, [])
@@ -301,7 +302,8 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
     valid = is_valid_syllable(low)
     if mode == "ocr" and valid:
         return _read_slot(model, p.text, low, conf)
-    cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper"), rule_scale=rule_scale))
+    cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper"), rule_scale=rule_scale,
+                                          question=question))
     if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and CAPITAL_I_RE.match(p.text):
         seen = {s for s, _ in cands}
         cands = sorted(cands + [(s, c + CAPITAL_I_COST) for s, c in model.channel.candidates("l" + low[1:], rule_scale=rule_scale)
@@ -516,6 +518,7 @@ def release_memos() -> None:
         if _MODEL is not None:
             _MODEL.slots.clear()
             _MODEL.channel.candidates.cache_clear()
+            _MODEL.channel._found.cache_clear()
             _MODEL.channel._variants.clear()
     for memo in (_mode_vote, _surface, _letters, _reason, _respelt, _segment, _chunk_pieces):
         memo.cache_clear()
@@ -569,7 +572,8 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     chosen = sel[np.arange(len(sel)), path].tolist()
     if seq.names:
         chosen = _unsure_names_kept(marg, chosen, seq.names)
-    replace, changed_pos = _replacements(seq, model.slots.units, chosen, style)
+    question = lambda t, u: model.channel.question_mark(t, u, rule_scale)  # noqa: E731 - one call's closure
+    replace, changed_pos = _replacements(seq, model.slots.units, chosen, style, question)
     post = _confidences(marg, path, sel, changed_pos)
     return _rewrite(lines, replace, post, seq.slot, model.slots.units, style, offset)
 
@@ -638,7 +642,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             fixed_units[label.start] = (letter, "label")
             prev_label = letter
         prev = None
-        for p in pieces:
+        for k, p in enumerate(pieces):
             start, _, text_p, kind = p
             if fixed_units and start in fixed_units:
                 seq.forced[len(slot)] = fixed_units[start]
@@ -650,10 +654,11 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 mid_title = (not upper_line and prev is not None and case == "title" and not CAPITAL_I_RE.match(text_p)
                              and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
                 # what the slot depends on, so equal pieces share one slot
-                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale)
+                question = text_p[-1:] == "?" and kind == "word" and _sentence_may_end(pieces, k)
+                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale, question)
                 n = number.get(key)
                 if n is None:
-                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale)
+                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale, question)
                     n = table.add(key, made.units, made.costs, lm)
                 if mode == "ocr" and mid_title and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
                     seq.names.append(len(slot))
@@ -668,10 +673,18 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     return seq
 
 
-def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int],
-                  style: str) -> tuple[dict[int, list[tuple[Piece, str, str, int]]], list[int]]:
+def _sentence_may_end(pieces: list[Piece], k: int) -> bool:
+    """Whether a sentence may end after piece k: no word follows on its line, or the next word is capitalised (a
+    question mark before a lowercase word is rare; the hook of ữ, ử is not: `tri? nuéc` is trữ nước)."""
+    nxt = next((q for q in pieces[k + 1:] if q.kind in ("word", "letter", "fixed", "symbol")), None)
+    return nxt is None or nxt.text[:1].isupper()
+
+
+def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int], style: str,
+                  question=None) -> tuple[dict[int, list[tuple[Piece, str, str, int]]], list[int]]:
     """Per line, (piece, new text, reason, slot position) for every piece that changes, in order, and the decoded
-    positions among them (the ones that get confidences and alternatives)."""
+    positions among them (the ones that get confidences and alternatives). `question(token, unit)`: whether the
+    decoded unit reads a token's trailing glued `?` as a question mark, which then stays after the word."""
     replace: dict[int, list[tuple[Piece, str, str, int]]] = {}
     changed_pos: list[int] = []
     forced, slot = seq.forced, seq.slot
@@ -692,6 +705,8 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
             unit = slot_units[slot[pos]][chosen[pos]]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 new, reason = _respelt(unit, p.text, style, seq.upper_lines[li])
+                if question is not None and p.text[-1:] == "?" and question(p.text, unit):
+                    new += "?"
         elif kind == "symbol" or kind == "fixed" and p.text.isupper():
             new, reason = fix_symbol(p.text), "symbol"
         elif kind == "heading":
