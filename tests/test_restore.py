@@ -103,6 +103,15 @@ def test_glued_question_mark_at_a_sentence_end_is_read_as_a_question_or_as_a_hoo
     assert {(r.original, r.restored) for r in recs} >= {("gi?", "gì?"), ("nao?", "nào?")}
 
 
+def test_english_ocr_garble_weighs_the_confusion_rules_above_the_lm_guess():
+    """`gia lang` (già làng) and `ngu man` (ngủ màn) read as printed cost the rules little; at the rules' old weight the
+    LM's likelier `gia long`, `người mãn` won (engine.ENG_RULE_SCALE)."""
+    text = ("Can bd y té xa phdi hop voi gia lang, trwdng ban, ngudi c6 uy tin tuyén truyén cho ngudi dan vé phong chdng "
+            "dich bénh; huéng dan hd gia dinh gitt vé sinh nha &, ngu man, an chin udng sdi.")
+    out, _ = restore_text(text)
+    assert "phối hợp với già làng, trưởng" in out and "ngủ màn, ăn chín uống sôi." in out
+
+
 def test_protected_tokens_untouched():
     text = "Theo Quyet dinh so 1433/QD-UBND ngay 31/07/2025 cua UBND tinh ve CCHC, TTHC va CCVC; lien he abc@example.vn"
     out, _ = restore_text(text)

@@ -93,9 +93,12 @@ MAX_VARIANT_COST = 3.0
 """Rule paths dearer than this are not explored: they never beat 'keep as printed' (measured: no accuracy change)."""
 KEEP = 10
 KEEP_GARBLED = 16
-"""Candidates kept in garbled text (rule_scale 1): there the confusion rules' guesses, not the skeleton's own
-readings, carry the repair, and the right one often ranks 11th-16th by cost and unigram (tuning plans as eng OCR
-95.05 -> 95.59 %, seed 000 95.08 -> 95.29 %; flat from 16 to 24)."""
+"""Candidates kept in garbled text (rule_scale below GARBLED_SCALES): there the confusion rules' guesses, not the
+skeleton's own readings, carry the repair, and the right one often ranks 11th-16th by cost and unigram (tuning plans
+as eng OCR 95.05 -> 95.59 %, seed 000 95.08 -> 95.29 %; flat from 16 to 24)."""
+GARBLED_SCALES = 2.0
+"""Rule scales below this are garbled text's (engine.ENG_RULE_SCALE for English-model OCR, 1.0 for garbled Vietnamese
+OCR); clean text's is engine.CLEAN_RULE_SCALE (3)."""
 SAME_SKELETON_EXTRA = 6
 """Readings of the token's own skeleton kept beyond the KEEP best: `doi` has 22 syllables and `dõi`
 (theo dõi) ranks 14th by unigram, so a plain cut made it unreachable whatever the context."""
@@ -181,7 +184,7 @@ class Channel:
         if keep_exact and exact in self.logp:
             return ((exact, 0.0),)
         obs = garble_skeleton(low)
-        keep = KEEP_GARBLED if rule_scale <= 1.0 else KEEP
+        keep = KEEP_GARBLED if rule_scale < GARBLED_SCALES else KEEP
         found = dict(self._found(low, exact, rule_scale))
         if question and _trailing_question(low):
             for s, c in self._found(low[:-1], None, rule_scale):
@@ -204,7 +207,7 @@ class Channel:
         marked = has_marks(low)
         obs = garble_skeleton(low)
         found: dict[str, float] = {}
-        keep = KEEP_GARBLED if rule_scale <= 1.0 else KEEP
+        keep = KEEP_GARBLED if rule_scale < GARBLED_SCALES else KEEP
         for v, c in self.variants(obs, MAX_VARIANT_COST / rule_scale).items():
             c *= rule_scale
             for s in self.by_skel.get(v, ()) if v == obs else self.by_skel.get(v, ())[:keep]:
