@@ -112,6 +112,21 @@ def test_english_ocr_garble_weighs_the_confusion_rules_above_the_lm_guess():
     assert "phối hợp với già làng, trưởng" in out and "ngủ màn, ăn chín uống sôi." in out
 
 
+def test_damaged_words_shaped_as_codes_are_words_only_where_a_code_would_not_stand():
+    from planparse.repair.segment import garbled_codes, segment
+
+    kinds = {p.text: p.kind for p in garbled_codes(segment("cua BG trudng, HGi Nong dan, trudng MG Hoa Sen, NG va KG"),
+                                                  lambda low: low in {"ng", "kg"})}
+    assert kinds["BG"] == kinds["HGi"] == "word"
+    assert kinds["MG"] == kinds["NG"] == kinds["KG"] == "fixed"
+    text = ("Can cu Thong tu s6 12/2024/TT-BNNPTNT cua BG trudng BG Nong nghiép; HGi Nong dan x4 phdi hop véi Doan thanh "
+            "nién, vién ch¢c trudng MG Hoa Sen, ngira dich H5N1 theo Quyét dinh 09/QD-UBND.")
+    out, _ = restore_text(text)
+    assert "của Bộ trưởng BG Nông nghiệp; Hội Nông dân" in out
+    for code in ("MG", "H5N1", "12/2024/TT-BNNPTNT", "09/QĐ-UBND"):
+        assert code in out, (code, out)
+
+
 def test_protected_tokens_untouched():
     text = "Theo Quyet dinh so 1433/QD-UBND ngay 31/07/2025 cua UBND tinh ve CCHC, TTHC va CCVC; lien he abc@example.vn"
     out, _ = restore_text(text)

@@ -20,7 +20,18 @@ from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
-from .segment import GLUED_MARKS, Piece, apply_case, case_of, fix_heading, fix_symbol, glue_marks, segment
+from .segment import (
+    GLUED_MARKS,
+    Piece,
+    apply_case,
+    case_of,
+    fix_heading,
+    fix_symbol,
+    garbled_case,
+    garbled_codes,
+    glue_marks,
+    segment,
+)
 from .tokens import BOS, EOS, NUM, PUNCT, SYM
 from .topics import Topics
 from .words import WORD_BONUS, word_pair_keys
@@ -632,8 +643,10 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = line_pieces[li]
-        if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and any(m in text for m in GLUED_MARKS):
-            pieces = glue_marks(pieces, model.channel.reads)
+        if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE:
+            if any(m in text for m in GLUED_MARKS):
+                pieces = glue_marks(pieces, model.channel.reads)
+            pieces = garbled_codes(pieces, model.lm.index.__contains__)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
@@ -734,7 +747,7 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
 def _respelt(unit: str, text: str, style: str, upper_line: bool) -> tuple[str, str]:
     """The LM unit written in `style` with the case of the token it replaces, and the reason of the change."""
     word = place_tone(unit, style)
-    case = "lower" if unit[:1] == "l" and CAPITAL_I_RE.match(text) else case_of(text)
+    case = "lower" if unit[:1] == "l" and CAPITAL_I_RE.match(text) else garbled_case(text)
     new = apply_case(word, case, upper_line, single=_letters(text) == 1)
     return new, _reason(text, new)
 

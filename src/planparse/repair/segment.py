@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import regex
 
-from ..symbols import claims, read_roman, repair_symbol, roman_value
+from ..symbols import SYMBOL_PARTS, claims, read_roman, repair_symbol, roman_value
 from .orthography import is_valid_syllable, skeleton
 
 CHUNK_RE = regex.compile(r"\S+")
@@ -255,6 +255,48 @@ def glue_marks(pieces: list[Piece], fits=None) -> list[Piece]:
                 i += 1
         out.append(Piece(start, end, text, "word"))
     return out
+
+
+GARBLED_CODE_RE = regex.compile(r"^[A-ZĐ][a-z]?G[a-z]{1,2}$|^[A-ZĐ][a-z]?[G4]$")
+"""Capitals English-model OCR makes of a Title-case syllable: a G for an o with stacked marks (`BG` Bộ, `HGi` Hội,
+`NhGn` Nhân, `MGt` Một), a 4 for a marked a (`X4` Xã, `C4` Cá). Their shape makes them codes (kept as printed), but
+in 240 law pages eng-OCR'd at 150-200 dpi (devtools/confusions.py), the tuning plans and 14 left-out extra/ documents
+at 300 dpi, all 72 such tokens whose reading was known were damaged words (BG Bộ 19, X4 Xã/Xá 11, C4 Cá 5, HGi Hội 4,
+VGi Với 3 ...), none a code."""
+GARBLED_READ = str.maketrans("G4", "oa")
+
+
+def _garbled_code(p: Piece, before: Piece | None, after: Piece | None, known) -> bool:
+    """Whether a fixed piece is a damaged word, not a code: shaped as GARBLED_CODE_RE, a syllable's shape when its G or
+    4 is read as the vowel, no unit the LM or the symbol grammar knows (`NG`, `KG`), and, for two capitals (which
+    codes also are: `trường MG Hoa Sen`), followed by a lowercase word (`BG trưởng`): a code must look like a code in
+    its context, and one is followed by a name or a number, seldom by a lowercase word."""
+    if p.kind != "fixed" or not GARBLED_CODE_RE.match(p.text):
+        return False
+    low = p.text.lower()
+    if known(low) or p.text in SYMBOL_PARTS or not SYLLABLE_SHAPE.match(skeleton(p.text.translate(GARBLED_READ).lower())):
+        return False
+    if any(c.islower() for c in p.text):
+        return True
+    return after is not None and after.kind == "word" and after.text[:1].islower()
+
+
+def garbled_codes(pieces: list[Piece], known=lambda low: False) -> list[Piece]:
+    """The pieces of a line of English-model OCR with damaged words that look like codes (GARBLED_CODE_RE) made words,
+    so the channel reads them; `known(lowercase)`: a unit the LM knows as such (a code it has seen)."""
+    words = [i for i, p in enumerate(pieces) if p.kind in ("word", "fixed", "symbol", "letter")]
+    out = list(pieces)
+    for k, i in enumerate(words):
+        before = pieces[words[k - 1]] if k else None
+        after = pieces[words[k + 1]] if k + 1 < len(words) else None
+        if _garbled_code(pieces[i], before, after, known):
+            out[i] = pieces[i]._replace(kind="word")
+    return out
+
+
+def garbled_case(text: str) -> str:
+    """The case pattern a repaired token takes: Title for a damaged word that looked like a code (`BG` is Bộ)."""
+    return "title" if GARBLED_CODE_RE.match(text) else case_of(text)
 
 
 @lru_cache(maxsize=100_000)
