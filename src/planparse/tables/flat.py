@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -166,6 +167,12 @@ TITLE_FLOOR = 0.01
 """Lowest Title-case share counted (so a capitalised common word costs at most 2 x W_TITLE)."""
 TITLE_UNKNOWN = 0.3
 """Title-case share assumed for a capitalised word the table does not hold (a rare name)."""
+W_WIDTH = 1.5
+"""log10 cost of a fragment wider than its column, or of wrapped text whose first word fitted on the line above."""
+WIDTH_SHARE = 0.9
+"""A column's width is this quantile of its fragments' lengths on the first split (a few misplaced ones are longer)."""
+WIDTH_ROWS = 12
+"""Rows split the first time to measure the column widths (enough for a stable quantile; a long table costs less)."""
 MAX_BEFORE = 3
 """Lines before the first numbered line that may belong to the first row (a 7-line row centres its number)."""
 MAX_AFTER = 4
@@ -236,13 +243,26 @@ def _cell_text(role: str, text: str) -> str:
 
 
 def split_rows(body: list[str], anchors: list[int], ends: list[int], cols: tuple[str, ...]) -> list[dict[str, str]]:
-    """Cells by role of each numbered row. The lines between two numbered lines go, in order, to the row above
-    then to the one below: the share that scores best when both rows are split (numbers may be centred)."""
+    """Cells by role of each numbered row, split twice: the second time knowing each column's width in characters
+    (measured on the first split's fragments)."""
     from ..repair.engine import get_model
 
     model = get_model()
-    lm = model.lm
     grammar = Grammar(cols, _start_score, _cell_score, partial(_cont_score, model.title_rate), W_CENTRE, W_TASK_LATE)
+    rows = _split_rows(model.lm, body[:anchors[WIDTH_ROWS]] if len(anchors) > WIDTH_ROWS else body,
+                       anchors[:WIDTH_ROWS], ends[:WIDTH_ROWS], grammar)
+    widths = []
+    for c in range(len(cols)):
+        sizes = sorted(len(f) for _, frags in rows for f in (frags[c] if c < len(frags) else ()))
+        widths.append(float(sizes[int(WIDTH_SHARE * (len(sizes) - 1))]) if sizes else 1e9)
+    rows = _split_rows(model.lm, body, anchors, ends, replace(grammar, widths=tuple(widths), width_cost=W_WIDTH))
+    return [{r: _cell_text(r, t) for r, t in zip(cols, cells)} for cells, _ in rows]
+
+
+def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int],
+                grammar: Grammar) -> list[tuple[list[str], tuple[tuple[str, ...], ...]]]:
+    """Cells and fragments of each numbered row. The lines between two numbered lines go, in order, to the row above
+    then to the one below: the share that scores best when both rows are split (numbers may be centred)."""
     prep = {i: flatsplit.prepare(lm, body[i][ends[anchors.index(i)]:] if i in anchors else body[i], skel1, grammar)
             for i in range(len(body))}
     lines = {i: p for i, p in prep.items() if p.toks}
@@ -255,21 +275,19 @@ def split_rows(body: list[str], anchors: list[int], ends: list[int], cols: tuple
         gap = [lines[i] for i in range(a + 1, stop) if i in lines]
         if last:
             gap = gap[:MAX_AFTER if not pre else min(MAX_AFTER, len(pre) + 1)]
-        here = flatsplit.decode(lm, pre + [prep[a]] + gap, grammar, memo)
+        here = flatsplit.decode(lm, pre + [prep[a]] + gap, grammar, memo,
+                                at={len(pre) + 1 + s for s in range(len(gap) + 1)})
         best, share = None, len(gap)
-        for s in range(len(gap) + 1):
-            score = here[len(pre) + s][0]
+        for s in range(0 if not last else len(gap), len(gap) + 1):
+            score = here[len(pre) + 1 + s][0]
             if not flatsplit.centred(len(pre), 1, len(pre) + 1 + s):
                 score -= W_CENTRE
             if not last:
-                score += flatsplit.decode(lm, gap[s:] + [prep[anchors[k + 1]]], grammar, memo, complete=False)[-1][0]
+                nxt = gap[s:] + [prep[anchors[k + 1]]]
+                score += flatsplit.decode(lm, nxt, grammar, memo, complete=False, at={len(nxt)})[len(nxt)][0]
             if best is None or score > best:
                 best, share = score, s
-            if last:
-                share = len(gap)
-                break
-        cells = here[len(pre) + share][1]
-        out.append({r: _cell_text(r, t) for r, t in zip(cols, cells)})
+        out.append((here[len(pre) + 1 + share][1], here[len(pre) + 1 + share][2]))
         pre = gap[share:]
     return out
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations_with_replacement
+from math import comb
 
 import numpy as np
 
@@ -25,8 +26,8 @@ BOS, EOS = 0, 1
 """Ids of `<s>` and `</s>` in the LM's vocabulary (its first two units)."""
 BEAM = 8
 """Partial splits of a row kept from line to line (4 lost cells on the tuning tables, 16 gained none)."""
-MAX_SPLITS = 60_000
-"""Above this many ways to split one line, only boundaries before a plausible cell start are tried."""
+MAX_SPLITS = 4000
+"""Above this many ways to split one line, only the likeliest boundaries are tried (see _boundaries)."""
 NEG = -1e9
 
 
@@ -45,6 +46,10 @@ class Grammar:
     """Cost of a cell neither vertically centred in its row nor at its top."""
     task_late: float
     """Cost of a line with text while the task (the row's widest, tallest cell) has not begun."""
+    widths: tuple[float, ...] | None = None
+    """Per column, its width in characters as measured on the table (None before it is)."""
+    width_cost: float = 0.0
+    """Cost of a fragment wider than its column, or of wrapped text whose first word fitted on the line above."""
     sentence_roles: tuple[str, ...] = ("task",)
     """Roles whose cells are sentences: a capitalised common word inside them costs as a wrapped line's start."""
 
@@ -65,6 +70,8 @@ class FlatLine:
     """cont[k]: grammar score of a wrapped fragment (a cell's continuation) starting at token k."""
     cont_sum: np.ndarray
     """cont_sum[k]: sum of cont[:k] (the cost of the capitalised words inside a sentence cell)."""
+    offs: np.ndarray
+    """Character offset of each token in the tokens joined by spaces; offs[n] is that text's length + 1."""
 
 
 _JUNK = re.compile(r"^[^\w\-–&]+$|^[^\w]{2,}$")
@@ -91,7 +98,8 @@ def prepare(lm: TrigramLM, text: str, skel1, grammar: Grammar) -> FlatLine:
     bonus = np.array([[grammar.start(r, t, sk[o:]) for t, o in zip(toks, offs)] for r in grammar.roles]).reshape(
         len(grammar.roles), len(toks))
     cont = np.array([grammar.cont(t) for t in toks])
-    return FlatLine(toks, ids, np.asarray(starts), np.cumsum(lp), bonus, cont, np.concatenate([[0.0], np.cumsum(cont)]))
+    return FlatLine(toks, ids, np.asarray(starts), np.cumsum(lp), bonus, cont, np.concatenate([[0.0], np.cumsum(cont)]),
+                    np.asarray(offs + [o]))
 
 
 @lru_cache(maxsize=256)
@@ -105,10 +113,21 @@ def _splits(n: int, cols: int, allowed: tuple[int, ...] | None) -> np.ndarray:
     return out
 
 
-def _count(n: int, k: int) -> int:
-    from math import comb
-
-    return comb(n + k, k)
+def _boundaries(line: FlatLine, cols: int) -> tuple[int, ...] | None:
+    """Token offsets where a fragment may begin, when trying them all would pass MAX_SPLITS: the line's ends, tokens
+    not in lower case, then the tokens the LM least expects after the two units before them."""
+    n = len(line.toks)
+    if comb(n + cols - 1, cols - 1) <= MAX_SPLITS:
+        return None
+    lp = np.diff(line.cum)
+    first = line.starts[:n]
+    rank = np.where([not t[:1].islower() for t in line.toks], -np.inf, lp[np.maximum(first - 1, 0)])
+    keep = {0, n}
+    for k in np.argsort(rank, kind="stable").tolist():
+        if comb(len(keep) - 1 + cols - 1, cols - 1) > MAX_SPLITS:
+            break
+        keep.add(k)
+    return tuple(sorted(keep))
 
 
 @dataclass(frozen=True)
@@ -136,6 +155,14 @@ def centred(first: int, lines: int, height: int) -> bool:
     return first in (0, (height - lines) // 2, (height - lines + 1) // 2)
 
 
+def _score(lm: TrigramLM, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """lm.score of each distinct (a, b, c) once: the beam's states share most of their columns' contexts."""
+    v = len(lm.vocab)
+    key = (a * v + b) * v + c
+    uniq, inv = np.unique(key, return_inverse=True)
+    return lm.score(uniq // (v * v), (uniq // v) % v, uniq % v).astype(np.float64)[inv.reshape(-1)]
+
+
 def _fragment_table(lm: TrigramLM, line: FlatLine, states: list[State], grammar: Grammar) -> np.ndarray:
     """F[s, c, i, j]: score of tokens i..j-1 as column c's fragment after state s (0 when empty, NEG when barred)."""
     n = len(line.toks)
@@ -152,7 +179,7 @@ def _fragment_table(lm: TrigramLM, line: FlatLine, states: list[State], grammar:
     B = np.broadcast_to(b[:, :, None], shape).ravel()
     X1 = np.broadcast_to(first_unit[None, None, :], shape).ravel()
     X2 = np.broadcast_to(second_unit[None, None, :], shape).ravel()
-    lp = lm.score(np.concatenate([A, B]), np.concatenate([B, X1]), np.concatenate([X1, X2])).astype(np.float64)
+    lp = _score(lm, np.concatenate([A, B]), np.concatenate([B, X1]), np.concatenate([X1, X2]))
     first = lp[:A.size].reshape(shape)
     second = np.where(has2[None, None, :], lp[A.size:].reshape(shape), 0.0)
     uj = u[None, :]
@@ -168,14 +195,36 @@ def _fragment_table(lm: TrigramLM, line: FlatLine, states: list[State], grammar:
     started = np.array([s.started for s in states])
     closed = np.array([s.closed for s in states])
     extra = np.where(started[:, :, None], line.cont[None, None, :], line.bonus[None, :, :])
+    score = base + extra[..., None]
+    if grammar.widths is not None:
+        score = score - _width_costs(line, states, grammar, started & ~closed)
     F = np.full((len(states), cols, n + 1, n + 1), NEG)
     ok = jj > ii
-    F[:, :, :n, :][..., ok] = (base + extra[..., None])[..., ok]
+    F[:, :, :n, :][..., ok] = score[..., ok]
     F[..., np.arange(n + 1), np.arange(n + 1)] = 0.0
     F[closed] = NEG
     for s, c in zip(*np.nonzero(closed)):
         F[s, c, np.arange(n + 1), np.arange(n + 1)] = 0.0
     return F
+
+
+WIDE = 1.15
+"""A fragment may be this much wider than its column's measured width (proportional fonts in OCR'd text)."""
+FITS = 0.85
+"""Wrapped text whose first word would have fitted within this share of the column's width on the line above
+is not wrapped text."""
+
+
+def _width_costs(line: FlatLine, states: list[State], grammar: Grammar, going: np.ndarray) -> np.ndarray:
+    """Width costs (S, C, n, n + 1) of each fragment: wider than its column, or a continuation that would have fitted."""
+    n = len(line.toks)
+    w = np.asarray(grammar.widths, dtype=np.float64)
+    length = line.offs[None, :] - line.offs[:n, None] - 1
+    wide = (length[None, :, :] > WIDE * w[:, None, None]).astype(np.float64)
+    first_len = line.offs[1:] - line.offs[:n] - 1
+    prev = np.array([[len(f[-1]) if f else 0 for f in st.frags] for st in states], dtype=np.float64)
+    fitted = (prev[:, :, None] + 1 + first_len[None, None, :] <= FITS * w[None, :, None]) & going[:, :, None]
+    return grammar.width_cost * (wide[None] + fitted[..., None])
 
 
 def step(lm: TrigramLM, line: FlatLine, states: list[State], grammar: Grammar, beam: int = BEAM) -> list[State]:
@@ -184,11 +233,7 @@ def step(lm: TrigramLM, line: FlatLine, states: list[State], grammar: Grammar, b
     cols = len(grammar.roles)
     if n == 0:
         return states
-    bonus = line.bonus
-    allowed = None
-    if _count(n, cols - 1) > MAX_SPLITS:
-        allowed = tuple(sorted({0, n} | {k for k in range(n) if bonus[:, k].max() > 0 or not line.toks[k][:1].islower()}))
-    splits = _splits(n, cols, allowed)
+    splits = _splits(n, cols, _boundaries(line, cols))
     F = _fragment_table(lm, line, states, grammar)
     total = np.zeros((len(states), len(splits)))
     for c in range(cols):
@@ -226,36 +271,41 @@ def step(lm: TrigramLM, line: FlatLine, states: list[State], grammar: Grammar, b
     return out
 
 
-def finish(lm: TrigramLM, states: list[State], grammar: Grammar, complete: bool = True) -> tuple[float, list[str]]:
+def finish(lm: TrigramLM, states: list[State], grammar: Grammar,
+           complete: bool = True) -> tuple[float, list[str], tuple[tuple[str, ...], ...]]:
     """Best row: each column's sentence ended (`</s>`) and its cell grammar added, and when the row is `complete`,
-    a cost for every cell not centred in it; its cells' text."""
+    a cost for every cell not centred in it; its cells' text and fragments."""
     a = np.array([[x[0] for x in st.ctx] for st in states], dtype=np.int64)
     b = np.array([[x[1] for x in st.ctx] for st in states], dtype=np.int64)
     end = lm.score(a.ravel(), b.ravel(), np.full(a.size, EOS)).reshape(a.shape)
     end = np.where(np.array([st.started for st in states]), end, 0.0).sum(axis=1)
-    best: tuple[float, list[str]] = (NEG, [""] * len(grammar.roles))
+    best: tuple[float, list[str], tuple[tuple[str, ...], ...]] = (NEG, [""] * len(grammar.roles), ())
     for st, e in zip(states, end.tolist()):
         cells = [clean(" ".join(f)) for f in st.frags]
         score = st.score + e + sum(grammar.cell(r, t) for r, t in zip(grammar.roles, cells))
         if complete:
             score -= grammar.off_centre * sum(not centred(f, len(x), st.height) for f, x in zip(st.first, st.frags) if x)
         if score > best[0]:
-            best = (score, cells)
+            best = (score, cells, st.frags)
     return best
 
 
 def decode(lm: TrigramLM, lines: list[FlatLine], grammar: Grammar, memo: dict | None = None,
-           complete: bool = True, beam: int = BEAM) -> list[tuple[float, list[str]]]:
-    """Best full row after each prefix of the lines: (score, cells) for lines[:1], lines[:2] … `memo` keeps the
-    beams of prefixes already decoded (the rows of one table are decoded under several shares of their lines)."""
+           complete: bool = True, beam: int = BEAM,
+           at: set[int] | None = None) -> dict[int, tuple[float, list[str], tuple[tuple[str, ...], ...]]]:
+    """Best row after the first k lines, for each k in `at` (default: all of them): {k: (score, cells, fragments)}.
+    `memo` keeps the beams of prefixes already decoded (the rows of one table are decoded under several shares of
+    their lines)."""
     memo = {} if memo is None else memo
+    at = set(range(1, len(lines) + 1)) if at is None else at
     states = [initial(len(grammar.roles))]
-    out = []
+    out = {}
     key: tuple[int, ...] = ()
-    for ln in lines:
+    for k, ln in enumerate(lines, start=1):
         key += (id(ln),)
         if key not in memo:
             memo[key] = step(lm, ln, states, grammar, beam)
         states = memo[key]
-        out.append(finish(lm, states, grammar, complete))
+        if k in at:
+            out[k] = finish(lm, states, grammar, complete)
     return out
