@@ -427,7 +427,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if "--tuning" in sys.argv:
-        flattened_tuning(cases=int(os.environ.get("CASES", 30)), show=os.environ.get("SHOW", ""))
+        flattened_tuning(cases=int(os.environ.get("CASES", 30)), seed=int(os.environ.get("SEED", 101)), show=os.environ.get("SHOW", ""))
         seed_text()
     else:
         main()

@@ -215,6 +215,10 @@ def _cont_score(rates: dict[str, float], tok: str) -> float:
     return W_TITLE * float(np.log10(max(rate, TITLE_FLOOR)))
 
 
+_YEAR = re.compile(rf"(?<![\d/]){_Y}(?![\d/])")
+"""A year: in the task or the deadline, never in a unit's name."""
+
+
 def _cell_score(role: str, text: str) -> float:
     """Grammar score of a finished cell: deadlines must be whole deadline phrases, tasks present."""
     if not text:
@@ -223,6 +227,8 @@ def _cell_score(role: str, text: str) -> float:
         return -W_OPEN
     if role == "deadline":
         return W_DEADLINE if DEADLINE.fullmatch(skel1(text).strip(" .,;")) else -W_DEADLINE
+    if role in ("lead", "partners") and _YEAR.search(text):
+        return -W_ROLE
     return 0.0
 
 
