@@ -145,7 +145,7 @@ def _deadline_text(orig: str, sk: str) -> str:
     return clean(orig)
 
 
-W_CAP = 1.0
+W_CAP = 1.5
 """log10 cost of a cell (task, lead, partners, product) starting with a lower-case word: cells start capitalised."""
 W_ROLE = 1.5
 """log10 bonus of a lead/partners cell starting with a unit head, a deadline with a deadline word, a product
@@ -158,7 +158,7 @@ W_OPEN = 1.5
 """log10 cost of a cell ending with a comma, semicolon, colon or dash: its text goes on elsewhere."""
 W_CENTRE = 2.0
 """log10 cost of a cell (or the row number) neither vertically centred in its row nor at its top."""
-W_TASK_LATE = 1.0
+W_TASK_LATE = 2.0
 """log10 cost of a line with text while the task cell has not begun (it is the widest and usually tallest)."""
 W_TITLE = 0.7
 """Weight of -log10(share of a word's mid-sentence uses written Title-case) as the cost of a cell's wrapped text

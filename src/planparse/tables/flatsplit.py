@@ -210,7 +210,7 @@ def _fragment_table(lm: TrigramLM, line: FlatLine, states: list[State], grammar:
 
 WIDE = 1.15
 """A fragment may be this much wider than its column's measured width (proportional fonts in OCR'd text)."""
-FITS = 0.85
+FITS = 0.9
 """Wrapped text whose first word would have fitted within this share of the column's width on the line above
 is not wrapped text."""
 
