@@ -1,8 +1,9 @@
 """Rebuild a task table that OCR flattened into interleaved text lines (no ruled grid available).
 
-Rows come from the TT numbering (1, 2, 3 … at the start of a line, usually the row's middle line);
-cells from general grammars of the columns: unit names (head noun + name) for the lead, deadline phrases,
-kinds of documents for the product. Run after the repair stage, so the text is already mended.
+Rows come from the TT numbering (1, 2, 3 … at the start of a line, usually the row's middle line); the lines
+between two numbers are shared out between the rows around them, and each row's lines are split into column
+fragments by `flatsplit` (syllable LM + the column grammars here: unit names for lead and partners, deadline
+phrases, kinds of documents for the product). Run after the repair stage, so the text is already mended.
 """
 
 from __future__ import annotations
@@ -129,12 +130,6 @@ def find_units(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def _tidy(text: str, strict: bool = False) -> str:
-    """Drop tokens with no letter or digit (strict: also stray single characters) and trailing separators."""
-    toks = [t for t in text.split() if re.search(r"\w", t) and not (strict and len(t.strip(",;.")) <= 1)]
-    return clean(" ".join(toks)).strip(" ,;.-")
-
-
 def _deadline_text(orig: str, sk: str) -> str:
     """Printed deadline, with the year word fixed when OCR garbled it."""
     m = re.fullmatch(rf"n\w{{1,2}}m ({_Y}(?: ?- ?{_Y})?)", sk)
@@ -175,6 +170,8 @@ WIDTH_ROWS = 12
 """Rows split the first time to measure the column widths (enough for a stable quantile; a long table costs less)."""
 MAX_BEFORE = 3
 """Lines before the first numbered line that may belong to the first row (a 7-line row centres its number)."""
+MAX_GAP = 6
+"""Lines between two numbered lines kept at each end of the gap (a longer gap is a page break's running text)."""
 MAX_AFTER = 4
 """Lines after the last numbered line that may still belong to the table's last row."""
 DEADLINE_WORDS = frozenset({"năm", "quý", "tháng", "trước", "từ", "đến", "trong", "thường", "hằng", "hàng", "định",
@@ -269,8 +266,9 @@ def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int],
                 grammar: Grammar) -> list[tuple[list[str], tuple[tuple[str, ...], ...]]]:
     """Cells and fragments of each numbered row. The lines between two numbered lines go, in order, to the row above
     then to the one below: the share that scores best when both rows are split (numbers may be centred)."""
-    prep = {i: flatsplit.prepare(lm, body[i][ends[anchors.index(i)]:] if i in anchors else body[i], skel1, grammar)
-            for i in range(len(body))}
+    tt_end = dict(zip(anchors, ends))
+    need = range(max(0, anchors[0] - MAX_BEFORE), min(len(body), anchors[-1] + 1 + MAX_AFTER))
+    prep = {i: flatsplit.prepare(lm, body[i][tt_end.get(i, 0):], skel1, grammar) for i in need}
     lines = {i: p for i, p in prep.items() if p.toks}
     pre = [lines[i] for i in range(max(0, anchors[0] - MAX_BEFORE), anchors[0]) if i in lines]
     out = []
@@ -279,6 +277,8 @@ def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int],
         last = k + 1 == len(anchors)
         stop = len(body) if last else anchors[k + 1]
         gap = [lines[i] for i in range(a + 1, stop) if i in lines]
+        if len(gap) > 2 * MAX_GAP:
+            gap = gap[:MAX_GAP] + gap[-MAX_GAP:]
         if last:
             gap = gap[:MAX_AFTER if not pre else min(MAX_AFTER, len(pre) + 1)]
         here = flatsplit.decode(lm, pre + [prep[a]] + gap, grammar, memo,
