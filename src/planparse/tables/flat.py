@@ -281,13 +281,11 @@ def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int],
             gap = gap[:MAX_GAP] + gap[-MAX_GAP:]
         if last:
             gap = gap[:MAX_AFTER if not pre else min(MAX_AFTER, len(pre) + 1)]
-        here = flatsplit.decode(lm, pre + [prep[a]] + gap, grammar, memo,
-                                at={len(pre) + 1 + s for s in range(len(gap) + 1)})
+        here = flatsplit.decode(lm, pre + [prep[a]] + gap, grammar, memo, at={len(pre) + 1 + s for s in range(len(gap) + 1)})
         best, share = None, len(gap)
-        for s in range(0 if not last else len(gap), len(gap) + 1):
+        shares = [s for s in range(len(gap) + 1) if flatsplit.centred(len(pre), 1, len(pre) + 1 + s)] or [len(gap)]
+        for s in [len(gap)] if last else shares:
             score = here[len(pre) + 1 + s][0]
-            if not flatsplit.centred(len(pre), 1, len(pre) + 1 + s):
-                score -= W_CENTRE
             if not last:
                 nxt = gap[s:] + [prep[anchors[k + 1]]]
                 score += flatsplit.decode(lm, nxt, grammar, memo, complete=False, at={len(nxt)})[len(nxt)][0]
