@@ -4,7 +4,10 @@ table), then the real annex page of ../shared/scans/000_plan_300dpi.pdf and the 
 Each page goes the way `ingest` takes it: the OCR stage's clean-up and Tesseract read (vie), the tables
 stage with its second reads, then the pipeline's cell repair (`pipeline.restore_tables`) and `finish_tables`.
 Prints row-count exactness, % of body cells exactly right, the wrong cells grouped by cause, and the CPU the
-tables stage adds to the page OCR."""
+tables stage adds to the page OCR.
+
+`--tuning` runs only the flattened-text tuning tables (tests/test_tables_flat.py's generator; CASES, SEED and
+SHOW=clean|stripped+repaired to print the wrong cells) and seed 000's flattened annex (the development sample)."""
 
 from __future__ import annotations
 
