@@ -4,7 +4,10 @@ table), then the real annex page of ../shared/scans/000_plan_300dpi.pdf and the 
 Each page goes the way `ingest` takes it: the OCR stage's clean-up and Tesseract read (vie), the tables
 stage with its second reads, then the pipeline's cell repair (`pipeline.restore_tables`) and `finish_tables`.
 Prints row-count exactness, % of body cells exactly right, the wrong cells grouped by cause, and the CPU the
-tables stage adds to the page OCR."""
+tables stage adds to the page OCR.
+
+`--tuning` runs only the flattened-text tuning tables (tests/test_tables_flat.py's generator; CASES, SEED and
+SHOW=clean|stripped+repaired to print the wrong cells) and seed 000's flattened annex (the development sample)."""
 
 from __future__ import annotations
 
@@ -362,6 +365,44 @@ def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
               + ", ".join(f"{k} {v}/{n_rows}" for k, v in score.items()) + " (same skeleton)")
 
 
+def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
+    """Tuning flattened tables (tests/test_tables_flat.py's generator and pools: 3-7 rows, random widths, 2-5 lines
+    a row, TT centred or on top), clean and stripped then repaired, with the CPU seconds of the tables stage."""
+    from unidecode import unidecode
+
+    from planparse.repair import restore_lines
+    from tests.test_tables_flat import cells_right, tuning_table
+
+    rng = random.Random(seed)
+    totals: dict[str, dict[str, float]] = {}
+    n_rows = 0
+    for _ in range(cases):
+        text, rows = tuning_table(rng)
+        n_rows += len(rows)
+        variants = {"clean": [Line(text=t) for t in text],
+                    "stripped+repaired": restore_lines([Line(text=unidecode(t)) for t in text], mode="auto", style="new")[0]}
+        for label, lines in variants.items():
+            t0 = cpu()
+            _, tasks, _ = finish_tables([], lines)
+            score = totals.setdefault(label, {"s": 0.0})
+            score["s"] += cpu() - t0
+            got = cells_right(tasks, rows)
+            score["rows"] = score.get("rows", 0) + (len(rows) if got.pop("rows") else 0)
+            for k, v in got.items():
+                score[k] = score.get(k, 0) + v
+            if show and label == show:
+                for t, want in zip(tasks, rows):
+                    have = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
+                            "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+                    for k, v in have.items():
+                        if skeleton(v) != skeleton(want[k]):
+                            print(f"    {k}: {v!r} != {want[k]!r}")
+    for label, score in totals.items():
+        s = score.pop("s")
+        print(f"tuning flattened tables ({cases} tables, {n_rows} rows), {label}: "
+              + ", ".join(f"{k} {int(v)}/{n_rows}" for k, v in score.items()) + f" (same skeleton); tables stage {s:.2f} CPU s")
+
+
 def no_table_speed() -> None:
     from tests.test_tables_render import render_letter
 
@@ -388,4 +429,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if "--tuning" in sys.argv:
+        flattened_tuning(cases=int(os.environ.get("CASES", 30)), seed=int(os.environ.get("SEED", 101)), show=os.environ.get("SHOW", ""))
+        seed_text()
+    else:
+        main()

@@ -1,8 +1,9 @@
 """Rebuild a task table that OCR flattened into interleaved text lines (no ruled grid available).
 
-Rows come from the TT numbering (1, 2, 3 … at the start of a line, usually the row's middle line);
-cells from general grammars of the columns: unit names (head noun + name) for the lead, deadline phrases,
-kinds of documents for the product. Run after the repair stage, so the text is already mended.
+Rows come from the TT numbering (1, 2, 3 … at the start of a line, usually the row's middle line); the lines
+between two numbers are shared out between the rows around them, and each row's lines are split into column
+fragments by `flatsplit` (syllable LM + the column grammars here: unit names for lead and partners, deadline
+phrases, kinds of documents for the product). Run after the repair stage, so the text is already mended.
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
 
+import numpy as np
 from unidecode import unidecode
 
 from ..models import Line, Table
 from ..text import CharTable
+from . import flatsplit
 from ._text import clean
+from .flatsplit import Grammar
 
 HEADER_KEYS = {
     "tt": r"(?:^|\s)s?tt\b",
@@ -124,12 +130,6 @@ def find_units(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def _tidy(text: str, strict: bool = False) -> str:
-    """Drop tokens with no letter or digit (strict: also stray single characters) and trailing separators."""
-    toks = [t for t in text.split() if re.search(r"\w", t) and not (strict and len(t.strip(",;.")) <= 1)]
-    return clean(" ".join(toks)).strip(" ,;.-")
-
-
 def _deadline_text(orig: str, sk: str) -> str:
     """Printed deadline, with the year word fixed when OCR garbled it."""
     m = re.fullmatch(rf"n\w{{1,2}}m ({_Y}(?: ?- ?{_Y})?)", sk)
@@ -140,77 +140,160 @@ def _deadline_text(orig: str, sk: str) -> str:
     return clean(orig)
 
 
-def _split_rows(body: list[str], anchors: list[int]) -> list[list[int]]:
-    """Line indices per row: lines between two numbered lines shared out as if each number sat mid-row."""
-    rows: list[list[int]] = [[a] for a in anchors]
-    before = anchors[0]
-    for i in range(len(rows)):
-        start = anchors[i - 1] + 1 if i else 0
-        rows[i] = list(range(start + (0 if i == 0 else 0), anchors[i] + 1))[-(before + 1):]
-        nxt = anchors[i + 1] if i + 1 < len(anchors) else len(body)
-        gap = nxt - anchors[i] - 1
-        after = min(gap, before if i + 1 < len(anchors) else max(before + 1, 2))
-        rows[i] += list(range(anchors[i] + 1, anchors[i] + 1 + after))
-        before = gap - after if i + 1 < len(anchors) else 0
-    return rows
+W_CAP = 1.5
+"""log10 cost of a cell (task, lead, partners, product) starting with a lower-case word: cells start capitalised."""
+W_ROLE = 1.5
+"""log10 bonus of a lead/partners cell starting with a unit head, a deadline with a deadline word, a product
+with a document kind; a deadline starting otherwise costs as much."""
+W_DEADLINE = 2.0
+"""log10 bonus of a finished deadline cell that is a whole deadline phrase; one that is not costs as much."""
+W_EMPTY = {"task": 4.0, "lead": 1.0, "deadline": 1.0, "partners": 0.5}
+"""log10 cost of an empty cell by role (a task row always names its task, nearly always its lead and deadline)."""
+W_OPEN = 1.5
+"""log10 cost of a cell ending with a comma, semicolon, colon or dash: its text goes on elsewhere."""
+W_CENTRE = 2.0
+"""log10 cost of a cell (or the row number) neither vertically centred in its row nor at its top."""
+W_TASK_LATE = 2.0
+"""log10 cost of a line with text while the task cell has not begun (it is the widest and usually tallest)."""
+W_TITLE = 0.7
+"""Weight of -log10(share of a word's mid-sentence uses written Title-case) as the cost of a cell's wrapped text
+going on with that word capitalised: `Đăng` (1.5 %) starts a new row's task, `Tài chính` (11 %) goes on a unit name."""
+TITLE_FLOOR = 0.01
+"""Lowest Title-case share counted (so a capitalised common word costs at most 2 x W_TITLE)."""
+TITLE_UNKNOWN = 0.3
+"""Title-case share assumed for a capitalised word the table does not hold (a rare name)."""
+W_WIDTH = 1.5
+"""log10 cost of a fragment wider than its column, or of wrapped text whose first word fitted on the line above."""
+WIDTH_SHARE = 0.9
+"""A column's width is this quantile of its fragments' lengths on the first split (a few misplaced ones are longer)."""
+WIDTH_ROWS = 12
+"""Rows split the first time to measure the column widths (enough for a stable quantile; a long table costs less)."""
+MAX_BEFORE = 3
+"""Lines before the first numbered line that may belong to the first row (a 7-line row centres its number)."""
+MAX_GAP = 6
+"""Lines between two numbered lines kept at each end of the gap (a longer gap is a page break's running text)."""
+MAX_AFTER = 4
+"""Lines after the last numbered line that may still belong to the table's last row."""
+DEADLINE_WORDS = frozenset({"năm", "quý", "tháng", "trước", "từ", "đến", "trong", "thường", "hằng", "hàng", "định",
+                            "ngày", "giai", "liên", "cuối", "đầu", "sau", "cả", "hoàn", "chậm"})
+"""First words of a deadline cell wrapped before its date (`Trước ngày` / `15/12/2026`)."""
+UNIT_WORDS = frozenset({"phòng", "trung", "chi", "ubnd", "ủy", "ban", "thanh", "sở", "công", "đoàn", "hội", "văn",
+                        "các", "bộ", "cục", "viện", "trường", "mặt", "bch", "báo", "đài", "kho", "ngân", "liên", "tỉnh",
+                        "huyện", "xã", "hđnd", "cơ", "đơn", "tổng", "tổ", "nhà", "hạt", "bưu", "quỹ", "bệnh", "đội"})
+"""First words of a unit's name (Phòng, Trung tâm, Sở, Các phòng, Cơ quan, Đơn vị, Hạt Kiểm lâm …)."""
+_FOLDED = {skel1(w): w for w in DEADLINE_WORDS | UNIT_WORDS}
 
 
-def _row_cells(body: list[str], idx: list[int], anchor: int, tt_end: int) -> dict[str, str]:
-    """Cell text by role for one row, from its anchor (numbered) line and the lines around it."""
-    a = body[anchor]
-    sa = skel1(a)
-    cells = {"tt": "", "task": "", "lead": "", "partners": "", "deadline": "", "product": ""}
-    units = [u for u in find_units(a) if u[0] >= tt_end]
-    lead_end = tt_end
-    if units:
-        cells["lead"] = units[0][2]
-        lead_end = units[0][1]
-    dls = [m for m in DEADLINE.finditer(sa) if m.start() >= lead_end]
-    tails: list[tuple[int, str]] = []
-    if dls:
-        d = dls[-1]
-        cells["deadline"] = _deadline_text(a[d.start():d.end()], sa[d.start():d.end()])
-        cells["partners"] = _tidy(a[lead_end:d.start()])
-        tails.append((anchor, a[d.end():]))
-    else:
-        for i in idx:
-            ms = list(DEADLINE.finditer(skel1(body[i])))
-            if i != anchor and ms:
-                s, e = ms[-1].start(), ms[-1].end()
-                cells["deadline"] = _deadline_text(body[i][s:e], skel1(body[i])[s:e])
-                break
-        cells["partners"] = _tidy(a[lead_end:])
-    task = [a[tt_end:units[0][0]] if units else ""]
-    partners = [(anchor, cells["partners"])]
-    for i in idx:
-        if i == anchor:
-            continue
-        line, sl = body[i], skel1(body[i])
-        cut = len(line)
-        junk = re.search(r"\s[<>\\~^*]\s|(?:\s[^\w\s]{1,2}){2,}\s", line)
-        if junk:
-            cut = junk.start()
-        for s, _, _ in find_units(line):
-            cut = min(cut, s) if s > 0 else cut
-        prod = len(line)
-        for m in PRODUCT.finditer(sl):
-            rest = [t for t in line[m.start():].split() if re.search(r"\w", t)]
-            lead_in = line[:m.start()].rstrip()
-            if len(rest) <= 5 and m.start() > 0 and (line[m.start()].isupper() or lead_in[-1:] in ";:<>\\|"):
-                tails.append((i, line[m.start():]))
-                prod = m.start()
-                break
-        cut = min(cut, prod)
-        if cut < prod:
-            partners.append((i, _tidy(line[cut:prod], strict=True)))
-        if i < anchor:
-            task.insert(len(task) - 1, line[:cut])
-        else:
-            task.append(line[:cut])
-    cells["task"] = _tidy(" ".join(task))
-    cells["partners"] = _tidy(" ".join(t for _, t in sorted(partners) if t), strict=True)
-    cells["product"] = _tidy(" ".join(t for _, t in sorted(tails)))
-    return cells
+def _first_word(tok: str) -> str:
+    """A token as the lower-case word the lists above hold; a token OCR printed without marks is compared by its
+    skeleton (raw OCR text), one with marks as printed (`Vận` is no `Văn`)."""
+    w = tok.strip(",;.:()").lower()
+    return _FOLDED.get(w, w) if skel1(w) == w else w
+
+
+def _start_score(role: str, tok: str, sk: str) -> float:
+    """Grammar score of a cell of `role` starting at token `tok` (sk: skeleton of the line from there on)."""
+    cap, digit = tok[:1].isupper(), tok[:1].isdigit()
+    word = _first_word(tok)
+    if role == "deadline":
+        return W_ROLE if (cap or digit) and (DEADLINE.match(sk) or word in DEADLINE_WORDS or digit) else -W_ROLE
+    if role in ("lead", "partners"):
+        return W_ROLE if cap and (UNIT_HEAD.match(sk) or word in UNIT_WORDS) else 0.0 if cap else -W_CAP
+    if role == "product":
+        return W_ROLE if cap and PRODUCT.match(sk) else 0.0 if cap or digit else -W_CAP
+    return W_CAP if cap or digit else -W_CAP
+
+
+def _cont_score(rates: dict[str, float], tok: str) -> float:
+    """Grammar score of a cell's wrapped text going on with `tok`: free unless a capitalised common word."""
+    if not tok[:1].isupper() or tok.isupper():
+        return 0.0
+    rate = rates.get(tok.strip(",;.:()").lower(), TITLE_UNKNOWN)
+    return W_TITLE * float(np.log10(max(rate, TITLE_FLOOR)))
+
+
+_YEAR = re.compile(rf"(?<![\d/]){_Y}(?![\d/])")
+"""A year: in the task or the deadline, never in a unit's name."""
+
+
+def _cell_score(role: str, text: str) -> float:
+    """Grammar score of a finished cell: deadlines must be whole deadline phrases, tasks present."""
+    if not text:
+        return -W_EMPTY.get(role, 0.0)
+    if text[-1] in ",;:-–":
+        return -W_OPEN
+    if role == "deadline":
+        return W_DEADLINE if DEADLINE.fullmatch(skel1(text).strip(" .,;")) else -W_DEADLINE
+    if role in ("lead", "partners") and _YEAR.search(text):
+        return -W_ROLE
+    return 0.0
+
+
+def _columns(head_text: str) -> tuple[str, ...]:
+    """Roles of the printed columns after TT, in order: the header's when it names the task and two others."""
+    found = [r for _, r in header_roles(head_text) if r != "tt"]
+    if "task" in found and len(found) >= 3 and len(set(found)) == len(found):
+        return tuple(found)
+    return ROLE_ORDER[1:]
+
+
+def _cell_text(role: str, text: str) -> str:
+    """A cell's final text: trailing separators trimmed, the deadline's year word mended."""
+    text = clean(text).strip(" ,;-–")
+    if role == "deadline" and text:
+        return _deadline_text(text, skel1(text))
+    return text
+
+
+def split_rows(body: list[str], anchors: list[int], ends: list[int], cols: tuple[str, ...]) -> list[dict[str, str]]:
+    """Cells by role of each numbered row, split twice: the second time knowing each column's width in characters
+    (measured on the first split's fragments)."""
+    from ..repair.engine import get_model
+
+    model = get_model()
+    grammar = Grammar(cols, _start_score, _cell_score, partial(_cont_score, model.title_rate), W_CENTRE, W_TASK_LATE)
+    rows = _split_rows(model.lm, body[:anchors[WIDTH_ROWS]] if len(anchors) > WIDTH_ROWS else body,
+                       anchors[:WIDTH_ROWS], ends[:WIDTH_ROWS], grammar)
+    widths = []
+    for c in range(len(cols)):
+        sizes = sorted(len(f) for _, frags in rows for f in (frags[c] if c < len(frags) else ()))
+        widths.append(float(sizes[int(WIDTH_SHARE * (len(sizes) - 1))]) if sizes else 1e9)
+    rows = _split_rows(model.lm, body, anchors, ends, replace(grammar, widths=tuple(widths), width_cost=W_WIDTH))
+    return [{r: _cell_text(r, t) for r, t in zip(cols, cells)} for cells, _ in rows]
+
+
+def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int],
+                grammar: Grammar) -> list[tuple[list[str], tuple[tuple[str, ...], ...]]]:
+    """Cells and fragments of each numbered row. The lines between two numbered lines go, in order, to the row above
+    then to the one below: the share that scores best when both rows are split (numbers may be centred)."""
+    tt_end = dict(zip(anchors, ends))
+    need = range(max(0, anchors[0] - MAX_BEFORE), min(len(body), anchors[-1] + 1 + MAX_AFTER))
+    prep = {i: flatsplit.prepare(lm, body[i][tt_end.get(i, 0):], skel1, grammar) for i in need}
+    lines = {i: p for i, p in prep.items() if p.toks}
+    pre = [lines[i] for i in range(max(0, anchors[0] - MAX_BEFORE), anchors[0]) if i in lines]
+    out = []
+    memo: dict = {}
+    for k, a in enumerate(anchors):
+        last = k + 1 == len(anchors)
+        stop = len(body) if last else anchors[k + 1]
+        gap = [lines[i] for i in range(a + 1, stop) if i in lines]
+        if len(gap) > 2 * MAX_GAP:
+            gap = gap[:MAX_GAP] + gap[-MAX_GAP:]
+        if last:
+            gap = gap[:MAX_AFTER if not pre else min(MAX_AFTER, len(pre) + 1)]
+        here = flatsplit.decode(lm, pre + [prep[a]] + gap, grammar, memo, at={len(pre) + 1 + s for s in range(len(gap) + 1)})
+        best, share = None, len(gap)
+        shares = [s for s in range(len(gap) + 1) if flatsplit.centred(len(pre), 1, len(pre) + 1 + s)] or [len(gap)]
+        for s in [len(gap)] if last else shares:
+            score = here[len(pre) + 1 + s][0]
+            if not last:
+                nxt = gap[s:] + [prep[anchors[k + 1]]]
+                score += flatsplit.decode(lm, nxt, grammar, memo, complete=False, at={len(nxt)})[len(nxt)][0]
+            if best is None or score > best:
+                best, share = score, s
+        out.append((here[len(pre) + 1 + share][1], here[len(pre) + 1 + share][2]))
+        pre = gap[share:]
+    return out
 
 
 def _is_header_line(text: str) -> bool:
@@ -255,12 +338,9 @@ def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
             k += 1
     if len(anchors) < 2:
         return None
-    rows_idx = _split_rows(body, anchors)
-    rows: list[list[str]] = []
-    for idx, anc, e in zip(rows_idx, anchors, ends):
-        c = _row_cells(body, idx, anc, e)
-        c["tt"] = str(len(rows) + 1)
-        rows.append([c[r] for r in ROLE_ORDER])
+    cols = _columns(head_text)
+    rows = [[str(k + 1)] + [cells.get(r, "") for r in ROLE_ORDER[1:]]
+            for k, cells in enumerate(split_rows(body, anchors, ends, cols))]
     share = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
     hp = header_roles(head_text)
     ends = [s for s, _ in hp[1:]] + [len(head_text)]

@@ -1,0 +1,158 @@
+"""Flattened annex tables rebuilt from text: generated tables (cells wrapped to their columns, vertically centred,
+each visual line read across the columns), clean and through the repair stage, and through `planparse ingest`.
+
+The generator and its pools of cell values are the tuning material of `bench/bench_tables.py --tuning`; the
+bench's held-out pools are different values."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+from planparse.models import Line
+from planparse.tables import finish_tables
+from planparse.tables._text import skeleton
+
+ROLES = ("tt", "task", "lead", "partners", "deadline", "product")
+VERBS = ["Khảo sát", "Hướng dẫn", "Thẩm định", "Đôn đốc", "Sơ kết", "Phổ biến", "Giám sát", "Củng cố", "Nâng cấp",
+         "Bồi dưỡng", "Lập danh sách", "Vận động"]
+OBJECTS = ["hồ sơ đề nghị công nhận xã đạt chuẩn nông thôn mới", "hệ thống phòng cháy, chữa cháy rừng",
+           "công tác tiêm chủng mở rộng", "phương án ứng phó bão, áp thấp nhiệt đới", "đội ngũ cộng tác viên dân số",
+           "các hộ nghèo, hộ cận nghèo", "mô hình sản xuất lúa hữu cơ", "công trình nước sạch nông thôn",
+           "việc chi trả trợ cấp xã hội", "kiến thức pháp luật về đất đai", "trường học đạt chuẩn quốc gia",
+           "hạ tầng viễn thông vùng sâu"]
+PLACES = ["", "", " trên địa bàn huyện", " tại các thôn, bản", " giai đoạn 2026 - 2030", " cho người dân vùng đồng bào",
+          " của các xã biên giới"]
+LEADS = ["Phòng Nông nghiệp và Môi trường", "Trung tâm Y tế huyện", "Chi cục Kiểm lâm", "Ban Chỉ huy Quân sự huyện",
+         "Phòng Văn hóa - Xã hội", "Sở Giáo dục và Đào tạo", "Công an huyện", "Văn phòng HĐND và UBND",
+         "Hạt Kiểm lâm", "Phòng Giáo dục", "Các trường học"]
+PARTNERS = ["UBND các xã, thị trấn", "Mặt trận Tổ quốc huyện", "Hội Liên hiệp Phụ nữ", "Đoàn Thanh niên",
+            "Sở Y tế; Sở Tài chính", "Các cơ quan liên quan", "Bưu điện huyện", "", "Phòng Tư pháp", "Hội Cựu chiến binh"]
+DEADLINES = ["Quý IV/2026", "Tháng 6/2026", "Hằng năm", "Trước ngày 31/3/2026", "Năm 2026 - 2027", "Định kỳ",
+             "6 tháng đầu năm 2026", "Từ ngày 01/7/2026", "Năm 2026", "Tháng 8 - 9/2026"]
+PRODUCTS = ["Báo cáo kết quả", "Kế hoạch triển khai", "Công văn hướng dẫn", "Tờ trình", "Biên bản kiểm tra",
+            "Quyết định phê duyệt", "Đề án", "Tài liệu tuyên truyền", "Danh sách hộ", "Thông báo"]
+"""Tuning pools: cell values written for these tests (none taken from a sample or from the bench's held-out pools)."""
+
+
+def tuning_rows(rng: random.Random, n: int) -> list[dict[str, str]]:
+    return [{"tt": str(k + 1), "task": f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}{rng.choice(PLACES)}",
+             "lead": rng.choice(LEADS), "partners": rng.choice(PARTNERS), "deadline": rng.choice(DEADLINES),
+             "product": rng.choice(PRODUCTS)} for k in range(n)]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap at `width` characters (a word longer than the width gets a line of its own)."""
+    lines: list[str] = []
+    cur = ""
+    for w in text.split():
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    return lines + ([cur] if cur else [])
+
+
+def flatten(rows: list[dict[str, str]], widths: dict[str, int], tt_top: bool = False, round_up: bool = False,
+            header: str = "TT Nội dung nhiệm vụ Đơn vị chủ trì Đơn vị phối hợp Thời gian Sản phẩm") -> list[str]:
+    """A table as OCR flattens it: cells wrapped to their columns and vertically centred (the TT at the top when
+    `tt_top`; odd space above rounded up when `round_up`), each visual line read across the columns."""
+    out = [header]
+    for row in rows:
+        cols = {r: wrap(row[r], widths.get(r, 3)) for r in ROLES}
+        n = max(len(c) for c in cols.values())
+        for i in range(n):
+            parts = []
+            for r in ROLES:
+                off = 0 if r == "tt" and tt_top else (n - len(cols[r]) + round_up) // 2
+                if 0 <= i - off < len(cols[r]):
+                    parts.append(cols[r][i - off])
+            out.append(" ".join(parts))
+    return out
+
+
+def tuning_table(rng: random.Random) -> tuple[list[str], list[dict[str, str]]]:
+    """One generated flattened table: 3-7 rows, random column widths (2-5 lines a row), TT centred or on top."""
+    rows = tuning_rows(rng, rng.randint(3, 7))
+    widths = {"task": rng.randint(18, 34), "lead": rng.randint(10, 20), "partners": rng.randint(10, 20),
+              "deadline": rng.randint(8, 13), "product": rng.randint(9, 16)}
+    return flatten(rows, widths, tt_top=rng.random() < 0.3, round_up=rng.random() < 0.5), rows
+
+
+def cells_right(tasks, rows) -> dict[str, int]:
+    """Per column, the rows whose cell has the expected skeleton (and 'rows': 1 when the row count is right)."""
+    got = {"rows": int(len(tasks) == len(rows))}
+    for k in ROLES[1:]:
+        got[k] = 0
+    for t, want in zip(tasks, rows):
+        have = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
+                "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+        for k in have:
+            got[k] += skeleton(have[k]) == skeleton(want[k])
+    return got
+
+
+EXAMPLE = [
+    "PHỤ LỤC",
+    "Danh mục nhiệm vụ năm 2026",
+    "TT Nhiệm vụ Chủ trì Phối hợp Thời gian Sản phẩm",
+    "Khảo sát hiện trạng công trình Phòng Nông nghiệp Hội Liên hiệp Báo cáo kết",
+    "1 nước sạch nông thôn tại các và Môi trường Phụ nữ Quý IV/2026 quả",
+    "thôn, bản",
+    "Hướng dẫn lập hồ sơ đề nghị công",
+    "2 nhận xã đạt chuẩn nông thôn mới Chi cục Kiểm lâm Đoàn Thanh niên Hằng năm Tờ trình",
+]
+"""Two wrapped rows (the first one's TT on its middle line, its last line after it; the second one's before it)."""
+
+
+def test_wrapped_rows_rebuilt_with_centred_numbers():
+    tables, tasks, warns = finish_tables([], [Line(text=t, page=4) for t in EXAMPLE])
+    assert tables[0].origin == "text" and tables[0].page == 4 and warns
+    assert [t.tt for t in tasks] == ["1", "2"]
+    assert tasks[0].task == "Khảo sát hiện trạng công trình nước sạch nông thôn tại các thôn, bản"
+    assert tasks[0].lead == "Phòng Nông nghiệp và Môi trường"
+    assert tasks[0].partners == ["Hội Liên hiệp Phụ nữ"]
+    assert tasks[0].deadline.text == "Quý IV/2026" and tasks[0].product == "Báo cáo kết quả"
+    assert tasks[1].task == "Hướng dẫn lập hồ sơ đề nghị công nhận xã đạt chuẩn nông thôn mới"
+    assert (tasks[1].lead, tasks[1].partners, tasks[1].product) == ("Chi cục Kiểm lâm", ["Đoàn Thanh niên"], "Tờ trình")
+    assert tasks[1].deadline.recurring
+
+
+def test_generated_tables_mostly_right():
+    """On generated tables (tuning pools) most cells of every column come out whole."""
+    rng = random.Random(3)
+    total: dict[str, int] = {}
+    n = 0
+    for _ in range(4):
+        text, rows = tuning_table(rng)
+        _, tasks, _ = finish_tables([], [Line(text=t) for t in text])
+        n += len(rows)
+        for k, v in cells_right(tasks, rows).items():
+            total[k] = total.get(k, 0) + v
+    assert total["rows"] == 4
+    for k in ("task", "lead", "partners", "deadline", "product"):
+        assert total[k] >= 0.7 * n, (k, total[k], n)
+
+
+def test_numbers_on_the_first_line_of_their_rows():
+    rng = random.Random(11)
+    rows = tuning_rows(rng, 4)
+    text = flatten(rows, {"task": 22, "lead": 14, "partners": 14, "deadline": 10, "product": 12}, tt_top=True)
+    _, tasks, _ = finish_tables([], [Line(text=t) for t in text])
+    assert [t.tt for t in tasks] == ["1", "2", "3", "4"]
+    got = cells_right(tasks, rows)
+    assert got["task"] >= 3 and got["lead"] >= 3 and got["deadline"] >= 3
+
+
+def test_ingest_of_a_text_file_gives_the_rows(tmp_path):
+    """`planparse ingest` of a .txt plan whose annex is flattened gives the typed rows."""
+    body = ["ỦY BAN NHÂN DÂN", "HUYỆN MINH HÓA", "KẾ HOẠCH", "Triển khai nhiệm vụ năm 2026",
+            "I. MỤC ĐÍCH", "1. Thực hiện tốt các nhiệm vụ được giao.", *EXAMPLE]
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "planparse", "ingest", str(path), "--format", "csv"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "Phòng Nông nghiệp và Môi trường" in out and "Chi cục Kiểm lâm" in out
+    assert "Khảo sát hiện trạng công trình nước sạch nông thôn tại các thôn, bản" in out
