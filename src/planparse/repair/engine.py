@@ -266,7 +266,10 @@ with `eng` (devtools/confusions.py), a token of I and lowercase letters stood fo
 TITLE_WEIGHT = 1.0
 """Full Bayes weight, P(word | Title) ∝ P(word) P(Title | word), now that the rates count word heads only."""
 TITLE_FLOOR = 0.05
-"""Rates below this are noise of a count ≥ 20: a word never seen capitalised is not ruled out."""
+"""Rates below this are noise of a count ≥ 20: a word never seen capitalised is not ruled out. A syllable missing from
+capitalised.txt (too rare in laws/ + admin/) takes the rate 0.01, hence the floor; giving it a neutral 0.1 or 0.3 instead
+(so rare name syllables such as `Nậm`, `Chư` win a capitalised token) measured worse, stripped text: the 14 unmeasured
+extra/ documents 228 -> 240, 249, bench/tuning 35 -> 36, 35, bench/tuning/more 27 -> 27, 28."""
 
 
 def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[float]:
@@ -408,6 +411,11 @@ bench/tuning 36 -> 35, unmeasured extra/ documents 234 -> 228, the plans of benc
 ~30 % slower)."""
 CACHE_WEIGHT = 0.5
 CACHE_MIN = 3
+"""Document cache (_cache_costs). Measured again with PRUNE_KEEP 6 (stripped text, errors on bench/tuning, the 14
+unmeasured extra/ documents, bench/tuning/more, six training decrees; now 35, 228, 27, 254) and not changed:
+weight 0.7: 37, 228, 29, 256; 0.8 (margin 2.5): 36, 231, 29, 256 against 36, 234, 27, 253; CACHE_MIN 2: 34, 234, 29,
+254; 5: 36, 228, 28, 255. Counting also the slots settled before decoding (place names, hamlet units): no change;
+counting every slot pruning left with one candidate: 38 -> 37, 242 -> 239, training decrees 263 -> 269."""
 
 
 def _cache_costs(model: Model, lat: Lattice) -> np.ndarray:
