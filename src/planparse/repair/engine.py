@@ -401,13 +401,15 @@ def split_equal(a: str, b: str) -> bool:
 PRUNE_KEEP = 6
 """Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 4 -> 6 (stripped text, errors):
 bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300 lines) 263 -> 254,
-seed 001 unchanged, seed 000 -1 syllable; 8 no better; speed unchanged (the margin, not the cap, bounds most slots)."""
+seed 001 unchanged, seed 000 -1 syllable; 8 no better. Speed (in-process, stripped admin/ text, best of runs on a
+loaded machine): 4 / 2.5 ~74 k tok/s, 6 / 2.5 ~70 k, 6 / 3.0 ~68 k: the Python per-token work, not the trigram pass,
+dominates (the pass scores 543 k -> 613 k -> 1,058 k candidate triples on 114 k tokens)."""
 PRUNE_MARGIN = 3.0
 """Candidates more than this (log10) below a slot's best bigram max-marginal are pruned before the trigram pass.
 1.5 dropped words only a trigram context makes right: on the left-out, unmeasured extra documents (stripped) 2.5 cut
 the errors 241 -> 227 (3: 223, 6: 219) with bench/tuning and seed 000 unchanged. With 6 candidates kept, 2.5 -> 3.0:
 bench/tuning 36 -> 35, unmeasured extra/ documents 234 -> 228, the plans of bench/tuning/more (1,777 syllables)
-27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~6 % slower (3.5: 226 errors but
+27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~3 % slower (3.5: 226 errors but
 ~30 % slower)."""
 CACHE_WEIGHT = 0.5
 CACHE_MIN = 3
