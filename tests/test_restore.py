@@ -297,6 +297,17 @@ def test_place_name_that_may_continue_on_next_line_is_left_alone():
     assert restore_text("địa giới hành chính giữa xã Hoàng Văn")[0].endswith("xã Hoàng Văn")
 
 
+def test_capitalised_token_keeps_its_own_readings_besides_place_name_syllables():
+    from planparse.repair.channel import KEEP, Channel
+
+    readings = ["để", "đề", "dễ", "đế", "đe", "đệ", "đê", "de", "đè", "đẻ", "dê", "dế"]
+    ch = Channel({s: -2.0 - 0.1 * k for k, s in enumerate(readings)} | {"do": -2.0, "độ": -2.5})
+    ch.names = frozenset({"dế", "do", "độ"})
+    plain = [s for s, _ in ch.candidates("de", rule_scale=3.0)]
+    as_name = [s for s, _ in ch.candidates("de", name=True, rule_scale=3.0)]
+    assert len(plain) >= KEEP and set(plain) <= set(as_name) and "đê" in as_name
+
+
 def test_learned_confusion_table_proposes_the_intended_syllable():
     from planparse.repair.channel import Channel, load
     from planparse.resources import data_dir

@@ -290,7 +290,10 @@ with `eng` (devtools/confusions.py), a token of I and lowercase letters stood fo
 TITLE_WEIGHT = 1.0
 """Full Bayes weight, P(word | Title) ∝ P(word) P(Title | word), now that the rates count word heads only."""
 TITLE_FLOOR = 0.05
-"""Rates below this are noise of a count ≥ 20: a word never seen capitalised is not ruled out."""
+"""Rates below this are noise of a count ≥ 20: a word never seen capitalised is not ruled out. A syllable missing from
+capitalised.txt (too rare in laws/ + admin/) takes the rate 0.01, hence the floor; giving it a neutral 0.1 or 0.3 instead
+(so rare name syllables such as `Nậm`, `Chư` win a capitalised token) measured worse, stripped text: the 14 unmeasured
+extra/ documents 228 -> 240, 249, bench/tuning 35 -> 36, 35, bench/tuning/more 27 -> 27, 28."""
 
 
 def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[float]:
@@ -421,13 +424,26 @@ def split_equal(a: str, b: str) -> bool:
     return split_tone(nfc(a.lower())) == split_tone(nfc(b.lower()))
 
 
-PRUNE_KEEP = 4
-PRUNE_MARGIN = 2.5
+PRUNE_KEEP = 6
+"""Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 4 -> 6 (stripped text, errors):
+bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300 lines) 263 -> 254,
+seed 001 unchanged, seed 000 -1 syllable; 8 no better. Speed (in-process, stripped admin/ text, best of runs on a
+loaded machine): 4 / 2.5 ~74 k tok/s, 6 / 2.5 ~70 k, 6 / 3.0 ~68 k: the Python per-token work, not the trigram pass,
+dominates (the pass scores 543 k -> 613 k -> 1,058 k candidate triples on 114 k tokens)."""
+PRUNE_MARGIN = 3.0
 """Candidates more than this (log10) below a slot's best bigram max-marginal are pruned before the trigram pass.
 1.5 dropped words only a trigram context makes right: on the left-out, unmeasured extra documents (stripped) 2.5 cut
-the errors 241 -> 227 (3: 223, 6: 219) with bench/tuning and seed 000 unchanged; wider costs speed (2.5: ~10 %)."""
+the errors 241 -> 227 (3: 223, 6: 219) with bench/tuning and seed 000 unchanged. With 6 candidates kept, 2.5 -> 3.0:
+bench/tuning 36 -> 35, unmeasured extra/ documents 234 -> 228, the plans of bench/tuning/more (1,777 syllables)
+27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~3 % slower (3.5: 226 errors but
+~30 % slower)."""
 CACHE_WEIGHT = 0.5
 CACHE_MIN = 3
+"""Document cache (_cache_costs). Measured again with PRUNE_KEEP 6 (stripped text, errors on bench/tuning, the 14
+unmeasured extra/ documents, bench/tuning/more, six training decrees; now 35, 228, 27, 254) and not changed:
+weight 0.7: 37, 228, 29, 256; 0.8 (margin 2.5): 36, 231, 29, 256 against 36, 234, 27, 253; CACHE_MIN 2: 34, 234, 29,
+254; 5: 36, 228, 28, 255. Counting also the slots settled before decoding (place names, hamlet units): no change;
+counting every slot pruning left with one candidate: 38 -> 37, 242 -> 239, training decrees 263 -> 269."""
 
 
 def _cache_costs(model: Model, lat: Lattice) -> np.ndarray:
