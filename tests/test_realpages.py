@@ -297,3 +297,36 @@ def test_a_syllable_the_language_model_does_not_know_yields_to_a_known_spelling(
     of its skeleton the context asks for wins."""
     new, _ = restore_lines([_line("phát hiện sớm ổ rầy, sâu; tổ chức điệt chuột bằng bẫy", 92.0)], mode="auto")
     assert new[0].text == "phát hiện sớm ổ rầy, sâu; tổ chức diệt chuột bằng bẫy"
+
+
+def _short_page():
+    """A page holding two lines only (the last page of a letter), drawn at 300 dpi."""
+    doc = synth.SynthDoc(body=["2. Cơ quan đại diện nước ngoài, tổ chức nước ngoài tại Việt Nam và công chức,",
+                               "nhân viên của các cơ quan, tổ chức này;"])
+    return doc, synth.render(doc, dpi=300)[0]
+
+
+def test_a_photo_of_few_lines_is_flattened_a_scan_or_full_photo_only_when_unevenly_lit():
+    from planparse.ocr import preprocess
+
+    h, w = 800, 600
+    lit = np.tile(np.linspace(225, 195, w, dtype=np.float32), (h, 1)).astype(np.uint8)
+    assert not preprocess.flatten_background(lit)[1], "a white scan with a mild fall-off is left alone"
+    out, done = preprocess.flatten_background(lit, photo=True)
+    assert done and int(out.max()) - int(out.min()) < 12, "a photo of a near-empty page has its fall-off divided out"
+    full = lit.copy()
+    for y in range(40, h - 40, 24):
+        full[y:y + 10, 40:w - 40] = 40
+    assert not preprocess.flatten_background(full, photo=True)[1], "a photo full of text lines is left alone"
+
+
+def test_a_blurred_photo_of_a_short_page_keeps_both_lines(tmp_path):
+    """Two lines on an unevenly lit blurred photo: Tesseract's global threshold once blackened the dimmer side and
+    the first line was lost."""
+    doc, page = _short_page()
+    for seed in (1, 6):
+        path = tmp_path / f"short{seed}.jpg"
+        photosynth.photo(page, "photo-blur", seed=seed).save(path, quality=85)
+        got = planparse.ingest(path, jobs=1, tables=False).text
+        assert _accuracy(got, synth.plain_text(doc)) >= 0.9
+        assert "Cơ quan đại diện" in got and "nhân viên" in got
