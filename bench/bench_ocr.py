@@ -19,12 +19,16 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from planparse.repair.orthography import normalise_text
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
 def words(text: str) -> list[str]:
-    return unicodedata.normalize("NFC", text).replace("|", " ").split()
+    """The words of a text, NFC and with tone marks placed in one style (hoà and hòa, thuỷ and thủy count as the same
+    word: both placements are correct, and planparse writes the one its `style` option asks for)."""
+    return normalise_text(unicodedata.normalize("NFC", text), style="new").replace("|", " ").split()
 
 
 def accuracy(got: str, gold: str) -> float:
