@@ -42,35 +42,3 @@ def test_words_before_names_that_no_place_begins_with_stay(text):
     lines, records = restore_lines([_read(text)])
     assert lines[0].text == text
     assert not [r for r in records if r.reason == "place-name"]
-
-
-def _plan_read(unsure: str, conf: float) -> list[Line]:
-    """The t2 tuning plan (bench/tuning, written for this project) as a clean vie read: every word at 96 but the
-    words ending in `unsure`, at `conf`."""
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parents[1] / "bench" / "tuning" / "t2_chan_nuoi_trong_trot.txt").read_text(encoding="utf-8")
-    return [Line(text=t, words=[Word(text=w, bbox=(0, 0, 1, 1), confidence=conf if w.endswith(unsure) else 96.0)
-                                for w in t.split()]) for t in text.splitlines() if t.strip()]
-
-
-def test_clean_read_weighs_the_vie_channel_more_so_a_correct_rare_reading_stays(monkeypatch):
-    from planparse.repair import engine
-
-    lines, records = restore_lines(_plan_read('tăng".', 62.0))
-    assert any('"ba giảm, ba tăng".' in ln.text for ln in lines)
-    assert not [r for r in records if r.original == "tăng"]
-    monkeypatch.setattr(engine, "CLEAN_CHANNEL_SCALE", 1.0)
-    engine.get_model().slots.clear()
-    try:
-        lines, records = restore_lines(_plan_read('tăng".', 62.0))
-        assert [(r.original, r.restored) for r in records if r.original == "tăng"] == [("tăng", "tầng")]
-    finally:
-        engine.get_model().slots.clear()
-
-
-def test_clean_and_unsure_reads_both_still_get_the_slips_of_the_vie_model_repaired():
-    text = "Ủy ban nhân dân xã đề nghị các đơn vị khân trương triên khai kế hoạch."
-    for conf in (80.0, 95.0):
-        lines, _ = restore_lines([_read(text, conf)])
-        assert lines[0].text == "Ủy ban nhân dân xã đề nghị các đơn vị khẩn trương triển khai kế hoạch."

@@ -282,7 +282,7 @@ SLOT_CACHE = 200_000
 
 
 def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
-               rule_scale: float = 1.0, weight: float = 1.0) -> Slot:
+               rule_scale: float = 1.0) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'."""
     if p.kind == "letter" and mode == "degraded":
         own = p.text.lower()
@@ -301,7 +301,7 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
     low = nfc(p.text.lower())
     valid = is_valid_syllable(low)
     if mode == "ocr" and valid:
-        return _read_slot(model, p.text, low, conf, weight)
+        return _read_slot(model, p.text, low, conf)
     cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper"), rule_scale=rule_scale))
     if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and CAPITAL_I_RE.match(p.text):
         seen = {s for s, _ in cands}
@@ -323,17 +323,6 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
 
 CHANNEL_WEIGHT = 1.0
 """Scale of the learned vie channel's costs against the LM."""
-CLEAN_READ_CONF = 93.0
-CLEAN_CHANNEL_SCALE = 1.5
-"""CHANNEL_WEIGHT is multiplied by this on a clean read: a document whose words a Vietnamese model read at a mean
-confidence of CLEAN_READ_CONF or more. The channel was learned on pages damaged down to 120 dpi: its tone mark is
-wrong for 10 % of the words read at 85-93 and 1.2 % of those at 93+. On the rendered scans of bench_realpages (--set
-tuning, 300-150 dpi, mean confidence ~95) a word's marks were wrong (skeleton right) for 1.1 % and 0.05 % of them,
-so the table's odds made correct rare words wrong there (`làm đòng` -> `đồng`, `ba tăng` -> `tầng`). Measured:
-bench_realpages tuning, repair alone on the same reads, right words repair broke 3/1/1/1 -> 0/0/0/0
-(clean300/scan300/scan200/scan150; words it repaired 16/13/6/8 -> 14/10/6/8); bench_vie_channel --set tuning, the 65
-of 120 images at mean confidence >= 93: 97.88 -> 97.88 % after repair, right words changed 0.287 -> 0.185 % (scale
-2.0: 97.58 %; threshold 94 with 1.5: 98.48 -> 98.43 %)."""
 MAX_CHANNEL_COST = 4.0
 """Readings the channel finds this much less likely than the word as read (log10) are not offered."""
 MAX_READINGS = 10
@@ -346,7 +335,7 @@ cheaper than `diệt` (tuning bench_realpages photo-blur). bench_vie_channel --s
 3.0 the same), right words changed unchanged."""
 
 
-def _read_slot(model: Model, text: str, low: str, conf: float | None, weight: float = 1.0) -> Slot:
+def _read_slot(model: Model, text: str, low: str, conf: float | None) -> Slot:
     """A valid syllable read by a Vietnamese model: itself, plus the spellings of its skeleton the learned channel
     finds plausible at this confidence (khân may be khẩn), each at -log10 P(read | spelling) over keeping it.
 
@@ -357,7 +346,7 @@ def _read_slot(model: Model, text: str, low: str, conf: float | None, weight: fl
         return Slot([read], [0.0])
     marks = model.marks
     keep = marks.cost(read, read, conf)
-    alts = sorted((weight * (marks.cost(read, s, conf) - keep), s)
+    alts = sorted((CHANNEL_WEIGHT * (marks.cost(read, s, conf) - keep), s)
                   for s in model.channel.by_skel.get(skeleton(low), ()) if s != read)
     alts = [(c, s) for c, s in alts if c <= MAX_CHANNEL_COST][:MAX_READINGS]
     own = OOV_READ_COST if alts and read not in model.lm.index else 0.0
@@ -497,7 +486,6 @@ def restore_sections(lines: Sequence[Line], mode: str = "auto", style: str = "ne
                 model.rules_version = rules_version()
         cuts = sections(lines)
         words = marked = tokens = unknown = 0
-        conf_sum, conf_n = 0.0, 0
         kept: dict[int, list[list[Piece]]] = {}
         for a, b in cuts:
             segs = _pieces(lines[a:b])
@@ -505,23 +493,18 @@ def restore_sections(lines: Sequence[Line], mode: str = "auto", style: str = "ne
             words, marked = words + n, marked + k
             n, k = _garble_counts(model, segs)
             tokens, unknown = tokens + n, unknown + k
-            for ln in lines[a:b]:
-                conf_sum += sum(w.confidence for w in ln.words)
-                conf_n += len(ln.words)
             if len(kept) < KEPT_SECTIONS:
                 kept[a] = segs
         if mode == "auto":
             mode = _mode_of(words, marked)
         bound = CLEAN_SHARE_DEGRADED if mode == "degraded" else CLEAN_SHARE
         rule_scale = CLEAN_RULE_SCALE if (unknown / tokens if tokens else 0.0) < bound else 1.0
-        clean = conf_n and conf_sum / conf_n >= CLEAN_READ_CONF
-        weight = CHANNEL_WEIGHT * (CLEAN_CHANNEL_SCALE if clean else 1.0)
         for a, b in cuts:
             segs = kept.pop(a) if a in kept else _pieces(lines[a:b])
             with _DECODING:
                 if len(model.slots) > SLOT_CACHE:
                     model.slots.clear()
-                repaired = _restore_section(model, lines[a:b], segs, mode, rule_scale, style, a, weight)
+                repaired = _restore_section(model, lines[a:b], segs, mode, rule_scale, style, a)
             yield a, b, *repaired
 
 
@@ -576,9 +559,9 @@ class _Sequence:
 
 
 def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
-                     style: str, offset: int, weight: float = 1.0) -> tuple[list[Line], list[Restoration]]:
+                     style: str, offset: int) -> tuple[list[Line], list[Restoration]]:
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
-    seq = _sequence(model, lines, line_pieces, mode, rule_scale, weight)
+    seq = _sequence(model, lines, line_pieces, mode, rule_scale)
     lat = model.slots.lattice(np.asarray(seq.slot, dtype=np.int64), np.asarray(seq.title, dtype=bool))
     if mode == "degraded" and model.topics is not None:
         lat.cost -= model.topics.unit_bonus(model.topics.posterior(lat.ids[:, 0]))[lat.ids]
@@ -625,8 +608,7 @@ def _unsure_names_kept(marg: np.ndarray, chosen: list[int], names: list[int]) ->
     return out
 
 
-def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
-              weight: float = 1.0) -> _Sequence:
+def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
     """The slots of every piece of the lines, in order, between sentence marks."""
     table, lm = model.slots, model.lm
     bos = table.fixed(BOS, lm)
@@ -678,10 +660,10 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 mid_title = (not upper_line and prev is not None and case == "title" and not CAPITAL_I_RE.match(text_p)
                              and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
                 # what the slot depends on, so equal pieces share one slot
-                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale, weight)
+                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale)
                 n = number.get(key)
                 if n is None:
-                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale, weight)
+                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale)
                     n = table.add(key, made.units, made.costs, lm)
                 if mode == "ocr" and mid_title and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
                     seq.names.append(len(slot))
