@@ -139,3 +139,29 @@ def test_page_step_gives_back_a_lost_separator(heading_page):
         "text": "II" + ln.text[3:], "words": [ln.words[0].model_copy(update={"text": "II"})] + ln.words[1:]}))
     assert line.text.startswith("II. NHIỆM VỤ") and line.words[0].text == "II."
     assert any("'II' (no separator)" in w.message and "as 'II.'" in w.message for w in warnings)
+
+
+def test_a_numeral_read_through_the_grammar_is_written_as_the_numeral_it_stands_for():
+    """`HI.` (the second model's read of `III.`) is no suspect word for the repair stage: the numeral step writes it
+    `III.` unless a re-read is clearly surer of another numeral."""
+    lines = [_line("I. MỤC ĐÍCH"), _line("II. NHIỆM VỤ"), _line("HI. KINH PHÍ", conf=77), _line("I1. TỔ CHỨC")]
+    assert [(i, why) for i, why, _ in suspects(lines)] == [(2, "misread"), (3, "misread")]
+    first = Word(text="HI.", bbox=(0, 0, 1, 1), confidence=77)
+    assert decide(first, "misread", [("vie", None)]) == "III."
+    assert decide(first, "misread", [("vie", Word(text="II.", bbox=(0, 0, 1, 1), confidence=80))]) == "III."
+    assert decide(first, "misread", [("vie", Word(text="IV.", bbox=(0, 0, 1, 1), confidence=95))]) == "IV."
+
+
+def test_page_step_writes_a_misread_numeral_as_its_numeral(heading_page):
+    from planparse.pages import _reread_numerals
+
+    gray, lines, opts = heading_page
+    warnings: list = []
+    k = next(i for i, ln in enumerate(lines) if ln.text.endswith("THỰC HIỆN"))
+    word = lines[k].words[0].model_copy(update={"text": "HI.", "confidence": 77.0})
+    damaged = list(lines)
+    damaged[k] = lines[k].model_copy(update={"text": "HI." + lines[k].text[len(lines[k].words[0].text):],
+                                             "words": [word] + lines[k].words[1:]})
+    last = _reread_numerals(gray, damaged, 200, opts, warnings, 1)[k]
+    assert last.text.startswith("III. KINH PHÍ") and last.words[0].text == "III."
+    assert any("'HI.' (misread)" in w.message and "as 'III.'" in w.message for w in warnings)

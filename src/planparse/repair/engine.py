@@ -19,7 +19,8 @@ from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_ve
 from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
-from .places import PLACE_BONUS, place_bigram_keys, place_names, places_after_units
+from .places import PLACE_BONUS, capital_i_names, place_bigram_keys, place_names, places_after_units
+from .priors import ARCHIVE, ARCHIVE_REASON, archive_item
 from .segment import (
     GLUED_MARKS,
     Piece,
@@ -594,6 +595,8 @@ class _Sequence:
     upper_lines: list[bool]
     forced: dict[int, tuple[str, str]]
     """Slot position -> (unit, reason) for pieces settled before decoding (place names after unit words, list labels)."""
+    titled: set[int] = field(default_factory=set)
+    """Positions of forced units written Title-case whatever the case read (`la Dom` -> `Ia Dom`)."""
     names: list[int] = field(default_factory=list)
     """Slot positions of mid-sentence capitalised valid syllables a Vietnamese model read (_read_slot: the read is their
     first unit)."""
@@ -677,6 +680,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         short_prev = len(words) <= SHORT_CAPS_LINE
         fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()
                        if not (mode == "ocr" and PLACES_READ_KEPT and is_valid_syllable(nfc(words[k].text.lower())))}
+        titled = [words[k] for k in capital_i_names([w.text for w in words])]
+        fixed_units.update((w.start, ("i" + w.text[1:], "place-name")) for w in titled)
         label = list_label(pieces, text)
         if label is not None:
             letter = label.text.lower()
@@ -684,11 +689,16 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 letter = LABEL_NEXT.get(letter, letter)
             fixed_units[label.start] = (letter, "label")
             prev_label = letter
+        archive = archive_item(pieces)
+        if archive is not None:
+            fixed_units[archive.start] = (ARCHIVE.lower(), ARCHIVE_REASON)
         prev = None
         for k, p in enumerate(pieces):
             start, _, text_p, kind = p
             if fixed_units and start in fixed_units:
                 seq.forced[len(slot)] = fixed_units[start]
+                if any(w.start == start for w in titled):
+                    seq.titled.add(len(slot))
                 slot.append(table.fixed(fixed_units[start][0], lm))
                 title.append(False)
             else:
@@ -742,6 +752,7 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
             unit, reason = forced[pos]
             if unit != KEEP_UNIT and not unit.startswith("<"):
                 new = _respelt(unit, p.text, style, seq.upper_lines[li])[0]
+                new = new[:1].upper() + new[1:] if pos in seq.titled else new
             else:
                 reason = ""
         elif kind == "word" or kind == "letter" or kind == "fixed" and p.text in DIGIT_SYLLABLES:

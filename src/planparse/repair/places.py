@@ -180,3 +180,24 @@ def places_after_units(words: list[str]) -> dict[int, str]:
                         fixes[i - unit + k] = syl
                 break
     return fixes
+
+
+@lru_cache(maxsize=1)
+def _name_pairs() -> frozenset[tuple[str, str]]:
+    """The first two syllables of every place and hamlet name, as printed in lowercase."""
+    return frozenset((s[0], s[1]) for n in place_names() + local_names() if len(s := n.split()) >= 2)
+
+
+def capital_i_names(words: list[str]) -> list[int]:
+    """Indices of lowercase words read with an `l` for the capital `I` that begins a place name before a Title-case
+    word (`la Dom` for `Ia Dom`: the Jarai names of Gia Lai and Đắk Lắk begin with Ia), when the word as read begins
+    no name there."""
+    pairs = _name_pairs()
+    out = []
+    for i in range(len(words) - 1):
+        w, nxt = words[i], words[i + 1]
+        if w[:1] == "l" and w.islower() and nxt[:1].isupper() and nxt[1:].islower():
+            after = place_tone(nfc(nxt.lower()))
+            if ("i" + w[1:], after) in pairs and (place_tone(nfc(w)), after) not in pairs:
+                out.append(i)
+    return out

@@ -1,12 +1,13 @@
 """Heading numerals re-read from the page image, decided by the numeral grammar (run by the page step).
 
-Where the first read of a Roman heading numeral is damaged (`IL.`), has lost its separator (`II` for `II.`),
-repeats the previous heading's on the same page (`II.` after `II.`, the usual misread of `III.`) or is missing (an
-upper-case line starting where the page's Roman headings start their titles), the leading box of its line is read
-again, enlarged, by each installed model, and the grammar (`symbols.read_roman`, `H` read as `II`) decides: a
-damaged or missing numeral takes the most confident reading the grammar accepts; a repeated one only a clearly more
-confident different one; a separator lost comes back when a re-read reads one. Every change
-is reported. What the re-read leaves repeated, `renumber` puts in sequence: Tesseract reads a bold `III.` as `II.`
+Where the first read of a Roman heading numeral is damaged (`IL.`), is printed with glyphs the grammar reads through
+(`HI.`, `I1.`: it becomes the numeral they stand for, `III.`, unless a re-read is clearly surer of another one), has
+lost its separator (`II` for `II.`), repeats the previous heading's on the same page (`II.` after `II.`, the usual
+misread of `III.`) or is missing (an upper-case line starting where the page's Roman headings start their titles), the
+leading box of its line is read again, enlarged, by each installed model, and the grammar (`symbols.read_roman`,
+`H` read as `II`) decides: a damaged or missing numeral takes the most confident reading the grammar accepts; a
+repeated one only a clearly more confident different one; a separator lost comes back when a re-read reads one. Every
+change is reported. What the re-read leaves repeated, `renumber` puts in sequence: Tesseract reads a bold `III.` as `II.`
 with high confidence (every rendered plan of bench_realpages, at every resolution), so a second `II.` right after
 `II.`, one stroke short of `III.`, is `III.` (the next number one stroke longer than the one read: I, II, V, VI,
 VII, X); anything else is left as read. The section tree's sequence repair still checks the result.
@@ -60,6 +61,8 @@ def suspects(lines: Sequence[Line], pad: int = 6) -> list[tuple[int, str, tuple[
             out.append((i, "damaged", leading_box(ln, pad=pad)))
         elif roman_value(r) == prev:
             out.append((i, f"repeats {r}.", leading_box(ln, pad=pad)))
+        elif r != m.group(1):
+            out.append((i, "misread", leading_box(ln, pad=pad)))
         elif not m.group(2):
             out.append((i, "no separator", leading_box(ln, pad=pad)))
         prev = roman_value(r) if r else prev
@@ -87,6 +90,10 @@ def decide(first: Word | None, why: str, readings: list[tuple[str, Word | None]]
     m = _LEAD.match(first.text) if first else None
     sep = (m.group(2) if m else "") or ""
     valid = [(w.confidence, r, lang) for lang, w in readings if w is not None and (r := heading_numeral(w.text))]
+    if why == "misread" and first is not None and (kept := heading_numeral(first.text)):
+        conf, best = max(valid)[:2] if valid else (0.0, kept)
+        token = (best if best != kept and conf >= first.confidence + GAIN else kept) + sep
+        return token if token != first.text else None
     if not valid:
         return None
     conf, best, _ = max(valid)
