@@ -689,7 +689,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 letter = LABEL_NEXT.get(letter, letter)
             fixed_units[label.start] = (letter, "label")
             prev_label = letter
-        archive = archive_item(pieces)
+        archive = archive_item(pieces) if ":" in text else None
         if archive is not None:
             fixed_units[archive.start] = (ARCHIVE.lower(), ARCHIVE_REASON)
         prev = None
