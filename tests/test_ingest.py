@@ -58,7 +58,7 @@ def test_low_resolution_png_is_upscaled_and_read(tmp_path, scan_text):
     p = tmp_path / "photo.png"
     img.save(p, dpi=(150, 150))
     doc = planparse.ingest(p, jobs=1)
-    assert doc.source.kind == "image" and doc.pages[0].dpi == 300
+    assert doc.source.kind == "image" and doc.pages[0].dpi == 175
     assert word_accuracy(doc.text, scan_text) > 0.85
 
 

@@ -118,6 +118,16 @@ def test_page_read_is_the_ink_box_and_boxes_stay_in_page_pixels(page):
         assert gray[b:d, a:c].min() < 128, f"{wd.text!r} box {wd.bbox} holds no ink"
 
 
+def test_low_resolution_pages_are_resampled_to_175_dpi_and_finer_ones_left_alone():
+    from planparse.ocr import preprocess
+
+    gray = np.full((1754, 1240), 255, np.uint8)
+    up, scale = preprocess.upscale(gray, 150)
+    assert scale == pytest.approx(175 / 150) and up.shape == (round(1754 * scale), round(1240 * scale))
+    assert preprocess.upscale(gray, 100)[1] == pytest.approx(1.75)
+    assert preprocess.upscale(gray, 200) == (gray, 1.0)
+
+
 def test_skew_is_measured_on_a_turned_page(page):
     from planparse.ocr import preprocess
 
