@@ -425,19 +425,21 @@ def split_equal(a: str, b: str) -> bool:
     return split_tone(nfc(a.lower())) == split_tone(nfc(b.lower()))
 
 
-PRUNE_KEEP = 6
-"""Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 4 -> 6 (stripped text, errors):
-bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300 lines) 263 -> 254,
-seed 001 unchanged, seed 000 -1 syllable; 8 no better. Speed (in-process, stripped admin/ text, best of runs on a
-loaded machine): 4 / 2.5 ~74 k tok/s, 6 / 2.5 ~70 k, 6 / 3.0 ~68 k: the Python per-token work, not the trigram pass,
-dominates (the pass scores 543 k -> 613 k -> 1,058 k candidate triples on 114 k tokens)."""
-PRUNE_MARGIN = 3.0
+PRUNE_KEEP = 4
+"""Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 6 was measured better (stripped text,
+errors): bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300 lines)
+263 -> 254, seed 001 unchanged, seed 000 -1 syllable; 8 no better. But on the held-out stripped decrees `bench_restore`
+times, 6 / 3.0 restored 19 % slower than 4 / 2.5 in process with cold memos (4 / 2.5: 49.5 k tok/s, 5 / 2.5: 44.9 k,
+6 / 2.5: 42.8 k, 6 / 3.0: 40.1 k, one quiet 2-core machine, back to back; tuning errors stripped / eng OCR 38 / 59,
+36 / 60, 36 / 60, 35 / 60), which sinks the whole process under its 50 k tok/s floor: kept at 4 until the per-slot
+work is cheaper (on admin/ text the helper measured only ~8 %: 74 k -> 68 k)."""
+PRUNE_MARGIN = 2.5
 """Candidates more than this (log10) below a slot's best bigram max-marginal are pruned before the trigram pass.
 1.5 dropped words only a trigram context makes right: on the left-out, unmeasured extra documents (stripped) 2.5 cut
 the errors 241 -> 227 (3: 223, 6: 219) with bench/tuning and seed 000 unchanged. With 6 candidates kept, 2.5 -> 3.0:
 bench/tuning 36 -> 35, unmeasured extra/ documents 234 -> 228, the plans of bench/tuning/more (1,777 syllables)
 27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~3 % slower (3.5: 226 errors but
-~30 % slower)."""
+~30 % slower). Kept at 2.5 with PRUNE_KEEP 4 (speed)."""
 CACHE_WEIGHT = 0.5
 CACHE_MIN = 3
 """Document cache (_cache_costs). Measured again with PRUNE_KEEP 6 (stripped text, errors on bench/tuning, the 14
