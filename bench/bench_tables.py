@@ -306,32 +306,12 @@ FLAT_TASKS = ["Kiểm tra việc thực hiện quy chế dân chủ ở cơ sở
 FLAT_WIDTH = {"task": 30, "lead": 16, "partners": 16, "deadline": 12, "product": 14}
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    lines, cur = [], ""
-    for w in text.split():
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    return lines + ([cur] if cur else [])
-
-
 def flatten_rows(rows: list[dict[str, str]]) -> list[str]:
-    """A table as OCR flattens it: each cell wrapped to its column, vertically centred, lines of a row read across."""
-    roles = ("tt", "task", "lead", "partners", "deadline", "product")
-    out = ["TT Nhiệm vụ Chủ trì Phối hợp Thời gian hoàn thành Sản phẩm"]
-    for row in rows:
-        cols = {r: _wrap(row[r], FLAT_WIDTH.get(r, 3)) for r in roles}
-        n = max(len(c) for c in cols.values())
-        for i in range(n):
-            parts = []
-            for r in roles:
-                off = (n - len(cols[r])) // 2
-                if 0 <= i - off < len(cols[r]):
-                    parts.append(cols[r][i - off])
-            out.append(" ".join(parts))
-    return out
+    """A table as OCR flattens it (the tests' generator): each cell wrapped to its column, vertically centred, lines of a
+    row read across."""
+    from tests.test_tables_flat import flatten
+
+    return flatten(rows, FLAT_WIDTH, header="TT Nhiệm vụ Chủ trì Phối hợp Thời gian hoàn thành Sản phẩm")
 
 
 def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
