@@ -730,7 +730,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
 
 def _sentence_may_end(pieces: list[Piece], k: int) -> bool:
     """Whether a sentence may end after piece k: no word follows on its line, or the next word is capitalised (a
-    question mark before a lowercase word is rare; the hook of ữ, ử is not: `tri? nuéc` is trữ nước)."""
+    question mark before a lowercase word is rare; the hook of ữ, ử is not: `tri? nuoc` is trữ nước)."""
     nxt = next((q for q in pieces[k + 1:] if q.kind in ("word", "letter", "fixed", "symbol")), None)
     return nxt is None or nxt.text[:1].isupper()
 
