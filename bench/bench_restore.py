@@ -264,10 +264,13 @@ def seed_figures(names: tuple[str, ...], show: bool) -> None:
 
 
 def tuning(show: bool) -> None:
-    """The figures to tune on: the tuning plans (bench/tuning, never the measured ones) stripped and as eng OCR, seed 000."""
+    """The figures to tune on: the tuning plans (bench/tuning, never the measured ones) stripped and as eng OCR, the
+    second tuning set (bench/tuning/more) stripped, seed 000."""
     get_model()
     ps = plans("tuning")
     summary("tuning plans (bench/tuning), stripped", per_text(ps, show), nsyl(ps))
+    more = plans("tuning/more")
+    summary("second tuning set (bench/tuning/more), stripped", per_text(more, show), nsyl(more))
     ocr_figures(ps, show, prefix="tuning_")
     seed_figures(("000",), show)
 
