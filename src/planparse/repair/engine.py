@@ -682,8 +682,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         short_prev = len(words) <= SHORT_CAPS_LINE
         fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()
                        if not (mode == "ocr" and PLACES_READ_KEPT and is_valid_syllable(nfc(words[k].text.lower())))}
-        titled = [words[k] for k in capital_i_names([w.text for w in words])]
-        fixed_units.update((w.start, ("i" + w.text[1:], "place-name")) for w in titled)
+        titled = {words[k].start: words[k].text for k in capital_i_names([w.text for w in words])}
+        fixed_units.update((start, ("i" + text_w[1:], "place-name")) for start, text_w in titled.items())
         label = list_label(pieces, text)
         if label is not None:
             letter = label.text.lower()
@@ -699,7 +699,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             start, _, text_p, kind = p
             if fixed_units and start in fixed_units:
                 seq.forced[len(slot)] = fixed_units[start]
-                if any(w.start == start for w in titled):
+                if start in titled:
                     seq.titled.add(len(slot))
                 slot.append(table.fixed(fixed_units[start][0], lm))
                 title.append(False)

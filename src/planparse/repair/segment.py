@@ -266,7 +266,7 @@ VGi Với 3 ...), none a code."""
 GARBLED_READ = str.maketrans("G4", "oa")
 
 
-def _garbled_code(p: Piece, before: Piece | None, after: Piece | None, known) -> bool:
+def _garbled_code(p: Piece, after: Piece | None, known) -> bool:
     """Whether a fixed piece is a damaged word, not a code: shaped as GARBLED_CODE_RE, a syllable's shape when its G or
     4 is read as the vowel, no unit the LM or the symbol grammar knows (`NG`, `KG`), and, for two capitals (which
     codes also are: `trường MG Hoa Sen`), followed by a lowercase word (`BG trưởng`): a code must look like a code in
@@ -287,9 +287,8 @@ def garbled_codes(pieces: list[Piece], known=lambda low: False) -> list[Piece]:
     words = [i for i, p in enumerate(pieces) if p.kind in ("word", "fixed", "symbol", "letter")]
     out = list(pieces)
     for k, i in enumerate(words):
-        before = pieces[words[k - 1]] if k else None
         after = pieces[words[k + 1]] if k + 1 < len(words) else None
-        if _garbled_code(pieces[i], before, after, known):
+        if _garbled_code(pieces[i], after, known):
             out[i] = pieces[i]._replace(kind="word")
     return out
 
