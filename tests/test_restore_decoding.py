@@ -10,8 +10,8 @@ import regex
 
 from planparse.models import Line, Word
 from planparse.repair import restore_lines, restore_text
-from planparse.repair.decoder import Bonus, Lattice, PairSet, prune, viterbi
-from planparse.repair.engine import get_model, list_label, sections
+from planparse.repair.decoder import Bonus, Lattice, PairSet, prune, trigram_scores, viterbi
+from planparse.repair.engine import _cache_costs, get_model, list_label, sections
 from planparse.repair.lm import pack
 from planparse.repair.segment import segment
 
@@ -62,6 +62,36 @@ def test_chunk_boundaries_change_nothing_on_a_long_sequence():
     chunked = viterbi(lm, lat, core=64, margin=8)
     whole = viterbi(lm, lat, core=400, margin=0)
     assert (chunked == whole).mean() > 0.99
+
+
+def test_viterbi_with_scores_looked_up_before_gives_the_same_path_for_other_costs():
+    """The second cache pass reuses the first's trigram scores: they must not depend on the costs."""
+    model = get_model()
+    lm = model.lm
+    rng = np.random.default_rng(5)
+    lat, _, _ = prune(lm, _random_lattice(lm, rng, n=200, k=6), 4, 2.5, model.bonus)
+    scores = trigram_scores(lm, lat, model.bonus)
+    for _ in range(3):
+        assert viterbi(lm, lat, model.bonus, scores=scores).tolist() == viterbi(lm, lat, model.bonus).tolist()
+        lat.cost[2:-1, :] += rng.uniform(0, 1.5, lat.cost[2:-1, :].shape) * (lat.cost[2:-1, :] < 1e8)
+
+
+def test_document_cache_follows_the_choices_it_is_given():
+    """By default the cache counts column 0 (the bigram pass's choice); given the trigram path's choices, the reading
+    that path chose most gets the lower cost at every ambiguous place of its skeleton."""
+    model = get_model()
+    lm = model.lm
+    xa, xa_commune = lm.index["xa"], lm.index["xã"]
+    n = 8
+    ids = np.array([[0, 0]] * 2 + [[xa, xa_commune]] * n + [[1, 1]], dtype=np.int64)
+    size = np.array([1, 1] + [2] * n + [1])
+    lat = Lattice(ids, np.zeros(ids.shape), size, np.zeros(len(size), dtype=bool))
+    first = _cache_costs(model, lat)
+    assert (first[2:-1, 0] < first[2:-1, 1]).all()
+    chosen = np.where(np.arange(len(size)) % 4 == 0, xa, xa_commune)
+    second = _cache_costs(model, lat, chosen, 1.0)
+    assert (second[2:-1, 1] < second[2:-1, 0]).all()
+    assert not second[[0, 1, -1]].any()
 
 
 def test_prune_keeps_best_first_and_maps_back():

@@ -300,17 +300,24 @@ def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.
     return table, np.concatenate([inv, np.full(2, len(first))])
 
 
+def trigram_scores(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """What viterbi looks up in the LM for a lattice: its candidates' trigram scores, which do not depend on the
+    costs, so a second pass over the same lattice with other costs reuses them."""
+    return _triple_table(lm, lat, bonus)
+
+
 def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 64, margin: int = 8,
-            group: int = 128) -> np.ndarray:
+            group: int = 128, scores: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Best column per row under trigram LM + channel costs; rows 0-1 must be BOS, the last EOS.
 
     Windows of `core` slots are decoded side by side, each with `margin` slots of context on both sides.
+    `scores`: trigram_scores of this lattice, when already computed.
     """
     n, K = lat.ids.shape
     out = np.zeros(n, dtype=np.int64)
     if n < 3:
         return out
-    table, tri_row = _triple_table(lm, lat, bonus)
+    table, tri_row = _triple_table(lm, lat, bonus) if scores is None else scores
     kernel = compiled()
     if kernel is not None:
         kernel.viterbi(table, tri_row, np.ascontiguousarray(lat.cost), np.ascontiguousarray(lat.size), core, margin, out)

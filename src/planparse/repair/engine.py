@@ -16,7 +16,7 @@ from ..errors import ModelError
 from ..models import Line, Restoration
 from ..resources import data_file, lm_path, topics_path
 from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_version
-from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, viterbi
+from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, trigram_scores, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
 from .places import PLACE_BONUS, capital_i_names, place_bigram_keys, place_names, places_after_units
@@ -447,17 +447,26 @@ unmeasured extra/ documents, bench/tuning/more, six training decrees; now 35, 22
 weight 0.7: 37, 228, 29, 256; 0.8 (margin 2.5): 36, 231, 29, 256 against 36, 234, 27, 253; CACHE_MIN 2: 34, 234, 29,
 254; 5: 36, 228, 28, 255. Counting also the slots settled before decoding (place names, hamlet units): no change;
 counting every slot pruning left with one candidate: 38 -> 37, 242 -> 239, training decrees 263 -> 269."""
+CACHE_PASS_WEIGHT = 1.0
+"""Weight of the second pass's document cache, counted from the first trigram path instead of the bigram choices (0:
+no second pass). The bigram choice is a poor census of a plan's words: in a plan about boats it chose `xa` for most
+`xa` the trigram path reads `xã`, so the cache pushed the weak places toward `xa`. Stripped text, errors on
+bench/tuning, bench/tuning/more, the 14 unmeasured extra/ documents, six training decrees (first 300 lines of admin/
+234, 291, 284 ND-CP, 97 TT-BTC, 159 NQ-CP, 61 TT-BGDĐT), against 38, 27, 242, 108 with one pass: 0.5: 38, 27, 237;
+0.8: 36, 25, 234; 1.0: 36, 25, 231, 108; 1.3: 35, 25, 232; 1.0 without the first pass's cache: 38, 25, 232; seeds
+000/001 (eng OCR) 62 -> 64 and 47 -> 47 errors. The trigram scores are looked up once for both passes: the second
+costs only the compiled dynamic programme."""
 
 
-def _cache_costs(model: Model, lat: Lattice) -> np.ndarray:
-    """Document cache: extra cost per candidate, lower for readings the first pass chose often for their skeleton.
+def _cache_costs(model: Model, lat: Lattice, choice: np.ndarray | None = None, weight: float = CACHE_WEIGHT) -> np.ndarray:
+    """Document cache: extra cost per candidate, lower for readings a pass chose often for their skeleton.
 
     Plans repeat their terms; a word decoded with strong context in one place settles the weak ones.
-    Column 0 of the pruned lattice is the first pass (bigram) choice.
+    `choice`: the unit chosen per row; by default column 0 of the pruned lattice, the first pass (bigram) choice.
     """
     skel = model.skeleton_of
     amb = lat.size > 1
-    best = lat.ids[amb, 0]
+    best = (lat.ids[:, 0] if choice is None else choice)[amb]
     best = best[skel[best] >= 0]
     per_id = np.bincount(best, minlength=len(skel))
     per_skel = np.bincount(skel[best], minlength=int(skel.max()) + 1)
@@ -465,7 +474,7 @@ def _cache_costs(model: Model, lat: Lattice) -> np.ndarray:
     total = np.where(s >= 0, per_skel[np.maximum(s, 0)], 0)
     share = (per_id[lat.ids] + 0.5) / (total + 1.0)
     use = (total >= CACHE_MIN) & amb[:, None]
-    return np.where(use, -CACHE_WEIGHT * np.log10(share), 0.0)
+    return np.where(use, -weight * np.log10(share), 0.0)
 
 
 def _is_upper_line(text: str) -> bool:
@@ -612,9 +621,7 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     if mode == "degraded" and model.topics is not None:
         lat.cost -= model.topics.unit_bonus(model.topics.posterior(lat.ids[:, 0]))[lat.ids]
     lat, sel, marg = prune(model.lm, lat, PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
-    if CACHE_WEIGHT:
-        lat.cost += _cache_costs(model, lat)
-    path = viterbi(model.lm, lat, model.bonus)
+    path = _decode(model, lat, mode)
     chosen = sel[np.arange(len(sel)), path].tolist()
     if seq.names:
         chosen = _unsure_names_kept(marg, chosen, seq.names)
@@ -622,6 +629,21 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     replace, changed_pos = _replacements(seq, model.slots.units, chosen, style, question)
     post = _confidences(marg, path, sel, changed_pos)
     return _rewrite(lines, replace, post, seq.slot, model.slots.units, style, offset)
+
+
+def _decode(model: Model, lat: Lattice, mode: str) -> np.ndarray:
+    """The trigram path of a pruned lattice under the document cache: first with the cache of the first pass's choices,
+    then, in degraded text (CACHE_PASS_WEIGHT), again with the cache of that path's choices, reusing its LM scores."""
+    base = lat.cost
+    scores = trigram_scores(model.lm, lat, model.bonus)
+    if CACHE_WEIGHT:
+        lat.cost = base + _cache_costs(model, lat)
+    path = viterbi(model.lm, lat, model.bonus, scores=scores)
+    if CACHE_PASS_WEIGHT and mode == "degraded":
+        chosen = lat.ids[np.arange(len(path)), path]
+        lat.cost = base + _cache_costs(model, lat, chosen, CACHE_PASS_WEIGHT)
+        path = viterbi(model.lm, lat, model.bonus, scores=scores)
+    return path
 
 
 PLACES_READ_KEPT = True
