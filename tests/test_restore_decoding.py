@@ -203,6 +203,13 @@ def test_standalone_acronyms_get_their_dj():
     assert any(r.original == "HDND" and r.reason == "symbol" for r in recs)
 
 
+def test_education_department_abbreviation_gets_its_dj():
+    """`GDĐT` (Giáo dục và Đào tạo: Sở GDĐT, Phòng GDĐT) is a listed unit abbreviation; `DT` alone stays as printed
+    (diện tích, dân tộc, đường tỉnh ... cannot be told apart)."""
+    out, _ = restore_text("Phoi hop voi So GDDT tinh; DT dat nong nghiep")
+    assert "Sở GDĐT tỉnh" in out and "DT đất" in out
+
+
 def test_rare_reading_of_a_crowded_skeleton_is_reachable():
     """`doi` spells 22 syllables; `dõi` is not among the 10 most frequent but `theo dõi` must come back."""
     from planparse.repair import restore_text
