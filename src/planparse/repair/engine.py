@@ -294,7 +294,14 @@ TITLE_FLOOR = 0.05
 """Rates below this are noise of a count ≥ 20: a word never seen capitalised is not ruled out. A syllable missing from
 capitalised.txt (too rare in laws/ + admin/) takes the rate 0.01, hence the floor; giving it a neutral 0.1 or 0.3 instead
 (so rare name syllables such as `Nậm`, `Chư` win a capitalised token) measured worse, stripped text: the 14 unmeasured
-extra/ documents 228 -> 240, 249, bench/tuning 35 -> 36, 35, bench/tuning/more 27 -> 27, 28."""
+extra/ documents 228 -> 240, 249, bench/tuning 35 -> 36, 35, bench/tuning/more 27 -> 27, 28. Also measured and not
+adopted (errors on bench/tuning, bench/tuning/more, the 14 unmeasured extra/ documents, six training decrees; seeds
+000/001 eng OCR; against 36, 25, 223, 108; 64, 47): a second table, the title rates of syllables right before a
+Title-case word (`trường` heads `trường hợp` far more often than `Trường Tiểu học`, so its plain rate 0.06 lets a
+capitalised `Truong` before a name become `Trưởng`), used there instead of the plain rate where a syllable has one
+(>= 20 such occurrences): counted from laws/ + admin/ (162 syllables) 36, 25, 226, 108; 63, 50; from the whole corpus
+minus lm/heldout.txt (2,274 syllables) 35, 25, 222, 108; 64, 50 (`Cổng Thông tin` -> `Công`: `Công an`, `Công ty`
+rate 0.97); the geometric mean of both rates 35, 25, 223, 108; 64, 48."""
 
 
 def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[float]:
@@ -455,7 +462,11 @@ bench/tuning, bench/tuning/more, the 14 unmeasured extra/ documents, six trainin
 234, 291, 284 ND-CP, 97 TT-BTC, 159 NQ-CP, 61 TT-BGDĐT), against 38, 27, 242, 108 with one pass: 0.5: 38, 27, 237;
 0.8: 36, 25, 234; 1.0: 36, 25, 231, 108; 1.3: 35, 25, 232; 1.0 without the first pass's cache: 38, 25, 232; seeds
 000/001 (eng OCR) 62 -> 64 and 47 -> 47 errors. The trigram scores are looked up once for both passes: the second
-costs only the compiled dynamic programme."""
+costs only the compiled dynamic programme. Also measured with the second pass (errors as above, 36, 25, 231 with it)
+and not adopted: first-pass CACHE_WEIGHT 0.3 or 0.8 (the same 36, 25, 231), CACHE_MIN 2 (35, 27, 233) or 4 (37, 27,
+232), a third pass (36, 25, 233), the second pass's census counting the settled one-candidate slots too (36, 25, 235,
+decrees 109), topics.UNIT_WEIGHT 1.25 (33, 31, 239); after GDĐT joined issuer_abbreviations.txt (36, 25, 223), the
+first pass's cache kept in the second beside the new one (x0.5: 36, 25, 232; x1.0: 35, 26, 233)."""
 
 
 def _cache_costs(model: Model, lat: Lattice, choice: np.ndarray | None = None, weight: float = CACHE_WEIGHT) -> np.ndarray:
