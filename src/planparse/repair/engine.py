@@ -646,7 +646,7 @@ def _decode(model: Model, lat: Lattice, mode: str) -> np.ndarray:
     """The trigram path of a pruned lattice under the document cache: first with the cache of the first pass's choices,
     then, in degraded text (CACHE_PASS_WEIGHT), again with the cache of that path's choices, reusing its LM scores."""
     base = lat.cost
-    scores = trigram_scores(model.lm, lat, model.bonus)
+    scores = trigram_scores(model.lm, lat, model.bonus) if len(base) >= 3 else None
     if CACHE_WEIGHT:
         lat.cost = base + _cache_costs(model, lat)
     path = viterbi(model.lm, lat, model.bonus, scores=scores)
