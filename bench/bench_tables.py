@@ -7,7 +7,8 @@ Prints row-count exactness, % of body cells exactly right, the wrong cells group
 tables stage adds to the page OCR.
 
 `--tuning` runs only the flattened-text tuning tables (tests/test_tables_flat.py's generator; CASES, SEED and
-SHOW=clean|stripped+repaired to print the wrong cells) and seed 000's flattened annex (the development sample)."""
+SHOW=clean|clean+repaired|stripped+repaired to print the wrong cells) and seed 000's flattened annex (the development
+sample). Flattened tables are finished as `ingest` does, their cells repaired one by one (CELL_REPAIR=off: not)."""
 
 from __future__ import annotations
 
@@ -268,8 +269,8 @@ def seed_text() -> None:
 
     restored, _ = restore_lines(raw, mode="auto", style="new")
     exp = json.loads(gold.read_text())
-    for label, lines, repair in (("raw OCR", raw, None), ("after the repair stage, as ingest runs it", restored, _cell_repair())):
-        tabs, tasks, warns = finish_tables([], lines, repair)
+    for label, lines, repair in (("raw OCR", raw, False), ("after the repair stage, as ingest runs it", restored, True)):
+        tabs, tasks, warns = _finish_flat(lines, repair)
         print(f"seed 000 (dev sample) flattened text, {label}: " + _flat_scores(tasks, exp)
               + f"; table confidence {tabs[0].confidence if tabs else None}")
 
@@ -317,7 +318,8 @@ def flatten_rows(rows: list[dict[str, str]]) -> list[str]:
 
 
 def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
-    """Held-out flattened tables (no ruling lines left), clean and with every diacritic stripped then repaired."""
+    """Held-out flattened tables (no ruling lines left), clean (as is, and through the repair stage) and with every
+    diacritic stripped then repaired."""
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
@@ -332,10 +334,11 @@ def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
         text = flatten_rows(rows)
         stripped = [Line(text=unidecode(t)) for t in text]
         variants = {"clean": [Line(text=t) for t in text],
+                    "clean, then the repair stage": restore_lines([Line(text=t) for t in text], mode="auto", style="new")[0],
                     "diacritics stripped, then the repair stage": restore_lines(stripped, mode="auto", style="new")[0]}
         for label, lines in variants.items():
             t0 = cpu()
-            _, tasks, _ = finish_tables([], lines, _cell_repair())
+            _, tasks, _ = _finish_flat(lines)
             score = totals.setdefault(label, {k: 0 for k in ("s", "rows", "task", "lead", "partners", "deadline", "product")})
             score["s"] += cpu() - t0
             score["rows"] += min(len(tasks), len(rows)) if len(tasks) == len(rows) else 0
@@ -353,16 +356,20 @@ def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
               f"exactly as printed: {exact}; tables stage {50 * s / n_rows:.2f} CPU s per 50 rows")
 
 
-def _cell_repair():
-    """The flattened table's per-cell repair as `ingest` runs it (default options), or none with CELL_REPAIR=off."""
+def _finish_flat(lines: list, repair: bool = True):
+    """finish_tables on the lines with the flattened table's per-cell repair as `ingest` runs it (default options);
+    without it when `repair` is False or CELL_REPAIR=off (which also runs this bench on a tree without it)."""
+    if not repair or os.environ.get("CELL_REPAIR") == "off":
+        return finish_tables([], lines)
     from planparse.pipeline import CellRepair
 
-    return None if os.environ.get("CELL_REPAIR") == "off" else CellRepair("auto", "new")
+    return finish_tables([], lines, CellRepair("auto", "new"))
 
 
 def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
     """Tuning flattened tables (tests/test_tables_flat.py's generator and pools: 3-7 rows, random widths, 2-5 lines
-    a row, TT centred or on top), clean and stripped then repaired, with the CPU seconds of the tables stage."""
+    a row, TT centred or on top), clean (as is, and through the repair stage) and stripped then repaired, with the
+    CPU seconds of the tables stage."""
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
@@ -375,10 +382,11 @@ def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
         text, rows = tuning_table(rng)
         n_rows += len(rows)
         variants = {"clean": [Line(text=t) for t in text],
+                    "clean+repaired": restore_lines([Line(text=t) for t in text], mode="auto", style="new")[0],
                     "stripped+repaired": restore_lines([Line(text=unidecode(t)) for t in text], mode="auto", style="new")[0]}
         for label, lines in variants.items():
             t0 = cpu()
-            _, tasks, _ = finish_tables([], lines, _cell_repair())
+            _, tasks, _ = _finish_flat(lines)
             score = totals.setdefault(label, {"s": 0.0})
             score["s"] += cpu() - t0
             got = cells_right(tasks, rows)
