@@ -226,7 +226,7 @@ def test_clean_annex_is_not_repaired_cell_by_cell():
     """Text the lines' repair left alone (printed with marks) is kept: the cell repair is not even called."""
     calls = []
 
-    def repair(texts):
+    def repair(texts, confidences):
         calls.append(texts)
         return texts
 
@@ -245,8 +245,9 @@ def test_repair_gets_one_text_per_cell_and_its_last_call_makes_the_cells():
     lines = [Line(text=t, raw=unidecode(t)) for t in text]
     calls = []
 
-    def repair(texts):
+    def repair(texts, confidences):
         calls.append(texts)
+        assert len(confidences) == len(texts) and not any(confidences)
         return [t.upper() for t in texts]
 
     tables, tasks, _ = finish_tables([], lines, repair)
@@ -267,3 +268,33 @@ def test_a_deadline_phrase_takes_its_words_printed_forms():
                       ("6 thang dau nam 2026", "6 tháng đầu năm 2026"), ("N8m 2027", "Năm 2027"),
                       ("Quy hoạch vùng", "Quy hoạch vùng")]:
         assert _deadline_text(got, skel1(got)) == want
+
+
+def test_cells_read_by_ocr_are_repaired_with_their_words_confidences():
+    """A flattened table OCR read (lines with words): each cell sent to the repair carries its words' confidences,
+    taken from the line as read (row numbers and specks left out)."""
+    from unidecode import unidecode
+
+    from planparse.models import Word
+
+    text, rows = tuning_table(random.Random(6))
+    lines = []
+    for k, t in enumerate(text):
+        raw = unidecode(t)
+        words = [Word(text=w, bbox=(0, 0, 1, 1), confidence=50.0 + (k * 7 + i) % 40) for i, w in enumerate(raw.split())]
+        lines.append(Line(text=t, raw=raw, words=words))
+    sent = []
+
+    def repair(texts, confidences):
+        sent.append((texts, confidences))
+        return texts
+
+    tables, _, _ = finish_tables([], lines, repair)
+    conf_of = {(w.text, w.confidence) for ln in lines for w in ln.words}
+    texts, confidences = sent[-1]
+    checked = 0
+    for t, c in zip(texts, confidences):
+        if t and c is not None:
+            assert len(c) == len(t.split()) and all((w, x) in conf_of for w, x in zip(t.split(), c))
+            checked += 1
+    assert checked >= len(rows)

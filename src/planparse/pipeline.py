@@ -456,7 +456,9 @@ def _structure(doc: Document, lines: Sequence[Line], emit: Callable | None = Non
 
 class CellRepair:
     """The repair of a table rebuilt from flattened text, one cell at a time (`tables.CellRepair`): each call one
-    `restore_lines` call, a cell a line; the change records of the last call (the table's final cells) are kept.
+    `restore_lines` call, a cell a line, its words carrying their OCR confidences when the page's words gave them
+    (as a grid table's cells: `restore_tables`); the change records of the last call (the table's final cells) are
+    kept.
 
     The decoder reads the lines as running text, so a cell's first words see the end of the cell before. Measured
     on the tuning tables (stripped then repaired; cells exactly as printed, all columns): back to back 556 (seed
@@ -467,10 +469,13 @@ class CellRepair:
         self.mode, self.style = mode, style
         self.records: list[Restoration] = []
 
-    def __call__(self, texts: list[str]) -> list[str]:
+    def __call__(self, texts: list[str], confidences: list[tuple[float, ...] | None]) -> list[str]:
         from .repair import restore_lines
 
-        fixed, self.records = restore_lines([Line(text=t, origin="text") for t in texts], mode=self.mode, style=self.style)
+        lines = [Line(text=t, origin="text") if c is None else
+                 Line(text=t, origin="ocr", words=[Word(text=w, bbox=(0, 0, 0, 0), confidence=x) for w, x in zip(t.split(), c)])
+                 for t, c in zip(texts, confidences)]
+        fixed, self.records = restore_lines(lines, mode=self.mode, style=self.style)
         return [ln.text for ln in fixed]
 
     def table_records(self, index: int, table: Table) -> list[Restoration]:

@@ -21,7 +21,7 @@ from ..models import Cell, Line, Table
 from ..text import CharTable
 from . import flatsplit
 from ._text import clean
-from .flatcells import CellRepair, line_tokens, lines_of, put_back, span_text
+from .flatcells import CellRepair, Confidences, line_tokens, lines_of, put_back, span_confs, span_text
 from .flatsplit import Grammar
 
 HEADER_KEYS = {
@@ -335,36 +335,50 @@ def _kept(role: str, read: str, seen: str) -> bool:
     return read == seen and skel1(read) != read.lower()
 
 
-def _repaired(repair: CellRepair, read: list[dict[str, str]], seen: list[dict[str, str]]) -> list[dict[str, str]]:
+def _repaired(repair: CellRepair, read: list[dict[str, str]], seen: list[dict[str, str]],
+              confs: list[dict[str, Confidences]]) -> list[dict[str, str]]:
     """The body cells as read, repaired one by one in one call on the table's cells in order (the header's, the row
     numbers and the cells kept as read passed empty: see CellRepair)."""
     send = [{r: t for r, t in row.items() if not _kept(r, t, was.get(r, ""))} for row, was in zip(read, seen)]
     texts = [""] * len(ROLE_ORDER) + [row.get(r, "") for row in send for r in ROLE_ORDER]
-    fixed = repair(texts)
+    known: list[Confidences] = [None for _ in ROLE_ORDER]
+    known += [c.get(r) if r in row else None for row, c in zip(send, confs) for r in ROLE_ORDER]
+    fixed = repair(texts, known)
     n = len(ROLE_ORDER)
     return [{r: fixed[n * (k + 1) + c] if r in ask else _deadline_text(row[r], skel1(row[r])) if r == "deadline"
              else row[r] for c, r in enumerate(ROLE_ORDER) if r in row} for k, (row, ask) in enumerate(zip(read, send))]
 
 
 def split_cells(body: list[str], raws: list[str | None], anchors: list[int], ends: list[int], cols: tuple[str, ...],
-                repair: CellRepair | None = None) -> tuple[list[dict[str, str]], list[dict[str, list[int]]]]:
+                repair: CellRepair | None = None,
+                confs: list[Confidences] | None = None) -> tuple[list[dict[str, str]], list[dict[str, list[int]]]]:
     """Per numbered row, its cells' text by role and the body lines each came from.
 
     Without `repair` the cells are the split's text. With it, each cell the lines' repair changed is taken from the
-    lines as read (`raws`) and repaired on its own; the lines are split again with the repaired words written back
-    (the cells' own context instead of the whole lines'), and the final cells taken and repaired the same way."""
+    lines as read (`raws`, with their words' OCR confidences `confs`) and repaired on its own; the lines are split
+    again with the repaired words written back (the cells' own context instead of the whole lines'), and the final
+    cells taken and repaired the same way."""
     rows, widths = split_rows(body, anchors, ends, cols)
     tt_end = dict(zip(anchors, ends))
-    pairs = {i: line_tokens(body[i], raws[i], tt_end.get(i, 0)) for i in range(len(body))}
-    seen = {i: t for i, (t, _) in pairs.items()}
-    read = {i: r for i, (_, r) in pairs.items()}
+    got = {i: line_tokens(body[i], raws[i], tt_end.get(i, 0), confs[i] if confs else None) for i in range(len(body))}
+    seen = {i: t for i, (t, _, _) in got.items()}
+    read = {i: r for i, (_, r, _) in got.items()}
+    sure = {i: c for i, (_, _, c) in got.items()}
     cells = _cells(rows, cols, seen)
     if repair is None or all(read[i] == seen[i] for i in read):
         return _final(rows, cols, cells)
+
+    def as_read(rows: list[flatsplit.Row]) -> tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, Confidences]]]:
+        texts = [{r: span_text(spans, read) for r, spans in zip(cols, row.spans)} for row in rows]
+        known = [{r: span_confs(spans, sure, texts[k][r]) for r, spans in zip(cols, row.spans)} for k, row in enumerate(rows)]
+        return [{r: _trim(t) for r, t in row.items()} for row in texts], _cells(rows, cols, seen), [
+            {r: c if c is None or len(_trim(texts[k][r]).split()) == len(c) else None for r, c in row.items()}
+            for k, row in enumerate(known)]
+
     lines = seen
     for _ in range(RESPLITS):
-        was = _cells(rows, cols, read)
-        cells = _repaired(repair, was, _cells(rows, cols, seen))
+        was, now, known = as_read(rows)
+        cells = _repaired(repair, was, now, known)
         toks = {i: list(t) for i, t in seen.items()}
         for row, old, new in zip(rows, was, cells):
             for r, spans in zip(cols, row.spans):
@@ -374,7 +388,7 @@ def split_cells(body: list[str], raws: list[str | None], anchors: list[int], end
         lines = {i: tuple(t) for i, t in toks.items()}
         again = [(body[i][:tt_end[i]] + " " if i in tt_end else "") + " ".join(toks[i]) for i in range(len(body))]
         rows, _ = split_rows(again, anchors, ends, cols, widths)
-    return _final(rows, cols, _repaired(repair, _cells(rows, cols, read), _cells(rows, cols, seen)))
+    return _final(rows, cols, _repaired(repair, *as_read(rows)))
 
 
 def _final(rows: list[flatsplit.Row], cols: tuple[str, ...],
@@ -410,6 +424,7 @@ def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None) 
     head_text, page, head_at = found
     body: list[str] = []
     raws: list[str | None] = []
+    confs: list[Confidences] = []
     line_pages: list[int] = []
     for _, ln in read:
         t = clean(ln.text)
@@ -417,6 +432,7 @@ def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None) 
             break
         body.append(t)
         raws.append(clean(ln.raw) if repair is not None and ln.raw else None)
+        confs.append(tuple(w.confidence for w in ln.words) if repair is not None and ln.words else None)
         line_pages.append(ln.page)
     pages = {page, *line_pages}
     anchors: list[int] = []
@@ -431,7 +447,7 @@ def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None) 
     if len(anchors) < 2:
         return None
     cols = _columns(head_text)
-    texts, origins = split_cells(body, raws, anchors, ends, cols, repair)
+    texts, origins = split_cells(body, raws, anchors, ends, cols, repair, confs)
     rows = [[str(k + 1)] + [cells.get(r, "") for r in ROLE_ORDER[1:]] for k, cells in enumerate(texts)]
     share = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
     hp = header_roles(head_text)

@@ -77,13 +77,13 @@ class FlatLine:
     """The caller's index of the line (a fragment's provenance: `State.spans`)."""
 
 
-_JUNK = re.compile(r"^[^\w\-–&]+$|^[^\w]{2,}$")
+JUNK = re.compile(r"^[^\w\-–&]+$|^[^\w]{2,}$")
 """A token with no letter or digit (OCR specks: `<`, `\\`, `|`, `.`) other than a dash or ampersand."""
 
 
 def tokens(text: str) -> tuple[str, ...]:
     """The tokens a line is split into: its words, specks dropped."""
-    return tuple(t for t in clean(text).split() if not _JUNK.match(t))
+    return tuple(t for t in clean(text).split() if not JUNK.match(t))
 
 
 def prepare(lm: TrigramLM, text: str, skel1, grammar: Grammar, key: int = -1) -> FlatLine:
