@@ -7,7 +7,8 @@ Prints row-count exactness, % of body cells exactly right, the wrong cells group
 tables stage adds to the page OCR.
 
 `--tuning` runs only the flattened-text tuning tables (tests/test_tables_flat.py's generator; CASES, SEED and
-SHOW=clean|stripped+repaired to print the wrong cells) and seed 000's flattened annex (the development sample)."""
+SHOW=clean|clean+repaired|stripped+repaired to print the wrong cells) and seed 000's flattened annex (the development
+sample). Flattened tables are finished as `ingest` does, their cells repaired one by one (CELL_REPAIR=off: not)."""
 
 from __future__ import annotations
 
@@ -268,8 +269,8 @@ def seed_text() -> None:
 
     restored, _ = restore_lines(raw, mode="auto", style="new")
     exp = json.loads(gold.read_text())
-    for label, lines in (("raw OCR", raw), ("after the repair stage, as ingest runs it", restored)):
-        tabs, tasks, warns = finish_tables([], lines)
+    for label, lines, repair in (("raw OCR", raw, False), ("after the repair stage, as ingest runs it", restored, True)):
+        tabs, tasks, warns = _finish_flat(lines, repair)
         print(f"seed 000 (dev sample) flattened text, {label}: " + _flat_scores(tasks, exp)
               + f"; table confidence {tabs[0].confidence if tabs else None}")
 
@@ -279,16 +280,18 @@ def _flat_scores(tasks, exp) -> str:
     from rapidfuzz import fuzz
 
     ok = {k: 0 for k in ("lead", "deadline", "product", "partners")}
-    near = dict(ok)
+    near, exact = dict(ok), dict(ok)
     for t, e in zip(tasks, exp):
         pairs = {"lead": (t.lead or "", e["chu_tri"]), "deadline": (t.deadline.text if t.deadline else "", e["thoi_gian"]),
                  "product": (t.product or "", e["san_pham"]), "partners": ("; ".join(t.partners), e["phoi_hop"])}
         for k, (a, b) in pairs.items():
             ok[k] += skeleton(a) == skeleton(b)
             near[k] += fuzz.ratio(skeleton(a), skeleton(b)) >= 85
+            exact[k] += clean(a) == clean(b)
     n = len(exp)
     return (f"rows {len(tasks)}/{n}; same skeleton: " + ", ".join(f"{k} {v}/{n}" for k, v in ok.items())
-            + "; within 85% similarity: " + ", ".join(f"{k} {v}/{n}" for k, v in near.items()))
+            + "; within 85% similarity: " + ", ".join(f"{k} {v}/{n}" for k, v in near.items())
+            + "; exactly as printed: " + ", ".join(f"{k} {v}" for k, v in exact.items()))
 
 
 FLAT_POOLS = {
@@ -315,7 +318,8 @@ def flatten_rows(rows: list[dict[str, str]]) -> list[str]:
 
 
 def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
-    """Held-out flattened tables (no ruling lines left), clean and with every diacritic stripped then repaired."""
+    """Held-out flattened tables (no ruling lines left), clean (as is, and through the repair stage) and with every
+    diacritic stripped then repaired."""
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
@@ -330,24 +334,42 @@ def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
         text = flatten_rows(rows)
         stripped = [Line(text=unidecode(t)) for t in text]
         variants = {"clean": [Line(text=t) for t in text],
+                    "clean, then the repair stage": restore_lines([Line(text=t) for t in text], mode="auto", style="new")[0],
                     "diacritics stripped, then the repair stage": restore_lines(stripped, mode="auto", style="new")[0]}
         for label, lines in variants.items():
-            _, tasks, _ = finish_tables([], lines)
-            score = totals.setdefault(label, {k: 0 for k in ("rows", "task", "lead", "partners", "deadline", "product")})
+            t0 = cpu()
+            _, tasks, _ = _finish_flat(lines)
+            score = totals.setdefault(label, {k: 0 for k in ("s", "rows", "task", "lead", "partners", "deadline", "product")})
+            score["s"] += cpu() - t0
             score["rows"] += min(len(tasks), len(rows)) if len(tasks) == len(rows) else 0
             for t, want in zip(tasks, rows):
                 got = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
                        "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
                 for k in ("task", "lead", "partners", "deadline", "product"):
                     score[k] += skeleton(got[k]) == skeleton(want[k])
+                    score[f"{k} exact"] = score.get(f"{k} exact", 0) + (clean(got[k]) == want[k])
     for label, score in totals.items():
-        print(f"held-out flattened tables ({cases} tables, {n_rows} rows), {label}: "
-              + ", ".join(f"{k} {v}/{n_rows}" for k, v in score.items()) + " (same skeleton)")
+        s = score.pop("s")
+        same = ", ".join(f"{k} {v}/{n_rows}" for k, v in score.items() if "exact" not in k)
+        exact = ", ".join(f"{k.split()[0]} {v}" for k, v in score.items() if "exact" in k)
+        print(f"held-out flattened tables ({cases} tables, {n_rows} rows), {label}: {same} (same skeleton); "
+              f"exactly as printed: {exact}; tables stage {50 * s / n_rows:.2f} CPU s per 50 rows")
+
+
+def _finish_flat(lines: list, repair: bool = True):
+    """finish_tables on the lines with the flattened table's per-cell repair as `ingest` runs it (default options);
+    without it when `repair` is False or CELL_REPAIR=off (which also runs this bench on a tree without it)."""
+    if not repair or os.environ.get("CELL_REPAIR") == "off":
+        return finish_tables([], lines)
+    from planparse.pipeline import CellRepair
+
+    return finish_tables([], lines, CellRepair("auto", "new"))
 
 
 def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
     """Tuning flattened tables (tests/test_tables_flat.py's generator and pools: 3-7 rows, random widths, 2-5 lines
-    a row, TT centred or on top), clean and stripped then repaired, with the CPU seconds of the tables stage."""
+    a row, TT centred or on top), clean (as is, and through the repair stage) and stripped then repaired, with the
+    CPU seconds of the tables stage."""
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
@@ -360,16 +382,22 @@ def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
         text, rows = tuning_table(rng)
         n_rows += len(rows)
         variants = {"clean": [Line(text=t) for t in text],
+                    "clean+repaired": restore_lines([Line(text=t) for t in text], mode="auto", style="new")[0],
                     "stripped+repaired": restore_lines([Line(text=unidecode(t)) for t in text], mode="auto", style="new")[0]}
         for label, lines in variants.items():
             t0 = cpu()
-            _, tasks, _ = finish_tables([], lines)
+            _, tasks, _ = _finish_flat(lines)
             score = totals.setdefault(label, {"s": 0.0})
             score["s"] += cpu() - t0
             got = cells_right(tasks, rows)
             score["rows"] = score.get("rows", 0) + (len(rows) if got.pop("rows") else 0)
             for k, v in got.items():
                 score[k] = score.get(k, 0) + v
+            for t, want in zip(tasks, rows):
+                have = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
+                        "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+                for k, v in have.items():
+                    score[f"{k} exact"] = score.get(f"{k} exact", 0) + (clean(v) == want[k])
             if show and label == show:
                 for t, want in zip(tasks, rows):
                     have = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
@@ -379,8 +407,10 @@ def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
                             print(f"    {k}: {v!r} != {want[k]!r}")
     for label, score in totals.items():
         s = score.pop("s")
-        print(f"tuning flattened tables ({cases} tables, {n_rows} rows), {label}: "
-              + ", ".join(f"{k} {int(v)}/{n_rows}" for k, v in score.items()) + f" (same skeleton); tables stage {s:.2f} CPU s")
+        same = ", ".join(f"{k} {int(v)}/{n_rows}" for k, v in score.items() if "exact" not in k)
+        exact = ", ".join(f"{k.split()[0]} {int(v)}" for k, v in score.items() if "exact" in k)
+        print(f"tuning flattened tables ({cases} tables, {n_rows} rows), {label}: {same} (same skeleton); "
+              f"exactly as printed: {exact}; tables stage {s:.2f} CPU s")
 
 
 def no_table_speed() -> None:

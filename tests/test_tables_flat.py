@@ -156,3 +156,145 @@ def test_ingest_of_a_text_file_gives_the_rows(tmp_path):
                          capture_output=True, text=True, check=True).stdout
     assert "Phòng Nông nghiệp và Môi trường" in out and "Chi cục Kiểm lâm" in out
     assert "Khảo sát hiện trạng công trình nước sạch nông thôn tại các thôn, bản" in out
+
+
+def _stripped_plan(tmp_path, seed: int):
+    """A .txt plan whose annex is a generated flattened table, every diacritic stripped (as a text layer without
+    marks reads), and the rows it was drawn from."""
+    from unidecode import unidecode
+
+    text, rows = tuning_table(random.Random(seed))
+    body = ["UY BAN NHAN DAN", "HUYEN MINH HOA", "KE HOACH", "Trien khai nhiem vu nam 2026", "I. MUC DICH",
+            "1. Thuc hien tot cac nhiem vu duoc giao.", "PHU LUC", *[unidecode(t) for t in text]]
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    return path, rows
+
+
+def test_stripped_annex_cells_are_split_on_the_text_as_read_and_repaired_one_by_one(tmp_path):
+    """`ingest` of a stripped plan: the table's cells come from the lines as read, each repaired on its own; the
+    cells' change records point at their cells, and each cell names the lines its words came from."""
+    from unidecode import unidecode
+
+    from planparse.pipeline import ingest
+
+    path, rows = _stripped_plan(tmp_path, 5)
+    doc = ingest(path)
+    table = doc.tables[0]
+    assert table.origin == "text" and len(doc.tasks) == len(rows)
+    got = cells_right(doc.tasks, rows)
+    assert sum(got[k] for k in ROLES[1:]) >= 0.75 * 5 * len(rows), got
+    exact = sum(t.lead == w["lead"] for t, w in zip(doc.tasks, rows))
+    assert exact >= len(rows) // 2, exact
+    records = [r for r in doc.restorations if r.table is not None]
+    assert records and all(r.table == 0 and r.line == -1 for r in records)
+    for r in records:
+        assert table.cells[r.cell].text[r.start:r.end] == r.restored
+    lines = doc.lines()
+    body = [c for c in table.cells if c.row > 0 and c.text]
+    assert body and all(c.lines for c in body)
+    for c in body:
+        read = " ".join((lines[i].raw or lines[i].text) for i in c.lines)
+        assert set(unidecode(c.text).split()) <= set(unidecode(read).split()), (c.text, read)
+    by_cell = {(c.row, c.col): c.text for c in table.cells}
+    assert [by_cell[(k + 1, 2)] for k in range(len(rows))] == table_col(table, 2)
+
+
+def table_col(table, col: int) -> list[str]:
+    return [row[col] for row in table.rows]
+
+
+def test_ingest_to_writes_the_same_cells_and_records_as_ingest(tmp_path):
+    """The spooled path reads the lines as read beside the repaired ones: same table, same cell records."""
+    import io
+    import json
+
+    from planparse.export import to_json
+    from planparse.pipeline import ingest, ingest_to
+
+    path, _ = _stripped_plan(tmp_path, 8)
+    doc = json.loads(to_json(ingest(path)))
+    buf = io.BytesIO()
+    ingest_to(path, buf)
+    spooled = json.loads(buf.getvalue())
+    doc.pop("timings"), spooled.pop("timings")
+    assert spooled == doc
+    assert any(r["table"] == 0 for r in doc["restorations"])
+
+
+def test_clean_annex_is_not_repaired_cell_by_cell():
+    """Text the lines' repair left alone (printed with marks) is kept: the cell repair is not even called."""
+    calls = []
+
+    def repair(texts, confidences):
+        calls.append(texts)
+        return texts
+
+    text, rows = tuning_table(random.Random(3))
+    plain = finish_tables([], [Line(text=t) for t in text])
+    with_repair = finish_tables([], [Line(text=t) for t in text], repair)
+    assert not calls and with_repair[0][0].rows == plain[0][0].rows
+
+
+def test_repair_gets_one_text_per_cell_and_its_last_call_makes_the_cells():
+    """The cell repair (CellRepair) is called with one text per cell of the table in order, header and row numbers
+    empty; what its last call returns is in the cells."""
+    from unidecode import unidecode
+
+    text, rows = tuning_table(random.Random(4))
+    lines = [Line(text=t, raw=unidecode(t)) for t in text]
+    calls = []
+
+    def repair(texts, confidences):
+        calls.append(texts)
+        assert len(confidences) == len(texts) and not any(confidences)
+        return [t.upper() for t in texts]
+
+    tables, tasks, _ = finish_tables([], lines, repair)
+    table = tables[0]
+    assert calls and all(len(c) == len(table.cells) for c in calls)
+    last = calls[-1]
+    assert not any(last[:6]) and not any(last[6 * (k + 1)] for k in range(len(rows)))
+    for c, sent in zip(table.cells, last):
+        if sent:
+            assert c.text == sent.upper().strip(" ,;-–") or c.col == 4
+
+
+def test_a_deadline_phrase_takes_its_words_printed_forms():
+    from planparse.tables.flat import _deadline_text, skel1
+
+    for got, want in [("Quy IV/2026", "Quý IV/2026"), ("Quỹ IV/2026", "Quý IV/2026"), ("Dinh ky", "Định kỳ"),
+                      ("Hang nam", "Hằng năm"), ("Hàng năm", "Hàng năm"), ("Truoc ngay 31/3/2026", "Trước ngày 31/3/2026"),
+                      ("6 thang dau nam 2026", "6 tháng đầu năm 2026"), ("N8m 2027", "Năm 2027"),
+                      ("Quy hoạch vùng", "Quy hoạch vùng")]:
+        assert _deadline_text(got, skel1(got)) == want
+
+
+def test_cells_read_by_ocr_are_repaired_with_their_words_confidences():
+    """A flattened table OCR read (lines with words): each cell sent to the repair carries its words' confidences,
+    taken from the line as read (row numbers and specks left out)."""
+    from unidecode import unidecode
+
+    from planparse.models import Word
+
+    text, rows = tuning_table(random.Random(6))
+    lines = []
+    for k, t in enumerate(text):
+        raw = unidecode(t)
+        words = [Word(text=w, bbox=(0, 0, 1, 1), confidence=50.0 + (k * 7 + i) % 40) for i, w in enumerate(raw.split())]
+        lines.append(Line(text=t, raw=raw, words=words))
+    sent = []
+
+    def repair(texts, confidences):
+        sent.append((texts, confidences))
+        return texts
+
+    tables, _, _ = finish_tables([], lines, repair)
+    conf_of = {(w.text, w.confidence) for ln in lines for w in ln.words}
+    texts, confidences = sent[-1]
+    checked = 0
+    for t, c in zip(texts, confidences):
+        if t and c is not None:
+            assert len(c) == len(t.split()) and all((w, x) in conf_of for w, x in zip(t.split(), c))
+            checked += 1
+    assert checked >= len(rows)

@@ -197,6 +197,8 @@ class Cell(_Model):
     bbox: BBox | None = None
     page: int | None = None
     confidence: float | None = None
+    lines: list[int] = Field(default_factory=list, description=(
+        "For a table rebuilt from flattened text: the lines its text came from (0-based, Document.lines order)."))
 
 
 class Table(_Model):
@@ -207,7 +209,8 @@ class Table(_Model):
     roles: list[str | None] = Field(default_factory=list, description=(
         "Role of each column: tt, task, lead, partners, deadline, product or null."))
     rows: list[list[str]] = Field(default_factory=list, description="Body rows, cell text.")
-    cells: list[Cell] = Field(default_factory=list, description="Every cell with its box (grid tables).")
+    cells: list[Cell] = Field(default_factory=list, description=(
+        "Every cell: with its box (grid tables), or with the lines it came from (tables rebuilt from text)."))
     bbox: BBox | None = None
     origin: Literal["grid", "text"] = Field(default="grid",
                                             description="Ruled grid on a page image, or rebuilt from flattened text.")

@@ -25,6 +25,8 @@ class LineView(Sequence[Line]):
 
     def __init__(self, got: TextLines) -> None:
         self.got = got
+        self.raw: Sequence[str] | None = None
+        """The lines as read, once `got.texts` holds them repaired (a Line's `raw` where the two differ)."""
 
     def __len__(self) -> int:
         return len(self.got.texts)
@@ -35,23 +37,26 @@ class LineView(Sequence[Line]):
             a, b, step = i.indices(len(self))
             if step != 1:
                 return [self[k] for k in range(a, b, step)]
-            return [self._line(k, t) for k, t in zip(range(a, b), texts[a:b])]
+            raws = self.raw[a:b] if self.raw is not None else [None] * (b - a)
+            return [self._line(k, t, r) for k, t, r in zip(range(a, b), texts[a:b], raws)]
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        return self._line(i, texts[i])
+        return self._line(i, texts[i], self.raw[i] if self.raw is not None else None)
 
     def __iter__(self) -> Iterator[Line]:
-        return (self._line(k, t) for k, t in enumerate(self.got.texts))
+        if self.raw is None:
+            return (self._line(k, t) for k, t in enumerate(self.got.texts))
+        return (self._line(k, t, r) for k, (t, r) in enumerate(zip(self.got.texts, self.raw)))
 
     def pairs(self) -> TextPairs:
         """The lines as (text in NFC, page), read on demand: what `structure.parse_structure` reads."""
         return TextPairs(self.got, 0, len(self))
 
-    def _line(self, i: int, text: str) -> Line:
+    def _line(self, i: int, text: str, raw: str | None = None) -> Line:
         got = self.got
-        return Line(text=text, block=got.blocks[i], page=got.page_of(i), origin="text")
+        return Line(text=text, block=got.blocks[i], page=got.page_of(i), origin="text", raw=raw if raw != text else None)
 
 
 class TextPairs(Sequence[tuple[str, int]]):

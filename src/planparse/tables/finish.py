@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..models import Line, Table, Task, Warning_
 from .fixups import fix_numbering
 from .flat import rebuild_from_lines
+from .flatcells import CellRepair
 from .guess import guess_roles
 from .merge import merge_pages
 from .roles import map_roles
@@ -14,8 +15,10 @@ from .tasks import table_tasks
 from .title import find_title
 
 
-def finish(tables: list[Table], lines: Sequence[Line]) -> tuple[list[Table], list[Task], list[Warning_]]:
-    """Tables merged across pages (or rebuilt from text when none), roles from headers, tasks typed."""
+def finish(tables: list[Table], lines: Sequence[Line],
+           repair: CellRepair | None = None) -> tuple[list[Table], list[Task], list[Warning_]]:
+    """Tables merged across pages (or rebuilt from text when none, cells repaired by `repair`), roles from headers,
+    tasks typed."""
     warnings: list[Warning_] = []
     tables = merge_pages(tables)
     tables = [t.model_copy(update={"roles": map_roles(t.headers)}) if t.headers else t for t in tables]
@@ -28,7 +31,7 @@ def finish(tables: list[Table], lines: Sequence[Line]) -> tuple[list[Table], lis
                                          message="table header not recognised; column roles guessed from cell contents"))
     tables = [fix_numbering(t) for t in tables]
     if not tables:
-        rebuilt = rebuild_from_lines(lines)
+        rebuilt = rebuild_from_lines(lines, repair)
         if rebuilt is not None:
             tables = [rebuilt]
             warnings.append(Warning_(stage="tables", page=rebuilt.page, message=(

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 
 import numpy as np
 from unidecode import unidecode
 
-from ..models import Line, Table
+from ..models import Cell, Line, Table
 from ..text import CharTable
 from . import flatsplit
 from ._text import clean
+from .flatcells import CellRepair, Confidences, line_tokens, lines_of, put_back, span_confs, span_text
 from .flatsplit import Grammar
 
 HEADER_KEYS = {
@@ -130,14 +131,27 @@ def find_units(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+DEADLINE_FORMS = {"quy": "quý", "thang": "tháng", "nam": "năm", "truoc": "trước", "tu": "từ", "den": "đến",
+                  "ngay": "ngày", "trong": "trong", "dinh": "định", "ky": "kỳ", "thuong": "thường", "xuyen": "xuyên",
+                  "dau": "đầu", "cuoi": "cuối", "hang": "hằng"}
+"""The one printed form of each word of a deadline phrase (DEADLINE), by skeleton: in a deadline `quy` is only
+ever `quý`, `ky` only `kỳ` (`hằng` also printed `hàng`: kept when it is)."""
+
+
 def _deadline_text(orig: str, sk: str) -> str:
-    """Printed deadline, with the year word fixed when OCR garbled it."""
-    m = re.fullmatch(rf"n\w{{1,2}}m ({_Y}(?: ?- ?{_Y})?)", sk)
-    if m:
-        return f"Năm {m.group(1)}"
-    if sk.startswith("thuong xuyen") and not re.search(r"[ườê]", orig):
-        return "Thường xuyên" + orig[len("thuong xuyen"):]
-    return clean(orig)
+    """Printed deadline: when it is a whole deadline phrase, each of its words in its one printed form (the year
+    word OCR garbled, marks the repair of a lone cell got wrong)."""
+    if not DEADLINE.fullmatch(sk.strip(" .,;")):
+        return clean(orig)
+    out = []
+    for tok in clean(orig).split():
+        key = skel1(tok)
+        form = DEADLINE_FORMS.get(key) or ("năm" if re.fullmatch(r"n\w{1,2}m", key) else None)
+        if form is None or tok.lower() in ("hằng", "hàng"):
+            out.append(tok)
+        else:
+            out.append(form[0].upper() + form[1:] if tok[:1].isupper() or not out else form)
+    return " ".join(out)
 
 
 W_CAP = 1.5
@@ -168,6 +182,10 @@ WIDTH_SHARE = 0.9
 """A column's width is this quantile of its fragments' lengths on the first split (a few misplaced ones are longer)."""
 WIDTH_ROWS = 12
 """Rows split the first time to measure the column widths (enough for a stable quantile; a long table costs less)."""
+RESPLITS = 1
+"""Times the lines are split again with the cells' repaired words written back (split_cells). Tuning tables,
+stripped then repaired, cells of the same skeleton task/lead/partners/deadline/product: none 111/94/89/120/122,
+once 122/105/99/128/133, twice 122/105/101/128/133 (+20 % CPU), three times 120/106/99/126/132."""
 MAX_BEFORE = 3
 """Lines before the first numbered line that may belong to the first row (a 7-line row centres its number)."""
 MAX_GAP = 6
@@ -237,38 +255,45 @@ def _columns(head_text: str) -> tuple[str, ...]:
     return ROLE_ORDER[1:]
 
 
+def _trim(text: str) -> str:
+    """A cell's text without the separators around it (a wrapped unit's dash, a list's comma)."""
+    return clean(text).strip(" ,;-–")
+
+
 def _cell_text(role: str, text: str) -> str:
     """A cell's final text: trailing separators trimmed, the deadline's year word mended."""
-    text = clean(text).strip(" ,;-–")
+    text = _trim(text)
     if role == "deadline" and text:
         return _deadline_text(text, skel1(text))
     return text
 
 
-def split_rows(body: list[str], anchors: list[int], ends: list[int], cols: tuple[str, ...]) -> list[dict[str, str]]:
-    """Cells by role of each numbered row, split twice: the second time knowing each column's width in characters
-    (measured on the first split's fragments)."""
+def split_rows(body: list[str], anchors: list[int], ends: list[int], cols: tuple[str, ...],
+               widths: tuple[float, ...] | None = None) -> tuple[list[flatsplit.Row], tuple[float, ...]]:
+    """The split of each numbered row and the columns' widths in characters: measured on a first split of the
+    first rows unless given, then every row split knowing them."""
     from ..repair.engine import get_model
 
     model = get_model()
     grammar = Grammar(cols, _start_score, _cell_score, partial(_cont_score, model.title_rate), W_CENTRE, W_TASK_LATE)
-    rows = _split_rows(model.lm, body[:anchors[WIDTH_ROWS]] if len(anchors) > WIDTH_ROWS else body,
-                       anchors[:WIDTH_ROWS], ends[:WIDTH_ROWS], grammar)
-    widths = []
-    for c in range(len(cols)):
-        sizes = sorted(len(f) for _, frags in rows for f in (frags[c] if c < len(frags) else ()))
-        widths.append(float(sizes[int(WIDTH_SHARE * (len(sizes) - 1))]) if sizes else 1e9)
-    rows = _split_rows(model.lm, body, anchors, ends, replace(grammar, widths=tuple(widths), width_cost=W_WIDTH))
-    return [{r: _cell_text(r, t) for r, t in zip(cols, cells)} for cells, _ in rows]
+    if widths is None:
+        rows = _split_rows(model.lm, body[:anchors[WIDTH_ROWS]] if len(anchors) > WIDTH_ROWS else body,
+                           anchors[:WIDTH_ROWS], ends[:WIDTH_ROWS], grammar)
+        sized = []
+        for c in range(len(cols)):
+            sizes = sorted(len(f) for row in rows for f in (row.frags[c] if c < len(row.frags) else ()))
+            sized.append(float(sizes[int(WIDTH_SHARE * (len(sizes) - 1))]) if sizes else 1e9)
+        widths = tuple(sized)
+    rows = _split_rows(model.lm, body, anchors, ends, replace(grammar, widths=widths, width_cost=W_WIDTH))
+    return rows, widths
 
 
-def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int],
-                grammar: Grammar) -> list[tuple[list[str], tuple[tuple[str, ...], ...]]]:
-    """Cells and fragments of each numbered row. The lines between two numbered lines go, in order, to the row above
+def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int], grammar: Grammar) -> list[flatsplit.Row]:
+    """The best split of each numbered row. The lines between two numbered lines go, in order, to the row above
     then to the one below: the share that scores best when both rows are split (numbers may be centred)."""
     tt_end = dict(zip(anchors, ends))
     need = range(max(0, anchors[0] - MAX_BEFORE), min(len(body), anchors[-1] + 1 + MAX_AFTER))
-    prep = {i: flatsplit.prepare(lm, body[i][tt_end.get(i, 0):], skel1, grammar) for i in need}
+    prep = {i: flatsplit.prepare(lm, body[i][tt_end.get(i, 0):], skel1, grammar, key=i) for i in need}
     lines = {i: p for i, p in prep.items() if p.toks}
     pre = [lines[i] for i in range(max(0, anchors[0] - MAX_BEFORE), anchors[0]) if i in lines]
     out = []
@@ -285,15 +310,92 @@ def _split_rows(lm, body: list[str], anchors: list[int], ends: list[int],
         best, share = None, len(gap)
         shares = [s for s in range(len(gap) + 1) if flatsplit.centred(len(pre), 1, len(pre) + 1 + s)] or [len(gap)]
         for s in [len(gap)] if last else shares:
-            score = here[len(pre) + 1 + s][0]
+            score = here[len(pre) + 1 + s].score
             if not last:
                 nxt = gap[s:] + [prep[anchors[k + 1]]]
-                score += flatsplit.decode(lm, nxt, grammar, memo, complete=False, at={len(nxt)})[len(nxt)][0]
+                score += flatsplit.decode(lm, nxt, grammar, memo, complete=False, at={len(nxt)})[len(nxt)].score
             if best is None or score > best:
                 best, share = score, s
-        out.append((here[len(pre) + 1 + share][1], here[len(pre) + 1 + share][2]))
+        out.append(here[len(pre) + 1 + share])
         pre = gap[share:]
     return out
+
+
+def _cells(rows: list[flatsplit.Row], cols: tuple[str, ...], source: Mapping[int, Sequence[str]]) -> list[dict[str, str]]:
+    """Per row, each column's cell by role: its words from `source` (tokens by line), separators trimmed."""
+    return [{r: _trim(span_text(spans, source)) for r, spans in zip(cols, row.spans)} for row in rows]
+
+
+def _kept(role: str, read: str, seen: str) -> bool:
+    """A cell the per-cell repair leaves alone: read with marks and none of its words changed by the lines' repair
+    (text as printed: the repair of a lone cell, without the words around it, would only risk wrong marks), or a
+    whole deadline phrase (its words have one printed form each: `_deadline_text`)."""
+    if role == "deadline" and DEADLINE.fullmatch(skel1(read).strip(" .,;")):
+        return True
+    return read == seen and skel1(read) != read.lower()
+
+
+def _repaired(repair: CellRepair, read: list[dict[str, str]], seen: list[dict[str, str]],
+              confs: list[dict[str, Confidences]]) -> list[dict[str, str]]:
+    """The body cells as read, repaired one by one in one call on the table's cells in order (the header's, the row
+    numbers and the cells kept as read passed empty: see CellRepair)."""
+    send = [{r: t for r, t in row.items() if not _kept(r, t, was.get(r, ""))} for row, was in zip(read, seen)]
+    texts = [""] * len(ROLE_ORDER) + [row.get(r, "") for row in send for r in ROLE_ORDER]
+    known: list[Confidences] = [None for _ in ROLE_ORDER]
+    known += [c.get(r) if r in row else None for row, c in zip(send, confs) for r in ROLE_ORDER]
+    fixed = repair(texts, known)
+    n = len(ROLE_ORDER)
+    return [{r: fixed[n * (k + 1) + c] if r in ask else _deadline_text(row[r], skel1(row[r])) if r == "deadline"
+             else row[r] for c, r in enumerate(ROLE_ORDER) if r in row} for k, (row, ask) in enumerate(zip(read, send))]
+
+
+def split_cells(body: list[str], raws: list[str | None], anchors: list[int], ends: list[int], cols: tuple[str, ...],
+                repair: CellRepair | None = None,
+                confs: list[Confidences] | None = None) -> tuple[list[dict[str, str]], list[dict[str, list[int]]]]:
+    """Per numbered row, its cells' text by role and the body lines each came from.
+
+    Without `repair` the cells are the split's text. With it, each cell the lines' repair changed is taken from the
+    lines as read (`raws`, with their words' OCR confidences `confs`) and repaired on its own; the lines are split
+    again with the repaired words written back (the cells' own context instead of the whole lines'), and the final
+    cells taken and repaired the same way."""
+    rows, widths = split_rows(body, anchors, ends, cols)
+    tt_end = dict(zip(anchors, ends))
+    got = {i: line_tokens(body[i], raws[i], tt_end.get(i, 0), confs[i] if confs else None) for i in range(len(body))}
+    seen = {i: t for i, (t, _, _) in got.items()}
+    read = {i: r for i, (_, r, _) in got.items()}
+    sure = {i: c for i, (_, _, c) in got.items()}
+    cells = _cells(rows, cols, seen)
+    if repair is None or all(read[i] == seen[i] for i in read):
+        return _final(rows, cols, cells)
+
+    def as_read(rows: list[flatsplit.Row]) -> tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, Confidences]]]:
+        texts = [{r: span_text(spans, read) for r, spans in zip(cols, row.spans)} for row in rows]
+        known = [{r: span_confs(spans, sure, texts[k][r]) for r, spans in zip(cols, row.spans)} for k, row in enumerate(rows)]
+        return [{r: _trim(t) for r, t in row.items()} for row in texts], _cells(rows, cols, seen), [
+            {r: c if c is None or len(_trim(texts[k][r]).split()) == len(c) else None for r, c in row.items()}
+            for k, row in enumerate(known)]
+
+    lines = seen
+    for _ in range(RESPLITS):
+        was, now, known = as_read(rows)
+        cells = _repaired(repair, was, now, known)
+        toks = {i: list(t) for i, t in seen.items()}
+        for row, old, new in zip(rows, was, cells):
+            for r, spans in zip(cols, row.spans):
+                put_back(toks, spans, old[r], new[r])
+        if all(toks[i] == list(lines[i]) for i in toks):
+            return _final(rows, cols, cells)
+        lines = {i: tuple(t) for i, t in toks.items()}
+        again = [(body[i][:tt_end[i]] + " " if i in tt_end else "") + " ".join(toks[i]) for i in range(len(body))]
+        rows, _ = split_rows(again, anchors, ends, cols, widths)
+    return _final(rows, cols, _repaired(repair, *as_read(rows)))
+
+
+def _final(rows: list[flatsplit.Row], cols: tuple[str, ...],
+           cells: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, list[int]]]]:
+    """The rows' final cell texts by role and the body lines each cell came from."""
+    texts = [{r: _cell_text(r, t) for r, t in row.items()} for row in cells]
+    return texts, [{r: lines_of(spans) for r, spans in zip(cols, row.spans)} for row in rows]
 
 
 def _is_header_line(text: str) -> bool:
@@ -303,30 +405,36 @@ def _is_header_line(text: str) -> bool:
     return len(roles) >= 3 and ("tt" in roles or len(text.split()) <= 3 * len(roles))
 
 
-def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
+def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None) -> Table | None:
     """The flattened annex table in the lines, or None when no header and numbered rows are found. The lines are
     read once, in order, keeping only the few before the table's header and the table's own (a long text's
-    lines are never all held)."""
+    lines are never all held). Given `repair`, the cells come from the lines as read (`Line.raw`), each repaired on
+    its own (see `split_cells`); the table's cells name the lines (indices in `lines`) their text came from."""
     before: deque[str] = deque(maxlen=6)
     found = None
-    read = iter(lines)
-    for ln in read:
+    read = enumerate(lines)
+    for at, ln in read:
         t = clean(ln.text)
         if _is_header_line(t):
-            found = (t, ln.page)
+            found = (t, ln.page, at)
             break
         before.append(t)
     if found is None:
         return None
-    head_text, page = found
+    head_text, page, head_at = found
     body: list[str] = []
-    pages = {page}
-    for ln in read:
+    raws: list[str | None] = []
+    confs: list[Confidences] = []
+    line_pages: list[int] = []
+    for _, ln in read:
         t = clean(ln.text)
         if _END.match(skel1(t)):
             break
         body.append(t)
-        pages.add(ln.page)
+        raws.append(clean(ln.raw) if repair is not None and ln.raw else None)
+        confs.append(tuple(w.confidence for w in ln.words) if repair is not None and ln.words else None)
+        line_pages.append(ln.page)
+    pages = {page, *line_pages}
     anchors: list[int] = []
     ends: list[int] = []
     k = 1
@@ -339,13 +447,19 @@ def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
     if len(anchors) < 2:
         return None
     cols = _columns(head_text)
-    rows = [[str(k + 1)] + [cells.get(r, "") for r in ROLE_ORDER[1:]]
-            for k, cells in enumerate(split_rows(body, anchors, ends, cols))]
+    texts, origins = split_cells(body, raws, anchors, ends, cols, repair, confs)
+    rows = [[str(k + 1)] + [cells.get(r, "") for r in ROLE_ORDER[1:]] for k, cells in enumerate(texts)]
     share = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
     hp = header_roles(head_text)
     ends = [s for s, _ in hp[1:]] + [len(head_text)]
     printed = {role: clean(head_text[s:e]) for (s, role), e in zip(hp, ends)}
     headers = [printed.get(r, r) for r in ROLE_ORDER]
+    cells = [Cell(row=0, col=c, text=h, page=page, lines=[head_at]) for c, h in enumerate(headers)]
+    for k, (row, got) in enumerate(zip(rows, origins)):
+        for c, (role, text) in enumerate(zip(ROLE_ORDER, row)):
+            came = [anchors[k]] if role == "tt" else got.get(role, [])
+            cells.append(Cell(row=k + 1, col=c, text=text, page=line_pages[came[0]] if came else page,
+                              lines=[head_at + 1 + i for i in came]))
     title_at = min((i for i, t in enumerate(before) if re.match(r"^(danh muc|phu luc)\b", skel1(t))), default=None)
     title = None
     if title_at is not None:
@@ -356,5 +470,5 @@ def rebuild_from_lines(lines: Sequence[Line]) -> Table | None:
             parts.append(t)
         title = " ".join(parts)
     return Table(page=page, pages=sorted(pages),
-                 title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, origin="text",
+                 title=title, headers=headers, roles=list(ROLE_ORDER), rows=rows, cells=cells, origin="text",
                  confidence=round(0.3 + 0.5 * share, 2))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations_with_replacement
 from math import comb
+from typing import NamedTuple
 
 import numpy as np
 
@@ -72,15 +73,22 @@ class FlatLine:
     """cont_sum[k]: sum of cont[:k] (the cost of the capitalised words inside a sentence cell)."""
     offs: np.ndarray
     """Character offset of each token in the tokens joined by spaces; offs[n] is that text's length + 1."""
+    key: int = -1
+    """The caller's index of the line (a fragment's provenance: `State.spans`)."""
 
 
-_JUNK = re.compile(r"^[^\w\-–&]+$|^[^\w]{2,}$")
+JUNK = re.compile(r"^[^\w\-–&]+$|^[^\w]{2,}$")
 """A token with no letter or digit (OCR specks: `<`, `\\`, `|`, `.`) other than a dash or ampersand."""
 
 
-def prepare(lm: TrigramLM, text: str, skel1, grammar: Grammar) -> FlatLine:
+def tokens(text: str) -> tuple[str, ...]:
+    """The tokens a line is split into: its words, specks dropped."""
+    return tuple(t for t in clean(text).split() if not JUNK.match(t))
+
+
+def prepare(lm: TrigramLM, text: str, skel1, grammar: Grammar, key: int = -1) -> FlatLine:
     """Tokens of one line (specks dropped) with their units, in-line scores and grammar scores."""
-    toks = tuple(t for t in clean(text).split() if not _JUNK.match(t))
+    toks = tokens(text)
     units: list[str] = []
     starts = [0]
     for t in toks:
@@ -99,7 +107,7 @@ def prepare(lm: TrigramLM, text: str, skel1, grammar: Grammar) -> FlatLine:
         len(grammar.roles), len(toks))
     cont = np.array([grammar.cont(t) for t in toks])
     return FlatLine(toks, ids, np.asarray(starts), np.cumsum(lp), bonus, cont, np.concatenate([[0.0], np.cumsum(cont)]),
-                    np.asarray(offs + [o]))
+                    np.asarray(offs + [o]), key)
 
 
 @lru_cache(maxsize=256)
@@ -139,6 +147,8 @@ class State:
     started: tuple[bool, ...]
     closed: tuple[bool, ...]
     frags: tuple[tuple[str, ...], ...]
+    spans: tuple[tuple[tuple[int, int, int], ...], ...]
+    """Per column, where each fragment came from: (line key, first token, end token)."""
     first: tuple[int, ...]
     """Per column, the line (of the row) its first fragment is on; -1 before it starts."""
     height: int
@@ -146,7 +156,7 @@ class State:
 
 
 def initial(cols: int) -> State:
-    return State(0.0, ((BOS, BOS),) * cols, (False,) * cols, (False,) * cols, ((),) * cols, (-1,) * cols, 0)
+    return State(0.0, ((BOS, BOS),) * cols, (False,) * cols, (False,) * cols, ((),) * cols, ((),) * cols, (-1,) * cols, 0)
 
 
 def centred(first: int, lines: int, height: int) -> bool:
@@ -253,7 +263,7 @@ def step(lm: TrigramLM, line: FlatLine, states: list[State], grammar: Grammar, b
             break
         s, m = divmod(int(idx), len(splits))
         st = states[s]
-        ctx, started, closed, frags = list(st.ctx), list(st.started), list(st.closed), list(st.frags)
+        ctx, started, closed, frags, spans = list(st.ctx), list(st.started), list(st.closed), list(st.frags), list(st.spans)
         first = list(st.first)
         for c in range(cols):
             i, j = int(splits[m, c]), int(splits[m, c + 1])
@@ -264,36 +274,45 @@ def step(lm: TrigramLM, line: FlatLine, states: list[State], grammar: Grammar, b
                     first[c] = st.height
                 started[c] = True
                 frags[c] = frags[c] + (" ".join(line.toks[i:j]),)
+                spans[c] = spans[c] + ((line.key, i, j),)
             elif started[c]:
                 closed[c] = True
-        out.append(State(float(flat[idx]), tuple(ctx), tuple(started), tuple(closed), tuple(frags), tuple(first),
+        out.append(State(float(flat[idx]), tuple(ctx), tuple(started), tuple(closed), tuple(frags), tuple(spans), tuple(first),
                          st.height + 1))
     return out
 
 
-def finish(lm: TrigramLM, states: list[State], grammar: Grammar,
-           complete: bool = True) -> tuple[float, list[str], tuple[tuple[str, ...], ...]]:
+class Row(NamedTuple):
+    """A row's best split: its score, cells' text, fragments and their provenance (as `State.spans`)."""
+
+    score: float
+    cells: list[str]
+    frags: tuple[tuple[str, ...], ...]
+    spans: tuple[tuple[tuple[int, int, int], ...], ...]
+
+
+def finish(lm: TrigramLM, states: list[State], grammar: Grammar, complete: bool = True) -> Row:
     """Best row: each column's sentence ended (`</s>`) and its cell grammar added, and when the row is `complete`,
-    a cost for every cell not centred in it; its cells' text and fragments."""
+    a cost for every cell not centred in it."""
     a = np.array([[x[0] for x in st.ctx] for st in states], dtype=np.int64)
     b = np.array([[x[1] for x in st.ctx] for st in states], dtype=np.int64)
     end = lm.score(a.ravel(), b.ravel(), np.full(a.size, EOS)).reshape(a.shape)
     end = np.where(np.array([st.started for st in states]), end, 0.0).sum(axis=1)
-    best: tuple[float, list[str], tuple[tuple[str, ...], ...]] = (NEG, [""] * len(grammar.roles), ())
+    best = Row(NEG, [""] * len(grammar.roles), (), ())
     for st, e in zip(states, end.tolist()):
         cells = [clean(" ".join(f)) for f in st.frags]
         score = st.score + e + sum(grammar.cell(r, t) for r, t in zip(grammar.roles, cells))
         if complete:
             score -= grammar.off_centre * sum(not centred(f, len(x), st.height) for f, x in zip(st.first, st.frags) if x)
         if score > best[0]:
-            best = (score, cells, st.frags)
+            best = Row(score, cells, st.frags, st.spans)
     return best
 
 
 def decode(lm: TrigramLM, lines: list[FlatLine], grammar: Grammar, memo: dict | None = None,
            complete: bool = True, beam: int = BEAM,
-           at: set[int] | None = None) -> dict[int, tuple[float, list[str], tuple[tuple[str, ...], ...]]]:
-    """Best row after the first k lines, for each k in `at` (default: all of them): {k: (score, cells, fragments)}.
+           at: set[int] | None = None) -> dict[int, Row]:
+    """Best row after the first k lines, for each k in `at` (default: all of them).
     `memo` keeps the beams of prefixes already decoded (the rows of one table are decoded under several shares of
     their lines)."""
     memo = {} if memo is None else memo
