@@ -355,6 +355,18 @@ def test_symbol_glyphs_inside_english_ocr_words_are_read_as_marked_vowels():
     assert "Doanh nghiệp" in out and "thực hiện kế hoạch" in out and "kinh tế" in out and "Hà Nội" in out
 
 
+def test_a_lone_symbol_glyph_of_english_ocr_is_read_as_a_syllable():
+    """`@`, `§`, `€`, `£` alone between words are a one-vowel syllable (ở) as `&` and `¢` are, not punctuation; inside
+    an address or a code a glyph stays as printed."""
+    from planparse.repair.segment import segment
+
+    assert [p.kind for p in segment("tam bao @ cach")] == ["word", "word", "letter", "word"]
+    assert all(p.kind != "letter" for p in segment("lien he hotro@sotttt.gov.vn, So KH&DT"))
+    out, _ = restore_text("Luc 7h, vi tri tam bao & cach quan dao Hoang Sa khoang 140 km; ngudi dan tdc § vung cao, nhitng "
+                          "ngudi dan bién gi¢i can chu dong phdng tranh truéc mua mwa")
+    assert "tâm bão ở cách" in out and "dân tộc ở vùng cao" in out
+
+
 def test_capital_i_read_for_a_word_initial_l_gives_lowercase_words_and_names_stay():
     out, _ = restore_text("Nguoi dan Ién nuong thu hoach Ia, thuc hién Iuat dat dai; Don Bién phong Ia Dom tuan tra")
     assert "lên nương thu hoạch lúa" in out and "luật đất đai" in out and "Ia Dom" in out

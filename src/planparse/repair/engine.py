@@ -23,6 +23,7 @@ from .places import PLACE_BONUS, capital_i_names, place_bigram_keys, place_names
 from .priors import ARCHIVE, ARCHIVE_REASON, archive_item
 from .segment import (
     GLUED_MARKS,
+    GLYPH_LETTER_RE,
     Piece,
     apply_case,
     case_of,
@@ -280,7 +281,15 @@ DIGIT_SYLLABLES = frozenset({"6", "16"})
 and the LM weighs it against the syllables (`định kỳ 6 tháng`, `ở từng ấp`, `sạt lở`). In 250 rendered pages OCR'd
 with `eng` (devtools/confusions.py), a lone 6 stood for a syllable 70 times in 175 (ở 49, ô 15), 16 for lộ/lỗ/lở
 9 in 52; 14 (là, 11 in 79), 10 (3 in 106) and the other digits seldom enough that the number should win."""
-DIGIT_SYLLABLE_COST = 1.0
+DIGIT_SYLLABLE_COST = 0.4
+"""Extra cost of reading a lone 6 or 16 as a syllable rather than the number. 1.0 left `tâm bão 6 cách`, `con 6 đây`
+as numbers; errors of eng OCR at 300 dpi, 1.0 -> 0.7 / 0.4 / 0.1: tuning plans 59 -> 59 / 57 / 57, bench/tuning/more
+47 -> 46 / 46 / 46, the 14 left-out unmeasured extra/ documents 236 -> 236 / 236 / 235; seeds 000/001 unchanged."""
+GLYPH_KEEP_COST = 4.0
+"""Cost of keeping a lone symbol glyph (segment.GLYPH_LETTER_RE: `bão & cách`) as printed instead of a vowel the
+channel reads in it: eng OCR prints one for a one-vowel syllable with stacked marks (ở). 2.0 -> 3.0 / 4.0 / 6.0 (with
+DIGIT_SYLLABLE_COST 0.4), errors: extra/ documents 235 -> 233 / 232 / 232, tuning plans and bench/tuning/more
+unchanged (57, 46), seeds unchanged."""
 CAPITAL_I_RE = regex.compile(r"^I\p{Ll}[\p{Ll}\p{M}]*$")
 CAPITAL_I_COST = 0.2
 """English OCR reads a word-initial l as a capital I (`Ia` lúa, `Ién` lên, `Ign` lợn): in 460 rendered pages OCR'd
@@ -315,7 +324,7 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
     if p.kind == "letter" and mode == "degraded":
         own = p.text.lower()
         units = [own if own in model.lm.index else KEEP_UNIT] + LETTER_MARKED.get(own, [])
-        costs = [2.0 if p.text in ("&", "¢") else 0.0] + [0.0] * (len(units) - 1)
+        costs = [GLYPH_KEEP_COST if GLYPH_LETTER_RE.match(p.text) else 0.0] + [0.0] * (len(units) - 1)
         if rule_scale != CLEAN_RULE_SCALE:
             cands = [c for c in model.channel.candidates(own, rule_scale=rule_scale) if c[0] not in units and c[0] != own]
             units += [s for s, _ in cands]
