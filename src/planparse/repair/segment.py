@@ -299,6 +299,16 @@ def garbled_codes(pieces: list[Piece], known=lambda low: False) -> list[Piece]:
     return out
 
 
+GARBLE_CHAR_RE = regex.compile(r"[?'’¢€&§£@\d]|[^\x00-\x7f]")
+"""Characters English-model OCR prints in a Vietnamese word only for a letter it could not read: a glued mark, a symbol
+glyph, a digit, any letter outside ASCII (`trén`, `nuéc`: eng prints é for ê, ơ, ô with or without a tone)."""
+
+
+def garbled_glyphs(text: str) -> bool:
+    """Whether an English-model OCR word piece holds a GARBLE_CHAR_RE character: damaged as printed, never to be kept."""
+    return GARBLE_CHAR_RE.search(text) is not None
+
+
 def garbled_case(text: str) -> str:
     """The case pattern a repaired token takes: Title for a damaged word that looked like a code (`BG` is Bộ)."""
     return "title" if GARBLED_CODE_RE.match(text) else case_of(text)
