@@ -5,7 +5,8 @@ for measuring, in domains the corpus is thin on; never tuned on), diacritics str
 clean scans and OCR'd with Tesseract `eng`; seeds 001 and 000 (development samples); then speed of the whole
 `planparse restore` process minus its start-up, start-up, model size and load time, peak memory.
 Reads ../shared relative to the repository (benchmarks only; tests never do). `-v` lists errors. `--tuning` prints
-instead the figures to tune on: the plans of bench/tuning (written for tuning, never measured) and seed 000.
+instead the figures to tune on: the plans of bench/tuning and bench/tuning/more (written for tuning, never measured),
+stripped and as eng OCR, and seed 000 (`--seeds`: and 001).
 """
 
 from __future__ import annotations
