@@ -5,7 +5,8 @@ for measuring, in domains the corpus is thin on; never tuned on), diacritics str
 clean scans and OCR'd with Tesseract `eng`; seeds 001 and 000 (development samples); then speed of the whole
 `planparse restore` process minus its start-up, start-up, model size and load time, peak memory.
 Reads ../shared relative to the repository (benchmarks only; tests never do). `-v` lists errors. `--tuning` prints
-instead the figures to tune on: the plans of bench/tuning (written for tuning, never measured) and seed 000.
+instead the figures to tune on: the plans of bench/tuning and bench/tuning/more (written for tuning, never measured),
+stripped and as eng OCR, and seed 000 (`--seeds`: and 001).
 """
 
 from __future__ import annotations
@@ -198,7 +199,8 @@ def eng_ocr(name: str, lines: list[str], dpi: int = 300) -> list[str]:
     return [ln for ln in cache.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
-def ocr_figures(texts: dict[str, list[str]], show: bool, prefix: str = "") -> None:
+def ocr_figures(texts: dict[str, list[str]], show: bool, prefix: str = "",
+                label: str = "plans as eng OCR of clean 300 dpi scans") -> None:
     """Plans as eng OCR of clean rendered scans: accuracy of the whole text (OCR and original break lines differently)."""
     accs, before = {}, {}
     for name, lines in texts.items():
@@ -208,7 +210,7 @@ def ocr_figures(texts: dict[str, list[str]], show: bool, prefix: str = "") -> No
         before[name] = accuracy([" ".join(ocr)], [" ".join(lines)])[0]
         if show:
             print(f"    {name}: {before[name]:.4f} -> {accs[name]:.4f}", *(f"\n      {e}" for e in errs[:25]))
-    summary("plans as eng OCR of clean 300 dpi scans", accs, nsyl(texts))
+    summary(label, accs, nsyl(texts))
     print(f"  (OCR input before repair: mean {statistics.mean(before.values()):.4f})")
 
 
@@ -264,15 +266,16 @@ def seed_figures(names: tuple[str, ...], show: bool) -> None:
 
 
 def tuning(show: bool) -> None:
-    """The figures to tune on: the tuning plans (bench/tuning, never the measured ones) stripped and as eng OCR, the
-    second tuning set (bench/tuning/more) stripped, seed 000."""
+    """The figures to tune on: the tuning plans (bench/tuning, never the measured ones) and the second tuning set
+    (bench/tuning/more), stripped and as eng OCR; seed 000 (and 001 with `--seeds`)."""
     get_model()
     ps = plans("tuning")
     summary("tuning plans (bench/tuning), stripped", per_text(ps, show), nsyl(ps))
     more = plans("tuning/more")
     summary("second tuning set (bench/tuning/more), stripped", per_text(more, show), nsyl(more))
     ocr_figures(ps, show, prefix="tuning_")
-    seed_figures(("000",), show)
+    ocr_figures(more, show, prefix="tuning_more_", label="second tuning set as eng OCR of clean 300 dpi scans")
+    seed_figures(("000", "001") if "--seeds" in sys.argv else ("000",), show)
 
 
 def main() -> None:

@@ -46,6 +46,19 @@ def test_lm_build_writes_a_model_the_restorer_loads(tmp_path):
     assert "nội vụ chủ trì" in r.stdout.lower()
 
 
+def test_lm_confusions_keeps_the_rules_its_options_ask_for(tmp_path):
+    """`--min-count` and `--max-rules` reach the learned table (one page rendered and OCR'd with eng)."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(CORPUS * 6, encoding="utf-8")
+    out = tmp_path / "confusions.tsv"
+    r = run_cli("lm", "confusions", str(corpus), "--pages", "1", "--jobs", "1", "--dpi", "300", "--min-count", "1",
+                "--max-rules", "5", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "min count 1, at most 5 rules" in text
+    assert 0 < len([ln for ln in text.splitlines() if not ln.startswith("#")]) <= 5
+
+
 def test_help_lists_commands():
     r = run_cli("--help")
     assert r.returncode == 0

@@ -412,18 +412,21 @@ def lm_confusions(
         help="Count the glyphs English OCR prints for stacked-mark vowels (¢ € & § £ @) as one.")] = False,
     symbols_only: Annotated[bool, typer.Option(
         help="Keep only the rules that read one of those glyphs (pooled), to merge into a table learned before.")] = False,
+    min_count: Annotated[int, typer.Option(help="Fewest observations a rule needs to be kept.")] = 3,
+    max_rules: Annotated[int, typer.Option(help="Most rules kept (the most observed) before merging.")] = 450,
     cache: Annotated[Optional[Path], typer.Option(help="Folder keeping each page's OCR, so a rerun skips it.")] = None,
     debug: Debug = False,
 ) -> None:
     """Learn the OCR confusion table of the restore stage: render corpus text as scans, OCR, align, count."""
     try:
-        from .devtools.confusions import DPIS, SIZES, learn
+        from .devtools.confusions import DPIS, SIZES, Settings, learn
         from .devtools.lmbuild import corpus_files, read_exclude
 
         files = corpus_files([str(c) for c in corpus], read_exclude(exclude))
         stats = learn(files, output, langs=tuple(lang or ["eng"]), pages=pages, seed=seed, jobs=jobs, merge_with=merge or (),
                       dpis=tuple(dpi) if dpi else DPIS, sizes=tuple(size_pt) if size_pt else SIZES, blur_max=blur_max,
-                      pooled=pool_symbols, symbols_only=symbols_only, cache_dir=str(cache) if cache else None)
+                      pooled=pool_symbols, symbols_only=symbols_only, cache_dir=str(cache) if cache else None,
+                      settings=Settings(min_count=min_count, max_rules=max_rules))
         for k, v in stats.items():
             typer.echo(f"{k}: {v}", err=True)
     except (Exception, KeyboardInterrupt) as exc:

@@ -23,6 +23,7 @@ from .places import PLACE_BONUS, capital_i_names, place_bigram_keys, place_names
 from .priors import ARCHIVE, ARCHIVE_REASON, archive_item
 from .segment import (
     GLUED_MARKS,
+    GLYPH_LETTER_RE,
     Piece,
     apply_case,
     case_of,
@@ -30,6 +31,7 @@ from .segment import (
     fix_symbol,
     garbled_case,
     garbled_codes,
+    garbled_glyphs,
     glue_marks,
     segment,
 )
@@ -270,6 +272,14 @@ ENG_KEEP_COST = 3.5
 rules 1.2 times dearer, 3.0 kept garble a reading would repair. Errors with ENG_RULE_SCALE 1.2, 3.0 -> 3.5 (4.0): tuning
 plans 58 -> 58 (58), in 12/14 pt 131 -> 131 (130), extra/ documents 229 -> 227 (228), 150/200 dpi 168 -> 167,
 seed 000 77 -> 73 (72), seed 001 57 -> 56 (55)."""
+ENG_GARBLE_KEEP_COST = 5.0
+"""Cost of keeping as printed an English-model OCR word with a character eng OCR prints only for a damaged Vietnamese
+letter (segment.garbled_glyphs: `nu’éc`, `chu6ng`, `trén`): such a token is no word as printed, and its exact reading,
+when valid, is a candidate of its own. ENG_KEEP_COST 3.5 let `sông nu’éc mà` keep the garble over nước. Errors of eng
+OCR, 3.5 -> 4.25 / 5.0 / 8.0: bench/tuning 56 -> 56, bench/tuning/more 44 -> 43, the 14 left-out unmeasured extra/
+documents at 300 dpi 224 -> 224, at 200 dpi 357 -> 356 / 355 / 354, in TeX Gyre Termes 14 pt 401 -> 398 / 394 / 394,
+in Tinos 12 pt 324 -> 324; seed 001 98.04 -> 98.08 %, seed 000 unchanged. Only glued marks, glyphs and digits: bench/tuning/more
+43, Termes 397, 200 dpi 357."""
 LETTER_COST = 0.5
 LETTER_MARKED = {"d": ["đ"]}
 """A lone letter whose marks were stripped: `điểm d` or `điểm đ` is the LM's to decide."""
@@ -280,7 +290,15 @@ DIGIT_SYLLABLES = frozenset({"6", "16"})
 and the LM weighs it against the syllables (`định kỳ 6 tháng`, `ở từng ấp`, `sạt lở`). In 250 rendered pages OCR'd
 with `eng` (devtools/confusions.py), a lone 6 stood for a syllable 70 times in 175 (ở 49, ô 15), 16 for lộ/lỗ/lở
 9 in 52; 14 (là, 11 in 79), 10 (3 in 106) and the other digits seldom enough that the number should win."""
-DIGIT_SYLLABLE_COST = 1.0
+DIGIT_SYLLABLE_COST = 0.4
+"""Extra cost of reading a lone 6 or 16 as a syllable rather than the number. 1.0 left `tâm bão 6 cách`, `con 6 đây`
+as numbers; errors of eng OCR at 300 dpi, 1.0 -> 0.7 / 0.4 / 0.1: tuning plans 59 -> 59 / 57 / 57, bench/tuning/more
+47 -> 46 / 46 / 46, the 14 left-out unmeasured extra/ documents 236 -> 236 / 236 / 235; seeds 000/001 unchanged."""
+GLYPH_KEEP_COST = 4.0
+"""Cost of keeping a lone symbol glyph (segment.GLYPH_LETTER_RE: `bão & cách`) as printed instead of a vowel the
+channel reads in it: eng OCR prints one for a one-vowel syllable with stacked marks (ở). 2.0 -> 3.0 / 4.0 / 6.0 (with
+DIGIT_SYLLABLE_COST 0.4), errors: extra/ documents 235 -> 233 / 232 / 232, tuning plans and bench/tuning/more
+unchanged (57, 46), seeds unchanged."""
 CAPITAL_I_RE = regex.compile(r"^I\p{Ll}[\p{Ll}\p{M}]*$")
 CAPITAL_I_COST = 0.2
 """English OCR reads a word-initial l as a capital I (`Ia` lúa, `Ién` lên, `Ign` lợn): in 460 rendered pages OCR'd
@@ -322,7 +340,7 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
     if p.kind == "letter" and mode == "degraded":
         own = p.text.lower()
         units = [own if own in model.lm.index else KEEP_UNIT] + LETTER_MARKED.get(own, [])
-        costs = [2.0 if p.text in ("&", "¢") else 0.0] + [0.0] * (len(units) - 1)
+        costs = [GLYPH_KEEP_COST if GLYPH_LETTER_RE.match(p.text) else 0.0] + [0.0] * (len(units) - 1)
         if rule_scale != CLEAN_RULE_SCALE:
             cands = [c for c in model.channel.candidates(own, rule_scale=rule_scale) if c[0] not in units and c[0] != own]
             units += [s for s, _ in cands]
@@ -345,7 +363,10 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
                                 if s not in seen], key=lambda sc: sc[1])
     exact_fit = bool(cands) and cands[0][1] <= 0.3
     if mode == "ocr" and (not valid or p.text[:1].isupper()) or mode != "ocr" and not exact_fit:
-        cands.append((KEEP_UNIT, ENG_KEEP_COST if rule_scale == ENG_RULE_SCALE else KEEP_COST.get(mode, 1.0)))
+        keep = KEEP_COST.get(mode, 1.0)
+        if rule_scale == ENG_RULE_SCALE:
+            keep = ENG_GARBLE_KEEP_COST if garbled_glyphs(p.text) else ENG_KEEP_COST
+        cands.append((KEEP_UNIT, keep))
     if not cands:
         return Slot([KEEP_UNIT], [0.0])
     lp = model.channel.logp

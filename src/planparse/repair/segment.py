@@ -25,6 +25,12 @@ DIGIT_LETTERS = str.maketrans("0146", "olao")
 """Digits an English OCR model reads for Vietnamese letters: `chu6ng` (chuồng), `M6i` (Môi), `hé6` (hồ)."""
 
 
+GLYPH_LETTER_RE = regex.compile(r"^[¢€&§£@]$")
+"""A lone glyph English-model OCR prints for a vowel with stacked marks (devtools/confusions.SYMBOL_GLYPHS): a one-vowel
+syllable (`tâm bão & cách`, `dân tộc @ vùng cao`: ở), read as a letter; before, only `&` and `¢` were, and `@`, `§`, `€`,
+`£` stayed punctuation, unrepaired."""
+
+
 MAX_WORD_CHARS = 16
 """Word pieces longer than this are kept as printed ("fixed"): no syllable has more than 7 letters, and
 the confusion search cost grows with the square of a token's length (a 1 MB run of letters took 8 GB)."""
@@ -107,7 +113,7 @@ def _letter_digit_word(text: str) -> bool:
 def _word_piece_kind(text: str, first: bool) -> str:
     has_alpha = any(c.isalpha() for c in text)
     if not has_alpha:
-        if text in ("&", "¢"):
+        if GLYPH_LETTER_RE.match(text):
             return "letter"
         return "fixed" if DIGIT_ONLY.match(text) or any(c.isdigit() for c in text) else "punct"
     if first and _damaged_numeral(text):
@@ -291,6 +297,16 @@ def garbled_codes(pieces: list[Piece], known=lambda low: False) -> list[Piece]:
         if _garbled_code(pieces[i], after, known):
             out[i] = pieces[i]._replace(kind="word")
     return out
+
+
+GARBLE_CHAR_RE = regex.compile(r"[?'’¢€&§£@\d]|[^\x00-\x7f]")
+"""Characters English-model OCR prints in a Vietnamese word only for a letter it could not read: a glued mark, a symbol
+glyph, a digit, any letter outside ASCII (`trén`, `nuéc`: eng prints é for ê, ơ, ô with or without a tone)."""
+
+
+def garbled_glyphs(text: str) -> bool:
+    """Whether an English-model OCR word piece holds a GARBLE_CHAR_RE character: damaged as printed, never to be kept."""
+    return GARBLE_CHAR_RE.search(text) is not None
 
 
 def garbled_case(text: str) -> str:
