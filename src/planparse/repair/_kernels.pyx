@@ -156,16 +156,32 @@ def viterbi(const float[:, :, :, ::1] table, const int64_t[::1] tri_row, const d
 # ---- LM and bonus lookups for the score tables --------------------------------------------------------------------
 
 
-cdef inline Py_ssize_t _search(const uint32_t[::1] low, uint32_t key, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
-    """Index of `key` in the sorted run low[lo:hi], or -1."""
-    cdef Py_ssize_t end = hi, mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if low[mid] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo if lo < end and low[lo] == key else -1
+DEF BLOCK = 16
+"""Keys per block of the sampled index (_sampled): one 64-byte cache line of uint32 low words."""
+
+
+cdef inline Py_ssize_t _search(const uint32_t[::1] low, const uint32_t[::1] sample, uint32_t key, Py_ssize_t lo,
+                               Py_ssize_t hi) noexcept nogil:
+    """Index of `key` in the sorted run low[lo:hi], or -1. A binary search over `sample` (every BLOCK-th key, small
+    enough to stay in cache) finds the one block of `low` that may hold the key, which is then counted through: one
+    cache line of `low` read, and no branch on the data to mispredict."""
+    cdef Py_ssize_t base, n, half, x, cnt = 0
+    if lo >= hi:
+        return -1
+    base = lo // BLOCK
+    n = (hi - 1) // BLOCK - base + 1
+    while n > 1:
+        half = n >> 1
+        base = base + half if sample[base + half] <= key else base
+        n -= half
+    base *= BLOCK
+    if base < lo:
+        base = lo
+    n = base + BLOCK if base + BLOCK < hi else hi
+    for x in range(base, n):
+        cnt += low[x] < key
+    base += cnt
+    return base if base < n and low[base] == key else -1
 
 
 cdef inline Py_ssize_t _search64(const uint64_t[::1] keys, uint64_t key) noexcept nogil:
@@ -197,6 +213,13 @@ def lower_bounds(const uint32_t[::1] low, const int64_t[::1] start, const uint64
         out[out.shape[0] - 1] = n
 
 
+def _sampled(low):
+    """Every BLOCK-th key of `low` (the sampled index _search reads)."""
+    import numpy as np
+
+    return np.ascontiguousarray(np.asarray(low)[::BLOCK])
+
+
 cdef class Scorer:
     """The trigram LM (lm.TrigramLM) and the pair bonuses (decoder.Bonus) as flat arrays for compiled lookups:
     log10 P(c | b) and P(c | a b) with the same backoff, codebooks and float32 sums as TrigramLM.score2 / score and
@@ -205,11 +228,14 @@ cdef class Scorer:
     cdef const uint16_t[:, ::1] dense
     cdef const float[::1] half
     cdef const uint32_t[::1] bi_low
+    cdef const uint32_t[::1] bi_sample
+    cdef const uint32_t[::1] tri_sample
     cdef const int64_t[::1] bi_start
     cdef const uint32_t[::1] tri_low
     cdef const int64_t[::1] tri_start
     cdef const int64_t[::1] bi_first
     cdef const int64_t[::1] tri_first
+    cdef const uint64_t[::1] orphans
     cdef const uint8_t[::1] bi_lp_q, bi_bo_q, tri_lp_q
     cdef const float[::1] bi_lp_book, bi_bo_book, tri_lp_book
     cdef const float[::1] uni_lp, uni_bo
@@ -224,13 +250,16 @@ cdef class Scorer:
     cdef uint64_t v
     cdef int64_t num
 
-    def __init__(self, dense, half, bi_low, bi_start, tri_low, tri_start, bi_first, tri_first, bi_lp_q, bi_lp_book,
-                 bi_bo_q, bi_bo_book, tri_lp_q, tri_lp_book, uni_lp, uni_bo, v, num, words, word_bonus, places,
-                 place_bonus):
-        """Arrays as decoder.scorer gathers them; `words`/`places`: (bits, rest, dense) of a PairSet or None (no bonus)."""
+    def __init__(self, dense, half, bi_low, bi_start, tri_low, tri_start, bi_first, tri_first, orphans, bi_lp_q,
+                 bi_lp_book, bi_bo_q, bi_bo_book, tri_lp_q, tri_lp_book, uni_lp, uni_bo, v, num, words, word_bonus,
+                 places, place_bonus):
+        """Arrays as decoder.scorer gathers them; `orphans`: the sorted contexts (a * v + b) of trigrams that are no
+        bigram of the model (any other context that is none has no trigram to look for); `words`/`places`: (bits, rest,
+        dense) of a PairSet or None."""
         self.dense, self.half = dense, half
         self.bi_low, self.bi_start, self.tri_low, self.tri_start = bi_low, bi_start, tri_low, tri_start
-        self.bi_first, self.tri_first = bi_first, tri_first
+        self.bi_first, self.tri_first, self.orphans = bi_first, tri_first, orphans
+        self.bi_sample, self.tri_sample = _sampled(bi_low), _sampled(tri_low)
         self.bi_lp_q, self.bi_lp_book, self.bi_bo_q, self.bi_bo_book = bi_lp_q, bi_lp_book, bi_bo_q, bi_bo_book
         self.tri_lp_q, self.tri_lp_book, self.uni_lp, self.uni_bo = tri_lp_q, tri_lp_book, uni_lp, uni_bo
         self.v, self.num = v, num
@@ -255,7 +284,7 @@ cdef class Scorer:
             lo = self.bi_first[b]
         if self.bi_first[b + 1] < hi:
             hi = self.bi_first[b + 1]
-        return _search(self.bi_low, <uint32_t> key, lo, hi)
+        return _search(self.bi_low, self.bi_sample, <uint32_t> key, lo, hi)
 
     cdef inline Py_ssize_t _trigram(self, Py_ssize_t ctx, int64_t a, int64_t b, int64_t c) noexcept nogil:
         """Index of trigram (a, b, c), or -1; `ctx`: the index of bigram (a, b) (narrows the search) or -1."""
@@ -265,12 +294,14 @@ cdef class Scorer:
             return -1
         lo = self.tri_start[h]
         hi = self.tri_start[h + 1]
+        if ctx < 0 and (self.orphans.shape[0] == 0 or _search64(self.orphans, <uint64_t> a * self.v + <uint64_t> b) < 0):
+            return -1
         if ctx >= 0:
             if self.tri_first[ctx] > lo:
                 lo = self.tri_first[ctx]
             if self.tri_first[ctx + 1] < hi:
                 hi = self.tri_first[ctx + 1]
-        return _search(self.tri_low, <uint32_t> key, lo, hi)
+        return _search(self.tri_low, self.tri_sample, <uint32_t> key, lo, hi)
 
     cdef inline float score2(self, int64_t b, int64_t c) noexcept nogil:
         """TrigramLM.score2 of one pair."""
@@ -323,27 +354,39 @@ cdef class Scorer:
     def triple_table(self, const int64_t[:, ::1] ids, const int64_t[::1] size, const uint8_t[::1] title,
                      const int64_t[::1] first, float[:, :, :, ::1] out):
         """out[u, i, j, k] = log10 P(c | a b) + bonus(b, c) of the real candidate triples of rows first[u] .. + 2
-        (decoder._triple_table)."""
-        cdef Py_ssize_t u, t, i, j, k, ctx, tri
+        (decoder._triple_table). The pair terms of rows t + 1, t + 2 are looked up once per row, not per a."""
+        cdef Py_ssize_t K = ids.shape[1], u, t, i, j, k, ctx, tri
         cdef int64_t a, b, c
-        cdef float low, bo, s
+        cdef float bo, s
         cdef bint bt
-        with nogil:
-            for u in range(first.shape[0]):
-                t = first[u]
-                bt = title[t + 1] and title[t + 2]
-                for i in range(size[t]):
-                    a = ids[t, i]
+        cdef float *low = <float *> malloc(K * K * sizeof(float))
+        cdef float *bon = <float *> malloc(K * K * sizeof(float))
+        if not (low and bon):
+            free(low); free(bon)
+            raise MemoryError()
+        try:
+            with nogil:
+                for u in range(first.shape[0]):
+                    t = first[u]
+                    bt = title[t + 1] and title[t + 2]
                     for j in range(size[t + 1]):
                         b = ids[t + 1, j]
-                        ctx = self._bigram(a, b)
-                        bo = self.bi_bo_book[self.bi_bo_q[ctx]] if ctx >= 0 else 0.0
                         for k in range(size[t + 2]):
                             c = ids[t + 2, k]
-                            low = self.score2(b, c)
-                            if b == self.num:
-                                s = low
-                            else:
-                                tri = self._trigram(ctx, a, b, c)
-                                s = self.tri_lp_book[self.tri_lp_q[tri]] if tri >= 0 else bo + low
-                            out[u, i, j, k] = s + self.bonus(b, c, bt)
+                            low[j * K + k] = self.score2(b, c)
+                            bon[j * K + k] = self.bonus(b, c, bt)
+                    for i in range(size[t]):
+                        a = ids[t, i]
+                        for j in range(size[t + 1]):
+                            b = ids[t + 1, j]
+                            ctx = self._bigram(a, b)
+                            bo = self.bi_bo_book[self.bi_bo_q[ctx]] if ctx >= 0 else 0.0
+                            for k in range(size[t + 2]):
+                                if b == self.num:
+                                    s = low[j * K + k]
+                                else:
+                                    tri = self._trigram(ctx, a, b, ids[t + 2, k])
+                                    s = self.tri_lp_book[self.tri_lp_q[tri]] if tri >= 0 else bo + low[j * K + k]
+                                out[u, i, j, k] = s + bon[j * K + k]
+        finally:
+            free(low); free(bon)
