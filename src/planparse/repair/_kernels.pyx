@@ -213,6 +213,33 @@ def lower_bounds(const uint32_t[::1] low, const int64_t[::1] start, const uint64
         out[out.shape[0] - 1] = n
 
 
+def context_starts(const uint32_t[::1] low, const int64_t[::1] start, const uint64_t[::1] contexts, uint64_t v,
+                   int64_t[::1] out):
+    """out[j] = index of the first trigram (keys: `low` in runs of high words `start`, lm.NgramKeys) whose context
+    (key // v) is not below contexts[j] (sorted bigram keys), out[-1] = the number of trigrams; returns the sorted
+    contexts of trigrams that are no bigram (<s> <s>). One pass over the trigrams, no division but for those."""
+    cdef Py_ssize_t nb = start.shape[0] - 1, nc = contexts.shape[0], h, idx, j = 0
+    cdef uint64_t key, last = 0
+    cdef bint any_orphan = False
+    orphans = []
+    for h in range(nb):
+        for idx in range(start[h], start[h + 1]):
+            key = (<uint64_t> h << 32) | low[idx]
+            while j < nc and contexts[j] * v <= key:
+                out[j] = idx
+                j += 1
+            if j == 0 or key >= (contexts[j - 1] + 1) * v:
+                if not any_orphan or key // v != last:
+                    last = key // v
+                    any_orphan = True
+                    orphans.append(last)
+    while j < nc:
+        out[j] = low.shape[0]
+        j += 1
+    out[nc] = low.shape[0]
+    return orphans
+
+
 def _sampled(low):
     """Every BLOCK-th key of `low` (the sampled index _search reads)."""
     import numpy as np

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -176,13 +177,16 @@ def _pieces(lines: Sequence[Line]) -> list[list[Piece]]:
 def _mark_counts(segs) -> tuple[int, int]:
     """(letter words, those that are valid marked syllables): what _mode_of weighs."""
     total = good = 0
-    for pieces in segs:
-        for p in pieces:
-            if p.kind == "word":
-                counted, marked = _mode_vote(p.text)
-                total += counted
-                good += marked
+    for word, n in _word_counts(segs).items():
+        counted, marked = _mode_vote(word)
+        total += counted * n
+        good += marked * n
     return total, good
+
+
+def _word_counts(segs) -> Counter[str]:
+    """How often each word piece occurs: the counts below weigh each distinct word once, not each token."""
+    return Counter(p.text for pieces in segs for p in pieces if p.kind == "word")
 
 
 def _mode_of(total: int, good: int) -> str:
@@ -220,13 +224,9 @@ ENG_KEEP_COST, the left-out documents at 200 dpi 240 -> 226 (1.1: 235), but 60 p
 def _garble_counts(model: Model, segs) -> tuple[int, int]:
     """(word tokens, those whose skeleton is no known syllable): their share is ~0 for clean or merely stripped
     text, high for OCR garble (below CLEAN_SHARE, OCR-confusion edits cost CLEAN_RULE_SCALE times more)."""
-    total = bad = 0
-    for pieces in segs:
-        for p in pieces:
-            if p.kind == "word":
-                total += 1
-                bad += skeleton(p.text) not in model.channel.by_skel
-    return total, bad
+    known = model.channel.by_skel
+    counts = _word_counts(segs)
+    return sum(counts.values()), sum(n for word, n in counts.items() if skeleton(word) not in known)
 
 
 def _word_confidences(line: Line) -> list[float] | None:
