@@ -364,13 +364,15 @@ cdef class Scorer:
         return out
 
     def pair_table(self, const int64_t[:, ::1] ids, const int64_t[::1] size, const uint8_t[::1] both_title,
-                   const int64_t[::1] first, float[:, :, ::1] out):
+                   const int64_t[::1] first, const int64_t[::1] order, float[:, :, ::1] out):
         """out[u, i, j] = score2 + bonus of candidate i of row first[u] to candidate j of the next row, real pairs only
-        (decoder.transition_table; `both_title[t]`: rows t and t + 1 both capitalised)."""
-        cdef Py_ssize_t u, t, i, j
+        (decoder.transition_table; `both_title[t]`: rows t and t + 1 both capitalised). Rows are visited in `order`
+        (by first candidate: neighbours then share the model's rows, which stay in cache)."""
+        cdef Py_ssize_t x, u, t, i, j
         cdef int64_t b, c
         with nogil:
-            for u in range(first.shape[0]):
+            for x in range(order.shape[0]):
+                u = order[x]
                 t = first[u]
                 for i in range(size[t]):
                     b = ids[t, i]
@@ -379,10 +381,11 @@ cdef class Scorer:
                         out[u, i, j] = self.score2(b, c) + self.bonus(b, c, both_title[t])
 
     def triple_table(self, const int64_t[:, ::1] ids, const int64_t[::1] size, const uint8_t[::1] title,
-                     const int64_t[::1] first, float[:, :, :, ::1] out):
+                     const int64_t[::1] first, const int64_t[::1] order, float[:, :, :, ::1] out):
         """out[u, i, j, k] = log10 P(c | a b) + bonus(b, c) of the real candidate triples of rows first[u] .. + 2
-        (decoder._triple_table). The pair terms of rows t + 1, t + 2 are looked up once per row, not per a."""
-        cdef Py_ssize_t K = ids.shape[1], u, t, i, j, k, ctx, tri
+        (decoder._triple_table), rows visited in `order` as pair_table. The pair terms of rows t + 1, t + 2 are looked
+        up once per row, not per a."""
+        cdef Py_ssize_t K = ids.shape[1], x, u, t, i, j, k, ctx, tri
         cdef int64_t a, b, c
         cdef float bo, s
         cdef bint bt
@@ -393,7 +396,8 @@ cdef class Scorer:
             raise MemoryError()
         try:
             with nogil:
-                for u in range(first.shape[0]):
+                for x in range(order.shape[0]):
+                    u = order[x]
                     t = first[u]
                     bt = title[t + 1] and title[t + 2]
                     for j in range(size[t + 1]):

@@ -156,7 +156,8 @@ def transition_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) ->
     table = np.zeros((len(first) + 1, K, K), dtype=np.float32)
     fast = scorer(lm, bonus)
     if fast is not None:
-        fast.pair_table(np.ascontiguousarray(lat.ids), np.ascontiguousarray(lat.size), both_title.view(np.uint8), first, table)
+        fast.pair_table(np.ascontiguousarray(lat.ids), np.ascontiguousarray(lat.size), both_title.view(np.uint8), first,
+                        np.argsort(lat.ids[first, 0], kind="stable"), table)
     else:
         table[:-1] = _row_pair_scores(lm, lat.ids[first], lat.ids[first + 1], lat.size[first], lat.size[first + 1],
                                       both_title[first], bonus)
@@ -342,7 +343,7 @@ def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.
     if fast is not None:
         table = np.zeros((len(first) + 1, K, K, K), dtype=np.float32)
         fast.triple_table(np.ascontiguousarray(ids), np.ascontiguousarray(size), np.ascontiguousarray(title).view(np.uint8),
-                          first, table)
+                          first, np.argsort(ids[first, 0], kind="stable"), table)
         return table, np.concatenate([inv, np.full(2, len(first))])
     real = np.arange(K)[None, :] < size[:, None]
     mask = real[first][:, :, None, None] & real[first + 1][:, None, :, None] & real[first + 2][:, None, None, :]
