@@ -292,6 +292,7 @@ def test_compiled_score_tables_match_the_numpy_lookups(monkeypatch):
     words = ("ủy ban nhân dân xã hải ninh huyện quảng ninh tỉnh quảng bình ban hành kế hoạch phòng chống thiên tai "
              "và tìm kiếm cứu nạn năm 2026 theo quyết định số 12 của chủ tịch ủy ban nhân dân tỉnh").split()
     lat = _text_lattice(lm, rng, words * 4, 7)
+    assert decoder.scorer(lm, model.bonus) is not None
     fast_pairs, rows = decoder.transition_table(lm, lat, model.bonus)
     fast_triples, rows3 = decoder._triple_table(lm, lat, model.bonus)
     monkeypatch.setattr(decoder, "USE_COMPILED", False)

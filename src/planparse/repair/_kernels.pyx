@@ -156,8 +156,8 @@ def viterbi(const float[:, :, :, ::1] table, const int64_t[::1] tri_row, const d
 # ---- LM and bonus lookups for the score tables --------------------------------------------------------------------
 
 
-DEF BLOCK = 16
-"""Keys per block of the sampled index (_sampled): one 64-byte cache line of uint32 low words."""
+cdef enum:
+    BLOCK = 16  # keys per block of the sampled index (_sampled): one 64-byte cache line of uint32 low words
 
 
 cdef inline Py_ssize_t _search(const uint32_t[::1] low, const uint32_t[::1] sample, uint32_t key, Py_ssize_t lo,

@@ -425,21 +425,23 @@ def split_equal(a: str, b: str) -> bool:
     return split_tone(nfc(a.lower())) == split_tone(nfc(b.lower()))
 
 
-PRUNE_KEEP = 4
-"""Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 6 was measured better (stripped text,
-errors): bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300 lines)
-263 -> 254, seed 001 unchanged, seed 000 -1 syllable; 8 no better. But on the held-out stripped decrees `bench_restore`
-times, 6 / 3.0 restored 19 % slower than 4 / 2.5 in process with cold memos (4 / 2.5: 49.5 k tok/s, 5 / 2.5: 44.9 k,
-6 / 2.5: 42.8 k, 6 / 3.0: 40.1 k, one quiet 2-core machine, back to back; tuning errors stripped / eng OCR 38 / 59,
-36 / 60, 36 / 60, 35 / 60), which sinks the whole process under its 50 k tok/s floor: kept at 4 until the per-slot
-work is cheaper (on admin/ text the helper measured only ~8 %: 74 k -> 68 k)."""
-PRUNE_MARGIN = 2.5
+PRUNE_KEEP = 6
+"""Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 6 was measured better than 4 (stripped
+text, errors): bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300
+lines) 263 -> 254, seed 001 unchanged, seed 000 -1 syllable; 8 no better. It was first kept at 4 for speed (6 / 3.0
+restored 19 % slower in process, 49.5 k -> 40.1 k tok/s on the held-out decrees); with the score tables filled by
+compiled lookups (decoder.scorer) the cost is ~2 %. `bench_restore --tuning` errors, tuning plans stripped / second
+tuning set stripped / tuning plans as eng OCR: 4 / 2.5: 38 / 27 / 59, 5 / 2.75: 36 / 27 / 60, 6 / 3.0: 35 / 27 / 60
+(seed 000 97.47 % in all three). Speed, whole `planparse restore` minus a one-line run's start-up, 111 k stripped tokens
+of tuning and training text (bench/tuning plans twice, six training laws, 20 training tvpl articles), least CPU of four
+back-to-back runs on the loaded 2-core VM: before the compiled lookups 4 / 2.5 41.5 k tok/s, 6 / 3.0 37.2 k; after
+4 / 2.5 50.2 k, 6 / 3.0 49.0 k."""
+PRUNE_MARGIN = 3.0
 """Candidates more than this (log10) below a slot's best bigram max-marginal are pruned before the trigram pass.
 1.5 dropped words only a trigram context makes right: on the left-out, unmeasured extra documents (stripped) 2.5 cut
 the errors 241 -> 227 (3: 223, 6: 219) with bench/tuning and seed 000 unchanged. With 6 candidates kept, 2.5 -> 3.0:
 bench/tuning 36 -> 35, unmeasured extra/ documents 234 -> 228, the plans of bench/tuning/more (1,777 syllables)
-27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~3 % slower (3.5: 226 errors but
-~30 % slower). Kept at 2.5 with PRUNE_KEEP 4 (speed)."""
+27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~3 % slower (3.5: 226 errors but ~30 % slower)."""
 CACHE_WEIGHT = 0.5
 CACHE_MIN = 3
 """Document cache (_cache_costs). Measured again with PRUNE_KEEP 6 (stripped text, errors on bench/tuning, the 14
