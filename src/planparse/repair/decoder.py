@@ -235,14 +235,15 @@ _SCORERS: dict[tuple[int, int], tuple[TrigramLM, Bonus | None, object]] = {}
 
 
 def scorer(lm: TrigramLM, bonus: Bonus | None):
-    """The compiled scorer (_kernels.Scorer) of an LM and its bonuses, built once per pair; None when the kernels are
-    not built or the model's tables are of an older layout (the NumPy scoring then runs)."""
+    """The compiled scorer (_kernels.Scorer) of an LM and its bonuses, built once (the last pair's is kept); None when
+    the kernels are not built or the model's tables are of an older layout (the NumPy scoring then runs)."""
     kernel = compiled()
     if kernel is None:
         return None
     key = (id(lm), id(bonus))
     hit = _SCORERS.get(key)
     if hit is None or hit[0] is not lm or hit[1] is not bonus:
+        _SCORERS.clear()
         hit = _SCORERS[key] = (lm, bonus, _build_scorer(kernel, lm, bonus))
     return hit[2]
 
