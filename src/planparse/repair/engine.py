@@ -430,12 +430,16 @@ PRUNE_KEEP = 6
 text, errors): bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300
 lines) 263 -> 254, seed 001 unchanged, seed 000 -1 syllable; 8 no better. It was first kept at 4 for speed (6 / 3.0
 restored 19 % slower in process, 49.5 k -> 40.1 k tok/s on the held-out decrees); with the score tables filled by
-compiled lookups (decoder.scorer) the cost is ~2 %. `bench_restore --tuning` errors, tuning plans stripped / second
+compiled lookups (decoder.scorer) it costs 2-10 %. `bench_restore --tuning` errors, tuning plans stripped / second
 tuning set stripped / tuning plans as eng OCR: 4 / 2.5: 38 / 27 / 59, 5 / 2.75: 36 / 27 / 60, 6 / 3.0: 35 / 27 / 60
 (seed 000 97.47 % in all three). Speed, whole `planparse restore` minus a one-line run's start-up, 111 k stripped tokens
 of tuning and training text (bench/tuning plans twice, six training laws, 20 training tvpl articles), least CPU of four
 back-to-back runs on the loaded 2-core VM: before the compiled lookups 4 / 2.5 41.5 k tok/s, 6 / 3.0 37.2 k; after
-4 / 2.5 50.2 k, 6 / 3.0 49.0 k."""
+4 / 2.5 50.2 k, 6 / 3.0 49.0 k. One final held-out run (`bench_restore`, 4 / 2.5 before -> 6 / 3.0 with the compiled
+lookups): errors restoring stripped held-out decrees 885 -> 875, held-out extra/ documents 732 -> 721, bench/plans
+stripped 66 -> 62 and as eng OCR 112 -> 111, seed 001 97.97 -> 98.01 %, seed 000 unchanged; its speed text (92 k
+tokens), least CPU of four alternating runs: 53.7 k tok/s before, 68.0 k at 4 / 2.5 and 61.1 k at 6 / 3.0 after (on
+decree text the wider beam costs ~10 %, on the tuning and training text ~2 %)."""
 PRUNE_MARGIN = 3.0
 """Candidates more than this (log10) below a slot's best bigram max-marginal are pruned before the trigram pass.
 1.5 dropped words only a trigram context makes right: on the left-out, unmeasured extra documents (stripped) 2.5 cut
