@@ -12,7 +12,7 @@ from planparse.models import Line, Word
 from planparse.repair import restore_lines, restore_text
 from planparse.repair.decoder import Bonus, Lattice, PairSet, prune, trigram_scores, viterbi
 from planparse.repair.engine import _cache_costs, get_model, list_label, sections
-from planparse.repair.lm import pack
+from planparse.repair.lm import dense_key, pack
 from planparse.repair.segment import segment
 
 
@@ -297,3 +297,50 @@ def test_stripped_prose_with_abbreviations_is_not_decoded_as_garble():
     out, _ = restore_text(text)
     assert "tr 134" in out and "tr 135" in out and "Lavo" in out, out
     assert "Đắc" in out, out
+
+
+def _text_lattice(lm, rng, words: list[str], k: int) -> Lattice:
+    """BOS BOS, one slot per word (the word first, then random units of the whole vocabulary, frequent and rare, and
+    the number unit), EOS: real trigrams, backoffs, and pairs outside the dense bigram table."""
+    n = len(words) + 3
+    ids = np.zeros((n, k), dtype=np.int64)
+    cost = np.full((n, k), 1e9)
+    size = np.ones(n, dtype=np.int64)
+    ids[-1] = 1
+    cost[:2, 0] = cost[-1, 0] = 0.0
+    pool = np.r_[np.arange(5, len(lm.vocab)), [lm.num] * 50]
+    for r, w in enumerate(words, start=2):
+        size[r] = rng.integers(1, k + 1)
+        ids[r] = np.r_[lm.index.get(w, lm.unk), rng.choice(pool, k - 1)]
+        cost[r, :size[r]] = rng.uniform(0, 2, size[r])
+    return Lattice(ids, cost, size, rng.random(n) < 0.4)
+
+
+def test_compiled_score_tables_match_the_numpy_lookups(monkeypatch):
+    """The compiled LM and bonus lookups (_kernels.Scorer) give the NumPy tables bit for bit on every real pair and
+    triple: dense and searched bigrams, trigram hits and backoffs, numbers, word and place-name bonuses."""
+    from planparse.repair import decoder
+
+    if decoder.compiled() is None:
+        pytest.skip("compiled decoder loop not built on this machine")
+    model = get_model()
+    lm = model.lm
+    rng = np.random.default_rng(17)
+    words = ("ủy ban nhân dân xã hải ninh huyện quảng ninh tỉnh quảng bình ban hành kế hoạch phòng chống thiên tai "
+             "và tìm kiếm cứu nạn năm 2026 theo quyết định số 12 của chủ tịch ủy ban nhân dân tỉnh").split()
+    lat = _text_lattice(lm, rng, words * 4, 7)
+    assert decoder.scorer(lm, model.bonus) is not None
+    fast_pairs, rows = decoder.transition_table(lm, lat, model.bonus)
+    fast_triples, rows3 = decoder._triple_table(lm, lat, model.bonus)
+    monkeypatch.setattr(decoder, "USE_COMPILED", False)
+    slow_pairs, _ = decoder.transition_table(lm, lat, model.bonus)
+    slow_triples, _ = decoder._triple_table(lm, lat, model.bonus)
+    real = np.arange(lat.width)[None, :] < lat.size[:, None]
+    pair = real[:-1, :, None] & real[1:, None, :]
+    assert np.array_equal(fast_pairs[rows[:-1]][pair], slow_pairs[rows[:-1]][pair])
+    triple = real[:-2, :, None, None] & real[1:-1, None, :, None] & real[2:, None, None, :]
+    assert np.array_equal(fast_triples[rows3[:-2]][triple], slow_triples[rows3[:-2]][triple])
+    assert (lat.ids[real] >= len(lm.dense)).sum() > 20
+    assert (lat.ids[real] == lm.num).any()
+    seen = lm.tri_keys.find(dense_key([lat.ids[:-2, 0], lat.ids[1:-1, 0], lat.ids[2:, 0]], len(lm.vocab)))[1]
+    assert seen.sum() > 20

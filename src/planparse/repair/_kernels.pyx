@@ -1,14 +1,15 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""The decoder's innermost loop compiled (Cython): forward-backward over each window's real candidates only.
+"""The decoder's innermost loops compiled (Cython): forward-backward and Viterbi over each window's real candidates
+only, and the LM and bonus lookups that fill their score tables (Scorer).
 
 NumPy pads every window of a group to the widest slot and steps in Python; compiled, each window runs
 over its own candidates (a fifth of the pairs on stripped text). The same float32 operations in the same
-order as decoder.max_marginals' NumPy loop, so the real candidates' scores are bit-identical (padding
+order as decoder's NumPy loops and lm.TrigramLM's lookups, so the real candidates' scores are bit-identical (padding
 columns come out NEG; prune overwrites them anyway). Built by setuptools at install; when the build is
-not there the decoder keeps its NumPy loop (decoder.compiled).
+not there the decoder keeps its NumPy loops (decoder.compiled).
 """
 
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 
 cdef double NEG = -1e9
@@ -150,3 +151,273 @@ def viterbi(const float[:, :, :, ::1] table, const int64_t[::1] tri_row, const d
                 s += core
     finally:
         free(delta); free(nxt); free(c); free(back); free(sz); free(tr); free(path)
+
+
+# ---- LM and bonus lookups for the score tables --------------------------------------------------------------------
+
+
+cdef enum:
+    BLOCK = 16  # keys per block of the sampled index (_sampled): one 64-byte cache line of uint32 low words
+
+
+cdef inline Py_ssize_t _search(const uint32_t[::1] low, const uint32_t[::1] sample, uint32_t key, Py_ssize_t lo,
+                               Py_ssize_t hi) noexcept nogil:
+    """Index of `key` in the sorted run low[lo:hi], or -1. A binary search over `sample` (every BLOCK-th key, small
+    enough to stay in cache) finds the one block of `low` that may hold the key, which is then counted through: one
+    cache line of `low` read, and no branch on the data to mispredict."""
+    cdef Py_ssize_t base, n, half, x, cnt = 0
+    if lo >= hi:
+        return -1
+    base = lo // BLOCK
+    n = (hi - 1) // BLOCK - base + 1
+    while n > 1:
+        half = n >> 1
+        base = base + half if sample[base + half] <= key else base
+        n -= half
+    base *= BLOCK
+    if base < lo:
+        base = lo
+    n = base + BLOCK if base + BLOCK < hi else hi
+    for x in range(base, n):
+        cnt += low[x] < key
+    base += cnt
+    return base if base < n and low[base] == key else -1
+
+
+cdef inline Py_ssize_t _search64(const uint64_t[::1] keys, uint64_t key) noexcept nogil:
+    cdef Py_ssize_t lo = 0, hi = keys.shape[0], mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < keys.shape[0] and keys[lo] == key else -1
+
+
+def lower_bounds(const uint32_t[::1] low, const int64_t[::1] start, const uint64_t[::1] targets, int64_t[::1] out):
+    """out[j] = index of the first n-gram key (low words `low` in runs of high words `start`, lm.NgramKeys) not below
+    targets[j], for sorted targets; out[-1] = len(low). A merge of two sorted lists."""
+    cdef Py_ssize_t nb = start.shape[0] - 1, n = low.shape[0], h = 0, idx = 0, j
+    cdef uint64_t key
+    with nogil:
+        for j in range(targets.shape[0]):
+            while idx < n:
+                while h < nb and start[h + 1] <= idx:
+                    h += 1
+                key = (<uint64_t> h << 32) | low[idx]
+                if key >= targets[j]:
+                    break
+                idx += 1
+            out[j] = idx
+        out[out.shape[0] - 1] = n
+
+
+def context_starts(const uint32_t[::1] low, const int64_t[::1] start, const uint64_t[::1] contexts, uint64_t v,
+                   int64_t[::1] out):
+    """out[j] = index of the first trigram (keys: `low` in runs of high words `start`, lm.NgramKeys) whose context
+    (key // v) is not below contexts[j] (sorted bigram keys), out[-1] = the number of trigrams; returns the sorted
+    contexts of trigrams that are no bigram (<s> <s>). One pass over the trigrams, no division but for those."""
+    cdef Py_ssize_t nb = start.shape[0] - 1, nc = contexts.shape[0], h, idx, j = 0
+    cdef uint64_t key, last = 0
+    cdef bint any_orphan = False
+    orphans = []
+    for h in range(nb):
+        for idx in range(start[h], start[h + 1]):
+            key = (<uint64_t> h << 32) | low[idx]
+            while j < nc and contexts[j] * v <= key:
+                out[j] = idx
+                j += 1
+            if j == 0 or key >= (contexts[j - 1] + 1) * v:
+                if not any_orphan or key // v != last:
+                    last = key // v
+                    any_orphan = True
+                    orphans.append(last)
+    while j < nc:
+        out[j] = low.shape[0]
+        j += 1
+    out[nc] = low.shape[0]
+    return orphans
+
+
+def _sampled(low):
+    """Every BLOCK-th key of `low` (the sampled index _search reads)."""
+    import numpy as np
+
+    return np.ascontiguousarray(np.asarray(low)[::BLOCK])
+
+
+cdef class Scorer:
+    """The trigram LM (lm.TrigramLM) and the pair bonuses (decoder.Bonus) as flat arrays for compiled lookups:
+    log10 P(c | b) and P(c | a b) with the same backoff, codebooks and float32 sums as TrigramLM.score2 / score and
+    Bonus.pairs, so the tables come out bit-identical to the NumPy ones."""
+
+    cdef const uint16_t[:, ::1] dense
+    cdef const float[::1] half
+    cdef const uint32_t[::1] bi_low
+    cdef const uint32_t[::1] bi_sample
+    cdef const uint32_t[::1] tri_sample
+    cdef const int64_t[::1] bi_start
+    cdef const uint32_t[::1] tri_low
+    cdef const int64_t[::1] tri_start
+    cdef const int64_t[::1] bi_first
+    cdef const int64_t[::1] tri_first
+    cdef const uint64_t[::1] orphans
+    cdef const uint8_t[::1] bi_lp_q, bi_bo_q, tri_lp_q
+    cdef const float[::1] bi_lp_book, bi_bo_book, tri_lp_book
+    cdef const float[::1] uni_lp, uni_bo
+    cdef const uint8_t[:, ::1] word_bits
+    cdef const uint8_t[:, ::1] place_bits
+    cdef const uint64_t[::1] word_rest
+    cdef const uint64_t[::1] place_rest
+    cdef Py_ssize_t word_dense, place_dense
+    cdef bint use_words, use_places
+    cdef float word_bonus
+    cdef double place_bonus
+    cdef uint64_t v
+    cdef int64_t num
+
+    def __init__(self, dense, half, bi_low, bi_start, tri_low, tri_start, bi_first, tri_first, orphans, bi_lp_q,
+                 bi_lp_book, bi_bo_q, bi_bo_book, tri_lp_q, tri_lp_book, uni_lp, uni_bo, v, num, words, word_bonus,
+                 places, place_bonus):
+        """Arrays as decoder.scorer gathers them; `orphans`: the sorted contexts (a * v + b) of trigrams that are no
+        bigram of the model (any other context that is none has no trigram to look for); `words`/`places`: (bits, rest,
+        dense) of a PairSet or None."""
+        self.dense, self.half = dense, half
+        self.bi_low, self.bi_start, self.tri_low, self.tri_start = bi_low, bi_start, tri_low, tri_start
+        self.bi_first, self.tri_first, self.orphans = bi_first, tri_first, orphans
+        self.bi_sample, self.tri_sample = _sampled(bi_low), _sampled(tri_low)
+        self.bi_lp_q, self.bi_lp_book, self.bi_bo_q, self.bi_bo_book = bi_lp_q, bi_lp_book, bi_bo_q, bi_bo_book
+        self.tri_lp_q, self.tri_lp_book, self.uni_lp, self.uni_bo = tri_lp_q, tri_lp_book, uni_lp, uni_bo
+        self.v, self.num = v, num
+        self.use_words = words is not None
+        if self.use_words:
+            self.word_bits, self.word_rest, self.word_dense = words
+        self.word_bonus = <float> word_bonus
+        self.use_places = places is not None
+        if self.use_places:
+            self.place_bits, self.place_rest, self.place_dense = places
+        self.place_bonus = place_bonus
+
+    cdef inline Py_ssize_t _bigram(self, int64_t b, int64_t c) noexcept nogil:
+        """Index of bigram (b, c) in the model, or -1."""
+        cdef uint64_t key = <uint64_t> b * self.v + <uint64_t> c
+        cdef Py_ssize_t h = <Py_ssize_t> (key >> 32), lo, hi
+        if h >= self.bi_start.shape[0] - 1:
+            return -1
+        lo = self.bi_start[h]
+        hi = self.bi_start[h + 1]
+        if self.bi_first[b] > lo:
+            lo = self.bi_first[b]
+        if self.bi_first[b + 1] < hi:
+            hi = self.bi_first[b + 1]
+        return _search(self.bi_low, self.bi_sample, <uint32_t> key, lo, hi)
+
+    cdef inline Py_ssize_t _trigram(self, Py_ssize_t ctx, int64_t a, int64_t b, int64_t c) noexcept nogil:
+        """Index of trigram (a, b, c), or -1; `ctx`: the index of bigram (a, b) (narrows the search) or -1."""
+        cdef uint64_t key = (<uint64_t> a * self.v + <uint64_t> b) * self.v + <uint64_t> c
+        cdef Py_ssize_t h = <Py_ssize_t> (key >> 32), lo, hi
+        if h >= self.tri_start.shape[0] - 1:
+            return -1
+        lo = self.tri_start[h]
+        hi = self.tri_start[h + 1]
+        if ctx < 0 and (self.orphans.shape[0] == 0 or _search64(self.orphans, <uint64_t> a * self.v + <uint64_t> b) < 0):
+            return -1
+        if ctx >= 0:
+            if self.tri_first[ctx] > lo:
+                lo = self.tri_first[ctx]
+            if self.tri_first[ctx + 1] < hi:
+                hi = self.tri_first[ctx + 1]
+        return _search(self.tri_low, self.tri_sample, <uint32_t> key, lo, hi)
+
+    cdef inline float score2(self, int64_t b, int64_t c) noexcept nogil:
+        """TrigramLM.score2 of one pair."""
+        cdef Py_ssize_t d = self.dense.shape[0], j
+        if b < d and c < d:
+            return self.half[self.dense[b, c]]
+        j = self._bigram(b, c)
+        if j >= 0:
+            return self.bi_lp_book[self.bi_lp_q[j]]
+        return self.uni_bo[b] + self.uni_lp[c]
+
+    cdef inline float bonus(self, int64_t b, int64_t c, bint both_title) noexcept nogil:
+        """Bonus.pairs of one pair."""
+        cdef float out = 0.0
+        cdef Py_ssize_t d
+        cdef bint hit
+        if self.use_words:
+            d = self.word_dense
+            if b < d and c < d:
+                hit = (self.word_bits[b, c >> 3] >> (7 - (c & 7))) & 1
+            else:
+                hit = self.word_rest.shape[0] > 0 and _search64(self.word_rest, (<uint64_t> b << 21) | <uint64_t> c) >= 0
+            if hit:
+                out = self.word_bonus
+        if self.use_places and both_title:
+            d = self.place_dense
+            if b < d and c < d:
+                hit = (self.place_bits[b, c >> 3] >> (7 - (c & 7))) & 1
+            else:
+                hit = self.place_rest.shape[0] > 0 and _search64(self.place_rest, (<uint64_t> b << 21) | <uint64_t> c) >= 0
+            if hit:
+                out = <float> (<double> out + self.place_bonus)
+        return out
+
+    def pair_table(self, const int64_t[:, ::1] ids, const int64_t[::1] size, const uint8_t[::1] both_title,
+                   const int64_t[::1] first, const int64_t[::1] order, float[:, :, ::1] out):
+        """out[u, i, j] = score2 + bonus of candidate i of row first[u] to candidate j of the next row, real pairs only
+        (decoder.transition_table; `both_title[t]`: rows t and t + 1 both capitalised). Rows are visited in `order`
+        (by first candidate: neighbours then share the model's rows, which stay in cache)."""
+        cdef Py_ssize_t x, u, t, i, j
+        cdef int64_t b, c
+        with nogil:
+            for x in range(order.shape[0]):
+                u = order[x]
+                t = first[u]
+                for i in range(size[t]):
+                    b = ids[t, i]
+                    for j in range(size[t + 1]):
+                        c = ids[t + 1, j]
+                        out[u, i, j] = self.score2(b, c) + self.bonus(b, c, both_title[t])
+
+    def triple_table(self, const int64_t[:, ::1] ids, const int64_t[::1] size, const uint8_t[::1] title,
+                     const int64_t[::1] first, const int64_t[::1] order, float[:, :, :, ::1] out):
+        """out[u, i, j, k] = log10 P(c | a b) + bonus(b, c) of the real candidate triples of rows first[u] .. + 2
+        (decoder._triple_table), rows visited in `order` as pair_table. The pair terms of rows t + 1, t + 2 are looked
+        up once per row, not per a."""
+        cdef Py_ssize_t K = ids.shape[1], x, u, t, i, j, k, ctx, tri
+        cdef int64_t a, b, c
+        cdef float bo, s
+        cdef bint bt
+        cdef float *low = <float *> malloc(K * K * sizeof(float))
+        cdef float *bon = <float *> malloc(K * K * sizeof(float))
+        if not (low and bon):
+            free(low); free(bon)
+            raise MemoryError()
+        try:
+            with nogil:
+                for x in range(order.shape[0]):
+                    u = order[x]
+                    t = first[u]
+                    bt = title[t + 1] and title[t + 2]
+                    for j in range(size[t + 1]):
+                        b = ids[t + 1, j]
+                        for k in range(size[t + 2]):
+                            c = ids[t + 2, k]
+                            low[j * K + k] = self.score2(b, c)
+                            bon[j * K + k] = self.bonus(b, c, bt)
+                    for i in range(size[t]):
+                        a = ids[t, i]
+                        for j in range(size[t + 1]):
+                            b = ids[t + 1, j]
+                            ctx = self._bigram(a, b)
+                            bo = self.bi_bo_book[self.bi_bo_q[ctx]] if ctx >= 0 else 0.0
+                            for k in range(size[t + 2]):
+                                if b == self.num:
+                                    s = low[j * K + k]
+                                else:
+                                    tri = self._trigram(ctx, a, b, ids[t + 2, k])
+                                    s = self.tri_lp_book[self.tri_lp_q[tri]] if tri >= 0 else bo + low[j * K + k]
+                                out[u, i, j, k] = s + bon[j * K + k]
+        finally:
+            free(low); free(bon)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -178,13 +179,16 @@ def _pieces(lines: Sequence[Line]) -> list[list[Piece]]:
 def _mark_counts(segs) -> tuple[int, int]:
     """(letter words, those that are valid marked syllables): what _mode_of weighs."""
     total = good = 0
-    for pieces in segs:
-        for p in pieces:
-            if p.kind == "word":
-                counted, marked = _mode_vote(p.text)
-                total += counted
-                good += marked
+    for word, n in _word_counts(segs).items():
+        counted, marked = _mode_vote(word)
+        total += counted * n
+        good += marked * n
     return total, good
+
+
+def _word_counts(segs) -> Counter[str]:
+    """How often each word piece occurs: the counts below weigh each distinct word once, not each token."""
+    return Counter(p.text for pieces in segs for p in pieces if p.kind == "word")
 
 
 def _mode_of(total: int, good: int) -> str:
@@ -222,13 +226,9 @@ ENG_KEEP_COST, the left-out documents at 200 dpi 240 -> 226 (1.1: 235), but 60 p
 def _garble_counts(model: Model, segs) -> tuple[int, int]:
     """(word tokens, those whose skeleton is no known syllable): their share is ~0 for clean or merely stripped
     text, high for OCR garble (below CLEAN_SHARE, OCR-confusion edits cost CLEAN_RULE_SCALE times more)."""
-    total = bad = 0
-    for pieces in segs:
-        for p in pieces:
-            if p.kind == "word":
-                total += 1
-                bad += skeleton(p.text) not in model.channel.by_skel
-    return total, bad
+    known = model.channel.by_skel
+    counts = _word_counts(segs)
+    return sum(counts.values()), sum(n for word, n in counts.items() if skeleton(word) not in known)
 
 
 def _word_confidences(line: Line) -> list[float] | None:
@@ -453,21 +453,27 @@ def split_equal(a: str, b: str) -> bool:
     return split_tone(nfc(a.lower())) == split_tone(nfc(b.lower()))
 
 
-PRUNE_KEEP = 4
-"""Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 6 was measured better (stripped text,
-errors): bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300 lines)
-263 -> 254, seed 001 unchanged, seed 000 -1 syllable; 8 no better. But on the held-out stripped decrees `bench_restore`
-times, 6 / 3.0 restored 19 % slower than 4 / 2.5 in process with cold memos (4 / 2.5: 49.5 k tok/s, 5 / 2.5: 44.9 k,
-6 / 2.5: 42.8 k, 6 / 3.0: 40.1 k, one quiet 2-core machine, back to back; tuning errors stripped / eng OCR 38 / 59,
-36 / 60, 36 / 60, 35 / 60), which sinks the whole process under its 50 k tok/s floor: kept at 4 until the per-slot
-work is cheaper (on admin/ text the helper measured only ~8 %: 74 k -> 68 k)."""
-PRUNE_MARGIN = 2.5
+PRUNE_KEEP = 6
+"""Candidates kept per slot for the trigram pass (within PRUNE_MARGIN of the best). 6 was measured better than 4 (stripped
+text, errors): bench/tuning 38 -> 36, the 14 unmeasured extra/ documents 242 -> 234, six training decrees (first 300
+lines) 263 -> 254, seed 001 unchanged, seed 000 -1 syllable; 8 no better. It was first kept at 4 for speed (6 / 3.0
+restored 19 % slower in process, 49.5 k -> 40.1 k tok/s on the held-out decrees); with the score tables filled by
+compiled lookups (decoder.scorer) it costs 2-10 %. `bench_restore --tuning` errors, tuning plans stripped / second
+tuning set stripped / tuning plans as eng OCR: 4 / 2.5: 38 / 27 / 59, 5 / 2.75: 36 / 27 / 60, 6 / 3.0: 35 / 27 / 60
+(seed 000 97.47 % in all three). Speed, whole `planparse restore` minus a one-line run's start-up, 111 k stripped tokens
+of tuning and training text (bench/tuning plans twice, six training laws, 20 training tvpl articles), least CPU of four
+back-to-back runs on the loaded 2-core VM: before the compiled lookups 4 / 2.5 41.5 k tok/s, 6 / 3.0 37.2 k; after
+4 / 2.5 50.2 k, 6 / 3.0 49.0 k. One final held-out run (`bench_restore`, 4 / 2.5 before -> 6 / 3.0 with the compiled
+lookups): errors restoring stripped held-out decrees 885 -> 875, held-out extra/ documents 732 -> 721, bench/plans
+stripped 66 -> 62 and as eng OCR 112 -> 111, seed 001 97.97 -> 98.01 %, seed 000 unchanged; its speed text (92 k
+tokens), least CPU of four alternating runs: 53.7 k tok/s before, 68.0 k at 4 / 2.5 and 61.1 k at 6 / 3.0 after (on
+decree text the wider beam costs ~10 %, on the tuning and training text ~2 %)."""
+PRUNE_MARGIN = 3.0
 """Candidates more than this (log10) below a slot's best bigram max-marginal are pruned before the trigram pass.
 1.5 dropped words only a trigram context makes right: on the left-out, unmeasured extra documents (stripped) 2.5 cut
 the errors 241 -> 227 (3: 223, 6: 219) with bench/tuning and seed 000 unchanged. With 6 candidates kept, 2.5 -> 3.0:
 bench/tuning 36 -> 35, unmeasured extra/ documents 234 -> 228, the plans of bench/tuning/more (1,777 syllables)
-27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~3 % slower (3.5: 226 errors but
-~30 % slower). Kept at 2.5 with PRUNE_KEEP 4 (speed)."""
+27 -> 27, six training decrees 253 -> 254, seed 001 +1 syllable; ~3 % slower (3.5: 226 errors but ~30 % slower)."""
 CACHE_WEIGHT = 0.5
 CACHE_MIN = 3
 """Document cache (_cache_costs). Measured again with PRUNE_KEEP 6 (stripped text, errors on bench/tuning, the 14
@@ -534,13 +540,17 @@ def sections(lines: Sequence[Line], size: int = SECTION_TOKENS) -> list[tuple[in
 @contextmanager
 def _no_cycle_collection():
     """Pause the cyclic garbage collector: decoding allocates ~10 container objects per token and no
-    reference cycles, and collections triggered by those allocations took a third of the run time."""
+    reference cycles, and collections triggered by those allocations took a third of the run time. On resuming, what
+    decoding left alive (records, memos) moves to the oldest generation untraversed (freeze, unfreeze): else the next
+    allocation walks all of it (~5 % of a stripped text's decoding time)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
