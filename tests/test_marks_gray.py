@@ -11,6 +11,8 @@ import planparse
 from planparse.devtools import photosynth, synth
 from planparse.models import Line, Mark
 from planparse.ocr import marks, shapemarks
+from planparse.ocr.shapemarks.ink import chained
+from planparse.ocr.shapemarks.outlines import snap
 
 from .conftest import letter_doc
 
@@ -132,7 +134,7 @@ def test_stamps_and_a_seal_printed_over_lines_are_marks_and_the_lines_stay(page,
 
 
 def _chained_one_by_one(stats, kept, glyph_px, tall):
-    """shapemarks' chaining as it was first written (one component at a time), the reference for `_chained`."""
+    """shapemarks' chaining as it was first written (one component at a time), the reference for `chained`."""
     kept = set(kept)
     glyph = stats[:, 3] <= glyph_px
     tops, bottoms = stats[:, 1], stats[:, 1] + stats[:, 3]
@@ -169,7 +171,7 @@ def test_glyphs_are_chained_to_printed_rows_as_one_by_one(tall):
             x += w + int(rng.integers(2, 40))
     stats = np.array([[0, 0, 600, 440, 0]] + rows, dtype=np.int32)
     start = {k for k in range(1, len(stats)) if stats[k, 0] < 30 and stats[k, 3] <= 40}
-    assert shapemarks._chained(stats, start, 40.0, tall) == _chained_one_by_one(stats, start, 40.0, tall)
+    assert chained(stats, start, 40.0, tall) == _chained_one_by_one(stats, start, 40.0, tall)
 
 
 def test_an_oval_refit_to_ink_on_one_side_only_keeps_the_first_fit():
@@ -177,7 +179,7 @@ def test_an_oval_refit_to_ink_on_one_side_only_keeps_the_first_fit():
     ink = np.zeros((200, 300), np.uint8)
     ink[60:62, 100:200] = 1
     fit = ((150.0, 100.0), (200.0, 80.0), 0.0)
-    (cx, cy), axes, _ = shapemarks._snap(ink, fit, 3)
+    (cx, cy), axes, _ = snap(ink, fit, 3)
     assert max(axes) <= 200 + 8 and abs(cx - 150) <= 6 and abs(cy - 100) <= 6
 
 

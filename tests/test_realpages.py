@@ -340,3 +340,17 @@ def test_a_blurred_photo_of_a_short_page_keeps_both_lines(tmp_path):
         got = planparse.ingest(path, jobs=1, tables=False).text
         assert _accuracy(got, synth.plain_text(doc)) >= 0.9
         assert "Cơ quan đại diện" in got and "nhân viên" in got
+
+
+def test_the_colour_search_is_skipped_only_on_pages_without_saturated_ink(page200):
+    """The thumbnail gate: a page with a red seal and a blue signature is searched and its marks found as the full
+    search finds them; the same page in black and grey (RGB) is not searched at all."""
+    from planparse.ocr import marks
+
+    sealed = np.asarray(photosynth.stamp(page200, seed=2).convert("RGB"))
+    assert marks._tinted(sealed)
+    found = marks.colour_marks(sealed, 200)
+    assert found is not None and {k for k, _, _ in found.found} >= {"seal", "signature"}
+    assert found.mask.shape == sealed.shape[:2] and found.mask.any()
+    plain = np.asarray(page200.convert("RGB"))
+    assert not marks._tinted(plain) and marks.colour_marks(plain, 200) is None

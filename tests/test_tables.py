@@ -292,3 +292,17 @@ def test_quarter_read_through_ocr_lookalikes():
     assert d.text == "Quý H/2026" and (d.start, d.end) == (date(2026, 4, 1), date(2026, 6, 30))
     d = parse_deadline("Quý lI/2026")
     assert (d.start, d.end) == (date(2026, 4, 1), date(2026, 6, 30))
+
+
+def test_a_page_with_fewer_line_crossings_than_a_grid_holds_has_no_grid_and_a_ruled_table_still_does():
+    """find_grids stops at the count of ruling crossings on the page (a cross of two long lines, a frame's corners:
+    fewer than MIN_CROSSINGS), and a drawn table keeps its grid."""
+    from planparse.tables.grid import MIN_CROSSINGS, find_grids
+
+    page = np.full((2000, 1400), 255, np.uint8)
+    page[990:994, 100:1300] = 0
+    page[200:1800, 698:702] = 0
+    assert MIN_CROSSINGS > 1 and find_grids(page)[0] == []
+    spec = Spec([0.5, 3.2, 1.5, 1.8, 1.1, 1.3], _cells(HEAD, BODY), dpi=200)
+    grids, _ = find_grids(np.asarray(render(spec)[0]))
+    assert len(grids) == 1 and len(grids[0].cells) == 24
