@@ -392,3 +392,23 @@ def test_an_unsure_word_of_the_cleaned_page_is_read_again_on_the_plain_page():
     assert after.text == "5. Chuẩn bị dụng cụ chữa cháu" and words[0].bbox == slips[0].bbox
     assert plaincheck.check([line.model_copy(update={"words": slips[1:]})], np.linalg.inv(m), plain, 300, lang="vie") == {}
 
+
+
+def test_a_list_number_the_cleaned_read_lost_to_a_lone_dot_is_read_again():
+    """A line read `. Chuẩn bị …` (the item's digit read off as a block of its own) gets its number back from the plain
+    page; a lone dot the plain page does not read as an item number stays."""
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    plain, _ = _list_line()
+    (line,) = layout.build_lines(layout.words_from_data(tesseract.image_to_data(plain, lang="vie", dpi=300)),
+                                 plain.shape[1], 1)
+    num = line.words[0]
+    assert num.text == "5."
+    dot = num.model_copy(update={"text": ".", "bbox": (num.bbox[2] - 10, num.bbox[3] - 10, num.bbox[2], num.bbox[3]),
+                                 "confidence": 90.0})
+    cut = line.model_copy(update={"words": [dot, *line.words[1:]]})
+    fixed = plaincheck.check([cut], np.eye(3), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["5."]
+    blank = np.full_like(plain, 255)
+    blank[:, num.bbox[2] - 10:] = plain[:, num.bbox[2] - 10:]
+    assert plaincheck.check([cut], np.eye(3), blank, 300, lang="vie") == {}

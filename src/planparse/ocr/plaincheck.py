@@ -9,6 +9,8 @@ checked, and only their unsure words, so the cost is one small read.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..models import Line, Word
@@ -22,10 +24,18 @@ MAX_WORDS = 60
 """At most this many words are checked on a page (the least confident first): the check stays a small read."""
 
 
-def unsure_words(words: list[Word]) -> list[int]:
-    """Indices of the words to check, least confident first."""
-    idx = [i for i, w in enumerate(words) if w.confidence < UNSURE and any(c.isalnum() for c in w.text)]
+def unsure_words(words: list[Word], opening: frozenset[int] = frozenset()) -> list[int]:
+    """Indices of the words to check, least confident first: the unsure ones, and a lone dot that opens a line (index in
+    `opening`): a list number whose digit the cleaned read lost (see LIST_NUMBER)."""
+    idx = [i for i, w in enumerate(words) if (w.confidence < UNSURE and any(c.isalnum() for c in w.text))
+           or (i in opening and w.text == ".")]
     return sorted(idx, key=lambda i: words[i].confidence)[:MAX_WORDS]
+
+
+LIST_NUMBER = re.compile(r"^(\d{1,3}|[IVXLC]{1,6}|[a-zđ])[.)]$")
+"""What a line's lone opening dot is taken back as: an item number (`1.`, `IV.`, `a)`). On a squared-up photo of a list
+Tesseract's layout read the column of item digits as a block of its own (garbage, dropped) and each line as `. Luật …`;
+the photo as it came reads `1. Luật …` (bench_broke photo-clean and photo-dark, one corpus page)."""
 
 
 def map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, int],
@@ -50,13 +60,20 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
     """Replacements (id of a line's word -> word, in the cleaned word's box) for the unsure words of `lines` whose read on
     the `plain` page (boxes mapped there by `to_plain`), within a piece of their line, is clearly surer."""
     words = [(w, ln.bbox or w.bbox) for ln in lines for w in ln.words]
-    idx = unsure_words([w for w, _ in words])
+    starts, k = set(), 0
+    for ln in lines:
+        if ln.words:
+            starts.add(k)
+        k += len(ln.words)
+    idx = unsure_words([w for w, _ in words], frozenset(starts))
     windows, targets = [], []
     for i in idx:
         w, (lx0, ly0, lx1, ly1) = words[i]
-        h = w.bbox[3] - w.bbox[1]
+        dot = i in starts and w.text == "."
+        h = max(w.bbox[3] - w.bbox[1], round(0.8 * (ly1 - ly0))) if dot else w.bbox[3] - w.bbox[1]
         reach = round(CONTEXT * h)
-        win = map_box((max(lx0, w.bbox[0] - reach), min(ly0, w.bbox[1]), min(lx1, w.bbox[2] + reach), max(ly1, w.bbox[3])),
+        left = w.bbox[0] - reach if dot else max(lx0, w.bbox[0] - reach)
+        win = map_box((left, min(ly0, w.bbox[1]), min(lx1, w.bbox[2] + reach), max(ly1, w.bbox[3])),
                       to_plain, plain.shape, max(3, round(0.2 * h)))
         target = map_box(w.bbox, to_plain, plain.shape, 0)
         if win and target:
@@ -64,7 +81,7 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
             targets.append((i, target))
     if not windows:
         return {}
-    reads = read_stacked(plain, windows, lang=lang, dpi=dpi, tessdata_dir=tessdata_dir, timeout=timeout)
+    reads = read_stacked(plain, windows, lang=lang, dpi=dpi, tessdata_dir=tessdata_dir, timeout=timeout, whiten=True)
     out = {}
     for (i, (tx0, _, tx1, _)), band in zip(targets, reads):
         w = words[i][0]
@@ -73,6 +90,10 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
         if len(hit) != 1:
             continue
         v = hit[0]
+        if i in starts and w.text == ".":
+            if LIST_NUMBER.match(v.text) and v.confidence >= UNSURE and v is band[0]:
+                out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
+            continue
         if (v.text != w.text and v.confidence >= w.confidence + GAIN
                 and 0.6 <= (v.bbox[2] - v.bbox[0]) / max(1, tx1 - tx0) <= 1.6):
             out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
