@@ -85,7 +85,7 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     warnings = read.warnings
     if plain is not None and read.plain is None and not read.rotation:
         with stage_guard(warnings, "ocr", "unsure words kept as the cleaned page read them", page=number):
-            read = _plain_checked(read, prep, plain(), opts)
+            read = _plain_checked(read, prep, plain, opts)
     lines = read.lines
     with stage_guard(warnings, "ocr", "unsure lines kept as first read", page=number):
         lines = second_read(read.gray, lines, prep.dpi, opts)
@@ -155,10 +155,14 @@ def _read(job: PageJob, number: int, opts: Options) -> tuple[
     return read.plain or prep, read, plain if prep.cleaned else None
 
 
-def _plain_checked(read: PageRead, prep: preprocess.Prepared, plain: preprocess.Prepared, opts: Options) -> PageRead:
+def _plain_checked(read: PageRead, prep: preprocess.Prepared, make_plain: Callable[[], preprocess.Prepared],
+                   opts: Options) -> PageRead:
     """The read with its unsure words read again from the page without clean-up where that is clearly surer
-    (ocr.plaincheck)."""
-    if prep.matrix is None or plain.matrix is None:
+    (ocr.plaincheck); the plain page is made only when there is a word to check."""
+    if prep.matrix is None or not plaincheck.any_to_check(read.lines):
+        return read
+    plain = make_plain()
+    if plain.matrix is None:
         return read
     to_plain = plain.matrix @ np.linalg.inv(prep.matrix)
     fixed = plaincheck.check(read.lines, to_plain, plain.gray, plain.dpi, lang=opts.lang,

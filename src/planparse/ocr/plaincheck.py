@@ -50,6 +50,21 @@ def map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, int
     return out if out[2] - out[0] > 2 and out[3] - out[1] > 2 else None
 
 
+def _starts(lines: list[Line]) -> frozenset[int]:
+    """Indices, in the lines' words run together, of each line's first word."""
+    starts, k = set(), 0
+    for ln in lines:
+        if ln.words:
+            starts.add(k)
+        k += len(ln.words)
+    return frozenset(starts)
+
+
+def any_to_check(lines: list[Line]) -> bool:
+    """Whether the page has a word to check (the plain page need not be made otherwise)."""
+    return bool(unsure_words([w for ln in lines for w in ln.words], _starts(lines)))
+
+
 CONTEXT = 4.0
 """Each unsure word is read with this many of its heights of its line on either side: alone, a lone `5.` cut from the
 page read as `Ờ:` at 1, inside its piece of line as `5.` at 95."""
@@ -60,12 +75,8 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
     """Replacements (id of a line's word -> word, in the cleaned word's box) for the unsure words of `lines` whose read on
     the `plain` page (boxes mapped there by `to_plain`), within a piece of their line, is clearly surer."""
     words = [(w, ln.bbox or w.bbox) for ln in lines for w in ln.words]
-    starts, k = set(), 0
-    for ln in lines:
-        if ln.words:
-            starts.add(k)
-        k += len(ln.words)
-    idx = unsure_words([w for w, _ in words], frozenset(starts))
+    starts = _starts(lines)
+    idx = unsure_words([w for w, _ in words], starts)
     windows, targets = [], []
     for i in idx:
         w, (lx0, ly0, lx1, ly1) = words[i]
