@@ -20,6 +20,12 @@ UNSURE = 80.0
 """Words the cleaned read gave less confidence than this are checked."""
 GAIN = 10.0
 """How much surer the plain read of a word must be to replace it."""
+SURE = 75.0
+"""The plain read of a word replaces it only at this confidence or more: both reads of a blurred photo's garbled word
+were garbage (`ra...` 0 -> `„ấp:` 35)."""
+ROMAN_ITEM = re.compile(r"^[IVXLC]{1,6}\.$")
+"""A Roman heading number is left alone (structure.headings re-reads and sequences them): a blurred photo's `I.` read
+at 70 was `1.` at 89 on the plain page."""
 MAX_WORDS = 60
 """At most this many words are checked on a page (the least confident first): the check stays a small read."""
 
@@ -35,7 +41,9 @@ def unsure_words(words: list[Word], opening: frozenset[int] = frozenset()) -> li
 LIST_NUMBER = re.compile(r"^(\d{1,3}|[IVXLC]{1,6}|[a-zđ])[.)]$")
 """What a line's lone opening dot is taken back as: an item number (`1.`, `IV.`, `a)`). On a squared-up photo of a list
 Tesseract's layout read the column of item digits as a block of its own (garbage, dropped) and each line as `. Luật …`;
-the photo as it came reads `1. Luật …` (bench_broke photo-clean and photo-dark, one corpus page)."""
+the photo as it came reads `1. Luật …` (bench_broke photo-clean and photo-dark, one corpus page). These windows are
+whitened when dim (a dark photo's read nothing otherwise); the unsure words' are not: whitened, blurred photos' windows
+read confidently wrong (`I.` -> `1.`, `hằng` -> `hằng.`, bench_broke photo-blur)."""
 
 
 def map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, int],
@@ -77,7 +85,7 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
     words = [(w, ln.bbox or w.bbox) for ln in lines for w in ln.words]
     starts = _starts(lines)
     idx = unsure_words([w for w, _ in words], starts)
-    windows, targets = [], []
+    windows, targets, dots = [], [], []
     for i in idx:
         w, (lx0, ly0, lx1, ly1) = words[i]
         dot = i in starts and w.text == "."
@@ -90,9 +98,10 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
         if win and target:
             windows.append(win)
             targets.append((i, target))
+            dots.append(dot)
     if not windows:
         return {}
-    reads = read_stacked(plain, windows, lang=lang, dpi=dpi, tessdata_dir=tessdata_dir, timeout=timeout, whiten=True)
+    reads = read_stacked(plain, windows, lang=lang, dpi=dpi, tessdata_dir=tessdata_dir, timeout=timeout, whiten=dots)
     out = {}
     for (i, (tx0, _, tx1, _)), band in zip(targets, reads):
         w = words[i][0]
@@ -105,7 +114,8 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
             if LIST_NUMBER.match(v.text) and v.confidence >= UNSURE and v is band[0]:
                 out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
             continue
-        if (v.text != w.text and v.confidence >= w.confidence + GAIN
+        if (v.text != w.text and v.confidence >= max(SURE, w.confidence + GAIN) and not ROMAN_ITEM.match(w.text)
+                and any(c.isalnum() for c in v.text)
                 and 0.6 <= (v.bbox[2] - v.bbox[0]) / max(1, tx1 - tx0) <= 1.6):
             out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
     return out
