@@ -412,3 +412,21 @@ def test_a_list_number_the_cleaned_read_lost_to_a_lone_dot_is_read_again():
     blank = np.full_like(plain, 255)
     blank[:, num.bbox[2] - 10:] = plain[:, num.bbox[2] - 10:]
     assert plaincheck.check([cut], np.eye(3), blank, 300, lang="vie") == {}
+
+
+def test_a_roman_heading_number_is_left_to_the_heading_re_read():
+    """An unsure Roman item number is not respelt from the plain page (structure.headings re-reads and sequences those)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    img = Image.new("L", (1200, 220), 255)
+    ImageDraw.Draw(img).text((120, 80), "I. MỤC ĐÍCH, YÊU CẦU", font=ImageFont.truetype(synth.font_path("bold"), 54), fill=0)
+    plain = np.asarray(img)
+    (line,) = layout.build_lines(layout.words_from_data(tesseract.image_to_data(plain, lang="vie", dpi=300)),
+                                 plain.shape[1], 1)
+    assert line.words[0].text == "I."
+    slips = [line.words[0].model_copy(update={"text": "II.", "confidence": 50.0}),
+             line.words[1].model_copy(update={"text": "MUC", "confidence": 50.0}), *line.words[2:]]
+    fixed = plaincheck.check([line.model_copy(update={"words": slips})], np.eye(3), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["MỤC"]
