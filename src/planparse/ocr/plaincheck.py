@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from ..models import Line, Word
+from ..repair.orthography import is_valid_syllable, skeleton
 from .reread import read_stacked
 
 UNSURE = 80.0
@@ -56,6 +57,17 @@ def map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, int
     out = (max(0, int(xs.min()) - pad), max(0, int(ys.min()) - pad), min(w, int(np.ceil(xs.max())) + pad),
            min(h, int(np.ceil(ys.max())) + pad))
     return out if out[2] - out[0] > 2 and out[3] - out[1] > 2 else None
+
+
+def _marks_only(old: str, new: str) -> bool:
+    """Whether `old` is a valid syllable `new` spells with other marks only: which of the two is right is the repair
+    stage's to decide in context (tuning scan300: `YÊU CẦU` read `CẦU` at 75 on the deskewed page, `CÂU` at 86 on the
+    plain one)."""
+    a, b = old.strip(_PUNCT), new.strip(_PUNCT)
+    return is_valid_syllable(a) and skeleton(a) == skeleton(b)
+
+
+_PUNCT = ".,;:!?()\"'“”‘’…-"
 
 
 def _starts(lines: list[Line]) -> frozenset[int]:
@@ -115,7 +127,7 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
                 out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
             continue
         if (v.text != w.text and v.confidence >= max(SURE, w.confidence + GAIN) and not ROMAN_ITEM.match(w.text)
-                and any(c.isalnum() for c in v.text)
+                and any(c.isalnum() for c in v.text) and not _marks_only(w.text, v.text)
                 and 0.6 <= (v.bbox[2] - v.bbox[0]) / max(1, tx1 - tx0) <= 1.6):
             out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
     return out
