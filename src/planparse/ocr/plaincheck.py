@@ -32,9 +32,12 @@ MAX_WORDS = 60
 
 
 def unsure_words(words: list[Word], opening: frozenset[int] = frozenset()) -> list[int]:
-    """Indices of the words to check, least confident first: the unsure ones, and a lone dot that opens a line (index in
-    `opening`): a list number whose digit the cleaned read lost (see LIST_NUMBER)."""
-    idx = [i for i, w in enumerate(words) if (w.confidence < UNSURE and any(c.isalnum() for c in w.text))
+    """Indices of the words to check, least confident first: the unsure ones that are no valid syllable (a valid one
+    the plain read could only respell with other marks, see _marks_only; checking none of them keeps the check to the
+    few pages that need it: checking every unsure word cost 2-5 % of a photo's CPU), and a lone dot that opens a line
+    (index in `opening`): a list number whose digit the cleaned read lost (see LIST_NUMBER)."""
+    idx = [i for i, w in enumerate(words) if (w.confidence < UNSURE and any(c.isalnum() for c in w.text)
+                                              and not is_valid_syllable(w.text.strip(_PUNCT)))
            or (i in opening and w.text == ".")]
     return sorted(idx, key=lambda i: words[i].confidence)[:MAX_WORDS]
 
