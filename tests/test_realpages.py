@@ -354,3 +354,93 @@ def test_the_colour_search_is_skipped_only_on_pages_without_saturated_ink(page20
     assert found.mask.shape == sealed.shape[:2] and found.mask.any()
     plain = np.asarray(page200.convert("RGB"))
     assert not marks._tinted(plain) and marks.colour_marks(plain, 200) is None
+
+
+def test_a_heading_block_above_a_paragraph_is_read_before_it_whatever_tesseracts_block_order():
+    from planparse.ocr.layout import build_lines, words_from_data
+
+    rows = [(1, 200, [("Khống", 300, 120), ("chế", 440, 70), ("kịp", 530, 60), ("thời", 610, 80)]),
+            (1, 260, [("phòng", 200, 120), ("vắc", 340, 60), ("xin", 420, 50)]),
+            (2, 130, [("I.", 300, 30), ("MỤC", 345, 90), ("TIÊU", 450, 100)]),
+            (3, 400, [("II.", 300, 45), ("BIỆN", 360, 100), ("PHÁP", 475, 110)])]
+    data: dict[str, list] = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num", "par_num",
+                                             "line_num", "word_num")}
+    for block, top, words in rows:
+        for k, (t, x, w) in enumerate(words):
+            for key, v in zip(data, (t, 95, x, top, w, 40, block, 1, top, k + 1)):
+                data[key].append(v)
+    texts = [ln.text for ln in build_lines(words_from_data(data), 2000, 1)]
+    assert texts == ["I. MỤC TIÊU", "Khống chế kịp thời", "phòng vắc xin", "II. BIỆN PHÁP"]
+
+
+def _list_line(angle: float = 0.0):
+    """A 300-dpi line `5. Chuẩn bị dụng cụ chữa cháy`, turned by `angle` degrees; its pixels and the 3x3 matrix of the turn."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import preprocess
+
+    img = Image.new("L", (1500, 260), 255)
+    ImageDraw.Draw(img).text((120, 90), "5. Chuẩn bị dụng cụ chữa cháy", font=ImageFont.truetype(synth.font_path(), 54),
+                             fill=0)
+    gray = np.asarray(img)
+    return (gray, np.eye(3)) if not angle else preprocess._rotate(gray, angle)
+
+
+def test_an_unsure_word_of_the_cleaned_page_is_read_again_on_the_plain_page():
+    """The clean-up's slip (`5.` read `S.` at 73 on a deskewed scan) is undone by the read of its box on the page as it
+    came, through the turn's matrix; a confident word is not checked, and a word the plain read confirms stays."""
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    plain, _ = _list_line()
+    turned, m = _list_line(1.5)
+    lines = layout.build_lines(layout.words_from_data(tesseract.image_to_data(turned, lang="vie", dpi=300)),
+                               turned.shape[1], 1)
+    (line,) = lines
+    assert line.words[0].text == "5." and line.words[-1].text == "cháy"
+    slips = [line.words[0].model_copy(update={"text": "S.", "confidence": 60.0}), *line.words[1:-1],
+             line.words[-1].model_copy(update={"text": "cháu", "confidence": 96.0})]
+    line = line.model_copy(update={"words": slips, "text": " ".join(w.text for w in slips)})
+    fixed = plaincheck.check([line], np.linalg.inv(m), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["5."] and id(slips[0]) in fixed
+    (after,), words = plaincheck.apply([line], slips, fixed)
+    assert after.text == "5. Chuẩn bị dụng cụ chữa cháu" and words[0].bbox == slips[0].bbox
+    assert plaincheck.check([line.model_copy(update={"words": slips[1:]})], np.linalg.inv(m), plain, 300, lang="vie") == {}
+
+
+
+def test_a_list_number_the_cleaned_read_lost_to_a_lone_dot_is_read_again():
+    """A line read `. Chuẩn bị …` (the item's digit read off as a block of its own) gets its number back from the plain
+    page; a lone dot the plain page does not read as an item number stays."""
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    plain, _ = _list_line()
+    (line,) = layout.build_lines(layout.words_from_data(tesseract.image_to_data(plain, lang="vie", dpi=300)),
+                                 plain.shape[1], 1)
+    num = line.words[0]
+    assert num.text == "5."
+    dot = num.model_copy(update={"text": ".", "bbox": (num.bbox[2] - 10, num.bbox[3] - 10, num.bbox[2], num.bbox[3]),
+                                 "confidence": 90.0})
+    cut = line.model_copy(update={"words": [dot, *line.words[1:]]})
+    fixed = plaincheck.check([cut], np.eye(3), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["5."]
+    blank = np.full_like(plain, 255)
+    blank[:, num.bbox[2] - 10:] = plain[:, num.bbox[2] - 10:]
+    assert plaincheck.check([cut], np.eye(3), blank, 300, lang="vie") == {}
+
+
+def test_a_roman_heading_number_is_left_to_the_heading_re_read():
+    """An unsure Roman item number is not respelt from the plain page (structure.headings re-reads and sequences those)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    img = Image.new("L", (1200, 220), 255)
+    ImageDraw.Draw(img).text((120, 80), "I. MỤC ĐÍCH, YÊU CẦU", font=ImageFont.truetype(synth.font_path("bold"), 54), fill=0)
+    plain = np.asarray(img)
+    (line,) = layout.build_lines(layout.words_from_data(tesseract.image_to_data(plain, lang="vie", dpi=300)),
+                                 plain.shape[1], 1)
+    assert line.words[0].text == "I."
+    slips = [line.words[0].model_copy(update={"text": "II.", "confidence": 50.0}),
+             line.words[1].model_copy(update={"text": "MUC", "confidence": 50.0}), *line.words[2:]]
+    fixed = plaincheck.check([line.model_copy(update={"words": slips})], np.eye(3), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["MỤC"]

@@ -9,6 +9,7 @@ itself either succeeds or raises a typed error naming the file and the page.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import numpy as np
 from .errors import OCRError, PlanparseError, as_input_error, foreign_input_errors
 from .guard import stage_guard
 from .models import Line, Mark, Page, Table, Warning_, Word
-from .ocr import PageRead, layout, marks, preprocess, read_page, reread, second_lang, second_read
+from .ocr import PageRead, layout, marks, plaincheck, preprocess, read_page, reread, second_lang, second_read
 from .options import Options
 from .sources import PageJob, load_page
 from .structure.headings import READ_DPI, renumber, reread_numerals
@@ -76,12 +77,15 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
     t0 = time.perf_counter()
     number = job.index + 1
     try:
-        prep, read = _read(job, number, opts)
+        prep, read, plain = _read(job, number, opts)
     except PlanparseError as exc:
         if exc.path:
             raise
         raise type(exc)(f"page {number}: {exc.message}", job.path) from None
     warnings = read.warnings
+    if plain is not None and read.plain is None and not read.rotation:
+        with stage_guard(warnings, "ocr", "unsure words kept as the cleaned page read them", page=number):
+            read = _plain_checked(read, prep, plain, opts)
     lines = read.lines
     with stage_guard(warnings, "ocr", "unsure lines kept as first read", page=number):
         lines = second_read(read.gray, lines, prep.dpi, opts)
@@ -133,14 +137,38 @@ def _reread_numerals(gray: np.ndarray, lines: list[Line], dpi: int, opts: Option
     return lines
 
 
-def _read(job: PageJob, number: int, opts: Options) -> tuple[preprocess.Prepared, PageRead]:
-    """Decode, clean up and read the page; the decoded image lives only as long as this call."""
+def _read(job: PageJob, number: int, opts: Options) -> tuple[
+        preprocess.Prepared, PageRead, Callable[[], preprocess.Prepared] | None]:
+    """Decode, clean up and read the page; also the page prepared without clean-up (made on demand, None when the
+    clean-up changed nothing)."""
     pil, stated_dpi = _input_errors(job, lambda: load_page(job))
     prep = _input_errors(job, lambda: marks.shapes_out(
         preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)))
-    plain = (lambda: _input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True))) if prep.cleaned else None
-    read = read_page(prep.gray, prep.dpi, number, opts, plain)
-    return read.plain or prep, read
+    made: list[preprocess.Prepared] = []
+
+    def plain() -> preprocess.Prepared:
+        if not made:
+            made.append(_input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True)))
+        return made[0]
+
+    read = read_page(prep.gray, prep.dpi, number, opts, plain if prep.cleaned else None)
+    return read.plain or prep, read, plain if prep.cleaned else None
+
+
+def _plain_checked(read: PageRead, prep: preprocess.Prepared, make_plain: Callable[[], preprocess.Prepared],
+                   opts: Options) -> PageRead:
+    """The read with its unsure words read again from the page without clean-up where that is clearly surer
+    (ocr.plaincheck); the plain page is made only when there is a word to check."""
+    if prep.matrix is None or not plaincheck.any_to_check(read.lines):
+        return read
+    plain = make_plain()
+    if plain.matrix is None:
+        return read
+    to_plain = plain.matrix @ np.linalg.inv(prep.matrix)
+    fixed = plaincheck.check(read.lines, to_plain, plain.gray, plain.dpi, lang=opts.lang,
+                             tessdata_dir=opts.tessdata_dir, timeout=opts.page_timeout)
+    lines, words = plaincheck.apply(read.lines, read.words, fixed)
+    return dataclasses.replace(read, lines=lines, words=words)
 
 
 def _input_errors(job: PageJob, step: Callable[[], T]) -> T:

@@ -36,6 +36,9 @@ class Prepared:
     """(kind, box in the prepared image's pixels, confidence[, how found]) of seals and signatures found and whitened:
     by colour here (no fourth element), by shape in marks.shapes_out (the fourth says how)."""
     unwarped: bool = False
+    matrix: np.ndarray | None = None
+    """3x3 map of the input image's pixels (EXIF-upright) to this image's: undoes nothing, lets a box of this image be
+    found on the input again (ocr.plaincheck)."""
 
     @property
     def cleaned(self) -> bool:
@@ -254,7 +257,7 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
     if plain:
         dpi = guess_dpi(gray, stated_dpi)
         gray, scale = upscale(gray, dpi)
-        return Prepared(gray, round(dpi * scale), scale, 0.0, False)
+        return Prepared(gray, round(dpi * scale), scale, 0.0, False, matrix=np.diag([scale, scale, 1.0]))
     found = []
     if rgb is not None and pil_image.mode not in ("1", "I", "I;16", "F"):
         cm = marks_mod.colour_marks(rgb, guess_dpi(gray, stated_dpi))
@@ -284,7 +287,7 @@ def prepare(pil_image, stated_dpi: int | None, *, deskew: bool = True, flatten: 
         else:
             skew = 0.0
     boxes = [(kind, _map_box(box, T, gray.shape), conf) for kind, box, conf in found]
-    return Prepared(gray, eff_dpi, scale, skew, flattened, boxes, quad is not None)
+    return Prepared(gray, eff_dpi, scale, skew, flattened, boxes, quad is not None, T)
 
 
 def _map_box(box: tuple[int, int, int, int], T: np.ndarray, shape: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -1,0 +1,183 @@
+"""Where correct text goes wrong: of the words bare `tesseract -l vie` reads right, which ones planparse has wrong,
+and at which step (tuning material only).
+
+More tuning material than bench_realpages' tuning set (about one broken word in 350 there): the second restore
+tuning set (bench/tuning/more, six plans laid out as signed, stamped plans) and the opening of corpus files the LM was
+trained on (admin/, never a file of dictionaries/lm/heldout.txt), rendered through the bench's scan and photo damage
+with seeds of their own. Per broken word it tells the step that lost it:
+  first   planparse's first page read (clean-up, resampling, ink box) already has it wrong,
+  second  the second read of unsure lines (ocr.second_read) made it wrong,
+  later   a later OCR step (unread-ink lines, heading numerals, table cells) did,
+  repair  the raw OCR text had it right and the repair stage changed it.
+Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [-v]
+Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
+$PLANPARSE_BENCH_BROKE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_ocr import words  # noqa: E402
+from bench_realpages import CLASSES, bare, corpus_doc, right_positions  # noqa: E402
+from realpages_docs import _laid_out  # noqa: E402
+
+from planparse.devtools import synth  # noqa: E402
+from planparse.devtools.photosynth import photo, scan, stamp  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CACHE = Path(os.environ.get("PLANPARSE_BENCH_BROKE", "/tmp/planparse_bench_broke"))
+SEED = 500
+"""Seeds of this material's damage start here (bench_realpages' start at 0)."""
+
+
+def documents(n_corpus: int) -> dict[str, tuple[synth.SynthDoc, bool]]:
+    """name -> (document, stamped?): the six plans of bench/tuning/more and `n_corpus` admin/ corpus openings."""
+    more = REPO / "bench" / "tuning" / "more"
+    docs: dict[str, tuple[synth.SynthDoc, bool]] = {}
+    for k, path in enumerate(sorted(more.glob("d*.txt"))):
+        docs[path.stem[:12]] = (_laid_out(path, f"{40 + k}/KH-UBND", f"Tân Phú, ngày {k + 3:02d} tháng {k + 4} năm 2026",
+                                          ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"], [], []), True)
+    listed = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text(encoding="utf-8").splitlines()
+    held = {ln.split("#")[0].strip() for ln in listed}
+    admin = sorted(p for p in (SHARED / "corpus" / "admin").glob("*.txt") if f"admin/{p.name}" not in held)
+    step = max(1, len(admin) // max(1, n_corpus))
+    for p in admin[::step][:n_corpus]:
+        docs[p.stem[:24]] = (corpus_doc(p), False)
+    return docs
+
+
+def make_images(cls: str, n_corpus: int) -> list[tuple[str, list[Path], str]]:
+    """(document name, page image files, gold text) of one class, rendered once and cached."""
+    out = []
+    for name, (doc, stamped) in documents(n_corpus).items():
+        folder = CACHE / cls / name
+        files = sorted(folder.glob("p*.jpg"))
+        if not files:
+            folder.mkdir(parents=True, exist_ok=True)
+            pages = synth.render(doc, dpi=300, size_pt=12.0 + (len(name) % 3) * 0.5)
+            for k, page in enumerate(pages):
+                seed = SEED + 1000 * k + len(name) * 7 + CLASSES.index(cls)
+                img = stamp(page, seed) if stamped and k == len(pages) - 1 else page
+                dpi = 300 if cls == "clean300" else (int(cls[4:]) if cls.startswith("scan") else None)
+                if cls.startswith("scan"):
+                    img = scan(img, int(cls[4:]), seed)
+                elif cls.startswith("photo"):
+                    img = photo(img, cls, seed)
+                img.save(folder / f"p{k}.jpg", "JPEG", quality=90 if cls == "clean300" else (60 if dpi else 85),
+                         **({"dpi": (dpi, dpi)} if dpi else {}))
+            files = sorted(folder.glob("p*.jpg"))
+        out.append((name, files, synth.plain_text(doc)))
+    return out
+
+
+def cached_bare(img: Path) -> str:
+    """Bare Tesseract's text of an image, cached beside it (no timing here)."""
+    f = img.with_suffix(".bare.txt")
+    if not f.exists():
+        f.write_text(bare(img)[0], encoding="utf-8")
+    return f.read_text(encoding="utf-8")
+
+
+SNAPS: dict[str, str] = {}
+"""Text of the page's lines after the first read and after the second read (filled by the patched steps)."""
+
+
+def _instrument() -> None:
+    """Record the lines' text after planparse's first page read and after its second read of unsure lines."""
+    import planparse.pages as pages
+
+    read_page, second_read = pages.read_page, pages.second_read
+
+    def rp(*a, **k):
+        r = read_page(*a, **k)
+        SNAPS["first"] = "\n".join(ln.text for ln in r.lines)
+        SNAPS["plain"] = "yes" if r.plain is not None else ""
+        return r
+
+    def sr(gray, lines, *a, **k):
+        out = second_read(gray, lines, *a, **k)
+        SNAPS["second"] = "\n".join(ln.text for ln in out)
+        return out
+
+    pages.read_page, pages.second_read = rp, sr
+
+
+def run(classes: list[str], n_corpus: int, verbose: bool, out_json: Path | None) -> None:
+    import planparse
+
+    _instrument()
+    records = []
+    print(f"{'class':14} {'pages':>5} {'words':>6} {'bare ok':>7} {'broke':>6} {'first':>5} {'second':>6} {'later':>5} "
+          f"{'repair':>6}")
+    for cls in classes:
+        steps: Counter = Counter()
+        pages = n = bare_right = 0
+        for name, files, gold_text in make_images(cls, n_corpus):
+            t_b, t_1, t_2, t_raw, t_fin = [], [], [], [], []
+            for f in files:
+                t_b.append(cached_bare(f))
+                SNAPS.clear()
+                doc = planparse.ingest(str(f), jobs=1)
+                t_1.append(SNAPS.get("first", ""))
+                t_2.append(SNAPS.get("second", SNAPS.get("first", "")))
+                t_raw.append("\n".join(ln.raw if ln.raw is not None else ln.text for p in doc.pages for ln in p.lines))
+                t_fin.append(doc.text)
+                pages += 1
+            gold = words(gold_text)
+            rb = right_positions("\n".join(t_b), gold)
+            r1, r2, rr, rf = (right_positions("\n".join(t), gold) for t in (t_1, t_2, t_raw, t_fin))
+            n += len(gold)
+            bare_right += len(rb)
+            for i in sorted(rb - rf):
+                step = "first" if i not in r1 else "second" if i not in r2 else "later" if i not in rr else "repair"
+                steps[step] += 1
+                ctx = " ".join(gold[max(0, i - 2):i + 3])
+                records.append({"class": cls, "doc": name, "step": step, "gold": gold[i], "context": ctx,
+                                "first": _near(t_1, gold, i), "final": _near(t_fin, gold, i), "raw": _near(t_raw, gold, i)})
+                if verbose:
+                    r = records[-1]
+                    print(f"   {cls:12} {name:24} {step:6} {r['gold']!r:14} raw {r['raw']!r:14} final {r['final']!r:14}"
+                          f"  [{ctx}]")
+        broke = sum(steps.values())
+        print(f"{cls:14} {pages:5d} {n:6d} {bare_right:7d} {broke / max(1, bare_right):6.2%} {steps['first']:5d} "
+              f"{steps['second']:6d} {steps['later']:5d} {steps['repair']:6d}")
+        sys.stdout.flush()
+    if out_json:
+        out_json.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _near(texts: list[str], gold: list[str], i: int) -> str:
+    """What a read has where gold word `i` is (its aligned words, `∅` for none)."""
+    from rapidfuzz.distance import Levenshtein
+
+    got = words("\n".join(texts))
+    for o in Levenshtein.opcodes(gold, got):
+        if o.src_start <= i < o.src_end or (o.src_start == o.src_end == i):
+            if o.tag == "equal":
+                return got[o.dest_start + i - o.src_start]
+            return " ".join(got[o.dest_start:o.dest_end]) or "∅"
+    return "∅"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--classes", default=",".join(CLASSES))
+    ap.add_argument("--docs", type=int, default=8, help="corpus openings besides the six plans")
+    ap.add_argument("--json", type=Path, help="write every broken word (class, doc, step, gold, reads) here")
+    ap.add_argument("-v", action="store_true", help="print every broken word")
+    args = ap.parse_args()
+    run(args.classes.split(","), args.docs, args.v, args.json)
+
+
+if __name__ == "__main__":
+    main()
