@@ -274,12 +274,12 @@ plans 58 -> 58 (58), in 12/14 pt 131 -> 131 (130), extra/ documents 229 -> 227 (
 seed 000 77 -> 73 (72), seed 001 57 -> 56 (55)."""
 ENG_GARBLE_KEEP_COST = 5.0
 """Cost of keeping as printed an English-model OCR word with a character eng OCR prints only for a damaged Vietnamese
-letter (segment.garbled_glyphs: `nu’éc`, `chu6ng`, `trén`): such a token is no word as printed, and its exact reading,
-when valid, is a candidate of its own. ENG_KEEP_COST 3.5 let `sông nu’éc mà` keep the garble over nước. Errors of eng
-OCR, 3.5 -> 4.25 / 5.0 / 8.0: bench/tuning 56 -> 56, bench/tuning/more 44 -> 43, the 14 left-out unmeasured extra/
-documents at 300 dpi 224 -> 224, at 200 dpi 357 -> 356 / 355 / 354, in TeX Gyre Termes 14 pt 401 -> 398 / 394 / 394,
-in Tinos 12 pt 324 -> 324; seed 001 98.04 -> 98.08 %, seed 000 unchanged. Only glued marks, glyphs and digits: bench/tuning/more
-43, Termes 397, 200 dpi 357."""
+letter (segment.garbled_glyphs: a glued mark, a symbol glyph, a digit, a non-ASCII letter): such a token is no word as
+printed, and its exact reading, when valid, is a candidate of its own. ENG_KEEP_COST 3.5 let a glued-mark garble of
+nước (a tuning plan's) stay as printed. Errors of eng OCR, 3.5 -> 4.25 / 5.0 / 8.0: bench/tuning 56 -> 56,
+bench/tuning/more 44 -> 43, the 14 left-out unmeasured extra/ documents at 300 dpi 224 -> 224, at 200 dpi 357 -> 356 /
+355 / 354, in TeX Gyre Termes 14 pt 401 -> 398 / 394 / 394, in Tinos 12 pt 324 -> 324; seed 001 98.04 -> 98.08 %, seed
+000 unchanged. Only glued marks, glyphs and digits: bench/tuning/more 43, Termes 397, 200 dpi 357."""
 LETTER_COST = 0.5
 LETTER_MARKED = {"d": ["đ"]}
 """A lone letter whose marks were stripped: `điểm d` or `điểm đ` is the LM's to decide."""

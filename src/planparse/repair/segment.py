@@ -301,7 +301,7 @@ def garbled_codes(pieces: list[Piece], known=lambda low: False) -> list[Piece]:
 
 GARBLE_CHAR_RE = regex.compile(r"[?'’¢€&§£@\d]|[^\x00-\x7f]")
 """Characters English-model OCR prints in a Vietnamese word only for a letter it could not read: a glued mark, a symbol
-glyph, a digit, any letter outside ASCII (`trén`, `nuéc`: eng prints é for ê, ơ, ô with or without a tone)."""
+glyph, a digit, any letter outside ASCII (eng prints é for ê, ơ, ô with or without a tone)."""
 
 
 def garbled_glyphs(text: str) -> bool:
