@@ -10,6 +10,7 @@ itself either succeeds or raises a typed error naming the file and the page.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -144,13 +145,7 @@ def _read(job: PageJob, number: int, opts: Options) -> tuple[
     pil, stated_dpi = _input_errors(job, lambda: load_page(job))
     prep = _input_errors(job, lambda: marks.shapes_out(
         preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)))
-    made: list[preprocess.Prepared] = []
-
-    def plain() -> preprocess.Prepared:
-        if not made:
-            made.append(_input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True)))
-        return made[0]
-
+    plain = functools.cache(lambda: _input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True)))
     read = read_page(prep.gray, prep.dpi, number, opts, plain if prep.cleaned else None)
     return read.plain or prep, read, plain if prep.cleaned else None
 
