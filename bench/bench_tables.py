@@ -323,6 +323,7 @@ def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
+    from tests.test_tables_flat import task_cells
 
     rng = random.Random(seed)
     totals: dict[str, dict[str, int]] = {}
@@ -343,8 +344,7 @@ def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
             score["s"] += cpu() - t0
             score["rows"] += min(len(tasks), len(rows)) if len(tasks) == len(rows) else 0
             for t, want in zip(tasks, rows):
-                got = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
-                       "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+                got = task_cells(t)
                 for k in ("task", "lead", "partners", "deadline", "product"):
                     score[k] += skeleton(got[k]) == skeleton(want[k])
                     score[f"{k} exact"] = score.get(f"{k} exact", 0) + (clean(got[k]) == want[k])
@@ -373,7 +373,7 @@ def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
-    from tests.test_tables_flat import cells_right, tuning_table
+    from tests.test_tables_flat import cells_right, task_cells, tuning_table
 
     rng = random.Random(seed)
     totals: dict[str, dict[str, float]] = {}
@@ -394,14 +394,12 @@ def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
             for k, v in got.items():
                 score[k] = score.get(k, 0) + v
             for t, want in zip(tasks, rows):
-                have = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
-                        "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+                have = task_cells(t)
                 for k, v in have.items():
                     score[f"{k} exact"] = score.get(f"{k} exact", 0) + (clean(v) == want[k])
             if show and label == show:
                 for t, want in zip(tasks, rows):
-                    have = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
-                            "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+                    have = task_cells(t)
                     for k, v in have.items():
                         if skeleton(v) != skeleton(want[k]):
                             print(f"    {k}: {v!r} != {want[k]!r}")

@@ -81,14 +81,19 @@ def tuning_table(rng: random.Random) -> tuple[list[str], list[dict[str, str]]]:
     return flatten(rows, widths, tt_top=rng.random() < 0.3, round_up=rng.random() < 0.5), rows
 
 
+def task_cells(t) -> dict[str, str]:
+    """A typed task row's cells as text, by column (partners joined by `; `)."""
+    return {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
+            "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+
+
 def cells_right(tasks, rows) -> dict[str, int]:
     """Per column, the rows whose cell has the expected skeleton (and 'rows': 1 when the row count is right)."""
     got = {"rows": int(len(tasks) == len(rows))}
     for k in ROLES[1:]:
         got[k] = 0
     for t, want in zip(tasks, rows):
-        have = {"task": t.task or "", "lead": t.lead or "", "partners": "; ".join(t.partners),
-                "deadline": t.deadline.text if t.deadline else "", "product": t.product or ""}
+        have = task_cells(t)
         for k in have:
             got[k] += skeleton(have[k]) == skeleton(want[k])
     return got
