@@ -303,3 +303,13 @@ def test_cells_read_by_ocr_are_repaired_with_their_words_confidences():
             assert len(c) == len(t.split()) and all((w, x) in conf_of for w, x in zip(t.split(), c))
             checked += 1
     assert checked >= len(rows)
+
+
+def test_an_unmarked_first_word_counts_for_every_listed_word_of_its_skeleton():
+    """`Quy` printed without marks may be quý (a deadline) or quỹ (a unit's name): both lists know it, whatever the
+    order sets iterate in (the split must not depend on the hash seed); a marked word counts only as printed."""
+    from planparse.tables import flat
+
+    assert flat._start_score("deadline", "Quy", "quy iii/2027") > 0
+    assert flat._start_score("lead", "Quy", "quy phat trien") > 0
+    assert flat._start_score("lead", "Quý", "quy iii/2027") <= 0

@@ -199,24 +199,25 @@ UNIT_WORDS = frozenset({"phòng", "trung", "chi", "ubnd", "ủy", "ban", "thanh"
                         "các", "bộ", "cục", "viện", "trường", "mặt", "bch", "báo", "đài", "kho", "ngân", "liên", "tỉnh",
                         "huyện", "xã", "hđnd", "cơ", "đơn", "tổng", "tổ", "nhà", "hạt", "bưu", "quỹ", "bệnh", "đội"})
 """First words of a unit's name (Phòng, Trung tâm, Sở, Các phòng, Cơ quan, Đơn vị, Hạt Kiểm lâm …)."""
-_FOLDED = {skel1(w): w for w in DEADLINE_WORDS | UNIT_WORDS}
+_DEADLINE_FOLDED = frozenset(skel1(w) for w in DEADLINE_WORDS)
+_UNIT_FOLDED = frozenset(skel1(w) for w in UNIT_WORDS)
 
 
-def _first_word(tok: str) -> str:
-    """A token as the lower-case word the lists above hold; a token OCR printed without marks is compared by its
-    skeleton (raw OCR text), one with marks as printed (`Vận` is no `Văn`)."""
+def _listed(tok: str, words: frozenset[str], folded: frozenset[str]) -> bool:
+    """Whether a token is one of `words` (their skeletons `folded`): a token OCR printed without marks is compared by
+    its skeleton (raw OCR text; an unmarked `Quy` may be quý or quỹ), one with marks as printed (`Vận` is no `Văn`)."""
     w = tok.strip(",;.:()").lower()
-    return _FOLDED.get(w, w) if skel1(w) == w else w
+    return w in folded if skel1(w) == w else w in words
 
 
 def _start_score(role: str, tok: str, sk: str) -> float:
     """Grammar score of a cell of `role` starting at token `tok` (sk: skeleton of the line from there on)."""
     cap, digit = tok[:1].isupper(), tok[:1].isdigit()
-    word = _first_word(tok)
     if role == "deadline":
-        return W_ROLE if (cap or digit) and (DEADLINE.match(sk) or word in DEADLINE_WORDS or digit) else -W_ROLE
+        deadline = digit or DEADLINE.match(sk) or _listed(tok, DEADLINE_WORDS, _DEADLINE_FOLDED)
+        return W_ROLE if (cap or digit) and deadline else -W_ROLE
     if role in ("lead", "partners"):
-        return W_ROLE if cap and (UNIT_HEAD.match(sk) or word in UNIT_WORDS) else 0.0 if cap else -W_CAP
+        return W_ROLE if cap and (UNIT_HEAD.match(sk) or _listed(tok, UNIT_WORDS, _UNIT_FOLDED)) else 0.0 if cap else -W_CAP
     if role == "product":
         return W_ROLE if cap and PRODUCT.match(sk) else 0.0 if cap or digit else -W_CAP
     return W_CAP if cap or digit else -W_CAP
