@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from planparse.models import Line, Word
@@ -187,6 +187,7 @@ def test_mode_off_and_empty():
 @given(st.lists(st.one_of(st.text(max_size=12), st.from_regex(r"[a-z]{1,6}", fullmatch=True),
                           st.from_regex(r"[0-9]{1,5}", fullmatch=True)), max_size=12),
        st.integers(min_value=1, max_value=4))
+@example(["0", "6", ":L", "AA"], 1)
 def test_never_raises_keeps_lines_and_numbers(parts, nlines):
     text = "\n".join(" ".join(parts) for _ in range(nlines))
     new_lines, _ = restore([Line(text=t, origin="text") for t in text.split("\n")])

@@ -286,7 +286,8 @@ LETTER_MARKED = {"d": ["đ"]}
 
 
 DIGIT_SYLLABLES = frozenset({"6", "16"})
-"""Lone numbers an English OCR model prints for a syllable in garbled text: the number stays one of the readings
+"""Lone numbers an English OCR model prints for a syllable in garbled text, between two words (a 6 beside numbers or
+symbols stays a number: hypothesis found `0 6 :L AA` -> `0 o :L AA`): the number stays one of the readings
 and the LM weighs it against the syllables (`định kỳ 6 tháng`, `ở từng ấp`, `sạt lở`). In 250 rendered pages OCR'd
 with `eng` (devtools/confusions.py), a lone 6 stood for a syllable 70 times in 175 (ở 49, ô 15), 16 for lộ/lỗ/lở
 9 in 52; 14 (là, 11 in 79), 10 (3 in 106) and the other digits seldom enough that the number should win."""
@@ -333,10 +334,20 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
 SLOT_CACHE = 200_000
 
 
+def _among_words(pieces: Sequence[Piece], k: int) -> bool:
+    """Whether piece k has a word piece on one side and no number on either: a lone 6 beside a number or among symbols
+    is a number (numbers are never repaired), one in running words may be a syllable eng OCR misread
+    (DIGIT_SYLLABLES). Both sides words: eng OCR errors of bench/tuning 56 -> 60; this rule 56 -> 57."""
+    before = pieces[k - 1].kind if k > 0 else None
+    after = pieces[k + 1].kind if k + 1 < len(pieces) else None
+    return "word" in (before, after) and "fixed" not in (before, after)
+
+
 def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
-               rule_scale: float = 1.0, question: bool = False) -> Slot:
+               rule_scale: float = 1.0, question: bool = False, among_words: bool = False) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'. `question`: the piece ends
-    in a glued `?` where a sentence may end (channel.candidates)."""
+    in a glued `?` where a sentence may end (channel.candidates); `among_words`: see _among_words (a lone 6 may be a
+    syllable only there)."""
     if p.kind == "letter" and mode == "degraded":
         own = p.text.lower()
         units = [own if own in model.lm.index else KEEP_UNIT] + LETTER_MARKED.get(own, [])
@@ -346,7 +357,8 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
             units += [s for s, _ in cands]
             costs += [c + LETTER_COST for _, c in cands]
         return Slot(units, costs)
-    if p.kind == "fixed" and p.text in DIGIT_SYLLABLES and mode == "degraded" and rule_scale != CLEAN_RULE_SCALE:
+    if (p.kind == "fixed" and p.text in DIGIT_SYLLABLES and among_words and mode == "degraded"
+            and rule_scale != CLEAN_RULE_SCALE):
         readings = model.channel.candidates(p.text, rule_scale=rule_scale)
         return Slot([NUM] + [s for s, _ in readings], [0.0] + [c + DIGIT_SYLLABLE_COST for _, c in readings])
     if p.kind != "word":
@@ -774,10 +786,11 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                              and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
                 # what the slot depends on, so equal pieces share one slot
                 question = text_p[-1:] == "?" and kind == "word" and _sentence_may_end(pieces, k)
-                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale, question)
+                among = kind == "fixed" and text_p in DIGIT_SYLLABLES and _among_words(pieces, k)
+                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale, question, among)
                 n = number.get(key)
                 if n is None:
-                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale, question)
+                    made = _make_slot(model, p, mode, conf, mid_title, rule_scale, question, among)
                     n = table.add(key, made.units, made.costs, lm)
                 if mode == "ocr" and mid_title and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
                     seq.names.append(len(slot))
