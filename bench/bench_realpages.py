@@ -32,14 +32,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 os.environ["OMP_THREAD_LIMIT"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ocr import accuracy, words  # noqa: E402
-from realpages_docs import HELDOUT, TUNING  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
+from realpages_docs import HELDOUT, TUNING  # noqa: E402
 
 from planparse.devtools import synth  # noqa: E402
 from planparse.devtools.photosynth import photo, scan, stamp  # noqa: E402
@@ -228,8 +226,8 @@ def run(which: str, classes: list[str], verbose: bool) -> None:
                     print(f"      {e}")
                 for e in broken_words("\n".join(texts_p), g, lost):
                     print(f"      broke: {e}")
-        print(f"{cls:14} {pages:5d} {ok_b / n:7.2%} {ok_p / n:9.2%} {broke / max(1, bare_right):6.2%} {kept / max(1, right):7.2%} "
-              f"{cpu_b / pages:8.2f} {cpu_p / pages:7.2f} {cpu_p / max(cpu_b, 1e-9):6.2f}")
+        print(f"{cls:14} {pages:5d} {ok_b / n:7.2%} {ok_p / n:9.2%} {broke / max(1, bare_right):6.2%} "
+              f"{kept / max(1, right):7.2%} {cpu_b / pages:8.2f} {cpu_p / pages:7.2f} {cpu_p / max(cpu_b, 1e-9):6.2f}")
         sys.stdout.flush()
 
 
