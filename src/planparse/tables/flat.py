@@ -17,11 +17,11 @@ from functools import partial
 import numpy as np
 from unidecode import unidecode
 
-from ..models import Cell, Line, Table
+from ..models import Cell, Line, Restoration, Table
 from ..text import CharTable
 from . import flatsplit
 from ._text import clean
-from .flatcells import CellRepair, Confidences, line_tokens, lines_of, put_back, span_confs, span_text
+from .flatcells import CellRepair, Change, Confidences, changes, line_tokens, lines_of, put_back, span_confs, span_text
 from .flatsplit import Grammar
 
 HEADER_KEYS = {
@@ -337,23 +337,28 @@ def _kept(role: str, read: str, seen: str) -> bool:
 
 
 def _repaired(repair: CellRepair, read: list[dict[str, str]], seen: list[dict[str, str]],
-              confs: list[dict[str, Confidences]]) -> list[dict[str, str]]:
+              confs: list[dict[str, Confidences]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The body cells as read, repaired one by one in one call on the table's cells in order (the header's, the row
-    numbers and the cells kept as read passed empty: see CellRepair)."""
+    numbers and the cells kept as read passed empty: see CellRepair); and the same cells before a kept deadline
+    took its words' printed forms (what `_final` records the changes against)."""
     send = [{r: t for r, t in row.items() if not _kept(r, t, was.get(r, ""))} for row, was in zip(read, seen)]
     texts = [""] * len(ROLE_ORDER) + [row.get(r, "") for row in send for r in ROLE_ORDER]
     known: list[Confidences] = [None for _ in ROLE_ORDER]
     known += [c.get(r) if r in row else None for row, c in zip(send, confs) for r in ROLE_ORDER]
     fixed = repair(texts, known)
     n = len(ROLE_ORDER)
-    return [{r: fixed[n * (k + 1) + c] if r in ask else _deadline_text(row[r], skel1(row[r])) if r == "deadline"
-             else row[r] for c, r in enumerate(ROLE_ORDER) if r in row} for k, (row, ask) in enumerate(zip(read, send))]
+    before = [{r: fixed[n * (k + 1) + c] if r in ask else row[r] for c, r in enumerate(ROLE_ORDER) if r in row}
+              for k, (row, ask) in enumerate(zip(read, send))]
+    return [{r: _deadline_text(t, skel1(t)) if r == "deadline" and r not in ask else t for r, t in row.items()}
+            for row, ask in zip(before, send)], before
 
 
 def split_cells(body: list[str], raws: list[str | None], anchors: list[int], ends: list[int], cols: tuple[str, ...],
                 repair: CellRepair | None = None,
-                confs: list[Confidences] | None = None) -> tuple[list[dict[str, str]], list[dict[str, list[int]]]]:
-    """Per numbered row, its cells' text by role and the body lines each came from.
+                confs: list[Confidences] | None = None
+                ) -> tuple[list[dict[str, str]], list[dict[str, list[int]]], list[dict[str, list[Change]]]]:
+    """Per numbered row, its cells' text by role, the body lines each came from and the words the tables stage
+    changed in it itself (a deadline's printed forms: `_final`).
 
     Without `repair` the cells are the split's text. With it, each cell the lines' repair changed is taken from the
     lines as read (`raws`, with their words' OCR confidences `confs`) and repaired on its own; the lines are split
@@ -379,24 +384,28 @@ def split_cells(body: list[str], raws: list[str | None], anchors: list[int], end
     lines = seen
     for _ in range(RESPLITS):
         was, now, known = as_read(rows)
-        cells = _repaired(repair, was, now, known)
+        cells, before = _repaired(repair, was, now, known)
         toks = {i: list(t) for i, t in seen.items()}
         for row, old, new in zip(rows, was, cells):
             for r, spans in zip(cols, row.spans):
                 put_back(toks, spans, old[r], new[r])
         if all(toks[i] == list(lines[i]) for i in toks):
-            return _final(rows, cols, cells)
+            return _final(rows, cols, cells, before)
         lines = {i: tuple(t) for i, t in toks.items()}
         again = [(body[i][:tt_end[i]] + " " if i in tt_end else "") + " ".join(toks[i]) for i in range(len(body))]
         rows, _ = split_rows(again, anchors, ends, cols, widths)
-    return _final(rows, cols, _repaired(repair, *as_read(rows)))
+    return _final(rows, cols, *_repaired(repair, *as_read(rows)))
 
 
-def _final(rows: list[flatsplit.Row], cols: tuple[str, ...],
-           cells: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, list[int]]]]:
-    """The rows' final cell texts by role and the body lines each cell came from."""
+def _final(rows: list[flatsplit.Row], cols: tuple[str, ...], cells: list[dict[str, str]],
+           before: list[dict[str, str]] | None = None
+           ) -> tuple[list[dict[str, str]], list[dict[str, list[int]]], list[dict[str, list[Change]]]]:
+    """The rows' final cell texts by role, the body lines each cell came from, and the words the tables stage
+    changed in each cell (a deadline's printed forms) against `before` (default `cells`: the cells as split, or as
+    the repair returned them), separators around a cell aside."""
     texts = [{r: _cell_text(r, t) for r, t in row.items()} for row in cells]
-    return texts, [{r: lines_of(spans) for r, spans in zip(cols, row.spans)} for row in rows]
+    mends = [{r: changes(_trim(was[r]), t) for r, t in row.items()} for row, was in zip(texts, before or cells)]
+    return texts, [{r: lines_of(spans) for r, spans in zip(cols, row.spans)} for row in rows], mends
 
 
 def _is_header_line(text: str) -> bool:
@@ -406,11 +415,18 @@ def _is_header_line(text: str) -> bool:
     return len(roles) >= 3 and ("tt" in roles or len(text.split()) <= 3 * len(roles))
 
 
-def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None) -> Table | None:
+MEND_CONFIDENCE = 0.9
+"""Confidence of a deadline word's printed form taken by rule (as the repair stage's rule-made changes)."""
+
+
+def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None,
+                       records: list[Restoration] | None = None) -> Table | None:
     """The flattened annex table in the lines, or None when no header and numbered rows are found. The lines are
     read once, in order, keeping only the few before the table's header and the table's own (a long text's
     lines are never all held). Given `repair`, the cells come from the lines as read (`Line.raw`), each repaired on
-    its own (see `split_cells`); the table's cells name the lines (indices in `lines`) their text came from."""
+    its own (see `split_cells`); the table's cells name the lines (indices in `lines`) their text came from.
+    Given `records`, a change record (reason `deadline`, `cell` set, `table` left None) is added to it for each word
+    the rebuild itself changed: a deadline phrase's words in their printed forms."""
     before: deque[str] = deque(maxlen=6)
     found = None
     read = enumerate(lines)
@@ -448,7 +464,7 @@ def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None) 
     if len(anchors) < 2:
         return None
     cols = _columns(head_text)
-    texts, origins = split_cells(body, raws, anchors, ends, cols, repair, confs)
+    texts, origins, mends = split_cells(body, raws, anchors, ends, cols, repair, confs)
     rows = [[str(k + 1)] + [cells.get(r, "") for r in ROLE_ORDER[1:]] for k, cells in enumerate(texts)]
     share = sum(bool(r[2]) + bool(r[4]) for r in rows) / (2 * len(rows))
     hp = header_roles(head_text)
@@ -461,6 +477,10 @@ def rebuild_from_lines(lines: Sequence[Line], repair: CellRepair | None = None) 
             came = [anchors[k]] if role == "tt" else got.get(role, [])
             cells.append(Cell(row=k + 1, col=c, text=text, page=line_pages[came[0]] if came else page,
                               lines=[head_at + 1 + i for i in came]))
+            if records is not None:
+                records += [Restoration(page=cells[-1].page or 1, line=-1, start=at, end=at + len(new), original=old,
+                                        restored=new, confidence=MEND_CONFIDENCE, reason="deadline", cell=len(cells) - 1)
+                            for at, old, new in mends[k].get(role, ())]
     title_at = min((i for i, t in enumerate(before) if re.match(r"^(danh muc|phu luc)\b", skel1(t))), default=None)
     title = None
     if title_at is not None:
