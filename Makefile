@@ -49,8 +49,8 @@ demo: install
 # Lint, type check and tests all run; the last line names every one that failed.
 test: install
 	@failed=""; \
-	echo "=== ruff check src"; $(BIN)/ruff check src || failed="$$failed ruff"; \
-	echo "=== mypy src/planparse"; $(BIN)/mypy || failed="$$failed mypy"; \
+	echo "=== ruff check src tests bench"; $(BIN)/ruff check src tests bench || failed="$$failed ruff"; \
+	echo "=== mypy src/planparse tests"; $(BIN)/mypy || failed="$$failed mypy"; \
 	echo "=== pytest"; $(BIN)/python -m pytest -q || failed="$$failed pytest"; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
 	echo "make test: ruff, mypy and pytest passed"

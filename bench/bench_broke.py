@@ -23,18 +23,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-os.environ["OMP_THREAD_LIMIT"] = "1"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import CLASSES, REPO, SHARED, bare, corpus_doc, right_positions, save_damaged, words
+from realpages_docs import _laid_out
 
-from bench_ocr import words  # noqa: E402
-from bench_realpages import CLASSES, bare, corpus_doc, right_positions  # noqa: E402
-from realpages_docs import _laid_out  # noqa: E402
+from planparse.devtools import synth
 
-from planparse.devtools import synth  # noqa: E402
-from planparse.devtools.photosynth import photo, scan, stamp  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 CACHE = Path(os.environ.get("PLANPARSE_BENCH_BROKE", "/tmp/planparse_bench_broke"))
 SEED = 500
 """Seeds of this material's damage start here (bench_realpages' start at 0)."""
@@ -65,17 +58,8 @@ def make_images(cls: str, n_corpus: int) -> list[tuple[str, list[Path], str]]:
         if not files:
             folder.mkdir(parents=True, exist_ok=True)
             pages = synth.render(doc, dpi=300, size_pt=12.0 + (len(name) % 3) * 0.5)
-            for k, page in enumerate(pages):
-                seed = SEED + 1000 * k + len(name) * 7 + CLASSES.index(cls)
-                img = stamp(page, seed) if stamped and k == len(pages) - 1 else page
-                dpi = 300 if cls == "clean300" else (int(cls[4:]) if cls.startswith("scan") else None)
-                if cls.startswith("scan"):
-                    img = scan(img, int(cls[4:]), seed)
-                elif cls.startswith("photo"):
-                    img = photo(img, cls, seed)
-                img.save(folder / f"p{k}.jpg", "JPEG", quality=90 if cls == "clean300" else (60 if dpi else 85),
-                         **({"dpi": (dpi, dpi)} if dpi else {}))
-            files = sorted(folder.glob("p*.jpg"))
+            files = save_damaged(pages, cls, folder, SEED + len(name) * 7 + CLASSES.index(cls),
+                                 len(pages) - 1 if stamped else None)
         out.append((name, files, synth.plain_text(doc)))
     return out
 

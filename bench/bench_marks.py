@@ -1,4 +1,5 @@
-"""Seals, stamps and handwriting on greyscale and black-and-white scans: garbage lines, real lines lost, marks found, word accuracy.
+"""Seals, stamps and handwriting on greyscale and black-and-white scans: garbage lines, real lines lost, marks found,
+word accuracy.
 
 The signer page of each plan (bench/realpages_docs.py: district/province = held-out set, commune/ministry = tuning set)
 is rendered with a grey seal (red ink seen without colour) and black cursive handwriting over its signer block
@@ -9,8 +10,9 @@ marked page with shape detection off (what planparse did before), `after` = mark
 
 Per class: garbage lines (output lines whose words are mostly not on the page) before -> after; real lines lost (page
 lines the clean read has that the marked read lost, must be 0) before -> after; seals, signatures and stamps (oval and
-rectangular) found of those present; stamp words (words of the stamps' text in the page text) before -> after; marks reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU of the
-marked page's read after/before (after also reads the lines it recovers) and CPU ms of the shape search alone.
+rectangular) found of those present; stamp words (words of the stamps' text in the page text) before -> after; marks
+reported on the clean pages (false marks); word accuracy of the page clean / before / after; CPU of the marked page's
+read after/before (after also reads the lines it recovers) and CPU ms of the shape search alone.
 Classes o* (ogrey300, ogrey200, obw300, obw200, ored300, ored200): stamps and seals PRINTED OVER TEXT
 (photosynth.stamp_over_text): a round seal over the signer's name, a received stamp ("ĐẾN Số: … Ngày: … Chuyển: …")
 across the last body lines and a "SAO Y BẢN CHÍNH" stamp over the recipients list, ovals or rectangles, overlapping
@@ -236,7 +238,8 @@ def run(which: str, seeds: int, classes: list[str], verbose: bool) -> None:
     for cls, r in rows.items():
         n = r["pages"]
         print(f"{cls:8} {n:5.0f} {r['gb']:4.0f}->{r['ga']:<3.0f} {r['lb']:3.0f}->{r['la']:<2.0f} {r['seals']:3.0f}/{n:<3.0f} "
-              f"{r['signs']:3.0f}/{n:<3.0f} {r['stamps']:3.0f}/{2 * n:<3.0f} {r['swb']:3.0f}->{r['swa']:<4.0f} {r['false']:5.0f} {r['ac'] / n:9.2%} {r['ab'] / n:7.2%} {r['aa'] / n:7.2%} "
+              f"{r['signs']:3.0f}/{n:<3.0f} {r['stamps']:3.0f}/{2 * n:<3.0f} {r['swb']:3.0f}->{r['swa']:<4.0f} {r['false']:5.0f} "
+              f"{r['ac'] / n:9.2%} {r['ab'] / n:7.2%} {r['aa'] / n:7.2%} "
               f"{r['ca'] / max(r['cb'], 1e-9):7.2f} {r['shape'] * 1000 / n:8.0f}")
 
 

@@ -49,7 +49,8 @@ def bare_tesseract(pdf: Path, lang: str) -> tuple[str, float, int]:
         c0 = child_cpu()
         out = []
         for img in imgs:
-            r = subprocess.run(["tesseract", str(img), "-", "-l", lang, "--dpi", next((d for d in ("300", "200", "150") if d in pdf.name), "300")],
+            dpi = next((d for d in ("300", "200", "150") if d in pdf.name), "300")
+            r = subprocess.run(["tesseract", str(img), "-", "-l", lang, "--dpi", dpi],
                                capture_output=True, text=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
             out.append(r.stdout)
         return "\n".join(out), child_cpu() - c0, len(imgs)

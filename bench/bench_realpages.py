@@ -26,42 +26,30 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+from benchlib import (
+    CLASSES,
+    REPO,
+    SHARED,
+    accuracy,
+    bare,
+    child_cpu,
+    corpus_doc,
+    right_positions,
+    save_damaged,
+    self_cpu,
+    word_errors,
+    words,
+)
+from rapidfuzz.distance import Levenshtein
+from realpages_docs import HELDOUT, TUNING
 
-os.environ["OMP_THREAD_LIMIT"] = "1"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from planparse.devtools import synth
 
-from bench_ocr import accuracy, words  # noqa: E402
-from realpages_docs import HELDOUT, TUNING  # noqa: E402
-from rapidfuzz.distance import Levenshtein  # noqa: E402
-
-from planparse.devtools import synth  # noqa: E402
-from planparse.devtools.photosynth import photo, scan, stamp  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 CACHE = Path(os.environ.get("PLANPARSE_BENCH_CACHE", "/tmp/planparse_bench_real"))
-CLASSES = ["clean300", "scan300", "scan200", "scan150", "photo-clean", "photo-shadow", "photo-blur", "photo-dark"]
-CORPUS_WORDS = 330
-
-
-def corpus_doc(path: Path) -> synth.SynthDoc:
-    """About one page of a corpus file's opening paragraphs as body text."""
-    import lzma
-
-    raw = lzma.open(path, "rt", encoding="utf-8").read() if path.suffix == ".xz" else path.read_text(encoding="utf-8")
-    body, n = [], 0
-    for ln in raw.splitlines():
-        if ln.strip() and n < CORPUS_WORDS:
-            body.append(" ".join(ln.split()[:120]))
-            n += len(body[-1].split())
-    return synth.SynthDoc(body=body)
 
 
 def documents(which: str) -> dict[str, tuple[synth.SynthDoc, bool]]:
@@ -93,20 +81,8 @@ def make_images(which: str, cls: str) -> list[tuple[str, list[Path], str]]:
         if not files:
             folder.mkdir(parents=True, exist_ok=True)
             pages = synth.render(doc, dpi=300)
-            for k, page in enumerate(pages):
-                seed = 1000 * k + len(name) * 7 + CLASSES.index(cls)
-                img = stamp(page, seed) if stamped and k == _signer_page(doc, pages) else page
-                if cls == "clean300":
-                    img, dpi = img, 300
-                elif cls.startswith("scan"):
-                    dpi = int(cls[4:])
-                    img = scan(img, dpi, seed)
-                else:
-                    img, dpi = photo(img, cls, seed), None
-                p = folder / f"p{k}.jpg"
-                img.save(p, "JPEG", quality=90 if cls == "clean300" else (60 if cls.startswith("scan") else 85),
-                         **({"dpi": (dpi, dpi)} if dpi else {}))
-            files = sorted(folder.glob("p*.jpg"))
+            files = save_damaged(pages, cls, folder, len(name) * 7 + CLASSES.index(cls),
+                                 _signer_page(doc, pages) if stamped else None)
         out.append((name, files, gold))
     return out
 
@@ -117,24 +93,6 @@ def _signer_page(doc: synth.SynthDoc, pages: list) -> int:
 
 
 # ---- reading ------------------------------------------------------------------------------------------
-
-def child_cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-
-def self_cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def bare(img: Path) -> tuple[str, float]:
-    """`tesseract IMG - -l vie` as a user would run it, and its CPU seconds."""
-    c0 = child_cpu()
-    r = subprocess.run(["tesseract", str(img), "-", "-l", "vie"], capture_output=True, text=True,
-                       env=dict(os.environ, OMP_THREAD_LIMIT="1"))
-    return r.stdout, child_cpu() - c0
-
 
 OPTIONS: dict = {}
 """Options overrides of the planparse reads (--option name=value)."""
@@ -147,29 +105,6 @@ def planparse_read(img: Path):
     c0 = self_cpu() + child_cpu()
     doc = planparse.ingest(str(img), jobs=1, **OPTIONS)
     return doc, self_cpu() + child_cpu() - c0
-
-
-def right_positions(read: str, gold: list[str]) -> set[int]:
-    """Indices of the gold words a read has right (aligned word by word)."""
-    out: set[int] = set()
-    for op in Levenshtein.opcodes(gold, words(read)):
-        if op.tag == "equal":
-            out.update(range(op.src_start, op.src_end))
-    return out
-
-
-def broken_words(read: str, gold: list[str], lost: set[int]) -> list[str]:
-    """The read's errors that touch gold words bare Tesseract had right (`lost`), as `gold -> read`."""
-    got = words(read)
-    return [f"{' '.join(gold[o.src_start:o.src_end]) or '∅'} -> {' '.join(got[o.dest_start:o.dest_end]) or '∅'}"
-            for o in Levenshtein.opcodes(gold, got) if o.tag != "equal" and lost & set(range(o.src_start, o.src_end))]
-
-
-def residual_errors(read: str, gold: list[str]) -> list[str]:
-    """The read's word errors as `gold -> read` (empty side for a missed or extra word)."""
-    got = words(read)
-    return [f"{' '.join(gold[o.src_start:o.src_end]) or '∅'} -> {' '.join(got[o.dest_start:o.dest_end]) or '∅'}"
-            for o in Levenshtein.opcodes(gold, got) if o.tag != "equal"]
 
 
 def kept_share(doc, gold: str) -> tuple[int, int]:
@@ -224,12 +159,12 @@ def run(which: str, classes: list[str], verbose: bool) -> None:
             bare_right, broke = bare_right + len(rb), broke + len(lost)
             if verbose:
                 print(f"   {name:24} bare {ab:.2%}  planparse {ap:.2%}  broke {len(lost)}/{len(rb)}")
-                for e in residual_errors("\n".join(texts_p), g):
+                for e in word_errors("\n".join(texts_p), g):
                     print(f"      {e}")
-                for e in broken_words("\n".join(texts_p), g, lost):
+                for e in word_errors("\n".join(texts_p), g, lost):
                     print(f"      broke: {e}")
-        print(f"{cls:14} {pages:5d} {ok_b / n:7.2%} {ok_p / n:9.2%} {broke / max(1, bare_right):6.2%} {kept / max(1, right):7.2%} "
-              f"{cpu_b / pages:8.2f} {cpu_p / pages:7.2f} {cpu_p / max(cpu_b, 1e-9):6.2f}")
+        print(f"{cls:14} {pages:5d} {ok_b / n:7.2%} {ok_p / n:9.2%} {broke / max(1, bare_right):6.2%} "
+              f"{kept / max(1, right):7.2%} {cpu_b / pages:8.2f} {cpu_p / pages:7.2f} {cpu_p / max(cpu_b, 1e-9):6.2f}")
         sys.stdout.flush()
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import resource  # noqa: E402
 import re  # noqa: E402
+import resource  # noqa: E402
 from collections import Counter  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -31,15 +31,15 @@ from PIL import Image, ImageFilter  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tests.test_tables_render import Spec, render  # noqa: E402
+
 from planparse.models import Line, Word  # noqa: E402
 from planparse.ocr import layout, preprocess, tesseract  # noqa: E402
-from planparse.pipeline import restore_tables  # noqa: E402
-from planparse.tables import find_grid_tables, finish_tables  # noqa: E402
 from planparse.options import Options  # noqa: E402
 from planparse.pages import cell_reader  # noqa: E402
-
+from planparse.pipeline import restore_tables  # noqa: E402
+from planparse.tables import find_grid_tables, finish_tables  # noqa: E402
 from planparse.tables._text import clean, skeleton  # noqa: E402
-from tests.test_tables_render import Spec, render  # noqa: E402
 
 READ = cell_reader(Options())
 """Second reads of cells as the page step makes them (lang vie, no time limit)."""
@@ -53,10 +53,12 @@ HEADERS = [
     ["STT", "Nhiệm vụ", "Đơn vị thực hiện", "Thời gian"],
 ]
 VERBS = ["Tuyên truyền", "Rà soát", "Tổ chức", "Xây dựng", "Triển khai", "Kiểm tra", "Cập nhật", "Tổng hợp", "Đăng tải"]
-OBJECTS = ["kế hoạch cải cách hành chính", "các thủ tục hành chính", "hội nghị tập huấn nghiệp vụ", "chuyên mục trên trang thông tin điện tử",
-           "báo cáo định kỳ về chuyển đổi số", "văn bản quy phạm pháp luật", "cơ sở dữ liệu chuyên ngành", "hoạt động đối ngoại của tỉnh"]
+OBJECTS = ["kế hoạch cải cách hành chính", "các thủ tục hành chính", "hội nghị tập huấn nghiệp vụ",
+           "chuyên mục trên trang thông tin điện tử", "báo cáo định kỳ về chuyển đổi số", "văn bản quy phạm pháp luật",
+           "cơ sở dữ liệu chuyên ngành", "hoạt động đối ngoại của tỉnh"]
 TAILS = ["", " trên địa bàn tỉnh", " năm 2026", " theo quy định", " tại các cơ quan, đơn vị", " của Sở và các đơn vị trực thuộc"]
-UNITS = ["Văn phòng Sở", "Phòng Kế hoạch - Tài chính", "Thanh tra Sở", "Trung tâm Thông tin", "Các phòng thuộc Sở", "Phòng Hợp tác quốc tế"]
+UNITS = ["Văn phòng Sở", "Phòng Kế hoạch - Tài chính", "Thanh tra Sở", "Trung tâm Thông tin", "Các phòng thuộc Sở",
+         "Phòng Hợp tác quốc tế"]
 PARTNERS = ["Các phòng, đơn vị thuộc Sở", "UBND cấp huyện", "Sở Nội vụ; Sở Tư pháp", "Báo, Đài của tỉnh", "Công an tỉnh"]
 DEADLINES = ["Năm 2026", "Quý II/2026", "Tháng 9/2026", "Thường xuyên", "Trước ngày 30/6/2026", "6 tháng cuối năm 2026"]
 PRODUCTS = ["Báo cáo", "Tin, bài, ảnh", "Kế hoạch", "Văn bản", "Tin, bài, ảnh, video", "Hội nghị"]
@@ -213,7 +215,8 @@ def synthetic(dpi: int, seed: int) -> dict:
     rows = [_row(rng, roles, i + 1) for i in range(12)]
     imgs = []
     for part in (rows[:7], rows[7:]):
-        cells = [(0, c, 1, 1, t) for c, t in enumerate(head)] + [(r + 1, c, 1, 1, t) for r, row in enumerate(part) for c, t in enumerate(row)]
+        cells = [(0, c, 1, 1, t) for c, t in enumerate(head)]
+        cells += [(r + 1, c, 1, 1, t) for r, row in enumerate(part) for c, t in enumerate(row)]
         img, _, _ = render(Spec([0.5, 3.6, 1.6, 1.8, 1.3, 1.4], cells, dpi=dpi, page_in=(11.69, 8.27), top_in=0.6, pt=12))
         imgs.append(degrade(img, rng))
     tabs = run_case(imgs, rows, dpi, res)
@@ -245,13 +248,16 @@ def real_page() -> None:
     gray, words, tocr = ocr_page(img, 300)
     tabs = tables_of([(gray, words, n)], res)
     exp = json.loads(gold.read_text())
-    keys = {"tt": "tt", "task": "nhiem_vu", "lead": "chu_tri", "partners": "phoi_hop", "deadline": "thoi_gian", "product": "san_pham"}
+    keys = {"tt": "tt", "task": "nhiem_vu", "lead": "chu_tri", "partners": "phoi_hop", "deadline": "thoi_gian",
+            "product": "san_pham"}
     roles = tabs[0].roles if tabs else []
-    pairs = [(got[i], e[keys[role]]) for got, e in zip(tabs[0].rows if tabs else [], exp) for i, role in enumerate(roles) if role in keys]
+    pairs = [(got[i], e[keys[role]]) for got, e in zip(tabs[0].rows if tabs else [], exp)
+             for i, role in enumerate(roles) if role in keys]
     right = sum(clean(a) == clean(b) for a, b in pairs)
     total = max(len(pairs), 6 * len(exp))
     print(f"real 000 p{n} (300 dpi): tables={len(tabs)} rows={len(tabs[0].rows) if tabs else 0}/{len(exp)} "
-          f"cells exact {right}/{total} = {100 * right / total:.1f}%  tables stage {res['grid_s']:.2f}s CPU vs page OCR {tocr:.2f}s")
+          f"cells exact {right}/{total} = {100 * right / total:.1f}%  "
+          f"tables stage {res['grid_s']:.2f}s CPU vs page OCR {tocr:.2f}s")
     print(f"   same skeleton (diacritics aside): {sum(skeleton(a) == skeleton(b) for a, b in pairs)}/{total}")
     for a, b in pairs:
         if clean(a) != clean(b):
@@ -320,10 +326,10 @@ def flatten_rows(rows: list[dict[str, str]]) -> list[str]:
 def flattened_heldout(cases: int = 12, seed: int = 7) -> None:
     """Held-out flattened tables (no ruling lines left), clean (as is, and through the repair stage) and with every
     diacritic stripped then repaired."""
+    from tests.test_tables_flat import task_cells
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
-    from tests.test_tables_flat import task_cells
 
     rng = random.Random(seed)
     totals: dict[str, dict[str, int]] = {}
@@ -370,10 +376,10 @@ def flattened_tuning(cases: int = 30, seed: int = 101, show: str = "") -> None:
     """Tuning flattened tables (tests/test_tables_flat.py's generator and pools: 3-7 rows, random widths, 2-5 lines
     a row, TT centred or on top), clean (as is, and through the repair stage) and stripped then repaired, with the
     CPU seconds of the tables stage."""
+    from tests.test_tables_flat import cells_right, task_cells, tuning_table
     from unidecode import unidecode
 
     from planparse.repair import restore_lines
-    from tests.test_tables_flat import cells_right, task_cells, tuning_table
 
     rng = random.Random(seed)
     totals: dict[str, dict[str, float]] = {}
@@ -432,13 +438,15 @@ def main() -> None:
         print(f"synthetic {dpi} dpi: {r['pages']} pages, rows exact {r['rows_exact']}/{r['tables']} tables, "
               f"cells exact {r['cells_right']}/{r['cells']} = {100 * r['cells_right'] / max(1, r['cells']):.1f}%, "
               f"same skeleton {100 * SKEL[0] / max(1, r['cells']):.1f}%, split table merged: {r['split_merged']}; "
-              f"CPU: tables stage {r['grid_s']:.1f}s vs page OCR {r['ocr_s']:.1f}s (+{100 * r['grid_s'] / max(1e-9, r['ocr_s']):.1f}% on table pages)")
+              f"CPU: tables stage {r['grid_s']:.1f}s vs page OCR {r['ocr_s']:.1f}s "
+              f"(+{100 * r['grid_s'] / max(1e-9, r['ocr_s']):.1f}% on table pages)")
         print_misses(dpi)
 
 
 if __name__ == "__main__":
     if "--tuning" in sys.argv:
-        flattened_tuning(cases=int(os.environ.get("CASES", 30)), seed=int(os.environ.get("SEED", 101)), show=os.environ.get("SHOW", ""))
+        flattened_tuning(cases=int(os.environ.get("CASES", 30)), seed=int(os.environ.get("SEED", 101)),
+                         show=os.environ.get("SHOW", ""))
         seed_text()
     else:
         main()

@@ -38,8 +38,10 @@ DEV = [
         title=["KẾ HOẠCH", "Phòng, chống thiên tai và tìm kiếm cứu nạn năm 2026"],
         body=[
             "Căn cứ Luật Phòng, chống thiên tai năm 2013;",
-            "Căn cứ Nghị định số 66/2021/NĐ-CP ngày 06/7/2021 của Chính phủ quy định chi tiết thi hành Luật Phòng, chống thiên tai;",
-            "Thực hiện Kế hoạch số 09/BCH-PCTT ngày 20/01/2026 của Ban Chỉ huy phòng, chống thiên tai thành phố, Ủy ban nhân dân xã ban hành Kế hoạch như sau:",
+            "Căn cứ Nghị định số 66/2021/NĐ-CP ngày 06/7/2021 của Chính phủ quy định chi tiết thi hành Luật Phòng, chống thiên "
+            "tai;",
+            "Thực hiện Kế hoạch số 09/BCH-PCTT ngày 20/01/2026 của Ban Chỉ huy phòng, chống thiên tai thành phố, Ủy ban nhân "
+            "dân xã ban hành Kế hoạch như sau:",
             "I. MỤC ĐÍCH, YÊU CẦU",
             "1. Mục đích",
             "Chủ động phòng ngừa, ứng phó kịp thời, giảm thiểu thiệt hại do thiên tai gây ra.",
@@ -76,7 +78,8 @@ DEV = [
             "2. Nâng tỷ lệ che phủ rừng lên 50%.",
             "II. GIẢI PHÁP",
             "1. Rà soát quỹ đất trồng rừng thay thế.",
-            "2. Huy động nguồn vốn theo Thông tư số 25/2022/TT-BNNPTNT ngày 30/12/2022 của Bộ Nông nghiệp và Phát triển nông thôn.",
+            "2. Huy động nguồn vốn theo Thông tư số 25/2022/TT-BNNPTNT ngày 30/12/2022 của Bộ Nông nghiệp và Phát triển nông "
+            "thôn.",
             "III. TỔ CHỨC THỰC HIỆN",
             "Chi cục Kiểm lâm chủ trì, phối hợp các đơn vị liên quan triển khai Kế hoạch này.",
         ],
@@ -128,7 +131,8 @@ DEV = [
         header_right=MOTTO + ["Thạch Hà, ngày 05 tháng 12 năm 2026"],
         title=["KẾ HOẠCH", "Tổng vệ sinh môi trường dịp Tết Nguyên đán"],
         body=[
-            "Thực hiện Chỉ thị số 07/CT-UBND ngày 25/11/2026 của Ủy ban nhân dân tỉnh, Ủy ban nhân dân xã ban hành Kế hoạch như sau:",
+            "Thực hiện Chỉ thị số 07/CT-UBND ngày 25/11/2026 của Ủy ban nhân dân tỉnh, Ủy ban nhân dân xã ban hành Kế hoạch "
+            "như sau:",
             "I. MỤC ĐÍCH",
             "Tạo cảnh quan sáng, xanh, sạch, đẹp đón Tết.",
             "II. NỘI DUNG",
@@ -158,7 +162,8 @@ HELD_OUT = [
         title=["KẾ HOẠCH", "Chuyển đổi số tỉnh Nghệ An năm 2026"],
         body=[
             "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, công nghệ;",
-            "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ phê duyệt Chương trình Chuyển đổi số quốc gia;",
+            "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ phê duyệt Chương trình Chuyển đổi số quốc "
+            "gia;",
             "Theo đề nghị của Giám đốc Sở Khoa học và Công nghệ tại Tờ trình số 85/TTr-SKHCN ngày 10/5/2026.",
             "I. MỤC ĐÍCH, YÊU CẦU",
             "1. Mục đích",
@@ -191,8 +196,10 @@ HELD_OUT = [
         header_right=MOTTO + ["Hà Nội, ngày 25 tháng 6 năm 2026"],
         title=["KẾ HOẠCH", "Cải cách hành chính năm 2026 của Bộ Nội vụ"],
         body=[
-            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ ban hành Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021 - 2030;",
-            "Căn cứ Nghị định số 25/2025/NĐ-CP ngày 21/02/2025 của Chính phủ quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Nội vụ;",
+            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ ban hành Chương trình tổng thể cải cách hành chính nhà "
+            "nước giai đoạn 2021 - 2030;",
+            "Căn cứ Nghị định số 25/2025/NĐ-CP ngày 21/02/2025 của Chính phủ quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu "
+            "tổ chức của Bộ Nội vụ;",
             "Bộ Nội vụ ban hành Kế hoạch cải cách hành chính năm 2026 như sau:",
             "I. MỤC TIÊU",
             "Nâng cao chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính.",
@@ -251,7 +258,8 @@ HELD_OUT = [
         header_right=MOTTO + ["Tây Hồ, ngày 03 tháng 8 năm 2026"],
         title=["KẾ HOẠCH", "Bảo đảm trật tự an toàn giao thông quý III năm 2026"],
         body=[
-            "Thực hiện Kế hoạch số 215/KH-UBND ngày 12/7/2026 của Ủy ban nhân dân thành phố Hà Nội về bảo đảm trật tự an toàn giao thông, Ủy ban nhân dân phường xây dựng Kế hoạch như sau:",
+            "Thực hiện Kế hoạch số 215/KH-UBND ngày 12/7/2026 của Ủy ban nhân dân thành phố Hà Nội về bảo đảm trật tự an toàn "
+            "giao thông, Ủy ban nhân dân phường xây dựng Kế hoạch như sau:",
             "I. MỤC ĐÍCH, YÊU CẦU",
             "Kiềm chế, giảm tai nạn giao thông trên cả ba tiêu chí.",
             "II. NỘI DUNG",
@@ -342,7 +350,8 @@ HELD_OUT = [
             "2. Truyền thông",
             "Phổ biến mô hình tiết kiệm năng lượng hiệu quả.",
             "III. KINH PHÍ",
-            "Từ Chương trình quốc gia về sử dụng năng lượng tiết kiệm theo Quyết định số 280/QĐ-TTg ngày 13/3/2019 của Thủ tướng Chính phủ.",
+            "Từ Chương trình quốc gia về sử dụng năng lượng tiết kiệm theo Quyết định số 280/QĐ-TTg ngày 13/3/2019 của Thủ "
+            "tướng Chính phủ.",
             "IV. TỔ CHỨC THỰC HIỆN",
             "Các Sở Công Thương chủ trì triển khai tại địa phương.",
         ],
@@ -361,7 +370,8 @@ HELD_OUT = [
         header_right=MOTTO + ["Mỹ Hòa Hưng, ngày 08 tháng 6 năm 2026"],
         title=["KẾ HOẠCH", "Phòng, chống cháy nổ mùa khô năm 2026"],
         body=[
-            "Thực hiện Công văn số 1120/UBND-NC ngày 28/5/2026 của Ủy ban nhân dân tỉnh về tăng cường phòng cháy, chữa cháy, Ủy ban nhân dân xã xây dựng Kế hoạch như sau:",
+            "Thực hiện Công văn số 1120/UBND-NC ngày 28/5/2026 của Ủy ban nhân dân tỉnh về tăng cường phòng cháy, chữa cháy, "
+            "Ủy ban nhân dân xã xây dựng Kế hoạch như sau:",
             "I. MỤC ĐÍCH, YÊU CẦU",
             "Nâng cao ý thức phòng cháy của người dân, hạn chế thấp nhất thiệt hại.",
             "II. NỘI DUNG",
@@ -387,7 +397,8 @@ HELD_OUT = [
         title=["KẾ HOẠCH", "Phổ biến, giáo dục pháp luật năm 2026"],
         body=[
             "Căn cứ Luật Phổ biến, giáo dục pháp luật năm 2012;",
-            "Thực hiện Quyết định số 45/QĐ-UBND ngày 10/01/2026 của Ủy ban nhân dân thành phố ban hành Kế hoạch công tác năm 2026.",
+            "Thực hiện Quyết định số 45/QĐ-UBND ngày 10/01/2026 của Ủy ban nhân dân thành phố ban hành Kế hoạch công tác năm "
+            "2026.",
             "I. MỤC ĐÍCH",
             "Đưa pháp luật vào cuộc sống, nâng cao ý thức chấp hành pháp luật.",
             "II. YÊU CẦU",

@@ -58,7 +58,8 @@ def test_unreadable_model_is_a_typed_error(tmp_path, monkeypatch):
 
     bad = tmp_path / "trigram.npz"
     bad.write_bytes(b"not a model")
-    code = "import planparse\ntry:\n    planparse.restore('ke hoach')\nexcept planparse.PlanparseError as e:\n    print(type(e).__name__, e)\n"
+    code = ("import planparse\ntry:\n    planparse.restore('ke hoach')\n"
+            "except planparse.PlanparseError as e:\n    print(type(e).__name__, e)\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        env={**__import__("os").environ, "PLANPARSE_LM": str(bad)}, timeout=120)
     assert r.stdout.startswith("ModelError unreadable language model"), r.stdout + r.stderr

@@ -79,7 +79,8 @@ def word_boxes(path: Path) -> list[tuple[str, float, float]]:
     import xml.etree.ElementTree as ET
 
     xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout
-    return [(w.text, (float(w.get("xMin")) + float(w.get("xMax"))) / 2, (float(w.get("yMin")) + float(w.get("yMax"))) / 2)
+    return [(w.text or "", (float(w.attrib["xMin"]) + float(w.attrib["xMax"])) / 2,
+             (float(w.attrib["yMin"]) + float(w.attrib["yMax"])) / 2)
             for w in ET.fromstring(xml).iter("{http://www.w3.org/1999/xhtml}word")]
 
 

@@ -159,7 +159,8 @@ def test_review_page_in_a_real_browser(flat_doc, tmp_path):
             # the box links back: clicking the second repair's box selects its list entry
             second_box = page.locator("#queue li.rep").nth(1).get_attribute("data-targets").split()[0]
             page.locator(f"#{second_box}").click()
-            assert page.locator("#queue li.current").get_attribute("id") == page.locator("#queue li.rep").nth(1).get_attribute("id")
+            second = page.locator("#queue li.rep").nth(1)
+            assert page.locator("#queue li.current").get_attribute("id") == second.get_attribute("id")
             page.keyboard.press("a")
             assert "accepted" in page.locator("#queue li.rep").nth(1).get_attribute("class")
             # change the first repair's word

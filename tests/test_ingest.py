@@ -69,7 +69,7 @@ def test_multipage_tiff_and_parallel_pages(tmp_path):
 
     font = ImageFont.truetype(font_path(), 50)
     frames = []
-    for i, t in enumerate(["Trang thứ nhất của văn bản hành chính", "Trang thứ hai của văn bản hành chính"]):
+    for t in ["Trang thứ nhất của văn bản hành chính", "Trang thứ hai của văn bản hành chính"]:
         im = Image.new("L", (1800, 400), 255)
         ImageDraw.Draw(im).text((60, 150), t, font=font, fill=0)
         frames.append(im)
@@ -126,7 +126,8 @@ def test_python_api_is_lazy_and_complete():
     import subprocess
     import sys
 
-    code = "import sys, planparse; assert 'cv2' not in sys.modules and 'pytesseract' not in sys.modules; print(planparse.ingest, planparse.Document)"
+    code = ("import sys, planparse; assert 'cv2' not in sys.modules and 'pytesseract' not in sys.modules; "
+            "print(planparse.ingest, planparse.Document)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 

@@ -159,7 +159,8 @@ def test_a_section_that_fails_leaves_the_rest_as_read_and_says_so(tmp_path, monk
 
 def streamed_rss(path: Path, out: Path, restore: str, compare: bool = False) -> tuple[int, bool | None]:
     """Peak RSS of a fresh process running ingest_to (and whether its output is the in-memory path's JSON)."""
-    script = f"import re\nTIMINGS = re.compile({TIMINGS.pattern!r})\ndef untimed(d):\n    return TIMINGS.sub(b'', d)\n" + STREAMED_RSS
+    script = (f"import re\nTIMINGS = re.compile({TIMINGS.pattern!r})\n"
+              "def untimed(d):\n    return TIMINGS.sub(b'', d)\n" + STREAMED_RSS)
     got = subprocess.run([sys.executable, "-c", script, str(path), str(out), restore, *(["compare"] if compare else [])],
                          capture_output=True, text=True, timeout=300)
     assert got.returncode == 0, got.stderr

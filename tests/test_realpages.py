@@ -162,9 +162,10 @@ def _keyed(words: list[tuple[str, int, int]], line: int = 1, h: int = 40):
     from planparse.ocr.layout import words_from_data
 
     n = len(words)
-    data = {"text": [t for t, _, _ in words], "conf": [90] * n, "left": [x for _, x, _ in words], "top": [100] * n,
-            "width": [w for _, _, w in words], "height": [h] * n, "block_num": [1] * n, "par_num": [1] * n,
-            "line_num": [line] * n, "word_num": list(range(1, n + 1))}
+    data: dict[str, list] = {
+        "text": [t for t, _, _ in words], "conf": [90] * n, "left": [x for _, x, _ in words], "top": [100] * n,
+        "width": [w for _, _, w in words], "height": [h] * n, "block_num": [1] * n, "par_num": [1] * n,
+        "line_num": [line] * n, "word_num": list(range(1, n + 1))}
     return words_from_data(data)
 
 

@@ -49,8 +49,10 @@ def test_skeleton():
 @pytest.mark.parametrize(
     ("degraded", "expected"),
     [
-        ("Uy ban nhan dan tinh ban hanh ke hoach trien khai nhiem vu", ["Ủy", "nhân", "dân", "tỉnh", "hành", "kế", "hoạch", "triển", "khai", "nhiệm", "vụ"]),
-        ("cac co quan hanh chinh nha nuoc co trach nhiem phoi hop thuc hien", ["các", "cơ", "quan", "hành", "chính", "nhà", "nước", "trách", "nhiệm", "phối", "hợp", "thực", "hiện"]),
+        ("Uy ban nhan dan tinh ban hanh ke hoach trien khai nhiem vu",
+         ["Ủy", "nhân", "dân", "tỉnh", "hành", "kế", "hoạch", "triển", "khai", "nhiệm", "vụ"]),
+        ("cac co quan hanh chinh nha nuoc co trach nhiem phoi hop thuc hien",
+         ["các", "cơ", "quan", "hành", "chính", "nhà", "nước", "trách", "nhiệm", "phối", "hợp", "thực", "hiện"]),
         ("bao cao ket qua cong tac nam 2024", ["báo", "cáo", "kết", "quả", "công", "tác", "năm"]),
     ],
 )

@@ -16,8 +16,9 @@ LAW = ("Nghi dinh nay quy dinh chi tiet mot so dieu cua Luat Xu ly vi pham hanh 
 
 
 def _bonus(text: str) -> np.ndarray:
-    model = get_model()
-    return model.topics.unit_bonus(model.topics.posterior(model.lm.ids(line_units(text))))
+    topics = get_model().topics
+    assert topics is not None
+    return topics.unit_bonus(topics.posterior(get_model().lm.ids(line_units(text))))
 
 
 def test_shipped_tables_load_with_the_model():

@@ -47,7 +47,8 @@ def test_degraded_vietnamese_text_is_accepted(tmp_path):
         ("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20, "PDF"),
         ("notes.png", VI.encode() * 5, "holds text"),
         ("blob.txt", bytes(range(256)) * 40, "unsupported file type"),
-        ("english.txt", b"The quick brown fox jumps over the lazy dog while the committee reviews the annual budget.\n" * 3, "not look Vietnamese"),
+        ("english.txt", b"The quick brown fox jumps over the lazy dog while the committee reviews the annual budget.\n" * 3,
+         "not look Vietnamese"),
     ],
 )
 def test_bad_inputs_raise_one_line_errors(tmp_path, name, content, reason):

@@ -198,7 +198,8 @@ def test_numbering_repaired_by_its_sequence():
     assert any("corrected to II." in w for w, _ in warns)
     secs, warns = build_tree([(t, 1) for t in ["I. A", "II. B", "II. C", "IV. D"]])
     assert [s.number for s in secs] == ["I.", "II.", "III.", "IV."]
-    assert [w for w, _ in warns] == ["section number II. corrected to III.: OCR misread, the sequence (II., ?, IV.) fits only III."]
+    assert [w for w, _ in warns] == [
+        "section number II. corrected to III.: OCR misread, the sequence (II., ?, IV.) fits only III."]
 
 
 def test_numbering_far_from_sequence_warns_but_keeps_printed():
@@ -390,7 +391,8 @@ def test_signature_column_before_recipients():
 
 
 def test_law_signature_without_recipients():
-    text = "Điều 1. Phạm vi\nLuật này quy định.\nLuật này đã được Quốc hội thông qua ngày 15 tháng 11 năm 2010.\nCHỦ TỊCH QUỐC HỘI\nNguyễn Phú Trọng"
+    text = ("Điều 1. Phạm vi\nLuật này quy định.\nLuật này đã được Quốc hội thông qua ngày 15 tháng 11 năm 2010.\n"
+            "CHỦ TỊCH QUỐC HỘI\nNguyễn Phú Trọng")
     res = parse_structure(lines_of(text))
     assert res.signature.title == "CHỦ TỊCH QUỐC HỘI" and res.signature.name == "Nguyễn Phú Trọng"
     assert "CHỦ TỊCH" not in res.sections[0].text

@@ -1,4 +1,5 @@
-"""The symbol grammar (numbers/symbols, Roman numerals, dates, quarters) and diacritic folding: results, not only 'never raises'."""
+"""The symbol grammar (numbers/symbols, Roman numerals, dates, quarters) and diacritic folding: results, not only
+'never raises'."""
 
 from __future__ import annotations
 

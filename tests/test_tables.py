@@ -142,7 +142,8 @@ def test_deadlines(text, start, end, rec):
 
 def test_partners_split():
     assert split_partners("UBND cấp huyện; Công an tỉnh") == ["UBND cấp huyện", "Công an tỉnh"]
-    assert split_partners("Báo, Đài của tỉnh; các phòng, đơn vị thuộc Sở") == ["Báo", "Đài của tỉnh", "các phòng, đơn vị thuộc Sở"]
+    assert split_partners("Báo, Đài của tỉnh; các phòng, đơn vị thuộc Sở") == [
+        "Báo", "Đài của tỉnh", "các phòng, đơn vị thuộc Sở"]
     assert split_partners("Sở Tư pháp\nSở Nội vụ") == ["Sở Tư pháp", "Sở Nội vụ"]
 
 
@@ -172,7 +173,8 @@ def test_flattened_text_rebuild():
 
 
 def test_flattened_text_without_diacritics():
-    """Text that lost its diacritics is mended by the repair stage first, as ingest runs it; the tables stage knows no unit by name."""
+    """Text that lost its diacritics is mended by the repair stage first, as ingest runs it; the tables stage knows no
+    unit by name."""
     from planparse.repair import restore_lines
 
     lines = [Line(text=t) for t in __import__("unidecode").unidecode(FLAT).splitlines()]
@@ -210,7 +212,8 @@ def test_cross_page_merge_repeated_header_and_continued_row():
 
 def test_tables_on_other_columns_not_merged():
     a = Table(page=1, pages=[1], headers=HEAD, roles=map_roles(HEAD), rows=[BODY[0]])
-    b = Table(page=2, pages=[2], headers=["TT", "Họ và tên", "Chức vụ"], roles=map_roles(["TT", "Họ và tên", "Chức vụ"]), rows=[["1", "A", "B"]])
+    other = ["TT", "Họ và tên", "Chức vụ"]
+    b = Table(page=2, pages=[2], headers=other, roles=map_roles(other), rows=[["1", "A", "B"]])
     tables, _, _ = finish_tables([a, b], [])
     assert len(tables) == 2
 
@@ -248,7 +251,8 @@ def test_titles():
     (t,), _, _ = finish_tables([], lines)
     assert t.title == "PHỤ LỤC Danh mục nhiệm vụ năm 2026"
     g = Table(page=3, pages=[3], bbox=(100, 500, 900, 900), headers=HEAD, roles=map_roles(HEAD), rows=[BODY[0]])
-    above = [Line(text="DANH MỤC", bbox=(400, 300, 600, 340), page=3), Line(text="Nhiệm vụ trọng tâm năm 2026", bbox=(300, 350, 700, 390), page=3),
+    above = [Line(text="DANH MỤC", bbox=(400, 300, 600, 340), page=3),
+             Line(text="Nhiệm vụ trọng tâm năm 2026", bbox=(300, 350, 700, 390), page=3),
              Line(text="(Kèm theo Kế hoạch số 1/KH-UBND)", bbox=(300, 400, 700, 440), page=3)]
     (t,), _, _ = finish_tables([g], above)
     assert t.title == "DANH MỤC Nhiệm vụ trọng tâm năm 2026"

@@ -19,7 +19,8 @@ from .test_tables_render import Spec, render
 READ = cell_reader(Options())
 """Second reads of cells as the page step makes them (lang vie, no time limit)."""
 
-needs_vie = pytest.mark.skipif(os.system("tesseract --list-langs 2>/dev/null | grep -q '^vie$'") != 0, reason="tesseract vie missing")
+needs_vie = pytest.mark.skipif(os.system("tesseract --list-langs 2>/dev/null | grep -q '^vie$'") != 0,
+                               reason="tesseract vie missing")
 COLS = [0.5, 3.2, 1.5, 1.8, 1.1, 1.3]
 
 
@@ -102,7 +103,8 @@ def test_clean_page_read_needs_no_second_read(monkeypatch):
 
 def test_rows_laid_out_from_cells():
     cells = [Cell(row=0, col=c, text=h) for c, h in enumerate(["TT", "Nội dung", "Chủ trì"])]
-    cells += [Cell(row=1, col=0, text="1"), Cell(row=1, col=1, text="Rà soát"), Cell(row=1, col=2, rowspan=2, text="Văn phòng Sở"),
+    cells += [Cell(row=1, col=0, text="1"), Cell(row=1, col=1, text="Rà soát"),
+              Cell(row=1, col=2, rowspan=2, text="Văn phòng Sở"),
               Cell(row=2, col=0, text="2"), Cell(row=2, col=1, text="Tổng hợp")]
     t = rows_from_cells(Table(cells=cells))
     assert t.headers == ["TT", "Nội dung", "Chủ trì"] and t.roles == ["tt", "task", "lead"]

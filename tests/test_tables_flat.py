@@ -193,6 +193,7 @@ def test_stripped_annex_cells_are_split_on_the_text_as_read_and_repaired_one_by_
     assert exact >= len(rows) // 2, exact
     records = [r for r in doc.restorations if r.table is not None]
     assert records and all(r.table == 0 and r.line == -1 for r in records)
+    assert any(r.reason == "deadline" for r in records)  # the rebuild's own changes (a deadline's printed forms)
     for r in records:
         assert table.cells[r.cell].text[r.start:r.end] == r.restored
     lines = doc.lines()
@@ -313,3 +314,43 @@ def test_an_unmarked_first_word_counts_for_every_listed_word_of_its_skeleton():
     assert flat._start_score("deadline", "Quy", "quy iii/2027") > 0
     assert flat._start_score("lead", "Quy", "quy phat trien") > 0
     assert flat._start_score("lead", "Quý", "quy iii/2027") <= 0
+
+
+def test_a_deadline_mended_by_the_rebuild_leaves_a_change_record():
+    """A deadline phrase the rebuild gives its words' printed forms (`Quy` -> `Quý`, `Hang nam` -> `Hằng năm`)
+    leaves a change record per word on its cell, like the repair's changes; the table is the same with or without."""
+    from planparse.models import Restoration
+
+    lines = [Line(text=t.replace("Quý IV", "Quy IV").replace("Hằng năm", "Hang nam"), page=4) for t in EXAMPLE]
+    records: list[Restoration] = []
+    tables, tasks, _ = finish_tables([], lines, None, records)
+    table = tables[0]
+    assert tasks[0].deadline.text == "Quý IV/2026" and tasks[1].deadline.text == "Hằng năm"
+    got = [(table.cells[r.cell].row, table.roles[table.cells[r.cell].col], r.original, r.restored) for r in records]
+    assert got == [(1, "deadline", "Quy", "Quý"), (2, "deadline", "Hang", "Hằng"), (2, "deadline", "nam", "năm")]
+    for r in records:
+        assert (r.reason, r.line, r.page, r.table) == ("deadline", -1, 4, None)
+        assert table.cells[r.cell].text[r.start:r.end] == r.restored
+    assert finish_tables([], lines)[0][0].rows == table.rows
+    printed: list[Restoration] = []
+    finish_tables([], [Line(text=t, page=4) for t in EXAMPLE], None, printed)
+    assert printed == []
+
+
+def test_a_word_repaired_then_mended_is_one_record():
+    """The pipeline joins a cell repair's record and the rebuild's change of the same word: as read -> final, the
+    repair's choice kept as the first alternative; other changes stay apart, in cell order."""
+    from planparse.models import Restoration
+    from planparse.pipeline import _with_mends
+
+    repaired = [Restoration(line=-1, start=0, end=3, original="Quy", restored="Quỹ", confidence=0.6,
+                            alternatives=["Quý", "Quy"], reason="diacritics", table=0, cell=10),
+                Restoration(line=-1, start=4, end=7, original="nam", restored="năm", confidence=0.9, table=0, cell=16)]
+    mends = [Restoration(line=-1, start=0, end=3, original="Quỹ", restored="Quý", confidence=0.9, reason="deadline",
+                         cell=10),
+             Restoration(line=-1, start=0, end=4, original="Hang", restored="Hằng", confidence=0.9, reason="deadline",
+                         cell=16)]
+    out = _with_mends(repaired, mends, 0)
+    assert [(r.cell, r.start, r.original, r.restored, r.reason, r.table) for r in out] == [
+        (10, 0, "Quy", "Quý", "deadline", 0), (16, 0, "Hang", "Hằng", "deadline", 0), (16, 4, "nam", "năm", "", 0)]
+    assert out[0].alternatives == ["Quỹ", "Quy"]

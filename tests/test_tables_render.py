@@ -77,7 +77,7 @@ def render(spec: Spec) -> tuple[Image.Image, list[Word], dict[tuple[int, int], t
         need = len(lines) * lh + 2 * pad
         if rs == 1:
             heights[r] = max(heights[r], need)
-    for r, c, rs, cs, text in spec.cells:
+    for r, c, rs, _, _ in spec.cells:
         need = len(wrapped[(r, c)][0]) * lh + 2 * pad
         have = sum(heights[r:r + rs])
         if need > have:
@@ -87,7 +87,7 @@ def render(spec: Spec) -> tuple[Image.Image, list[Word], dict[tuple[int, int], t
         ys.append(ys[-1] + h)
     lw = max(2, d // 150)
     boxes = {}
-    for r, c, rs, cs, text in spec.cells:
+    for r, c, rs, cs, _ in spec.cells:
         box = (xs[c], ys[r], xs[c + cs], ys[r + rs])
         boxes[(r, c)] = box
         draw.rectangle(box, outline=0, width=lw)
@@ -95,13 +95,14 @@ def render(spec: Spec) -> tuple[Image.Image, list[Word], dict[tuple[int, int], t
         ty = (box[1] + box[3]) // 2 - len(lines) * lh // 2
         for ln in lines:
             tw = draw.textlength(ln, font=f)
-            tx = (box[0] + box[2] - tw) // 2 if (r < spec.header_rows or tw < 0.3 * (box[2] - box[0]) and len(ln) < 4) else box[0] + pad
+            centred = r < spec.header_rows or tw < 0.3 * (box[2] - box[0]) and len(ln) < 4
+            tx = (box[0] + box[2] - tw) // 2 if centred else box[0] + pad
             words += _draw_line(draw, ln, int(tx), ty, f)
             ty += lh
     return img, words, boxes
 
 
-def _draw_line(draw: ImageDraw.ImageDraw, text: str, x: int, y: int, font) -> list[Word]:
+def _draw_line(draw: ImageDraw.ImageDraw, text: str, x: float, y: int, font) -> list[Word]:
     out = []
     for w in text.split():
         draw.text((x, y), w, font=font, fill=0)
@@ -121,9 +122,9 @@ def render_letter(dpi: int = 200) -> Image.Image:
     lh = int(px * 1.4)
     y = int(0.8 * dpi)
     left, right = int(1.1 * dpi), int(4.2 * dpi)
-    for i, (l, r) in enumerate([("UBND TỈNH PHÚ THỌ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("SỞ NGOẠI VỤ", "Độc lập - Tự do - Hạnh phúc")]):
-        draw.text((left, y), l, font=b, fill=0)
-        draw.text((right, y), r, font=b, fill=0)
+    for lt, rt in [("UBND TỈNH PHÚ THỌ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("SỞ NGOẠI VỤ", "Độc lập - Tự do - Hạnh phúc")]:
+        draw.text((left, y), lt, font=b, fill=0)
+        draw.text((right, y), rt, font=b, fill=0)
         y += lh
     draw.line((left + 40, y, left + 260, y), fill=0, width=2)
     draw.line((right + 60, y, right + 500, y), fill=0, width=2)

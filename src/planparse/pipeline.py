@@ -486,6 +486,23 @@ class CellRepair:
         return self.records
 
 
+def _with_mends(records: list[Restoration], mends: list[Restoration], index: int) -> list[Restoration]:
+    """A rebuilt table's change records (`records`: the cell repair's) with the rebuild's own word changes (`mends`:
+    a deadline's printed forms, made after the repair) as changes of Document.tables[index], in cell order. A word
+    both changed is one record: as read -> final, the repair's choice first among the alternatives."""
+    at = {(r.cell, r.start): r for r in records}
+    out = list(records)
+    for m in mends:
+        m.table = index
+        r = at.get((m.cell, m.start))
+        if r is None or r.restored != m.original:
+            out.append(m)
+            continue
+        r.alternatives = [r.restored] + [a for a in r.alternatives if a not in (r.restored, m.restored)]
+        r.restored, r.end, r.confidence, r.reason = m.restored, m.end, m.confidence, m.reason
+    return sorted(out, key=lambda r: (r.cell or 0, r.start))
+
+
 def _tables(doc: Document, tables: list[Table], lines: Sequence[Line], opts: Options) -> None:
     """The document-level table work: cell text repaired like the page text, then tables merged, rebuilt (a
     flattened table's cells repaired one by one) and typed."""
@@ -497,12 +514,14 @@ def _tables(doc: Document, tables: list[Table], lines: Sequence[Line], opts: Opt
             doc.restorations = doc.restorations + records
     doc.tables = tables
     repair = CellRepair(opts.restore, opts.style) if opts.restore != "off" else None
+    mends: list[Restoration] = []
     with stage_guard(doc.warnings, "tables", "tables kept as found on the pages, no tasks"):
-        doc.tables, doc.tasks, warns = finish_tables(tables, lines, repair)
+        doc.tables, doc.tasks, warns = finish_tables(tables, lines, repair, mends)
         doc.warnings.extend(warns)
-        if repair is not None and repair.records:
+        if (repair is not None and repair.records) or mends:
             rebuilt = next(i for i, t in enumerate(doc.tables) if t.origin == "text")
-            doc.restorations = doc.restorations + repair.table_records(rebuilt, doc.tables[rebuilt])
+            repaired = repair.table_records(rebuilt, doc.tables[rebuilt]) if repair is not None else []
+            doc.restorations = doc.restorations + _with_mends(repaired, mends, rebuilt)
 
 
 __all__ = ["CellRepair", "Options", "Progress", "Written", "ingest", "ingest_to", "make_options", "restore_tables", "stage_guard"]

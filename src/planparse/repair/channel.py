@@ -83,6 +83,13 @@ def _trailing_question(low: str) -> bool:
     return len(low) > 1 and low[-1] == "?" and low[-2].isalpha()
 
 
+def own_reading(token: str) -> tuple[str, str | None]:
+    """A token's lowercase NFC core and its exact reading (the core as a valid syllable, tone placed in the new style;
+    None if it is no syllable): what `Channel.candidates` and `Channel.question_mark` both read a token as."""
+    low = nfc(token.lower())
+    return low, (place_tone(low) if is_valid_syllable(low) else None)
+
+
 def garble_skeleton(token: str) -> str:
     """A garbled token's skeleton as the confusion rules spell it: both apostrophes (the horn of ư, ơ) as `'`."""
     return skeleton(token).translate(ONE_APOSTROPHE)
@@ -180,8 +187,7 @@ class Channel:
         `question`: a token that ends in a glued `?` (segment.glue_marks) where a sentence may end is read both ways:
         the mark as the hook of ữ, ử, and as a question mark after the word (at QUESTION_COST; `question_mark` tells
         which reading a syllable is)."""
-        low = nfc(token.lower())
-        exact = place_tone(low) if is_valid_syllable(low) else None
+        low, exact = own_reading(token)
         if keep_exact and exact in self.logp:
             return ((exact, 0.0),)
         obs = garble_skeleton(low)
@@ -225,11 +231,8 @@ class Channel:
         """Whether `syllable`, a reading of a token with a trailing glued `?` (candidates with `question`), takes the
         mark as a question mark: only the word without the mark gives it (where the hook reading gives it too, the
         mark is the hook: `tri?` is trữ, not trữ?)."""
-        low = nfc(token.lower())
-        if not _trailing_question(low):
-            return False
-        exact = place_tone(low) if is_valid_syllable(low) else None
-        return syllable not in dict(self._found(low, exact, rule_scale))
+        low, exact = own_reading(token)
+        return _trailing_question(low) and syllable not in dict(self._found(low, exact, rule_scale))
 
     def reads(self, token: str) -> bool:
         """Whether some syllable fits a garbled token (glue_marks asks before gluing an apostrophe)."""

@@ -9,12 +9,13 @@ Public interface used by the pipeline:
         word under 85 confidence, words run together) are read again by `read(gray, boxes, dpi)`, all in
         one call; without `read` the page's words are kept. Must be cheap on pages without a table and
         must not find phantom tables in the two-column header or signature block.
-    finish_tables(tables, lines, repair=None) -> (tables, tasks, warnings)
+    finish_tables(tables, lines, repair=None, records=None) -> (tables, tasks, warnings)
         Runs in the main process after restoration: merges tables continued across pages, rebuilds
         flattened tables from text when no grid table was found, maps header roles, types tasks.
         `tables` cell text has already been restored by the pipeline. A flattened table is split on the
         lines' text; given `repair` (a CellRepair), its cells are then taken from the lines as read
-        (`Line.raw`) and repaired one cell at a time by `repair`.
+        (`Line.raw`) and repaired one cell at a time by `repair`. Given `records` (a list), the words the
+        rebuild itself changes (a deadline phrase's printed forms) get a change record there (`cell` set).
     rows_from_cells(table) -> Table
         Headers, roles and body rows laid out again from the cells, after the pipeline repaired their text.
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import Line, Table, Task, Warning_, Word
+from ..models import Line, Restoration, Table, Task, Warning_, Word
 from .finish import finish
 from .flatcells import CellRepair
 from .page import CellReader, rows_from_cells, tables_on_page
@@ -37,10 +38,12 @@ def find_grid_tables(gray, words: list[Word], page: int, read: CellReader | None
 
 
 def finish_tables(tables: list[Table], lines: Sequence[Line],
-                  repair: CellRepair | None = None) -> tuple[list[Table], list[Task], list[Warning_]]:
-    """Merge continued tables, rebuild flattened ones from text (cells repaired by `repair`), map roles, type tasks."""
+                  repair: CellRepair | None = None,
+                  records: list[Restoration] | None = None) -> tuple[list[Table], list[Task], list[Warning_]]:
+    """Merge continued tables, rebuild flattened ones from text (cells repaired by `repair`; the rebuild's own word
+    changes recorded in `records`), map roles, type tasks."""
     return finish(list(tables or []), [] if lines is None else lines if isinstance(lines, Sequence) else list(lines),
-                  repair)
+                  repair, records)
 
 
 __all__ = ["CellReader", "CellRepair", "find_grid_tables", "finish_tables", "rows_from_cells"]

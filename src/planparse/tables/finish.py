@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import Line, Table, Task, Warning_
+from ..models import Line, Restoration, Table, Task, Warning_
 from .fixups import fix_numbering
 from .flat import rebuild_from_lines
 from .flatcells import CellRepair
@@ -16,9 +16,10 @@ from .title import find_title
 
 
 def finish(tables: list[Table], lines: Sequence[Line],
-           repair: CellRepair | None = None) -> tuple[list[Table], list[Task], list[Warning_]]:
-    """Tables merged across pages (or rebuilt from text when none, cells repaired by `repair`), roles from headers,
-    tasks typed."""
+           repair: CellRepair | None = None,
+           records: list[Restoration] | None = None) -> tuple[list[Table], list[Task], list[Warning_]]:
+    """Tables merged across pages (or rebuilt from text when none, cells repaired by `repair`, the rebuild's own
+    word changes recorded in `records`), roles from headers, tasks typed."""
     warnings: list[Warning_] = []
     tables = merge_pages(tables)
     tables = [t.model_copy(update={"roles": map_roles(t.headers)}) if t.headers else t for t in tables]
@@ -31,7 +32,7 @@ def finish(tables: list[Table], lines: Sequence[Line],
                                          message="table header not recognised; column roles guessed from cell contents"))
     tables = [fix_numbering(t) for t in tables]
     if not tables:
-        rebuilt = rebuild_from_lines(lines, repair)
+        rebuilt = rebuild_from_lines(lines, repair, records)
         if rebuilt is not None:
             tables = [rebuilt]
             warnings.append(Warning_(stage="tables", page=rebuilt.page, message=(

@@ -58,6 +58,26 @@ def lines_of(spans: Sequence[Span]) -> list[int]:
     return sorted({k for k, _, _ in spans})
 
 
+Change = tuple[int, str, str]
+"""A word the tables stage changed in a cell: (its offset in the cell's final text, the word before, the word now)."""
+
+
+def changes(before: str, after: str) -> list[Change]:
+    """The words of a cell that differ between two single-spaced texts of it (the tables stage's own edits, such as
+    a deadline's printed forms); the whole cell as one change when its words do not line up."""
+    if before == after:
+        return []
+    old, new = before.split(), after.split()
+    if len(old) != len(new):
+        return [(0, before, after)]
+    out, at = [], 0
+    for o, n in zip(old, new):
+        if o != n:
+            out.append((at, o, n))
+        at += len(n) + 1
+    return out
+
+
 def put_back(toks: dict[int, list[str]], spans: Sequence[Span], read: str, repaired: str) -> None:
     """Write a repaired cell's words over its fragments' tokens (when the repair kept the number of words)."""
     new = repaired.split()
