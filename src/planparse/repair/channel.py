@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -106,6 +107,10 @@ SAME_SKELETON_COST = 0.0
 VARIANT_CACHE = 200_000
 NAMES = 4
 """Place-name syllables offered for a capitalised token beyond its KEEP best readings."""
+RARE_NAMES = 3
+RARE_EXTRA = 0.0
+RARE_NAME_COUNT = 2
+RARE_ALL = False
 FUZZ_COST = 2.6
 MARKED_RULE_PENALTY = 0.4
 EXACT_BONUS = 0.8
@@ -127,6 +132,8 @@ class Channel:
         self.by_skel = by_skel
         self.skeletons = list(by_skel)
         self.names: frozenset[str] = frozenset()
+        self.rare: dict[str, tuple[tuple[str, float], ...]] = {}
+        """Skeleton -> (syllable, cost) of name syllables the LM does not know (set_rare), cheapest first."""
         self._variants: dict[tuple[str, float], dict[str, float]] = {}
         self._variants_version = RULES_VERSION
 
@@ -174,12 +181,13 @@ class Channel:
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one Channel per process, kept for its lifetime; cleared by set_rules
     def candidates(self, token: str, keep_exact: bool = False, name: bool = False,
-                   rule_scale: float = 1.0, question: bool = False) -> tuple[tuple[str, float], ...]:
+                   rule_scale: float = 1.0, question: bool = False, rare: bool = False) -> tuple[tuple[str, float], ...]:
         """(syllable, cost) pairs for one token's lowercase core, cheapest first; empty if none fit.
 
         `question`: a token that ends in a glued `?` (segment.glue_marks) where a sentence may end is read both ways:
         the mark as the hook of ữ, ử, and as a question mark after the word (at QUESTION_COST; `question_mark` tells
-        which reading a syllable is)."""
+        which reading a syllable is). `rare`: a capitalised token mid-sentence, which may also be a name syllable the LM
+        does not know (set_rare)."""
         low = nfc(token.lower())
         exact = place_tone(low) if is_valid_syllable(low) else None
         if keep_exact and exact in self.logp:
@@ -200,7 +208,26 @@ class Channel:
         if not name:
             return tuple(ranked[:keep] + same)
         names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
-        return tuple(_make_room(ranked[:keep], len(names), obs) + names + [kv for kv in same if kv not in names])
+        rare = [kv for kv in self.rare.get(obs, ()) if kv[0] not in found][:RARE_NAMES] if rare else []
+        return tuple(_make_room(ranked[:keep], len(names), obs) + names + [kv for kv in same if kv not in names] + rare)
+
+    def set_rare(self, counts: dict[str, int], names: frozenset[str], unk_count: float) -> None:
+        """Name syllables missing from the LM vocabulary (seen < 30 times: `sín` of Sín Chải), offered for a capitalised
+        token mid-sentence at -log10 P(syllable | <unk>): the LM scores them as its <unk>, which stands for every unit
+        outside the vocabulary (`unk_count` tokens of the corpus), so this splits its mass by their counts
+        (`counts`: syllables.txt; a name syllable seen less than twice counts RARE_NAME_COUNT). `names`: the syllables
+        of place, hamlet and ethnic-group names; RARE_ALL offers every rare syllable."""
+        by_skel: dict[str, list[tuple[str, float]]] = {}
+        pool = set(names) | (set(counts) if RARE_ALL else set())
+        for syl in pool:
+            if syl in self.logp or not syl.isalpha():
+                continue
+            n = max(counts.get(syl, 0), RARE_NAME_COUNT if syl in names else 0)
+            if n > 0:
+                cost = RARE_EXTRA + float(np.log10(unk_count / n))
+                by_skel.setdefault(skeleton(syl), []).append((syl, cost))
+        self.rare = {k: tuple(sorted(v, key=lambda sc: sc[1])) for k, v in by_skel.items()}
+        Channel.candidates.cache_clear()
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - as candidates
     def _found(self, low: str, exact: str | None, rule_scale: float) -> tuple[tuple[str, float], ...]:

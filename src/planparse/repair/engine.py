@@ -20,7 +20,15 @@ from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_ve
 from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, trigram_scores, viterbi
 from .lm import TrigramLM
 from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
-from .places import PLACE_BONUS, capital_i_names, place_bigram_keys, place_names, places_after_units
+from .places import (
+    PLACE_BONUS,
+    capital_i_names,
+    ethnic_names,
+    local_names,
+    place_bigram_keys,
+    place_names,
+    places_after_units,
+)
 from .priors import ARCHIVE, ARCHIVE_REASON, archive_item
 from .segment import (
     GLUED_MARKS,
@@ -122,6 +130,16 @@ def _read_rates(path) -> dict[str, float]:
     return rates
 
 
+def _syllable_counts() -> dict[str, int]:
+    """Corpus count of every valid syllable seen twice or more (dictionaries/syllables.txt)."""
+    out: dict[str, int] = {}
+    for line in data_file("syllables.txt").read_text(encoding="utf-8").splitlines():
+        w, _, n = line.partition("\t")
+        if n:
+            out[w] = int(n)
+    return out
+
+
 def get_model() -> Model:
     """Load the LM and syllable inventory once per process."""
     global _MODEL
@@ -135,9 +153,14 @@ def get_model() -> Model:
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
             channel = Channel(syl)
             channel.names = frozenset(w for n in place_names() for w in n.split())
+            name_syllables = frozenset(w for n in place_names() + local_names() + ethnic_names() for w in n.split())
+            channel.set_rare(_syllable_counts(), name_syllables, lm.stats.get("tokens", 0) * 10.0 ** float(lm.uni_lp[lm.unk]))
             bonus = Bonus(PairSet(word_pair_keys(lm)), WORD_BONUS, PairSet(place_bigram_keys(lm)), PLACE_BONUS)
-            _MODEL = Model(lm, channel, _read_rates(data_file("capitalised.txt")), bonus, _skeleton_ids(lm),
-                           load_mark_channel(), topics=Topics(topics_path(), lm))
+            rates = _read_rates(data_file("capitalised.txt"))
+            if NAME_TITLE_RATE:
+                rates.update((w, NAME_TITLE_RATE) for w in name_syllables if w not in rates and w in lm.index)
+            _MODEL = Model(lm, channel, rates, bonus, _skeleton_ids(lm), load_mark_channel(),
+                           topics=Topics(topics_path(), lm))
         return _MODEL
 
 
@@ -307,6 +330,7 @@ with `eng` (devtools/confusions.py), a token of I and lowercase letters stood fo
 46 (English words, II and Ích the rest): -log10(28/46) = 0.2 on the readings with l, which are written lowercase."""
 
 
+NAME_TITLE_RATE = 0.0
 TITLE_WEIGHT = 1.0
 """Full Bayes weight, P(word | Title) ∝ P(word) P(Title | word), now that the rates count word heads only."""
 TITLE_FLOOR = 0.05
@@ -327,7 +351,8 @@ def _title_costs(model: Model, units: list[str], costs: list[float]) -> list[flo
     """Add -log10 P(Title | word) so a capitalised token mid-sentence prefers names (Sở, Đảng) to common words."""
     if not model.title_rate:
         return costs
-    return [c - TITLE_WEIGHT * float(np.log10(max(model.title_rate.get(u, 0.01), TITLE_FLOOR))) if not u.startswith("<") else c
+    index, rate = model.lm.index, model.title_rate
+    return [c - TITLE_WEIGHT * float(np.log10(max(rate.get(u, 0.01), TITLE_FLOOR))) if u in index and u[0] != "<" else c
             for u, c in zip(units, costs)]
 
 
@@ -368,7 +393,7 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
     if mode == "ocr" and valid:
         return _read_slot(model, p.text, low, conf)
     cands = list(model.channel.candidates(low, name=case_of(p.text) in ("title", "upper"), rule_scale=rule_scale,
-                                          question=question))
+                                          question=question, rare=mid_title))
     if mode == "degraded" and rule_scale != CLEAN_RULE_SCALE and CAPITAL_I_RE.match(p.text):
         seen = {s for s, _ in cands}
         cands = sorted(cands + [(s, c + CAPITAL_I_COST) for s, c in model.channel.candidates("l" + low[1:], rule_scale=rule_scale)
@@ -506,6 +531,10 @@ and not adopted: first-pass CACHE_WEIGHT 0.3 or 0.8 (the same 36, 25, 231), CACH
 232), a third pass (36, 25, 233), the second pass's census counting the settled one-candidate slots too (36, 25, 235,
 decrees 109), topics.UNIT_WEIGHT 1.25 (33, 31, 239); after GDĐT joined issuer_abbreviations.txt (36, 25, 223), the
 first pass's cache kept in the second beside the new one (x0.5: 36, 25, 232; x1.0: 35, 26, 233)."""
+
+
+CACHE_PASS_MODES = ("degraded",)
+"""Modes that get the second pass."""
 
 
 def _cache_costs(model: Model, lat: Lattice, choice: np.ndarray | None = None, weight: float = CACHE_WEIGHT) -> np.ndarray:
@@ -693,7 +722,7 @@ def _decode(model: Model, lat: Lattice, mode: str) -> np.ndarray:
     if CACHE_WEIGHT:
         lat.cost = base + _cache_costs(model, lat)
     path = viterbi(model.lm, lat, model.bonus, scores=scores)
-    if CACHE_PASS_WEIGHT and mode == "degraded":
+    if CACHE_PASS_WEIGHT and mode in CACHE_PASS_MODES:
         chosen = lat.ids[np.arange(len(path)), path]
         lat.cost = base + _cache_costs(model, lat, chosen, CACHE_PASS_WEIGHT)
         path = viterbi(model.lm, lat, model.bonus, scores=scores)

@@ -136,7 +136,36 @@ def hamlet_units(words: list[str]) -> dict[int, str]:
             printed = words[i - n:i] if i >= n else []
             if i >= n and tuple(nfc(w.lower()) for w in printed) == unit and all(w[1:].islower() for w in printed):
                 fixes.update({i - n + k: syl for k, syl in enumerate(spelt)})
+        if BAN_UNIT and words[i - 1] == "ban" and i + 1 < len(words) and _title(words[i + 1]):
+            first = skeleton(words[i])
+            if first not in _ban_terms() and first not in SURNAMES:
+                fixes[i - 1] = "bản"
     return fixes
+
+
+def _title(word: str) -> bool:
+    return word[:1].isupper() and word[1:].islower()
+
+
+BAN_UNIT = True
+"""`ban` printed without marks before two Title-case words is the hamlet unit `bản` (`ban Pa Khoang`), unless the first
+begins a word or term of `ban` (words.txt, admin_terms.txt: `ban Chấp hành`, `ban Quản lý`) or is a common surname
+(`Trưởng ban Nguyễn Văn A`). Boards capitalise their first word only (`ban Chỉ huy`, `ban Dân vận`); hamlet names every
+syllable."""
+SURNAMES = frozenset({"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ngo",
+                      "duong", "ly", "dinh", "truong", "trinh", "mai", "cao", "lam", "ha", "luong", "to"})
+
+
+@lru_cache(maxsize=1)
+def _ban_terms() -> frozenset[str]:
+    """Skeletons of the syllables that follow `ban` (the board, not the hamlet `bản`) in dictionary words and terms."""
+    out = set()
+    for name in ("words.txt", "admin_terms.txt"):
+        for line in data_file(name).read_text(encoding="utf-8").splitlines():
+            syl = line.split("\t")[0].split()
+            if len(syl) >= 2 and syl[0] == "ban":
+                out.add(skeleton(syl[1]))
+    return frozenset(out)
 
 
 def places_after_units(words: list[str]) -> dict[int, str]:
