@@ -108,9 +108,17 @@ VARIANT_CACHE = 200_000
 NAMES = 4
 """Place-name syllables offered for a capitalised token beyond its KEEP best readings."""
 RARE_NAMES = 3
+"""Name syllables the LM lacks (Channel.set_rare) offered at most for a capitalised token mid-sentence. Errors of
+stripped text, bench/tuning / bench/tuning/more d1-d6 / e1-e3 / the 14 unmeasured extra/ documents, without -> with
+them: 32 -> 31 (`Sín Chải`) / 24 -> 24 / 54 -> 54 / 209 -> 211 (`Khơng`, `Mế` for news' Không, Mê); eng OCR unchanged
+(55, 42, 82). A wash on these figures; kept because without it such a name can never be restored."""
 RARE_EXTRA = 0.0
+"""Added to -log10 P(syllable | <unk>). -1.0: 32, 25, 54, 217 (the unk's context probability is already generous)."""
 RARE_NAME_COUNT = 2
+"""Count of a name syllable seen less than twice in the corpus (syllables.txt keeps counts >= 2)."""
 RARE_ALL = False
+"""Offer every valid syllable of syllables.txt the LM lacks, not only name syllables: 32, 24, 55, 221; eng OCR 55, 42,
+85 (rare typos and foreign spellings win capitalised words)."""
 FUZZ_COST = 2.6
 MARKED_RULE_PENALTY = 0.4
 EXACT_BONUS = 0.8
@@ -208,8 +216,8 @@ class Channel:
         if not name:
             return tuple(ranked[:keep] + same)
         names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
-        rare = [kv for kv in self.rare.get(obs, ()) if kv[0] not in found][:RARE_NAMES] if rare else []
-        return tuple(_make_room(ranked[:keep], len(names), obs) + names + [kv for kv in same if kv not in names] + rare)
+        unknown = [kv for kv in self.rare.get(obs, ()) if kv[0] not in found][:RARE_NAMES] if rare else []
+        return tuple(_make_room(ranked[:keep], len(names), obs) + names + [kv for kv in same if kv not in names] + unknown)
 
     def set_rare(self, counts: dict[str, int], names: frozenset[str], unk_count: float) -> None:
         """Name syllables missing from the LM vocabulary (seen < 30 times: `sín` of Sín Chải), offered for a capitalised

@@ -331,6 +331,12 @@ with `eng` (devtools/confusions.py), a token of I and lowercase letters stood fo
 
 
 NAME_TITLE_RATE = 0.0
+"""Title rate given to syllables of place, hamlet and ethnic-group names that capitalised.txt lacks (`nậm`, `lùng`,
+`chải`; 0: the floor as for any missing syllable). Measured and not adopted (stripped errors on bench/tuning /
+bench/tuning/more d1-d6 / e1-e3 / the 14 unmeasured extra/ documents; eng OCR bench/tuning / d1-d6 / e1-e3; against
+31, 24, 54, 211; 55, 42, 82): 0.1: 30, 24, 54, 216; 55, 42, 80; 0.2: 29, 24, 52, 218; 55, 42, 80 (seeds 000/001
+unchanged); 0.5: 29, 25, 51 (with an older cost of the rare name syllables). Plans gain names (`Nậm`, `Chải`, `Ba Na`)
+but news loses personal names (`Thắng Tam` for Tháng Tám, `Vạn`, `Phùng Hiệu`) and a plan `Cóc`."""
 TITLE_WEIGHT = 1.0
 """Full Bayes weight, P(word | Title) ∝ P(word) P(Title | word), now that the rates count word heads only."""
 TITLE_FLOOR = 0.05
@@ -534,7 +540,8 @@ first pass's cache kept in the second beside the new one (x0.5: 36, 25, 232; x1.
 
 
 CACHE_PASS_MODES = ("degraded",)
-"""Modes that get the second pass."""
+"""Modes that get the second pass. Also in `ocr` mode (good Vietnamese OCR), bench_vie_channel --set tuning: 60 images
+84.79 -> 84.79 %, 150 images (11,078 words) 80.19 -> 80.19 %, right words changed unchanged: no change, not adopted."""
 
 
 def _cache_costs(model: Model, lat: Lattice, choice: np.ndarray | None = None, weight: float = CACHE_WEIGHT) -> np.ndarray:
