@@ -217,7 +217,9 @@ class Channel:
             return tuple(ranked[:keep] + same)
         names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
         unknown = [kv for kv in self.rare.get(obs, ()) if kv[0] not in found][:RARE_NAMES] if rare else []
-        return tuple(_make_room(ranked[:keep], len(names), obs) + names + [kv for kv in same if kv not in names] + unknown)
+        # the unknown names take places of the rules' guesses too: a wider slot widens the whole section's lattice
+        head = _make_room(ranked[:keep], len(names) + len(unknown), obs)
+        return tuple(head + names + [kv for kv in same if kv not in names] + unknown)
 
     def set_rare(self, counts: dict[str, int], names: frozenset[str], unk_count: float) -> None:
         """Name syllables missing from the LM vocabulary (seen < 30 times: `sín` of Sín Chải), offered for a capitalised
