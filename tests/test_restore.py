@@ -428,6 +428,18 @@ def test_ban_before_a_title_case_name_is_the_hamlet_unit():
     assert restore_text("Hoc sinh cac ban xa nhu ban Lung Thang.")[0].startswith("Học sinh các bản xa như bản ")
 
 
+def test_title_case_words_after_a_unit_word_are_a_name():
+    from planparse.repair.places import names_after_units
+
+    assert names_after_units("khu vuc suoi Nam Khanh va doi Pu Sang".split()) == [3, 4, 7, 8]
+    assert names_after_units("Ban Chi huy xa va Doan Thanh nien".split()) == []
+    assert names_after_units("tai ap Cay Gua va Xom Lon".split()) == [2, 3]
+
+
+def test_name_after_a_unit_word_prefers_name_syllables():
+    assert "suối Nậm Khánh" in restore_text("Cac diem co nguy co cao gom khu vuc suoi Nam Khanh va suon doi.")[0]
+
+
 def test_name_syllable_missing_from_the_lm_is_a_candidate_of_a_capitalised_token():
     from planparse.repair.engine import get_model
 

@@ -230,3 +230,22 @@ def capital_i_names(words: list[str]) -> list[int]:
             if ("i" + w[1:], after) in pairs and (place_tone(nfc(w)), after) not in pairs:
                 out.append(i)
     return out
+
+
+NAME_UNITS = frozenset({"ap", "khom", "thon", "ban", "xom", "buon", "phum", "soc", "lang", "pho", "tinh", "huyen", "quan",
+                        "xa", "phuong", "tran", "suoi", "song", "doi", "nui", "deo", "kenh", "rach", "chua", "don"})
+"""Skeletons of words a name follows: hamlet and commune units (`phố` of `tổ dân phố`, `khu phố`), streams, hills,
+canals, pagodas and border posts (`đồn`)."""
+
+
+def names_after_units(words: list[str]) -> list[int]:
+    """Indices of the Title-case words of a run right after a lowercase word of NAME_UNITS (`ban Lung Thang`, `suoi Nam
+    Khanh`): the words of a name, whatever else they may spell."""
+    out: list[int] = []
+    for i in range(1, len(words)):
+        if not _title(words[i]):
+            continue
+        prev = words[i - 1]
+        if (out and out[-1] == i - 1) or (prev.islower() and skeleton(prev) in NAME_UNITS):
+            out.append(i)
+    return out
