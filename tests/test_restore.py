@@ -417,7 +417,7 @@ def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():
     assert places_after_units("dien ap cao".split()) == {}
 
 
-def test_ban_before_a_title_case_name_is_the_hamlet_unit():
+def test_ban_or_lang_before_a_title_case_name_is_the_hamlet_unit():
     from planparse.repair.places import places_after_units
 
     assert places_after_units("cac ban Pa Khoang, Huoi Luong".split()) == {1: "bản"}
@@ -425,6 +425,8 @@ def test_ban_before_a_title_case_name_is_the_hamlet_unit():
     assert places_after_units("Kien toan ban Chi huy Quan su xa".split()) == {}
     assert places_after_units("Pho truong ban Nguyen Van Nam".split()) == {}
     assert places_after_units("ban Dan van xa".split()) == {}
+    assert places_after_units("diem truong lang Plei Bong".split()) == {2: "làng"}
+    assert places_after_units("vieng lang Chu tich".split()) == {}
     assert restore_text("Hoc sinh cac ban xa nhu ban Lung Thang.")[0].startswith("Học sinh các bản xa như bản ")
 
 
