@@ -357,8 +357,9 @@ rate 0.97); the geometric mean of both rates 35, 25, 223, 108; 64, 48."""
 
 def _title_costs(model: Model, units: list[str], costs: list[float], in_name: bool = False) -> list[float]:
     """Add -log10 P(Title | word) so a capitalised token mid-sentence prefers names (Sở, Đảng) to common words.
-    `in_name`: the token is part of a name after a unit word (places.name_after_unit), where a syllable of place, hamlet
-    and ethnic-group names that capitalised.txt lacks takes UNIT_NAME_RATE."""
+    `in_name`: the token is part of a name after a unit word (places.names_after_units), where a syllable of place, hamlet
+    and ethnic-group names that capitalised.txt lacks takes UNIT_NAME_RATE. Units the LM lacks (name syllables of
+    Channel.set_rare, `<keep>`) take none."""
     if not model.title_rate:
         return costs
     index, rate = model.lm.index, model.title_rate
