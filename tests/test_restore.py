@@ -419,6 +419,42 @@ def test_hamlet_unit_before_a_name_is_spelt_as_the_unit():
     assert places_after_units("dien ap cao".split()) == {}
 
 
+def test_ban_or_lang_before_a_title_case_name_is_the_hamlet_unit():
+    from planparse.repair.places import places_after_units
+
+    assert places_after_units("cac ban Pa Khoang, Huoi Luong".split()) == {1: "bản"}
+    # boards capitalise their first word only, and `ban` terms or surnames after it keep the LM's choice
+    assert places_after_units("Kien toan ban Chi huy Quan su xa".split()) == {}
+    assert places_after_units("Pho truong ban Nguyen Van Nam".split()) == {}
+    assert places_after_units("ban Dan van xa".split()) == {}
+    assert places_after_units("diem truong lang Plei Bong".split()) == {2: "làng"}
+    assert places_after_units("vieng lang Chu tich".split()) == {}
+    assert restore_text("Hoc sinh cac ban xa nhu ban Lung Thang.")[0].startswith("Học sinh các bản xa như bản ")
+
+
+def test_title_case_words_after_a_unit_word_are_a_name():
+    from planparse.repair.places import names_after_units
+
+    assert names_after_units("khu vuc suoi Nam Khanh va doi Pu Sang".split()) == [3, 4, 7, 8]
+    assert names_after_units("Ban Chi huy xa va Doan Thanh nien".split()) == []
+    assert names_after_units("tai ap Cay Gua va Xom Lon".split()) == [2, 3]
+
+
+def test_name_after_a_unit_word_prefers_name_syllables():
+    assert "suối Nậm Khánh" in restore_text("Cac diem co nguy co cao gom khu vuc suoi Nam Khanh va suon doi.")[0]
+
+
+def test_name_syllable_missing_from_the_lm_is_a_candidate_of_a_capitalised_token():
+    from planparse.repair.engine import get_model
+
+    channel = get_model().channel
+    assert "sín" not in get_model().lm.index
+    assert "sín" in dict(channel.candidates("sin", name=True, rare=True))
+    assert "sín" not in dict(channel.candidates("sin", name=True))
+    assert "sín" not in dict(channel.candidates("sin"))
+    assert "bản Sín Chải" in restore_text("Hoc sinh cac ban xa nhu ban Lung Pang, ban Sin Chai.")[0]
+
+
 @pytest.mark.parametrize(
     ("stripped", "expected"),
     [("Gia co de bao, bo ke bang bao tai cat va da hoc truoc mua mua bao.",

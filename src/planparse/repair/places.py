@@ -136,7 +136,41 @@ def hamlet_units(words: list[str]) -> dict[int, str]:
             printed = words[i - n:i] if i >= n else []
             if i >= n and tuple(nfc(w.lower()) for w in printed) == unit and all(w[1:].islower() for w in printed):
                 fixes.update({i - n + k: syl for k, syl in enumerate(spelt)})
+        pair = TWO_TITLE_UNITS.get(words[i - 1]) if i + 1 < len(words) and _title(words[i + 1]) else None
+        if pair is not None:
+            first = skeleton(words[i])
+            if first not in _terms_after(pair[1]) and first not in SURNAMES:
+                fixes[i - 1] = pair[0]
     return fixes
+
+
+def _title(word: str) -> bool:
+    return word[:1].isupper() and word[1:].islower()
+
+
+TWO_TITLE_UNITS = {"ban": ("bản", "ban"), "lang": ("làng", "lăng")}
+"""Hamlet units printed without marks, in lowercase, whose other reading may also come before a capitalised word
+(`ban Chỉ huy` the board, `lăng Chủ tịch`): the unit before two Title-case words (`ban Pa Khoang`, `lang Plei Bong`),
+unless the first begins a dictionary word or term of the other reading (words.txt, admin_terms.txt: `ban Chấp hành`,
+`ban Quản lý`) or is a common surname (`Trưởng ban Nguyễn Văn A`). Boards capitalise their first word only (`ban Chỉ
+huy`, `ban Dân vận`); hamlet names every syllable. Errors of stripped text, `ban` alone: bench/tuning 32 -> 31, e1-e3
+57 -> 54, the 14 unmeasured extra/ documents unchanged, eng OCR 57 -> 55 and 86 -> 82 (with the rare name
+syllables); `lang` too: e1-e3 54 -> 53, eng OCR 82 -> 81, the rest unchanged. Blocking the terms of every reading of
+the skeleton (`bán sỉ`, `bàn giao`): e1-e3 +1 (`ban Si Choang` stayed `bán Sỉ`)."""
+SURNAMES = frozenset({"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ngo",
+                      "duong", "ly", "dinh", "truong", "trinh", "mai", "cao", "lam", "ha", "luong", "to"})
+
+
+@lru_cache(maxsize=4)
+def _terms_after(first: str) -> frozenset[str]:
+    """Skeletons of the syllables that follow `first` in dictionary words and terms."""
+    out = set()
+    for name in ("words.txt", "admin_terms.txt"):
+        for line in data_file(name).read_text(encoding="utf-8").splitlines():
+            syl = line.split("\t")[0].split()
+            if len(syl) >= 2 and syl[0] == first:
+                out.add(skeleton(syl[1]))
+    return frozenset(out)
 
 
 def places_after_units(words: list[str]) -> dict[int, str]:
@@ -200,4 +234,23 @@ def capital_i_names(words: list[str]) -> list[int]:
             after = place_tone(nfc(nxt.lower()))
             if ("i" + w[1:], after) in pairs and (place_tone(nfc(w)), after) not in pairs:
                 out.append(i)
+    return out
+
+
+NAME_UNITS = frozenset({"ap", "khom", "thon", "ban", "xom", "buon", "phum", "soc", "lang", "pho", "tinh", "huyen", "quan",
+                        "xa", "phuong", "tran", "suoi", "song", "doi", "nui", "deo", "kenh", "rach", "chua", "don"})
+"""Skeletons of words a name follows: hamlet and commune units (`phố` of `tổ dân phố`, `khu phố`), streams, hills,
+canals, pagodas and border posts (`đồn`)."""
+
+
+def names_after_units(words: list[str]) -> list[int]:
+    """Indices of the Title-case words of a run right after a lowercase word of NAME_UNITS (`ban Lung Thang`, `suoi Nam
+    Khanh`): the words of a name, whatever else they may spell."""
+    out: list[int] = []
+    for i in range(1, len(words)):
+        if not _title(words[i]):
+            continue
+        prev = words[i - 1]
+        if (out and out[-1] == i - 1) or (prev.islower() and skeleton(prev) in NAME_UNITS):
+            out.append(i)
     return out
