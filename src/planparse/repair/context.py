@@ -58,16 +58,16 @@ class Context:
         row_lm = np.array([lm.index.get(r, -1) for r in readings], dtype=np.int64)
         self.row_of = np.full(v, -1, dtype=np.int64)
         self.row_of[row_lm[row_lm >= 0]] = np.flatnonzero(row_lm >= 0)
-        if units == lm.vocab:
-            self.keys, self.values = keys, values
-        else:
+        if units != lm.vocab:
             # tables counted over another LM's units: map the context units onto this one's ids
             unit_lm = np.array([lm.index.get(u, -1) for u in units], dtype=np.int64)
             r, u = keys.astype(np.int64) // len(units), keys.astype(np.int64) % len(units)
             ok = unit_lm[u] >= 0
-            k = r[ok] * v + unit_lm[u[ok]]
-            order = np.argsort(k)
-            self.keys, self.values = k[order].astype(np.uint32), values[ok][order]
+            keys, values = r[ok] * v + unit_lm[u[ok]], values[ok]
+        # dense (readings x units) int8 table: as small as the sorted keys and values (a fifth of its cells are set) and
+        # one gather per lookup
+        self.table = np.zeros(len(readings) * v, dtype=np.int8)
+        self.table[keys] = values
         self.context_ok = np.array([not w.startswith("<") for w in lm.vocab])
 
     def costs(self, ids: np.ndarray, size: np.ndarray, chosen: np.ndarray, weight: float = WEIGHT) -> np.ndarray:
@@ -77,7 +77,7 @@ class Context:
         out = np.zeros((n, kc), dtype=np.float64)
         rows = np.where(np.arange(kc)[None, :] < size[:, None], self.row_of[ids], -1)
         pos = np.flatnonzero((size > 1) & (rows >= 0).any(axis=1))
-        if not len(pos) or not weight or not len(self.keys):
+        if not len(pos) or not weight:
             return out
         offsets = np.r_[np.arange(-window, 1 - min_offset), np.arange(min_offset, window + 1)]
         j = pos[:, None] + offsets[None, :]
@@ -86,18 +86,11 @@ class Context:
         w_ok = inside & self.context_ok[w]
         r = rows[pos]
         pi, ci = np.nonzero(r >= 0)
-        # one query per (candidate with a table row, context unit): row * V + unit, looked up in sorted order
+        # one cell per (candidate with a table row, context unit): row * V + unit
         q = (r[pi, ci] * self.v)[:, None] + w[pi]
         valid = w_ok[pi]
-        qv = q[valid].astype(np.uint32)
-        order = np.argsort(qv, kind="stable")
-        qs = qv[order]
-        at = np.minimum(np.searchsorted(self.keys, qs), len(self.keys) - 1)
-        got = np.where(self.keys[at] == qs, self.values[at], 0).astype(np.float32)
         val = np.zeros(q.shape, dtype=np.float32)
-        flat = np.empty(len(qv), dtype=np.float32)
-        flat[order] = np.clip(got * self.step, -MAX_WORD, MAX_WORD)
-        val[valid] = flat
+        val[valid] = np.clip(self.table[q[valid]] * self.step, -MAX_WORD, MAX_WORD)
         ev = val.sum(axis=1)
         if NORM:
             ev /= np.maximum(w_ok[pi].sum(axis=1), 1) ** NORM
