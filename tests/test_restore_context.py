@@ -77,3 +77,22 @@ def test_context_decides_a_farming_word_the_trigram_does_not(monkeypatch):
     without, _ = restore_text(text)
     assert "trước khi bón." in with_context
     assert "trước khi bón." not in without
+
+
+def test_tables_of_other_units_map_onto_the_lm(tmp_path):
+    """Tables counted over another unit list (another LM's) are read by the units' strings, not their numbers."""
+    from planparse.devtools.ctxbuild import save
+
+    lm = get_model().lm
+    units = ["kè", "<s>", "nhằm", "bao"]
+    keys = np.array([0 * 4 + 0, 0 * 4 + 3, 1 * 4 + 2], dtype=np.uint32)
+    save(tmp_path / "c.npz", ["đê", "để"], units, keys, np.array([50, 25, 40], dtype=np.int8), {})
+    table = context.Context(tmp_path / "c.npz", lm)
+    ids = lm.ids(["gia", "cố", "kè", "đê", "bao", "nhằm"])
+    cand = np.tile(ids[:, None], (1, 2))
+    cand[3] = [lm.index["đê"], lm.index["để"]]
+    size = np.ones(len(ids), dtype=np.int64)
+    size[3] = 2
+    cost = table.costs(cand, size, ids, weight=1.0)
+    assert np.allclose(cost[3], [-1.5, -0.8])
+    assert not cost[[0, 1, 2, 4, 5]].any()

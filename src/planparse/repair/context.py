@@ -52,23 +52,19 @@ class Context:
             self.step = float(z["step"])
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise ModelError(f"unreadable context tables {path}: {type(exc).__name__}: {exc}") from exc
-        v = self.v = len(lm.vocab)
-        if len(readings) * v >= 1 << 32:
-            raise ModelError(f"context tables {path}: {len(readings)} readings x {v} units do not fit 32-bit keys")
+        if len(readings) * len(units) >= 1 << 32:
+            raise ModelError(f"context tables {path}: {len(readings)} readings x {len(units)} units overflow 32-bit keys")
+        self.v = len(units)
         row_lm = np.array([lm.index.get(r, -1) for r in readings], dtype=np.int64)
-        self.row_of = np.full(v, -1, dtype=np.int64)
+        self.row_of = np.full(len(lm.vocab), -1, dtype=np.int64)
         self.row_of[row_lm[row_lm >= 0]] = np.flatnonzero(row_lm >= 0)
-        if units != lm.vocab:
-            # tables counted over another LM's units: map the context units onto this one's ids
-            unit_lm = np.array([lm.index.get(u, -1) for u in units], dtype=np.int64)
-            r, u = keys.astype(np.int64) // len(units), keys.astype(np.int64) % len(units)
-            ok = unit_lm[u] >= 0
-            keys, values = r[ok] * v + unit_lm[u[ok]], values[ok]
+        # per LM id its column (the tables' context units; -1: none, and the `<...>` units are no context)
+        column = {u: k for k, u in enumerate(units)}
+        self.col_of = np.array([-1 if w.startswith("<") else column.get(w, -1) for w in lm.vocab], dtype=np.int64)
         # dense (readings x units) int8 table: as small as the sorted keys and values (a fifth of its cells are set) and
         # one gather per lookup
-        self.table = np.zeros(len(readings) * v, dtype=np.int8)
+        self.table = np.zeros(len(readings) * len(units), dtype=np.int8)
         self.table[keys] = values
-        self.context_ok = np.array([not w.startswith("<") for w in lm.vocab])
 
     def costs(self, ids: np.ndarray, size: np.ndarray, chosen: np.ndarray, weight: float = WEIGHT) -> np.ndarray:
         """Extra cost per lattice cell (ids: (n, k) candidates, size: candidates per row) given the units `chosen`."""
@@ -82,8 +78,8 @@ class Context:
         offsets = np.r_[np.arange(-window, 1 - min_offset), np.arange(min_offset, window + 1)]
         j = pos[:, None] + offsets[None, :]
         inside = (j >= 0) & (j < n)
-        w = chosen[np.where(inside, j, 0)]
-        w_ok = inside & self.context_ok[w]
+        w = self.col_of[chosen[np.where(inside, j, 0)]]
+        w_ok = inside & (w >= 0)
         r = rows[pos]
         pi, ci = np.nonzero(r >= 0)
         # one cell per (candidate with a table row, context unit): row * V + unit
