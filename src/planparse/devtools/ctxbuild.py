@@ -141,16 +141,16 @@ def build_context(corpus_paths: list[str], out_path: str | Path, lm_path: str | 
 
 def save(path: str | Path, readings: list[str], units: list[str], keys: np.ndarray, values: np.ndarray,
          stats: dict) -> None:
-    """Write the tables with the readings and context units as strings (so they do not depend on the LM's ids); keys are
-    row * len(units) + unit, sorted, stored as deltas."""
-    order = np.argsort(keys, kind="stable")
-    keys, values = keys[order], values[order]
+    """Write the tables with the readings and context units as strings (so they do not depend on the LM's ids): one
+    dense int8 (readings x units) table, mostly zeros (compressed in the file, loaded without temporaries); `keys` are
+    row * len(units) + unit."""
+    table = np.zeros(len(readings) * len(units), dtype=np.int8)
+    table[np.asarray(keys, dtype=np.int64)] = values
     np.savez_compressed(
         path,
         readings=np.frombuffer("\n".join(readings).encode("utf-8"), dtype=np.uint8),
         units=np.frombuffer("\n".join(units).encode("utf-8"), dtype=np.uint8),
-        key_delta=np.diff(keys.astype(np.int64), prepend=0).astype(np.uint32),
-        values=values,
+        table=table.reshape(len(readings), len(units)),
         step=np.float32(STEP),
         stats=np.frombuffer(json.dumps(stats).encode(), dtype=np.uint8),
     )

@@ -47,13 +47,10 @@ class Context:
             z = np.load(path)
             readings = bytes(z["readings"]).decode("utf-8").split("\n")
             units = bytes(z["units"]).decode("utf-8").split("\n")
-            keys = np.cumsum(z["key_delta"], dtype=np.uint32)
-            values = z["values"]
+            self.table = z["table"].reshape(-1)
             self.step = float(z["step"])
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise ModelError(f"unreadable context tables {path}: {type(exc).__name__}: {exc}") from exc
-        if len(readings) * len(units) >= 1 << 32:
-            raise ModelError(f"context tables {path}: {len(readings)} readings x {len(units)} units overflow 32-bit keys")
         self.v = len(units)
         row_lm = np.array([lm.index.get(r, -1) for r in readings], dtype=np.int64)
         self.row_of = np.full(len(lm.vocab), -1, dtype=np.int64)
@@ -61,10 +58,9 @@ class Context:
         # per LM id its column (the tables' context units; -1: none, and the `<...>` units are no context)
         column = {u: k for k, u in enumerate(units)}
         self.col_of = np.array([-1 if w.startswith("<") else column.get(w, -1) for w in lm.vocab], dtype=np.int64)
-        # dense (readings x units) int8 table: as small as the sorted keys and values (a fifth of its cells are set) and
-        # one gather per lookup
-        self.table = np.zeros(len(readings) * len(units), dtype=np.int8)
-        self.table[keys] = values
+        if self.table.size != len(readings) * len(units):
+            raise ModelError(f"context tables {path}: a table of {self.table.size} cells for {len(readings)} readings x "
+                             f"{len(units)} units")
 
     def costs(self, ids: np.ndarray, size: np.ndarray, chosen: np.ndarray, weight: float = WEIGHT) -> np.ndarray:
         """Extra cost per lattice cell (ids: (n, k) candidates, size: candidates per row) given the units `chosen`."""
