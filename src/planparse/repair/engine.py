@@ -507,8 +507,8 @@ CONTEXT_WEIGHT = 0.3
 trigram path) in the second pass of degraded text; 0 turns it off (and the tables are never loaded). Errors, stripped
 bench/tuning, bench/tuning/more, the same as eng OCR: 33, 24, 57, 42 -> 23, 24, 45, 40; the 14 unmeasured extra/
 documents (stripped) 209 -> 218 (see repair/context.py for the settings measured). Costs 0.09 CPU s of the 2.0 s that
-decoding the 92 k held-out stripped tokens takes (in-process, least of five alternating runs: 69.8 k -> 64.1 k tok/s); the dense table adds 24 MB of memory
-(peak RSS of `planparse restore` on that text 242 -> 278 MB on the loaded VM)."""
+decoding the 92 k held-out stripped tokens takes (in-process, least of five alternating runs: 69.8 k -> 64.1 k tok/s);
+the dense table adds 24 MB of memory (peak RSS of `planparse restore` on that text 242 -> 278 MB on the loaded VM)."""
 CACHE_PASS_WEIGHT = 1.0
 """Weight of the second pass's document cache, counted from the first trigram path instead of the bigram choices (0:
 no second pass). The bigram choice is a poor census of a plan's words: in a plan about boats it chose `xa` for most
