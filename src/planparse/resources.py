@@ -50,6 +50,12 @@ def topics_path() -> Path:
     return _file_or_shipped("PLANPARSE_TOPICS", "lm/topics.npz")
 
 
+def context_path() -> Path:
+    """The context tables of the restore stage: $PLANPARSE_CONTEXT (one built by devtools.ctxbuild), else the shipped
+    ones."""
+    return _file_or_shipped("PLANPARSE_CONTEXT", "lm/context.npz")
+
+
 def _file_or_shipped(variable: str, name: str) -> Path:
     """The file an environment variable names (ModelError if it is not one), else the shipped data file `name`."""
     env = os.environ.get(variable)
