@@ -158,11 +158,11 @@ def test_repeated_roman_heading_is_the_next_number():
     assert new[4].words[0].text == "III." and len(warnings) == 1
 
 
-def _keyed(words: list[tuple[str, int, int]], line: int = 1, h: int = 40):
+def _keyed(words: list[tuple[str, int, int]], line: int = 1, h: int = 40, top: int = 100):
     from planparse.ocr.layout import words_from_data
 
     n = len(words)
-    data = {"text": [t for t, _, _ in words], "conf": [90] * n, "left": [x for _, x, _ in words], "top": [100] * n,
+    data = {"text": [t for t, _, _ in words], "conf": [90] * n, "left": [x for _, x, _ in words], "top": [top] * n,
             "width": [w for _, _, w in words], "height": [h] * n, "block_num": [1] * n, "par_num": [1] * n,
             "line_num": [line] * n, "word_num": list(range(1, n + 1))}
     return words_from_data(data)
@@ -175,6 +175,18 @@ def test_a_speck_between_two_header_columns_does_not_bridge_them():
     right = [("CỘNG", 885, 130), ("HÒA", 1030, 100), ("XÃ", 1145, 60), ("HỘI", 1220, 90), ("CHỦ", 1325, 100)]
     lines = build_lines(_keyed(left + [("ˆ", 840, 25)] + right) + _keyed([(":", 700, 8)], line=2, h=8), 2480, 1)
     assert [ln.text for ln in lines] == ["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ"]
+
+
+def test_a_dash_spaced_as_a_word_keeps_its_line_whole():
+    """A dash between words parts nothing: without it the gap around it is wide enough to cut two false columns, and
+    the words after it were read after the lines below."""
+    from planparse.ocr.layout import build_lines
+
+    row = [("Lĩnh", 0, 91), ("vực", 105, 73), ("|", 195, 4), ("Thương", 214, 157), ("mại", 386, 73), ("—", 472, 51),
+           ("Công", 537, 105), ("nghệ", 657, 95), ("thông", 765, 113), ("tin", 893, 51)]
+    below = [("Chương", 0, 160), ("I.", 175, 30), ("QUY", 220, 90), ("ĐỊNH", 325, 110), ("CHUNG", 450, 150)]
+    lines = build_lines(_keyed(row, h=46) + _keyed(below, line=2, h=46, top=170), 2480, 1)
+    assert [ln.text for ln in lines] == ["Lĩnh vực | Thương mại — Công nghệ thông tin", "Chương I. QUY ĐỊNH CHUNG"]
 
 
 def test_seal_specks_read_as_text_do_not_break_a_signer_blocks_columns():
