@@ -665,6 +665,8 @@ class _Sequence:
     names: list[int] = field(default_factory=list)
     """Slot positions of mid-sentence capitalised valid syllables a Vietnamese model read (_read_slot: the read is their
     first unit)."""
+    sure_names: list[int] = field(default_factory=list)
+    """Those of `names` read with confidence NAME_SURE_CONF or more."""
 
 
 def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
@@ -679,6 +681,8 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     chosen = sel[np.arange(len(sel)), path].tolist()
     if seq.names:
         chosen = _unsure_names_kept(marg, chosen, seq.names)
+    if seq.sure_names:
+        chosen = _rare_names_kept(model, seq, chosen)
     question = lambda t, u: model.channel.question_mark(t, u, rule_scale)  # noqa: E731 - one call's closure
     replace, changed_pos = _replacements(seq, model.slots.units, chosen, style, question)
     post = _confidences(marg, path, sel, changed_pos)
@@ -728,6 +732,39 @@ def _unsure_names_kept(marg: np.ndarray, chosen: list[int], names: list[int]) ->
     for k, pos in enumerate(moved):
         if p[k, out[pos]] < NAME_BELIEF:
             out[pos] = 0
+    return out
+
+
+NAME_SURE_CONF = 85.0
+"""Confidence from which a name's read is kept against a rare spelling no known name backs (_rare_names_kept)."""
+NAME_RARE = -4.0
+"""log10 unigram under which a syllable is rare: most such syllables are name syllables (`pù`, `lủng`, `mú`)."""
+
+
+def _rare_names_kept(model: Model, seq: _Sequence, chosen: list[int]) -> list[int]:
+    """`chosen` with the read kept at the names read with confidence NAME_SURE_CONF or more that the decoder respelt to
+    a rare syllable (NAME_RARE) forming no known name (place, hamlet, ethnic group: the decoder's place pairs) with
+    the syllable chosen beside it. The LM's preference for one rare name syllable over another comes from the few
+    names it saw, not from the text read: a confidently read `đồi Pú Sang` became `Pù` (LM `đồi pù` 2.2 more likely
+    than `đồi pú`; belief 0.71, over NAME_BELIEF) on every scan class of bench_broke's tuning plans; `dân tộc Khơ Mù`
+    still becomes `Khơ Mú` (an ethnic group's name)."""
+    out = list(chosen)
+    units = model.slots.units
+
+    def unit(pos: int) -> str | None:
+        return units[seq.slot[pos]][out[pos]] if 0 <= pos < len(out) else None
+
+    places = model.bonus.places
+    for pos in seq.sure_names:
+        u = unit(pos)
+        if out[pos] == 0 or u is None or model.channel.logp.get(u, -99.0) >= NAME_RARE:
+            continue
+        pairs = [(a, b) for a, b in ((unit(pos - 1), u), (u, unit(pos + 1))) if a and b]
+        if not places.empty and pairs:
+            ids = model.lm.ids([x for ab in pairs for x in ab])
+            if places.contains(ids[0::2], ids[1::2]).any():
+                continue
+        out[pos] = 0
     return out
 
 
@@ -794,6 +831,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                     n = table.add(key, made.units, made.costs, lm)
                 if mode == "ocr" and mid_title and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
                     seq.names.append(len(slot))
+                    if conf is not None and conf >= NAME_SURE_CONF:
+                        seq.sure_names.append(len(slot))
                 slot.append(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there
                 title.append(kind == "word" and case in ("title", "upper") and not upper_line)
