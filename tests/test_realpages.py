@@ -325,6 +325,16 @@ def test_a_confident_name_is_not_respelt_to_a_rare_syllable_no_known_name_backs(
                                                                         "dựng chòi canh trên đồi Pù Cai."]
 
 
+def test_a_list_item_starts_a_new_sentence_for_the_language_model():
+    """The word ending a list item is not read together with the next item's number (`làm đòng.` + `2.` is no sum of
+    money, `đồng. 2`), as the corpus the LM learned from starts each item on a line of its own."""
+    lines = [_line("1. Bón thúc cho diện tích lúa đang làm đòng.", 92.0),
+             _line("2. Tổ chức diệt chuột trên đồng ruộng.", 92.0),
+             _line("- Chăm sóc lúa thời kỳ làm đòng;", 92.0), _line("- Phòng trừ sâu bệnh.", 92.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [ln.text for ln in lines]
+
+
 def test_a_syllable_the_language_model_does_not_know_yields_to_a_known_spelling():
     """A lowercase valid syllable read confidently but unknown to the LM (`điệt`) is no cheap `<unk>`: the known spelling
     of its skeleton the context asks for wins."""

@@ -649,6 +649,18 @@ HEADING_ENDS = True
 phrase with the body line below it, and reading across made `Trưởng các thôn` `thực hiện Trương các`."""
 
 
+ITEM_STARTS = True
+"""A line opening a list item (ITEM_RE) after a line that closed a sentence or a clause (CLOSING) starts a new sentence
+for the LM, as each item starts a corpus line it was trained on: read across, `lúa đang làm đòng.` + `4. Hướng dẫn`
+gave the LM `đòng <p> <num>`, far likelier as `đồng <p> <num>` (a sum of money and the next number), and a confident,
+right `đòng` became `đồng` (tuning bench_realpages scan300, scan200). In text a Vietnamese model read only: in stripped
+and English-model OCR text (bench_restore --tuning) it cost errors, stripped bench/tuning 33 -> 34, bench/tuning/more
+24 -> 26, eng OCR of bench/tuning/more 42 -> 44."""
+ITEM_RE = regex.compile(r"^\s*(?:[-+•–]|(?:\d{1,2}|[IVX]{1,4}|\p{L})[.)]\s)")
+"""A list item's opening: a bullet, or a number, Roman numeral or letter followed by `.` or `)` and a space."""
+CLOSING = frozenset(".;:!?")
+
+
 @dataclass
 class _Sequence:
     """The lattice input of a section: one slot (a number in the model's SlotTable) per piece, plus sentence marks,
@@ -787,7 +799,9 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
         words = [p for p in pieces if p.kind in ("word", "fixed") and p.text.isalpha()]
-        if li and seq.upper_lines[-1] and (short_prev and upper_line or HEADING_ENDS and not upper_line):
+        if li and (seq.upper_lines[-1] and (short_prev and upper_line or HEADING_ENDS and not upper_line)
+                   or ITEM_STARTS and mode == "ocr" and ITEM_RE.match(text)
+                   and nfc(lines[li - 1].text).rstrip()[-1:] in CLOSING):
             slot.extend([table.fixed(EOS, lm), bos, bos])
             title.extend([False, False, False])
             where.extend([None, None, None])
