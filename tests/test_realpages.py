@@ -158,12 +158,12 @@ def test_repeated_roman_heading_is_the_next_number():
     assert new[4].words[0].text == "III." and len(warnings) == 1
 
 
-def _keyed(words: list[tuple[str, int, int]], line: int = 1, h: int = 40):
+def _keyed(words: list[tuple[str, int, int]], line: int = 1, h: int = 40, top: int = 100):
     from planparse.ocr.layout import words_from_data
 
     n = len(words)
     data: dict[str, list] = {
-        "text": [t for t, _, _ in words], "conf": [90] * n, "left": [x for _, x, _ in words], "top": [100] * n,
+        "text": [t for t, _, _ in words], "conf": [90] * n, "left": [x for _, x, _ in words], "top": [top] * n,
         "width": [w for _, _, w in words], "height": [h] * n, "block_num": [1] * n, "par_num": [1] * n,
         "line_num": [line] * n, "word_num": list(range(1, n + 1))}
     return words_from_data(data)
@@ -176,6 +176,18 @@ def test_a_speck_between_two_header_columns_does_not_bridge_them():
     right = [("CỘNG", 885, 130), ("HÒA", 1030, 100), ("XÃ", 1145, 60), ("HỘI", 1220, 90), ("CHỦ", 1325, 100)]
     lines = build_lines(_keyed(left + [("ˆ", 840, 25)] + right) + _keyed([(":", 700, 8)], line=2, h=8), 2480, 1)
     assert [ln.text for ln in lines] == ["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ"]
+
+
+def test_a_dash_spaced_as_a_word_keeps_its_line_whole():
+    """A dash between words parts nothing: without it the gap around it is wide enough to cut two false columns, and
+    the words after it were read after the lines below."""
+    from planparse.ocr.layout import build_lines
+
+    row = [("Lĩnh", 0, 91), ("vực", 105, 73), ("|", 195, 4), ("Thương", 214, 157), ("mại", 386, 73), ("—", 472, 51),
+           ("Công", 537, 105), ("nghệ", 657, 95), ("thông", 765, 113), ("tin", 893, 51)]
+    below = [("Chương", 0, 160), ("I.", 175, 30), ("QUY", 220, 90), ("ĐỊNH", 325, 110), ("CHUNG", 450, 150)]
+    lines = build_lines(_keyed(row, h=46) + _keyed(below, line=2, h=46, top=170), 2480, 1)
+    assert [ln.text for ln in lines] == ["Lĩnh vực | Thương mại — Công nghệ thông tin", "Chương I. QUY ĐỊNH CHUNG"]
 
 
 def test_seal_specks_read_as_text_do_not_break_a_signer_blocks_columns():
@@ -301,6 +313,27 @@ def test_confident_names_are_not_respelt_to_likelier_names():
              _line("UBND TỈNH TUYỂN QUANG", 90.0)]
     new, _ = restore_lines(lines, mode="auto")
     assert [ln.text for ln in new] == [ln.text for ln in lines[:3]] + ["UBND TỈNH TUYÊN QUANG"]
+
+
+def test_a_confident_name_is_not_respelt_to_a_rare_syllable_no_known_name_backs():
+    """A rare name syllable read confidently stays as read though the LM knows another spelling of it better from other
+    names (`đồi Pú` -> `Pù`); one that forms a known name with its neighbour is still repaired (the ethnic group Khơ
+    Mú), and so is a less confident read."""
+    lines = [_line("đoàn kiểm tra đã lên đồi Pú Lanh để xem xét.", 93.0), _line("dựng chòi canh trên đồi Pú Cai.", 88.0),
+             _line("nhóm dân tộc Khơ Mù sống ở xã.", 93.0), _line("dựng chòi canh trên đồi Pú Cai.", 80.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [ln.text for ln in lines[:2]] + ["nhóm dân tộc Khơ Mú sống ở xã.",
+                                                                        "dựng chòi canh trên đồi Pù Cai."]
+
+
+def test_a_list_item_starts_a_new_sentence_for_the_language_model():
+    """The word ending a list item is not read together with the next item's number (`làm đòng.` + `2.` is no sum of
+    money, `đồng. 2`), as the corpus the LM learned from starts each item on a line of its own."""
+    lines = [_line("1. Bón thúc cho diện tích lúa đang làm đòng.", 92.0),
+             _line("2. Tổ chức diệt chuột trên đồng ruộng.", 92.0),
+             _line("- Chăm sóc lúa thời kỳ làm đòng;", 92.0), _line("- Phòng trừ sâu bệnh.", 92.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [ln.text for ln in lines]
 
 
 def test_a_syllable_the_language_model_does_not_know_yields_to_a_known_spelling():

@@ -92,21 +92,33 @@ def _speck(w: Word) -> bool:
 
 def _unspecked(words: list[Word], gap: float, med_h: float) -> list[Word]:
     """A line's words without the specks standing alone: a symbol between two columns (the words on its two sides
-    are further apart than the line's column gap, so it would bridge them), or a line of nothing but small symbols."""
+    are further apart than the line's column gap, so it would bridge them, and it is not spaced as a word:
+    SPECK_SPACING), or a line of nothing but small symbols."""
     if words and all(map(_speck, words)) and max(w.bbox[3] - w.bbox[1] for w in words) < 0.6 * med_h:
         return []
     real = [w for w in words if not _speck(w)]
     if len(real) < 2 or len(real) == len(words):
         return words
     thr = _gap(real, gap, 1.5 * med_h)
+    gaps = [w.bbox[0] - prev.bbox[2] for prev, w in zip(words, words[1:])]
+    spaced = SPECK_SPACING * median(gaps) if len(gaps) >= 3 else None
     keep = []
     for i, w in enumerate(words):
         left = next((v.bbox[2] for v in reversed(words[:i]) if not _speck(v)), None)
         right = next((v.bbox[0] for v in words[i + 1:] if not _speck(v)), None)
-        if _speck(w) and left is not None and right is not None and right - left > thr:
+        if _speck(w) and left is not None and right is not None and right - left > thr and not (
+                spaced is not None and 0 < i < len(words) - 1 and max(gaps[i - 1], gaps[i]) <= spaced):
             continue
         keep.append(w)
     return keep
+
+
+SPECK_SPACING = 2.0
+"""A speck between words further apart than a column gap stays when it is spaced from its neighbours as the line's
+words are (both gaps at most this many times the line's median gap): a dash in running text (`Thương mại — Công
+nghệ`, gaps 13/14 px for a median of 14) whose removal left a gap wide enough to part two false columns, so the
+text after it was read after the lines below (tuning bench_broke scan300: five words). A speck in a header's gutter
+sits 3x the median gap or more from a column."""
 
 
 GAP_RATIO = 4.0

@@ -715,6 +715,18 @@ HEADING_ENDS = True
 phrase with the body line below it, and reading across made `Trưởng các thôn` `thực hiện Trương các`."""
 
 
+ITEM_STARTS = True
+"""A line opening a list item (ITEM_RE) after a line that closed a sentence or a clause (CLOSING) starts a new sentence
+for the LM, as each item starts a corpus line it was trained on: read across, `lúa đang làm đòng.` + `4. Hướng dẫn`
+gave the LM `đòng <p> <num>`, far likelier as `đồng <p> <num>` (a sum of money and the next number), and a confident,
+right `đòng` became `đồng` (tuning bench_realpages scan300, scan200). In text a Vietnamese model read only: in stripped
+and English-model OCR text (bench_restore --tuning) it cost errors, stripped bench/tuning 33 -> 34, bench/tuning/more
+24 -> 26, eng OCR of bench/tuning/more 42 -> 44."""
+ITEM_RE = regex.compile(r"^\s*(?:[-+•–]|(?:\d{1,2}|[IVX]{1,4}|\p{L})[.)]\s)")
+"""A list item's opening: a bullet, or a number, Roman numeral or letter followed by `.` or `)` and a space."""
+CLOSING = frozenset(".;:!?")
+
+
 @dataclass
 class _Sequence:
     """The lattice input of a section: one slot (a number in the model's SlotTable) per piece, plus sentence marks,
@@ -731,6 +743,8 @@ class _Sequence:
     names: list[int] = field(default_factory=list)
     """Slot positions of mid-sentence capitalised valid syllables a Vietnamese model read (_read_slot: the read is their
     first unit)."""
+    sure_names: list[int] = field(default_factory=list)
+    """Those of `names` read with confidence NAME_SURE_CONF or more."""
 
 
 def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
@@ -745,6 +759,8 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     chosen = sel[np.arange(len(sel)), path].tolist()
     if seq.names:
         chosen = _unsure_names_kept(marg, chosen, seq.names)
+    if seq.sure_names:
+        chosen = _rare_names_kept(model, seq, chosen)
     question = lambda t, u: model.channel.question_mark(t, u, rule_scale)  # noqa: E731 - one call's closure
     replace, changed_pos = _replacements(seq, model.slots.units, chosen, style, question)
     post = _confidences(marg, path, sel, changed_pos)
@@ -799,6 +815,39 @@ def _unsure_names_kept(marg: np.ndarray, chosen: list[int], names: list[int]) ->
     return out
 
 
+NAME_SURE_CONF = 85.0
+"""Confidence from which a name's read is kept against a rare spelling no known name backs (_rare_names_kept)."""
+NAME_RARE = -4.0
+"""log10 unigram under which a syllable is rare: most such syllables are name syllables (`pù`, `lủng`, `mú`)."""
+
+
+def _rare_names_kept(model: Model, seq: _Sequence, chosen: list[int]) -> list[int]:
+    """`chosen` with the read kept at the names read with confidence NAME_SURE_CONF or more that the decoder respelt to
+    a rare syllable (NAME_RARE) forming no known name (place, hamlet, ethnic group: the decoder's place pairs) with
+    the syllable chosen beside it. The LM's preference for one rare name syllable over another comes from the few
+    names it saw, not from the text read: a confidently read `đồi Pú Sang` became `Pù` (LM `đồi pù` 2.2 more likely
+    than `đồi pú`; belief 0.71, over NAME_BELIEF) on every scan class of bench_broke's tuning plans; `dân tộc Khơ Mù`
+    still becomes `Khơ Mú` (an ethnic group's name)."""
+    out = list(chosen)
+    units = model.slots.units
+
+    def unit(pos: int) -> str | None:
+        return units[seq.slot[pos]][out[pos]] if 0 <= pos < len(out) else None
+
+    places = model.bonus.places
+    for pos in seq.sure_names:
+        u = unit(pos)
+        if out[pos] == 0 or u is None or model.channel.logp.get(u, -99.0) >= NAME_RARE:
+            continue
+        pairs = [(a, b) for a, b in ((unit(pos - 1), u), (u, unit(pos + 1))) if a and b]
+        if not places.empty and pairs:
+            ids = model.lm.ids([x for ab in pairs for x in ab])
+            if places.contains(ids[0::2], ids[1::2]).any():
+                continue
+        out[pos] = 0
+    return out
+
+
 def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
     """The slots of every piece of the lines, in order, between sentence marks."""
     table, lm = model.slots, model.lm
@@ -818,7 +867,9 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
         words = [p for p in pieces if p.kind in ("word", "fixed") and p.text.isalpha()]
-        if li and seq.upper_lines[-1] and (short_prev and upper_line or HEADING_ENDS and not upper_line):
+        if li and (seq.upper_lines[-1] and (short_prev and upper_line or HEADING_ENDS and not upper_line)
+                   or ITEM_STARTS and mode == "ocr" and ITEM_RE.match(text)
+                   and nfc(lines[li - 1].text).rstrip()[-1:] in CLOSING):
             slot.extend([table.fixed(EOS, lm), bos, bos])
             title.extend([False, False, False])
             where.extend([None, None, None])
@@ -865,6 +916,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                     n = table.add(key, made.units, made.costs, lm)
                 if mode == "ocr" and mid_title and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
                     seq.names.append(len(slot))
+                    if conf is not None and conf >= NAME_SURE_CONF:
+                        seq.sure_names.append(len(slot))
                 slot.append(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there
                 title.append(kind == "word" and case in ("title", "upper") and not upper_line)
