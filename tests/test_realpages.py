@@ -232,6 +232,25 @@ def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
     assert " ".join(w.text for w in band) == "Trần Thị Lan"
 
 
+def test_a_left_out_line_on_dim_blurred_paper_is_read_whitened(page):
+    """A blurred photo's unflattened paper (~190) on the white strip of the stacked read: the signer's name read as
+    nothing, or garbage at 50; its crop whitened first, as it is on the page."""
+    import cv2
+
+    from planparse.ocr import reread, tesseract
+    from planparse.ocr.layout import build_lines, words_from_data
+
+    gray = np.asarray(page.convert("L")).astype(np.float32)
+    gray = np.clip(cv2.GaussianBlur(gray, (0, 0), 2.2) * 0.75, 0, 255).astype(np.uint8)
+    keyed = words_from_data(tesseract.image_to_data(gray, lang="vie", dpi=300))
+    dropped = next(ln for ln in build_lines(keyed, gray.shape[1], 1) if "Trần Thị Lan" in ln.text)
+    boxes = reread.unread_ink(gray, [w for _, w in keyed if w not in dropped.words], 300)
+    padded = [reread._padded(b, gray.shape) for b in boxes]
+    assert reread.read_stacked(gray, padded, lang="vie", dpi=300, scale=4 / 3) == [[]], "as it was read before"
+    (band,) = reread.read_unread(gray, boxes, lang="vie", dpi=300)
+    assert " ".join(w.text for w in band) == "Trần Thị Lan"
+
+
 def test_small_copies_are_area_averages_of_the_page(page):
     """shrink (halvings, then one area resize) gives INTER_AREA's size and nearly its pixels, gray and colour."""
     import cv2
