@@ -89,6 +89,15 @@ def test_capitals_with_marks_are_words_not_acronyms():
     assert [ln.text for ln in new] == ["I. MỤC ĐÍCH, YÊU CẦU"] + [ln.text for ln in lines[1:]]
 
 
+def test_a_word_read_with_a_letter_vietnamese_never_uses_is_repaired_through_its_lookalike():
+    """vie prints the eth `ð` for a marked d or o now and then (`rð ràng`): no confusion rule spells it, so the word had
+    no reading and stayed; read through symbols.LOOKALIKES it is repaired in context, whatever its confidence."""
+    for conf in (45.0, 95.0):
+        new, _ = restore_lines([_line("chết không rð nguyên nhân, hộ chăn nuôi", conf), _line("Ðảm bảo an toàn", conf)],
+                               mode="auto")
+        assert [ln.text for ln in new] == ["chết không rõ nguyên nhân, hộ chăn nuôi", "Đảm bảo an toàn"]
+
+
 def test_exif_orientation_is_applied(tmp_path):
     from PIL import Image
 
