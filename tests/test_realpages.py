@@ -243,7 +243,7 @@ def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
 
 def test_a_left_out_line_on_dim_blurred_paper_is_read_whitened(page):
     """A blurred photo's unflattened paper (~190) on the white strip of the stacked read: the signer's name read as
-    nothing, or garbage at 50; its crop whitened first, as it is on the page."""
+    nothing, or garbage at 50; a dim region read so is read again whitened."""
     import cv2
 
     from planparse.ocr import reread, tesseract
