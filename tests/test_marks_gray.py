@@ -199,3 +199,26 @@ def test_a_stamp_printed_over_body_lines_on_a_bilevel_page_loses_its_outline_and
     left = found.gray[y0:y1, x0:x1] < 128
     assert (left & printed).sum() >= 0.95 * printed.sum(), "printed ink under the stamp whitened"
     assert (own & ~left).sum() >= 0.8 * own.sum(), "the stamp's own outline and text left on the page"
+
+
+def _lit(gray: np.ndarray, fall: float) -> np.ndarray:
+    """A page under a phone photo's light: darker to the right and down by up to `fall` of its brightness, blurred."""
+    h, w = gray.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 0.95 - fall * xx / w - 0.1 * yy / h
+    return np.clip(cv2.GaussianBlur(gray.astype(np.float32) * light, (0, 0), 2.2), 0, 255).astype(np.uint8)
+
+
+def test_the_seal_search_takes_ink_against_the_paper_around_it_not_the_pages(page):
+    """On an unevenly lit photo left unflattened, the dim corner is 20 levels under the page's paper all through:
+    measured against that, rings of print there were 'seals' (one whitened a signer's title); against the paper
+    around each pixel, none are, and a grey seal in the dim corner is still found."""
+    from planparse.ocr.shapemarks.seals import find_seals
+
+    plain = _lit(np.asarray(page.convert("L")), 0.25)
+    assert find_seals(plain, 300, float(np.percentile(plain[::8, ::8], 90))) == []
+    stamped, boxes = photosynth.stamp_gray(page, seed=3, handwriting=False)
+    lit = _lit(np.asarray(stamped), 0.25)
+    found = find_seals(lit, 300, float(np.percentile(lit[::8, ::8], 90)))
+    x0, y0, x1, y1 = boxes["seal"]
+    assert len(found) == 1 and x0 < found[0][0] < x1 and y0 < found[0][1] < y1

@@ -146,7 +146,9 @@ def _type_slot(part: str, type_hint: str | None) -> str:
 
 
 LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ"})
-"""Letters OCR prints for another that Vietnamese never uses: Icelandic eth for Đ (they are drawn alike)."""
+"""Letters OCR prints for another that Vietnamese never uses: Icelandic eth for Đ (they are drawn alike). The repair
+stage reads a word through them too (the confusion rules, learned from text vie printed in Vietnamese, hold no `ð`,
+so `rð` had no reading at all and stayed; as `rđ` it is `rõ`: bench_realpages tuning photo-blur `rõ ràng` read `rð`)."""
 
 
 def nearest_part(part: str, pool: frozenset[str] | None = None) -> str | None:

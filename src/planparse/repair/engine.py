@@ -16,6 +16,7 @@ import regex
 from ..errors import ModelError
 from ..models import Line, Restoration
 from ..resources import context_path, data_file, lm_path, topics_path
+from ..symbols import LOOKALIKES
 from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_version
 from .context import Context
 from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, trigram_scores, viterbi
@@ -417,7 +418,7 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
         return Slot([NUM] + [s for s, _ in readings], [0.0] + [c + DIGIT_SYLLABLE_COST for _, c in readings])
     if p.kind != "word":
         return Slot([_fixed_unit(model.lm, p)], [0.0])
-    low = nfc(p.text.lower())
+    low = nfc(p.text.lower()).translate(LOOKALIKES)
     valid = is_valid_syllable(low)
     if mode == "ocr" and valid:
         return _read_slot(model, p.text, low, conf)

@@ -13,6 +13,10 @@ SEAL_R_CM = (1.1, 2.6)
 RING_COVER = 0.9
 """Share of a circle's angles with ink in its thin annulus for a seal: measured ~1.0 on seals under signatures
 and text, at most ~0.75 for circles through paragraphs."""
+LOCAL_PAPER_CM = 1.0
+"""Ink of the seal search is what is 20 levels darker than the paper within this reach (the brightest pixel there, at
+most the page's paper): against the page's paper alone, the dim corner of an unflattened blurred photo was ink all
+through, and a 'seal' found there whitened the signer's `CHỦ TỊCH` (bench_broke photo-blur)."""
 RING_INK = 0.6
 """Share of a circle's pixels that must be ink for that radius to be part of a seal's ring (ring text: ~0.3)."""
 
@@ -23,8 +27,10 @@ def find_seals(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[float, fl
 
     f = min(1.0, 50 / dpi)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
-    small_ink = small < paper - 20
     cm = dpi * f / 2.54
+    near = max(3, round(LOCAL_PAPER_CM * cm)) | 1
+    local = np.minimum(cv2.dilate(small, np.ones((near, near), np.uint8)).astype(np.float32), paper)
+    small_ink = small < local - 20
     circles = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.2), cv2.HOUGH_GRADIENT, dp=1, minDist=2 * SEAL_R_CM[0] * cm,
                                param1=100, param2=15, minRadius=round(SEAL_R_CM[0] * cm), maxRadius=round(SEAL_R_CM[1] * cm))
     found: list[tuple[float, float, float, float]] = []
