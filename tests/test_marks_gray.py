@@ -199,3 +199,19 @@ def test_a_stamp_printed_over_body_lines_on_a_bilevel_page_loses_its_outline_and
     left = found.gray[y0:y1, x0:x1] < 128
     assert (left & printed).sum() >= 0.95 * printed.sum(), "printed ink under the stamp whitened"
     assert (own & ~left).sum() >= 0.8 * own.sum(), "the stamp's own outline and text left on the page"
+
+
+def test_a_thin_seal_ring_over_print_is_found_with_the_hough_vote_count():
+    """seals.HOUGH_VOTES asks a candidate circle for more votes than dense print gives one (fewer candidates to check:
+    the Hough's cost), and a seal's ring, however thin (0.25 mm at 200 dpi, over printed lines), has many more."""
+    from planparse.ocr.shapemarks import seals
+
+    gray = np.array(synth.render(letter_doc(), dpi=200)[0].convert("L"))
+    h, w = gray.shape
+    r = round(1.6 * 200 / 2.54)
+    for cy in (h // 3, int(h * 0.8)):
+        img = gray.copy()
+        cv2.circle(img, (w // 2, cy), r, 120, 2, lineType=cv2.LINE_AA)
+        (x, y, radius, cover), = seals.find_seals(img, 200, 255.0)
+        assert abs(x - w // 2) <= 3 and abs(y - cy) <= 3 and r <= radius <= 1.1 * r and cover >= seals.RING_COVER
+    assert seals.find_seals(gray, 200, 255.0) == []
