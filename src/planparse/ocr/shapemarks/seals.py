@@ -32,7 +32,8 @@ def find_seals(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[float, fl
     small_ink = small < paper - 20
     cm = dpi * f / 2.54
     circles = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.2), cv2.HOUGH_GRADIENT, dp=1, minDist=2 * SEAL_R_CM[0] * cm,
-                               param1=100, param2=HOUGH_VOTES, minRadius=round(SEAL_R_CM[0] * cm), maxRadius=round(SEAL_R_CM[1] * cm))
+                               param1=100, param2=HOUGH_VOTES, minRadius=round(SEAL_R_CM[0] * cm),
+                               maxRadius=round(SEAL_R_CM[1] * cm))
     found: list[tuple[float, float, float, float]] = []
     if circles is None:
         return found
