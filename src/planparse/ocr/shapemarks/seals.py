@@ -19,8 +19,9 @@ HOUGH_VOTES = 25
 """Votes (centre votes and radius support) a Hough candidate circle needs. Dense print on the 50-dpi copy gives
 hundreds of centres with 15-25 votes, each of whose radius OpenCV estimates over all edge points: at 15 the Hough
 cost 16-105 ms a page, at 25 2-6 ms; a seal's ring has hundreds of votes. Measured: 25 found the same seals,
-stamps and signatures as 15 on the 128 tuning pages of bench_realpages; 20 found one more seal (photo-blur), and
-the shape search fell 95 -> 57 ms a page."""
+stamps and signatures, and whitened the same pixels, as 15 on the 128 tuning pages of bench_realpages and on 103
+tuning pages of bench_marks (68 grey/bw, 35 stamped over text); 20 found one more seal (photo-blur); the shape
+search fell 95 -> 57 ms a page (realpages tuning, a loaded machine)."""
 
 
 def find_seals(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[float, float, float, float]]:
