@@ -222,3 +222,19 @@ def test_the_seal_search_takes_ink_against_the_paper_around_it_not_the_pages(pag
     found = find_seals(lit, 300, float(np.percentile(lit[::8, ::8], 90)))
     x0, y0, x1, y1 = boxes["seal"]
     assert len(found) == 1 and x0 < found[0][0] < x1 and y0 < found[0][1] < y1
+
+
+def test_a_thin_seal_ring_over_print_is_found_with_the_hough_vote_count():
+    """seals.HOUGH_VOTES asks a candidate circle for more votes than dense print gives one (fewer candidates to check:
+    the Hough's cost), and a seal's ring, however thin (0.25 mm at 200 dpi, over printed lines), has many more."""
+    from planparse.ocr.shapemarks import seals
+
+    gray = np.array(synth.render(letter_doc(), dpi=200)[0].convert("L"))
+    h, w = gray.shape
+    r = round(1.6 * 200 / 2.54)
+    for cy in (h // 3, int(h * 0.8)):
+        img = gray.copy()
+        cv2.circle(img, (w // 2, cy), r, 120, 2, lineType=cv2.LINE_AA)
+        (x, y, radius, cover), = seals.find_seals(img, 200, 255.0)
+        assert abs(x - w // 2) <= 3 and abs(y - cy) <= 3 and r <= radius <= 1.1 * r and cover >= seals.RING_COVER
+    assert seals.find_seals(gray, 200, 255.0) == []

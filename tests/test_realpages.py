@@ -506,3 +506,18 @@ def test_a_roman_heading_number_is_left_to_the_heading_re_read():
              line.words[1].model_copy(update={"text": "MUC", "confidence": 50.0}), *line.words[2:]]
     fixed = plaincheck.check([line.model_copy(update={"words": slips})], np.eye(3), plain, 300, lang="vie")
     assert [w.text for w in fixed.values()] == ["MỤC"]
+
+
+def test_the_plain_page_made_from_the_kept_input_pixels_is_the_plain_prepare(page):
+    """preprocess.plain_page builds the page without clean-up from the gray pixels `prepare` kept: the same pixels,
+    resolution and matrix as preparing the input again with plain=True (a colour photo; a 150-dpi scan, resampled)."""
+    from planparse.ocr import preprocess
+
+    for img, dpi in ((photosynth.photo(page, "photo-shadow", 3), None), (photosynth.scan(page, 150, 3), 150)):
+        prep = preprocess.prepare(img, dpi)
+        got, want = preprocess.plain_page(prep, dpi), preprocess.prepare(img, dpi, plain=True)
+        assert got is not None and prep.cleaned
+        assert np.array_equal(got.gray, want.gray) and got.dpi == want.dpi
+        assert np.array_equal(got.matrix, want.matrix) and got.scale == want.scale
+    assert want.dpi == 175
+    assert preprocess.plain_page(want, 150) is None

@@ -145,7 +145,8 @@ def _read(job: PageJob, number: int, opts: Options) -> tuple[
     pil, stated_dpi = _input_errors(job, lambda: load_page(job))
     prep = _input_errors(job, lambda: marks.shapes_out(
         preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)))
-    plain = functools.cache(lambda: _input_errors(job, lambda: preprocess.prepare(pil, stated_dpi, plain=True)))
+    plain = functools.cache(lambda: _input_errors(job, lambda: preprocess.plain_page(prep, stated_dpi)
+                                                  or preprocess.prepare(pil, stated_dpi, plain=True)))
     read = read_page(prep.gray, prep.dpi, number, opts, plain if prep.cleaned else None)
     return read.plain or prep, read, plain if prep.cleaned else None
 

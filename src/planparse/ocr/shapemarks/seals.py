@@ -19,6 +19,13 @@ most the page's paper): against the page's paper alone, the dim corner of an unf
 through, and a 'seal' found there whitened the signer's `CHỦ TỊCH` (bench_broke photo-blur)."""
 RING_INK = 0.6
 """Share of a circle's pixels that must be ink for that radius to be part of a seal's ring (ring text: ~0.3)."""
+HOUGH_VOTES = 25
+"""Votes (centre votes and radius support) a Hough candidate circle needs. Dense print on the 50-dpi copy gives
+hundreds of centres with 15-25 votes, each of whose radius OpenCV estimates over all edge points: at 15 the Hough
+cost 16-105 ms a page, at 25 2-6 ms; a seal's ring has hundreds of votes. Measured: 25 found the same seals,
+stamps and signatures, and whitened the same pixels, as 15 on the 128 tuning pages of bench_realpages and on 103
+tuning pages of bench_marks (68 grey/bw, 35 stamped over text); 20 found one more seal (photo-blur); the shape
+search fell 95 -> 57 ms a page (realpages tuning, a loaded machine)."""
 
 
 def find_seals(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[float, float, float, float]]:
@@ -32,7 +39,8 @@ def find_seals(gray: np.ndarray, dpi: int, paper: float) -> list[tuple[float, fl
     local = np.minimum(cv2.dilate(small, np.ones((near, near), np.uint8)).astype(np.float32), paper)
     small_ink = small < local - 20
     circles = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.2), cv2.HOUGH_GRADIENT, dp=1, minDist=2 * SEAL_R_CM[0] * cm,
-                               param1=100, param2=15, minRadius=round(SEAL_R_CM[0] * cm), maxRadius=round(SEAL_R_CM[1] * cm))
+                               param1=100, param2=HOUGH_VOTES, minRadius=round(SEAL_R_CM[0] * cm),
+                               maxRadius=round(SEAL_R_CM[1] * cm))
     found: list[tuple[float, float, float, float]] = []
     if circles is None:
         return found
