@@ -19,7 +19,7 @@ import numpy as np
 from ..repair.lm import TrigramLM
 from ..repair.orthography import skeleton
 from .lmbuild import read_exclude
-from .topics import corpus_ids
+from .topics import cached_corpus_ids
 
 WINDOW = 8
 """Context units counted on each side of a reading (offsets 1..WINDOW)."""
@@ -104,13 +104,7 @@ def build_context(corpus_paths: list[str], out_path: str | Path, lm_path: str | 
     t0 = time.time()
     lm = TrigramLM(lm_path)
     vocab, v = lm.vocab, len(lm.vocab)
-    if cache is not None and Path(cache).exists():
-        z = np.load(cache)
-        seq, ends = z["seq"], z["ends"]
-    else:
-        seq, ends = corpus_ids(corpus_paths, lm, exclude)
-        if cache is not None:
-            np.savez(cache, seq=seq, ends=ends)
+    seq, ends = cached_corpus_ids(corpus_paths, lm, exclude, cache)
     seq = seq.astype(np.int64)
     uni = np.bincount(seq, minlength=v)
     skel_of, rows = ambiguous_readings(uni, vocab, skeletons)

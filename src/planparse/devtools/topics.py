@@ -60,6 +60,18 @@ def corpus_ids(paths: list[str], lm: TrigramLM, exclude: frozenset[str] = frozen
     return np.concatenate(chunks), np.array(ends, dtype=np.int64)
 
 
+def cached_corpus_ids(paths: list[str], lm: TrigramLM, exclude: frozenset[str] = frozenset(),
+                      cache: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """corpus_ids, kept in `cache` (an .npz) between builds: counting the corpus is the slow part of every build."""
+    if cache is not None and Path(cache).exists():
+        z = np.load(cache)
+        return z["seq"], z["ends"]
+    seq, ends = corpus_ids(paths, lm, exclude)
+    if cache is not None:
+        np.savez(cache, seq=seq, ends=ends)
+    return seq, ends
+
+
 def blocks(ends: np.ndarray, size: int = BLOCK) -> np.ndarray:
     """Block boundaries (starts, with the corpus end appended): each document cut into pieces of about `size` tokens."""
     cuts = [0]
@@ -167,13 +179,7 @@ def build_topics(corpus_paths: list[str], out_path: str | Path, lm_path: str | P
     t0 = time.time()
     lm = TrigramLM(lm_path)
     v = len(lm.vocab)
-    if cache is not None and Path(cache).exists():
-        z = np.load(cache)
-        seq, ends = z["seq"], z["ends"]
-    else:
-        seq, ends = corpus_ids(corpus_paths, lm, exclude)
-        if cache is not None:
-            np.savez(cache, seq=seq, ends=ends)
+    seq, ends = cached_corpus_ids(corpus_paths, lm, exclude, cache)
     seq = seq.astype(np.int32)
     bounds = blocks(ends)
     blk = block_of(bounds, len(seq))
