@@ -9,7 +9,6 @@ no position, no text). Training code: the runtime never imports it.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 from ..repair.lm import TrigramLM
 from ..repair.orthography import skeleton
 from .lmbuild import read_exclude
-from .topics import cached_corpus_ids
+from .topics import cached_corpus_ids, corpus_parser
 
 WINDOW = 8
 """Context units counted on each side of a reading (offsets 1..WINDOW)."""
@@ -151,10 +150,7 @@ def save(path: str | Path, readings: list[str], units: list[str], keys: np.ndarr
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Build the context tables of the restore stage (dictionaries/lm/context.npz).")
-    ap.add_argument("corpus", nargs="+", help="corpus folders or files (.txt, .txt.xz)")
-    ap.add_argument("--exclude", type=Path, help="corpus files and documents to leave out (dictionaries/lm/heldout.txt)")
-    ap.add_argument("--lm", type=Path, default=Path("dictionaries/lm/trigram.npz"), help="the LM whose units are counted")
+    ap = corpus_parser("context", "dictionaries/lm/context.npz")
     ap.add_argument("--window", type=int, default=WINDOW)
     ap.add_argument("--skeletons", type=int, default=SKELETONS)
     ap.add_argument("--min-count", type=int, default=MIN_COUNT)
@@ -162,9 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--alpha", type=float, default=ALPHA)
     ap.add_argument("--min-pair", type=int, default=MIN_PAIR,
                     help="keep only readings met with the unit this often (0: every pair of a kept skeleton pair)")
-    ap.add_argument("--cache", type=Path, help="an .npz that keeps the tokenised corpus between builds")
     ap.add_argument("--counts-cache", type=Path, help="an .npz that keeps the pair counts (same window, skeletons)")
-    ap.add_argument("-o", "--output", type=Path, default=Path("dictionaries/lm/context.npz"))
     args = ap.parse_args(argv)
     print(build_context(args.corpus, args.output, args.lm, read_exclude(args.exclude), window=args.window,
                         skeletons=args.skeletons, min_count=args.min_count, min_ratio=args.min_ratio,

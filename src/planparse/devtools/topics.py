@@ -203,14 +203,21 @@ def build_topics(corpus_paths: list[str], out_path: str | Path, lm_path: str | P
     return stats
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Build the topic tables of the restore stage (dictionaries/lm/topics.npz).")
+def corpus_parser(what: str, output: str) -> argparse.ArgumentParser:
+    """The command line shared by the builders of the restore stage's corpus tables (topics, context): the corpus, what
+    to leave out, the LM whose units are counted, the tokenised-corpus cache and the output file."""
+    ap = argparse.ArgumentParser(description=f"Build the {what} tables of the restore stage ({output}).")
     ap.add_argument("corpus", nargs="+", help="corpus folders or files (.txt, .txt.xz)")
     ap.add_argument("--exclude", type=Path, help="corpus files and documents to leave out (dictionaries/lm/heldout.txt)")
     ap.add_argument("--lm", type=Path, default=Path("dictionaries/lm/trigram.npz"), help="the LM whose units are counted")
-    ap.add_argument("--topics", type=int, default=TOPICS)
     ap.add_argument("--cache", type=Path, help="an .npz that keeps the tokenised corpus between builds")
-    ap.add_argument("-o", "--output", type=Path, default=Path("dictionaries/lm/topics.npz"))
+    ap.add_argument("-o", "--output", type=Path, default=Path(output))
+    return ap
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = corpus_parser("topic", "dictionaries/lm/topics.npz")
+    ap.add_argument("--topics", type=int, default=TOPICS)
     args = ap.parse_args(argv)
     print(build_topics(args.corpus, args.output, args.lm, read_exclude(args.exclude), k=args.topics, cache=args.cache))
 
