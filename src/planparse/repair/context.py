@@ -3,7 +3,7 @@
 A trigram cannot see that a paragraph is about dykes (`đê bao`, not `để bảo`) when the deciding trigram was too rare to
 keep. dictionaries/lm/context.npz (devtools/ctxbuild.py) holds, for the readings of the most ambiguous skeletons, the
 log10 ratio P(reading | skeleton, unit) / P(reading | skeleton) of each LM unit met within +-K syllables in the corpus
-(thresholded co-occurrence counts, quantised). At run time a candidate's extra cost is -WEIGHT x the sum of those
+(thresholded co-occurrence counts, quantised). At run time a candidate's extra cost is -weight x the sum of those
 ratios over the units of a path's window (the first trigram path's words, as the document cache's second pass).
 """
 
@@ -14,9 +14,6 @@ import numpy as np
 from ..errors import ModelError
 from .lm import TrigramLM
 
-WEIGHT = 0.3
-"""Exponent of the naive-Bayes evidence (the window's words are far from independent); engine.CONTEXT_WEIGHT is the one
-used."""
 WINDOW = 8
 """Context units on each side of a slot (at most the build's window)."""
 MIN_OFFSET = 1
@@ -62,8 +59,10 @@ class Context:
             raise ModelError(f"context tables {path}: a table of {self.table.size} cells for {len(readings)} readings x "
                              f"{len(units)} units")
 
-    def costs(self, ids: np.ndarray, size: np.ndarray, chosen: np.ndarray, weight: float = WEIGHT) -> np.ndarray:
-        """Extra cost per lattice cell (ids: (n, k) candidates, size: candidates per row) given the units `chosen`."""
+    def costs(self, ids: np.ndarray, size: np.ndarray, chosen: np.ndarray, weight: float) -> np.ndarray:
+        """Extra cost per lattice cell (ids: (n, k) candidates, size: candidates per row) given the units `chosen`;
+        `weight` (engine.CONTEXT_WEIGHT) is the evidence's exponent, below 1 as the window's words are far from
+        independent."""
         window, min_offset = WINDOW, MIN_OFFSET
         n, kc = ids.shape
         out = np.zeros((n, kc), dtype=np.float64)
