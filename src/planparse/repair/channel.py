@@ -29,6 +29,10 @@ class _Index:
         for src, dst, w in rules:
             self.by_src.setdefault(src, []).append((dst, w))
         self.longest = max((len(k) for k in self.by_src), default=0)
+        self.prefixes = frozenset(k[:n] for k in self.by_src for n in range(1, len(k) + 1))
+        """Every leading part of an observed substring: a longer substring than one of these matches no rule."""
+        self.cheapest = {k: min(w for _, w in v) for k, v in self.by_src.items()}
+        """Per observed substring, its cheapest rule's cost: substrings whose rules all overrun the budget are skipped."""
 
 
 def load(path: str | Path) -> list[tuple[str, str, float]]:
@@ -168,13 +172,22 @@ class Channel:
         start = f"^{obs}$"
         best = {start: 0.0}
         frontier = {start: 0.0}
+        by_src, prefixes, cheapest, longest = _RULES.by_src, _RULES.prefixes, _RULES.cheapest, _RULES.longest
+        inserts = by_src.get("", ())
         for edit in range(MAX_EDITS):
             last = edit == MAX_EDITS - 1
             nxt: dict[str, float] = {}
             for s, c in frontier.items():
-                for i in range(len(s)):
-                    for n in range(1, min(_RULES.longest, len(s) - i) + 1):
-                        for dst, w in _RULES.by_src.get(s[i:i + n], ()):
+                size = len(s)
+                for i in range(size):
+                    for n in range(1, min(longest, size - i) + 1):
+                        src = s[i:i + n]
+                        if src not in prefixes:
+                            break  # no rule's observed substring starts so: none longer matches either
+                        low = cheapest.get(src)
+                        if low is None or c + low >= budget:
+                            continue  # no rule for it, or every one overruns the budget (a cost must be < best <= budget)
+                        for dst, w in by_src[src]:
                             v = s[:i] + dst + s[i + n:]
                             cost = c + w
                             if cost < best.get(v, budget) and v[:1] == "^" and v[-1:] == "$" and len(v) > 2:
@@ -182,8 +195,8 @@ class Channel:
                                     continue
                                 best[v] = cost
                                 nxt[v] = cost
-                    if 2 <= i < len(s):
-                        for dst, w in _RULES.by_src.get("", ()):
+                    if inserts and 2 <= i < size:
+                        for dst, w in inserts:
                             v = s[:i] + dst + s[i:]
                             if c + w < best.get(v, budget) and not (last and v[1:-1] not in known):
                                 best[v] = nxt[v] = c + w

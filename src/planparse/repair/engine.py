@@ -867,7 +867,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
         upper_line = _is_upper_line(text)
-        words = [p for p in pieces if p.kind in ("word", "fixed") and p.text.isalpha()]
+        words = [p for p in pieces if (p[3] == "word" or p[3] == "fixed") and p[2].isalpha()]
+        word_texts = [w[2] for w in words]
         if li and (seq.upper_lines[-1] and (short_prev and upper_line or HEADING_ENDS and not upper_line)
                    or ITEM_STARTS and mode == "ocr" and ITEM_RE.match(text)
                    and nfc(lines[li - 1].text).rstrip()[-1:] in CLOSING):
@@ -876,10 +877,10 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             where.extend([None, None, None])
         seq.upper_lines.append(upper_line)
         short_prev = len(words) <= SHORT_CAPS_LINE
-        fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units([w.text for w in words]).items()
+        fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units(word_texts).items()
                        if not (mode == "ocr" and PLACES_READ_KEPT and is_valid_syllable(nfc(words[k].text.lower())))}
-        titled = {words[k].start: words[k].text for k in capital_i_names([w.text for w in words])}
-        name_starts = {words[k].start for k in names_after_units([w.text for w in words])} if UNIT_NAME_RATE else set()
+        titled = {words[k].start: words[k].text for k in capital_i_names(word_texts)}
+        name_starts = {words[k].start for k in names_after_units(word_texts)} if UNIT_NAME_RATE else set()
         fixed_units.update((start, ("i" + text_w[1:], "place-name")) for start, text_w in titled.items())
         label = list_label(pieces, text)
         if label is not None:
@@ -892,6 +893,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         if archive is not None:
             fixed_units[archive.start] = (ARCHIVE.lower(), ARCHIVE_REASON)
         prev = None
+        conf = None
+        conf_key = -1
         for k, p in enumerate(pieces):
             start, _, text_p, kind = p
             if fixed_units and start in fixed_units:
@@ -901,27 +904,28 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 slot.append(table.fixed(fixed_units[start][0], lm))
                 title.append(False)
             else:
-                conf = confs[cidx[start]] if confs and cidx else None
+                if confs and cidx:
+                    conf = confs[cidx[start]]
+                    conf_key = -1 if conf is None else conf_bin(conf)
                 case = case_of(text_p)
-                mid_title = (not upper_line and prev is not None and case == "title" and not CAPITAL_I_RE.match(text_p)
-                             and not (prev.kind == "punct" and prev.text.strip()[-1:] in ".:-+;!?"))
+                mid_title = (case == "title" and not upper_line and prev is not None and not CAPITAL_I_RE.match(text_p)
+                             and not (prev[3] == "punct" and prev[2].strip()[-1:] in ".:-+;!?"))
                 # what the slot depends on, so equal pieces share one slot
                 question = text_p[-1:] == "?" and kind == "word" and _sentence_may_end(pieces, k)
                 among = kind == "fixed" and text_p in DIGIT_SYLLABLES and _among_words(pieces, k)
                 in_name = mid_title and start in name_starts
-                key = (text_p, kind, mode, -1 if conf is None else conf_bin(conf), mid_title, rule_scale, question, among,
-                       in_name)
+                key = (text_p, kind, mode, conf_key, mid_title, rule_scale, question, among, in_name)
                 n = number.get(key)
                 if n is None:
                     made = _make_slot(model, p, mode, conf, mid_title, rule_scale, question, among, in_name)
                     n = table.add(key, made.units, made.costs, lm)
-                if mode == "ocr" and mid_title and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
+                if mid_title and mode == "ocr" and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
                     seq.names.append(len(slot))
                     if conf is not None and conf >= NAME_SURE_CONF:
                         seq.sure_names.append(len(slot))
                 slot.append(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there
-                title.append(kind == "word" and case in ("title", "upper") and not upper_line)
+                title.append(kind == "word" and (case == "title" or case == "upper") and not upper_line)
             prev = p
             where.append((li, p))
     slot.append(table.fixed(EOS, lm))
@@ -944,33 +948,38 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
     decoded unit reads a token's trailing glued `?` as a question mark, which then stays after the word."""
     replace: dict[int, list[tuple[Piece, str, str, int]]] = {}
     changed_pos: list[int] = []
-    forced, slot = seq.forced, seq.slot
+    forced, slot, titled, upper_lines = seq.forced, seq.slot, seq.titled, seq.upper_lines
+    respelt, keep = _respelt, KEEP_UNIT
+    last_li, line_out = -1, []
     for pos, w in enumerate(seq.where):
         if w is None:
             continue
         li, p = w
-        kind = p.kind
-        new = p.text
+        text, kind = p[2], p[3]
+        new = text
         reason = ""
         if pos in forced:
             unit, reason = forced[pos]
-            if unit != KEEP_UNIT and not unit.startswith("<"):
-                new = _respelt(unit, p.text, style, seq.upper_lines[li])[0]
-                new = new[:1].upper() + new[1:] if pos in seq.titled else new
+            if unit != keep and unit[:1] != "<":
+                new = respelt(unit, text, style, upper_lines[li])[0]
+                new = new[:1].upper() + new[1:] if pos in titled else new
             else:
                 reason = ""
-        elif kind == "word" or kind == "letter" or kind == "fixed" and p.text in DIGIT_SYLLABLES:
+        elif kind == "word" or kind == "letter" or kind == "fixed" and text in DIGIT_SYLLABLES:
             unit = slot_units[slot[pos]][chosen[pos]]
-            if unit != KEEP_UNIT and not unit.startswith("<"):
-                new, reason = _respelt(unit, p.text, style, seq.upper_lines[li])
-                if question is not None and p.text[-1:] == "?" and question(p.text, unit):
+            if unit != keep and unit[:1] != "<":
+                new, reason = respelt(unit, text, style, upper_lines[li])
+                if question is not None and text[-1:] == "?" and question(text, unit):
                     new += "?"
-        elif kind == "symbol" or kind == "fixed" and p.text.isupper():
-            new, reason = fix_symbol(p.text), "symbol"
+        elif kind == "symbol" or kind == "fixed" and text.isupper():
+            new, reason = fix_symbol(text), "symbol"
         elif kind == "heading":
-            new, reason = fix_heading(p.text), "numeral"
-        if new != p.text:
-            replace.setdefault(li, []).append((p, new, reason, pos))
+            new, reason = fix_heading(text), "numeral"
+        if new != text:
+            if li != last_li:
+                line_out = replace.setdefault(li, [])
+                last_li = li
+            line_out.append((p, new, reason, pos))
             if (kind == "word" or kind == "letter") and pos not in forced:
                 changed_pos.append(pos)
     return replace, changed_pos
@@ -991,28 +1000,35 @@ def _rewrite(lines: Sequence[Line], replace: dict[int, list[tuple[Piece, str, st
     """The lines with their replacements applied, and a record of each (offsets in the new text)."""
     out_lines: list[Line] = []
     records: list[Restoration] = []
+    add = records.append
     surfaces: dict[tuple[int, str], list[str | None]] = {}
+    get_post = post.get
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
+        page, line_no = ln.page, offset + li
         parts, cursor, shift = [], 0, 0
-        for p, new, reason, pos in replace.get(li, ()):
-            parts.append(text[cursor:p.start])
-            start = p.start + shift
+        for (p_start, p_end, p_text, _), new, reason, pos in replace.get(li, ()):
+            parts.append(text[cursor:p_start])
+            start = p_start + shift
             parts.append(new)
-            cursor = p.end
-            shift += len(new) - len(p.text)
-            conf, alts = 0.9, []
-            hit = post.get(pos)
-            if hit is not None:
+            cursor = p_end
+            shift += len(new) - len(p_text)
+            hit = get_post(pos)
+            alts: list[str] = []
+            if hit is None:
+                conf = 0.9
+            else:
                 conf, alt_idx = hit
-                key = (slot[pos], case_of(p.text))
+                key = (slot[pos], case_of(p_text))
                 surface = surfaces.get(key)
                 if surface is None:
                     surface = surfaces[key] = [None if u.startswith("<") else _surface(u, style, key[1])
                                                for u in slot_units[key[0]]]
-                alts = [a for k in alt_idx if k >= 0 and (a := surface[k]) is not None]
-            records.append(Restoration(page=ln.page, line=offset + li, start=start, end=start + len(new), original=p.text,
-                                       restored=new, confidence=conf, alternatives=alts, reason=reason))
+                for k in alt_idx:
+                    if k >= 0 and (a := surface[k]) is not None:
+                        alts.append(a)
+            add(Restoration(page=page, line=line_no, start=start, end=start + len(new), original=p_text, restored=new,
+                            confidence=conf, alternatives=alts, reason=reason))
         parts.append(text[cursor:])
         new_text = "".join(parts)
         if new_text != ln.text:

@@ -256,11 +256,13 @@ class TrigramLM:
     def pair_keys(self, phrases) -> np.ndarray:
         """Sorted packed (b, c) id pairs of consecutive syllables inside the phrases, both in the vocabulary."""
         a, b = [], []
-        for x, y in syllable_pairs(phrases):
-            i, j = self.index.get(x), self.index.get(y)
-            if i is not None and j is not None:
-                a.append(i)
-                b.append(j)
+        get = self.index.get
+        for phrase in phrases:  # syllable_pairs, each syllable looked up once
+            ids = [get(w) for w in phrase.split()]
+            for i, j in zip(ids, ids[1:]):
+                if i is not None and j is not None:
+                    a.append(i)
+                    b.append(j)
         return np.unique(pack(a, b)) if a else np.zeros(0, dtype=np.uint64)
 
     def sentence_logprob(self, words: list[str]) -> float:

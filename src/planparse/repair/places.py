@@ -24,10 +24,22 @@ def _norm(name: str) -> str:
 def _hierarchies() -> tuple[tuple[str, ...], ...]:
     """Each unit as its chain of multi-syllable names (province, district, ward), lowercase, new tone style."""
     out = set()
+    names: dict[str, str | None] = {}
+    """Per distinct field value (rows repeat their province and district): its multi-syllable name, or None."""
     for table, fields in TABLES:
         for r in _units(table, list(fields)):
-            chain = tuple(_norm(v) for f in fields if (v := r.get(f)) and not any(ch.isdigit() for ch in v))
-            out.add(tuple(n for n in chain if " " in n))
+            chain: list[str] = []
+            for f in fields:
+                v = r.get(f)
+                if not v:
+                    continue
+                if v not in names:
+                    n = None if any(ch.isdigit() for ch in v) else _norm(v)
+                    names[v] = n if n is not None and " " in n else None
+                name = names[v]
+                if name is not None:
+                    chain.append(name)
+            out.add(tuple(chain))
     return tuple(sorted(c for c in out if c))
 
 
@@ -129,15 +141,18 @@ def hamlet_units(words: list[str]) -> dict[int, str]:
     capitals) right before a Title-case name: `ap Kinh Xang` → `ấp`, `to dan pho Tan Lap` → `tổ dân phố`."""
     fixes: dict[int, str] = {}
     for i in range(1, len(words)):
-        if not (words[i][:1].isupper() and words[i][1:].islower()):
+        word = words[i]
+        if not (word[:1].isupper() and word[1:].islower()):
             continue
-        for unit, spelt in HAMLET_BY_LAST.get(nfc(words[i - 1].lower()), ()):
+        before = words[i - 1]
+        low = before.lower()
+        for unit, spelt in HAMLET_BY_LAST.get(low if low.isascii() else nfc(low), ()):
             n = len(unit)
             printed = words[i - n:i] if i >= n else []
             if i >= n and tuple(nfc(w.lower()) for w in printed) == unit and all(w[1:].islower() for w in printed):
                 fixes.update({i - n + k: syl for k, syl in enumerate(spelt)})
-        pair = TWO_TITLE_UNITS.get(words[i - 1]) if i + 1 < len(words) and _title(words[i + 1]) else None
-        if pair is not None:
+        pair = TWO_TITLE_UNITS.get(before)
+        if pair is not None and i + 1 < len(words) and _title(words[i + 1]):
             first = skeleton(words[i])
             if first not in _terms_after(pair[1]) and first not in SURNAMES:
                 fixes[i - 1] = pair[0]
@@ -186,13 +201,14 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     if not any(w[:1].isupper() for w in words[1:]):
         return {}
     fixes = hamlet_units(words)
+    caps = [w[:1].isupper() for w in words]
+    after_unit = [i for i in range(1, len(words)) if caps[i] and skeleton(words[i - 1]) in UNIT_LAST]
+    if not after_unit:
+        return fixes
     table = names_by_skeleton()
     skel = [skeleton(w) for w in words]
-    caps = [w[:1].isupper() for w in words]
     context: set[tuple[str, ...]] | None = None
-    for i in range(1, len(words)):
-        if not caps[i] or skel[i - 1] not in UNIT_LAST:
-            continue
+    for i in after_unit:
         unit_skel = next((u for u in UNITS_LONGEST_FIRST if i >= len(u) and tuple(skel[i - len(u):i]) == u), None)
         if unit_skel is None:
             continue

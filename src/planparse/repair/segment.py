@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -143,11 +144,18 @@ _new_piece = tuple.__new__
 """Piece(...) without the keyword handling of a named tuple's __new__: a document makes one per token."""
 
 
+CHUNK_FAST_RE = re.compile(r"[\S\x1c-\x1f]+")
+"""CHUNK_RE in the standard `re` (twice as fast). Its whitespace is str.isspace, which unlike `regex`'s also holds the
+separators U+001C-U+001F, so those are added back as non-space: the two match alike on every code point (tested)."""
+
+
 def _segment_uncached(line: str) -> list[Piece]:
     out: list[Piece] = []
-    for m in CHUNK_RE.finditer(line):
+    add = out.append
+    for m in CHUNK_FAST_RE.finditer(line):
         base = m.start()
-        out += [_new_piece(Piece, (base + s, base + e, t, k)) for s, e, t, k in _chunk_pieces(m.group(0), not out)]
+        for s, e, t, k in _chunk_pieces(m.group(), not out):
+            add(_new_piece(Piece, (base + s, base + e, t, k)))
     return out
 
 

@@ -1,0 +1,120 @@
+"""The restore stage's fast paths give what the plain code they replaced gave: confusion-rule search, segmentation,
+place-name and word-pair tables, and the stage's output as a whole against the straightforward per-token loops."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import numpy as np
+import pytest
+import regex
+
+from planparse.repair import channel, places, restore_text
+from planparse.repair.engine import get_model
+from planparse.repair.lm import pack, syllable_pairs
+from planparse.repair.segment import CHUNK_FAST_RE, CHUNK_RE, _chunk_pieces, segment
+
+
+def _plain_variants(ch: channel.Channel, obs: str, budget: float) -> dict[str, float]:
+    """Channel.variants as first written: every substring of every frontier string looked up, no shortcut."""
+    rules, known = channel._RULES, ch.by_skel
+    start = f"^{obs}$"
+    best = {start: 0.0}
+    frontier = {start: 0.0}
+    for edit in range(channel.MAX_EDITS):
+        last = edit == channel.MAX_EDITS - 1
+        nxt: dict[str, float] = {}
+        for s, c in frontier.items():
+            for i in range(len(s)):
+                for n in range(1, min(rules.longest, len(s) - i) + 1):
+                    for dst, w in rules.by_src.get(s[i:i + n], ()):
+                        v = s[:i] + dst + s[i + n:]
+                        cost = c + w
+                        if cost < best.get(v, budget) and v[:1] == "^" and v[-1:] == "$" and len(v) > 2:
+                            if last and v[1:-1] not in known:
+                                continue
+                            best[v] = cost
+                            nxt[v] = cost
+                if 2 <= i < len(s):
+                    for dst, w in rules.by_src.get("", ()):
+                        v = s[:i] + dst + s[i:]
+                        if c + w < best.get(v, budget) and not (last and v[1:-1] not in known):
+                            best[v] = nxt[v] = c + w
+        frontier = nxt
+    return {v[1:-1]: c for v, c in best.items() if v[1:-1] in known}
+
+
+def test_confusion_search_shortcuts_find_the_same_variants_in_the_same_order():
+    ch = get_model().channel
+    rng = random.Random(14)
+    known = rng.sample(sorted(ch.by_skel), 150)
+    garbled = ["".join(rng.choice("abcdeghiklmnopqrstuvxy'0146?") for _ in range(rng.randint(1, 7))) for _ in range(150)]
+    for budget in (channel.MAX_VARIANT_COST / 3.0, channel.MAX_VARIANT_COST / 1.2, channel.MAX_VARIANT_COST):
+        for obs in known + garbled:
+            ch._variants.clear()
+            assert list(ch.variants(obs, budget).items()) == list(_plain_variants(ch, obs, budget).items()), (obs, budget)
+
+
+def test_confusion_search_with_insertion_rules(monkeypatch):
+    """Rules that insert a letter (observed substring "") take the same path as before."""
+    rules = [("", "h", 0.3), ("a", "â", 0.2), ("ng", "nh", 0.4), ("o", "ơ", 0.25)]
+    monkeypatch.setattr(channel, "_RULES", channel._Index(rules))
+    ch = channel.Channel({"thân": -2.0, "tân": -3.0, "thanh": -2.5, "tơ": -3.0, "tho": -3.5})
+    for obs in ("tan", "tang", "to", "ta", "xyz"):
+        assert list(ch.variants(obs, 1.0).items()) == list(_plain_variants(ch, obs, 1.0).items())
+
+
+def test_chunk_pattern_splits_like_the_regex_one_on_every_code_point():
+    fast, plain = regex.compile(r"\S"), CHUNK_FAST_RE
+    assert all(bool(fast.match(c)) == bool(plain.match(c)) for c in map(chr, range(sys.maxunicode + 1)))
+    line = "a\x1cb\u00a0c\u2003d\te\u200bf  Ủy ban\x1f nhân"
+    assert [(m.start(), m.group()) for m in CHUNK_FAST_RE.finditer(line)] == \
+           [(m.start(), m.group()) for m in CHUNK_RE.finditer(line)]
+    plain_pieces = [(m.start() + s, m.start() + e, t, k) for m in CHUNK_RE.finditer(line)
+                    for s, e, t, k in _chunk_pieces(m.group(0), m.start() == 0)]
+    assert [tuple(p) for p in segment(line)] == plain_pieces
+
+
+def test_pair_keys_look_each_syllable_up_once_with_the_same_keys():
+    lm = get_model().lm
+    phrases = ["ủy ban nhân dân", "xyz ủy ban", "", "hà nội\tx", "một", "ban ban ban"]
+    a, b = [], []
+    for x, y in syllable_pairs(phrases):
+        i, j = lm.index.get(x), lm.index.get(y)
+        if i is not None and j is not None:
+            a.append(i)
+            b.append(j)
+    assert np.array_equal(lm.pair_keys(phrases), np.unique(pack(a, b)))
+
+
+def test_place_hierarchies_as_each_row_computed_them():
+    out = set()
+    for table, fields in places.TABLES:
+        for r in places._units(table, list(fields)):
+            chain = tuple(places._norm(v) for f in fields if (v := r.get(f)) and not any(ch.isdigit() for ch in v))
+            out.add(tuple(n for n in chain if " " in n))
+    assert places._hierarchies() == tuple(sorted(c for c in out if c))
+
+
+@pytest.mark.parametrize("words", [
+    ["xa", "Tan", "Thanh", "huyen", "Ham", "Tan"], ["ap", "Kinh", "Xang"], ["ban", "Pa", "Khoang"], ["Ủy", "ban"],
+    ["to", "dan", "pho", "Tan", "Lap"], ["phuong", "Tan", "Thanh"], ["tinh", "TUYEN", "QUANG"], [], ["Xã"],
+])
+def test_places_after_units_skips_lines_without_a_unit_before_a_capital(words):
+    """The early return for lines with no unit word before a capitalised word keeps every fix hamlet_units makes."""
+    got = places.places_after_units(words)
+    if not any(w[:1].isupper() for w in words[1:]):
+        assert got == {}
+    else:
+        assert places.hamlet_units(words).items() <= got.items()
+
+
+def test_records_and_text_of_a_stripped_plan():
+    """End to end on stripped text: offsets of every record point at its restored word."""
+    text = "Uy ban nhan dan xa Tan Thanh ban hanh ke hoach phong chong lu bao.\nCac thon, ap Kinh Xang thuc hien."
+    out, records = restore_text(text)
+    lines = out.split("\n")
+    assert records
+    for r in records:
+        assert lines[r.line][r.start:r.end] == r.restored
