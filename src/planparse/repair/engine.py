@@ -211,10 +211,10 @@ def _pieces(lines: Sequence[Line]) -> list[list[Piece]]:
     return [segment(nfc(ln.text)) for ln in lines]
 
 
-def _mark_counts(segs) -> tuple[int, int]:
-    """(letter words, those that are valid marked syllables): what _mode_of weighs."""
+def _mark_counts(segs, counts: Counter[str] | None = None) -> tuple[int, int]:
+    """(letter words, those that are valid marked syllables): what _mode_of weighs. `counts`: _word_counts(segs)."""
     total = good = 0
-    for word, n in _word_counts(segs).items():
+    for word, n in (_word_counts(segs) if counts is None else counts).items():
         counted, marked = _mode_vote(word)
         total += counted * n
         good += marked * n
@@ -223,7 +223,7 @@ def _mark_counts(segs) -> tuple[int, int]:
 
 def _word_counts(segs) -> Counter[str]:
     """How often each word piece occurs: the counts below weigh each distinct word once, not each token."""
-    return Counter(p.text for pieces in segs for p in pieces if p.kind == "word")
+    return Counter(p[2] for pieces in segs for p in pieces if p[3] == "word")
 
 
 def _mode_of(total: int, good: int) -> str:
@@ -258,11 +258,12 @@ ENG_KEEP_COST, the left-out documents at 200 dpi 240 -> 226 (1.1: 235), but 60 p
 830 -> 862 (1.1: 854): on text the LM was trained on, trusting it more pays."""
 
 
-def _garble_counts(model: Model, segs) -> tuple[int, int]:
+def _garble_counts(model: Model, segs, counts: Counter[str] | None = None) -> tuple[int, int]:
     """(word tokens, those whose skeleton is no known syllable): their share is ~0 for clean or merely stripped
     text, high for OCR garble (below CLEAN_SHARE, OCR-confusion edits cost CLEAN_RULE_SCALE times more)."""
     known = model.channel.by_skel
-    counts = _word_counts(segs)
+    if counts is None:
+        counts = _word_counts(segs)
     return sum(counts.values()), sum(n for word, n in counts.items() if skeleton(word) not in known)
 
 
@@ -663,9 +664,10 @@ def restore_sections(lines: Sequence[Line], mode: str = "auto", style: str = "ne
         kept: dict[int, list[list[Piece]]] = {}
         for a, b in cuts:
             segs = _pieces(lines[a:b])
-            n, k = _mark_counts(segs)
+            counts = _word_counts(segs)
+            n, k = _mark_counts(segs, counts)
             words, marked = words + n, marked + k
-            n, k = _garble_counts(model, segs)
+            n, k = _garble_counts(model, segs, counts)
             tokens, unknown = tokens + n, unknown + k
             if len(kept) < KEPT_SECTIONS:
                 kept[a] = segs

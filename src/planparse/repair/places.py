@@ -182,6 +182,8 @@ def _terms_after(first: str) -> frozenset[str]:
     out = set()
     for name in ("words.txt", "admin_terms.txt"):
         for line in data_file(name).read_text(encoding="utf-8").splitlines():
+            if first not in line:
+                continue  # the lines that hold it are few: the exact test below only on those
             syl = line.split("\t")[0].split()
             if len(syl) >= 2 and syl[0] == first:
                 out.add(skeleton(syl[1]))
