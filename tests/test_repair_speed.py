@@ -118,3 +118,26 @@ def test_records_and_text_of_a_stripped_plan():
     assert records
     for r in records:
         assert lines[r.line][r.start:r.end] == r.restored
+
+
+def test_terms_after_as_read_from_every_line():
+    from planparse.repair.orthography import skeleton
+    from planparse.resources import data_file
+
+    for first in places.TWO_TITLE_UNITS:
+        out = set()
+        for name in ("words.txt", "admin_terms.txt"):
+            for line in data_file(name).read_text(encoding="utf-8").splitlines():
+                syl = line.split("\t")[0].split()
+                if len(syl) >= 2 and syl[0] == first:
+                    out.add(skeleton(syl[1]))
+        assert places._terms_after(first) == frozenset(out)
+
+
+def test_mode_tallies_from_one_count_of_the_words():
+    from planparse.repair.engine import _garble_counts, _mark_counts, _word_counts
+
+    segs = [segment(t) for t in ("Uy ban nhan dan xã Tân Thành", "Kế hoạch 12/KH-UBND, tri? nuoc", "ban ban")]
+    counts = _word_counts(segs)
+    assert _mark_counts(segs, counts) == _mark_counts(segs)
+    assert _garble_counts(get_model(), segs, counts) == _garble_counts(get_model(), segs)
