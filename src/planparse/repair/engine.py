@@ -999,7 +999,10 @@ def _respelt(unit: str, text: str, style: str, upper_line: bool) -> tuple[str, s
 def _rewrite(lines: Sequence[Line], replace: dict[int, list[tuple[Piece, str, str, int]]],
              post: dict[int, tuple[float, list[int]]], slot: list[int], slot_units: list[list[str]], style: str,
              offset: int) -> tuple[list[Line], list[Restoration]]:
-    """The lines with their replacements applied, and a record of each (offsets in the new text)."""
+    """The lines with their replacements applied, and a record of each (offsets in the new text).
+
+    Measured and not adopted: this loop compiled with Cython (the same code, typed) took 0.13 -> 0.10 CPU s on the first
+    25 k-token section of the held-out decrees, ~3 % of restoring them: most of the time is the records themselves."""
     out_lines: list[Line] = []
     records: list[Restoration] = []
     add = records.append
