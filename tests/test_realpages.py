@@ -264,6 +264,21 @@ def test_lines_of_a_cell_a_seal_merged_over_rows_keep_their_own_rows():
     assert [ln.text for ln in cell_order(lines, [cells])] == ["2", "Kiểm tra", "Quý I/2026", "3", "Sửa chữa", "Năm 2026"]
 
 
+def test_a_row_number_out_of_a_clear_sequence_is_the_number_between_its_neighbours():
+    from planparse.models import Cell
+    from planparse.ocr.layout import row_numbers
+
+    cells = [Cell(row=r, col=c, text="", bbox=(c * 100, 100 * r, c * 100 + 100, 100 * r + 100), page=1)
+             for r in range(7) for c in range(2)]
+    texts = ["TT", "Nội dung", "1", "a", "2", "b", "8", "c", "4", "d", "9", "e", "7", "f"]
+    lines = [_line(t, 92.0).model_copy(update={"bbox": (c.bbox[0] + 20, c.bbox[1] + 20, c.bbox[0] + 40, c.bbox[1] + 60)})
+             for t, c in zip(texts, cells)]
+    out = [ln.text for ln in row_numbers(lines, [cells])]
+    # 8 lies between 2 and 4: it is 3; 9 between 4 and 7 is no clear sequence and stays
+    assert out[::2] == ["TT", "1", "2", "3", "4", "9", "7"]
+    assert out[1::2] == texts[1::2]
+
+
 def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
     from planparse.ocr import reread, tesseract
     from planparse.ocr.layout import build_lines, words_from_data
