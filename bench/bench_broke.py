@@ -12,7 +12,11 @@ with seeds of their own. Per broken word it tells the step that lost it:
 The corpus text is not all clean: two openings (tai-san-cong-no-cong-du-..., giao-thong-van-tai__241-...) hold typos
 of their own source (`tô chức`, `Chính phú`, `Căn cử`, `sửa đối, bổ sưng`), which repair rightly corrects; those
 corrections count as broken words here (13 of scan300's 4,696 bare-right words, 12 of scan200's: a floor of 0.26-0.28 %).
-Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [-v]
+--extra reads other material instead: all sixteen restore tuning plans (bench/tuning, bench/tuning/more) laid out with
+longer recipient lists (`Lưu: VT, VP.`: every first layout ends `Lưu: VT.`) and a numbered annex table of the plan's own
+items on the stamped last page, with seeds of their own: the recipient punctuation, table row numbers and table cells
+under a seal that the held-out plans have and the first material rarely shows.
+Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [--extra] [-v]
 Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
 $PLANPARSE_BENCH_BROKE).
 """
