@@ -12,7 +12,11 @@ with seeds of their own. Per broken word it tells the step that lost it:
 The corpus text is not all clean: two openings (tai-san-cong-no-cong-du-..., giao-thong-van-tai__241-...) hold typos
 of their own source (`tô chức`, `Chính phú`, `Căn cử`, `sửa đối, bổ sưng`), which repair rightly corrects; those
 corrections count as broken words here (13 of scan300's 4,696 bare-right words, 12 of scan200's: a floor of 0.26-0.28 %).
-Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [-v]
+--extra reads other material instead: all sixteen restore tuning plans (bench/tuning, bench/tuning/more) laid out with
+longer recipient lists (`Lưu: VT, VP.`: every first layout ends `Lưu: VT.`) and a numbered annex table of the plan's own
+items on the stamped last page, with seeds of their own: the recipient punctuation, table row numbers and table cells
+under a seal that the held-out plans have and the first material rarely shows.
+Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [--extra] [-v]
 Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
 $PLANPARSE_BENCH_BROKE).
 """
@@ -52,16 +56,53 @@ def documents(n_corpus: int) -> dict[str, tuple[synth.SynthDoc, bool]]:
     return docs
 
 
-def make_images(cls: str, n_corpus: int) -> list[tuple[str, list[Path], str]]:
-    """(document name, page image files, gold text) of one class, rendered once and cached."""
+RECIPIENTS = [
+    ["Nơi nhận:", "- Như trên;", "- TT Đảng ủy, HĐND xã;", "- Chủ tịch, các PCT UBND xã;", "- Lưu: VT, VP."],
+    ["Nơi nhận:", "- UBND huyện (để b/c);", "- Các ban, ngành, đoàn thể xã;", "- Các thôn, bản;", "- Lưu: VT, VHXH."],
+    ["Nơi nhận:", "- Sở Y tế;", "- Phòng Tài chính - Kế hoạch;", "- Lưu: VT, YT, TH."],
+    ["Nơi nhận:", "- Như mục III;", "- Đài Truyền thanh xã;", "- Lưu: VT, ĐCXD."],
+]
+"""Recipient lists of the --extra layouts: several recipients and archives after `Lưu: VT,` (the first layouts all
+end in `Lưu: VT.`, so a comma there was never tuned on)."""
+WHEN = ["Quý I/2026", "Tháng 5/2026", "Thường xuyên", "Quý III/2026", "Năm 2026", "Tháng 10/2026", "Quý IV/2026"]
+
+
+def extra_documents() -> dict[str, tuple[synth.SynthDoc, bool]]:
+    """--extra: the sixteen restore tuning plans (bench/tuning/t*, bench/tuning/more/*) laid out again with longer
+    recipient lists (RECIPIENTS) and an annex table numbering the plan's own numbered items (TT 1, 2, 3 ...)."""
+    from realpages_docs import RIGHT
+
+    docs: dict[str, tuple[synth.SynthDoc, bool]] = {}
+    tuning = REPO / "bench" / "tuning"
+    paths = sorted(tuning.glob("t*.txt")) + sorted((tuning / "more").glob("*_*.txt"))
+    for k, path in enumerate(paths):
+        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        i = lines.index("KẾ HOẠCH")
+        items = [ln.split(". ", 1)[1] for ln in lines if ln[:1].isdigit() and ". " in ln[:4]]
+        table = [["TT", "Nội dung", "Thời gian"]] + [
+            [str(n + 1), " ".join(t.split()[:7]).rstrip(",;:"), WHEN[(n + k) % len(WHEN)]] for n, t in enumerate(items)]
+        doc = synth.SynthDoc(header_left=lines[:i] + [f"Số: {70 + 3 * k}/KH-UBND"],
+                             header_right=RIGHT + [f"Phú Lộc, ngày {k + 5:02d} tháng {k % 12 + 1} năm 2026"],
+                             title=lines[i:i + 2], body=lines[i + 2:], recipients=RECIPIENTS[k % len(RECIPIENTS)],
+                             signer=["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Minh Đức"] if k % 2 else
+                             ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Lê Thị Hồng"],
+                             table=table, table_widths=[0.6, 5.0, 2.2])
+        docs["x-" + path.stem[:10]] = (doc, True)
+    return docs
+
+
+def make_images(cls: str, n_corpus: int, extra: bool = False) -> list[tuple[str, list[Path], str]]:
+    """(document name, page image files, gold text) of one class, rendered once and cached; with `extra`, only the
+    --extra layouts."""
     out = []
-    for name, (doc, stamped) in documents(n_corpus).items():
+    for name, (doc, stamped) in (extra_documents() if extra else documents(n_corpus)).items():
         folder = CACHE / cls / name
         files = sorted(folder.glob("p*.jpg"))
         if not files:
             folder.mkdir(parents=True, exist_ok=True)
-            pages = synth.render(doc, dpi=300, size_pt=12.0 + (len(name) % 3) * 0.5)
-            files = save_damaged(pages, cls, folder, SEED + len(name) * 7 + CLASSES.index(cls),
+            key = len(name) + (sum(map(ord, name)) if extra else 0)  # the extra names are all 12 characters long
+            pages = synth.render(doc, dpi=300, size_pt=12.0 + (key % 3) * 0.5)
+            files = save_damaged(pages, cls, folder, SEED + key * 7 + CLASSES.index(cls),
                                  len(pages) - 1 if stamped else None)
         out.append((name, files, synth.plain_text(doc)))
     return out
@@ -99,7 +140,7 @@ def _instrument() -> None:
     pages.read_page, pages.second_read = rp, sr
 
 
-def run(classes: list[str], n_corpus: int, verbose: bool, out_json: Path | None) -> None:
+def run(classes: list[str], n_corpus: int, verbose: bool, out_json: Path | None, extra: bool = False) -> None:
     import planparse
 
     _instrument()
@@ -109,7 +150,7 @@ def run(classes: list[str], n_corpus: int, verbose: bool, out_json: Path | None)
     for cls in classes:
         steps: Counter = Counter()
         pages = n = bare_right = 0
-        for name, files, gold_text in make_images(cls, n_corpus):
+        for name, files, gold_text in make_images(cls, n_corpus, extra):
             t_b, t_1, t_2, t_raw, t_fin = [], [], [], [], []
             for f in files:
                 t_b.append(cached_bare(f))
@@ -161,9 +202,11 @@ def main() -> None:
     ap.add_argument("--classes", default=",".join(CLASSES))
     ap.add_argument("--docs", type=int, default=8, help="corpus openings besides the six plans")
     ap.add_argument("--json", type=Path, help="write every broken word (class, doc, step, gold, reads) here")
+    ap.add_argument("--extra", action="store_true",
+                    help="instead: the 16 restore tuning plans laid out with longer recipient lists and numbered tables")
     ap.add_argument("-v", action="store_true", help="print every broken word")
     args = ap.parse_args()
-    run(args.classes.split(","), args.docs, args.v, args.json)
+    run(args.classes.split(","), args.docs, args.v, args.json, args.extra)
 
 
 if __name__ == "__main__":

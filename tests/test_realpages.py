@@ -199,6 +199,16 @@ def test_a_dash_spaced_as_a_word_keeps_its_line_whole():
     assert [ln.text for ln in lines] == ["Lĩnh vực | Thương mại — Công nghệ thông tin", "Chương I. QUY ĐỊNH CHUNG"]
 
 
+def test_a_long_dash_read_twice_is_one_dash_when_its_box_holds_one():
+    """Deskewed at 200 dpi one `—` was read `——` in a box one em wide; a typed rule of five dashes keeps five."""
+    from planparse.ocr.layout import build_lines
+
+    row = [("Tài", 300, 45), ("liệu", 355, 50), ("đính", 415, 60), ("kèm", 485, 55), ("|——", 575, 47)]
+    rule = [("—————", 300, 165)]
+    lines = build_lines(_keyed(row, h=24) + _keyed(rule, line=2, h=24, top=150), 1650, 1)
+    assert [ln.text for ln in lines] == ["Tài liệu đính kèm |—", "—————"]
+
+
 def test_seal_specks_read_as_text_do_not_break_a_signer_blocks_columns():
     from planparse.ocr.layout import words_from_data
 
@@ -235,6 +245,38 @@ def test_table_cells_the_page_read_lost_are_lines_in_row_order():
     assert [ln.text for ln in lost] == ["TT", "1"]
     lines = cell_order(insert_lines(read, lost), [cells])
     assert [ln.text for ln in lines] == ["TT", "Nội dung", "Ghi chú", "1", "Kiểm tra", "Trực tiếp"]
+
+
+def test_lines_of_a_cell_a_seal_merged_over_rows_keep_their_own_rows():
+    """A seal hid the rulings of rows 2-3 of the content and time columns, so the grid made one cell spanning them;
+    each line in it is ordered by the row its centre lies in, after that row's number."""
+    from planparse.models import Cell
+    from planparse.ocr.layout import cell_order
+
+    cols = [(0, 100), (100, 600), (600, 900)]
+    cells = [Cell(row=r, col=c, text="", bbox=(cols[c][0], 100 * r, cols[c][1], 100 * r + 100), page=1)
+             for r in range(4) for c in range(3) if r < 2 or c == 0]
+    cells.append(Cell(row=2, col=1, rowspan=2, colspan=2, text="", bbox=(100, 200, 900, 400), page=1))
+    cells.append(Cell(row=3, col=2, text="", bbox=(600, 300, 900, 400), page=1))
+    read = [("Kiểm tra", (150, 215, 400, 245)), ("Quý I/2026", (650, 215, 850, 245)), ("Sửa chữa", (150, 318, 400, 348)),
+            ("Năm 2026", (650, 318, 850, 348)), ("2", (40, 222, 60, 245)), ("3", (40, 325, 60, 348))]
+    lines = [_line(t, 90.0).model_copy(update={"bbox": box}) for t, box in read]
+    assert [ln.text for ln in cell_order(lines, [cells])] == ["2", "Kiểm tra", "Quý I/2026", "3", "Sửa chữa", "Năm 2026"]
+
+
+def test_a_row_number_out_of_a_clear_sequence_is_the_number_between_its_neighbours():
+    from planparse.models import Cell
+    from planparse.ocr.layout import row_numbers
+
+    cells = [Cell(row=r, col=c, text="", bbox=(c * 100, 100 * r, c * 100 + 100, 100 * r + 100), page=1)
+             for r in range(7) for c in range(2)]
+    texts = ["TT", "Nội dung", "1", "a", "2", "b", "8", "c", "4", "d", "9", "e", "7", "f"]
+    lines = [_line(t, 92.0).model_copy(update={"bbox": (c.bbox[0] + 20, c.bbox[1] + 20, c.bbox[0] + 40, c.bbox[1] + 60)})
+             for t, c in zip(texts, cells)]
+    out = [ln.text for ln in row_numbers(lines, [cells])]
+    # 8 lies between 2 and 4: it is 3; 9 between 4 and 7 is no clear sequence and stays
+    assert out[::2] == ["TT", "1", "2", "3", "4", "9", "7"]
+    assert out[1::2] == texts[1::2]
 
 
 def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):

@@ -74,7 +74,7 @@ def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width
     segs: list[_Seg] = []
     gap = max(2.5 * med_h, 0.025 * page_width)
     for key, words in by_line.items():
-        words = _unspecked(sorted(words, key=lambda w: w.bbox[0]), gap, med_h)
+        words = _unspecked([_undoubled(w, med_h) for w in sorted(words, key=lambda w: w.bbox[0])], gap, med_h)
         if words:
             segs.extend(_Seg(part, key) for part in _cut(words, gap=gap, min_gap=1.5 * med_h))
     units = _units(segs, page_width)
@@ -111,6 +111,27 @@ def _unspecked(words: list[Word], gap: float, med_h: float) -> list[Word]:
             continue
         keep.append(w)
     return keep
+
+
+DASH_RUN = re.compile(r"([—–])\1+")
+DASH_EM = 1.33
+"""Width of one long dash `—` in the page's median word heights (an em; a word box of lowercase Vietnamese is about
+0.75 em high). Rotated or resampled, one dash is sometimes read as two, `——` (tuning bench_broke scan200: `kèm —`
+deskewed at 200 dpi read `kèm |——`, its box 47 px wide for a median height of 24, where bare Tesseract read one)."""
+
+
+def _undoubled(w: Word, med_h: float) -> Word:
+    """A word whose run of long dashes holds more dashes than its ink box is wide, with as many as fit (at least one):
+    the box is measured, the glyph count is the engine's guess. Other characters are counted half an em each."""
+    m = DASH_RUN.search(w.text)
+    if not m or med_h <= 0:
+        return w
+    others = len(w.text) - len(m.group(0))
+    room = (w.bbox[2] - w.bbox[0]) - 0.5 * DASH_EM * med_h * others
+    fit = max(1, round(room / (DASH_EM * med_h)))
+    if fit >= len(m.group(0)):
+        return w
+    return w.model_copy(update={"text": w.text[:m.start()] + m.group(1) * fit + w.text[m.end():]})
 
 
 SPECK_SPACING = 2.0
@@ -381,8 +402,7 @@ def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
 def cell_order(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
     """Lines inside a ruled table's cells in row-major order (table, row, column, then top to bottom) and in one
     block, where the table's first line stands: Tesseract may read a blurred table column by column."""
-    places = [next(((t, c.row, c.col) for t, cells in enumerate(tables) for c in cells if _holds(c, ln.bbox)), None)
-              if ln.bbox else None for ln in lines]
+    places = [_place(ln.bbox, tables) if ln.bbox else None for ln in lines]
     inside = [i for i, p in enumerate(places) if p is not None]
     if not inside:
         return lines
@@ -391,4 +411,52 @@ def cell_order(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
     out = list(lines)
     for slot, i in zip(inside, ordered):
         out[slot] = lines[i].model_copy(update={"block": lines[inside[0]].block})
+    return out
+
+
+def _place(box: tuple[int, int, int, int], tables: list[list[Cell]]) -> tuple[int, int, int] | None:
+    """(table, row, column) of a line's box: the smallest cell holding it, and in a cell spanning rows or columns the
+    row and column whose one-row (one-column) cells' band holds the box's centre. A seal over a table hides rulings, so
+    the grid may merge a block of cells into one spanning cell; its lines then kept the block's first row, and the row
+    numbers beside them (`5`, `6`) were read after all of them (tuning bench_broke --extra scan300: 7 words)."""
+    held = [(t, c) for t, cells in enumerate(tables) for c in cells if _holds(c, box)]
+    if not held:
+        return None
+    t, c = min(held, key=lambda tc: _area(tc[1].bbox))
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    row, col = c.row, c.col
+    if c.rowspan > 1:
+        row = next((r for r in range(c.row, c.row + c.rowspan) if any(
+            d.row == r and d.rowspan == 1 and d.bbox and d.bbox[1] <= y <= d.bbox[3] for d in tables[t])), row)
+    if c.colspan > 1:
+        col = next((k for k in range(c.col, c.col + c.colspan) if any(
+            d.col == k and d.colspan == 1 and d.bbox and d.bbox[0] <= x <= d.bbox[2] for d in tables[t])), col)
+    return t, row, col
+
+
+def _area(box: tuple[int, int, int, int] | None) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1]) if box else 0
+
+
+ROW_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+def row_numbers(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
+    """Lone row numbers of a table's first column put back in sequence: a number between two that differ by two
+    (`2`, `8`, `4`) is the one between them (`3`). Row numbers run 1, 2, 3 ..., and a lone digit in a narrow cell is
+    often read as another at 90+ confidence (tuning bench_broke --extra scan300: `3` read `8` where bare Tesseract read
+    `3`). Only that clear evidence changes a number: the numbers on both sides of it, in the rows beside its own."""
+    column: dict[int, list[tuple[int, int]]] = {}
+    for i, ln in enumerate(lines):
+        place = _place(ln.bbox, tables) if ln.bbox else None
+        if place is not None and place[2] == 0 and ROW_NUMBER.match(ln.text) and len(ln.words) == 1:
+            column.setdefault(place[0], []).append((place[1], i))
+    out = list(lines)
+    for rows in column.values():
+        rows.sort()
+        for (r0, a), (r1, b), (r2, c) in zip(rows, rows[1:], rows[2:]):
+            lo, mid, hi = int(lines[a].text), int(lines[b].text), int(lines[c].text)
+            if r1 == r0 + 1 and r2 == r1 + 1 and hi == lo + 2 and mid != lo + 1:
+                word = lines[b].words[0].model_copy(update={"text": str(lo + 1)})
+                out[b] = lines[b].model_copy(update={"text": str(lo + 1), "words": [word]})
     return out

@@ -16,7 +16,7 @@ import regex
 from ..errors import ModelError
 from ..models import Line, Restoration
 from ..resources import context_path, data_file, lm_path, topics_path
-from ..symbols import LOOKALIKES
+from ..symbols import LOOKALIKES, roman_value
 from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_version
 from .context import Context
 from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, trigram_scores, viterbi
@@ -32,7 +32,7 @@ from .places import (
     place_names,
     places_after_units,
 )
-from .priors import ARCHIVE, ARCHIVE_REASON, archive_item
+from .priors import ARCHIVE, ARCHIVE_REASON, archive_item, archive_separators
 from .segment import (
     GLUED_MARKS,
     GLYPH_LETTER_RE,
@@ -47,7 +47,7 @@ from .segment import (
     glue_marks,
     segment,
 )
-from .tokens import BOS, EOS, NUM, PUNCT, SYM
+from .tokens import BOS, EOS, NUM, PUNCT, SYM, TOKEN_RE
 from .topics import Topics
 from .words import WORD_BONUS, word_pair_keys
 
@@ -294,7 +294,19 @@ def _fixed_unit(lm: TrigramLM, p: Piece) -> str:
     if t[0].isdigit():
         return NUM
     low = t.lower()
-    return low if low in lm.index else SYM
+    if low in lm.index:
+        return low
+    first = TOKEN_RE.match(t) if p.kind == "symbol" and NUMERAL_FIRST_UNIT else None
+    if first and roman_value(first.group(0)) and (unit := first.group(0).lower()) in lm.index:
+        return unit
+    return SYM
+
+
+NUMERAL_FIRST_UNIT = True
+"""A symbol piece that begins with a Roman numeral (`IV/2026`) is that numeral's unit for the LM, as the corpus was
+counted (`quý IV/2026` as `quý iv <p> <num>`), not <sym>: after `Quý` a <sym> is rare, and right, confident
+`Quý IV/2026` table cells became `Quỹ`, `Quy` (tuning bench_broke --extra scan300: 2 words; misread `Quy IV/2026` is
+now repaired). Other symbols keep <sym>: their first letters' unit was not measured on the restore benches."""
 
 
 KEEP_UNIT = "<keep>"
@@ -748,6 +760,8 @@ class _Sequence:
     first unit)."""
     sure_names: list[int] = field(default_factory=list)
     """Those of `names` read with confidence NAME_SURE_CONF or more."""
+    commas: set[tuple[int, int]] = field(default_factory=set)
+    """(line, piece start) of `;` pieces that part two `Lưu:` items, written `,` (priors.archive_separators)."""
 
 
 def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float,
@@ -894,6 +908,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         archive = archive_item(pieces) if ":" in text else None
         if archive is not None:
             fixed_units[archive.start] = (ARCHIVE.lower(), ARCHIVE_REASON)
+        if ":" in text and ";" in text:
+            seq.commas.update((li, q.start) for q in archive_separators(pieces))
         prev = None
         conf = None
         conf_key = -1
@@ -950,7 +966,7 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
     decoded unit reads a token's trailing glued `?` as a question mark, which then stays after the word."""
     replace: dict[int, list[tuple[Piece, str, str, int]]] = {}
     changed_pos: list[int] = []
-    forced, slot, titled, upper_lines = seq.forced, seq.slot, seq.titled, seq.upper_lines
+    forced, slot, titled, upper_lines, commas = seq.forced, seq.slot, seq.titled, seq.upper_lines, seq.commas
     respelt, keep = _respelt, KEEP_UNIT
     last_li, line_out = -1, []
     for pos, w in enumerate(seq.where):
@@ -977,6 +993,8 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
             new, reason = fix_symbol(text), "symbol"
         elif kind == "heading":
             new, reason = fix_heading(text), "numeral"
+        elif commas and (li, p[0]) in commas:
+            new, reason = ",", ARCHIVE_REASON
         if new != text:
             if li != last_li:
                 line_out = replace.setdefault(li, [])
