@@ -311,7 +311,11 @@ now repaired). Other symbols keep <sym>: their first letters' unit was not measu
 
 KEEP_UNIT = "<keep>"
 UNIGRAM_BOOST = 0.2
-"""Unigram prior on candidates of garbled text, where it ranks the confusion rules' guesses."""
+"""Unigram prior on candidates of garbled text, where it ranks the confusion rules' guesses. Also given to the words of
+a name after a unit word (`in_name`); 0 or -0.2 there instead measured within noise and not adopted (errors, stripped
+bench/tuning / d1-e3 / f1-f2 / g1-g3 / the 14 unmeasured extra/ documents, eng OCR of the first four: 20 / 70 / 57 /
+41 / 221, 43 / 114 / 89 / 65 -> 0: the same stripped, 43 / 113 / 88 / 65; -0.2: 20 / 68 / 58 / 40 / 220, 43 / 112 /
+88 / 65, seed 000 -0.03 points)."""
 CLEAN_UNIGRAM_BOOST = 0.0
 """None on text whose skeletons are intact (only marks lost): the LM already holds the unigram."""
 KEEP_COST = {"ocr": 1.0, "degraded": 3.0}
@@ -567,7 +571,11 @@ trigram path) in the second pass of degraded text; 0 turns it off (and the table
 bench/tuning, bench/tuning/more, the same as eng OCR: 33, 24, 57, 42 -> 23, 24, 45, 40; the 14 unmeasured extra/
 documents (stripped) 209 -> 218 (see repair/context.py for the settings measured). Costs 0.09 CPU s of the 2.0 s that
 decoding the 92 k held-out stripped tokens takes (in-process, least of five alternating runs: 69.8 k -> 64.1 k tok/s);
-the dense table adds 24 MB of memory (peak RSS of `planparse restore` on that text 242 -> 278 MB on the loaded VM)."""
+the dense table adds 24 MB of memory (peak RSS of `planparse restore` on that text 242 -> 278 MB on the loaded VM).
+Measured again on the larger tuning set (errors as UNIGRAM_BOOST's; 0.3: 20 / 70 / 57 / 41 / 221, 43 / 114 / 89 / 65):
+0.2: 22 / 74 / 57 / 44 / 227, 48 / 115 / 92 / 62; 0.4: 24 / 68 / 55 / 40 / 232, 42 / 118 / 87 / 66; the frequent-word
+gate of the unmerged branch hgate (no evidence where the first path chose a unit of log10 unigram > -2.8): 20 / 69 /
+57 / 42 / 215, 43 / 114 / 89 / 65 (it drops `đá hộc` for `đã học`: `đã` is frequent)."""
 CACHE_PASS_WEIGHT = 1.0
 """Weight of the second pass's document cache, counted from the first trigram path instead of the bigram choices (0:
 no second pass). The bigram choice is a poor census of a plan's words: in a plan about boats it chose `xa` for most

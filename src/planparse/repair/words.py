@@ -19,7 +19,11 @@ admin_terms.txt (36, 232, 28, 250; with 0.4: 36, 234, -, 250, seeds 000/001 -0.0
 (37, 235, -, 247); an extra bonus for the 18,328 of 62,115 word pairs the LM never saw as a bigram (+0.3, +0.7: no
 output changed on any of the sets). With the decoder's second cache pass (36, 25, 231 errors on the first three
 sets), a bonus per word length, 2-syllable words' pairs / 3-4-syllable words' pairs: 0.3 / 0 36, 25, 235; 0 / 0.3 37,
-27, 230; 0.3 / 0.6 36, 26, 234; 0.2 / 0.5 37, 26, 235; none at all 37, 27, 241 (one pass)."""
+27, 230; 0.3 / 0.6 36, 26, 234; 0.2 / 0.5 37, 26, 235; none at all 37, 27, 241 (one pass). Later (errors, stripped
+bench/tuning / d1-e3 / f1-f2 / g1-g3 / the 14 unmeasured extra/ documents, eng OCR of the first four: 20 / 70 / 57 / 41 /
+221, 43 / 114 / 89 / 65), a third file of corpus collocations (syllable bigrams of laws/ + admin/ + extra/ minus
+lm/heldout.txt with log10 PMI >= 2 seen >= 30 times, 10,548 pairs: 20 / 70 / 57 / 40 / 221, 43 / 114 / 91 / 63; PMI >=
+2.5 seen >= 50 times, 4,450 pairs: no change): the LM holds those pairs already; not adopted."""
 WORD_FILES = ("words.txt", "admin_terms.txt")
 
 
