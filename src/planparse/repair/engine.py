@@ -564,7 +564,12 @@ CACHE_MIN = 3
 unmeasured extra/ documents, bench/tuning/more, six training decrees; now 35, 228, 27, 254) and not changed:
 weight 0.7: 37, 228, 29, 256; 0.8 (margin 2.5): 36, 231, 29, 256 against 36, 234, 27, 253; CACHE_MIN 2: 34, 234, 29,
 254; 5: 36, 228, 28, 255. Counting also the slots settled before decoding (place names, hamlet units): no change;
-counting every slot pruning left with one candidate: 38 -> 37, 242 -> 239, training decrees 263 -> 269."""
+counting every slot pruning left with one candidate: 38 -> 37, 242 -> 239, training decrees 263 -> 269. Leaving out of
+the census (both passes) the syllables a dictionary word explains, so `Ủy ban` stops voting against `các bản` (errors,
+stripped bench/tuning / d1-e3 / f1-f2 / g1-g3 / the 14 unmeasured extra/ documents, eng OCR of the first four; 20 / 70
+/ 57 / 41 / 221, 43 / 114 / 89 / 65): a word's second syllable 24 / 69 / 56 / 37 / 217, 42 / 114 / 91 / 63, seeds
+000/001 -0.07/-0.11 points (`bản` gained, `xã` lost: `xã hội` no longer counts); both syllables 25 / 71 / 56 / 38 /
+219, 46 / 117 / 89 / 59; not adopted."""
 CONTEXT_WEIGHT = 0.3
 """Weight of the context tables' naive-Bayes evidence (repair.context: the words within +-8 syllables of the first
 trigram path) in the second pass of degraded text; 0 turns it off (and the tables are never loaded). Errors, stripped
