@@ -617,3 +617,27 @@ def test_a_line_the_page_read_as_one_garbage_word_takes_a_sure_second_read_of_it
     unsure = line.model_copy(update={"confidence": 50.0,
                                      "words": [line.words[0].model_copy(update={"confidence": 50.0})]})
     assert reread.reread(gray, [unsure], lang="Vietnamese", dpi=300) == ([unsure], 0)
+
+
+def test_a_word_the_cleaned_read_glued_from_two_is_two_words_of_the_plain_read():
+    """A deskewed scan's `I. MỤC` read as one word `IL.MỤC` at 30 is the plain page's two sure words, each a word of the
+    line with its share of the box."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    img = Image.new("L", (1200, 220), 255)
+    ImageDraw.Draw(img).text((120, 80), "I. MỤC ĐÍCH, YÊU CẦU", font=ImageFont.truetype(synth.font_path("bold"), 54), fill=0)
+    plain = np.asarray(img)
+    (line,) = layout.build_lines(layout.words_from_data(tesseract.image_to_data(plain, lang="vie", dpi=300)),
+                                 plain.shape[1], 1)
+    one, two = line.words[:2]
+    assert (one.text, two.text) == ("I.", "MỤC")
+    glued = one.model_copy(update={"text": "IL.MỤC", "confidence": 30.0, "bbox": (*one.bbox[:2], *two.bbox[2:])})
+    slips = [glued, *line.words[2:]]
+    cut = line.model_copy(update={"words": slips, "text": " ".join(w.text for w in slips)})
+    fixed = plaincheck.check([cut], np.eye(3), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["I. MỤC"]
+    (after,), words = plaincheck.apply([cut], slips, fixed)
+    assert after.text == "I. MỤC ĐÍCH, YÊU CẦU" and [w.text for w in words[:2]] == ["I.", "MỤC"]
+    assert words[0].bbox[0] == glued.bbox[0] and words[1].bbox[2] == glued.bbox[2]
