@@ -15,7 +15,10 @@ corrections count as broken words here (13 of scan300's 4,696 bare-right words, 
 --extra reads other material instead: all sixteen restore tuning plans (bench/tuning, bench/tuning/more) laid out with
 longer recipient lists (`Lưu: VT, VP.`: every first layout ends `Lưu: VT.`) and a numbered annex table of the plan's own
 items on the stamped last page, with seeds of their own: the recipient punctuation, table row numbers and table cells
-under a seal that the held-out plans have and the first material rarely shows.
+under a seal that the held-out plans have and the first material rarely shows. scan300 there: 0.33 % broke on 11d2a92
+(22 of 6,572 bare-right words), 0.23 % after a whole-line second read, flat specks, glued words and doubled vowels
+(first read 12 -> 6, later 3 -> 2); scan200 0.20 % both (13 of 6,564: Roman quarters `Quý III/2026` read `II1⁄2026`,
+`I/2026` -> `1/2026`, place names respelt). The first material is at its typo floor on both (0 other broken words).
 Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [--extra] [-v]
 Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
 $PLANPARSE_BENCH_BROKE).

@@ -209,6 +209,18 @@ def test_a_long_dash_read_twice_is_one_dash_when_its_box_holds_one():
     assert [ln.text for ln in lines] == ["Tài liệu đính kèm |—", "—————"]
 
 
+def test_a_flat_stroke_read_as_a_digit_is_no_line_and_a_real_digit_or_dash_stays():
+    """A seal's rim read `5` in a 36x3 px box beside a table row is no text (no digit is that flat: layout.FLAT); a digit
+    of the text's height and a lone dash in a far cell are kept."""
+    from planparse.ocr.layout import build_lines
+
+    row = _keyed([("7", 390, 20), ("Hỗ", 454, 50), ("trợ", 520, 55), ("lưới,", 590, 80)], top=1000)
+    assert [ln.text for ln in build_lines(row + _keyed([("5", 2065, 36)], h=3, top=1010), 3500, 1)] == ["7 Hỗ trợ lưới,"]
+    kept = build_lines(row + _keyed([("5", 2065, 20)], h=30, top=1005) + _keyed([("—", 2800, 40)], h=3, top=1015),
+                       3500, 1)
+    assert sorted(ln.text for ln in kept) == ["5", "7 Hỗ trợ lưới,", "—"]
+
+
 def test_seal_specks_read_as_text_do_not_break_a_signer_blocks_columns():
     from planparse.ocr.layout import words_from_data
 
@@ -585,3 +597,47 @@ def test_a_blurred_photo_is_sharpened_before_ocr_and_sharper_pages_are_not(page,
     gold = synth.plain_text(letter_doc())
     sharp_acc, soft_acc = (_accuracy(tesseract.image_to_text(p.gray, lang="vie", psm=3), gold) for p in (blurred, soft))
     assert sharp_acc > soft_acc
+
+
+def test_a_line_the_page_read_as_one_garbage_word_takes_a_sure_second_read_of_its_words():
+    """Beside a seal the page read took `- Như trên;` for one word `Tỷ` at 0: the second model's sure read of three words
+    replaces it (reread.WORTHLESS); a line read at 50 still keeps a second read of another word count out."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import reread
+
+    img = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(img).text((100, 70), "- Như trên;", font=ImageFont.truetype(synth.font_path(), 50), fill=0)
+    gray = np.asarray(img)
+    ys, xs = np.nonzero(gray < 128)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    line = Line(text="Tỷ", words=[Word(text="Tỷ", bbox=box, confidence=0.0)], confidence=0.0, bbox=box, page=1)
+    (out,), n = reread.reread(gray, [line], lang="Vietnamese", dpi=300)
+    assert n == 1 and out.text == "- Như trên;"
+    unsure = line.model_copy(update={"confidence": 50.0,
+                                     "words": [line.words[0].model_copy(update={"confidence": 50.0})]})
+    assert reread.reread(gray, [unsure], lang="Vietnamese", dpi=300) == ([unsure], 0)
+
+
+def test_a_word_the_cleaned_read_glued_from_two_is_two_words_of_the_plain_read():
+    """A deskewed scan's `I. MỤC` read as one word `IL.MỤC` at 30 is the plain page's two sure words, each a word of the
+    line with its share of the box."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    img = Image.new("L", (1200, 220), 255)
+    ImageDraw.Draw(img).text((120, 80), "I. MỤC ĐÍCH, YÊU CẦU", font=ImageFont.truetype(synth.font_path("bold"), 54), fill=0)
+    plain = np.asarray(img)
+    (line,) = layout.build_lines(layout.words_from_data(tesseract.image_to_data(plain, lang="vie", dpi=300)),
+                                 plain.shape[1], 1)
+    one, two = line.words[:2]
+    assert (one.text, two.text) == ("I.", "MỤC")
+    glued = one.model_copy(update={"text": "IL.MỤC", "confidence": 30.0, "bbox": (*one.bbox[:2], *two.bbox[2:])})
+    slips = [glued, *line.words[2:]]
+    cut = line.model_copy(update={"words": slips, "text": " ".join(w.text for w in slips)})
+    fixed = plaincheck.check([cut], np.eye(3), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["I. MỤC"]
+    (after,), words = plaincheck.apply([cut], slips, fixed)
+    assert after.text == "I. MỤC ĐÍCH, YÊU CẦU" and [w.text for w in words[:2]] == ["I.", "MỤC"]
+    assert words[0].bbox[0] == glued.bbox[0] and words[1].bbox[2] == glued.bbox[2]

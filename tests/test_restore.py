@@ -584,3 +584,14 @@ def test_words_joined_to_a_unit_of_area_or_volume_are_restored_and_the_unit_kept
     assert ("m3/s", "symbol") in kinds and ("m2/m3", "symbol") in kinds
     out, _ = restore_text("Dien tich cay xanh dat 2,4 m2/nguoi, cong suat 500 m3/ngay dem.")
     assert "2,4 m2/người" in out and "500 m3/ngày đêm" in out, out
+
+
+def test_a_vowel_letter_read_twice_is_read_once_in_words_and_names():
+    """`Pằăng`, `cầầm` (one vowel letter read twice, once without its tone mark) are the syllables without the copy, a
+    name the LM does not know too; a valid double vowel (`xoong`) stays."""
+    from planparse import restore
+
+    assert restore("chăn nuôi gia súc, gia cầầm và thủy sản")[0] == "chăn nuôi gia súc, gia cầm và thủy sản"
+    assert restore("các bản xa trung tâm như bản Lủng Pằăng, bản Sín Chải.")[0] == (
+        "các bản xa trung tâm như bản Lủng Pằng, bản Sín Chải.")
+    assert restore("nồi xoong, quần soóc")[0] == "nồi xoong, quần soóc"

@@ -65,7 +65,8 @@ def _unglue(word: Word, first: bool) -> list[Word]:
 
 
 def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width: int, page: int) -> list[Line]:
-    """Group words into lines, cut lines at column gaps, read two-column zones column by column."""
+    """Group words into lines, cut lines at column gaps (a part that is a flat stroke read as text is dropped: FLAT),
+    read two-column zones column by column."""
     by_line: dict[tuple[int, int, int], list[Word]] = {}
     for key, w in keyed_words:
         by_line.setdefault(key, []).append(w)
@@ -76,7 +77,8 @@ def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width
     for key, words in by_line.items():
         words = _unspecked([_undoubled(w, med_h) for w in sorted(words, key=lambda w: w.bbox[0])], gap, med_h)
         if words:
-            segs.extend(_Seg(part, key) for part in _cut(words, gap=gap, min_gap=1.5 * med_h))
+            segs.extend(_Seg(part, key) for part in _cut(words, gap=gap, min_gap=1.5 * med_h)
+                        if not _flat_noise(part, med_h))
     units = _units(segs, page_width)
     lines: list[Line] = []
     for bi, unit in enumerate(units):
@@ -88,6 +90,20 @@ def build_lines(keyed_words: list[tuple[tuple[int, int, int], Word]], page_width
 def _speck(w: Word) -> bool:
     """A word with no letter or digit (a modifier letter such as `ˆ` is none): punctuation, or a speck of noise."""
     return not any(ch.isalnum() and unicodedata.category(ch) != "Lm" for ch in w.text)
+
+
+FLAT = 0.25
+"""A word box lower than this share of the page's median word height holds no letter or digit (a digit is ~0.7 of
+it): a line of nothing but such words and small symbols is a stroke read as text (a seal's rim read `5` at 63 in a
+36x3 px box among a table's rows, bench_broke --extra scan300)."""
+
+
+def _flat_noise(words: list[Word], med_h: float) -> bool:
+    """Whether a line (or a column part of one) holds a flat box read as letters or digits (FLAT) and nothing else but
+    small symbols. A part of small symbols alone stays (a dash in a table cell)."""
+    flat = [w.bbox[3] - w.bbox[1] < FLAT * med_h for w in words]
+    return (any(f and not _speck(w) for w, f in zip(words, flat)) and all(f or _speck(w) for w, f in zip(words, flat))
+            and max(w.bbox[3] - w.bbox[1] for w in words) < 0.6 * med_h)
 
 
 def _unspecked(words: list[Word], gap: float, med_h: float) -> list[Word]:

@@ -21,6 +21,10 @@ GAIN = 8.0
 """How much more confident the second read must be to replace the first. Measured on the tuning pages of
 bench_realpages: the 13 lines it replaced gained 5.0-43 points, and the two that gained under 8 were right
 before and wrong after (`VT.` -> `VĨ.`, `III` -> `HI`)."""
+WORTHLESS = 30.0
+"""A line the first read gave less confidence than this may take a sure second read (UNSURE) of any number of words:
+otherwise the second read must hold 0.7-1.3 times the first's words. Beside a seal the page read took a whole line
+`- Như trên;` for one word `Tỷ` at 0 that the second model read at 93-95 (bench_broke --extra scan300)."""
 
 
 def unsure_lines(lines: list[Line]) -> list[int]:
@@ -133,7 +137,8 @@ def reread(gray: np.ndarray, lines: list[Line], *, lang: str, dpi: int, tessdata
             continue
         conf = _mean(band)
         old = lines[i]
-        if conf < (old.confidence or 0) + GAIN or not 0.7 <= len(band) / max(1, len(old.words)) <= 1.3:
+        counts = 0.7 <= len(band) / max(1, len(old.words)) <= 1.3 or ((old.confidence or 0) < WORTHLESS and conf >= UNSURE)
+        if conf < (old.confidence or 0) + GAIN or not counts:
             continue
         band = merge_words(old.words, band)
         conf = _mean(band)

@@ -415,6 +415,34 @@ def _among_words(pieces: Sequence[Piece], k: int) -> bool:
     return "word" in (before, after) and "fixed" not in (before, after)
 
 
+DOUBLED_COST = 0.5
+"""Cost of reading a word with one vowel letter read twice as the syllable without the copy (`Pằăng` -> `Pằng`, `cầầm`
+-> `cầm`): under keeping it (KEEP_COST), so a name the LM does not know is mended too (bench_broke --extra scan300:
+`bản Lủng Pằng` read `Pằăng` on a deskewed page, which the channel has no rule for)."""
+_TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _undoubled(word: str) -> list[str]:
+    """Valid syllables `word` (lowercase, not one) makes without one of two neighbouring copies of a vowel letter
+    (tone marks aside: `ă` and `ằ` are copies); of the two the one without a tone mark goes when one has it."""
+    import unicodedata
+
+    def base(ch: str) -> str:
+        return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch) if c not in _TONE_MARKS))
+
+    out = []
+    for i in range(len(word) - 1):
+        a, b = word[i], word[i + 1]
+        if base(a) not in _VOWELS or base(a) != base(b):
+            continue
+        drop = i if base(a) == a else i + 1
+        cand = word[:drop] + word[drop + 1:]
+        if cand not in out and is_valid_syllable(cand):
+            out.append(cand)
+    return out
+
+
 def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title: bool = False,
                rule_scale: float = 1.0, question: bool = False, among_words: bool = False, in_name: bool = False) -> Slot:
     """Lattice slot for one piece: fixed unit, or candidate syllables plus 'keep as is'. `question`: the piece ends
@@ -445,6 +473,9 @@ def _make_slot(model: Model, p: Piece, mode: str, conf: float | None, mid_title:
         seen = {s for s, _ in cands}
         cands = sorted(cands + [(s, c + CAPITAL_I_COST) for s, c in model.channel.candidates("l" + low[1:], rule_scale=rule_scale)
                                 if s not in seen], key=lambda sc: sc[1])
+    if not valid and mode == "ocr":
+        seen = {s for s, _ in cands}
+        cands += [(s, DOUBLED_COST) for s in _undoubled(low) if s not in seen]
     exact_fit = bool(cands) and cands[0][1] <= 0.3
     if mode == "ocr" and (not valid or p.text[:1].isupper()) or mode != "ocr" and not exact_fit:
         keep = KEEP_COST.get(mode, 1.0)
