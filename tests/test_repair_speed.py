@@ -141,3 +141,45 @@ def test_mode_tallies_from_one_count_of_the_words():
     counts = _word_counts(segs)
     assert _mark_counts(segs, counts) == _mark_counts(segs)
     assert _garble_counts(get_model(), segs, counts) == _garble_counts(get_model(), segs)
+
+
+SEQUENCE_TEXTS = {
+    "degraded": ["UY BAN NHAN DAN", "Xa Tan Thanh, ngay 12 thang 6 nam 2026", "a) Cac thon, ap Kinh Xang thuc hien; ban Pa Khoang",
+                 "Ke hoach so 12/KH-UBND ve phong chong lu bao. Truong ban Nguyen Van A chi dao la Dom",
+                 "dinh ky 6 thang, tri? nuoc song Da? Chu tich xa: ban hanh ke hoach Ke hoach ke hoach"],
+    "ocr": ["ỦY BAN NHÂN DÂN", "Xã Tân Thành, ngày 12 tháng 6 năm 2026", "Các thôn, ấp Kinh Xáng thực hiện kế hoạch",
+            "Trưởng ban Nguyễn Văn A chỉ đạo bản Lủng Pằng; kế hoạch Kế hoạch kế hoạch"],
+}
+
+
+@pytest.mark.parametrize("mode, rule_scale", [("degraded", 3.0), ("degraded", 1.2), ("ocr", 1.0)])
+def test_sequence_piece_memo_gives_the_slots_worked_out_piece_by_piece(monkeypatch, mode, rule_scale):
+    """_sequence's memo of distinct pieces (PIECE_MEMO) against every piece's key worked out afresh, with and without
+    OCR word confidences; and the name finders it skips find nothing in a line without a capital after its first word."""
+    from planparse.models import Line, Word
+    from planparse.repair import engine
+
+    model = get_model()
+
+    def lines(with_conf: bool) -> list[Line]:
+        out = []
+        for k, t in enumerate(SEQUENCE_TEXTS["ocr" if mode == "ocr" else "degraded"]):
+            words = [Word(text=w, bbox=(0, 0, 1, 1), confidence=(40.0 + 13 * i) % 100)
+                     for i, w in enumerate(t.split())] if with_conf and k % 2 else []
+            out.append(Line(text=t, origin="ocr" if words else "text", words=words))
+        return out
+
+    for with_conf in (False, True):
+        got = []
+        for memo in (True, False):
+            monkeypatch.setattr(engine, "PIECE_MEMO", memo)
+            model.slots.clear()
+            ls = lines(with_conf)
+            seq = engine._sequence(model, ls, engine._pieces(ls), mode, rule_scale)
+            got.append((vars(seq), [model.slots.units[s] for s in seq.slot], [model.slots.costs[s] for s in seq.slot]))
+        assert got[0] == got[1]
+    for t in SEQUENCE_TEXTS["degraded"] + SEQUENCE_TEXTS["ocr"] + ["la Dom", "ban Lung Thang", "suoi nam Khanh"]:
+        words = t.split()
+        if not any(w[:1].isupper() for w in words[1:]):
+            assert places.capital_i_names(words) == [] and places.names_after_units(words) == []
+            assert places.places_after_units(words) == {}
