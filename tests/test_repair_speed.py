@@ -144,7 +144,8 @@ def test_mode_tallies_from_one_count_of_the_words():
 
 
 SEQUENCE_TEXTS = {
-    "degraded": ["UY BAN NHAN DAN", "Xa Tan Thanh, ngay 12 thang 6 nam 2026", "a) Cac thon, ap Kinh Xang thuc hien; ban Pa Khoang",
+    "degraded": ["UY BAN NHAN DAN", "Xa Tan Thanh, ngay 12 thang 6 nam 2026",
+                 "a) Cac thon, ap Kinh Xang thuc hien; ban Pa Khoang",
                  "Ke hoach so 12/KH-UBND ve phong chong lu bao. Truong ban Nguyen Van A chi dao la Dom",
                  "dinh ky 6 thang, tri? nuoc song Da? Chu tich xa: ban hanh ke hoach Ke hoach ke hoach"],
     "ocr": ["ỦY BAN NHÂN DÂN", "Xã Tân Thành, ngày 12 tháng 6 năm 2026", "Các thôn, ấp Kinh Xáng thực hiện kế hoạch",
