@@ -995,10 +995,12 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                     among = kind == "fixed" and text_p in DIGIT_SYLLABLES and _among_words(pieces, k)
                     in_name = mid_title and start in name_starts
                     key = (text_p, kind, mode, conf_key, mid_title, rule_scale, question, among, in_name)
-                    n = number.get(key)
-                    if n is None:
+                    known = number.get(key)
+                    if known is None:
                         made = _make_slot(model, p, mode, conf, mid_title, rule_scale, question, among, in_name)
                         n = table.add(key, made.units, made.costs, lm)
+                    else:
+                        n = known
                     if not varies and conf_key == -1:
                         plain[text_p, kind] = (case, varies, n, titlecase)
                     if mid_title and mode == "ocr" and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
