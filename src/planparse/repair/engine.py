@@ -21,7 +21,7 @@ from .channel import Channel, MarkChannel, conf_bin, load_mark_channel, rules_ve
 from .context import Context
 from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, trigram_scores, viterbi
 from .lm import TrigramLM
-from .orthography import has_marks, is_valid_syllable, nfc, place_tone, skeleton
+from .orthography import VOWELS, has_marks, is_valid_syllable, nfc, place_tone, skeleton, split_tone
 from .places import (
     PLACE_BONUS,
     capital_i_names,
@@ -419,24 +419,17 @@ DOUBLED_COST = 0.5
 """Cost of reading a word with one vowel letter read twice as the syllable without the copy (`Pằăng` -> `Pằng`, `cầầm`
 -> `cầm`): under keeping it (KEEP_COST), so a name the LM does not know is mended too (bench_broke --extra scan300:
 `bản Lủng Pằng` read `Pằăng` on a deskewed page, which the channel has no rule for)."""
-_TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
-_VOWELS = frozenset("aăâeêioôơuưy")
 
 
 def _undoubled(word: str) -> list[str]:
     """Valid syllables `word` (lowercase, not one) makes without one of two neighbouring copies of a vowel letter
     (tone marks aside: `ă` and `ằ` are copies); of the two the one without a tone mark goes when one has it."""
-    import unicodedata
-
-    def base(ch: str) -> str:
-        return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch) if c not in _TONE_MARKS))
-
+    base = [split_tone(ch)[0] for ch in word]
     out = []
     for i in range(len(word) - 1):
-        a, b = word[i], word[i + 1]
-        if base(a) not in _VOWELS or base(a) != base(b):
+        if base[i] not in VOWELS or base[i] != base[i + 1]:
             continue
-        drop = i if base(a) == a else i + 1
+        drop = i if base[i] == word[i] else i + 1
         cand = word[:drop] + word[drop + 1:]
         if cand not in out and is_valid_syllable(cand):
             out.append(cand)
