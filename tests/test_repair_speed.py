@@ -56,6 +56,44 @@ def test_confusion_search_shortcuts_find_the_same_variants_in_the_same_order():
             assert list(ch.variants(obs, budget).items()) == list(_plain_variants(ch, obs, budget).items()), (obs, budget)
 
 
+def test_shipped_variant_table_is_what_the_search_gives():
+    """dictionaries/variants.tsv was made from the rules and skeletons in use (else rebuild it: python -m
+    planparse.devtools.variants -o dictionaries/variants.tsv) and holds, row by row and in order, what the search gives."""
+    from planparse.devtools.variants import budgets
+
+    ch = get_model().channel
+    table = channel.read_variant_table(channel.variant_fingerprint(channel._RULES, ch.by_skel))
+    assert table, "dictionaries/variants.tsv is stale or missing: rebuild it with python -m planparse.devtools.variants"
+    assert set(table) == {(obs, b) for b in budgets() for obs in ch.by_skel}
+    for (obs, budget), row in table.items():
+        assert list(channel._parse_variants(row)) == list(ch._search(obs, budget).items()), (obs, budget)
+
+
+def test_variants_from_the_table_or_the_search_are_the_same(monkeypatch):
+    """Channel.variants gives the same with its table as without it, and ignores a table made for other rules."""
+    from planparse.devtools.variants import budgets
+
+    ch = get_model().channel
+    rng = random.Random(3)
+    obs = rng.sample(sorted(ch.by_skel), 200) + ["tr", "nguoi", "xyz", "d", "uy"]
+    got = []
+    for use in (True, False):
+        monkeypatch.setattr(channel, "USE_VARIANT_TABLE", use)
+        ch._variants.clear()
+        ch._table_for = None
+        got.append([list(ch.variants(o, b).items()) for b in budgets() for o in obs])
+        assert bool(ch._table) == use
+    assert got[0] == got[1]
+    other = channel._Index(channel.CONFUSIONS[:-1])
+    assert channel.variant_fingerprint(other, ch.by_skel) != channel.variant_fingerprint(channel._RULES, ch.by_skel)
+    monkeypatch.setattr(channel, "_RULES", other)
+    ch._variants.clear()
+    ch.variants("nguoi", 1.0)
+    assert ch._table == {}
+    ch._variants.clear()
+    ch._table_for = None
+
+
 def test_confusion_search_with_insertion_rules(monkeypatch):
     """Rules that insert a letter (observed substring "") take the same path as before."""
     rules = [("", "h", 0.3), ("a", "â", 0.2), ("ng", "nh", 0.4), ("o", "ơ", 0.25)]
