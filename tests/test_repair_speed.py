@@ -135,6 +135,39 @@ def test_place_hierarchies_as_each_row_computed_them():
     assert places._hierarchies() == tuple(sorted(c for c in out if c))
 
 
+def test_prebuilt_tables_are_what_the_stage_derives():
+    """dictionaries/lm/prebuilt.npz holds, with the same fingerprints, what the stage derives from its inputs now (else
+    rebuild it: python -m planparse.devtools.prebuilt -o dictionaries/lm/prebuilt.npz)."""
+    from planparse.devtools.prebuilt import tables
+    from planparse.repair import prebuilt
+
+    prebuilt._tables.cache_clear()
+    shipped = prebuilt._tables()
+    fresh = tables(get_model().lm)
+    assert "hierarchies" in fresh, "the gazetteer is not read from its file here"
+    stale = "dictionaries/lm/prebuilt.npz is stale: rebuild it with python -m planparse.devtools.prebuilt"
+    assert set(shipped) == set(fresh), stale
+    for k, v in fresh.items():
+        assert v.dtype == shipped[k].dtype and np.array_equal(v, shipped[k]), (k, stale)
+
+
+def test_prebuilt_or_derived_start_up_tables_are_the_same(monkeypatch):
+    from planparse.repair import prebuilt, words
+
+    lm = get_model().lm
+    got = []
+    for use in (True, False):
+        monkeypatch.setattr(prebuilt, "USE_PREBUILT", use)
+        places._hierarchies.cache_clear()
+        got.append((words.word_pair_keys(lm), places._hierarchies()))
+    places._hierarchies.cache_clear()
+    assert np.array_equal(got[0][0], got[1][0]) and got[0][0].dtype == got[1][0].dtype
+    assert got[0][1] == got[1][1]
+    texts = [b"a b", b""]
+    assert prebuilt.table("word_pairs", words.word_pairs_fingerprint(lm, texts)) is None
+    assert prebuilt.text_table("hierarchies", "0" * 24) is None
+
+
 @pytest.mark.parametrize("words", [
     ["xa", "Tan", "Thanh", "huyen", "Ham", "Tan"], ["ap", "Kinh", "Xang"], ["ban", "Pa", "Khoang"], ["Ủy", "ban"],
     ["to", "dan", "pho", "Tan", "Lap"], ["phuong", "Tan", "Thanh"], ["tinh", "TUYEN", "QUANG"], [], ["Xã"],

@@ -359,7 +359,8 @@ def write_variant_table(ch: Channel, budgets, path: str | Path) -> int:
         for obs in sorted(ch.by_skel):
             found = ch._search(obs, budget)
             rows.append("\t".join([repr(float(budget)), obs] + [f"{v} {c!r}" for v, c in found.items()]))
-    head = f"# Channel.variants of every known skeleton (planparse.devtools.variants); fingerprint {variant_fingerprint(_RULES, ch.by_skel)}"
+    digest = variant_fingerprint(_RULES, ch.by_skel)
+    head = f"# Channel.variants of every known skeleton (planparse.devtools.variants); fingerprint {digest}"
     Path(path).write_text("\n".join([head] + rows) + "\n", encoding="utf-8")
     return len(rows)
 

@@ -7,8 +7,10 @@ from functools import lru_cache
 import numpy as np
 
 from ..gazetteer import TABLES
+from ..gazetteer import source_id as gazetteer_source
 from ..gazetteer import units as _units
 from ..resources import data_file
+from . import prebuilt
 from .lm import TrigramLM
 from .orthography import nfc, place_tone, skeleton
 
@@ -22,7 +24,23 @@ def _norm(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _hierarchies() -> tuple[tuple[str, ...], ...]:
-    """Each unit as its chain of multi-syllable names (province, district, ward), lowercase, new tone style."""
+    """Each unit as its chain of multi-syllable names (province, district, ward), lowercase, new tone style: from the
+    prebuilt table when it was made from this gazetteer (repair.prebuilt), else read and worked out."""
+    digest = hierarchies_fingerprint()
+    rows = prebuilt.text_table("hierarchies", digest) if digest is not None else None
+    if rows is not None:
+        return tuple(tuple(r) for r in rows)
+    return _read_hierarchies()
+
+
+def hierarchies_fingerprint() -> str | None:
+    """The fingerprint of the gazetteer and fields _hierarchies reads (None: the gazetteer is not read from its file)."""
+    source = gazetteer_source()
+    return None if source is None else prebuilt.fingerprint("hierarchies 1", source, repr(TABLES))
+
+
+def _read_hierarchies() -> tuple[tuple[str, ...], ...]:
+    """_hierarchies worked out from the gazetteer's rows."""
     out = set()
     names: dict[str, str | None] = {}
     """Per distinct field value (rows repeat their province and district): its multi-syllable name, or None."""
