@@ -168,6 +168,32 @@ def test_prebuilt_or_derived_start_up_tables_are_the_same(monkeypatch):
     assert prebuilt.text_table("hierarchies", "0" * 24) is None
 
 
+def test_place_relatives_as_every_chain_computed_them():
+    """relatives() looks only at the chains that hold an ambiguous name: the same table as every chain gave."""
+    from planparse.repair.orthography import skeleton
+
+    table = places.names_by_skeleton()
+    rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for chain in places._hierarchies():
+        keys = [tuple(skeleton(s) for s in n.split()) for n in chain]
+        for n, key in zip(chain, keys):
+            if table.get(key, ()) is None:
+                rel.setdefault(tuple(n.split()), set()).update(k for k in keys if k != key)
+    assert list(places.relatives().items()) == [(n, frozenset(v)) for n, v in rel.items()]
+    assert list(table.items()) == list(_plain_names_by_skeleton().items())
+
+
+def _plain_names_by_skeleton():
+    from planparse.repair.orthography import skeleton
+
+    out: dict = {}
+    for name in places.place_names():
+        syl = tuple(name.split())
+        key = tuple(skeleton(s) for s in syl)
+        out[key] = None if key in out and out[key] != syl else syl
+    return out
+
+
 @pytest.mark.parametrize("words", [
     ["xa", "Tan", "Thanh", "huyen", "Ham", "Tan"], ["ap", "Kinh", "Xang"], ["ban", "Pa", "Khoang"], ["Ủy", "ban"],
     ["to", "dan", "pho", "Tan", "Lap"], ["phuong", "Tan", "Thanh"], ["tinh", "TUYEN", "QUANG"], [], ["Xã"],

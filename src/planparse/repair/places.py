@@ -109,11 +109,16 @@ UNIT_LAST = frozenset(u[-1] for u in UNIT_WORDS)
 def names_by_skeleton() -> dict[tuple[str, ...], tuple[str, ...] | None]:
     """Place names keyed by their syllable skeletons; None where two names share a skeleton (ambiguous)."""
     out: dict[tuple[str, ...], tuple[str, ...] | None] = {}
-    for name in place_names():
+    for name, key in _name_keys().items():
         syl = tuple(name.split())
-        key = tuple(skeleton(s) for s in syl)
         out[key] = None if key in out and out[key] != syl else syl
     return out
+
+
+@lru_cache(maxsize=1)
+def _name_keys() -> dict[str, tuple[str, ...]]:
+    """Each place name (in place_names' order) and its syllables' skeletons."""
+    return {name: tuple(skeleton(s) for s in name.split()) for name in place_names()}
 
 
 @lru_cache(maxsize=1)
@@ -121,14 +126,18 @@ def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
     """For each name whose skeleton it shares with another name: the skeletons of the units above and below it.
 
     `xã Trà Lĩnh, tỉnh Cao Bằng`: the province on the line tells Trà Lĩnh (Cao Bằng) from Trà Linh (Quảng Nam).
+    Only the chains that hold such a name add to it.
     """
     table = names_by_skeleton()
+    key_of = _name_keys()
+    ambiguous = frozenset(n for n, key in key_of.items() if table.get(key, ()) is None)
     rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
-    key_of: dict[str, tuple[str, ...]] = {}
     for chain in _hierarchies():
-        keys = [key_of.get(n) or key_of.setdefault(n, tuple(skeleton(s) for s in n.split())) for n in chain]
+        if ambiguous.isdisjoint(chain):
+            continue
+        keys = [key_of[n] for n in chain]
         for n, key in zip(chain, keys):
-            if table.get(key, ()) is None:
+            if n in ambiguous:
                 rel.setdefault(tuple(n.split()), set()).update(k for k in keys if k != key)
     return {n: frozenset(v) for n, v in rel.items()}
 
@@ -284,7 +293,8 @@ def names_after_units(words: list[str]) -> list[int]:
     Khanh`): the words of a name, whatever else they may spell."""
     out: list[int] = []
     for i in range(1, len(words)):
-        if not _title(words[i]):
+        w = words[i]
+        if not (w[:1].isupper() and w[1:].islower()):  # _title, inline: every word of a line with a capital comes here
             continue
         prev = words[i - 1]
         if (out and out[-1] == i - 1) or (prev.islower() and skeleton(prev) in NAME_UNITS):
