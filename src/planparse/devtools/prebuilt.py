@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args(argv)
     out = tables(TrigramLM(lm_path()))
-    np.savez_compressed(args.output, **out)
+    save: dict = dict(out)
+    np.savez_compressed(args.output, **save)
     print(f"{args.output}: " + ", ".join(f"{k} {v.size}" for k, v in out.items() if not k.endswith("_fingerprint")))
 
 
