@@ -56,6 +56,44 @@ def test_confusion_search_shortcuts_find_the_same_variants_in_the_same_order():
             assert list(ch.variants(obs, budget).items()) == list(_plain_variants(ch, obs, budget).items()), (obs, budget)
 
 
+def test_shipped_variant_table_is_what_the_search_gives():
+    """dictionaries/variants.tsv was made from the rules and skeletons in use (else rebuild it: python -m
+    planparse.devtools.variants -o dictionaries/variants.tsv) and holds, row by row and in order, what the search gives."""
+    from planparse.devtools.variants import budgets
+
+    ch = get_model().channel
+    table = channel.read_variant_table(channel.variant_fingerprint(channel._RULES, ch.by_skel))
+    assert table, "dictionaries/variants.tsv is stale or missing: rebuild it with python -m planparse.devtools.variants"
+    assert set(table) == {(obs, b) for b in budgets() for obs in ch.by_skel}
+    for (obs, budget), row in table.items():
+        assert list(channel._parse_variants(row)) == list(ch._search(obs, budget).items()), (obs, budget)
+
+
+def test_variants_from_the_table_or_the_search_are_the_same(monkeypatch):
+    """Channel.variants gives the same with its table as without it, and ignores a table made for other rules."""
+    from planparse.devtools.variants import budgets
+
+    ch = get_model().channel
+    rng = random.Random(3)
+    obs = rng.sample(sorted(ch.by_skel), 200) + ["tr", "nguoi", "xyz", "d", "uy"]
+    got = []
+    for use in (True, False):
+        monkeypatch.setattr(channel, "USE_VARIANT_TABLE", use)
+        ch._variants.clear()
+        ch._table_for = None
+        got.append([list(ch.variants(o, b).items()) for b in budgets() for o in obs])
+        assert bool(ch._table) == use
+    assert got[0] == got[1]
+    other = channel._Index(channel.CONFUSIONS[:-1])
+    assert channel.variant_fingerprint(other, ch.by_skel) != channel.variant_fingerprint(channel._RULES, ch.by_skel)
+    monkeypatch.setattr(channel, "_RULES", other)
+    ch._variants.clear()
+    ch.variants("nguoi", 1.0)
+    assert ch._table == {}
+    ch._variants.clear()
+    ch._table_for = None
+
+
 def test_confusion_search_with_insertion_rules(monkeypatch):
     """Rules that insert a letter (observed substring "") take the same path as before."""
     rules = [("", "h", 0.3), ("a", "â", 0.2), ("ng", "nh", 0.4), ("o", "ơ", 0.25)]
@@ -95,6 +133,65 @@ def test_place_hierarchies_as_each_row_computed_them():
             chain = tuple(places._norm(v) for f in fields if (v := r.get(f)) and not any(ch.isdigit() for ch in v))
             out.add(tuple(n for n in chain if " " in n))
     assert places._hierarchies() == tuple(sorted(c for c in out if c))
+
+
+def test_prebuilt_tables_are_what_the_stage_derives():
+    """dictionaries/lm/prebuilt.npz holds, with the same fingerprints, what the stage derives from its inputs now (else
+    rebuild it: python -m planparse.devtools.prebuilt -o dictionaries/lm/prebuilt.npz)."""
+    from planparse.devtools.prebuilt import tables
+    from planparse.repair import prebuilt
+
+    prebuilt._tables.cache_clear()
+    shipped = prebuilt._tables()
+    fresh = tables(get_model().lm)
+    assert "hierarchies" in fresh, "the gazetteer is not read from its file here"
+    stale = "dictionaries/lm/prebuilt.npz is stale: rebuild it with python -m planparse.devtools.prebuilt"
+    assert set(shipped) == set(fresh), stale
+    for k, v in fresh.items():
+        assert v.dtype == shipped[k].dtype and np.array_equal(v, shipped[k]), (k, stale)
+
+
+def test_prebuilt_or_derived_start_up_tables_are_the_same(monkeypatch):
+    from planparse.repair import prebuilt, words
+
+    lm = get_model().lm
+    got = []
+    for use in (True, False):
+        monkeypatch.setattr(prebuilt, "USE_PREBUILT", use)
+        places._hierarchies.cache_clear()
+        got.append((words.word_pair_keys(lm), places._hierarchies()))
+    places._hierarchies.cache_clear()
+    assert np.array_equal(got[0][0], got[1][0]) and got[0][0].dtype == got[1][0].dtype
+    assert got[0][1] == got[1][1]
+    texts = [b"a b", b""]
+    assert prebuilt.table("word_pairs", words.word_pairs_fingerprint(lm, texts)) is None
+    assert prebuilt.text_table("hierarchies", "0" * 24) is None
+
+
+def test_place_relatives_as_every_chain_computed_them():
+    """relatives() looks only at the chains that hold an ambiguous name: the same table as every chain gave."""
+    from planparse.repair.orthography import skeleton
+
+    table = places.names_by_skeleton()
+    rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for chain in places._hierarchies():
+        keys = [tuple(skeleton(s) for s in n.split()) for n in chain]
+        for n, key in zip(chain, keys):
+            if table.get(key, ()) is None:
+                rel.setdefault(tuple(n.split()), set()).update(k for k in keys if k != key)
+    assert list(places.relatives().items()) == [(n, frozenset(v)) for n, v in rel.items()]
+    assert list(table.items()) == list(_plain_names_by_skeleton().items())
+
+
+def _plain_names_by_skeleton():
+    from planparse.repair.orthography import skeleton
+
+    out: dict = {}
+    for name in places.place_names():
+        syl = tuple(name.split())
+        key = tuple(skeleton(s) for s in syl)
+        out[key] = None if key in out and out[key] != syl else syl
+    return out
 
 
 @pytest.mark.parametrize("words", [

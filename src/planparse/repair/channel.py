@@ -9,6 +9,7 @@ confidence (dictionaries/vie_channel.tsv, learned by devtools/markchannel.py).
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -155,6 +156,8 @@ class Channel:
         """Skeleton -> (syllable, cost) of name syllables the LM does not know (set_rare), cheapest first."""
         self._variants: dict[tuple[str, float], dict[str, float]] = {}
         self._variants_version = RULES_VERSION
+        self._table: dict[tuple[str, float], str] = {}
+        self._table_for: _Index | None = None
 
     def variants(self, obs: str, budget: float = MAX_VARIANT_COST) -> dict[str, float]:
         """Known skeletons reachable from the observed skeleton by at most MAX_EDITS confusion rules costing
@@ -168,6 +171,20 @@ class Channel:
         hit = self._variants.get((obs, budget))
         if hit is not None:
             return hit
+        if self._table_for is not _RULES:
+            self._table_for, self._table = _RULES, (read_variant_table(variant_fingerprint(_RULES, self.by_skel))
+                                                    if USE_VARIANT_TABLE else {})
+        row = self._table.get((obs, budget))
+        if row is not None:
+            out = dict(_parse_variants(row))
+            if len(self._variants) >= VARIANT_CACHE:
+                self._variants.clear()
+            self._variants[(obs, budget)] = out
+            return out
+        return self._search(obs, budget)
+
+    def _search(self, obs: str, budget: float) -> dict[str, float]:
+        """variants() worked out: the rule search itself."""
         known = self.by_skel
         start = f"^{obs}$"
         best = {start: 0.0}
@@ -287,6 +304,65 @@ class Channel:
     def reads(self, token: str) -> bool:
         """Whether some syllable fits a garbled token (glue_marks asks before gluing an apostrophe)."""
         return bool(self.candidates(token.lower()))
+
+
+# ---- the shipped table of Channel.variants for every known skeleton -----------------------------------
+
+VARIANT_TABLE = "variants.tsv"
+"""dictionaries/variants.tsv: Channel.variants of every skeleton of a known syllable at the budgets of the three rule
+scales (clean, English-model and Vietnamese OCR), worked out at build time (devtools/variants.py): the first use of
+each skeleton searched the rules, ~0.25 CPU s over the held-out decrees. Used only while its fingerprint (the rules in
+use, MAX_EDITS, the known skeletons) matches; otherwise, and for other skeletons, the search runs as before."""
+USE_VARIANT_TABLE = True
+"""False: always search (tests compare both paths)."""
+
+
+def variant_fingerprint(rules: _Index, known) -> str:
+    """What Channel.variants' results depend on besides the search itself: the rules in their order, MAX_EDITS and the
+    set of known skeletons."""
+    h = hashlib.sha256(f"{MAX_EDITS}\n".encode())
+    for src, dsts in rules.by_src.items():
+        h.update("".join(f"{src}\t{dst}\t{w!r}\n" for dst, w in dsts).encode())
+    h.update("\n".join(sorted(known)).encode())
+    return h.hexdigest()[:20]
+
+
+def read_variant_table(fingerprint: str, path: str | Path | None = None) -> dict[tuple[str, float], str]:
+    """(skeleton, budget) -> its row of the shipped table, unparsed; empty when the table was made for other rules or
+    skeletons (or is missing: a table is a speed-up, never needed for the same output)."""
+    try:
+        text = Path(path or data_file(VARIANT_TABLE)).read_text(encoding="utf-8")
+    except (OSError, ModelError):
+        return {}
+    head, _, body = text.partition("\n")
+    if head.split()[-1:] != [fingerprint]:
+        return {}
+    out = {}
+    for line in body.splitlines():
+        if line and line[0] != "#":
+            budget, obs, row = line.split("\t", 2) if line.count("\t") >= 2 else (*line.split("\t"), "")
+            out[(obs, float(budget))] = row
+    return out
+
+
+def _parse_variants(row: str):
+    for item in row.split("\t") if row else ():
+        v, _, c = item.partition(" ")
+        yield v, float(c)
+
+
+def write_variant_table(ch: Channel, budgets, path: str | Path) -> int:
+    """Write the table of `ch.variants` for every known skeleton at each budget (searched, never read from a table);
+    returns its number of rows."""
+    rows = []
+    for budget in budgets:
+        for obs in sorted(ch.by_skel):
+            found = ch._search(obs, budget)
+            rows.append("\t".join([repr(float(budget)), obs] + [f"{v} {c!r}" for v, c in found.items()]))
+    digest = variant_fingerprint(_RULES, ch.by_skel)
+    head = f"# Channel.variants of every known skeleton (planparse.devtools.variants); fingerprint {digest}"
+    Path(path).write_text("\n".join([head] + rows) + "\n", encoding="utf-8")
+    return len(rows)
 
 
 # ---- the channel of good Vietnamese OCR: marks per word confidence ------------------------------------

@@ -7,8 +7,10 @@ from functools import lru_cache
 import numpy as np
 
 from ..gazetteer import TABLES
+from ..gazetteer import source_id as gazetteer_source
 from ..gazetteer import units as _units
 from ..resources import data_file
+from . import prebuilt
 from .lm import TrigramLM
 from .orthography import nfc, place_tone, skeleton
 
@@ -22,7 +24,23 @@ def _norm(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _hierarchies() -> tuple[tuple[str, ...], ...]:
-    """Each unit as its chain of multi-syllable names (province, district, ward), lowercase, new tone style."""
+    """Each unit as its chain of multi-syllable names (province, district, ward), lowercase, new tone style: from the
+    prebuilt table when it was made from this gazetteer (repair.prebuilt), else read and worked out."""
+    digest = hierarchies_fingerprint()
+    rows = prebuilt.text_table("hierarchies", digest) if digest is not None else None
+    if rows is not None:
+        return tuple(tuple(r) for r in rows)
+    return _read_hierarchies()
+
+
+def hierarchies_fingerprint() -> str | None:
+    """The fingerprint of the gazetteer and fields _hierarchies reads (None: the gazetteer is not read from its file)."""
+    source = gazetteer_source()
+    return None if source is None else prebuilt.fingerprint("hierarchies 1", source, repr(TABLES))
+
+
+def _read_hierarchies() -> tuple[tuple[str, ...], ...]:
+    """_hierarchies worked out from the gazetteer's rows."""
     out = set()
     names: dict[str, str | None] = {}
     """Per distinct field value (rows repeat their province and district): its multi-syllable name, or None."""
@@ -91,11 +109,16 @@ UNIT_LAST = frozenset(u[-1] for u in UNIT_WORDS)
 def names_by_skeleton() -> dict[tuple[str, ...], tuple[str, ...] | None]:
     """Place names keyed by their syllable skeletons; None where two names share a skeleton (ambiguous)."""
     out: dict[tuple[str, ...], tuple[str, ...] | None] = {}
-    for name in place_names():
+    for name, key in _name_keys().items():
         syl = tuple(name.split())
-        key = tuple(skeleton(s) for s in syl)
         out[key] = None if key in out and out[key] != syl else syl
     return out
+
+
+@lru_cache(maxsize=1)
+def _name_keys() -> dict[str, tuple[str, ...]]:
+    """Each place name (in place_names' order) and its syllables' skeletons."""
+    return {name: tuple(skeleton(s) for s in name.split()) for name in place_names()}
 
 
 @lru_cache(maxsize=1)
@@ -103,14 +126,18 @@ def relatives() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
     """For each name whose skeleton it shares with another name: the skeletons of the units above and below it.
 
     `xã Trà Lĩnh, tỉnh Cao Bằng`: the province on the line tells Trà Lĩnh (Cao Bằng) from Trà Linh (Quảng Nam).
+    Only the chains that hold such a name add to it.
     """
     table = names_by_skeleton()
+    key_of = _name_keys()
+    ambiguous = frozenset(n for n, key in key_of.items() if table.get(key, ()) is None)
     rel: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
-    key_of: dict[str, tuple[str, ...]] = {}
     for chain in _hierarchies():
-        keys = [key_of.get(n) or key_of.setdefault(n, tuple(skeleton(s) for s in n.split())) for n in chain]
+        if ambiguous.isdisjoint(chain):
+            continue
+        keys = [key_of[n] for n in chain]
         for n, key in zip(chain, keys):
-            if table.get(key, ()) is None:
+            if n in ambiguous:
                 rel.setdefault(tuple(n.split()), set()).update(k for k in keys if k != key)
     return {n: frozenset(v) for n, v in rel.items()}
 
@@ -266,7 +293,8 @@ def names_after_units(words: list[str]) -> list[int]:
     Khanh`): the words of a name, whatever else they may spell."""
     out: list[int] = []
     for i in range(1, len(words)):
-        if not _title(words[i]):
+        w = words[i]
+        if not (w[:1].isupper() and w[1:].islower()):  # _title, inline: every word of a line with a capital comes here
             continue
         prev = words[i - 1]
         if (out and out[-1] == i - 1) or (prev.islower() and skeleton(prev) in NAME_UNITS):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..resources import data_file
+from . import prebuilt
 from .lm import TrigramLM
 
 WORD_BONUS = 0.3
@@ -28,8 +29,20 @@ WORD_FILES = ("words.txt", "admin_terms.txt")
 
 
 def word_pair_keys(lm: TrigramLM) -> np.ndarray:
-    """Sorted packed (b, c) id pairs of consecutive syllables inside dictionary words, both in the LM vocabulary."""
+    """Sorted packed (b, c) id pairs of consecutive syllables inside dictionary words, both in the LM vocabulary: from
+    the prebuilt table when it was made from these word lists and this vocabulary (repair.prebuilt), else worked out."""
+    texts = [data_file(name).read_bytes() for name in WORD_FILES]
+    hit = prebuilt.table("word_pairs", word_pairs_fingerprint(lm, texts))
+    return hit if hit is not None else computed_word_pair_keys(lm, texts)
+
+
+def word_pairs_fingerprint(lm: TrigramLM, texts: list[bytes]) -> str:
+    return prebuilt.fingerprint("word_pairs 1", "\n".join(lm.vocab), *texts)
+
+
+def computed_word_pair_keys(lm: TrigramLM, texts: list[bytes]) -> np.ndarray:
+    """word_pair_keys worked out from the word lists' text."""
     lines: list[str] = []
-    for name in WORD_FILES:
-        lines += data_file(name).read_text(encoding="utf-8").splitlines()
+    for text in texts:
+        lines += text.decode("utf-8").splitlines()
     return lm.pair_keys(lines)
