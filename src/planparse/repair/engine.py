@@ -617,7 +617,19 @@ costs only the compiled dynamic programme. Also measured with the second pass (e
 and not adopted: first-pass CACHE_WEIGHT 0.3 or 0.8 (the same 36, 25, 231), CACHE_MIN 2 (35, 27, 233) or 4 (37, 27,
 232), a third pass (36, 25, 233), the second pass's census counting the settled one-candidate slots too (36, 25, 235,
 decrees 109), topics.UNIT_WEIGHT 1.25 (33, 31, 239); after GDĐT joined issuer_abbreviations.txt (36, 25, 223), the
-first pass's cache kept in the second beside the new one (x0.5: 36, 25, 232; x1.0: 35, 26, 233)."""
+first pass's cache kept in the second beside the new one (x0.5: 36, 25, 232; x1.0: 35, 26, 233). Measured again
+(session of 2026-12-03; errors, stripped bench/tuning / bench/tuning/more with h1-h2 / the 14 unmeasured extra/
+documents, eng OCR of the first two, seeds 000/001: 20 / 220 / 221, 43 / 360, 97.43 / 98.26 %; before h1-h2 the second
+set was 168 and 268) and not adopted: the cache left off a slot whose local evidence (its best candidate's lead over the
+second, with the first path's neighbours fixed: the three trigrams it is in plus its own cost) exceeds a gate, so the
+cache cannot outvote a clear local reading (gate 1: 20 / 169 / 224, 45 / 267; 2: 20 / 170 / 221, 45 / 270; 3: 20 /
+168 / 219, 43 / 268, before h1-h2: `ban`/`bản` is not locally clear, the LM prefers `trưởng ban`, `<num> bạn`); only the
+slots with such a lead > 0.3 / 1 / 2 voting in the census (21 / 165 / 223, 44 / 267; 22 / 165 / 219, 44 / 274; 23 / 167
+/ 221, 44 / 268, before h1-h2); the slots pruning left with one candidate voting too (25 / 169 / 223, 45 / 268, before
+h1-h2) or every slot of the path (23 / 220 / 223, 45 / 358); a cache linearly interpolated into the trigram
+probabilities, P = (1 - s) P_LM + s P_doc(word) over the first path's words, beside this cache (s 0.01: 23 / 231 / 225,
+46 / 351; 0.05: 29 / 237 / 234, 51 / 352, seed 000 97.68 %; 0.1: 30 / 242 / 240) or instead of it (0.02: 26 / 250 /
+233, 46 / 373; 0.05: 29 / 257 / 230, 48 / 371)."""
 
 
 CACHE_PASS_MODES = ("degraded",)
