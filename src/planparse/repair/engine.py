@@ -403,7 +403,11 @@ UNIT_NAME_RATE = 0.2
 capitalised word is a name whatever else it may be: the plans' gains of NAME_TITLE_RATE without the news' personal
 names. Errors, 0 -> 0.2 (0.3): stripped bench/tuning 31 -> 29 (29; `Nậm`, `Chải`), bench/tuning/more d1-d6 24 -> 24,
 e1-e3 54 -> 54 (55; `Lùng Thàng`, `Bưng` gained, `Cóc` lost as `Cốc`, a name syllable), the 14 unmeasured extra/
-documents 211 -> 211; eng OCR 55, 42, 82 -> 55, 42, 82 (81); seeds 000/001 unchanged."""
+documents 211 -> 211; eng OCR 55, 42, 82 -> 55, 42, 82 (81); seeds 000/001 unchanged. Also measured there and not
+adopted (session of 2026-12-03; errors, stripped bench/tuning / bench/tuning/more with h1-h2 / the 14 unmeasured extra/
+documents / six training decrees, eng OCR of the first two: 18 / 212 / 221 / 103, 41 / 351): a name-syllable prior,
+-w x log10 of a syllable's frequency in the place, hamlet and ethnic-group names (add-0.5) over its LM unigram, clipped
+to +-2 (`nậm` +1.9, `nằm` -1.6): w 0.2 18 / 213 / 222 / 103, 41 / 349; 0.4 17 / 212 / 224 / 103, 41 / 351."""
 
 
 SLOT_CACHE = 200_000
