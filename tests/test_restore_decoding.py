@@ -9,9 +9,9 @@ import pytest
 import regex
 
 from planparse.models import Line, Word
-from planparse.repair import restore_lines, restore_text
+from planparse.repair import engine, restore_lines, restore_text
 from planparse.repair.decoder import Bonus, Lattice, PairSet, prune, trigram_scores, viterbi
-from planparse.repair.engine import _cache_costs, get_model, list_label, sections
+from planparse.repair.engine import SETTLED_VOTES, _cache_costs, get_model, list_label, sections
 from planparse.repair.lm import dense_key, pack
 from planparse.repair.segment import segment
 
@@ -92,6 +92,38 @@ def test_document_cache_follows_the_choices_it_is_given():
     second = _cache_costs(model, lat, chosen, 1.0)
     assert (second[2:-1, 1] < second[2:-1, 0]).all()
     assert not second[[0, 1, -1]].any()
+
+
+def test_settled_unit_votes_outweigh_the_paths_guesses():
+    """Votes of a unit word settled before decoding (`bản` before a hamlet name) count with the path's choices: given
+    enough of them, the settled reading gets the lower cost where the path chose the other one."""
+    model = get_model()
+    lm = model.lm
+    ban, hamlet = lm.index["ban"], lm.index["bản"]
+    n = 6
+    ids = np.array([[0, 0]] * 2 + [[ban, hamlet]] * n + [[1, 1]], dtype=np.int64)
+    size = np.array([1, 1] + [2] * n + [1])
+    lat = Lattice(ids, np.zeros(ids.shape), size, np.zeros(len(size), dtype=bool))
+    chosen = np.where(np.arange(len(size)) % 3 == 0, hamlet, ban)
+    alone = _cache_costs(model, lat, chosen, 1.0)
+    assert (alone[2:-1, 0] < alone[2:-1, 1]).all()
+    voted = _cache_costs(model, lat, chosen, 1.0, np.full(2 * SETTLED_VOTES, hamlet))
+    assert (voted[2:-1, 1] < voted[2:-1, 0]).all()
+
+
+HAMLET_PLAN = """Xa co 9 ban, trong do 4 ban giap bien; ban Huoi Lech va ban Phieng Cai chua co duong o to.
+Truong ban, gia lang, nguoi co uy tin van dong nguoi dan o cac ban dua tre den truong.
+Can bo don bien phong cung truong ban den tung nha o ban Na Hu, ban Pa Sang."""
+
+
+def test_a_plan_of_hamlets_reads_its_head_of_hamlet(monkeypatch):
+    """The hamlet units settled before their names (`ban Huoi Lech` -> bản) vote in the document cache, so the
+    ambiguous `truong ban` of the same plan becomes the head of a hamlet, which the LM alone does not choose."""
+    out, _ = restore_text(HAMLET_PLAN)
+    assert "cùng trưởng bản đến từng nhà" in out
+    monkeypatch.setattr(engine, "SETTLED_VOTES", 0)
+    out, _ = restore_text(HAMLET_PLAN)
+    assert "cùng trưởng ban đến từng nhà" in out
 
 
 def test_prune_keeps_best_first_and_maps_back():

@@ -19,7 +19,9 @@ WINDOW = 8
 MIN_OFFSET = 1
 """Nearest offset counted: 1 counts the neighbours the trigram sees as well."""
 MAX_EVIDENCE = 2.0
-"""Clip of a candidate's summed log10 evidence either way."""
+"""Clip of a candidate's summed log10 evidence either way. 3 and 4 measured within noise (errors, stripped bench/tuning /
+bench/tuning/more with h1-h2 / the 14 unmeasured extra/ documents, eng OCR of the first two: 20 / 220 / 221, 43 / 360
+with 2; 3: 22 / 215 / 223, 44 / 360; 4: 21 / 215 / 223, 43 / 360), not adopted."""
 MAX_WORD = 2.54
 """Clip of one context unit's log10 evidence either way (2.54: none, the int8 range)."""
 NORM = 0.0
@@ -32,8 +34,12 @@ weight 0.3 23, 24, 45, 40, 218 (kept); 0.2 26, 26, 50, 40, 224; WINDOW 5 28, 23,
 kept (skeleton, unit) pair, absent readings penalised (11.5 M pairs): 0.15 29, 26, 55, 43, 218; 0.3 24, 26, 44, 43,
 214; 0.5 29, 27, 50, 46, 233; NORM 0.5 (weight 1.0) 24, 26, 45, 44, 215; NORM 1 (2.0) 26, 26, 52, 41, 219; MIN_OFFSET 3
 24, 30, 48, 43, 226; smoothing ALPHA 20 / 100 instead of 2: 28, 28, 47, 43, 220 / 28, 26, 50, 42, 225; skeleton pairs
-seen >= 20 times only: 29, 24, 50, 43, 219. The 14 documents share over 40 % of their 8-grams with the training text
-(another paper's copy of a story), where the trigram alone is at its best: every setting lost 5-30 errors there."""
+seen >= 20 times only: 29, 24, 50, 43, 219. A table counted over +-24 syllables (`ctxbuild --window 24`, 6.7 M pairs;
+session of 2026-12-03; errors, stripped bench/tuning / bench/tuning/more with h1-h2 / the 14 unmeasured documents / six
+training decrees, eng OCR of the first two: 20 / 220 / 221 / 103, 43 / 360 with this one), WINDOW 24: weight 0.3 20 /
+228 / 239 / 110, 46 / 358; 0.2 23 / 231 / 228 / 105, 48 / 349; 0.15 24 / 228 / 221 / 106, 51 / 347; not adopted.
+The 14 documents share over 40 % of their 8-grams with the training text (another paper's copy of a story), where the
+trigram alone is at its best: every setting lost 5-30 errors there."""
 
 
 class Context:

@@ -23,7 +23,10 @@ from .decoder import PAD_COST, Bonus, Lattice, PairSet, Slot, prune, trigram_sco
 from .lm import TrigramLM
 from .orthography import VOWELS, has_marks, is_valid_syllable, nfc, place_tone, skeleton, split_tone
 from .places import (
+    HAMLET_WORDS,
     PLACE_BONUS,
+    TWO_TITLE_UNITS,
+    UNIT_WORDS,
     capital_i_names,
     ethnic_names,
     local_names,
@@ -400,7 +403,11 @@ UNIT_NAME_RATE = 0.2
 capitalised word is a name whatever else it may be: the plans' gains of NAME_TITLE_RATE without the news' personal
 names. Errors, 0 -> 0.2 (0.3): stripped bench/tuning 31 -> 29 (29; `Nậm`, `Chải`), bench/tuning/more d1-d6 24 -> 24,
 e1-e3 54 -> 54 (55; `Lùng Thàng`, `Bưng` gained, `Cóc` lost as `Cốc`, a name syllable), the 14 unmeasured extra/
-documents 211 -> 211; eng OCR 55, 42, 82 -> 55, 42, 82 (81); seeds 000/001 unchanged."""
+documents 211 -> 211; eng OCR 55, 42, 82 -> 55, 42, 82 (81); seeds 000/001 unchanged. Also measured there and not
+adopted (session of 2026-12-03; errors, stripped bench/tuning / bench/tuning/more with h1-h2 / the 14 unmeasured extra/
+documents / six training decrees, eng OCR of the first two: 18 / 212 / 221 / 103, 41 / 351): a name-syllable prior,
+-w x log10 of a syllable's frequency in the place, hamlet and ethnic-group names (add-0.5) over its LM unigram, clipped
+to +-2 (`nậm` +1.9, `nằm` -1.6): w 0.2 18 / 213 / 222 / 103, 41 / 349; 0.4 17 / 212 / 224 / 103, 41 / 351."""
 
 
 SLOT_CACHE = 200_000
@@ -617,7 +624,19 @@ costs only the compiled dynamic programme. Also measured with the second pass (e
 and not adopted: first-pass CACHE_WEIGHT 0.3 or 0.8 (the same 36, 25, 231), CACHE_MIN 2 (35, 27, 233) or 4 (37, 27,
 232), a third pass (36, 25, 233), the second pass's census counting the settled one-candidate slots too (36, 25, 235,
 decrees 109), topics.UNIT_WEIGHT 1.25 (33, 31, 239); after GDĐT joined issuer_abbreviations.txt (36, 25, 223), the
-first pass's cache kept in the second beside the new one (x0.5: 36, 25, 232; x1.0: 35, 26, 233)."""
+first pass's cache kept in the second beside the new one (x0.5: 36, 25, 232; x1.0: 35, 26, 233). Measured again
+(session of 2026-12-03; errors, stripped bench/tuning / bench/tuning/more with h1-h2 / the 14 unmeasured extra/
+documents, eng OCR of the first two, seeds 000/001: 20 / 220 / 221, 43 / 360, 97.43 / 98.26 %; before h1-h2 the second
+set was 168 and 268) and not adopted: the cache left off a slot whose local evidence (its best candidate's lead over the
+second, with the first path's neighbours fixed: the three trigrams it is in plus its own cost) exceeds a gate, so the
+cache cannot outvote a clear local reading (gate 1: 20 / 169 / 224, 45 / 267; 2: 20 / 170 / 221, 45 / 270; 3: 20 /
+168 / 219, 43 / 268, before h1-h2: `ban`/`bản` is not locally clear, the LM prefers `trưởng ban`, `<num> bạn`); only the
+slots with such a lead > 0.3 / 1 / 2 voting in the census (21 / 165 / 223, 44 / 267; 22 / 165 / 219, 44 / 274; 23 / 167
+/ 221, 44 / 268, before h1-h2); the slots pruning left with one candidate voting too (25 / 169 / 223, 45 / 268, before
+h1-h2) or every slot of the path (23 / 220 / 223, 45 / 358); a cache linearly interpolated into the trigram
+probabilities, P = (1 - s) P_LM + s P_doc(word) over the first path's words, beside this cache (s 0.01: 23 / 231 / 225,
+46 / 351; 0.05: 29 / 237 / 234, 51 / 352, seed 000 97.68 %; 0.1: 30 / 242 / 240) or instead of it (0.02: 26 / 250 /
+233, 46 / 373; 0.05: 29 / 257 / 230, 48 / 371)."""
 
 
 CACHE_PASS_MODES = ("degraded",)
@@ -625,15 +644,19 @@ CACHE_PASS_MODES = ("degraded",)
 84.79 -> 84.79 %, 150 images (11,078 words) 80.19 -> 80.19 %, right words changed unchanged: no change, not adopted."""
 
 
-def _cache_costs(model: Model, lat: Lattice, choice: np.ndarray | None = None, weight: float = CACHE_WEIGHT) -> np.ndarray:
+def _cache_costs(model: Model, lat: Lattice, choice: np.ndarray | None = None, weight: float = CACHE_WEIGHT,
+                 settled: np.ndarray | None = None) -> np.ndarray:
     """Document cache: extra cost per candidate, lower for readings a pass chose often for their skeleton.
 
     Plans repeat their terms; a word decoded with strong context in one place settles the weak ones.
     `choice`: the unit chosen per row; by default column 0 of the pruned lattice, the first pass (bigram) choice.
+    `settled`: more votes (LM ids) counted with the choices of the ambiguous rows.
     """
     skel = model.skeleton_of
     amb = lat.size > 1
     best = (lat.ids[:, 0] if choice is None else choice)[amb]
+    if settled is not None and len(settled):
+        best = np.concatenate([best, settled])
     best = best[skel[best] >= 0]
     per_id = np.bincount(best, minlength=len(skel))
     per_skel = np.bincount(skel[best], minlength=int(skel.max()) + 1)
@@ -809,7 +832,7 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     if mode == "degraded" and model.topics is not None:
         lat.cost -= model.topics.unit_bonus(model.topics.posterior(lat.ids[:, 0]))[lat.ids]
     lat, sel, marg = prune(model.lm, lat, PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
-    path = _decode(model, lat, mode)
+    path = _decode(model, lat, mode, _settled_votes(model, seq))
     chosen = sel[np.arange(len(sel)), path].tolist()
     if seq.names:
         chosen = _unsure_names_kept(marg, chosen, seq.names)
@@ -821,9 +844,33 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     return _rewrite(lines, replace, post, seq.slot, model.slots.units, style, offset)
 
 
-def _decode(model: Model, lat: Lattice, mode: str) -> np.ndarray:
+SETTLED_VOTES = 20
+"""Votes in the second pass's document cache (CACHE_PASS_WEIGHT) of each unit word settled before decoding (`bản` of
+`ban Huoi Lech`, `xã` of `xa Tan Thuan`: places.places_after_units): a sure reading of its skeleton in this document,
+where the path's own choices are guesses, so a plan of bản no longer reads its `trưởng bản`, `các bản`, `4 bản` as
+`ban`, `bạn` (the LM prefers those by 0.1-0.7 in log10). Errors, stripped bench/tuning / bench/tuning/more (with
+h1-h2) / the 14 unmeasured extra/ documents / six training decrees (first 300 lines), eng OCR of the first two, seeds
+000/001: 0 (none): 20 / 220 / 221 / 103, 43 / 360, 97.43 / 98.26 %; 1: 20 / 219 / 221, 43 / 358; 3: 19 / 216 / 221, 42
+/ 356; 10: 18 / 215 / 221 / 103, 42 / 352; 20: 18 / 212 / 221 / 103, 41 / 351 (seeds unchanged); 50: 18 / 209 / 221 /
+103, 41 / 350 (more `trưởng ban` turned, which a document of bản may also mean). Not adopted: the votes in the first
+pass's cache too (20: 18 / 211 / 221 / 103, 41 / 351), every settled place-name syllable voting, not only unit words
+(18 / 213 / 222 / 103, 41 / 352)."""
+SETTLED_UNITS = frozenset({u for spelt in (*HAMLET_WORDS.values(), *UNIT_WORDS.values()) for u in spelt}
+                          | {pair[0] for pair in TWO_TITLE_UNITS.values()})
+"""The unit words places.places_after_units settles: hamlet and commune units and the two-way `bản`, `làng`."""
+
+
+def _settled_votes(model: Model, seq: _Sequence) -> np.ndarray:
+    """LM ids of the unit words settled before decoding, each SETTLED_VOTES times (see there)."""
+    index = model.lm.index
+    ids = [index[u] for u, _ in seq.forced.values() if u in SETTLED_UNITS and u in index]
+    return np.repeat(np.array(ids, dtype=np.int64), SETTLED_VOTES)
+
+
+def _decode(model: Model, lat: Lattice, mode: str, settled: np.ndarray | None = None) -> np.ndarray:
     """The trigram path of a pruned lattice under the document cache: first with the cache of the first pass's choices,
-    then, in degraded text (CACHE_PASS_WEIGHT), again with the cache of that path's choices, reusing its LM scores."""
+    then, in degraded text (CACHE_PASS_WEIGHT), again with the cache of that path's choices and the `settled` unit
+    votes (SETTLED_VOTES), reusing its LM scores."""
     base = lat.cost
     scores = trigram_scores(model.lm, lat, model.bonus) if len(base) >= 3 else None
     if CACHE_WEIGHT:
@@ -831,7 +878,7 @@ def _decode(model: Model, lat: Lattice, mode: str) -> np.ndarray:
     path = viterbi(model.lm, lat, model.bonus, scores=scores)
     if CACHE_PASS_WEIGHT and mode in CACHE_PASS_MODES:
         chosen = lat.ids[np.arange(len(path)), path]
-        lat.cost = base + _cache_costs(model, lat, chosen, CACHE_PASS_WEIGHT)
+        lat.cost = base + _cache_costs(model, lat, chosen, CACHE_PASS_WEIGHT, settled)
         if CONTEXT_WEIGHT:
             lat.cost += model.context.costs(lat.ids, lat.size, chosen, CONTEXT_WEIGHT)
         path = viterbi(model.lm, lat, model.bonus, scores=scores)

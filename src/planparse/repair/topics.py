@@ -26,6 +26,15 @@ of long texts that are neither tuning nor measured (six admin/ decrees of the tr
 PRUNE_KEEP 6, 1.25 no longer helps the short plans either (stripped errors on bench/tuning, bench/tuning/more, the 14
 unmeasured documents, six training decrees: 36, 31, 239, 260 against 36, 27, 234, 253)."""
 MAX_BONUS = 2.0
+"""Clip of the bonus either way. Measured again with the temperature and the weight (session of 2026-12-03; errors,
+stripped bench/tuning / bench/tuning/more with h1-h2 / the 14 unmeasured extra/ documents, eng OCR of the first two:
+20 / 220 / 221, 43 / 360) and not adopted: MAX_BONUS 1.0 20 / 220 / 221, 44 / 355; TEMPERATURE 0.03 21 / 219 / 224, 46
+/ 361; 0.05 20 / 217 / 222, 49 / 355; UNIT_WEIGHT 0.75 21 / 216 / 220, 52 / 349. Nor the bigram-context normaliser of
+the rescaled LM (minimum discrimination information with its normaliser, conditioned on the previous unit only: the
+bonus of u minus log10 sum_w P(w | u) 10**bonus(w) / sum_w P(w | u), a cost on u as every path leaves u once), which
+should spare a strong pair such as `sửa chữa` whose syllables the topic disfavours (a plan about shrimp ponds read
+`sữa chua cống`; `mưa lớn` became `mua lợn`, lợn +1.52): it moves the bonuses by 0.1-0.4 only (weight 0.5: 20 / 223 /
+225, 46 / 356; 1: 22 / 219 / 227, 48 / 355; 2: 25 / 219 / 222, 50 / 359)."""
 EVIDENCE = 30
 """Feature tokens at which a text's topic guess gets half the weight (see Topics.posterior)."""
 MIN_SHARE = 0.02
