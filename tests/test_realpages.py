@@ -641,3 +641,35 @@ def test_a_word_the_cleaned_read_glued_from_two_is_two_words_of_the_plain_read()
     (after,), words = plaincheck.apply([cut], slips, fixed)
     assert after.text == "I. MỤC ĐÍCH, YÊU CẦU" and [w.text for w in words[:2]] == ["I.", "MỤC"]
     assert words[0].bbox[0] == glued.bbox[0] and words[1].bbox[2] == glued.bbox[2]
+
+
+def _confs(text: str, confs: list[float]) -> Line:
+    words = [Word(text=w, bbox=(0, 0, 1, 1), confidence=c) for w, c in zip(text.split(), confs)]
+    return Line(text=text, words=words, confidence=sum(confs) / len(confs))
+
+
+def test_a_confident_name_in_a_run_of_capitals_or_after_a_unit_in_a_heading_stays_as_read():
+    """The LM knows a canal's or a commune's name no better than a common word's: a confident name syllable after another
+    capitalised word stays as read (engine.NAME_RUNS: `Ông Cộ`, not `Cô`), and in a line of capitals the name after a
+    unit word gets the known names' pair bonus (engine.UPPER_UNIT_NAMES: `XÃ SÌ LỞ LẦU`, not `LỜ`)."""
+    lines = [_line("ỦY BAN NHÂN DÂN XÃ SÌ LỞ LẦU", 91.0), _line("Nạo vét kênh Ông Cộ và mương Rạch Sậy bồi lắng.", 90.0),
+             _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 95.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [ln.text for ln in lines]
+
+
+def test_a_very_confident_word_changes_only_when_the_decoder_believes_in_the_change():
+    """A valid syllable read at 95 or more is not respelt on the trigram path alone when the decoder's belief in the
+    change is low (engine.SURE_READ_BELIEF: `Đường biên dài` -> `biển` at 0.02); a confident wrong diacritic the context
+    settles is still repaired."""
+    lines = [_line("Xã có 5 bản giáp biên. Đường biên dài 18 km với 9 cột mốc.", 96.0),
+             _line("Trạm Y tế báo cáo khân cấp khi có ca bệnh nghi ngờ", 96.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [lines[0].text, "Trạm Y tế báo cáo khẩn cấp khi có ca bệnh nghi ngờ"]
+
+
+def test_a_name_read_with_a_lookalike_letter_is_a_name():
+    """A capitalised word read with the eth for Đ (`Ðe`) is a name like any other (symbols.LOOKALIKES): it is written
+    with Đ and not respelt unless the decoder is sure (`Đăk Ðe` became `Đẻ` at belief 0.08)."""
+    new, _ = restore_lines([_confs("Thôn Đăk Ðe và làng Kon Bơ", [96, 83, 57, 96, 96, 93, 92])], mode="auto")
+    assert new[0].text == "Thôn Đăk Đe và làng Kon Bơ"
