@@ -673,3 +673,22 @@ def test_a_name_read_with_a_lookalike_letter_is_a_name():
     with Đ and not respelt unless the decoder is sure (`Đăk Ðe` became `Đẻ` at belief 0.08)."""
     new, _ = restore_lines([_confs("Thôn Đăk Ðe và làng Kon Bơ", [96, 83, 57, 96, 96, 93, 92])], mode="auto")
     assert new[0].text == "Thôn Đăk Đe và làng Kon Bơ"
+
+
+def test_a_quarter_numeral_ocr_damaged_past_a_number_is_read_back_after_quy():
+    """`Quý TIV/2026`, `IHI/2026`, `II1⁄2026` (a timetable cell read at 200 dpi or re-read in its cell) are the quarters
+    IV and III; a numeral read as another numeral or as a digit stays (`II/2026`, `1/2026`), and so does such a token
+    after any word but `Quý`."""
+    from planparse.ocr.layout import quarters
+    from planparse.symbols import quarter_token
+
+    assert [quarter_token(t) for t in ("TIV/2026", "TV/2026", "IHI/2026", "II1⁄2026", "III⁄2026.", "II/2026", "1/2026",
+                                       "V/2026", "TT/2026")] == [
+        "IV/2026", "IV/2026", "III/2026", "III/2026", "III/2026.", None, None, None, None]
+    lines = [_line("Quý TIV/2026", 40.0), _line("Kiểm tra Quý II1⁄2026 5", 60.0), _line("Quý 1/2026", 90.0),
+             _line("Tổ TV/2026", 90.0)]
+    got = quarters(lines)
+    assert [ln.text for ln in got] == ["Quý IV/2026", "Kiểm tra Quý III/2026 5", "Quý 1/2026", "Tổ TV/2026"]
+    assert [w.text for w in got[1].words] == ["Kiểm", "tra", "Quý", "III/2026", "5"]
+    new, _ = restore_lines(got[:2], mode="auto")
+    assert [ln.text for ln in new] == ["Quý IV/2026", "Kiểm tra Quý III/2026 5"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from ..models import Cell, Line, Word
-from ..symbols import roman_value
+from ..symbols import quarter_token, roman_value
 
 
 @dataclass
@@ -475,4 +475,33 @@ def row_numbers(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
             if r1 == r0 + 1 and r2 == r1 + 1 and hi == lo + 2 and mid != lo + 1:
                 word = lines[b].words[0].model_copy(update={"text": str(lo + 1)})
                 out[b] = lines[b].model_copy(update={"text": str(lo + 1), "words": [word]})
+    return out
+
+
+def quarters(lines: list[Line]) -> list[Line]:
+    """Lines with a quarter's numeral after `Quý` read back where OCR damaged it past any reading as a number
+    (symbols.quarter_token: `Quý TIV/2026` -> `Quý IV/2026`, `II1⁄2026` -> `III/2026`): a plan's timetable cells read at
+    200 dpi, or re-read in their cell, where bare Tesseract read them right (bench_broke --extra scan300, scan200), and
+    the repair then took `Quý TV` for `Quỹ`. A numeral read as another (`II` for III) or as a digit (`1/2026`) stays."""
+    out = lines
+    for i, ln in enumerate(lines):
+        if "/" not in ln.text and "⁄" not in ln.text:
+            continue
+        words = list(ln.words)
+        texts = ln.text.split(" ")
+        if len(texts) != len(words):
+            continue
+        changed = False
+        for k in range(1, len(words)):
+            if words[k - 1].text.lower() not in ("quý", "quí"):
+                continue
+            fixed = quarter_token(words[k].text)
+            if fixed is not None and texts[k] == words[k].text:
+                words[k] = words[k].model_copy(update={"text": fixed})
+                texts[k] = fixed
+                changed = True
+        if changed:
+            if out is lines:
+                out = list(lines)
+            out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
     return out

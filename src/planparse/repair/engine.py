@@ -785,10 +785,11 @@ CLOSING = frozenset(".;:!?")
 
 
 UPPER_UNIT_NAMES = True
-"""In a line of capitals a Vietnamese model read, the words after an administrative unit word (places.unit_names_upper: `ỦY BAN NHÂN DÂN XÃ SÌ
-LỞ LẦU`) count as capitalised for the place-name pair bonus, as a Title-case name after a unit does in other lines: a
-header's commune read right was respelt `LỜ` (the LM's `lờ lầu` over the known name's `lở lầu`). bench_broke --extra
-repair breaks scan300 11 -> 10, scan200 10 -> 9; bench_vie_channel --set tuning unchanged."""
+"""In a line of capitals a Vietnamese model read, the words after an administrative unit word (places.unit_names_upper:
+`ỦY BAN NHÂN DÂN XÃ SÌ LỞ LẦU`) count as capitalised for the place-name pair bonus, as a Title-case name after a unit
+does in other lines: a header's commune read right was respelt `LỜ` (the LM's `lờ lầu` over the known name's `lở
+lầu`). bench_broke --extra repair breaks scan300 11 -> 10, scan200 10 -> 9; bench_vie_channel --set tuning
+unchanged."""
 
 
 @dataclass
