@@ -692,3 +692,13 @@ def test_a_quarter_numeral_ocr_damaged_past_a_number_is_read_back_after_quy():
     assert [w.text for w in got[1].words] == ["Kiểm", "tra", "Quý", "III/2026", "5"]
     new, _ = restore_lines(got[:2], mode="auto")
     assert [ln.text for ln in new] == ["Quý IV/2026", "Kiểm tra Quý III/2026 5"]
+
+
+def test_a_capital_y_read_with_a_stray_diaeresis_is_a_y():
+    """vie now and then reads a capital Y with a speck over it as `Ÿ`, a letter no Vietnamese word has: the word table
+    maps it back (layout.STRAY_MARKS)."""
+    from planparse.ocr.layout import words_from_data
+
+    data = {"text": ["Sở", "Ÿ", "tế;"], "conf": [90, 85, 90], "left": [0, 60, 100], "top": [0] * 3, "width": [50, 30, 50],
+            "height": [30] * 3, "block_num": [1] * 3, "par_num": [1] * 3, "line_num": [1] * 3, "word_num": [1, 2, 3]}
+    assert [w.text for _, w in words_from_data(data)] == ["Sở", "Y", "tế;"]

@@ -30,6 +30,12 @@ class _Seg:
         return max(w.bbox[2] for w in self.words)
 
 
+STRAY_MARKS = str.maketrans({"Ÿ": "Y", "ÿ": "y"})
+"""Letters vie prints with a stray diaeresis that no Vietnamese word has: a speck over a capital Y (`Sở Ÿ tế` read at
+200 dpi where bare Tesseract read `Y`, bench_broke --extra scan200). A lone letter is never repaired later (repair
+keeps one-letter tokens of OCR text as read), so it is mapped back here."""
+
+
 def words_from_data(data: dict[str, list], *, scale: float = 1.0,
                     offset: tuple[int, int] = (0, 0)) -> list[tuple[tuple[int, int, int], Word]]:
     """Words with their (block, paragraph, line) key; boxes divided by `scale` if the page was resampled, then
@@ -37,7 +43,7 @@ def words_from_data(data: dict[str, list], *, scale: float = 1.0,
     out: list[tuple[tuple[int, int, int], Word]] = []
     n = len(data.get("text", []))
     for i in range(n):
-        text = unicodedata.normalize("NFC", str(data["text"][i]).strip())
+        text = unicodedata.normalize("NFC", str(data["text"][i]).strip()).translate(STRAY_MARKS)
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
