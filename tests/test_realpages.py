@@ -291,6 +291,24 @@ def test_a_row_number_out_of_a_clear_sequence_is_the_number_between_its_neighbou
     assert out[1::2] == texts[1::2]
 
 
+def test_table_lines_orders_cells_and_mends_row_numbers_with_one_mapping():
+    """layout.table_lines maps each line to its cell once for both steps, with the output of the two in turn; on lines
+    read column by column (numbers first) too."""
+    from planparse.models import Cell
+    from planparse.ocr.layout import cell_order, row_numbers, table_lines
+
+    cells = [Cell(row=r, col=c, text="", bbox=(c * 100, 100 * r, c * 100 + 100, 100 * r + 100), page=1)
+             for r in range(5) for c in range(2)]
+    texts = ["TT", "Nội dung", "1", "a", "2", "b", "8", "c", "4", "d"]
+    lines = [_line(t, 92.0).model_copy(update={"bbox": (c.bbox[0] + 20, c.bbox[1] + 20, c.bbox[0] + 40, c.bbox[1] + 60)})
+             for t, c in zip(texts, cells)]
+    by_column = lines[::2] + lines[1::2]
+    for read in (lines, by_column):
+        got = table_lines(read, [cells])
+        assert got == row_numbers(cell_order(read, [cells]), [cells])
+        assert [ln.text for ln in got] == ["TT", "Nội dung", "1", "a", "2", "b", "3", "c", "4", "d"]
+
+
 def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
     from planparse.ocr import reread, tesseract
     from planparse.ocr.layout import build_lines, words_from_data

@@ -421,19 +421,38 @@ def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
     return out
 
 
+Place = tuple[int, int, int]
+"""(table, row, column) of a line inside a ruled table (_place)."""
+
+
+def table_lines(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
+    """`row_numbers(cell_order(lines, tables), tables)` with each line mapped to its cell once, not once per step."""
+    ordered, places = _cell_order(lines, _places(lines, tables))
+    return row_numbers(ordered, tables, places)
+
+
+def _places(lines: list[Line], tables: list[list[Cell]]) -> list[Place | None]:
+    return [_place(ln.bbox, tables) if ln.bbox else None for ln in lines]
+
+
 def cell_order(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
     """Lines inside a ruled table's cells in row-major order (table, row, column, then top to bottom) and in one
     block, where the table's first line stands: Tesseract may read a blurred table column by column."""
-    places = [_place(ln.bbox, tables) if ln.bbox else None for ln in lines]
+    return _cell_order(lines, _places(lines, tables))[0]
+
+
+def _cell_order(lines: list[Line], places: list[Place | None]) -> tuple[list[Line], list[Place | None]]:
+    """cell_order given each line's place; also the places in the new order."""
     inside = [i for i, p in enumerate(places) if p is not None]
     if not inside:
-        return lines
+        return lines, places
     tops = {i: (b[1], b[0]) for i in inside if (b := lines[i].bbox)}
     ordered = sorted(inside, key=lambda i: (places[i], tops[i]))
-    out = list(lines)
+    out, moved = list(lines), list(places)
     for slot, i in zip(inside, ordered):
         out[slot] = lines[i].model_copy(update={"block": lines[inside[0]].block})
-    return out
+        moved[slot] = places[i]
+    return out, moved
 
 
 def _place(box: tuple[int, int, int, int], tables: list[list[Cell]]) -> tuple[int, int, int] | None:
@@ -463,14 +482,14 @@ def _area(box: tuple[int, int, int, int] | None) -> int:
 ROW_NUMBER = re.compile(r"^\d{1,3}$")
 
 
-def row_numbers(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
+def row_numbers(lines: list[Line], tables: list[list[Cell]], places: list[Place | None] | None = None) -> list[Line]:
     """Lone row numbers of a table's first column put back in sequence: a number between two that differ by two
     (`2`, `8`, `4`) is the one between them (`3`). Row numbers run 1, 2, 3 ..., and a lone digit in a narrow cell is
     often read as another at 90+ confidence (tuning bench_broke --extra scan300: `3` read `8` where bare Tesseract read
-    `3`). Only that clear evidence changes a number: the numbers on both sides of it, in the rows beside its own."""
+    `3`). Only that clear evidence changes a number: the numbers on both sides of it, in the rows beside its own.
+    `places`: each line's place when the caller has them (table_lines)."""
     column: dict[int, list[tuple[int, int]]] = {}
-    for i, ln in enumerate(lines):
-        place = _place(ln.bbox, tables) if ln.bbox else None
+    for i, (ln, place) in enumerate(zip(lines, _places(lines, tables) if places is None else places)):
         if place is not None and place[2] == 0 and ROW_NUMBER.match(ln.text) and len(ln.words) == 1:
             column.setdefault(place[0], []).append((place[1], i))
     out = list(lines)
