@@ -19,6 +19,10 @@ under a seal that the held-out plans have and the first material rarely shows. s
 (22 of 6,572 bare-right words), 0.23 % after a whole-line second read, flat specks, glued words and doubled vowels
 (first read 12 -> 6, later 3 -> 2); scan200 0.20 % both (13 of 6,564: Roman quarters `Quý III/2026` read `II1⁄2026`,
 `I/2026` -> `1/2026`, place names respelt). The first material is at its typo floor on both (0 other broken words).
+On 4cd539f (its plans now laid out with the seal's page holding the annex) --extra measured scan300 0.32 % (31 of 9,807:
+first read 16, second 1, later 2, repair 12), scan200 0.20 % (20 of 9,799: first 10, repair 10); after confident reads
+and names kept by repair, quarter numerals read back (layout.quarters), `Ÿ` mapped back and a heading's separator
+re-read: scan300 0.20 % (20: first 14, later 1, repair 5), scan200 0.11 % (11: first 5, repair 6).
 Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [--extra] [-v]
 Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
 $PLANPARSE_BENCH_BROKE).

@@ -133,6 +133,15 @@ def test_a_numeral_read_without_its_separator_is_a_suspect_and_takes_the_reread_
     assert decide(first, "no separator", [("vie", first)]) is None
 
 
+def test_a_repeated_numeral_that_also_lost_its_separator_takes_the_rereads_separator():
+    """`II` (no period) after a `II.` is re-read as `III`; the re-read that reads its period (`HI.`) gives it back too."""
+    first = Word(text="II", bbox=(0, 0, 1, 1), confidence=43)
+    reads = [("vie", Word(text="IIL", bbox=(0, 0, 1, 1), confidence=87)),
+             ("Vietnamese", Word(text="HI.", bbox=(0, 0, 1, 1), confidence=89))]
+    assert decide(first, "repeats II.", reads) == "III."
+    assert decide(first, "repeats II.", [("vie", reads[1][1].model_copy(update={"text": "HI"}))]) == "III"
+
+
 def test_page_step_gives_back_a_lost_separator(heading_page):
     """The page read dropped `II.`'s period (bare Tesseract keeps it): the enlarged re-read puts it back."""
     line, warnings = _reread_heading_ii(heading_page, lambda ln: ln.model_copy(update={

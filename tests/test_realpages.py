@@ -291,6 +291,24 @@ def test_a_row_number_out_of_a_clear_sequence_is_the_number_between_its_neighbou
     assert out[1::2] == texts[1::2]
 
 
+def test_table_lines_orders_cells_and_mends_row_numbers_with_one_mapping():
+    """layout.table_lines maps each line to its cell once for both steps, with the output of the two in turn; on lines
+    read column by column (numbers first) too."""
+    from planparse.models import Cell
+    from planparse.ocr.layout import cell_order, row_numbers, table_lines
+
+    cells = [Cell(row=r, col=c, text="", bbox=(c * 100, 100 * r, c * 100 + 100, 100 * r + 100), page=1)
+             for r in range(5) for c in range(2)]
+    texts = ["TT", "Nội dung", "1", "a", "2", "b", "8", "c", "4", "d"]
+    lines = [_line(t, 92.0).model_copy(update={"bbox": (c.bbox[0] + 20, c.bbox[1] + 20, c.bbox[0] + 40, c.bbox[1] + 60)})
+             for t, c in zip(texts, cells)]
+    by_column = lines[::2] + lines[1::2]
+    for read in (lines, by_column):
+        got = table_lines(read, [cells])
+        assert got == row_numbers(cell_order(read, [cells]), [cells])
+        assert [ln.text for ln in got] == ["TT", "Nội dung", "1", "a", "2", "b", "3", "c", "4", "d"]
+
+
 def test_a_line_the_page_read_left_out_is_found_and_read_again(page200):
     from planparse.ocr import reread, tesseract
     from planparse.ocr.layout import build_lines, words_from_data
@@ -641,3 +659,64 @@ def test_a_word_the_cleaned_read_glued_from_two_is_two_words_of_the_plain_read()
     (after,), words = plaincheck.apply([cut], slips, fixed)
     assert after.text == "I. MỤC ĐÍCH, YÊU CẦU" and [w.text for w in words[:2]] == ["I.", "MỤC"]
     assert words[0].bbox[0] == glued.bbox[0] and words[1].bbox[2] == glued.bbox[2]
+
+
+def _confs(text: str, confs: list[float]) -> Line:
+    words = [Word(text=w, bbox=(0, 0, 1, 1), confidence=c) for w, c in zip(text.split(), confs)]
+    return Line(text=text, words=words, confidence=sum(confs) / len(confs))
+
+
+def test_a_confident_name_in_a_run_of_capitals_or_after_a_unit_in_a_heading_stays_as_read():
+    """The LM knows a canal's or a commune's name no better than a common word's: a confident name syllable after another
+    capitalised word stays as read (engine.NAME_RUNS: `Ông Cộ`, not `Cô`), and in a line of capitals the name after a
+    unit word gets the known names' pair bonus (engine.UPPER_UNIT_NAMES: `XÃ SÌ LỞ LẦU`, not `LỜ`)."""
+    lines = [_line("ỦY BAN NHÂN DÂN XÃ SÌ LỞ LẦU", 91.0), _line("Nạo vét kênh Ông Cộ và mương Rạch Sậy bồi lắng.", 90.0),
+             _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 95.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [ln.text for ln in lines]
+
+
+def test_a_very_confident_word_changes_only_when_the_decoder_believes_in_the_change():
+    """A valid syllable read at 95 or more is not respelt on the trigram path alone when the decoder's belief in the
+    change is low (engine.SURE_READ_BELIEF: `Đường biên dài` -> `biển` at 0.02); a confident wrong diacritic the context
+    settles is still repaired."""
+    lines = [_line("Xã có 5 bản giáp biên. Đường biên dài 18 km với 9 cột mốc.", 96.0),
+             _line("Trạm Y tế báo cáo khân cấp khi có ca bệnh nghi ngờ", 96.0)]
+    new, _ = restore_lines(lines, mode="auto")
+    assert [ln.text for ln in new] == [lines[0].text, "Trạm Y tế báo cáo khẩn cấp khi có ca bệnh nghi ngờ"]
+
+
+def test_a_name_read_with_a_lookalike_letter_is_a_name():
+    """A capitalised word read with the eth for Đ (`Ðe`) is a name like any other (symbols.LOOKALIKES): it is written
+    with Đ and not respelt unless the decoder is sure (`Đăk Ðe` became `Đẻ` at belief 0.08)."""
+    new, _ = restore_lines([_confs("Thôn Đăk Ðe và làng Kon Bơ", [96, 83, 57, 96, 96, 93, 92])], mode="auto")
+    assert new[0].text == "Thôn Đăk Đe và làng Kon Bơ"
+
+
+def test_a_quarter_numeral_ocr_damaged_past_a_number_is_read_back_after_quy():
+    """`Quý TIV/2026`, `IHI/2026`, `II1⁄2026` (a timetable cell read at 200 dpi or re-read in its cell) are the quarters
+    IV and III; a numeral read as another numeral or as a digit stays (`II/2026`, `1/2026`), and so does such a token
+    after any word but `Quý`."""
+    from planparse.ocr.layout import quarters
+    from planparse.symbols import quarter_token
+
+    assert [quarter_token(t) for t in ("TIV/2026", "TV/2026", "IHI/2026", "II1⁄2026", "III⁄2026.", "II/2026", "1/2026",
+                                       "V/2026", "TT/2026")] == [
+        "IV/2026", "IV/2026", "III/2026", "III/2026", "III/2026.", None, None, None, None]
+    lines = [_line("Quý TIV/2026", 40.0), _line("Kiểm tra Quý II1⁄2026 5", 60.0), _line("Quý 1/2026", 90.0),
+             _line("Tổ TV/2026", 90.0)]
+    got = quarters(lines)
+    assert [ln.text for ln in got] == ["Quý IV/2026", "Kiểm tra Quý III/2026 5", "Quý 1/2026", "Tổ TV/2026"]
+    assert [w.text for w in got[1].words] == ["Kiểm", "tra", "Quý", "III/2026", "5"]
+    new, _ = restore_lines(got[:2], mode="auto")
+    assert [ln.text for ln in new] == ["Quý IV/2026", "Kiểm tra Quý III/2026 5"]
+
+
+def test_a_capital_y_read_with_a_stray_diaeresis_is_a_y():
+    """vie now and then reads a capital Y with a speck over it as `Ÿ`, a letter no Vietnamese word has: the word table
+    maps it back (layout.STRAY_MARKS)."""
+    from planparse.ocr.layout import words_from_data
+
+    data = {"text": ["Sở", "Ÿ", "tế;"], "conf": [90, 85, 90], "left": [0, 60, 100], "top": [0] * 3, "width": [50, 30, 50],
+            "height": [30] * 3, "block_num": [1] * 3, "par_num": [1] * 3, "line_num": [1] * 3, "word_num": [1, 2, 3]}
+    assert [w.text for _, w in words_from_data(data)] == ["Sở", "Y", "tế;"]

@@ -106,7 +106,8 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
             cells = [[c for c in t.cells if c.page in (None, number)] for t in tables]
             flat = [c for table_cells in cells for c in table_cells]
             lines = layout.surer_cells(layout.insert_lines(lines, layout.lost_cells(flat, lines, number)), flat)
-            lines = layout.row_numbers(layout.cell_order(lines, cells), cells)
+            lines = layout.table_lines(lines, cells)
+    lines = layout.quarters(lines)
     h, w = read.gray.shape
     page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines,
                 marks=found + scribbles)

@@ -432,6 +432,51 @@ def format_quarter(q: int, year: int) -> str:
     return f"Quý {to_roman(q)}/{year}"
 
 
+_QUARTERS = ("I", "II", "III", "IV")
+_QUARTER_LOOKALIKES = frozenset("Tl1|H")
+"""Glyphs OCR prints for an I of a quarter's numeral in a table cell (`TV`, `IHI`, `II1`): each stands for an I or is
+a speck read beside it (`TIV`)."""
+
+
+def quarter_numeral(token: str) -> str | None:
+    """The quarter numeral (I-IV) a numeral OCR damaged stands for: each look-alike glyph (_QUARTER_LOOKALIKES) read
+    as I (cost 1) or dropped (cost 2), a printed I or V kept (or dropped, cost 2); the one cheapest numeral, None when
+    there is none or a tie, or when the token holds no I or V or is a numeral already."""
+    if not 1 <= len(token) <= 4 or token in _QUARTERS or not any(c in "IV" for c in token):
+        return None
+    if any(c not in "IV" and c not in _QUARTER_LOOKALIKES for c in token):
+        return None
+    best: dict[str, int] = {}
+    for mask in range(1 << len(token)):
+        kept = [c for k, c in enumerate(token) if not mask >> k & 1]
+        text = "".join("I" if c in _QUARTER_LOOKALIKES else c for c in kept)
+        cost = 2 * bin(mask).count("1") + sum(c in _QUARTER_LOOKALIKES for c in kept)
+        if text in _QUARTERS and cost < best.get(text, 99):
+            best[text] = cost
+    if not best:
+        return None
+    low = min(best.values())
+    found = [t for t, c in best.items() if c == low]
+    return found[0] if len(found) == 1 else None
+
+
+QUARTER_TOKEN = re.compile(r"^([IVTHl1|]{1,4})([/⁄](?:19|20)\d{2})([.,;:)]?)$")
+"""A quarter's numeral and year as one OCR token (`TIV/2026`, `II1⁄2026`); ⁄ is the fraction slash OCR reads for /."""
+
+
+def quarter_token(token: str) -> str | None:
+    """`TIV/2026` -> `IV/2026`, `II1⁄2026` -> `III/2026`: a token after `Quý` whose numeral OCR damaged (quarter_numeral),
+    or whose slash it read as a fraction slash; None when it needs nothing (or is a number: `1/2026`)."""
+    m = QUARTER_TOKEN.match(token)
+    if not m:
+        return None
+    num = m.group(1) if m.group(1) in _QUARTERS else quarter_numeral(m.group(1))
+    if num is None:
+        return None
+    out = num + m.group(2).replace("⁄", "/") + m.group(3)
+    return out if out != token else None
+
+
 def repair_quarter_numerals(text: str) -> str:
     """`Quý l1/2026` → `Quý II/2026`: the Roman numeral after `Quý` read back through the grammar."""
     def fix(m: re.Match) -> str:

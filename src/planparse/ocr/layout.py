@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from ..models import Cell, Line, Word
-from ..symbols import roman_value
+from ..symbols import quarter_token, roman_value
 
 
 @dataclass
@@ -30,6 +30,12 @@ class _Seg:
         return max(w.bbox[2] for w in self.words)
 
 
+STRAY_MARKS = str.maketrans({"Ÿ": "Y", "ÿ": "y"})
+"""Letters vie prints with a stray diaeresis that no Vietnamese word has: a speck over a capital Y (`Sở Ÿ tế` read at
+200 dpi where bare Tesseract read `Y`, bench_broke --extra scan200). A lone letter is never repaired later (repair
+keeps one-letter tokens of OCR text as read), so it is mapped back here."""
+
+
 def words_from_data(data: dict[str, list], *, scale: float = 1.0,
                     offset: tuple[int, int] = (0, 0)) -> list[tuple[tuple[int, int, int], Word]]:
     """Words with their (block, paragraph, line) key; boxes divided by `scale` if the page was resampled, then
@@ -37,7 +43,7 @@ def words_from_data(data: dict[str, list], *, scale: float = 1.0,
     out: list[tuple[tuple[int, int, int], Word]] = []
     n = len(data.get("text", []))
     for i in range(n):
-        text = unicodedata.normalize("NFC", str(data["text"][i]).strip())
+        text = unicodedata.normalize("NFC", str(data["text"][i]).strip()).translate(STRAY_MARKS)
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
@@ -415,19 +421,38 @@ def insert_lines(lines: list[Line], extra: list[Line]) -> list[Line]:
     return out
 
 
+Place = tuple[int, int, int]
+"""(table, row, column) of a line inside a ruled table (_place)."""
+
+
+def table_lines(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
+    """`row_numbers(cell_order(lines, tables), tables)` with each line mapped to its cell once, not once per step."""
+    ordered, places = _cell_order(lines, _places(lines, tables))
+    return row_numbers(ordered, tables, places)
+
+
+def _places(lines: list[Line], tables: list[list[Cell]]) -> list[Place | None]:
+    return [_place(ln.bbox, tables) if ln.bbox else None for ln in lines]
+
+
 def cell_order(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
     """Lines inside a ruled table's cells in row-major order (table, row, column, then top to bottom) and in one
     block, where the table's first line stands: Tesseract may read a blurred table column by column."""
-    places = [_place(ln.bbox, tables) if ln.bbox else None for ln in lines]
+    return _cell_order(lines, _places(lines, tables))[0]
+
+
+def _cell_order(lines: list[Line], places: list[Place | None]) -> tuple[list[Line], list[Place | None]]:
+    """cell_order given each line's place; also the places in the new order."""
     inside = [i for i, p in enumerate(places) if p is not None]
     if not inside:
-        return lines
+        return lines, places
     tops = {i: (b[1], b[0]) for i in inside if (b := lines[i].bbox)}
     ordered = sorted(inside, key=lambda i: (places[i], tops[i]))
-    out = list(lines)
+    out, moved = list(lines), list(places)
     for slot, i in zip(inside, ordered):
         out[slot] = lines[i].model_copy(update={"block": lines[inside[0]].block})
-    return out
+        moved[slot] = places[i]
+    return out, moved
 
 
 def _place(box: tuple[int, int, int, int], tables: list[list[Cell]]) -> tuple[int, int, int] | None:
@@ -457,14 +482,14 @@ def _area(box: tuple[int, int, int, int] | None) -> int:
 ROW_NUMBER = re.compile(r"^\d{1,3}$")
 
 
-def row_numbers(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
+def row_numbers(lines: list[Line], tables: list[list[Cell]], places: list[Place | None] | None = None) -> list[Line]:
     """Lone row numbers of a table's first column put back in sequence: a number between two that differ by two
     (`2`, `8`, `4`) is the one between them (`3`). Row numbers run 1, 2, 3 ..., and a lone digit in a narrow cell is
     often read as another at 90+ confidence (tuning bench_broke --extra scan300: `3` read `8` where bare Tesseract read
-    `3`). Only that clear evidence changes a number: the numbers on both sides of it, in the rows beside its own."""
+    `3`). Only that clear evidence changes a number: the numbers on both sides of it, in the rows beside its own.
+    `places`: each line's place when the caller has them (table_lines)."""
     column: dict[int, list[tuple[int, int]]] = {}
-    for i, ln in enumerate(lines):
-        place = _place(ln.bbox, tables) if ln.bbox else None
+    for i, (ln, place) in enumerate(zip(lines, _places(lines, tables) if places is None else places)):
         if place is not None and place[2] == 0 and ROW_NUMBER.match(ln.text) and len(ln.words) == 1:
             column.setdefault(place[0], []).append((place[1], i))
     out = list(lines)
@@ -475,4 +500,33 @@ def row_numbers(lines: list[Line], tables: list[list[Cell]]) -> list[Line]:
             if r1 == r0 + 1 and r2 == r1 + 1 and hi == lo + 2 and mid != lo + 1:
                 word = lines[b].words[0].model_copy(update={"text": str(lo + 1)})
                 out[b] = lines[b].model_copy(update={"text": str(lo + 1), "words": [word]})
+    return out
+
+
+def quarters(lines: list[Line]) -> list[Line]:
+    """Lines with a quarter's numeral after `Quý` read back where OCR damaged it past any reading as a number
+    (symbols.quarter_token: `Quý TIV/2026` -> `Quý IV/2026`, `II1⁄2026` -> `III/2026`): a plan's timetable cells read at
+    200 dpi, or re-read in their cell, where bare Tesseract read them right (bench_broke --extra scan300, scan200), and
+    the repair then took `Quý TV` for `Quỹ`. A numeral read as another (`II` for III) or as a digit (`1/2026`) stays."""
+    out = lines
+    for i, ln in enumerate(lines):
+        if "/" not in ln.text and "⁄" not in ln.text:
+            continue
+        words = list(ln.words)
+        texts = ln.text.split(" ")
+        if len(texts) != len(words):
+            continue
+        changed = False
+        for k in range(1, len(words)):
+            if words[k - 1].text.lower() not in ("quý", "quí"):
+                continue
+            fixed = quarter_token(words[k].text)
+            if fixed is not None and texts[k] == words[k].text:
+                words[k] = words[k].model_copy(update={"text": fixed})
+                texts[k] = fixed
+                changed = True
+        if changed:
+            if out is lines:
+                out = list(lines)
+            out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
     return out

@@ -34,6 +34,7 @@ from .places import (
     place_bigram_keys,
     place_names,
     places_after_units,
+    unit_names_upper,
 )
 from .priors import ARCHIVE, ARCHIVE_REASON, archive_item, archive_separators
 from .segment import (
@@ -796,10 +797,22 @@ for the LM, as each item starts a corpus line it was trained on: read across, `l
 gave the LM `đòng <p> <num>`, far likelier as `đồng <p> <num>` (a sum of money and the next number), and a confident,
 right `đòng` became `đồng` (tuning bench_realpages scan300, scan200). In text a Vietnamese model read only: in stripped
 and English-model OCR text (bench_restore --tuning) it cost errors, stripped bench/tuning 33 -> 34, bench/tuning/more
-24 -> 26, eng OCR of bench/tuning/more 42 -> 44."""
+24 -> 26, eng OCR of bench/tuning/more 42 -> 44. Also measured and not adopted: a line standing beside the line before
+it (to its right on the same row: a table's next cell) starting a sentence too: bench_broke --extra scan300 repair
+breaks 12 -> 12 (`khỏe, tẩy` + the next cell `Năm 2026` no longer `tây`, but `cống Vàm Lẻo` + `Năm 2026` became
+`Leo`), bench_vie_channel --set tuning 150 images 80.19 -> 80.18 %, right words changed 0.280 -> 0.291 % (a Tesseract
+line cut at a wide gap inside running text: `gian lận, cưỡng` + `Tin` -> `cường`)."""
 ITEM_RE = regex.compile(r"^\s*(?:[-+•–]|(?:\d{1,2}|[IVX]{1,4}|\p{L})[.)]\s)")
 """A list item's opening: a bullet, or a number, Roman numeral or letter followed by `.` or `)` and a space."""
 CLOSING = frozenset(".;:!?")
+
+
+UPPER_UNIT_NAMES = True
+"""In a line of capitals a Vietnamese model read, the words after an administrative unit word (places.unit_names_upper:
+`ỦY BAN NHÂN DÂN XÃ SÌ LỞ LẦU`) count as capitalised for the place-name pair bonus, as a Title-case name after a unit
+does in other lines: a header's commune read right was respelt `LỜ` (the LM's `lờ lầu` over the known name's `lở
+lầu`). bench_broke --extra repair breaks scan300 11 -> 10, scan200 10 -> 9; bench_vie_channel --set tuning
+unchanged."""
 
 
 @dataclass
@@ -820,6 +833,10 @@ class _Sequence:
     first unit)."""
     sure_names: list[int] = field(default_factory=list)
     """Those of `names` read with confidence NAME_SURE_CONF or more."""
+    sure_reads: list[int] = field(default_factory=list)
+    """Slot positions of valid syllables a Vietnamese model read with confidence SURE_READ_CONF or more."""
+    run_names: set[int] = field(default_factory=set)
+    """Those of `sure_names` that follow a capitalised word (NAME_RUNS)."""
     commas: set[tuple[int, int]] = field(default_factory=set)
     """(line, piece start) of `;` pieces that part two `Lưu:` items, written `,` (priors.archive_separators)."""
 
@@ -836,6 +853,8 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     chosen = sel[np.arange(len(sel)), path].tolist()
     if seq.names:
         chosen = _unsure_names_kept(marg, chosen, seq.names)
+    if seq.sure_reads and SURE_READ_BELIEF:
+        chosen = _unsure_names_kept(marg, chosen, seq.sure_reads, SURE_READ_BELIEF)
     if seq.sure_names:
         chosen = _rare_names_kept(model, seq, chosen)
     question = lambda t, u: model.channel.question_mark(t, u, rule_scale)  # noqa: E731 - one call's closure
@@ -901,7 +920,7 @@ lost 26 repairs (79.81 %; at 0.1: 80.09 %, 0.137 %; taking the marginals' best i
 holds for names only."""
 
 
-def _unsure_names_kept(marg: np.ndarray, chosen: list[int], names: list[int]) -> list[int]:
+def _unsure_names_kept(marg: np.ndarray, chosen: list[int], names: list[int], belief: float = NAME_BELIEF) -> list[int]:
     """`chosen` with the read (unit 0) kept at the name positions whose change the decoder does not believe in."""
     out = list(chosen)
     moved = [pos for pos in names if out[pos] > 0]
@@ -911,15 +930,36 @@ def _unsure_names_kept(marg: np.ndarray, chosen: list[int], names: list[int]) ->
     p = np.exp((m - m.max(axis=1, keepdims=True)) * np.log(10.0))
     p /= p.sum(axis=1, keepdims=True)
     for k, pos in enumerate(moved):
-        if p[k, out[pos]] < NAME_BELIEF:
+        if p[k, out[pos]] < belief:
             out[pos] = 0
     return out
+
+
+SURE_READ_CONF = 95.0
+SURE_READ_BELIEF = 0.1
+"""A valid syllable a Vietnamese model read with confidence SURE_READ_CONF or more changes only when the decoder's
+belief in the change (as NAME_BELIEF's) reaches SURE_READ_BELIEF: the trigram path alone respelt `Đường biên dài` to
+`biển` at belief 0.02 (bench_broke --extra scan300, scan200). 0.3 measured best on bench_vie_channel but kept a blurred
+photo's `Cơ quan đại điện` read at 96, which the trigram path mends at belief 0.16 (test_realpages); 0.1 and 0.15:
+80.20 % / 0.221 %, the same bench_broke figures as 0.3. bench_vie_channel --set tuning, 150 images (11,078
+words), accuracy after repair / right words changed, against 80.19 % / 0.280 %: 95 / 0.3 80.21 % / 0.210 %; 95 / 0.2
+80.20 / 0.221; 95 / 0.05 80.19 / 0.245; 95 / 0.5 80.19 / 0.198; 96 / 0.3 80.19 / 0.245; 93 / 0.3 80.17 / 0.198;
+90 / 0.2 80.15 / 0.210; every read (0) / 0.1 79.98 / 0.210. bench_broke --extra repair breaks (with NAME_RUNS and
+UPPER_UNIT_NAMES): scan300 10 -> 7, scan200 9 -> 6, no repair lost."""
 
 
 NAME_SURE_CONF = 85.0
 """Confidence from which a name's read is kept against a rare spelling no known name backs (_rare_names_kept)."""
 NAME_RARE = -4.0
 """log10 unigram under which a syllable is rare: most such syllables are name syllables (`pù`, `lủng`, `mú`)."""
+
+
+NAME_RUNS = True
+"""A name read with confidence NAME_SURE_CONF or more right after another capitalised word (inside a run of capitalised
+syllables: `Ông Cộ`, `Lâm Văn Nhỏ`, `Vàm Lẻo`) keeps its read against any spelling no known name backs, rare or not:
+the LM knows a person's or a canal's name no better than a common word's (`Văn Nhỏ` -> `Nho`, `Ông Cộ` -> `Cô`,
+bench_broke --extra scan300, scan200). bench_vie_channel --set tuning 150 images: unchanged (80.19 %, 0.280 %); bench_broke
+--extra repair breaks scan300 12 -> 11, scan200 unchanged (`Lâm Văn Nhỏ` still becomes `Nho`: `Văn Nho` is a known place)."""
 
 
 def _rare_names_kept(model: Model, seq: _Sequence, chosen: list[int]) -> list[int]:
@@ -938,7 +978,7 @@ def _rare_names_kept(model: Model, seq: _Sequence, chosen: list[int]) -> list[in
     places = model.bonus.places
     for pos in seq.sure_names:
         u = unit(pos)
-        if out[pos] == 0 or u is None or model.channel.logp.get(u, -99.0) >= NAME_RARE:
+        if out[pos] == 0 or u is None or (model.channel.logp.get(u, -99.0) >= NAME_RARE and pos not in seq.run_names):
             continue
         pairs = [(a, b) for a, b in ((unit(pos - 1), u), (u, unit(pos + 1))) if a and b]
         if not places.empty and pairs:
@@ -991,6 +1031,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         titled = {words[k].start: words[k].text for k in capital_i_names(word_texts)} if capitalised else {}
         name_starts = {words[k].start for k in names_after_units(word_texts)} if UNIT_NAME_RATE and capitalised else set()
         fixed_units.update((start, ("i" + text_w[1:], "place-name")) for start, text_w in titled.items())
+        upper_named = ({words[k].start for k in unit_names_upper(word_texts)}
+                       if upper_line and UPPER_UNIT_NAMES and mode == "ocr" else set())
         label = list_label(pieces, text)
         if label is not None:
             letter = label.text.lower()
@@ -1043,13 +1085,20 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                         n = known
                     if not varies and conf_key == -1:
                         plain[text_p, kind] = (case, varies, n, titlecase)
-                    if mid_title and mode == "ocr" and kind == "word" and is_valid_syllable(nfc(text_p.lower())):
+                    if (SURE_READ_BELIEF and mode == "ocr" and kind == "word" and conf is not None
+                            and conf >= SURE_READ_CONF and is_valid_syllable(nfc(text_p.lower()).translate(LOOKALIKES))):
+                        seq.sure_reads.append(len(slot))
+                    if mid_title and mode == "ocr" and kind == "word" and is_valid_syllable(
+                            nfc(text_p.lower()).translate(LOOKALIKES)):
                         seq.names.append(len(slot))
                         if conf is not None and conf >= NAME_SURE_CONF:
                             seq.sure_names.append(len(slot))
+                            if NAME_RUNS and prev is not None and prev[3] == "word" and case_of(prev[2]) == "title":
+                                seq.run_names.add(len(slot))
                 add_slot(n)
-                # in a line of capitals, case says nothing about names: no place-name pair bonus there
-                add_title(titlecase and not upper_line)
+                # in a line of capitals, case says nothing about names: no place-name pair bonus there, but after
+                # a unit word (`XÃ SÌ LỞ LẦU`)
+                add_title(titlecase and (not upper_line or start in upper_named))
             prev = p
             add_where((li, p))
     slot.append(table.fixed(EOS, lm))

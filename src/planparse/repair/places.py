@@ -261,6 +261,18 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     return fixes
 
 
+def unit_names_upper(words: list[str]) -> list[int]:
+    """Indices of the words after the first administrative unit word (UNIT_WORDS) of a line of capitals, to its end:
+    the unit's name (`XÃ SÌ LỞ LẦU`, `UBND HUYỆN MƯỜNG TÈ`). Not after `XÃ` of `XÃ HỘI`."""
+    skel = [skeleton(w) for w in words]
+    for i in range(len(words) - 1):
+        for unit in UNITS_LONGEST_FIRST:
+            n = len(unit)
+            if tuple(skel[i:i + n]) == unit and i + n < len(words) and skel[i + n] != "hoi":
+                return list(range(i + n, len(words)))
+    return []
+
+
 @lru_cache(maxsize=1)
 def _name_pairs() -> frozenset[tuple[str, str]]:
     """The first two syllables of every place and hamlet name, as printed in lowercase."""

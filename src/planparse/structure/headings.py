@@ -104,8 +104,16 @@ def decide(first: Word | None, why: str, readings: list[tuple[str, Word | None]]
         return _separated(first, kept, readings)
     if why != "damaged" and (best == kept or conf < first.confidence + GAIN):
         return None
-    token = best + (sep or ("." if why == "damaged" else ""))
+    token = best + (sep or _read_separator(readings) or ("." if why == "damaged" else ""))
     return token if token != first.text else None
+
+
+def _read_separator(readings: list[tuple[str, Word | None]]) -> str:
+    """The separator of the most confident re-read that reads a numeral with one (`HI.`), else ``: a repeated `II` that
+    also lost its period came back `III` without it where a re-read read `HI.` (bench_broke --extra scan200)."""
+    found = [(w.confidence, m.group(2)) for _, w in readings
+             if w is not None and (m := _LEAD.match(w.text)) and m.group(2) and heading_numeral(w.text)]
+    return max(found)[1] if found else ""
 
 
 def _separated(first: Word, kept: str | None, readings: list[tuple[str, Word | None]]) -> str | None:
