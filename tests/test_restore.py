@@ -78,6 +78,11 @@ def test_english_ocr_digits_inside_and_for_syllables():
     assert "chuồng trại" in out and "Hỗ trợ" in out
 
 
+def test_lone_6_beside_a_token_with_digits_stays_a_number():
+    """A lone 6 may be eng OCR's ở only between words; beside a code-like token (`0a`) it is a number (hypothesis)."""
+    assert restore_text("Gt 6 0a")[0].split()[1] == "6"
+
+
 def test_letters_read_as_digits_make_words_but_codes_stay_fixed():
     from planparse.repair.segment import segment
 
