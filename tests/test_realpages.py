@@ -720,3 +720,30 @@ def test_a_capital_y_read_with_a_stray_diaeresis_is_a_y():
     data = {"text": ["Sở", "Ÿ", "tế;"], "conf": [90, 85, 90], "left": [0, 60, 100], "top": [0] * 3, "width": [50, 30, 50],
             "height": [30] * 3, "block_num": [1] * 3, "par_num": [1] * 3, "line_num": [1] * 3, "word_num": [1, 2, 3]}
     assert [w.text for _, w in words_from_data(data)] == ["Sở", "Y", "tế;"]
+
+
+def test_a_seal_glyph_in_a_signer_blocks_gutter_keeps_its_two_columns(page, monkeypatch):
+    """A seal's letter read at high confidence between a recipient line and the signer's title (`N` at 80 on a tuning
+    photo) made that row no two-column row: the signer's title was read before the recipients list. A lone glyph
+    beside two parts of text no longer decides a row's kind (layout._stray)."""
+    from PIL import ImageDraw, ImageFont
+
+    from planparse.ocr import layout, read_page
+    from planparse.options import Options
+
+    words = read_page(np.asarray(page), 300, 1, Options(osd=False)).words
+    title = next(w for w in words if w.text == "PHÓ")
+    left = max(w.bbox[2] for w in words if abs(w.bbox[3] - title.bbox[3]) < 30 and w.bbox[2] < title.bbox[0] - 300)
+    img = page.copy()
+    ImageDraw.Draw(img).text(((left + title.bbox[0]) // 2, title.bbox[1] - 8), "N",
+                             font=ImageFont.truetype(synth.font_path("bold"), 44), fill=0)
+
+    def lines() -> list[str]:
+        return [ln.text for ln in read_page(np.asarray(img), 300, 1, Options(osd=False)).lines]
+
+    got = lines()
+    assert "N" in got, "the glyph is read as a line part of its own"
+    assert got.index("Nơi nhận:") < got.index("- Lưu: VT.") < got.index("KT. GIÁM ĐỐC") < got.index("PHÓ GIÁM ĐỐC")
+    monkeypatch.setattr(layout, "_stray", lambda seg: False)
+    got = lines()
+    assert got.index("KT. GIÁM ĐỐC") < got.index("- Lưu: VT."), "without _stray the glyph ends the zone"

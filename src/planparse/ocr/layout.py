@@ -289,9 +289,20 @@ def _faint(seg: _Seg) -> bool:
     return all(_speck(w) or (w.confidence < FAINT and len(w.text) <= 2) for w in seg.words)
 
 
+def _stray(seg: _Seg) -> bool:
+    """A segment of one word of at most two letters or digits: a lone glyph, not a column of text."""
+    return len(seg.words) == 1 and sum(ch.isalnum() for ch in seg.words[0].text) <= 2
+
+
 def _row_kind(row: list[_Seg], width: int) -> str:
-    """`two` (a left and a right part), `side` (one part off the centre) or `other`; faint segments do not count."""
+    """`two` (a left and a right part), `side` (one part off the centre) or `other`; faint segments do not count, nor
+    do lone glyphs (_stray) beside two parts of text, whatever their confidence: a seal's letter in a signer block's
+    gutter read `N` at 80 between `- Bộ trưởng (để b/c);` and `PHÓ CHỦ TỊCH` made that row `other`, which ended the
+    zone after its first row, and the signer's title was read before the recipients list (tuning signer pages as
+    photos, other seeds: the crop of the page read decides whether Tesseract reads that glyph)."""
     row = [s for s in row if not _faint(s)] or row
+    if len(row) >= 3 and len(text := [s for s in row if not _stray(s)]) == 2:
+        row = text
     if len(row) == 2 and row[0].x1 < width * 0.62 and row[1].x0 > width * 0.35:
         return "two"
     if len(row) == 1:
