@@ -296,12 +296,14 @@ def _stray(seg: _Seg) -> bool:
 
 def _row_kind(row: list[_Seg], width: int) -> str:
     """`two` (a left and a right part), `side` (one part off the centre) or `other`; faint segments do not count, nor
-    do lone glyphs (_stray) beside two parts of text, whatever their confidence: a seal's letter in a signer block's
+    do lone glyphs (_stray) between two parts of text, whatever their confidence: a seal's letter in a signer block's
     gutter read `N` at 80 between `- Bộ trưởng (để b/c);` and `PHÓ CHỦ TỊCH` made that row `other`, which ended the
     zone after its first row, and the signer's title was read before the recipients list (tuning signer pages as
-    photos, other seeds: the crop of the page read decides whether Tesseract reads that glyph)."""
+    photos, other seeds: the crop of the page read decides whether Tesseract reads that glyph). Only between: a row
+    number before two cells of an unruled table stays a part of its own."""
     row = [s for s in row if not _faint(s)] or row
-    if len(row) >= 3 and len(text := [s for s in row if not _stray(s)]) == 2:
+    text = [s for s in row if not _stray(s)]
+    if len(row) >= 3 and len(text) == 2 and all(text[0].x1 <= s.x0 and s.x1 <= text[1].x0 for s in row if _stray(s)):
         row = text
     if len(row) == 2 and row[0].x1 < width * 0.62 and row[1].x0 > width * 0.35:
         return "two"
