@@ -238,3 +238,15 @@ def test_a_thin_seal_ring_over_print_is_found_with_the_hough_vote_count():
         (x, y, radius, cover), = seals.find_seals(img, 200, 255.0)
         assert abs(x - w // 2) <= 3 and abs(y - cy) <= 3 and r <= radius <= 1.1 * r and cover >= seals.RING_COVER
     assert seals.find_seals(gray, 200, 255.0) == []
+
+
+def test_tint_masks_are_the_hsv_thresholds():
+    """marks._tints (cv2.inRange) marks exactly the pixels of saturation >= 70, value >= 50 and a red (<= 10, >= 160) or
+    blue (100-135) hue."""
+    hsv = np.random.default_rng(0).integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    hsv[..., 0] %= 180
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    inked = (s >= 70) & (v >= 50)
+    red, blue = marks._tints(hsv)
+    assert red.dtype == bool and (red == inked & ((h <= 10) | (h >= 160))).all()
+    assert (blue == inked & (h >= 100) & (h <= 135)).all()
