@@ -81,6 +81,7 @@ def test_english_ocr_digits_inside_and_for_syllables():
 def test_lone_6_beside_a_token_with_digits_stays_a_number():
     """A lone 6 may be eng OCR's ở only between words; beside a code-like token (`0a`) it is a number (hypothesis)."""
     assert restore_text("Gt 6 0a")[0].split()[1] == "6"
+    assert "lở mồm" in restore_text("tiem phong vac xin 16 m6m long mong cho trau bo")[0]
 
 
 def test_letters_read_as_digits_make_words_but_codes_stay_fixed():

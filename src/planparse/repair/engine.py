@@ -418,9 +418,10 @@ def _among_words(pieces: Sequence[Piece], k: int) -> bool:
     """Whether piece k has a word piece on one side and no number on either: a lone 6 beside a number or among symbols
     is a number (numbers are never repaired), one in running words may be a syllable eng OCR misread
     (DIGIT_SYLLABLES). Both sides words: eng OCR errors of bench/tuning 56 -> 60; this rule 56 -> 57. A neighbour
-    with a digit in it counts as a number (hypothesis found `Gt 6 0a` -> `Gu ở 0a`)."""
+    that starts with a digit counts as a number (hypothesis found `Gt 6 0a` -> `Gu ở 0a`); one with a digit inside is
+    an eng OCR word (`vac xin 16 m6m`: lở mồm)."""
     sides = [pieces[i] for i in (k - 1, k + 1) if 0 <= i < len(pieces)]
-    if any(p.kind == "fixed" or any(ch.isdigit() for ch in p.text) for p in sides):
+    if any(p.kind == "fixed" or p.text[:1].isdigit() for p in sides):
         return False
     return any(p.kind == "word" for p in sides)
 
