@@ -76,16 +76,20 @@ def test_viterbi_with_scores_looked_up_before_gives_the_same_path_for_other_cost
         lat.cost[2:-1, :] += rng.uniform(0, 1.5, lat.cost[2:-1, :].shape) * (lat.cost[2:-1, :] < 1e8)
 
 
+def _two_way_lattice(a: int, b: int, n: int) -> tuple[Lattice, np.ndarray]:
+    """Two sentence marks, n slots that are each `a` or `b`, an end mark: a lattice for the document cache's tests."""
+    ids = np.array([[0, 0]] * 2 + [[a, b]] * n + [[1, 1]], dtype=np.int64)
+    size = np.array([1, 1] + [2] * n + [1])
+    return Lattice(ids, np.zeros(ids.shape), size, np.zeros(len(size), dtype=bool)), size
+
+
 def test_document_cache_follows_the_choices_it_is_given():
     """By default the cache counts column 0 (the bigram pass's choice); given the trigram path's choices, the reading
     that path chose most gets the lower cost at every ambiguous place of its skeleton."""
     model = get_model()
     lm = model.lm
     xa, xa_commune = lm.index["xa"], lm.index["xã"]
-    n = 8
-    ids = np.array([[0, 0]] * 2 + [[xa, xa_commune]] * n + [[1, 1]], dtype=np.int64)
-    size = np.array([1, 1] + [2] * n + [1])
-    lat = Lattice(ids, np.zeros(ids.shape), size, np.zeros(len(size), dtype=bool))
+    lat, size = _two_way_lattice(xa, xa_commune, 8)
     first = _cache_costs(model, lat)
     assert (first[2:-1, 0] < first[2:-1, 1]).all()
     chosen = np.where(np.arange(len(size)) % 4 == 0, xa, xa_commune)
@@ -100,10 +104,7 @@ def test_settled_unit_votes_outweigh_the_paths_guesses():
     model = get_model()
     lm = model.lm
     ban, hamlet = lm.index["ban"], lm.index["bản"]
-    n = 6
-    ids = np.array([[0, 0]] * 2 + [[ban, hamlet]] * n + [[1, 1]], dtype=np.int64)
-    size = np.array([1, 1] + [2] * n + [1])
-    lat = Lattice(ids, np.zeros(ids.shape), size, np.zeros(len(size), dtype=bool))
+    lat, size = _two_way_lattice(ban, hamlet, 6)
     chosen = np.where(np.arange(len(size)) % 3 == 0, hamlet, ban)
     alone = _cache_costs(model, lat, chosen, 1.0)
     assert (alone[2:-1, 0] < alone[2:-1, 1]).all()
