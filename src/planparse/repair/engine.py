@@ -852,7 +852,7 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     if mode == "degraded" and model.topics is not None:
         lat.cost -= model.topics.unit_bonus(model.topics.posterior(lat.ids[:, 0]))[lat.ids]
     lat, sel, marg = prune(model.lm, lat, PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
-    path = _decode(model, lat, mode, _settled_votes(model, seq))
+    path = _decode(model, lat, mode, _settled_votes(model, seq) if CACHE_PASS_WEIGHT and mode in CACHE_PASS_MODES else None)
     chosen = sel[np.arange(len(sel)), path].tolist()
     if seq.names:
         chosen = _unsure_names_kept(marg, chosen, seq.names)
