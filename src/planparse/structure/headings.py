@@ -111,16 +111,20 @@ def decide(first: Word | None, why: str, readings: list[tuple[str, Word | None]]
 def _read_separator(readings: list[tuple[str, Word | None]]) -> str:
     """The separator of the most confident re-read that reads a numeral with one (`HI.`), else ``: a repeated `II` that
     also lost its period came back `III` without it where a re-read read `HI.` (bench_broke --extra scan200)."""
-    found = [(w.confidence, m.group(2)) for _, w in readings
-             if w is not None and (m := _LEAD.match(w.text)) and m.group(2) and heading_numeral(w.text)]
-    return max(found)[1] if found else ""
+    found = _with_separator(readings)
+    return max((conf, sep) for conf, _, sep in found)[1] if found else ""
+
+
+def _with_separator(readings: list[tuple[str, Word | None]]) -> list[tuple[float, str, str]]:
+    """(confidence, numeral, separator) of each re-read that reads a heading numeral with its separator."""
+    return [(w.confidence, n, m.group(2)) for _, w in readings
+            if w is not None and (m := _LEAD.match(w.text)) and m.group(2) and (n := heading_numeral(w.text))]
 
 
 def _separated(first: Word, kept: str | None, readings: list[tuple[str, Word | None]]) -> str | None:
     """The numeral token of a heading first read without its separator (`II` for `II.`: the page read drops the
     period where bare Tesseract keeps it) when a re-read reads one; its numeral only if clearly more confident."""
-    found = [(w.confidence, heading_numeral(w.text), m.group(2)) for _, w in readings
-             if w is not None and (m := _LEAD.match(w.text)) and m.group(2) and heading_numeral(w.text)]
+    found = _with_separator(readings)
     if not found:
         return None
     conf, best, sep = max(found)
