@@ -317,6 +317,17 @@ def test_capitalised_token_keeps_its_own_readings_besides_place_name_syllables()
     assert len(plain) >= KEEP and set(plain) <= set(as_name) and "đê" in as_name
 
 
+def test_capitalised_token_of_stripped_text_gets_no_name_syllable_of_another_skeleton():
+    """In text whose skeletons are intact a name is one of its own skeleton's spellings: a listed hamlet of another
+    skeleton (`Huổi Luông`) must not respell a name of the text (`Huổi Lóng`) through the place-name pair bonus."""
+    from planparse.repair.engine import get_model
+
+    channel = get_model().channel
+    assert "luông" in channel.names
+    assert {skeleton(s) for s, c in channel.candidates("long", name=True, rule_scale=3.0) if c < 2} == {"long"}
+    assert "Huổi Luông" not in restore_text("Cac ban Na Tau, Huoi Long va Pa Khoang nam o vung cao.")[0]
+
+
 def test_learned_confusion_table_proposes_the_intended_syllable():
     from planparse.repair.channel import Channel, load
     from planparse.resources import data_dir

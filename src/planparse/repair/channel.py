@@ -119,6 +119,16 @@ SAME_SKELETON_COST = 0.0
 VARIANT_CACHE = 200_000
 NAMES = 4
 """Place-name syllables offered for a capitalised token beyond its KEEP best readings."""
+NAME_COST = 1.6
+"""Dearest place-name syllable (a confusion rule's reading, rules scaled) offered beyond the KEEP best for a capitalised
+token in garbled text."""
+CLEAN_NAME_COST = 0.0
+"""The same for a token of a known skeleton in text whose skeletons are intact (rule scale engine.CLEAN_RULE_SCALE:
+stripped text; a Vietnamese model's unknown garble keeps NAME_COST): only its own skeleton's name syllables. 1.6 (as in
+garbled text) let the flat place-name pair bonus respell a name to a listed hamlet of another skeleton (`Huổi Lóng` ->
+`Huổi Luông`, five times in one plan). Stripped errors, 1.6 -> 0: f1-f2 57 -> 52, the rest of bench/tuning and
+bench/tuning/more, the 14 unmeasured extra/ documents and six training decrees unchanged (18 / 155 / 221 / 103), eng OCR
+and seeds unchanged (garbled text keeps NAME_COST)."""
 RARE_NAMES = 3
 """Name syllables the LM lacks (Channel.set_rare) offered at most for a capitalised token mid-sentence. Errors of
 stripped text, bench/tuning / bench/tuning/more d1-d6 / e1-e3 / the 14 unmeasured extra/ documents, without -> with
@@ -251,7 +261,8 @@ class Channel:
         same = [kv for kv in ranked[keep:] if kv[1] <= SAME_SKELETON_COST and skeleton(kv[0]) == obs][:SAME_SKELETON_EXTRA]
         if not name:
             return tuple(ranked[:keep] + same)
-        names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= 1.6][:NAMES]
+        limit = CLEAN_NAME_COST if rule_scale >= GARBLED_SCALES and obs in self.by_skel else NAME_COST
+        names = [kv for kv in ranked[keep:] if kv[0] in self.names and kv[1] <= limit][:NAMES]
         unknown = [kv for kv in self.rare.get(obs, ()) if kv[0] not in found][:RARE_NAMES] if rare else []
         # the unknown names take places of the rules' guesses too: a wider slot widens the whole section's lattice
         head = _make_room(ranked[:keep], len(names) + len(unknown), obs)
