@@ -455,6 +455,7 @@ def test_title_case_words_after_a_unit_word_are_a_name():
     assert names_after_units("khu vuc suoi Nam Khanh va doi Pu Sang".split()) == [3, 4, 7, 8]
     assert names_after_units("Ban Chi huy xa va Doan Thanh nien".split()) == []
     assert names_after_units("tai ap Cay Gua va Xom Lon".split()) == [2, 3]
+    assert names_after_units("phat quang khe Nam Si Luong va plei Bong".split()) == [3, 4, 5, 8]
 
 
 def test_name_after_a_unit_word_prefers_name_syllables():

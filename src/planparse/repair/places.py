@@ -294,10 +294,14 @@ def capital_i_names(words: list[str]) -> list[int]:
     return out
 
 
-NAME_UNITS = frozenset({"ap", "khom", "thon", "ban", "xom", "buon", "phum", "soc", "lang", "pho", "tinh", "huyen", "quan",
-                        "xa", "phuong", "tran", "suoi", "song", "doi", "nui", "deo", "kenh", "rach", "chua", "don"})
-"""Skeletons of words a name follows: hamlet and commune units (`phố` of `tổ dân phố`, `khu phố`), streams, hills,
-canals, pagodas and border posts (`đồn`)."""
+NAME_UNITS = frozenset({"ap", "khom", "thon", "ban", "xom", "buon", "phum", "soc", "lang", "plei", "pho", "tinh", "huyen",
+                        "quan", "xa", "phuong", "tran", "suoi", "khe", "song", "doi", "nui", "deo", "kenh", "rach", "chua",
+                        "don"})
+"""Skeletons of words a name follows: hamlet and commune units (`phố` of `tổ dân phố`, `khu phố`; `plei`, the Jarai
+village), streams (`suối`, `khe`), hills, canals, pagodas and border posts (`đồn`). `khe` and `plei` added with the name
+model (repair.names): stripped errors of bench/tuning/more 310 -> 307 (`khe Nậm Sì Lường`; `plei` alone changes
+nothing there), eng OCR 506 -> 504, bench/tuning, the 14 unmeasured extra/ documents, six training decrees and seeds
+unchanged; `mương`, `cống`, `đập` as well: no change, not added."""
 
 
 def names_after_units(words: list[str]) -> list[int]:
