@@ -12,7 +12,7 @@ with seeds of their own. Per broken word it tells the step that lost it:
 The corpus text is not all clean: two openings (tai-san-cong-no-cong-du-..., giao-thong-van-tai__241-...) hold typos
 of their own source (`tô chức`, `Chính phú`, `Căn cử`, `sửa đối, bổ sưng`), which repair rightly corrects; those
 corrections count as broken words here (13 of scan300's 4,696 bare-right words, 12 of scan200's: a floor of 0.26-0.28 %).
---extra reads other material instead: all sixteen restore tuning plans (bench/tuning, bench/tuning/more) laid out with
+--extra reads other material instead: every restore tuning plan (bench/tuning/t*, bench/tuning/more/*) laid out with
 longer recipient lists (`Lưu: VT, VP.`: every first layout ends `Lưu: VT.`) and a numbered annex table of the plan's own
 items on the stamped last page, with seeds of their own: the recipient punctuation, table row numbers and table cells
 under a seal that the held-out plans have and the first material rarely shows. scan300 there: 0.33 % broke on 11d2a92
@@ -75,7 +75,7 @@ WHEN = ["Quý I/2026", "Tháng 5/2026", "Thường xuyên", "Quý III/2026", "N�
 
 
 def extra_documents() -> dict[str, tuple[synth.SynthDoc, bool]]:
-    """--extra: the sixteen restore tuning plans (bench/tuning/t*, bench/tuning/more/*) laid out again with longer
+    """--extra: every restore tuning plan (bench/tuning/t*, bench/tuning/more/*) laid out again with longer
     recipient lists (RECIPIENTS) and an annex table numbering the plan's own numbered items (TT 1, 2, 3 ...)."""
     from realpages_docs import RIGHT
 
