@@ -31,8 +31,9 @@ def test_livestock_text_favours_livestock_words_a_decree_does_not():
     lm = get_model().lm
     farm, law = _bonus(LIVESTOCK), _bonus(LAW)
     bo, bo_ministry = lm.index["bò"], lm.index["bộ"]
-    assert farm[bo] - farm[bo_ministry] > 0.3
-    assert farm[bo] - farm[bo_ministry] > law[bo] - law[bo_ministry] + 0.3
+    # 0.2: with the ratios three quarters by block presence (devtools.topics.PRESENCE) the lead of bò is 0.27, not 0.51
+    assert farm[bo] - farm[bo_ministry] > 0.2
+    assert farm[bo] - farm[bo_ministry] > law[bo] - law[bo_ministry] + 0.2
 
 
 def test_text_without_topic_words_gets_no_bonus():
@@ -82,3 +83,17 @@ def test_unit_ratios_favour_what_a_topic_says_more_often():
     topic = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
     r = unit_ratios(seq, topic, 2, 5)
     assert r[0, 3] > 0 > r[0, 4] and r[1, 4] > 0 > r[1, 3]
+
+
+def test_unit_ratios_by_block_presence_discount_a_word_one_block_repeats():
+    # topic 0 (blocks 0, 1): unit 3 fills block 0 (one article repeating it), unit 4 is in both of its blocks
+    seq = np.array([3, 3, 3, 3, 4, 4, 1, 1, 1, 1, 3, 4, 2, 2, 2, 2, 2, 2, 2, 2])
+    blk = np.repeat(np.arange(4), 5)
+    assign = np.array([0, 0, 1, 1])
+    topic = assign[blk]
+    by_tokens = unit_ratios(seq, topic, 2, 6)
+    by_blocks = unit_ratios(seq, topic, 2, 6, blk, assign, presence=1.0)
+    assert by_tokens[0, 3] > by_tokens[0, 4]  # frequency: the repeated word looks the topic's own
+    assert by_blocks[0, 4] > by_blocks[0, 3]  # presence: the word every block of the topic holds comes first
+    mixed = unit_ratios(seq, topic, 2, 6, blk, assign, presence=0.25)
+    assert np.allclose(mixed, 0.75 * by_tokens + 0.25 * by_blocks)
