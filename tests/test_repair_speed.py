@@ -381,3 +381,24 @@ def test_compiled_dense_bigrams_are_the_numpy_ones(monkeypatch):
     assert got.dtype == want.dtype == np.float16 and got.shape == want.shape == (d, d)
     assert np.array_equal(got.view(np.uint16), want.view(np.uint16))
     assert np.array_equal(lm.dense.view(np.uint16), want.view(np.uint16))
+
+
+def test_compiled_segmentation_gives_the_python_loops_pieces(monkeypatch):
+    """_kernels.segment_line cuts a line as segment._segment_uncached's loop over CHUNK_FAST_RE does, whitespace of
+    every kind (separators U+001C-U+001F are no whitespace there) and pieces' types included."""
+    from planparse.repair import decoder
+    from planparse.repair import segment as seg
+
+    _kernels_or_skip()
+    rng = random.Random(5)
+    spaces = [" ", "\t", "\u00a0", "\u2003", "\u3000", "\x1c", "\x1f", "\x0b", "\u200b", "\u2028", "  "]
+    words = ["Uy", "ban", "12/KH-UBND", "tri?", "nuoc,", "(a)", "a)", "d.", "II.", "I1", "chu6ng", "m2/người", "các-bon",
+             "giải quyết./.", "www.x.vn", "&", "Đắk", "6", "X4", "BG", "…", "\"Lưu:", "Tr@"]
+    lines = ["", " ", "\x1c", "a\x1cb\u00a0c\u2003d\te\u200bf  Ủy ban\x1f nhân", *SEQUENCE_TEXTS["degraded"]]
+    lines += ["".join(rng.choice(spaces) + rng.choice(words) for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    got = [seg._segment_uncached(ln) for ln in lines]
+    monkeypatch.setattr(decoder, "USE_COMPILED", False)
+    want = [seg._segment_uncached(ln) for ln in lines]
+    assert got == want
+    assert all(type(p) is seg.Piece for pieces in got for p in pieces)
+

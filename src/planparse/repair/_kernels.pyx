@@ -12,8 +12,9 @@ not there the decoder keeps its NumPy loops (decoder.compiled).
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
+from cpython.unicode cimport Py_UNICODE_ISSPACE
 
-SOURCE_HASH = "789c0a030e65c2f937676562747c371e23e8c32525205d45584b4651de4c2d43"
+SOURCE_HASH = "92122457928a19d92fc0d3f869e6ee16fb82e3a98f5d63fcdcbff1ab9f799273"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -560,3 +561,30 @@ def dense_bigrams(const float[::1] uni_bo, const float[::1] uni_lp, const uint32
             c = <Py_ssize_t> (key % v)
             if b < d and c < d:
                 out[b, c] = _half_bits(book[q[j]])
+
+
+def segment_line(str line, chunk_pieces, piece_type):
+    """segment._segment_uncached compiled: the line's whitespace chunks (runs of characters that are not str.isspace,
+    or are one of the separators U+001C-U+001F, as segment.CHUNK_FAST_RE), each cut by `chunk_pieces(chunk, first)`,
+    its pieces' offsets moved to the line's, as `piece_type` tuples."""
+    cdef list out = []
+    cdef Py_ssize_t n = len(line), i = 0, j
+    cdef Py_UCS4 ch
+    cdef tuple item
+    new = tuple.__new__
+    while i < n:
+        ch = line[i]
+        if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            ch = line[j]
+            if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
+                break
+            j += 1
+        for item in chunk_pieces(line[i:j], not out):
+            out.append(new(piece_type, (i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3])))
+        i = j
+    return out
+

@@ -1127,7 +1127,10 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
                   question=None) -> tuple[dict[int, list[tuple[Piece, str, str, int]]], list[int]]:
     """Per line, (piece, new text, reason, slot position) for every piece that changes, in order, and the decoded
     positions among them (the ones that get confidences and alternatives). `question(token, unit)`: whether the
-    decoded unit reads a token's trailing glued `?` as a question mark, which then stays after the word."""
+    decoded unit reads a token's trailing glued `?` as a question mark, which then stays after the word.
+
+    Measured and not adopted: this loop compiled with Cython (typed, the same calls), the held-out decrees' sections
+    0.159 -> 0.164 CPU s (least of six alternating runs): its time is the calls of _respelt and the tuples, not the loop."""
     replace: dict[int, list[tuple[Piece, str, str, int]]] = {}
     changed_pos: list[int] = []
     forced, slot, titled, upper_lines, commas = seq.forced, seq.slot, seq.titled, seq.upper_lines, seq.commas
