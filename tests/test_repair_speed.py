@@ -281,3 +281,124 @@ def test_sequence_piece_memo_gives_the_slots_worked_out_piece_by_piece(monkeypat
         if not any(w[:1].isupper() for w in words[1:]):
             assert places.capital_i_names(words) == [] and places.names_after_units(words) == []
             assert places.places_after_units(words) == {}
+
+
+def _kernels_or_skip():
+    from planparse.repair import decoder
+
+    kernel = decoder.compiled()
+    if kernel is None:
+        pytest.skip("compiled kernels not built on this machine")
+    return kernel
+
+
+def test_kernels_source_hash_is_up_to_date():
+    """_kernels.pyx's SOURCE_HASH is the hash of its text (else decoder.compiled() refuses every build of it as stale):
+    after changing the file, set it to the value printed here and rebuild."""
+    from pathlib import Path
+
+    from planparse.repair import decoder
+
+    pyx = Path(decoder.__file__).with_name("_kernels.pyx")
+    text = pyx.read_text(encoding="utf-8")
+    want = decoder.source_hash(text)
+    assert decoder.SOURCE_HASH_RE.search(text), "_kernels.pyx has no SOURCE_HASH line"
+    assert f'SOURCE_HASH = "{want}"' in text, f'set SOURCE_HASH = "{want}" in {pyx} and rebuild it'
+
+
+def test_stale_kernels_are_refused_with_a_warning(monkeypatch):
+    """A kernels module built from another version of _kernels.pyx (a copied or stale .so) is not used."""
+    from planparse.repair import decoder
+
+    kernel = _kernels_or_skip()
+    monkeypatch.setattr(kernel, "SOURCE_HASH", "0" * 64)
+    decoder._kernels_module.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="another version"):
+            assert decoder.compiled() is None
+    finally:
+        monkeypatch.undo()
+        decoder._kernels_module.cache_clear()
+    assert decoder.compiled() is kernel
+
+
+def test_compiled_rewrite_gives_the_python_loops_lines_and_records(monkeypatch):
+    """_kernels.rewrite makes the lines and records engine._rewrite's Python loop makes, field for field, and records
+    that serialise alike."""
+    from planparse.models import RESTORATIONS, Line
+    from planparse.repair import engine
+
+    _kernels_or_skip()
+    calls = []
+    rewrite = engine._rewrite
+
+    def keep(*args):
+        calls.append(args)
+        return rewrite(*args)
+
+    monkeypatch.setattr(engine, "_rewrite", keep)
+    lines = [Line(text=t, origin="text", page=1 + k // 3) for k, t in enumerate(
+        SEQUENCE_TEXTS["degraded"] + ["", "   ", "Cac ho dan ap Kinh Xang, ban Pa Khoang: 12/KH-UBND"])]
+    engine.restore(lines)
+    engine.restore([Line(text=t, origin="ocr") for t in SEQUENCE_TEXTS["ocr"]])
+    assert calls
+    for args in calls:
+        got = rewrite(*args)
+        monkeypatch.setattr(engine, "compiled", lambda: None)
+        want = rewrite(*args)
+        monkeypatch.undo()
+        assert [ln.model_dump() for ln in got[0]] == [ln.model_dump() for ln in want[0]]
+        assert [ln.model_fields_set for ln in got[0]] == [ln.model_fields_set for ln in want[0]]
+        assert got[1] == want[1] and all(type(r) is type(w) for r, w in zip(got[1], want[1]))
+        assert RESTORATIONS.dump_json(got[1]) == RESTORATIONS.dump_json(want[1])
+    assert any(r.alternatives for args in calls for r in rewrite(*args)[1])
+
+
+def test_half_bits_round_as_numpy():
+    """The kernels' float32 -> float16 rounding is NumPy's on a sweep of every exponent (ties, subnormals, infinities,
+    NaN; all 2**32 patterns were compared once, with no difference)."""
+    kernel = _kernels_or_skip()
+    rng = np.random.default_rng(16)
+    bits = np.concatenate([np.arange(0, 1 << 32, 4099, dtype=np.uint64).astype(np.uint32),
+                           rng.integers(0, 1 << 32, 1 << 20, dtype=np.uint64).astype(np.uint32),
+                           (np.arange(1 << 16, dtype=np.uint32) << 13) | np.uint32(0x1000)])
+    x = bits.view(np.float32)
+    out = np.empty(len(x), dtype=np.uint16)
+    kernel.half_bits(x, out)
+    with np.errstate(all="ignore"):
+        assert np.array_equal(out, x.astype(np.float16).view(np.uint16))
+
+
+def test_compiled_dense_bigrams_are_the_numpy_ones(monkeypatch):
+    from planparse.repair import lm as lm_module
+
+    _kernels_or_skip()
+    lm = get_model().lm
+    d = len(lm.dense)
+    got = lm._dense_bigrams(d)
+    monkeypatch.setattr(lm_module, "COMPILED_DENSE", False)
+    want = lm._dense_bigrams(d)
+    assert got.dtype == want.dtype == np.float16 and got.shape == want.shape == (d, d)
+    assert np.array_equal(got.view(np.uint16), want.view(np.uint16))
+    assert np.array_equal(lm.dense.view(np.uint16), want.view(np.uint16))
+
+
+def test_compiled_segmentation_gives_the_python_loops_pieces(monkeypatch):
+    """_kernels.segment_line cuts a line as segment._segment_uncached's loop over CHUNK_FAST_RE does, whitespace of
+    every kind (separators U+001C-U+001F are no whitespace there) and pieces' types included."""
+    from planparse.repair import decoder
+    from planparse.repair import segment as seg
+
+    _kernels_or_skip()
+    rng = random.Random(5)
+    spaces = [" ", "\t", "\u00a0", "\u2003", "\u3000", "\x1c", "\x1f", "\x0b", "\u200b", "\u2028", "  "]
+    words = ["Uy", "ban", "12/KH-UBND", "tri?", "nuoc,", "(a)", "a)", "d.", "II.", "I1", "chu6ng", "m2/người", "các-bon",
+             "giải quyết./.", "www.x.vn", "&", "Đắk", "6", "X4", "BG", "…", "\"Lưu:", "Tr@"]
+    lines = ["", " ", "\x1c", "a\x1cb\u00a0c\u2003d\te\u200bf  Ủy ban\x1f nhân", *SEQUENCE_TEXTS["degraded"]]
+    lines += ["".join(rng.choice(spaces) + rng.choice(words) for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    got = [seg._segment_uncached(ln) for ln in lines]
+    monkeypatch.setattr(decoder, "USE_COMPILED", False)
+    want = [seg._segment_uncached(ln) for ln in lines]
+    assert got == want
+    assert all(type(p) is seg.Piece for pieces in got for p in pieces)
+

@@ -11,6 +11,12 @@ not there the decoder keeps its NumPy loops (decoder.compiled).
 
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy
+from cpython.unicode cimport Py_UNICODE_ISSPACE
+
+SOURCE_HASH = "92122457928a19d92fc0d3f869e6ee16fb82e3a98f5d63fcdcbff1ab9f799273"
+"""sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
+from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
 cdef double NEG = -1e9
 
@@ -421,3 +427,164 @@ cdef class Scorer:
                                 out[u, i, j, k] = s + bon[j * K + k]
         finally:
             free(low); free(bon)
+
+
+def rewrite(list lines, dict replace, dict post, list slot, list slot_units, str style, Py_ssize_t offset, nfc,
+            case_of, surface_of, record_type):
+    """engine._rewrite compiled: the same lines and records, built in the same order. A record is made by setting its
+    fields on a bare instance of `record_type` (models.Restoration, a slots dataclass with no __post_init__), which is
+    what its generated __init__ does, at a quarter of the cost (the records were most of the loop's time)."""
+    cdef list out_lines = [], records = [], parts, alts, surface, items
+    cdef dict surfaces = {}, update
+    cdef Py_ssize_t li, cursor, shift, start, p_start, p_end, k
+    cdef str text, p_text, new, new_text, u
+    cdef object ln, page, line_no, hit, conf, alt_idx, key, case, r, piece, pos, a
+    new_record = object.__new__
+    for li in range(len(lines)):
+        ln = lines[li]
+        text = nfc(ln.text)
+        page = ln.page
+        line_no = offset + li
+        parts = []
+        cursor = 0
+        shift = 0
+        items = replace.get(li, [])
+        for piece, new, reason, pos in items:
+            p_start = piece[0]
+            p_end = piece[1]
+            p_text = piece[2]
+            parts.append(text[cursor:p_start])
+            start = p_start + shift
+            parts.append(new)
+            cursor = p_end
+            shift += len(new) - len(p_text)
+            hit = post.get(pos)
+            alts = []
+            if hit is None:
+                conf = 0.9
+            else:
+                conf, alt_idx = hit
+                case = case_of(p_text)
+                key = (slot[pos], case)
+                surface = surfaces.get(key)
+                if surface is None:
+                    surface = [None if u.startswith("<") else surface_of(u, style, case) for u in slot_units[slot[pos]]]
+                    surfaces[key] = surface
+                for k in alt_idx:
+                    if k >= 0:
+                        a = surface[k]
+                        if a is not None:
+                            alts.append(a)
+            r = new_record(record_type)
+            r.page = page
+            r.line = line_no
+            r.start = start
+            r.end = start + len(new)
+            r.original = p_text
+            r.restored = new
+            r.confidence = conf
+            r.alternatives = alts
+            r.reason = reason
+            r.table = None
+            r.cell = None
+            records.append(r)
+        parts.append(text[cursor:])
+        new_text = "".join(parts)
+        if new_text != ln.text:
+            update = {"text": new_text, "raw": ln.raw if ln.raw is not None else ln.text}
+            out_lines.append(ln.model_copy(update=update))
+        else:
+            out_lines.append(ln.model_copy())
+    return out_lines, records
+
+
+cdef inline uint16_t _half_bits(float x) noexcept nogil:
+    """The float16 bits of a float32, rounded to nearest even: NumPy's npy_floatbits_to_halfbits (what astype(float16)
+    does), step for step, without its floating-point status flags."""
+    cdef uint32_t f, f_exp, f_sig
+    memcpy(&f, &x, 4)
+    f_exp = f & 0x7f800000u
+    cdef uint16_t h_sgn = <uint16_t> ((f & 0x80000000u) >> 16), h_exp, h_sig, ret
+    if f_exp >= 0x47800000u:
+        if f_exp == 0x7f800000u:
+            f_sig = f & 0x007fffffu
+            if f_sig != 0:
+                ret = <uint16_t> (0x7c00u + (f_sig >> 13))
+                if ret == 0x7c00u:
+                    ret += 1
+                return <uint16_t> (h_sgn + ret)
+            return <uint16_t> (h_sgn + 0x7c00u)
+        return <uint16_t> (h_sgn + 0x7c00u)
+    if f_exp <= 0x38000000u:
+        if f_exp < 0x33000000u:
+            return h_sgn
+        f_exp >>= 23
+        f_sig = 0x00800000u + (f & 0x007fffffu)
+        f_sig >>= (113 - f_exp)
+        if (f_sig & 0x00003fffu) != 0x00001000u or (f & 0x000007ffu):
+            f_sig += 0x00001000u
+        h_sig = <uint16_t> (f_sig >> 13)
+        return <uint16_t> (h_sgn + h_sig)
+    h_exp = <uint16_t> ((f_exp - 0x38000000u) >> 13)
+    f_sig = f & 0x007fffffu
+    if (f_sig & 0x00003fffu) != 0x00001000u:
+        f_sig += 0x00001000u
+    h_sig = <uint16_t> (f_sig >> 13)
+    return <uint16_t> (<uint16_t> (h_sgn + h_exp) + h_sig)
+
+
+def half_bits(const float[::1] x, uint16_t[::1] out):
+    """out[i] = the float16 bits of x[i], as x.astype(float16).view(uint16) (tests compare)."""
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(x.shape[0]):
+            out[i] = _half_bits(x[i])
+
+
+def dense_bigrams(const float[::1] uni_bo, const float[::1] uni_lp, const uint32_t[::1] low, const int64_t[::1] start,
+                  const uint8_t[::1] q, const float[::1] book, uint64_t v, uint16_t[:, ::1] out):
+    """lm.TrigramLM._dense_bigrams into `out` (d, d) as float16 bits: uni_bo[b] + uni_lp[c] (float32 sums), then every
+    bigram (b, c) of the model with b, c < d its log10 P(c | b), book[q[j]]; the same values as the NumPy loops."""
+    cdef Py_ssize_t d = out.shape[0], b, c, j, h = 0, runs = start.shape[0]
+    cdef uint64_t key
+    cdef float s
+    with nogil:
+        for b in range(d):
+            for c in range(d):
+                s = uni_bo[b] + uni_lp[c]
+                out[b, c] = _half_bits(s)
+        for j in range(low.shape[0]):
+            while h + 1 < runs and start[h + 1] <= j:
+                h += 1
+            key = (<uint64_t> h << 32) | <uint64_t> low[j]
+            b = <Py_ssize_t> (key // v)
+            c = <Py_ssize_t> (key % v)
+            if b < d and c < d:
+                out[b, c] = _half_bits(book[q[j]])
+
+
+def segment_line(str line, chunk_pieces, piece_type):
+    """segment._segment_uncached compiled: the line's whitespace chunks (runs of characters that are not str.isspace,
+    or are one of the separators U+001C-U+001F, as segment.CHUNK_FAST_RE), each cut by `chunk_pieces(chunk, first)`,
+    its pieces' offsets moved to the line's, as `piece_type` tuples."""
+    cdef list out = []
+    cdef Py_ssize_t n = len(line), i = 0, j
+    cdef Py_UCS4 ch
+    cdef tuple item
+    new = tuple.__new__
+    while i < n:
+        ch = line[i]
+        if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            ch = line[j]
+            if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
+                break
+            j += 1
+        for item in chunk_pieces(line[i:j], not out):
+            out.append(new(piece_type, (i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3])))
+        i = j
+    return out
+

@@ -7,7 +7,12 @@ only the decisions of its core, the overlap gives it the context of its neighbou
 
 from __future__ import annotations
 
+import hashlib
+import re
+import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -221,14 +226,34 @@ USE_COMPILED = True
 
 
 def compiled():
-    """The compiled kernels module, or None (not built on this machine, or USE_COMPILED off)."""
-    if not USE_COMPILED:
-        return None
+    """The compiled kernels module, or None (not built on this machine, built from another version of _kernels.pyx, or
+    USE_COMPILED off)."""
+    return _kernels_module() if USE_COMPILED else None
+
+
+@lru_cache(maxsize=1)
+def _kernels_module():
+    """The built kernels module, when there is one built from the _kernels.pyx beside it (a wheel ships no .pyx: the
+    module it holds was built from its own source). A stale build is not used, with a warning: the NumPy and Python
+    paths give the same results, slower."""
     try:
         from . import _kernels
     except ImportError:
         return None
+    pyx = Path(_kernels.__file__).with_name("_kernels.pyx")
+    if pyx.is_file() and getattr(_kernels, "SOURCE_HASH", None) != source_hash(pyx.read_text(encoding="utf-8")):
+        warnings.warn(f"{Path(_kernels.__file__).name} was built from another version of {pyx} and is not used (rebuild "
+                      "it: pip install -e ., or cythonize -i _kernels.pyx)", RuntimeWarning, stacklevel=2)
+        return None
     return _kernels
+
+
+def source_hash(pyx: str) -> str:
+    """sha256 of the text of _kernels.pyx with its SOURCE_HASH string emptied (the value it must hold)."""
+    return hashlib.sha256(SOURCE_HASH_RE.sub('SOURCE_HASH = ""', pyx, count=1).encode("utf-8")).hexdigest()
+
+
+SOURCE_HASH_RE = re.compile(r'^SOURCE_HASH = "[0-9a-f]*"', re.M)
 
 
 _SCORERS: dict[tuple[int, int], tuple[TrigramLM, Bonus | None, object]] = {}
