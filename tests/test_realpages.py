@@ -747,3 +747,31 @@ def test_a_seal_glyph_in_a_signer_blocks_gutter_keeps_its_two_columns(page, monk
     monkeypatch.setattr(layout, "_stray", lambda seg: False)
     got = lines()
     assert got.index("KT. GIÁM ĐỐC") < got.index("- Lưu: VT."), "without _stray the glyph ends the zone"
+
+
+def test_a_photos_page_read_is_cut_inside_its_desk_strip_to_its_ink(page):
+    """A squared-up photo keeps a few pixels of desk along its edges (its outline is found on a small blurred copy),
+    which made its ink box the whole page: Tesseract read the margins and the strip. The strip is measured on each
+    side and cut, never the page's ink; the page itself is left as it was (boxes stay in its pixels). A scan has none."""
+    from planparse.ocr import preprocess, read_page
+    from planparse.options import Options
+
+    prep = preprocess.prepare(photosynth.photo(page, "photo-shadow", seed=4), None)
+    g = prep.gray
+    h, w = g.shape
+    assert prep.unwarped and prep.inner is not None
+    x0, y0, x1, y1 = prep.inner
+    assert 0 < x0 and 0 < y0 and x1 < w and y1 < h, "desk along every edge"
+    assert max(x0, y0, w - x1, h - y1) <= round(preprocess.DESK_STRIP_MAX_IN * prep.dpi)
+    paper = np.percentile(g, 90)
+    for edge in (g[y0:y1, x0], g[y0:y1, x1 - 1], g[y0, x0:x1], g[y1 - 1, x0:x1]):
+        assert np.median(edge) > paper - 40, "no desk left inside the cut"
+    assert preprocess.ink_box(g, prep.dpi) == (0, 0, w, h), "the strip made the ink box the whole page"
+    bx0, by0, bx1, by1 = preprocess.ink_box(g[y0:y1, x0:x1], prep.dpi, preprocess.INK_PAD_PHOTO_IN)
+    assert (bx1 - bx0) * (by1 - by0) < 0.9 * (x1 - x0) * (y1 - y0)
+    read = read_page(g, prep.dpi, 1, Options(osd=False), inner=prep.inner)
+    assert read.gray.shape == g.shape
+    assert _accuracy(" ".join(wd.text for wd in read.words), synth.plain_text(letter_doc())) >= 0.9
+    assert all(x0 <= wd.bbox[0] and wd.bbox[2] <= x1 for wd in read.words)
+    assert preprocess.prepare(page, 300).inner is None
+    assert preprocess.desk_strip(np.full((400, 300), 250, np.uint8), 100) == (0, 0, 300, 400)

@@ -32,9 +32,16 @@ class PageRead:
     """The page prepared without clean-up, when that read held more confident text (the boxes refer to it)."""
 
 
-def _read(gray: np.ndarray, dpi: int, opts: Options) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
-    """Words (boxes in the page's pixels) and mean confidence of the page's ink box read by Tesseract."""
-    x0, y0, x1, y1 = preprocess.ink_box(gray, dpi)
+def _read(gray: np.ndarray, dpi: int, opts: Options,
+          inner: tuple[int, int, int, int] | None = None) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
+    """Words (boxes in the page's pixels) and mean confidence of the page's ink box read by Tesseract; given `inner`
+    (a photo's page inside its desk strip, preprocess.desk_strip), the ink box of that part of the page."""
+    if inner is None:
+        x0, y0, x1, y1 = preprocess.ink_box(gray, dpi)
+    else:
+        ix, iy, ix1, iy1 = inner
+        x0, y0, x1, y1 = preprocess.ink_box(gray[iy:iy1, ix:ix1], dpi, preprocess.INK_PAD_PHOTO_IN)
+        x0, y0, x1, y1 = x0 + ix, y0 + iy, x1 + ix, y1 + iy
     data = tesseract.image_to_data(gray[y0:y1, x0:x1], lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
                                    timeout=opts.page_timeout)
     words = layout.words_from_data(data, offset=(x0, y0))
@@ -48,12 +55,14 @@ def _weight(words: list[tuple[tuple[int, int, int], Word]]) -> float:
 
 
 def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options,
-              plain: Callable[[], preprocess.Prepared] | None = None) -> PageRead:
+              plain: Callable[[], preprocess.Prepared] | None = None,
+              inner: tuple[int, int, int, int] | None = None) -> PageRead:
     """OCR one cleaned page. A poor read is tried again on the page without clean-up (`plain`, when the clean-up
     changed anything) and the read holding more confident text is kept: clean-up must never make a page worse.
-    When the read is still poor, OSD says whether the page is turned and the better read is kept."""
+    When the read is still poor, OSD says whether the page is turned and the better read is kept. `inner`: the part
+    of a photographed page inside its desk strip (preprocess.desk_strip), the only part of it the first read sees."""
     warnings: list[Warning_] = []
-    words, conf = _read(gray, dpi, opts)
+    words, conf = _read(gray, dpi, opts, inner)
     used = None
     if conf < LOW_CONFIDENCE and plain is not None:
         bare = plain()
