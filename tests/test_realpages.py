@@ -694,15 +694,15 @@ def test_a_name_read_with_a_lookalike_letter_is_a_name():
 
 
 def test_a_quarter_numeral_ocr_damaged_past_a_number_is_read_back_after_quy():
-    """`Quý TIV/2026`, `IHI/2026`, `II1⁄2026` (a timetable cell read at 200 dpi or re-read in its cell) are the quarters
-    IV and III; a numeral read as another numeral or as a digit stays (`II/2026`, `1/2026`), and so does such a token
+    """`Quý TIV/2026`, `IHI/2026`, `II1⁄2026`, `IIL/2026` (a timetable cell read at 200 dpi or re-read in its cell) are
+    the quarters IV and III; a numeral read as another numeral or as a digit stays (`II/2026`, `1/2026`), and so does such a token
     after any word but `Quý`."""
     from planparse.ocr.layout import quarters
     from planparse.symbols import quarter_token
 
     assert [quarter_token(t) for t in ("TIV/2026", "TV/2026", "IHI/2026", "II1⁄2026", "III⁄2026.", "II/2026", "1/2026",
-                                       "V/2026", "TT/2026")] == [
-        "IV/2026", "IV/2026", "III/2026", "III/2026", "III/2026.", None, None, None, None]
+                                       "V/2026", "TT/2026", "IIL/2026", "LL/2026")] == [
+        "IV/2026", "IV/2026", "III/2026", "III/2026", "III/2026.", None, None, None, None, "III/2026", None]
     lines = [_line("Quý TIV/2026", 40.0), _line("Kiểm tra Quý II1⁄2026 5", 60.0), _line("Quý 1/2026", 90.0),
              _line("Tổ TV/2026", 90.0)]
     got = quarters(lines)

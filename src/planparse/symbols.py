@@ -433,9 +433,10 @@ def format_quarter(q: int, year: int) -> str:
 
 
 _QUARTERS = ("I", "II", "III", "IV")
-_QUARTER_LOOKALIKES = frozenset("Tl1|H")
-"""Glyphs OCR prints for an I of a quarter's numeral in a table cell (`TV`, `IHI`, `II1`): each stands for an I or is
-a speck read beside it (`TIV`)."""
+_QUARTER_LOOKALIKES = frozenset("Tl1|HL")
+"""Glyphs OCR prints for an I of a quarter's numeral in a table cell (`TV`, `IHI`, `II1`, `IIL`: the last I's serif
+read as L's foot, bench_broke --extra scan300 and bare Tesseract alike): each stands for an I or is a speck read beside
+it (`TIV`)."""
 
 
 def quarter_numeral(token: str) -> str | None:
@@ -460,7 +461,7 @@ def quarter_numeral(token: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-QUARTER_TOKEN = re.compile(r"^([IVTHl1|]{1,4})([/⁄](?:19|20)\d{2})([.,;:)]?)$")
+QUARTER_TOKEN = re.compile(r"^([IVTHLl1|]{1,4})([/⁄](?:19|20)\d{2})([.,;:)]?)$")
 """A quarter's numeral and year as one OCR token (`TIV/2026`, `II1⁄2026`); ⁄ is the fraction slash OCR reads for /."""
 
 
