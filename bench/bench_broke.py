@@ -24,7 +24,8 @@ first read 16, second 1, later 2, repair 12), scan200 0.20 % (20 of 9,799: first
 and names kept by repair, quarter numerals read back (layout.quarters), `Ÿ` mapped back and a heading's separator
 re-read: scan300 0.20 % (20: first 14, later 1, repair 5), scan200 0.11 % (11: first 5, repair 6). Since h1-h2 joined
 bench/tuning/more (23 plans, 12,775 words a class), b911719 measures scan300 0.29 % (35 of 12,250: first 24, later 1,
-repair 10), scan200 0.18 % (22 of 12,253: first 8, second 1, later 1, repair 12).
+repair 10), scan200 0.18 % (22 of 12,253: first 8, second 1, later 1, repair 12). i1-i2 joined after that (25 plans):
+figures of later commits are not comparable with these.
 Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [--extra] [-v]
 Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
 $PLANPARSE_BENCH_BROKE).
