@@ -21,7 +21,8 @@ each step adds to a candidate's score. Every syllable decoded wrong is then put 
 
 The totals are printed per class and per component, for names (Title-case gold) and common words apart. Nothing is
 changed: the tool reads the model as shipped (PLANPARSE_DATA) and checks that its path is the one the stage returns.
-Reads the tuning plans of the repository and, for `--set dev`, ../shared/corpus (never in tests).
+Reads the tuning plans of a checkout (`--repo`, default the current directory) and, for `--set dev`, the corpus
+(`--corpus`, default ../shared/corpus beside the checkout; never in tests).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from ..models import Line
 from ..repair import engine
 from ..repair.decoder import prune, trigram_scores, viterbi
 from ..repair.orthography import nfc, place_tone
+from ..resources import data_dir
 
-REPO = Path(__file__).resolve().parents[3]
 COMPONENTS = ("lm", "words", "places", "channel", "topic", "cache", "context")
 
 
@@ -262,8 +263,9 @@ def _is_name(tr: Trace, pos: int, gold: list[str], offset: int) -> bool:
     return bool(before) and before[-1] not in ".:;!?"
 
 
-def texts(which: str, files: list[str]) -> dict[str, list[str]]:
-    """The named texts: files, or a set (tuning: bench/tuning + bench/tuning/more; dev: the 14 unmeasured documents)."""
+def texts(which: str, files: list[str], repo: Path, corpus: Path) -> dict[str, list[str]]:
+    """The named texts: files, or a set of the checkout `repo` (tuning: bench/tuning + bench/tuning/more) or of `corpus`
+    (dev: the 14 unmeasured documents listed in the shipped lm/heldout.txt)."""
     out: dict[str, list[str]] = {}
     for f in files:
         out[Path(f).stem] = [ln for ln in Path(f).read_text(encoding="utf-8").splitlines() if ln.strip()]
@@ -271,19 +273,19 @@ def texts(which: str, files: list[str]) -> dict[str, list[str]]:
         return out
     if which in ("tuning", "all"):
         for folder in ("tuning", "tuning/more"):
-            for path in sorted((REPO / "bench" / folder).glob("*.txt")):
+            for path in sorted((repo / "bench" / folder).glob("*.txt")):
                 out[path.stem] = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     if which in ("dev", "all"):
         from .lmbuild import documents
 
-        text = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text(encoding="utf-8")
+        text = (data_dir() / "lm" / "heldout.txt").read_text(encoding="utf-8")
         entries = [e.strip() for e in text.split("\n# not measured")[1].splitlines()[1:] if e.strip() and e[0] != "#"]
         wanted: dict[str, set[int]] = defaultdict(set)
         for e in entries:
             name, _, k = e.partition("#")
             wanted[name].add(int(k))
         for name, ks in sorted(wanted.items()):
-            for n, doc in enumerate(documents(REPO.parent / "shared" / "corpus" / name)):
+            for n, doc in enumerate(documents(corpus / name)):
                 if n in ks:
                     out[f"{Path(name).name}#{n}"] = doc
     return out
@@ -316,12 +318,14 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", help="texts with correct diacritics (default: the --set)")
     ap.add_argument("--set", default="tuning", choices=("tuning", "dev", "all"))
+    ap.add_argument("--repo", type=Path, default=Path.cwd(), help="the checkout whose bench/tuning is read")
+    ap.add_argument("--corpus", type=Path, help="the corpus folder of --set dev (default: ../shared/corpus beside --repo)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every error with its components")
     args = ap.parse_args(argv)
     model = engine.get_model()
     errors: list[Error] = []
     nsyl = mismatch = 0
-    for name, gold in texts(args.set, args.files).items():
+    for name, gold in texts(args.set, args.files, args.repo, args.corpus or args.repo.parent / "shared" / "corpus").items():
         e, n, m = diagnose(model, name, gold)
         errors += e
         nsyl += n
