@@ -1,7 +1,7 @@
 """Which part of the restore decoder chose each wrong reading: a diagnostic of stripped-text errors.
 
     python -m planparse.devtools.blame                 # bench/tuning and bench/tuning/more, stripped
-    python -m planparse.devtools.blame --set dev -v    # the 14 unmeasured extra/ documents of lm/heldout.txt
+    python -m planparse.devtools.blame --set dev --corpus CORPUS -v   # the 14 unmeasured documents of lm/heldout.txt
     python -m planparse.devtools.blame FILE.txt ...    # any text with correct diacritics, one document per file
 
 Each text is stripped of its marks and decoded as `repair.engine._restore_section` does, step by step, keeping what
@@ -22,7 +22,7 @@ each step adds to a candidate's score. Every syllable decoded wrong is then put 
 The totals are printed per class and per component, for names (Title-case gold) and common words apart. Nothing is
 changed: the tool reads the model as shipped (PLANPARSE_DATA) and checks that its path is the one the stage returns.
 Reads the tuning plans of a checkout (`--repo`, default the current directory) and, for `--set dev`, the corpus
-(`--corpus`, default ../shared/corpus beside the checkout; never in tests).
+folder given as `--corpus` (never in tests).
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ def _is_name(tr: Trace, pos: int, gold: list[str], offset: int) -> bool:
     return bool(before) and before[-1] not in ".:;!?"
 
 
-def texts(which: str, files: list[str], repo: Path, corpus: Path) -> dict[str, list[str]]:
+def texts(which: str, files: list[str], repo: Path, corpus: Path | None) -> dict[str, list[str]]:
     """The named texts: files, or a set of the checkout `repo` (tuning: bench/tuning + bench/tuning/more) or of `corpus`
     (dev: the 14 unmeasured documents listed in the shipped lm/heldout.txt)."""
     out: dict[str, list[str]] = {}
@@ -277,6 +277,9 @@ def texts(which: str, files: list[str], repo: Path, corpus: Path) -> dict[str, l
                 out[path.stem] = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     if which in ("dev", "all"):
         from .lmbuild import documents
+
+        if corpus is None:
+            raise ValueError(f"--set {which} needs the corpus folder")
 
         text = (data_dir() / "lm" / "heldout.txt").read_text(encoding="utf-8")
         entries = [e.strip() for e in text.split("\n# not measured")[1].splitlines()[1:] if e.strip() and e[0] != "#"]
@@ -319,13 +322,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("files", nargs="*", help="texts with correct diacritics (default: the --set)")
     ap.add_argument("--set", default="tuning", choices=("tuning", "dev", "all"))
     ap.add_argument("--repo", type=Path, default=Path.cwd(), help="the checkout whose bench/tuning is read")
-    ap.add_argument("--corpus", type=Path, help="the corpus folder of --set dev (default: ../shared/corpus beside --repo)")
+    ap.add_argument("--corpus", type=Path, help="the corpus folder (laws/, admin/, extra/) of --set dev and all")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every error with its components")
     args = ap.parse_args(argv)
+    if args.set != "tuning" and not args.files and args.corpus is None:
+        ap.error(f"--set {args.set} needs --corpus")
     model = engine.get_model()
     errors: list[Error] = []
     nsyl = mismatch = 0
-    for name, gold in texts(args.set, args.files, args.repo, args.corpus or args.repo.parent / "shared" / "corpus").items():
+    for name, gold in texts(args.set, args.files, args.repo, args.corpus).items():
         e, n, m = diagnose(model, name, gold)
         errors += e
         nsyl += n
