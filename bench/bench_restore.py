@@ -29,16 +29,11 @@ from planparse.repair.engine import get_model
 from planparse.repair.lm import TrigramLM
 from planparse.repair.orthography import place_tone
 from planparse.resources import lm_path
+from planparse.text import fold as strip_marks  # every mark removed, case kept: what a diacritic-less OCR leaves
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
-
-
-def strip_marks(text: str) -> str:
-    """Remove every Vietnamese mark, keep case: what a diacritic-less OCR leaves."""
-    s = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in s if not unicodedata.combining(c))
 
 
 PERIODS = frozenset({"năm", "ngày", "tháng", "tuần", "quý", "kỳ", "giờ"})

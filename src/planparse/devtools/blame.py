@@ -28,7 +28,6 @@ folder given as `--corpus` (never in tests).
 from __future__ import annotations
 
 import argparse
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,14 +40,9 @@ from ..repair import engine
 from ..repair.decoder import prune, trigram_scores, viterbi
 from ..repair.orthography import nfc, place_tone
 from ..resources import data_dir
+from ..text import fold
 
 COMPONENTS = ("lm", "words", "places", "channel", "topic", "cache", "context")
-
-
-def strip_marks(text: str) -> str:
-    """Every Vietnamese mark removed, case kept (as bench/bench_restore.py strips)."""
-    s = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in s if not unicodedata.combining(c))
 
 
 @dataclass
@@ -149,7 +143,7 @@ def gold_unit(gold_line: str, start: int, end: int) -> str:
 def diagnose(model: engine.Model, name: str, gold: list[str]) -> tuple[list[Error], int, int]:
     """The errors of one text decoded stripped, classified; with its syllable count and lines differing from the
     stage's own output (should be 0)."""
-    lines = [Line(text=strip_marks(g), origin="text") for g in gold]
+    lines = [Line(text=fold(g), origin="text") for g in gold]
     segs_all = engine._pieces(lines)
     counts = engine._word_counts(segs_all)
     mode = engine._mode_of(*engine._mark_counts(segs_all, counts))
