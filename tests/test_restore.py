@@ -207,7 +207,7 @@ def test_never_raises_keeps_lines_and_numbers(parts, nlines):
     out_tokens = out.split()
     for n in numbers:
         if n in DIGIT_SYLLABLES:
-            continue  # eng OCR's lone ở / lở: the LM may read it among words of a garbled line (test_lone_6_beside_a_token_with_digits_stays_a_number)
+            continue  # eng OCR's lone ở / lở, read among words of a garbled line by design (test_lone_6_...)
         assert n in out_tokens
 
 

@@ -645,7 +645,14 @@ bench/tuning/more / the 14 unmeasured documents: 18 / 212 / 221; the cache is de
 common-word errors, `bản xa` -> `xã`, `tổng đàn` -> `dân`) and not adopted: each slot's own vote left out of the census
 that scores it (23 / 206 / 227; with CACHE_PASS_WEIGHT 0.7: 22 / 210 / 234); the document's share measured against the
 reading's corpus share of its skeleton (syllables.txt), -w log10(doc share / corpus share ** p), so a reading the
-document merely shares with the corpus is not pushed (p 0.5: 18 / 223 / 233; 1: 21 / 282 / 301)."""
+document merely shares with the corpus is not pushed (p 0.5: 18 / 223 / 233; 1: 21 / 282 / 301). 1.18, the one move
+devtools.tune's coordinate ascent over the weights jointly kept (see its docstring), not adopted: errors, stripped
+bench/tuning / bench/tuning/more, eng OCR of both / the 14 unmeasured documents / six training decrees (first 300
+lines) / seeds 000 / 001, 18 / 316, 45 / 497 / 221 / 101 / 73 / 49 -> 18 / 311, 43 / 492 / 221 / 101 / 72 / 48 — the
+validation documents do not move, and a gain of 10 tuning errors is what picking the best of many moves gives by
+chance (held-out decrees, reported only: 829 -> 843) (0.5: 21 / 318, 45 / 500 / 227 / 103 / 75 / 50; 2.0: 20 / 312, 47
+/ 501 / 230 / 103 / 74 / 50; 1.4: 20 / 307, 43 / 490 / 223 / 98 / 72 / 48, not adopted: the unmeasured documents
+lose)."""
 
 
 CACHE_PASS_MODES = ("degraded",)

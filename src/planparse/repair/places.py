@@ -15,6 +15,14 @@ from .lm import TrigramLM
 from .orthography import nfc, place_tone, skeleton
 
 PLACE_BONUS = 3.5
+"""log10 bonus of a place-name syllable pair between two capitalised slots (decoder.Bonus). Measured with devtools.tune
+(session of 2026-12-03; errors, stripped bench/tuning / bench/tuning/more, eng OCR of both / the 14 unmeasured extra/
+documents / six training decrees (first 300 lines) / seeds 000 / 001, with 3.5: 18 / 316, 45 / 497 / 221 / 101 / 73 /
+49): 2.45 18 / 315, 45 / 494 / 213 / 101 / 73 / 48 (news' personal names no longer taken for places), with
+engine.CACHE_PASS_WEIGHT 1.18 (not adopted) 18 / 310, 43 / 489 / 212 / 101 / 72 / 47; x0.5 (1.75) 18 / 315, 45 / 496 /
+210; x2 (7.0) 18 / 316, 51 / 510 / 253. Not adopted: the bonus acts in text a Vietnamese model read too, where 2.45 lets the LM's
+`lờ lầu` respell a header's right `XÃ SÌ LỞ LẦU` (test_realpages; bench_vie_channel --set tuning unchanged, 80.20 %),
+and the plans barely gain; a bonus of degraded text only (the dev documents' -8) is untried."""
 
 
 @lru_cache(maxsize=20_000)
