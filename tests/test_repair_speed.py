@@ -354,22 +354,28 @@ def test_compiled_rewrite_gives_the_python_loops_lines_and_records(monkeypatch):
     assert any(r.alternatives for args in calls for r in rewrite(*args)[1])
 
 
-def test_half_bits_round_as_numpy():
+def test_half_bits_round_as_numpy(monkeypatch):
     """The kernels' float32 -> float16 rounding is NumPy's on a sweep of every exponent (ties, subnormals, infinities,
-    NaN; all 2**32 patterns were compared once, with no difference)."""
+    NaN; all 2**32 patterns were compared once, with no difference), with and without the F16C conversion."""
     kernel = _kernels_or_skip()
     rng = np.random.default_rng(16)
     bits = np.concatenate([np.arange(0, 1 << 32, 4099, dtype=np.uint64).astype(np.uint32),
                            rng.integers(0, 1 << 32, 1 << 20, dtype=np.uint64).astype(np.uint32),
                            (np.arange(1 << 16, dtype=np.uint32) << 13) | np.uint32(0x1000)])
     x = bits.view(np.float32)
-    out = np.empty(len(x), dtype=np.uint16)
-    kernel.half_bits(x, out)
     with np.errstate(all="ignore"):
-        assert np.array_equal(out, x.astype(np.float16).view(np.uint16))
+        want = x.astype(np.float16).view(np.uint16)
+    for wide in (True, False):  # F16C 8 at a time (where the CPU has it) and one at a time
+        monkeypatch.setattr(kernel, "USE_F16C", wide)
+        for a, b in ((0, len(x)), (3, len(x)), (0, 13), (5, 6)):  # blocks of 8 with a NaN, and tails, one at a time
+            out = np.empty(b - a, dtype=np.uint16)
+            kernel.half_bits(x[a:b], out)
+            assert np.array_equal(out, want[a:b])
 
 
 def test_compiled_dense_bigrams_are_the_numpy_ones(monkeypatch):
+    """The dense bigram table the kernel fills (F16C conversion or one value at a time) is the NumPy loop's."""
+    from planparse.repair import decoder
     from planparse.repair import lm as lm_module
 
     _kernels_or_skip()
@@ -381,6 +387,9 @@ def test_compiled_dense_bigrams_are_the_numpy_ones(monkeypatch):
     assert got.dtype == want.dtype == np.float16 and got.shape == want.shape == (d, d)
     assert np.array_equal(got.view(np.uint16), want.view(np.uint16))
     assert np.array_equal(lm.dense.view(np.uint16), want.view(np.uint16))
+    monkeypatch.setattr(lm_module, "COMPILED_DENSE", True)
+    monkeypatch.setattr(decoder.compiled(), "USE_F16C", False)
+    assert np.array_equal(lm._dense_bigrams(d).view(np.uint16), want.view(np.uint16))
 
 
 def test_compiled_segmentation_gives_the_python_loops_pieces(monkeypatch):
