@@ -411,3 +411,43 @@ def test_compiled_segmentation_gives_the_python_loops_pieces(monkeypatch):
     assert got == want
     assert all(type(p) is seg.Piece for pieces in got for p in pieces)
 
+
+
+def test_npz_load_reads_what_np_load_reads(tmp_path):
+    """repair.npz.load gives np.load's arrays, stored members read at their offset or memory-mapped, deflated ones
+    inflated; np.load reads what npz.save writes; a file that is no zip is a ValueError (a ModelError for the LM)."""
+    from planparse.repair import npz
+
+    rng = np.random.default_rng(3)
+    arrays = {"a": rng.integers(0, 255, 1000, dtype=np.uint8), "b": rng.random((7, 5)).astype(np.float32),
+              "c": np.asfortranarray(rng.integers(0, 1 << 30, (4, 3))), "d": np.zeros(0, dtype=np.uint16),
+              "e": np.float32(0.02), "f": rng.integers(-100, 100, (9, 11), dtype=np.int8)}
+    path = tmp_path / "x.npz"
+    npz.save(path, arrays, deflate=("b",))
+    with np.load(path) as z:
+        want = {k: z[k] for k in z.files}
+    for mmap in ((), ("f", "a", "d")):
+        got = npz.load(path, mmap=mmap)
+        assert got.files == list(arrays)
+        for k, v in arrays.items():
+            assert got[k].dtype == v.dtype == want[k].dtype and got[k].shape == v.shape
+            assert np.array_equal(got[k], v) and np.array_equal(want[k], v)
+        assert type(got["f"]) is np.ndarray and got["f"].flags.writeable == ("f" not in mmap)
+    np.savez_compressed(tmp_path / "old.npz", **arrays)
+    got = npz.load(tmp_path / "old.npz")
+    assert all(np.array_equal(got[k], v) for k, v in arrays.items())
+    (tmp_path / "bad.npz").write_bytes(b"not a model")
+    with pytest.raises(ValueError):
+        npz.load(tmp_path / "bad.npz")
+
+
+def test_shipped_model_files_are_stored_uncompressed():
+    """trigram.npz and context.npz are read without inflating (repair.npz): a rebuild that deflates them again loads
+    the same arrays, ~1 G instructions slower at every start."""
+    import zipfile
+
+    from planparse.resources import context_path, lm_path
+
+    for path in (lm_path(), context_path()):
+        with zipfile.ZipFile(path) as zf:
+            assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}, path
