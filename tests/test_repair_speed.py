@@ -451,3 +451,26 @@ def test_shipped_model_files_are_stored_uncompressed():
     for path in (lm_path(), context_path()):
         with zipfile.ZipFile(path) as zf:
             assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}, path
+
+
+def test_low_key_deltas_read_back_with_their_high_halves():
+    """lmbuild.low_deltas (uint16 low halves of the key deltas, the high halves that are not 0 apart) and
+    lm.read_low_keys give back the keys, across high-word runs and deltas of any size (the planes of older models too)."""
+    from planparse.devtools.lmbuild import low_deltas
+    from planparse.repair.lm import NgramKeys, read_low_keys
+
+    rng = np.random.default_rng(7)
+    keys = np.unique(np.concatenate([rng.integers(0, 1 << 36, 5000, dtype=np.uint64),
+                                     rng.integers(0, 1 << 17, 5000, dtype=np.uint64), np.arange(3, dtype=np.uint64)]))
+    table = NgramKeys.from_keys(keys)
+    arrays = low_deltas(table, "tri")
+    assert arrays["tri_d16"].dtype == np.uint16 and 0 < len(arrays["tri_dhi"]) < len(keys)
+
+    class Z(dict):
+        files = property(lambda self: list(self))
+
+    got = read_low_keys(Z(arrays), "tri")
+    assert got.low.dtype == np.uint32 and np.array_equal(got.low, table.low) and np.array_equal(got.start, table.start)
+    d = np.diff(table.low, prepend=np.uint32(0)).astype(np.uint32).view(np.uint8).reshape(-1, 4)
+    planes = Z({f"tri_l{b}": np.ascontiguousarray(d[:, b]) for b in range(4)} | {"tri_start": table.start})
+    assert np.array_equal(read_low_keys(planes, "tri").low, table.low)
