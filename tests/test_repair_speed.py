@@ -354,22 +354,28 @@ def test_compiled_rewrite_gives_the_python_loops_lines_and_records(monkeypatch):
     assert any(r.alternatives for args in calls for r in rewrite(*args)[1])
 
 
-def test_half_bits_round_as_numpy():
+def test_half_bits_round_as_numpy(monkeypatch):
     """The kernels' float32 -> float16 rounding is NumPy's on a sweep of every exponent (ties, subnormals, infinities,
-    NaN; all 2**32 patterns were compared once, with no difference)."""
+    NaN; all 2**32 patterns were compared once, with no difference), with and without the F16C conversion."""
     kernel = _kernels_or_skip()
     rng = np.random.default_rng(16)
     bits = np.concatenate([np.arange(0, 1 << 32, 4099, dtype=np.uint64).astype(np.uint32),
                            rng.integers(0, 1 << 32, 1 << 20, dtype=np.uint64).astype(np.uint32),
                            (np.arange(1 << 16, dtype=np.uint32) << 13) | np.uint32(0x1000)])
     x = bits.view(np.float32)
-    out = np.empty(len(x), dtype=np.uint16)
-    kernel.half_bits(x, out)
     with np.errstate(all="ignore"):
-        assert np.array_equal(out, x.astype(np.float16).view(np.uint16))
+        want = x.astype(np.float16).view(np.uint16)
+    for wide in (True, False):  # F16C 8 at a time (where the CPU has it) and one at a time
+        monkeypatch.setattr(kernel, "USE_F16C", wide)
+        for a, b in ((0, len(x)), (3, len(x)), (0, 13), (5, 6)):  # blocks of 8 with a NaN, and tails, one at a time
+            out = np.empty(b - a, dtype=np.uint16)
+            kernel.half_bits(x[a:b], out)
+            assert np.array_equal(out, want[a:b])
 
 
 def test_compiled_dense_bigrams_are_the_numpy_ones(monkeypatch):
+    """The dense bigram table the kernel fills (F16C conversion or one value at a time) is the NumPy loop's."""
+    from planparse.repair import decoder
     from planparse.repair import lm as lm_module
 
     _kernels_or_skip()
@@ -381,6 +387,9 @@ def test_compiled_dense_bigrams_are_the_numpy_ones(monkeypatch):
     assert got.dtype == want.dtype == np.float16 and got.shape == want.shape == (d, d)
     assert np.array_equal(got.view(np.uint16), want.view(np.uint16))
     assert np.array_equal(lm.dense.view(np.uint16), want.view(np.uint16))
+    monkeypatch.setattr(lm_module, "COMPILED_DENSE", True)
+    monkeypatch.setattr(decoder.compiled(), "USE_F16C", False)
+    assert np.array_equal(lm._dense_bigrams(d).view(np.uint16), want.view(np.uint16))
 
 
 def test_compiled_segmentation_gives_the_python_loops_pieces(monkeypatch):
@@ -402,3 +411,66 @@ def test_compiled_segmentation_gives_the_python_loops_pieces(monkeypatch):
     assert got == want
     assert all(type(p) is seg.Piece for pieces in got for p in pieces)
 
+
+
+def test_npz_load_reads_what_np_load_reads(tmp_path):
+    """repair.npz.load gives np.load's arrays, stored members read at their offset or memory-mapped, deflated ones
+    inflated; np.load reads what npz.save writes; a file that is no zip is a ValueError (a ModelError for the LM)."""
+    from planparse.repair import npz
+
+    rng = np.random.default_rng(3)
+    arrays = {"a": rng.integers(0, 255, 1000, dtype=np.uint8), "b": rng.random((7, 5)).astype(np.float32),
+              "c": np.asfortranarray(rng.integers(0, 1 << 30, (4, 3))), "d": np.zeros(0, dtype=np.uint16),
+              "e": np.float32(0.02), "f": rng.integers(-100, 100, (9, 11), dtype=np.int8)}
+    path = tmp_path / "x.npz"
+    npz.save(path, arrays, deflate=("b",))
+    with np.load(path) as z:
+        want = {k: z[k] for k in z.files}
+    for mmap in ((), ("f", "a", "d")):
+        got = npz.load(path, mmap=mmap)
+        assert got.files == list(arrays)
+        for k, v in arrays.items():
+            assert got[k].dtype == v.dtype == want[k].dtype and got[k].shape == v.shape
+            assert np.array_equal(got[k], v) and np.array_equal(want[k], v)
+        assert type(got["f"]) is np.ndarray and got["f"].flags.writeable == ("f" not in mmap)
+    np.savez_compressed(tmp_path / "old.npz", **arrays)
+    got = npz.load(tmp_path / "old.npz")
+    assert all(np.array_equal(got[k], v) for k, v in arrays.items())
+    (tmp_path / "bad.npz").write_bytes(b"not a model")
+    with pytest.raises(ValueError):
+        npz.load(tmp_path / "bad.npz")
+
+
+def test_shipped_model_files_are_stored_uncompressed():
+    """trigram.npz and context.npz are read without inflating (repair.npz): a rebuild that deflates them again loads
+    the same arrays, ~1 G instructions slower at every start."""
+    import zipfile
+
+    from planparse.resources import context_path, lm_path
+
+    for path in (lm_path(), context_path()):
+        with zipfile.ZipFile(path) as zf:
+            assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}, path
+
+
+def test_low_key_deltas_read_back_with_their_high_halves():
+    """lmbuild.low_deltas (uint16 low halves of the key deltas, the high halves that are not 0 apart) and
+    lm.read_low_keys give back the keys, across high-word runs and deltas of any size (the planes of older models too)."""
+    from planparse.devtools.lmbuild import low_deltas
+    from planparse.repair.lm import NgramKeys, read_low_keys
+
+    rng = np.random.default_rng(7)
+    keys = np.unique(np.concatenate([rng.integers(0, 1 << 36, 5000, dtype=np.uint64),
+                                     rng.integers(0, 1 << 17, 5000, dtype=np.uint64), np.arange(3, dtype=np.uint64)]))
+    table = NgramKeys.from_keys(keys)
+    arrays = low_deltas(table, "tri")
+    assert arrays["tri_d16"].dtype == np.uint16 and 0 < len(arrays["tri_dhi"]) < len(keys)
+
+    class Z(dict):
+        files = property(lambda self: list(self))
+
+    got = read_low_keys(Z(arrays), "tri")
+    assert got.low.dtype == np.uint32 and np.array_equal(got.low, table.low) and np.array_equal(got.start, table.start)
+    d = np.diff(table.low, prepend=np.uint32(0)).astype(np.uint32).view(np.uint8).reshape(-1, 4)
+    planes = Z({f"tri_l{b}": np.ascontiguousarray(d[:, b]) for b in range(4)} | {"tri_start": table.start})
+    assert np.array_equal(read_low_keys(planes, "tri").low, table.low)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..repair import npz
 from ..repair.lm import TrigramLM
 from ..repair.orthography import skeleton
 from .lmbuild import read_exclude
@@ -135,18 +136,18 @@ def build_context(corpus_paths: list[str], out_path: str | Path, lm_path: str | 
 def save(path: str | Path, readings: list[str], units: list[str], keys: np.ndarray, values: np.ndarray,
          stats: dict) -> None:
     """Write the tables with the readings and context units as strings (so they do not depend on the LM's ids): one
-    dense int8 (readings x units) table, mostly zeros (compressed in the file, loaded without temporaries); `keys` are
+    dense int8 (readings x units) table, mostly zeros, stored uncompressed (repair.npz: memory-mapped, only the rows a
+    text uses are read; deflated, 5.4 MB instead of 23.7, it took 0.48 G instructions to load); `keys` are
     row * len(units) + unit."""
     table = np.zeros(len(readings) * len(units), dtype=np.int8)
     table[np.asarray(keys, dtype=np.int64)] = values
-    np.savez_compressed(
-        path,
-        readings=np.frombuffer("\n".join(readings).encode("utf-8"), dtype=np.uint8),
-        units=np.frombuffer("\n".join(units).encode("utf-8"), dtype=np.uint8),
-        table=table.reshape(len(readings), len(units)),
-        step=np.float32(STEP),
-        stats=np.frombuffer(json.dumps(stats).encode(), dtype=np.uint8),
-    )
+    npz.save(path, {
+        "readings": np.frombuffer("\n".join(readings).encode("utf-8"), dtype=np.uint8),
+        "units": np.frombuffer("\n".join(units).encode("utf-8"), dtype=np.uint8),
+        "table": table.reshape(len(readings), len(units)),
+        "step": np.float32(STEP),
+        "stats": np.frombuffer(json.dumps(stats).encode(), dtype=np.uint8),
+    })
 
 
 def main(argv: list[str] | None = None) -> None:

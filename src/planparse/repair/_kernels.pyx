@@ -14,7 +14,7 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 
-SOURCE_HASH = "92122457928a19d92fc0d3f869e6ee16fb82e3a98f5d63fcdcbff1ab9f799273"
+SOURCE_HASH = "ceaf91d13d527b356e3a45e4d930774b1f2b712d3bca26b4578b81e8fefac73a"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -533,26 +533,78 @@ cdef inline uint16_t _half_bits(float x) noexcept nogil:
     return <uint16_t> (<uint16_t> (h_sgn + h_exp) + h_sig)
 
 
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    #include <immintrin.h>
+    /* float16 bits of add + a[i] (of a[i] when !use_add), 8 at a time with the F16C conversion, rounding to nearest
+       even; stops before the first block of 8 that holds a NaN (the hardware quiets a signalling NaN, NumPy keeps its
+       bits) and before the last n % 8 values. Returns how many were converted. */
+    __attribute__((target("avx,f16c")))
+    static Py_ssize_t pp_halves_f16c(const float *a, float add, int use_add, Py_ssize_t n, uint16_t *out) {
+        Py_ssize_t i = 0;
+        __m256 vb = _mm256_set1_ps(add), s;
+        for (; i + 8 <= n; i += 8) {
+            s = _mm256_loadu_ps(a + i);
+            if (use_add) s = _mm256_add_ps(vb, s);
+            if (_mm256_movemask_ps(_mm256_cmp_ps(s, s, _CMP_UNORD_Q))) break;
+            _mm_storeu_si128((__m128i *)(out + i), _mm256_cvtps_ph(s, _MM_FROUND_TO_NEAREST_INT));
+        }
+        return i;
+    }
+    static int pp_has_f16c(void) {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+    }
+    #else
+    static Py_ssize_t pp_halves_f16c(const float *a, float add, int use_add, Py_ssize_t n, uint16_t *out) { return 0; }
+    static int pp_has_f16c(void) { return 0; }
+    #endif
+    """
+    Py_ssize_t pp_halves_f16c(const float *a, float add, int use_add, Py_ssize_t n, uint16_t *out) noexcept nogil
+    int pp_has_f16c() noexcept nogil
+
+
+cdef bint F16C = pp_has_f16c()
+"""Whether this CPU converts float32 to float16 in hardware (x86 F16C, 2012 on): 8 values an instruction, the same
+bits as _half_bits (IEEE round to nearest even) but for NaNs, which go through _half_bits."""
+USE_F16C = True
+"""False: _halves converts one value at a time with _half_bits (tests compare both)."""
+
+
+cdef void _halves(const float *a, float add, bint use_add, Py_ssize_t n, uint16_t *out, bint wide) noexcept nogil:
+    """out[i] = the float16 bits of add + a[i] (of a[i] when not use_add): `wide` (F16C) in blocks of 8, a block with a
+    NaN and the tail one value at a time (_half_bits)."""
+    cdef Py_ssize_t i = 0, stop
+    while i < n:
+        if wide:
+            i += pp_halves_f16c(a + i, add, use_add, n - i, out + i)
+        stop = i + 8 if i + 8 < n else n
+        while i < stop:
+            out[i] = _half_bits(add + a[i] if use_add else a[i])
+            i += 1
+
+
 def half_bits(const float[::1] x, uint16_t[::1] out):
     """out[i] = the float16 bits of x[i], as x.astype(float16).view(uint16) (tests compare)."""
-    cdef Py_ssize_t i
-    with nogil:
-        for i in range(x.shape[0]):
-            out[i] = _half_bits(x[i])
+    cdef bint wide = F16C and USE_F16C
+    if x.shape[0]:
+        with nogil:
+            _halves(&x[0], 0.0, False, x.shape[0], &out[0], wide)
 
 
 def dense_bigrams(const float[::1] uni_bo, const float[::1] uni_lp, const uint32_t[::1] low, const int64_t[::1] start,
                   const uint8_t[::1] q, const float[::1] book, uint64_t v, uint16_t[:, ::1] out):
     """lm.TrigramLM._dense_bigrams into `out` (d, d) as float16 bits: uni_bo[b] + uni_lp[c] (float32 sums), then every
-    bigram (b, c) of the model with b, c < d its log10 P(c | b), book[q[j]]; the same values as the NumPy loops."""
+    bigram (b, c) of the model with b, c < d its log10 P(c | b), book[q[j]]; the same values as the NumPy loops. The
+    sums are converted 8 at a time where the CPU has F16C (_halves): 518 M -> 72 M instructions (callgrind)."""
     cdef Py_ssize_t d = out.shape[0], b, c, j, h = 0, runs = start.shape[0]
     cdef uint64_t key
-    cdef float s
+    cdef bint wide = F16C and USE_F16C
     with nogil:
         for b in range(d):
-            for c in range(d):
-                s = uni_bo[b] + uni_lp[c]
-                out[b, c] = _half_bits(s)
+            _halves(&uni_lp[0], uni_bo[b], True, d, &out[b, 0], wide)
         for j in range(low.shape[0]):
             while h + 1 < runs and start[h + 1] <= j:
                 h += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ModelError
+from . import npz
 from .lm import TrigramLM
 
 WINDOW = 8
@@ -47,7 +48,7 @@ class Context:
 
     def __init__(self, path, lm: TrigramLM):
         try:
-            z = np.load(path)
+            z = npz.load(path, mmap=("table",))  # stored uncompressed: only the rows a text uses are read
             readings = bytes(z["readings"]).decode("utf-8").split("\n")
             units = bytes(z["units"]).decode("utf-8").split("\n")
             self.table = z["table"].reshape(-1)

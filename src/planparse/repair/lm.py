@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import npz
 from .tokens import NUM, UNK
 
 BITS = 21
@@ -130,9 +131,14 @@ class NgramKeys:
 
 
 def read_low_keys(z, name: str) -> NgramKeys:
-    """Keys stored as four byte planes of uint32 deltas of their low words (`name_l0..3`, wrapping at each
-    high-word run) and the runs' starts (`name_start`); see devtools.lmbuild.low_key_planes."""
-    low = _from_planes(z, f"{name}_l", np.uint32)
+    """Keys stored as the uint32 deltas of their low words (wrapping at each high-word run) and the runs' starts
+    (`name_start`): the deltas' low halves as uint16 (`name_d16`) and the few high halves that are not 0 (`name_dhi` at
+    `name_dhi_at`), see devtools.lmbuild.low_key_deltas; or, in older models, as four byte planes (`name_l0..3`)."""
+    if f"{name}_d16" in z.files:
+        low = z[f"{name}_d16"].astype(np.uint32)
+        low[z[f"{name}_dhi_at"]] += z[f"{name}_dhi"].astype(np.uint32) << np.uint32(16)
+    else:
+        low = _from_planes(z, f"{name}_l", np.uint32)
     np.cumsum(low, out=low, dtype=np.uint32)
     return NgramKeys(low, z[f"{name}_start"])
 
@@ -185,13 +191,13 @@ class TrigramLM:
     """Loaded model: vectorised log10 P(c | a, b) over id arrays."""
 
     def __init__(self, path: str | Path):
-        z = np.load(path)
+        z = npz.load(path)
         self.vocab = bytes(z["vocab"]).decode("utf-8").split("\n")
         self.index = {w: i for i, w in enumerate(self.vocab)}
         self.uni_lp = z["uni_lp"].astype(np.float32)
         self.uni_bo = z["uni_bo"].astype(np.float32)
         v = len(self.vocab)
-        if "bi_l0" in z.files:
+        if "bi_d16" in z.files or "bi_l0" in z.files:
             self.bi_keys, self.tri_keys = read_low_keys(z, "bi"), read_low_keys(z, "tri")
         else:
             self.bi_keys, self.tri_keys = _rebase(read_keys(z, "bi"), 2, v), _rebase(read_keys(z, "tri"), 3, v)
