@@ -977,15 +977,17 @@ changed; bench_vie_channel --set tuning 150 images, bench_realpages --set tuning
 --seeds unchanged (80.20 %, 0.221 %); "none" measured the same (no `Khơ Mù` read at 95 or more there), kept out for the
 closed list's sake. Left alone: lowercase confident reads the trigram path alone respells past SURE_READ_BELIEF
 (`họp bản`@96 -> `bàn` at belief 0.46, `lần đo`@96 -> `do` at 0.35, `mương, hố`@97 -> `hồ`); SURE_READ_BELIEF 0.5
-keeps two of them but loses 17 repairs of bench_broke --extra photo-blur (`thể` -> `thế`, `tổ`, `phổ`, `sổ`; broke 0.46 -> 0.45 %)."""
+keeps two of them but loses 17 repairs of bench_broke --extra photo-blur (`thể` -> `thế`, `tổ`, `phổ`, `sổ`; broke
+0.46 -> 0.45 %)."""
 
 
 LINE_START_NAMES = True
 """A capitalised valid first word of a line the previous line's sentence runs on into (that line ends with no closing
-mark; neither is a line of capitals; _runs_on) is a name to the name guards (NAME_BELIEF, _rare_names_kept, NAME_RUNS) as one
-mid-line is, and its slot is made as before: a hamlet `Huổi Lóng` broken over two lines lost its `Lóng`@92 to `Lỏng`
-at belief 0.63 (bench_broke --extra photo-blur repair breaks 6 -> 4, 0.48 -> 0.46 % broke, no other word changed;
-photo-dark, bench_vie_channel --set tuning, bench_realpages --set tuning and bench_restore --tuning unchanged)."""
+mark; neither is a line of capitals; _runs_on) is a name to the name guards (NAME_BELIEF, _rare_names_kept,
+NAME_RUNS) as one mid-line is, and its slot is made as before: a hamlet `Huổi Lóng` broken over two lines lost its
+`Lóng`@92 to `Lỏng` at belief 0.63 (bench_broke --extra photo-blur repair breaks 6 -> 4, 0.48 -> 0.46 % broke, no other
+word changed; photo-dark, bench_vie_channel --set tuning, bench_realpages --set tuning and bench_restore --tuning
+unchanged)."""
 
 
 NAME_RUNS = True
@@ -1140,7 +1142,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                             and conf >= SURE_READ_CONF and is_valid_syllable(nfc(text_p.lower()).translate(LOOKALIKES))):
                         seq.sure_reads.append(len(slot))
                     before = prev if prev is not None else carry
-                    if (mid_title or prev is None and carry is not None and case == "title" and kind == "word"
+                    if (mid_title or prev is None and carry is not None and case == "title"
                             and not CAPITAL_I_RE.match(text_p)) and mode == "ocr" and kind == "word" and is_valid_syllable(
                             nfc(text_p.lower()).translate(LOOKALIKES)):
                         seq.names.append(len(slot))
