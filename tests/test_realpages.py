@@ -775,3 +775,40 @@ def test_a_photos_page_read_is_cut_inside_its_desk_strip_to_its_ink(page):
     assert all(x0 <= wd.bbox[0] and wd.bbox[2] <= x1 for wd in read.words)
     assert preprocess.prepare(page, 300).inner is None
     assert preprocess.desk_strip(np.full((400, 300), 250, np.uint8), 100) == (0, 0, 300, 400)
+
+
+def test_a_very_confident_name_is_respelt_to_an_ethnic_group_name_only():
+    """A name read at SURE_READ_CONF or more is not respelt to a place or hamlet name the gazetteer lists (open lists: a
+    hamlet or a person missing from them, engine.SURE_KNOWN_NAMES); below that it still is, and an ethnic group's name
+    (a closed list) is repaired at any confidence."""
+    for conf, hamlet, person in ((96.0, "Bưng Cóng", "Phan Xà"), (90.0, "Bưng Còng", "Phan Xá")):
+        lines = [_line("Các hộ ở bản Bưng Cóng đã hoàn thành việc sửa đường.", conf),
+                 _line("Anh Phan Xà phụ trách tổ vận hành.", conf), _line("nhóm dân tộc Khơ Mù sống ở xã.", conf)]
+        new, _ = restore_lines(lines, mode="auto")
+        assert [ln.text for ln in new] == [f"Các hộ ở bản {hamlet} đã hoàn thành việc sửa đường.",
+                                           f"Anh {person} phụ trách tổ vận hành.", "nhóm dân tộc Khơ Mú sống ở xã."]
+
+
+def test_a_name_at_the_start_of_a_line_the_sentence_runs_on_into_is_a_name():
+    """A hamlet name broken over two lines keeps its confident second syllable (engine.LINE_START_NAMES): `Huối` /
+    `Lóng` was respelt `Lỏng` at belief 0.63; the first word of a line beside the one before it (a table cell) is
+    decoded as before."""
+    from planparse.repair import engine
+
+    def boxed(text: str, confs: list[float], top: int, left: int = 0) -> Line:
+        ws = [Word(text=w, bbox=(left, top, left + 10, top + 30), confidence=c) for w, c in zip(text.split(), confs)]
+        return Line(text=text, words=ws, confidence=sum(confs) / len(confs), bbox=(left, top, left + 2000, top + 30))
+
+    first = boxed("bao gồm các bản Nà Tấu, Huối", [96.0] * 6, 0)
+    second = ("Lóng, Phiêng Pẻn và Co Mị nằm ở sườn núi, mùa khô thiếu nước",
+              [92.0, 92.0, 87.0, 96.0, 93.0, 88.0, 92.0, 96.0, 96.0, 96.0, 96.0, 96.0, 96.0, 96.0])
+    new, _ = restore_lines([first, boxed(*second, 40)], mode="auto")
+    assert new[1].text == second[0]
+    new, _ = restore_lines([first, boxed(*second, 40, left=2500)], mode="auto")
+    assert new[1].text.startswith("Lỏng,")
+    engine.LINE_START_NAMES = False
+    try:
+        new, _ = restore_lines([first, boxed(*second, 40)], mode="auto")
+        assert new[1].text.startswith("Lỏng,")
+    finally:
+        engine.LINE_START_NAMES = True

@@ -29,6 +29,7 @@ from .places import (
     UNIT_WORDS,
     capital_i_names,
     ethnic_names,
+    ethnic_pairs,
     local_names,
     names_after_units,
     place_bigram_keys,
@@ -960,13 +961,40 @@ photo's `Cơ quan đại điện` read at 96, which the trigram path mends at be
 words), accuracy after repair / right words changed, against 80.19 % / 0.280 %: 95 / 0.3 80.21 % / 0.210 %; 95 / 0.2
 80.20 / 0.221; 95 / 0.05 80.19 / 0.245; 95 / 0.5 80.19 / 0.198; 96 / 0.3 80.19 / 0.245; 93 / 0.3 80.17 / 0.198;
 90 / 0.2 80.15 / 0.210; every read (0) / 0.1 79.98 / 0.210. bench_broke --extra repair breaks (with NAME_RUNS and
-UPPER_UNIT_NAMES): scan300 10 -> 7, scan200 9 -> 6, no repair lost."""
+UPPER_UNIT_NAMES): scan300 10 -> 7, scan200 9 -> 6, no repair lost. Not adopted: trusting confidence less on blurred
+photos (the sharpened pages' confident first-read errors, `YÊU CÂU`@95, `25 hãng tháng`@96): every word of the
+photo-blur pages capped at 92 (under SURE_READ_CONF, channel bin 85) cost bench_realpages --set tuning photo-blur 99.59
+-> 99.56 %, broke 0.12 -> 0.16 %, and bench_broke --extra photo-blur repair breaks 4 -> 22 (at 80: 55)."""
 
 
 NAME_SURE_CONF = 85.0
 """Confidence from which a name's read is kept against a rare spelling no known name backs (_rare_names_kept)."""
 NAME_RARE = -4.0
 """log10 unigram under which a syllable is rare: most such syllables are name syllables (`pù`, `lủng`, `mú`)."""
+
+
+SURE_KNOWN_NAMES = "ethnic"
+"""Which known names (the decoder's place pairs) let _rare_names_kept respell a name read with confidence SURE_READ_CONF
+or more: "ethnic" the ethnic groups' names only (places.ethnic_pairs: a closed list, `Khơ Mù` -> `Khơ Mú`), "all"
+place and hamlet names too (as before), "none" no name. The gazetteer and hamlet lists are open: the pair bonus
+(PLACE_BONUS) made a confident read of a hamlet or a person missing from them the listed name at belief 0.87-1.0,
+past SURE_READ_BELIEF (`bản Phiêng Cải`@96 -> `Cài`, `Lâm Văn Nhỏ`@96 -> `Nho`: `Văn Nho` is a place). bench_broke
+--extra repair breaks photo-blur 9 -> 6 (0.51 -> 0.48 % broke), photo-dark 9 -> 6 (0.24 -> 0.22 %), no other word
+changed; bench_vie_channel --set tuning 150 images, bench_realpages --set tuning (8 classes) and bench_restore --tuning
+--seeds unchanged (80.20 %, 0.221 %); "none" measured the same (no `Khơ Mù` read at 95 or more there), kept out for the
+closed list's sake. Left alone: lowercase confident reads the trigram path alone respells past SURE_READ_BELIEF
+(`họp bản`@96 -> `bàn` at belief 0.46, `lần đo`@96 -> `do` at 0.35, `mương, hố`@97 -> `hồ`); SURE_READ_BELIEF 0.5
+keeps two of them but loses 17 repairs of bench_broke --extra photo-blur (`thể` -> `thế`, `tổ`, `phổ`, `sổ`; broke
+0.46 -> 0.45 %)."""
+
+
+LINE_START_NAMES = True
+"""A capitalised valid first word of a line the previous line's sentence runs on into (that line ends with no closing
+mark; neither is a line of capitals; _runs_on) is a name to the name guards (NAME_BELIEF, _rare_names_kept,
+NAME_RUNS) as one mid-line is, and its slot is made as before: a hamlet `Huổi Lóng` broken over two lines lost its
+`Lóng`@92 to `Lỏng` at belief 0.63 (bench_broke --extra photo-blur repair breaks 6 -> 4, 0.48 -> 0.46 % broke, no other
+word changed; photo-dark, bench_vie_channel --set tuning, bench_realpages --set tuning and bench_restore --tuning
+unchanged)."""
 
 
 NAME_RUNS = True
@@ -991,17 +1019,31 @@ def _rare_names_kept(model: Model, seq: _Sequence, chosen: list[int]) -> list[in
         return units[seq.slot[pos]][out[pos]] if 0 <= pos < len(out) else None
 
     places = model.bonus.places
+    sure = set(seq.sure_reads) if SURE_KNOWN_NAMES != "all" else set()
     for pos in seq.sure_names:
         u = unit(pos)
         if out[pos] == 0 or u is None or (model.channel.logp.get(u, -99.0) >= NAME_RARE and pos not in seq.run_names):
             continue
         pairs = [(a, b) for a, b in ((unit(pos - 1), u), (u, unit(pos + 1))) if a and b]
-        if not places.empty and pairs:
+        if pos in sure:
+            if SURE_KNOWN_NAMES == "ethnic" and not set(pairs).isdisjoint(ethnic_pairs()):
+                continue
+        elif not places.empty and pairs:
             ids = model.lm.ids([x for ab in pairs for x in ab])
             if places.contains(ids[0::2], ids[1::2]).any():
                 continue
         out[pos] = 0
     return out
+
+
+def _runs_on(above: Line, line: Line, upper: list[bool]) -> bool:
+    """Whether `line` continues the sentence of the line before it (LINE_START_NAMES): that line ends with no closing
+    mark, neither is a line of capitals, and it lies above this one on the same page and block, overlapping it
+    across (no table cell beside, no text input without boxes)."""
+    if any(upper) or above.bbox is None or line.bbox is None or above.page != line.page or above.block != line.block:
+        return False
+    a, b = above.bbox, line.bbox
+    return a[3] <= (b[1] + b[3]) / 2 and a[0] < b[2] and b[0] < a[2] and nfc(above.text).rstrip()[-1:] not in CLOSING
 
 
 def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]], mode: str, rule_scale: float) -> _Sequence:
@@ -1018,6 +1060,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     plain: dict[tuple[str, str], tuple[str, bool, int, bool]] = {}
     prev_label = ""
     short_prev = False
+    last_word: Piece | None = None
     for li, ln in enumerate(lines):
         text = nfc(ln.text)
         pieces = line_pieces[li]
@@ -1060,6 +1103,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             fixed_units[archive.start] = (ARCHIVE.lower(), ARCHIVE_REASON)
         if ":" in text and ";" in text:
             seq.commas.update((li, q.start) for q in archive_separators(pieces))
+        # the last piece of the line above whose sentence runs on into this one (LINE_START_NAMES)
+        carry = last_word if LINE_START_NAMES and li and _runs_on(lines[li - 1], ln, seq.upper_lines[-2:]) else None
         prev = None
         conf = None
         conf_key = -1
@@ -1103,12 +1148,14 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                     if (SURE_READ_BELIEF and mode == "ocr" and kind == "word" and conf is not None
                             and conf >= SURE_READ_CONF and is_valid_syllable(nfc(text_p.lower()).translate(LOOKALIKES))):
                         seq.sure_reads.append(len(slot))
-                    if mid_title and mode == "ocr" and kind == "word" and is_valid_syllable(
+                    before = prev if prev is not None else carry
+                    if (mid_title or prev is None and carry is not None and case == "title"
+                            and not CAPITAL_I_RE.match(text_p)) and mode == "ocr" and kind == "word" and is_valid_syllable(
                             nfc(text_p.lower()).translate(LOOKALIKES)):
                         seq.names.append(len(slot))
                         if conf is not None and conf >= NAME_SURE_CONF:
                             seq.sure_names.append(len(slot))
-                            if NAME_RUNS and prev is not None and prev[3] == "word" and case_of(prev[2]) == "title":
+                            if NAME_RUNS and before is not None and before[3] == "word" and case_of(before[2]) == "title":
                                 seq.run_names.add(len(slot))
                 add_slot(n)
                 # in a line of capitals, case says nothing about names: no place-name pair bonus there, but after
@@ -1116,6 +1163,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 add_title(titlecase and (not upper_line or start in upper_named))
             prev = p
             add_where((li, p))
+        last_word = pieces[-1] if pieces else None
     slot.append(table.fixed(EOS, lm))
     title.append(False)
     where.append(None)

@@ -90,6 +90,12 @@ def ethnic_names() -> tuple[str, ...]:
     return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def ethnic_pairs() -> frozenset[tuple[str, str]]:
+    """Consecutive syllable pairs of the ethnic groups' names (ethnic_names)."""
+    return frozenset(p for n in ethnic_names() for p in zip(n.split(), n.split()[1:]))
+
+
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
     """Sorted packed (b, c) id pairs of consecutive syllables inside place, hamlet and ethnic-group names, both in
     the LM vocabulary."""
