@@ -14,6 +14,7 @@ from statistics import median
 
 from ..models import Cell, Line, Word
 from ..symbols import quarter_token, roman_value
+from ..text import fold_lower
 
 
 @dataclass
@@ -542,4 +543,134 @@ def quarters(lines: list[Line]) -> list[Line]:
             if out is lines:
                 out = list(lines)
             out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
+    return _roman_ones(out)
+
+
+ROMAN_QUARTER = re.compile(r"^(I|II|III|IV)/(?:19|20)\d{2}[.,;:)]?$")
+DIGIT_QUARTER = re.compile(r"^([1-4])/(?:19|20)\d{2}[.,;:)]?$")
+ONE_UNSURE = 75.0
+"""A `Quý 1/2026` read under this confidence on a page whose other quarters are Roman (QUARTER_STYLE of them, no other
+quarter in digits) is `Quý I/2026`: a document writes its quarters one way, and the deskewed page read the `I` of a
+timetable cell as `1` at 6-68 where bare Tesseract read `I/2026` (bench_broke --extra scan300, scan200: three plans)."""
+QUARTER_STYLE = 2
+
+
+def _roman_ones(lines: list[Line]) -> list[Line]:
+    """Unsure `Quý 1/...` read back as `Quý I/...` where the page writes its quarters in Roman numerals (ONE_UNSURE)."""
+    found: list[tuple[int, int]] = []
+    roman = digits = 0
+    for i, ln in enumerate(lines):
+        if "/" not in ln.text:
+            continue
+        for k in range(1, len(ln.words)):
+            if ln.words[k - 1].text.lower() not in ("quý", "quí"):
+                continue
+            w = ln.words[k]
+            m = DIGIT_QUARTER.match(w.text)
+            if ROMAN_QUARTER.match(w.text):
+                roman += 1
+            elif m and m.group(1) == "1" and w.confidence < ONE_UNSURE:
+                found.append((i, k))
+            elif m:
+                digits += 1
+    if not found or roman < QUARTER_STYLE or digits:
+        return lines
+    out = list(lines)
+    for i, k in found:
+        ln = out[i]
+        texts = ln.text.split(" ")
+        if len(texts) != len(ln.words) or texts[k] != ln.words[k].text:
+            continue
+        words = list(ln.words)
+        words[k] = words[k].model_copy(update={"text": "I" + words[k].text[1:]})
+        texts[k] = words[k].text
+        out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
     return out
+
+
+RECIPIENTS_HEAD = re.compile(r"^n[o0]i\s*nh[a-z]n\s*[:;.]?$")
+"""The `Nơi nhận:` line that opens a Decree 30 recipients block (folded: marks off, lowercase)."""
+RECIPIENT_ITEM = re.compile(r"^[-–—]\s")
+"""A recipients line: `- Name;` (Decree 30, Appendix I)."""
+
+
+def recipients(lines: list[Line]) -> list[Line]:
+    """Recipients lines whose closing `;` was read `,` with the `;` back: in the `Nơi nhận:` block Decree 30 ends every
+    `- Name` line but the last (`- Lưu: VT, ...`) with `;`, so a `,` there before another `- ` line of the block is a
+    misread (the deskewed page read `- Sở Y tế,` where bare Tesseract read `tế;`: bench_broke --extra scan300, two
+    plans). Only lines of the block that begin with a dash and are followed by another, in the same column."""
+    out = lines
+    for i, ln in enumerate(lines):
+        if not RECIPIENTS_HEAD.match(fold_lower(ln.text.strip())):
+            continue
+        k = i + 1
+        while k + 1 < len(lines) and lines[k].block == ln.block == lines[k + 1].block and all(
+                RECIPIENT_ITEM.match(lines[j].text) for j in (k, k + 1)):
+            item = lines[k]
+            if item.text.endswith(",") and item.words and item.words[-1].text.endswith(","):
+                last = item.words[-1].model_copy(update={"text": item.words[-1].text[:-1] + ";"})
+                if out is lines:
+                    out = list(lines)
+                out[k] = item.model_copy(update={"text": item.text[:-1] + ";", "words": item.words[:-1] + [last]})
+            k += 1
+    return out
+
+
+GLUED_GAP = 0.2
+"""A word's blank column run at least this share of its box height wide (and GLUED_RATIO times its next widest) is a
+space Tesseract missed: a bold header's `XÃ VĨNH HẬU` read `VĨNHHẬU` (a 17 px blank in a 56 px high box, the next
+widest 4 px) on the deskewed page, where bare Tesseract read two words (bench_broke --extra scan300: `EAKRÔNG` too).
+Letters of a word part by 2-6 px at 300 dpi (0.05-0.16 of the box)."""
+GLUED_RATIO = 2.5
+_CORE = re.compile(r"^([^\W\d_]{3,})([.,;:]?)$")
+
+
+def unglued(words: list[tuple[tuple[int, int, int], Word]],
+            gray) -> list[tuple[tuple[int, int, int], Word]]:
+    """Words of letters that are no Vietnamese syllable, cut in two at a blank wide enough to be a space (GLUED_GAP):
+    the cut falls after the letter nearest the blank, or next to it where both parts are syllables."""
+    from ..repair.orthography import is_valid_syllable
+
+    out = []
+    for key, w in words:
+        m = _CORE.match(w.text)
+        if not m or is_valid_syllable(m.group(1)):
+            out.append((key, w))
+            continue
+        out.extend((key, part) for part in _cut_glued(w, m.group(1), m.group(2), gray, is_valid_syllable))
+    return out
+
+
+def _cut_glued(w: Word, core: str, tail: str, gray, valid) -> list[Word]:
+    x0, y0, x1, y1 = w.bbox
+    crop = gray[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0 or crop.shape[1] < 4:
+        return [w]
+    lo, hi = int(crop.min()), int(crop.max())
+    ink = (crop < (lo + hi) / 2).any(axis=0)
+    runs, k = [], 0
+    while k < len(ink):
+        if ink[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(ink) and not ink[j]:
+            j += 1
+        if k > 0 and j < len(ink):
+            runs.append((j - k, k))
+        k = j
+    if not runs:
+        return [w]
+    runs.sort(reverse=True)
+    width, start = runs[0]
+    second = runs[1][0] if len(runs) > 1 else 0
+    if hi - lo < 64 or width < GLUED_GAP * (y1 - y0) or width < GLUED_RATIO * second:
+        return [w]
+    at = round(len(core) * (start + width / 2) / len(ink))
+    cuts = [c for c in (at, at - 1, at + 1) if 0 < c < len(core)]
+    if not cuts:
+        return [w]
+    cut = next((c for c in cuts if valid(core[:c]) and valid(core[c:])), cuts[0])
+    left = w.model_copy(update={"text": core[:cut], "bbox": (x0, y0, x0 + start, y1)})
+    right = w.model_copy(update={"text": core[cut:] + tail, "bbox": (x0 + start + width, y0, x1, y1)})
+    return [left, right]
