@@ -674,3 +674,106 @@ def _cut_glued(w: Word, core: str, tail: str, gray, valid) -> list[Word]:
     left = w.model_copy(update={"text": core[:cut], "bbox": (x0, y0, x0 + start, y1)})
     right = w.model_copy(update={"text": core[cut:] + tail, "bbox": (x0 + start + width, y0, x1, y1)})
     return [left, right]
+
+
+_ABOVE = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0302", "\u0306"}
+"""Marks drawn above a letter (grave, acute, tilde, hook, circumflex, breve); the horn (U+031B) barely rises."""
+_SAME_SHAPE = set("cosuvwxz")
+"""Letters whose capital is their small letter drawn larger: only the glyph's height tells the two apart."""
+_TALL = set("bdđhklfABCDĐEFGHIJKLMNOPQRSTUVWXYZ")
+_LOW_END = set("gjpqy,;")
+
+
+def _base(ch: str) -> tuple[str, set[str]]:
+    """A letter without its marks, and the marks."""
+    d = unicodedata.normalize("NFD", ch)
+    return d[0], set(d[1:])
+
+
+def _shape(text: str) -> tuple[bool, bool, bool] | None:
+    """(has a capital or an ascender, has a mark above a letter, reaches below the baseline) of a word's letters, or
+    None when it holds a digit, an `i`/`j` (their dots) or `t` (shorter than a capital)."""
+    tall = above = low = False
+    for ch in text:
+        b, marks = _base(ch)
+        if b.isdigit() or b in "ijtIJ" or "\u0323" in marks:
+            return None
+        tall |= b in _TALL
+        above |= bool(marks & _ABOVE)
+        low |= b in _LOW_END
+    return tall, above, low
+
+
+CASE_UNSURE = 93.0
+"""Words read under this confidence are checked for a letter in the wrong case (CASE_HEIGHT)."""
+CASE_HEIGHT = (0.93, 1.15)
+"""A word's ink height against the capital height of its lines (the median of the words whose top is a capital or an
+ascender, no mark above and no descender): `Sơ` read for `sơ` is at most the first share of it (its `S` would be as
+tall as a capital: measured 0.89), `SỞ` read for `Sở` at most the second (a capital's hook rises above capitals: 1.25
+and more; `Sở` 1.03-1.06). The deskewed page read `sơ tán` as `Sơ tán`, `Sở Y tế` as `SỞ Y tế`, where bare Tesseract
+read them right (bench_broke --extra scan300); the glyph's height is the evidence, not the word."""
+CASE_WINDOW = 2
+"""Lines of the same block either side of a word's whose words measure the capital height."""
+
+
+def cased(lines: list[Line]) -> list[Line]:
+    """Lines with a word whose case its ink height contradicts in the case it should have (CASE_HEIGHT): a first letter
+    of the same shape in both cases (_SAME_SHAPE) read as a capital over small letters too low for it, or a word of
+    capitals whose marked capitals do not rise above capitals (`SỞ`: the small letters are meant)."""
+    from ..repair.orthography import is_valid_syllable
+
+    caps: list[list[int]] = []
+    for ln in lines:
+        refs = []
+        for w in ln.words:
+            s = _shape(w.text.rstrip(".:"))
+            if s is not None and s[0] and not s[1] and not s[2] and w.text.rstrip(".:").isalpha():
+                refs.append(w.bbox[3] - w.bbox[1])
+        caps.append(refs)
+    out = lines
+    for i, ln in enumerate(lines):
+        if not any(w.confidence < CASE_UNSURE and w.text[:1].isupper() for w in ln.words):
+            continue
+        texts = ln.text.split(" ")
+        if len(texts) != len(ln.words):
+            continue
+        changed = False
+        for k, w in enumerate(ln.words):
+            fixed = _recased(w, is_valid_syllable)
+            if fixed is None or texts[k] != w.text:
+                continue
+            near = [h for j in range(max(0, i - CASE_WINDOW), min(len(lines), i + CASE_WINDOW + 1))
+                    if lines[j].block == ln.block for h in caps[j]]
+            if not near:
+                continue
+            cap, height = median(near), w.bbox[3] - w.bbox[1]
+            limit = CASE_HEIGHT[0] if fixed[0].islower() else CASE_HEIGHT[1]
+            if height <= limit * cap:
+                texts[k] = fixed
+                changed = True
+        if changed:
+            words = [w.model_copy(update={"text": t}) if t != w.text else w for w, t in zip(ln.words, texts)]
+            if out is lines:
+                out = list(lines)
+            out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
+    return out
+
+
+def _recased(w: Word, valid) -> str | None:
+    """The word in the case its height is to be checked for (see `cased`), or None when no case is in question."""
+    core = w.text.rstrip(".,:;")
+    tail = w.text[len(core):]
+    if w.confidence >= CASE_UNSURE or len(core) < 2 or not core.isalpha() or any(c in _LOW_END for c in w.text):
+        return None
+    first, rest = core[0], core[1:]
+    shape = _shape(core)
+    if shape is None or shape[2]:
+        return None
+    if rest.islower() and first.isupper() and _base(first)[0].lower() in _SAME_SHAPE and not _base(first)[1]:
+        if _shape(rest) == (False, False, False) and valid(core.lower()):
+            return first.lower() + rest + tail
+        return None
+    if rest.isupper() and any(_base(c)[1] & _ABOVE for c in rest) and all(
+            _base(c)[0].lower() in _SAME_SHAPE for c in rest) and valid(core.lower()):
+        return first + rest.lower() + tail
+    return None
