@@ -54,9 +54,9 @@ def test_quarters_in_digits_stay_where_the_page_writes_them_so():
     assert [ln.text for ln in layout.quarters(sure)] == [ln.text for ln in sure]
 
 
-def _words_image(texts: list[str], gap: int) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    """A bold heading's words drawn `gap` px apart, and each word's ink box."""
-    font = ImageFont.truetype(synth.font_path("bold"), 40)
+def _words_image(texts: list[str], gap: int, style: str = "bold") -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Words drawn `gap` px apart (a bold heading's by default), and each word's ink box."""
+    font = ImageFont.truetype(synth.font_path(style), 40)
     img = Image.new("L", (900, 120), 255)
     draw = ImageDraw.Draw(img)
     x, boxes = 20, []
@@ -127,3 +127,22 @@ def test_words_as_tall_as_their_case_or_confidently_read_keep_their_case():
         assert layout.cased(lines) == lines
     lines = [ref, _boxed([("Sơ", 31, 90)], block=1)]
     assert layout.cased(lines) == lines
+
+
+def test_a_closing_mark_is_read_as_its_ink_draws_it():
+    """Words drawn with `;` `:` `,` `.` and read with another of the four get the mark their last glyph shows: one blob
+    or two, a round dot or a tail below (`tế;` read `tế,`, `nặng;` read `nặng:` on a deskewed scan)."""
+    drawn = ["tế;", "nặng;", "xã,", "hộ.", "nhận:"]
+    read = ["tế,", "nặng:", "xã.", "hộ,", "nhận;"]
+    gray, boxes = _words_image(drawn, 30, "regular")
+    words = [((1, 1, 1), Word(text=t, bbox=b, confidence=95.0)) for t, b in zip(read, boxes)]
+    assert [w.text for _, w in layout.punctuated(words, gray)] == drawn
+    right = [((1, 1, 1), Word(text=t, bbox=b, confidence=95.0)) for t, b in zip(drawn, boxes)]
+    assert layout.punctuated(right, gray) == right
+
+
+def test_a_mark_that_is_not_clear_stays_as_read():
+    """A box that ends in a letter (the mark was not in it), a word without a closing mark, an ellipsis."""
+    gray, boxes = _words_image(["tế", "nặng", "xã..."], 30, "regular")
+    words = [((1, 1, 1), Word(text=t, bbox=b, confidence=95.0)) for t, b in zip(["tế,", "nặng", "xã.,"], boxes)]
+    assert layout.punctuated(words, gray) == words
