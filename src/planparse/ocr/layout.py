@@ -713,7 +713,8 @@ tall as a capital: measured 0.89), `SỞ` read for `Sở` at most the second (a 
 and more; `Sở` 1.03-1.06). The deskewed page read `sơ tán` as `Sơ tán`, `Sở Y tế` as `SỞ Y tế`, where bare Tesseract
 read them right (bench_broke --extra scan300); the glyph's height is the evidence, not the word."""
 CASE_WINDOW = 2
-"""Lines of the same block either side of a word's whose words measure the capital height."""
+"""Lines of the same block either side of a word's whose words measure the capital height when its own line has none
+(only lines of words of its size: _alike)."""
 
 
 def cased(lines: list[Line]) -> list[Line]:
@@ -727,7 +728,8 @@ def cased(lines: list[Line]) -> list[Line]:
         refs = []
         for w in ln.words:
             s = _shape(w.text.rstrip(".:"))
-            if s is not None and s[0] and not s[1] and not s[2] and w.text.rstrip(".:").isalpha():
+            if (s is not None and s[0] and not s[1] and not s[2] and w.text.rstrip(".:").isalpha()
+                    and _recased(w, is_valid_syllable) is None):
                 refs.append(w.bbox[3] - w.bbox[1])
         caps.append(refs)
     out = lines
@@ -742,8 +744,8 @@ def cased(lines: list[Line]) -> list[Line]:
             fixed = _recased(w, is_valid_syllable)
             if fixed is None or texts[k] != w.text:
                 continue
-            near = [h for j in range(max(0, i - CASE_WINDOW), min(len(lines), i + CASE_WINDOW + 1))
-                    if lines[j].block == ln.block for h in caps[j]]
+            near = caps[i] or [h for j in range(max(0, i - CASE_WINDOW), min(len(lines), i + CASE_WINDOW + 1))
+                               if lines[j].block == ln.block and _alike(lines[j], ln) for h in caps[j]]
             if not near:
                 continue
             cap, height = median(near), w.bbox[3] - w.bbox[1]
@@ -757,6 +759,13 @@ def cased(lines: list[Line]) -> list[Line]:
                 out = list(lines)
             out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
     return out
+
+
+def _alike(a: Line, b: Line) -> bool:
+    """Whether two lines' words are of one size (median ink heights within 15 %): a title's capitals do not measure a
+    body line's."""
+    ha, hb = (median(w.bbox[3] - w.bbox[1] for w in ln.words) for ln in (a, b))
+    return abs(ha - hb) <= 0.15 * max(ha, hb)
 
 
 def _recased(w: Word, valid) -> str | None:
