@@ -790,7 +790,11 @@ def _recased(w: Word, valid) -> str | None:
 
 TAIL = (1.25, 1.45)
 """Height over width of a punctuation mark's lowest blob: at most the first a dot (`.`, `:`; measured 0.75-1.2 at
-200-300 dpi), at least the second a comma's tail (`,`, `;`: 1.5-2.3); between, the read stands."""
+200-300 dpi), at least the second a comma's tail (`,`, `;`: 1.5-2.3); between, the read stands.
+NOT IN THE PIPELINE (2026-12-03): on the scans it fixed `tế,` and `nặng:` (bench_broke --extra scan300), but on blurred
+photos a comma's tail measures as a dot (tuning photo-blur: 15 of 16 pages' changes wrong, `phòng,` -> `phòng.`,
+`trên;` -> `trên:`) and held-out photo-blur fell 99.70 -> 99.25 % (broke 0.08 -> 0.50 %) with it on. Needs a blur
+gate (preprocess.blur_spread) or scans only before it is wired into ocr._read."""
 
 
 def punctuated(words: list[tuple[tuple[int, int, int], Word]],
