@@ -616,12 +616,13 @@ def recipients(lines: list[Line]) -> list[Line]:
     return out
 
 
-GLUED_GAP = 0.2
+GLUED_GAP = 0.25
 """A word's blank column run at least this share of its box height wide (and GLUED_RATIO times its next widest) is a
 space Tesseract missed: a bold header's `XÃ VĨNH HẬU` read `VĨNHHẬU` (a 17 px blank in a 56 px high box, the next
-widest 4 px) on the deskewed page, where bare Tesseract read two words (bench_broke --extra scan300: `EAKRÔNG` too).
-Letters of a word part by 2-6 px at 300 dpi (0.05-0.16 of the box)."""
-GLUED_RATIO = 2.5
+widest 4 px) on the deskewed page, where bare Tesseract read two words (bench_broke --extra scan300: `EAKRÔNG`, 13 px
+in 48, next 4, too). Letters of a word part by 2-6 px at 300 dpi (0.05-0.16 of the box); at 200 dpi `HĐND` has 5 px
+between N and D in a 20 px box (next widest 2): 0.2 and 2.5 cut it (bench_broke --extra scan200)."""
+GLUED_RATIO = 3.0
 _CORE = re.compile(r"^([^\W\d_]{3,})([.,;:]?)$")
 
 
