@@ -26,6 +26,10 @@ re-read: scan300 0.20 % (20: first 14, later 1, repair 5), scan200 0.11 % (11: f
 bench/tuning/more (23 plans, 12,775 words a class), b911719 measures scan300 0.29 % (35 of 12,250: first 24, later 1,
 repair 10), scan200 0.18 % (22 of 12,253: first 8, second 1, later 1, repair 12). i1-i2 joined after that (25 plans):
 figures of later commits are not comparable with these.
+On 6bbf9c2 --extra measured scan300 0.29 % (41 of 14,249: first 29, later 2, repair 10), scan200 0.18 % (26 of
+14,265: first 11, second 1, later 1, repair 13); the read checked against its ink (layout.unglued, punctuated, cased),
+the recipients' `;` and the page's quarter style: scan300 0.20 % (29: first 17, later 2, repair 10), scan200 0.18 % (26);
+punctuated (2 of scan300's fixed words) was then taken out again (blurred photos), GLUED_* tightened (scan200 `HĐND`).
 Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [--extra] [-v]
 Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
 $PLANPARSE_BENCH_BROKE).

@@ -107,7 +107,7 @@ def _page_step(job: PageJob, opts: Options) -> PageResult:
             flat = [c for table_cells in cells for c in table_cells]
             lines = layout.surer_cells(layout.insert_lines(lines, layout.lost_cells(flat, lines, number)), flat)
             lines = layout.table_lines(lines, cells)
-    lines = layout.quarters(lines)
+    lines = layout.recipients(layout.quarters(lines))
     h, w = read.gray.shape
     page = Page(number=number, width=w, height=h, dpi=prep.dpi, rotation=read.rotation, skew=prep.skew, origin="ocr", lines=lines,
                 marks=found + scribbles)

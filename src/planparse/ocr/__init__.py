@@ -44,7 +44,7 @@ def _read(gray: np.ndarray, dpi: int, opts: Options,
         x0, y0, x1, y1 = x0 + ix, y0 + iy, x1 + ix, y1 + iy
     data = tesseract.image_to_data(gray[y0:y1, x0:x1], lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
                                    timeout=opts.page_timeout)
-    words = layout.words_from_data(data, offset=(x0, y0))
+    words = layout.unglued(layout.words_from_data(data, offset=(x0, y0)), gray)
     conf = sum(w.confidence for _, w in words) / len(words) if words else 0.0
     return words, conf
 
@@ -84,7 +84,7 @@ def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options,
         warnings.append(Warning_(stage="ocr", page=number, message=f"low OCR confidence ({conf:.0f}/100): check this page"))
     if not words:
         warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
-    lines = layout.build_lines(words, gray.shape[1], number)
+    lines = layout.cased(layout.build_lines(words, gray.shape[1], number))
     return PageRead(gray, [w for _, w in words], lines, rotation, warnings, used)
 
 

@@ -14,6 +14,7 @@ from statistics import median
 
 from ..models import Cell, Line, Word
 from ..symbols import quarter_token, roman_value
+from ..text import fold_lower
 
 
 @dataclass
@@ -542,4 +543,316 @@ def quarters(lines: list[Line]) -> list[Line]:
             if out is lines:
                 out = list(lines)
             out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
+    return _roman_ones(out)
+
+
+ROMAN_QUARTER = re.compile(r"^(I|II|III|IV)/(?:19|20)\d{2}[.,;:)]?$")
+DIGIT_QUARTER = re.compile(r"^([1-4])/(?:19|20)\d{2}[.,;:)]?$")
+ONE_UNSURE = 75.0
+"""A `Quý 1/2026` read under this confidence on a page whose other quarters are Roman (QUARTER_STYLE of them, no other
+quarter in digits) is `Quý I/2026`: a document writes its quarters one way, and the deskewed page read the `I` of a
+timetable cell as `1` at 6-68 where bare Tesseract read `I/2026` (bench_broke --extra scan300, scan200: three plans)."""
+QUARTER_STYLE = 2
+
+
+def _roman_ones(lines: list[Line]) -> list[Line]:
+    """Unsure `Quý 1/...` read back as `Quý I/...` where the page writes its quarters in Roman numerals (ONE_UNSURE)."""
+    found: list[tuple[int, int]] = []
+    roman = digits = 0
+    for i, ln in enumerate(lines):
+        if "/" not in ln.text:
+            continue
+        for k in range(1, len(ln.words)):
+            if ln.words[k - 1].text.lower() not in ("quý", "quí"):
+                continue
+            w = ln.words[k]
+            m = DIGIT_QUARTER.match(w.text)
+            if ROMAN_QUARTER.match(w.text):
+                roman += 1
+            elif m and m.group(1) == "1" and w.confidence < ONE_UNSURE:
+                found.append((i, k))
+            elif m:
+                digits += 1
+    if not found or roman < QUARTER_STYLE or digits:
+        return lines
+    out = list(lines)
+    for i, k in found:
+        ln = out[i]
+        texts = ln.text.split(" ")
+        if len(texts) != len(ln.words) or texts[k] != ln.words[k].text:
+            continue
+        words = list(ln.words)
+        words[k] = words[k].model_copy(update={"text": "I" + words[k].text[1:]})
+        texts[k] = words[k].text
+        out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
     return out
+
+
+RECIPIENTS_HEAD = re.compile(r"^n[o0]i\s*nh[a-z]n\s*[:;.]?$")
+"""The `Nơi nhận:` line that opens a Decree 30 recipients block (folded: marks off, lowercase)."""
+RECIPIENT_ITEM = re.compile(r"^[-–—]\s")
+"""A recipients line: `- Name;` (Decree 30, Appendix I)."""
+
+
+def recipients(lines: list[Line]) -> list[Line]:
+    """Recipients lines whose closing `;` was read `,` with the `;` back: in the `Nơi nhận:` block Decree 30 ends every
+    `- Name` line but the last (`- Lưu: VT, ...`) with `;`, so a `,` there before another `- ` line of the block is a
+    misread (the deskewed page read `- Sở Y tế,` where bare Tesseract read `tế;`: bench_broke --extra scan300, two
+    plans). Only lines of the block that begin with a dash and are followed by another, in the same column."""
+    out = lines
+    for i, ln in enumerate(lines):
+        if not RECIPIENTS_HEAD.match(fold_lower(ln.text.strip())):
+            continue
+        k = i + 1
+        while k + 1 < len(lines) and lines[k].block == ln.block == lines[k + 1].block and all(
+                RECIPIENT_ITEM.match(lines[j].text) for j in (k, k + 1)):
+            item = lines[k]
+            if item.text.endswith(",") and item.words and item.words[-1].text.endswith(","):
+                last = item.words[-1].model_copy(update={"text": item.words[-1].text[:-1] + ";"})
+                if out is lines:
+                    out = list(lines)
+                out[k] = item.model_copy(update={"text": item.text[:-1] + ";", "words": item.words[:-1] + [last]})
+            k += 1
+    return out
+
+
+GLUED_GAP = 0.25
+"""A word's blank column run at least this share of its box height wide (and GLUED_RATIO times its next widest) is a
+space Tesseract missed: a bold header's `XÃ VĨNH HẬU` read `VĨNHHẬU` (a 17 px blank in a 56 px high box, the next
+widest 4 px) on the deskewed page, where bare Tesseract read two words (bench_broke --extra scan300: `EAKRÔNG`, 13 px
+in 48, next 4, too). Letters of a word part by 2-6 px at 300 dpi (0.05-0.16 of the box); at 200 dpi `HĐND` has 5 px
+between N and D in a 20 px box (next widest 2): 0.2 and 2.5 cut it (bench_broke --extra scan200)."""
+GLUED_RATIO = 3.0
+_CORE = re.compile(r"^([^\W\d_]{3,})([.,;:]?)$")
+
+
+def unglued(words: list[tuple[tuple[int, int, int], Word]],
+            gray) -> list[tuple[tuple[int, int, int], Word]]:
+    """Words of letters that are no Vietnamese syllable, cut in two at a blank wide enough to be a space (GLUED_GAP):
+    the cut falls after the letter nearest the blank, or next to it where both parts are syllables."""
+    from ..repair.orthography import is_valid_syllable
+
+    out = []
+    for key, w in words:
+        m = _CORE.match(w.text)
+        if not m or is_valid_syllable(m.group(1)):
+            out.append((key, w))
+            continue
+        out.extend((key, part) for part in _cut_glued(w, m.group(1), m.group(2), gray, is_valid_syllable))
+    return out
+
+
+def _cut_glued(w: Word, core: str, tail: str, gray, valid) -> list[Word]:
+    x0, y0, x1, y1 = w.bbox
+    crop = gray[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0 or crop.shape[1] < 4:
+        return [w]
+    lo, hi = int(crop.min()), int(crop.max())
+    ink = (crop < (lo + hi) / 2).any(axis=0)
+    runs, k = [], 0
+    while k < len(ink):
+        if ink[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(ink) and not ink[j]:
+            j += 1
+        if k > 0 and j < len(ink):
+            runs.append((j - k, k))
+        k = j
+    if not runs:
+        return [w]
+    runs.sort(reverse=True)
+    width, start = runs[0]
+    second = runs[1][0] if len(runs) > 1 else 0
+    if hi - lo < 64 or width < GLUED_GAP * (y1 - y0) or width < GLUED_RATIO * second:
+        return [w]
+    at = round(len(core) * (start + width / 2) / len(ink))
+    cuts = [c for c in (at, at - 1, at + 1) if 0 < c < len(core)]
+    if not cuts:
+        return [w]
+    cut = next((c for c in cuts if valid(core[:c]) and valid(core[c:])), cuts[0])
+    left = w.model_copy(update={"text": core[:cut], "bbox": (x0, y0, x0 + start, y1)})
+    right = w.model_copy(update={"text": core[cut:] + tail, "bbox": (x0 + start + width, y0, x1, y1)})
+    return [left, right]
+
+
+_ABOVE = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0302", "\u0306"}
+"""Marks drawn above a letter (grave, acute, tilde, hook, circumflex, breve); the horn (U+031B) barely rises."""
+_SAME_SHAPE = set("cosuvwxz")
+"""Letters whose capital is their small letter drawn larger: only the glyph's height tells the two apart."""
+_TALL = set("bdđhklfABCDĐEFGHIJKLMNOPQRSTUVWXYZ")
+_LOW_END = set("gjpqy,;")
+
+
+def _base(ch: str) -> tuple[str, set[str]]:
+    """A letter without its marks, and the marks."""
+    d = unicodedata.normalize("NFD", ch)
+    return d[0], set(d[1:])
+
+
+def _shape(text: str) -> tuple[bool, bool, bool] | None:
+    """(has a capital or an ascender, has a mark above a letter, reaches below the baseline) of a word's letters, or
+    None when it holds a digit, an `i`/`j` (their dots) or `t` (shorter than a capital)."""
+    tall = above = low = False
+    for ch in text:
+        b, marks = _base(ch)
+        if b.isdigit() or b in "ijtIJ" or "\u0323" in marks:
+            return None
+        tall |= b in _TALL
+        above |= bool(marks & _ABOVE)
+        low |= b in _LOW_END
+    return tall, above, low
+
+
+CASE_UNSURE = 93.0
+"""Words read under this confidence are checked for a letter in the wrong case (CASE_HEIGHT)."""
+CASE_HEIGHT = (0.93, 1.15)
+"""A word's ink height against the capital height of its lines (the median of the words whose top is a capital or an
+ascender, no mark above and no descender): `Sơ` read for `sơ` is at most the first share of it (its `S` would be as
+tall as a capital: measured 0.89), `SỞ` read for `Sở` at most the second (a capital's hook rises above capitals: 1.25
+and more; `Sở` 1.03-1.06). The deskewed page read `sơ tán` as `Sơ tán`, `Sở Y tế` as `SỞ Y tế`, where bare Tesseract
+read them right (bench_broke --extra scan300); the glyph's height is the evidence, not the word."""
+CASE_WINDOW = 2
+"""Lines of the same block either side of a word's whose words measure the capital height when its own line has none
+(only lines of words of its size: _alike)."""
+
+
+def cased(lines: list[Line]) -> list[Line]:
+    """Lines with a word whose case its ink height contradicts in the case it should have (CASE_HEIGHT): a first letter
+    of the same shape in both cases (_SAME_SHAPE) read as a capital over small letters too low for it, or a word of
+    capitals whose marked capitals do not rise above capitals (`SỞ`: the small letters are meant)."""
+    from ..repair.orthography import is_valid_syllable
+
+    caps: list[list[int]] = []
+    for ln in lines:
+        refs = []
+        for w in ln.words:
+            s = _shape(w.text.rstrip(".:"))
+            if (s is not None and s[0] and not s[1] and not s[2] and w.text.rstrip(".:").isalpha()
+                    and _recased(w, is_valid_syllable) is None):
+                refs.append(w.bbox[3] - w.bbox[1])
+        caps.append(refs)
+    out = lines
+    for i, ln in enumerate(lines):
+        if not any(w.confidence < CASE_UNSURE and w.text[:1].isupper() for w in ln.words):
+            continue
+        texts = ln.text.split(" ")
+        if len(texts) != len(ln.words):
+            continue
+        changed = False
+        for k, w in enumerate(ln.words):
+            fixed = _recased(w, is_valid_syllable)
+            if fixed is None or texts[k] != w.text:
+                continue
+            near = caps[i] or [h for j in range(max(0, i - CASE_WINDOW), min(len(lines), i + CASE_WINDOW + 1))
+                               if lines[j].block == ln.block and _alike(lines[j], ln) for h in caps[j]]
+            if not near:
+                continue
+            cap, height = median(near), w.bbox[3] - w.bbox[1]
+            limit = CASE_HEIGHT[0] if fixed[0].islower() else CASE_HEIGHT[1]
+            if height <= limit * cap:
+                texts[k] = fixed
+                changed = True
+        if changed:
+            words = [w.model_copy(update={"text": t}) if t != w.text else w for w, t in zip(ln.words, texts)]
+            if out is lines:
+                out = list(lines)
+            out[i] = ln.model_copy(update={"text": " ".join(texts), "words": words})
+    return out
+
+
+def _alike(a: Line, b: Line) -> bool:
+    """Whether two lines' words are of one size (median ink heights within 15 %): a title's capitals do not measure a
+    body line's."""
+    ha, hb = (median(w.bbox[3] - w.bbox[1] for w in ln.words) for ln in (a, b))
+    return abs(ha - hb) <= 0.15 * max(ha, hb)
+
+
+def _recased(w: Word, valid) -> str | None:
+    """The word in the case its height is to be checked for (see `cased`), or None when no case is in question."""
+    core = w.text.rstrip(".,:;")
+    tail = w.text[len(core):]
+    if w.confidence >= CASE_UNSURE or len(core) < 2 or not core.isalpha() or any(c in _LOW_END for c in w.text):
+        return None
+    first, rest = core[0], core[1:]
+    shape = _shape(core)
+    if shape is None or shape[2]:
+        return None
+    if rest.islower() and first.isupper() and _base(first)[0].lower() in _SAME_SHAPE and not _base(first)[1]:
+        if _shape(rest) == (False, False, False) and valid(core.lower()):
+            return first.lower() + rest + tail
+        return None
+    if rest.isupper() and any(_base(c)[1] & _ABOVE for c in rest) and all(
+            _base(c)[0].lower() in _SAME_SHAPE for c in rest) and valid(core.lower()):
+        return first + rest.lower() + tail
+    return None
+
+
+TAIL = (1.25, 1.45)
+"""Height over width of a punctuation mark's lowest blob: at most the first a dot (`.`, `:`; measured 0.75-1.2 at
+200-300 dpi), at least the second a comma's tail (`,`, `;`: 1.5-2.3); between, the read stands.
+NOT IN THE PIPELINE (2026-12-03): on the scans it fixed `tế,` and `nặng:` (bench_broke --extra scan300), but on blurred
+photos a comma's tail measures as a dot (tuning photo-blur: 15 of 16 pages' changes wrong, `phòng,` -> `phòng.`,
+`trên;` -> `trên:`) and held-out photo-blur fell 99.70 -> 99.25 % (broke 0.08 -> 0.50 %) with it on. Needs a blur
+gate (preprocess.blur_spread) or scans only before it is wired into ocr._read."""
+
+
+def punctuated(words: list[tuple[tuple[int, int, int], Word]],
+               gray) -> list[tuple[tuple[int, int, int], Word]]:
+    """Words whose closing `,` `.` `;` `:` their ink contradicts, with the mark the ink shows: one blob or two (a dot
+    above), a dot or a tail below. The deskewed page read `tế;` as `tế,` and `nặng;` as `nặng:` where bare Tesseract
+    read them right (bench_broke --extra scan300); the glyph's blobs are unambiguous (TAIL). A mark touching its letter
+    or with other ink beside it is left as read."""
+    out = []
+    for key, w in words:
+        mark = w.text[-1:]
+        if mark not in ",.;:" or len(w.text) < 2 or w.text[-2] in ",.;:…":
+            out.append((key, w))
+            continue
+        seen = _mark_seen(w, gray)
+        out.append((key, w if seen is None or seen == mark else w.model_copy(update={"text": w.text[:-1] + seen})))
+    return out
+
+
+def _mark_seen(w: Word, gray) -> str | None:
+    """The punctuation mark the last glyph of a word's box is drawn as, or None when that is not clear."""
+    x0, y0, x1, y1 = w.bbox
+    crop = gray[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0:
+        return None
+    lo, hi = int(crop.min()), int(crop.max())
+    if hi - lo < 64:
+        return None
+    ink = crop < (lo + hi) / 2
+    cols = ink.any(axis=0)
+    end = len(cols) - 1
+    while end >= 0 and not cols[end]:
+        end -= 1
+    start = end
+    while start >= 0 and cols[start]:
+        start -= 1
+    h = y1 - y0
+    if start < 0 or end - start > 0.3 * h:
+        return None
+    glyph = ink[:, start + 1:end + 1]
+    rows = glyph.any(axis=1)
+    blobs, k = [], 0
+    while k < len(rows):
+        if not rows[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(rows) and rows[j]:
+            j += 1
+        blobs.append((k, j))
+        k = j
+    if not 1 <= len(blobs) <= 2 or any(b - a > 0.45 * h for a, b in blobs):
+        return None
+    shapes = [(b - a) / max(1, int(glyph[a:b].any(axis=0).sum())) for a, b in blobs]
+    if len(blobs) == 2 and shapes[0] > TAIL[1]:
+        return None
+    tail = shapes[-1] >= TAIL[1]
+    if not tail and shapes[-1] > TAIL[0]:
+        return None
+    return (";" if tail else ":") if len(blobs) == 2 else ("," if tail else ".")
