@@ -775,3 +775,16 @@ def test_a_photos_page_read_is_cut_inside_its_desk_strip_to_its_ink(page):
     assert all(x0 <= wd.bbox[0] and wd.bbox[2] <= x1 for wd in read.words)
     assert preprocess.prepare(page, 300).inner is None
     assert preprocess.desk_strip(np.full((400, 300), 250, np.uint8), 100) == (0, 0, 300, 400)
+
+
+def test_top_percentile_is_numpys():
+    """preprocess.top_percentile (blur_spread's fast percentile of a photo's gradients) equals np.percentile."""
+    from planparse.ocr.preprocess import top_percentile
+
+    rng = np.random.default_rng(7)
+    for i in range(300):
+        a = rng.gamma(1.0, 30.0, int(rng.integers(1, 50000))).astype(np.float32)
+        if i % 2:
+            a = np.round(a).reshape(-1, 1)
+        q = float(rng.uniform(90, 100) if i % 3 else rng.uniform(0, 100))
+        assert top_percentile(a, q) == float(np.percentile(a, q))
