@@ -812,3 +812,16 @@ def test_a_name_at_the_start_of_a_line_the_sentence_runs_on_into_is_a_name():
         assert new[1].text.startswith("Lỏng,")
     finally:
         engine.LINE_START_NAMES = True
+
+
+def test_top_percentile_is_numpys():
+    """preprocess.top_percentile (blur_spread's fast percentile of a photo's gradients) equals np.percentile."""
+    from planparse.ocr.preprocess import top_percentile
+
+    rng = np.random.default_rng(7)
+    for i in range(300):
+        a = rng.gamma(1.0, 30.0, int(rng.integers(1, 50000))).astype(np.float32)
+        if i % 2:
+            a = np.round(a).reshape(-1, 1)
+        q = float(rng.uniform(90, 100) if i % 3 else rng.uniform(0, 100))
+        assert top_percentile(a, q) == float(np.percentile(a, q))

@@ -54,3 +54,19 @@ def test_the_program_gets_the_in_process_settings():
 
     cfg = tesseract._config(3, 300, None)
     assert all(f"-c {k}={v}" in cfg for k, v in tesseract.SETTINGS.items())
+
+
+def test_word_rows_are_the_tsv_word_rows(gray):
+    """The in-process read walks the result iterator word by word (tesseract._word_rows): the same word rows as the
+    engine's own TSV (block/paragraph/line/word numbers, box, integer confidence, text)."""
+    import pytesseract
+
+    x0, y0, x1, y1 = preprocess.ink_box(gray, 300)
+    tsv = tesseract._recognise(gray[y0:y1, x0:x1], "vie", 300, 3, None, 0, lambda api: api.GetTSVText(0))
+    head = "\t".join(tesseract._COLUMNS) + "\n"
+    d = pytesseract.pytesseract.file_to_dict(head + tsv, "\t", -1)
+    want = [tuple(d[k][i] for k in tesseract._COLUMNS) for i in range(len(d["text"])) if d["level"][i] == 5]
+    rows = tesseract.image_to_data(gray[y0:y1, x0:x1], dpi=300)
+    got = [tuple(rows[k][i] for k in tesseract._COLUMNS) for i in range(len(rows["text"]))]
+    assert len(want) > 100
+    assert [r[:-1] + (r[-1].strip(),) for r in got] == [r[:-1] + (r[-1].strip(),) for r in want]
