@@ -6,7 +6,7 @@
     python -m planparse.devtools.tune random [--trials 200] [--start JSON] [NAME ...]  # random joint moves
     python -m planparse.devtools.tune docs NAME=VALUE ...           # the texts whose errors these weights change
 
-The sets (`--corpus` is the corpus folder, default ../shared/corpus beside the checkout `--repo`):
+The sets (`--corpus` is the corpus folder of `dev` and `dec`, no default; `--repo` the checkout):
 - tuning (what is tuned on): the plans of bench/tuning (`t`) and bench/tuning/more (`m`) stripped, and both as eng
   OCR of clean 300 dpi scans (`to`, `mo`: bench_restore's cache in the temporary folder, made there when missing);
 - validation (what decides whether a tuned setting is kept): the 14 unmeasured documents of lm/heldout.txt stripped
@@ -206,7 +206,7 @@ Text = tuple[str, str, list[str], list[str], str]
 """(set, name, input lines, gold lines, scoring) of one text."""
 
 
-def load_texts(repo: Path, corpus: Path, cache: Path | None, sets: tuple[str, ...]) -> list[Text]:
+def load_texts(repo: Path, corpus: Path | None, cache: Path | None, sets: tuple[str, ...]) -> list[Text]:
     """(set, name, input lines, gold lines, scoring) of every text of `sets`; the corpus texts are kept in `cache`."""
     bench = _bench(repo)
     out: list[Text] = []
@@ -220,6 +220,9 @@ def load_texts(repo: Path, corpus: Path, cache: Path | None, sets: tuple[str, ..
     if "dev" in sets or "dec" in sets:
         if "dev" not in stored:
             from .blame import texts
+
+            if corpus is None:
+                raise ValueError("the sets dev and dec need the corpus folder (--corpus: laws/, admin/, extra/)")
 
             stored["dev"] = texts("dev", [], repo, corpus)
             stored["dec"] = {f: [ln for ln in (corpus / f).read_text(encoding="utf-8").split("\n") if ln.strip()][:300]
@@ -473,7 +476,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("command", choices=("eval", "sens", "ascent", "random", "docs"))
     ap.add_argument("args", nargs="*", help="eval: NAME=VALUE overrides; sens, ascent: weight names (default all)")
     ap.add_argument("--repo", type=Path, default=Path.cwd(), help="the checkout (bench/, bench/tuning)")
-    ap.add_argument("--corpus", type=Path, help="the corpus folder (default ../shared/corpus beside --repo)")
+    ap.add_argument("--corpus", type=Path, help="the corpus folder (laws/, admin/, extra/) of the sets dev and dec")
     ap.add_argument("--cache", type=Path, help="keeps the corpus texts read (default $PLANPARSE_BENCH_CACHE/tune_texts.json)")
     ap.add_argument("--sets", default=",".join(TUNING + VALIDATION))
     ap.add_argument("--rounds", type=int, default=3)
@@ -483,13 +486,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--start", default="{}", help="random: JSON of changed weights to start from")
     ap.add_argument("--seed", type=int, default=14)
     a = ap.parse_intermixed_args(argv)
-    corpus = a.corpus or a.repo.resolve().parent / "shared" / "corpus"
     cache = a.cache or (Path(os.environ["PLANPARSE_BENCH_CACHE"]) / "tune_texts.json"
                         if os.environ.get("PLANPARSE_BENCH_CACHE") else None)
     sets = tuple(a.sets.split(","))
     t0 = time.process_time()
     bench = _bench(a.repo)
-    tuner = Tuner(load_texts(a.repo, corpus, cache, sets), bench.accuracy, bench.syllables)
+    try:
+        texts = load_texts(a.repo, a.corpus, cache, sets)
+    except ValueError as err:
+        ap.error(str(err))
+    tuner = Tuner(texts, bench.accuracy, bench.syllables)
     print(f"{len(tuner.docs)} texts, syllables " + " ".join(f"{k} {n}" for k, n in syllable_counts(tuner).items())
           + f"; ready in {time.process_time() - t0:.1f} CPU s", file=sys.stderr)
     if a.command == "eval":
