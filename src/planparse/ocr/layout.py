@@ -642,6 +642,22 @@ def unglued(words: list[tuple[tuple[int, int, int], Word]],
     return out
 
 
+def _runs(flags) -> list[tuple[int, int]]:
+    """(start, end) of each run of true values in a sequence (end exclusive): the blank columns of a word's box, the
+    ink rows of a mark."""
+    out, k, n = [], 0, len(flags)
+    while k < n:
+        if not flags[k]:
+            k += 1
+            continue
+        j = k
+        while j < n and flags[j]:
+            j += 1
+        out.append((k, j))
+        k = j
+    return out
+
+
 def _cut_glued(w: Word, core: str, tail: str, gray, valid) -> list[Word]:
     x0, y0, x1, y1 = w.bbox
     crop = gray[max(0, y0):y1, max(0, x0):x1]
@@ -649,17 +665,7 @@ def _cut_glued(w: Word, core: str, tail: str, gray, valid) -> list[Word]:
         return [w]
     lo, hi = int(crop.min()), int(crop.max())
     ink = (crop < (lo + hi) / 2).any(axis=0)
-    runs, k = [], 0
-    while k < len(ink):
-        if ink[k]:
-            k += 1
-            continue
-        j = k
-        while j < len(ink) and not ink[j]:
-            j += 1
-        if k > 0 and j < len(ink):
-            runs.append((j - k, k))
-        k = j
+    runs = [(j - k, k) for k, j in _runs(~ink) if k > 0 and j < len(ink)]
     if not runs:
         return [w]
     runs.sort(reverse=True)
@@ -836,17 +842,7 @@ def _mark_seen(w: Word, gray) -> str | None:
     if start < 0 or end - start > 0.3 * h:
         return None
     glyph = ink[:, start + 1:end + 1]
-    rows = glyph.any(axis=1)
-    blobs, k = [], 0
-    while k < len(rows):
-        if not rows[k]:
-            k += 1
-            continue
-        j = k
-        while j < len(rows) and rows[j]:
-            j += 1
-        blobs.append((k, j))
-        k = j
+    blobs = _runs(glyph.any(axis=1))
     if not 1 <= len(blobs) <= 2 or any(b - a > 0.45 * h for a, b in blobs):
         return None
     shapes = [(b - a) / max(1, int(glyph[a:b].any(axis=0).sum())) for a, b in blobs]
