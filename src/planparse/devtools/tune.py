@@ -17,7 +17,7 @@ the bench's figures. Weights are overridden in this process only (module constan
 file. What no weight changes is computed once: the inputs, their pieces and mode, and, per setting of the weights
 that make the lattice's slots (`slot` kind below), every section's sequence and unpruned lattice; an evaluation of
 the other weights runs the topic bonus, pruning, both trigram passes and the rewrite only (`Tuner.decode` is
-engine._restore_section on a kept lattice; tests check it gives the stage's output).
+engine._decode_section on a kept lattice; tests check it gives the stage's output).
 
 Measured (session of 2026-12-03, base 6bbf9c2; errors per set t / m / to / mo | dev / dec / s0 / s1, shipped then
 18 / 316 / 45 / 497 | 221 / 101 / 73 / 49). Sensitivity, each weight alone at x0.5 and x2, change in errors:
@@ -81,7 +81,7 @@ from ..models import Line
 from ..repair import channel as channel_mod
 from ..repair import context as context_mod
 from ..repair import engine, places, topics, words
-from ..repair.decoder import Bonus, Lattice, prune
+from ..repair.decoder import Bonus, Lattice
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ class Tuner:
         return engine.ENG_RULE_SCALE if doc.mode == "degraded" else 1.0
 
     def decode(self, doc: Doc) -> list[str]:
-        """The restored lines of a text under the weights now set (engine._restore_section on kept lattices)."""
+        """The restored lines of a text under the weights now set (engine._decode_section on kept lattices)."""
         model, style = self.model, "new"
         key = tuple(w.get() for w in WEIGHTS if w.kind == "slot")
         if key != self.slot_key:
@@ -292,24 +292,8 @@ class Tuner:
                 doc.kept.append((seq, lat.ids, lat.cost, lat.size, lat.title))
         out: list[str] = []
         for (a, b), (seq, ids, cost, size, title) in zip(doc.cuts, doc.kept):
-            lat = Lattice(ids, cost.copy(), size, title)
-            mode = doc.mode
-            if mode == "degraded" and model.topics is not None:
-                lat.cost -= model.topics.unit_bonus(model.topics.posterior(lat.ids[:, 0]))[lat.ids]
-            lat, sel, marg = prune(model.lm, lat, engine.PRUNE_KEEP, engine.PRUNE_MARGIN, model.bonus)
-            votes = (engine._settled_votes(model, seq)
-                     if engine.CACHE_PASS_WEIGHT and mode in engine.CACHE_PASS_MODES else None)
-            path = engine._decode(model, lat, mode, votes)
-            chosen = sel[np.arange(len(sel)), path].tolist()
-            if seq.names:
-                chosen = engine._unsure_names_kept(marg, chosen, seq.names)
-            if seq.sure_reads and engine.SURE_READ_BELIEF:
-                chosen = engine._unsure_names_kept(marg, chosen, seq.sure_reads, engine.SURE_READ_BELIEF)
-            if seq.sure_names:
-                chosen = engine._rare_names_kept(model, seq, chosen)
-            question = lambda t, u: model.channel.question_mark(t, u, rule_scale)  # noqa: E731
-            replace, _ = engine._replacements(seq, model.slots.units, chosen, style, question)
-            new, _ = engine._rewrite(doc.lines[a:b], replace, {}, seq.slot, model.slots.units, style, a)
+            new, _ = engine._decode_section(model, doc.lines[a:b], seq, Lattice(ids, cost.copy(), size, title), doc.mode,
+                                            rule_scale, style, a)
             out += [ln.text for ln in new]
         return out
 

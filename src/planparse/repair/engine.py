@@ -862,6 +862,13 @@ def _restore_section(model: Model, lines: Sequence[Line], line_pieces: list[list
     """Decode consecutive lines as one sequence; record line numbers count from `offset`."""
     seq = _sequence(model, lines, line_pieces, mode, rule_scale)
     lat = model.slots.lattice(np.asarray(seq.slot, dtype=np.int64), np.asarray(seq.title, dtype=bool))
+    return _decode_section(model, lines, seq, lat, mode, rule_scale, style, offset)
+
+
+def _decode_section(model: Model, lines: Sequence[Line], seq: _Sequence, lat: Lattice, mode: str, rule_scale: float,
+                    style: str, offset: int) -> tuple[list[Line], list[Restoration]]:
+    """The lines and records of a section from its sequence and unpruned lattice: topics, pruning, both trigram passes,
+    the name guards, the rewrite (devtools.tune runs it on lattices it keeps across weight settings)."""
     if mode == "degraded" and model.topics is not None:
         lat.cost -= model.topics.unit_bonus(model.topics.posterior(lat.ids[:, 0]))[lat.ids]
     lat, sel, marg = prune(model.lm, lat, PRUNE_KEEP, PRUNE_MARGIN, model.bonus)
