@@ -12,9 +12,9 @@ not there the decoder keeps its NumPy loops (decoder.compiled).
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
-from cpython.unicode cimport Py_UNICODE_ISSPACE
+from cpython.unicode cimport Py_UNICODE_ISALPHA, Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER
 
-SOURCE_HASH = "ceaf91d13d527b356e3a45e4d930774b1f2b712d3bca26b4578b81e8fefac73a"
+SOURCE_HASH = "aa8ef58ea8b6c25ca29364da340f5961bec95e7efe8015e790f9910cba6526ab"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -640,3 +640,136 @@ def segment_line(str line, chunk_pieces, piece_type):
         i = j
     return out
 
+
+
+# ---- engine._sequence's per-line and per-piece loops ------------------------------------------------------------
+
+
+cdef inline bint _isalpha(str text) noexcept:
+    """str.isalpha: not empty and every character alphabetic (Py_UNICODE_ISALPHA, as CPython's own)."""
+    cdef Py_ssize_t i, n = len(text)
+    if n == 0:
+        return False
+    for i in range(n):
+        if not Py_UNICODE_ISALPHA(text[i]):
+            return False
+    return True
+
+
+def line_words(list pieces):
+    """engine._sequence's word pieces of a line: the `word` and `fixed` pieces whose text is all letters (str.isalpha),
+    and whether one of them after the first begins with a capital (str.isupper of its first letter)."""
+    cdef list words = []
+    cdef object p
+    cdef str kind, text
+    cdef bint capitalised = False
+    for p in pieces:
+        kind = (<tuple> p)[3]
+        if kind == "word" or kind == "fixed":
+            text = (<tuple> p)[2]
+            if _isalpha(text):
+                if words and not capitalised and Py_UNICODE_ISUPPER(text[0]):
+                    capitalised = True
+                words.append(p)
+    return words, capitalised
+
+
+def is_upper_line(str text):
+    """engine._is_upper_line: more than 0.6 of the letters (str.isalpha) are capitals (str.isupper), and there is one."""
+    cdef Py_ssize_t i, letters = 0, upper = 0
+    cdef Py_UCS4 ch
+    for i in range(len(text)):
+        ch = text[i]
+        if Py_UNICODE_ISALPHA(ch):
+            letters += 1
+            if Py_UNICODE_ISUPPER(ch):
+                upper += 1
+    return letters > 0 and <double> upper > 0.6 * <double> letters
+
+
+def sequence_line(list pieces, object li, dict plain, dict fixed_units, object titled, object upper_named, bint upper_line,
+                  object confs, object cidx, list slot, list title, list where, dict forced, set forced_titled,
+                  fixed_slot, new_hit, slow, conf_bin):
+    """engine._sequence's loop over the pieces of one line, compiled: the same slots, title flags, sources and forced
+    units appended in the same order. Per piece, a settled unit (`fixed_units` by start: `fixed_slot(unit)`), else the
+    memo `plain` of its (text, kind) (`new_hit(text, kind)` fills a miss) and, when its slot depends on more than the
+    piece (or is not known yet), `slow(k, piece, prev, hit, conf, conf_key)`; `conf_bin` bins an OCR confidence."""
+    cdef Py_ssize_t k, npieces = len(pieces), conf_key = -1
+    cdef object p, prev = None, conf = None, start, text_p, kind, unit_reason, n, hit
+    cdef bint with_fixed = len(fixed_units) > 0, with_confs = bool(confs) and bool(cidx), varies, titlecase
+    for k in range(npieces):
+        p = pieces[k]
+        start = (<tuple> p)[0]
+        text_p = (<tuple> p)[2]
+        kind = (<tuple> p)[3]
+        if with_fixed and start in fixed_units:
+            unit_reason = fixed_units[start]
+            forced[len(slot)] = unit_reason
+            if start in titled:
+                forced_titled.add(len(slot))
+            slot.append(fixed_slot((<tuple> unit_reason)[0]))
+            title.append(False)
+        else:
+            if with_confs:
+                conf = confs[cidx[start]]
+                conf_key = -1 if conf is None else conf_bin(conf)
+            hit = plain.get((text_p, kind))
+            if hit is None:
+                hit = new_hit(text_p, kind)
+            varies = (<tuple> hit)[1]
+            n = (<tuple> hit)[2]
+            if varies or conf_key != -1 or <Py_ssize_t> n < 0:
+                n = slow(k, p, prev, hit, conf, conf_key)
+            slot.append(n)
+            titlecase = (<tuple> hit)[3]
+            title.append(titlecase and (not upper_line or start in upper_named))
+        prev = p
+        where.append((li, p))
+
+
+# ---- decoder.distinct_rows ----------------------------------------------------------------------------------------
+
+
+def distinct_rows(const int64_t[:, ::1] rows, int64_t[::1] first, int64_t[::1] inverse):
+    """decoder.distinct_rows with an open-addressing hash table of exact rows: first[d] the first row of the d-th
+    distinct row (in order of first occurrence), inverse[t] the number of row t's; returns how many are distinct.
+    Every match is checked cell by cell, so no collision can merge two rows."""
+    cdef Py_ssize_t n = rows.shape[0], w = rows.shape[1], cap = 16, t, c, d, m = 0, slot
+    cdef uint64_t h
+    cdef int64_t *table
+    cdef bint same
+    while cap < 2 * n:
+        cap *= 2
+    table = <int64_t *> malloc(cap * sizeof(int64_t))
+    if not table:
+        raise MemoryError()
+    try:
+        with nogil:
+            for slot in range(cap):
+                table[slot] = -1
+            for t in range(n):
+                h = 14695981039346656037u
+                for c in range(w):
+                    h = (h ^ <uint64_t> rows[t, c]) * 1099511628211u
+                    h ^= h >> 29
+                slot = <Py_ssize_t> (h & <uint64_t> (cap - 1))
+                while True:
+                    d = table[slot]
+                    if d < 0:
+                        table[slot] = m
+                        first[m] = t
+                        inverse[t] = m
+                        m += 1
+                        break
+                    same = True
+                    for c in range(w):
+                        if rows[first[d], c] != rows[t, c]:
+                            same = False
+                            break
+                    if same:
+                        inverse[t] = d
+                        break
+                    slot = (slot + 1) & (cap - 1)
+    finally:
+        free(table)
+    return m

@@ -172,12 +172,23 @@ def transition_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) ->
 _ROW_HASH = np.random.default_rng(14).integers(1, 2**62, size=64) | 1
 
 
+COMPILED_DISTINCT = True
+"""Let distinct_rows use the compiled hash table of exact rows (_kernels.distinct_rows: no sort, no check pass) when the
+kernels are built; its distinct rows are numbered in order of first occurrence instead of by hash, the same rows with
+the same first rows, so the same score tables in another order. False: the NumPy way (tests compare)."""
+
+
 def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(first, inverse) of the distinct rows of a 2-D int array: rows[first][inverse] == rows.
 
     Rows are hashed to one int64 each (a sort of numbers, not of rows: 50x faster than np.unique(axis=0));
     a collision is caught by comparing the rows back and then answered the slow, exact way.
     """
+    kernel = compiled() if COMPILED_DISTINCT else None
+    if kernel is not None:
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        first, inv = np.empty(len(rows), dtype=np.int64), np.empty(len(rows), dtype=np.int64)
+        return first[:kernel.distinct_rows(rows, first, inv)], inv
     if rows.shape[1] > len(_ROW_HASH):
         _, first, inv = np.unique(rows, axis=0, return_index=True, return_inverse=True)
         return first, inv.reshape(-1)

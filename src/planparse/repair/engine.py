@@ -1065,6 +1065,58 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     slot, title, where, number = seq.slot, seq.title, seq.where, table.number
     add_slot, add_title, add_where = slot.append, title.append, where.append
     plain: dict[tuple[str, str], tuple[str, bool, int, bool]] = {}
+    kernel = compiled() if COMPILED_SEQUENCE and PIECE_MEMO else None
+
+    def fixed_slot(unit: str) -> int:
+        return table.fixed(unit, lm)
+
+    def new_hit(text_p: str, kind: str) -> tuple[str, bool, int, bool]:
+        """What a piece's slot depends on that the piece alone settles, its slot not known yet (-1)."""
+        case = case_of(text_p)
+        # may a neighbour or the line change the slot? (mid-sentence title, glued `?`, lone 6)
+        varies = (case == "title" or text_p[-1:] == "?" and kind == "word"
+                  or kind == "fixed" and text_p in DIGIT_SYLLABLES)
+        titlecase = kind == "word" and (case == "title" or case == "upper")
+        hit = (case, varies, -1, titlecase)
+        if PIECE_MEMO:
+            plain[text_p, kind] = hit
+        return hit
+
+    def slow(k: int, p: Piece, prev: Piece | None, hit: tuple[str, bool, int, bool], conf: float | None,
+             conf_key: int) -> int:
+        """The slot of piece k of the current line when its neighbours, the line or its confidence may change it (or
+        it is not known yet); notes the names and sure reads among the pieces."""
+        start, _, text_p, kind = p
+        case, varies, n, titlecase = hit
+        mid_title = (case == "title" and not upper_line and prev is not None and not CAPITAL_I_RE.match(text_p)
+                     and not (prev[3] == "punct" and prev[2].strip()[-1:] in ".:-+;!?"))
+        # what the slot depends on, so equal pieces share one slot
+        question = text_p[-1:] == "?" and kind == "word" and _sentence_may_end(pieces, k)
+        among = kind == "fixed" and text_p in DIGIT_SYLLABLES and _among_words(pieces, k)
+        in_name = mid_title and start in name_starts
+        key = (text_p, kind, mode, conf_key, mid_title, rule_scale, question, among, in_name)
+        known = number.get(key)
+        if known is None:
+            made = _make_slot(model, p, mode, conf, mid_title, rule_scale, question, among, in_name)
+            n = table.add(key, made.units, made.costs, lm)
+        else:
+            n = known
+        if not varies and conf_key == -1 and PIECE_MEMO:
+            plain[text_p, kind] = (case, varies, n, titlecase)
+        if (SURE_READ_BELIEF and mode == "ocr" and kind == "word" and conf is not None
+                and conf >= SURE_READ_CONF and is_valid_syllable(nfc(text_p.lower()).translate(LOOKALIKES))):
+            seq.sure_reads.append(len(slot))
+        before = prev if prev is not None else carry
+        if (mid_title or prev is None and carry is not None and case == "title"
+                and not CAPITAL_I_RE.match(text_p)) and mode == "ocr" and kind == "word" and is_valid_syllable(
+                nfc(text_p.lower()).translate(LOOKALIKES)):
+            seq.names.append(len(slot))
+            if conf is not None and conf >= NAME_SURE_CONF:
+                seq.sure_names.append(len(slot))
+                if NAME_RUNS and before is not None and before[3] == "word" and case_of(before[2]) == "title":
+                    seq.run_names.add(len(slot))
+        return n
+
     prev_label = ""
     short_prev = False
     last_word: Piece | None = None
@@ -1077,8 +1129,13 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             pieces = garbled_codes(pieces, model.lm.index.__contains__)
         confs = _word_confidences(ln)
         cidx = _chunk_index(text) if confs else None
-        upper_line = _is_upper_line(text)
-        words = [p for p in pieces if (p[3] == "word" or p[3] == "fixed") and p[2].isalpha()]
+        if kernel is not None:
+            upper_line = kernel.is_upper_line(text)
+            words, capitalised = kernel.line_words(pieces)
+        else:
+            upper_line = _is_upper_line(text)
+            words = [p for p in pieces if (p[3] == "word" or p[3] == "fixed") and p[2].isalpha()]
+            capitalised = any(w[2][:1].isupper() for w in words[1:])
         word_texts = [w[2] for w in words]
         if li and (seq.upper_lines[-1] and (short_prev and upper_line or HEADING_ENDS and not upper_line)
                    or ITEM_STARTS and mode == "ocr" and ITEM_RE.match(text)
@@ -1088,8 +1145,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             where.extend([None, None, None])
         seq.upper_lines.append(upper_line)
         short_prev = len(words) <= SHORT_CAPS_LINE
-        # the name finders below find nothing in a line with no capitalised word after its first
-        capitalised = any(w[:1].isupper() for w in word_texts[1:])
+        # the name finders below find nothing in a line with no capitalised word after its first (`capitalised`)
         fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units(word_texts).items()
                        if not (mode == "ocr" and PLACES_READ_KEPT and is_valid_syllable(nfc(words[k].text.lower())))
                        } if capitalised else {}
@@ -1112,64 +1168,38 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
             seq.commas.update((li, q.start) for q in archive_separators(pieces))
         # the last piece of the line above whose sentence runs on into this one (LINE_START_NAMES)
         carry = last_word if LINE_START_NAMES and li and _runs_on(lines[li - 1], ln, seq.upper_lines[-2:]) else None
-        prev = None
-        conf = None
-        conf_key = -1
-        for k, p in enumerate(pieces):
-            start, _, text_p, kind = p
-            if fixed_units and start in fixed_units:
-                seq.forced[len(slot)] = fixed_units[start]
-                if start in titled:
-                    seq.titled.add(len(slot))
-                add_slot(table.fixed(fixed_units[start][0], lm))
-                add_title(False)
-            else:
-                if confs and cidx:
-                    conf = confs[cidx[start]]
-                    conf_key = -1 if conf is None else conf_bin(conf)
-                hit = plain.get((text_p, kind)) if PIECE_MEMO else None
-                if hit is None:
-                    case = case_of(text_p)
-                    # may a neighbour or the line change the slot? (mid-sentence title, glued `?`, lone 6)
-                    varies = (case == "title" or text_p[-1:] == "?" and kind == "word"
-                              or kind == "fixed" and text_p in DIGIT_SYLLABLES)
-                    titlecase = kind == "word" and (case == "title" or case == "upper")
-                    hit = plain[text_p, kind] = (case, varies, -1, titlecase)
-                case, varies, n, titlecase = hit
-                if varies or conf_key != -1 or n < 0:
-                    mid_title = (case == "title" and not upper_line and prev is not None and not CAPITAL_I_RE.match(text_p)
-                                 and not (prev[3] == "punct" and prev[2].strip()[-1:] in ".:-+;!?"))
-                    # what the slot depends on, so equal pieces share one slot
-                    question = text_p[-1:] == "?" and kind == "word" and _sentence_may_end(pieces, k)
-                    among = kind == "fixed" and text_p in DIGIT_SYLLABLES and _among_words(pieces, k)
-                    in_name = mid_title and start in name_starts
-                    key = (text_p, kind, mode, conf_key, mid_title, rule_scale, question, among, in_name)
-                    known = number.get(key)
-                    if known is None:
-                        made = _make_slot(model, p, mode, conf, mid_title, rule_scale, question, among, in_name)
-                        n = table.add(key, made.units, made.costs, lm)
-                    else:
-                        n = known
-                    if not varies and conf_key == -1:
-                        plain[text_p, kind] = (case, varies, n, titlecase)
-                    if (SURE_READ_BELIEF and mode == "ocr" and kind == "word" and conf is not None
-                            and conf >= SURE_READ_CONF and is_valid_syllable(nfc(text_p.lower()).translate(LOOKALIKES))):
-                        seq.sure_reads.append(len(slot))
-                    before = prev if prev is not None else carry
-                    if (mid_title or prev is None and carry is not None and case == "title"
-                            and not CAPITAL_I_RE.match(text_p)) and mode == "ocr" and kind == "word" and is_valid_syllable(
-                            nfc(text_p.lower()).translate(LOOKALIKES)):
-                        seq.names.append(len(slot))
-                        if conf is not None and conf >= NAME_SURE_CONF:
-                            seq.sure_names.append(len(slot))
-                            if NAME_RUNS and before is not None and before[3] == "word" and case_of(before[2]) == "title":
-                                seq.run_names.add(len(slot))
-                add_slot(n)
-                # in a line of capitals, case says nothing about names: no place-name pair bonus there, but after
-                # a unit word (`XÃ SÌ LỞ LẦU`)
-                add_title(titlecase and (not upper_line or start in upper_named))
-            prev = p
-            add_where((li, p))
+        if kernel is not None:
+            kernel.sequence_line(pieces if type(pieces) is list else list(pieces), li, plain, fixed_units, titled,
+                                 upper_named, upper_line, confs, cidx, slot, title, where, seq.forced, seq.titled,
+                                 fixed_slot, new_hit, slow, conf_bin)
+        else:
+            prev = None
+            conf = None
+            conf_key = -1
+            for k, p in enumerate(pieces):
+                start, _, text_p, kind = p
+                if fixed_units and start in fixed_units:
+                    seq.forced[len(slot)] = fixed_units[start]
+                    if start in titled:
+                        seq.titled.add(len(slot))
+                    add_slot(table.fixed(fixed_units[start][0], lm))
+                    add_title(False)
+                else:
+                    if confs and cidx:
+                        conf = confs[cidx[start]]
+                        conf_key = -1 if conf is None else conf_bin(conf)
+                    hit = plain.get((text_p, kind)) if PIECE_MEMO else None
+                    if hit is None:
+                        hit = new_hit(text_p, kind)
+                    case, varies, n, titlecase = hit
+                    if varies or conf_key != -1 or n < 0:
+                        n = slow(k, p, prev, hit, conf, conf_key)
+                    add_slot(n)
+                    # in a line of capitals, case says nothing about names: no place-name pair bonus there, but after
+                    # a unit word (`XÃ SÌ LỞ LẦU`)
+                    add_title(titlecase and (not upper_line or start in upper_named))
+                prev = p
+                add_where((li, p))
         last_word = pieces[-1] if pieces else None
     slot.append(table.fixed(EOS, lm))
     title.append(False)
@@ -1177,6 +1207,9 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     return seq
 
 
+COMPILED_SEQUENCE = True
+"""Let _sequence run its per-line word scan and per-piece loop compiled (_kernels.line_words, is_upper_line,
+sequence_line) when the kernels are built; False: the Python loops (tests compare)."""
 PIECE_MEMO = True
 """Let _sequence take a piece's slot from its memo of the distinct pieces (False: work every piece's key out afresh, as
 before; tests compare). Instructions of _sequence on 12 k held-out stripped tokens (callgrind, warm slot table):
