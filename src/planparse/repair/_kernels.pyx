@@ -14,7 +14,7 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 from cpython.unicode cimport Py_UNICODE_ISALPHA, Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER
 
-SOURCE_HASH = "aa8ef58ea8b6c25ca29364da340f5961bec95e7efe8015e790f9910cba6526ab"
+SOURCE_HASH = "0097f593666fb083eb4efd66aa54099cfcb9c47e76a7f2cdb8ccb32b572f5a54"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -450,9 +450,11 @@ def rewrite(list lines, dict replace, dict post, list slot, list slot_units, str
         shift = 0
         items = replace.get(li, [])
         for piece, new, reason, pos in items:
-            p_start = piece[0]
-            p_end = piece[1]
-            p_text = piece[2]
+            # a Piece is a tuple subclass: indexed as an object it goes through a slow __getitem__ slot (a fifth of
+            # this loop's instructions, callgrind), as a tuple it is read in place
+            p_start = (<tuple> piece)[0]
+            p_end = (<tuple> piece)[1]
+            p_text = (<tuple> piece)[2]
             parts.append(text[cursor:p_start])
             start = p_start + shift
             parts.append(new)
@@ -773,3 +775,64 @@ def distinct_rows(const int64_t[:, ::1] rows, int64_t[::1] first, int64_t[::1] i
     finally:
         free(table)
     return m
+
+
+# ---- engine._replacements -----------------------------------------------------------------------------------------
+
+
+def replacements(list where, dict forced, list slot, object titled, list upper_lines, object commas, list slot_units,
+                 list chosen, str style, respelt, question, object digit_syllables, fix_symbol, fix_heading,
+                 str archive_reason, str keep):
+    """engine._replacements compiled: per line, (piece, new text, reason, slot position) of every piece that changes,
+    in order, and the decoded positions among them; the same calls (`respelt`, `question`, `fix_symbol`,
+    `fix_heading`) in the same order. Pieces are read as tuples (a Piece indexed as an object takes a slow slot)."""
+    cdef dict replace = {}
+    cdef list changed_pos = [], line_out = []
+    cdef Py_ssize_t pos, n = len(where)
+    cdef object w, li, last_li = -1, p, pos_obj, unit_reason, got
+    cdef str text, kind, new, reason, unit
+    cdef bint is_forced
+    for pos in range(n):
+        w = where[pos]
+        if w is None:
+            continue
+        li = (<tuple> w)[0]
+        p = (<tuple> w)[1]
+        text = (<tuple> p)[2]
+        kind = (<tuple> p)[3]
+        new = text
+        reason = ""
+        pos_obj = pos
+        is_forced = pos_obj in forced
+        if is_forced:
+            unit_reason = forced[pos_obj]
+            unit = (<tuple> unit_reason)[0]
+            reason = (<tuple> unit_reason)[1]
+            if unit != keep and not unit.startswith("<"):
+                new = (<tuple> respelt(unit, text, style, upper_lines[li]))[0]
+                if pos_obj in titled:
+                    new = new[:1].upper() + new[1:]
+            else:
+                reason = ""
+        elif kind == "word" or kind == "letter" or kind == "fixed" and text in digit_syllables:
+            unit = (<list> slot_units[slot[pos]])[chosen[pos]]
+            if unit != keep and not unit.startswith("<"):
+                got = respelt(unit, text, style, upper_lines[li])
+                new = (<tuple> got)[0]
+                reason = (<tuple> got)[1]
+                if question is not None and text.endswith("?") and question(text, unit):
+                    new += "?"
+        elif kind == "symbol" or kind == "fixed" and text.isupper():
+            new, reason = fix_symbol(text), "symbol"
+        elif kind == "heading":
+            new, reason = fix_heading(text), "numeral"
+        elif commas and (li, (<tuple> p)[0]) in commas:
+            new, reason = ",", archive_reason
+        if new != text:
+            if li != last_li:
+                line_out = replace.setdefault(li, [])
+                last_li = li
+            line_out.append((p, new, reason, pos_obj))
+            if (kind == "word" or kind == "letter") and not is_forced:
+                changed_pos.append(pos_obj)
+    return replace, changed_pos

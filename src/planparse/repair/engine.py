@@ -1229,8 +1229,15 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
     positions among them (the ones that get confidences and alternatives). `question(token, unit)`: whether the
     decoded unit reads a token's trailing glued `?` as a question mark, which then stays after the word.
 
-    Measured and not adopted: this loop compiled with Cython (typed, the same calls), the held-out decrees' sections
-    0.159 -> 0.164 CPU s (least of six alternating runs): its time is the calls of _respelt and the tuples, not the loop."""
+    Runs compiled (_kernels.replacements, COMPILED_REPLACEMENTS) when the kernels are built. An earlier compiled
+    version (typed, the same calls) measured 0.159 -> 0.164 CPU s on the held-out decrees' sections: it indexed the
+    Piece tuples as objects, which for a tuple subclass goes through a slow __getitem__ slot; read as tuples, see the
+    commit's figures."""
+    kernel = compiled() if COMPILED_REPLACEMENTS else None
+    if kernel is not None:
+        return kernel.replacements(seq.where, seq.forced, seq.slot, seq.titled, seq.upper_lines, seq.commas, slot_units,
+                                   chosen, style, _respelt, question, DIGIT_SYLLABLES, fix_symbol, fix_heading,
+                                   ARCHIVE_REASON, KEEP_UNIT)
     replace: dict[int, list[tuple[Piece, str, str, int]]] = {}
     changed_pos: list[int] = []
     forced, slot, titled, upper_lines, commas = seq.forced, seq.slot, seq.titled, seq.upper_lines, seq.commas
@@ -1270,6 +1277,11 @@ def _replacements(seq: _Sequence, slot_units: list[list[str]], chosen: list[int]
             if (kind == "word" or kind == "letter") and pos not in forced:
                 changed_pos.append(pos)
     return replace, changed_pos
+
+
+COMPILED_REPLACEMENTS = True
+"""Let _replacements run compiled (_kernels.replacements) when the kernels are built; False: the Python loop (tests
+compare)."""
 
 
 @lru_cache(maxsize=200_000)
