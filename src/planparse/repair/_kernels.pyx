@@ -12,9 +12,10 @@ not there the decoder keeps its NumPy loops (decoder.compiled).
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
-from cpython.unicode cimport Py_UNICODE_ISALPHA, Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER
+from cpython.unicode cimport (Py_UNICODE_ISALPHA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE, Py_UNICODE_ISTITLE,
+                               Py_UNICODE_ISUPPER)
 
-SOURCE_HASH = "0097f593666fb083eb4efd66aa54099cfcb9c47e76a7f2cdb8ccb32b572f5a54"
+SOURCE_HASH = "47ff5b036335ded56b510a60cffc25c858a657331ed2402c955601b552d0a567"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -836,3 +837,32 @@ def replacements(list where, dict forced, list slot, object titled, list upper_l
             if (kind == "word" or kind == "letter") and not is_forced:
                 changed_pos.append(pos_obj)
     return replace, changed_pos
+
+
+cdef inline bint _islower_from(str text, Py_ssize_t start) noexcept:
+    """text[start:].islower(), as CPython's str.islower: a cased character, and no upper- or title-case one."""
+    cdef Py_ssize_t i, n = len(text)
+    cdef Py_UCS4 ch
+    cdef bint cased = False
+    if n - start == 1:
+        return Py_UNICODE_ISLOWER(text[start])
+    for i in range(start, n):
+        ch = text[i]
+        if Py_UNICODE_ISUPPER(ch) or Py_UNICODE_ISTITLE(ch):
+            return False
+        if not cased and Py_UNICODE_ISLOWER(ch):
+            cased = True
+    return cased
+
+
+def title_words(list words):
+    """Indices from 1 of the words written Title-case (`w[:1].isupper() and w[1:].islower()`): the only places the
+    name finders of repair.places act at (their `titles`)."""
+    cdef list out = []
+    cdef Py_ssize_t i
+    cdef str w
+    for i in range(1, len(words)):
+        w = words[i]
+        if len(w) and Py_UNICODE_ISUPPER(w[0]) and _islower_from(w, 1):
+            out.append(i)
+    return out

@@ -35,6 +35,7 @@ from .places import (
     place_bigram_keys,
     place_names,
     places_after_units,
+    title_words,
     unit_names_upper,
 )
 from .priors import ARCHIVE, ARCHIVE_REASON, archive_item, archive_separators
@@ -1146,11 +1147,13 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         seq.upper_lines.append(upper_line)
         short_prev = len(words) <= SHORT_CAPS_LINE
         # the name finders below find nothing in a line with no capitalised word after its first (`capitalised`)
-        fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units(word_texts).items()
+        titles = (kernel.title_words(word_texts) if kernel is not None else title_words(word_texts)) if capitalised else []
+        fixed_units = {words[k].start: (syl, "place-name") for k, syl in places_after_units(word_texts, titles).items()
                        if not (mode == "ocr" and PLACES_READ_KEPT and is_valid_syllable(nfc(words[k].text.lower())))
                        } if capitalised else {}
-        titled = {words[k].start: words[k].text for k in capital_i_names(word_texts)} if capitalised else {}
-        name_starts = {words[k].start for k in names_after_units(word_texts)} if UNIT_NAME_RATE and capitalised else set()
+        titled = {words[k].start: words[k].text for k in capital_i_names(word_texts, titles)} if capitalised else {}
+        name_starts = ({words[k].start for k in names_after_units(word_texts, titles)} if UNIT_NAME_RATE and capitalised
+                       else set())
         fixed_units.update((start, ("i" + text_w[1:], "place-name")) for start, text_w in titled.items())
         upper_named = ({words[k].start for k in unit_names_upper(word_texts)}
                        if upper_line and UPPER_UNIT_NAMES and mode == "ocr" else set())

@@ -178,11 +178,12 @@ def name_prefixes() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(n.split()[:k]) for n in place_names() for k in range(2, len(n.split())))
 
 
-def hamlet_units(words: list[str]) -> dict[int, str]:
+def hamlet_units(words: list[str], titles: list[int] | None = None) -> dict[int, str]:
     """Index → syllable for a hamlet unit word printed without marks (lowercase or Title-case, not in a line of
-    capitals) right before a Title-case name: `ap Kinh Xang` → `ấp`, `to dan pho Tan Lap` → `tổ dân phố`."""
+    capitals) right before a Title-case name: `ap Kinh Xang` → `ấp`, `to dan pho Tan Lap` → `tổ dân phố`. `titles`:
+    title_words(words), when the caller has it."""
     fixes: dict[int, str] = {}
-    for i in range(1, len(words)):
+    for i in (range(1, len(words)) if titles is None else titles):
         word = words[i]
         if not (word[:1].isupper() and word[1:].islower()):
             continue
@@ -246,7 +247,13 @@ def _terms_scan(firsts: tuple[str, ...]) -> dict[str, frozenset[str]]:
     return {f: frozenset(v) for f, v in out.items()}
 
 
-def places_after_units(words: list[str]) -> dict[int, str]:
+def title_words(words: list[str]) -> list[int]:
+    """Indices from 1 of the Title-case words (first letter a capital, the rest lowercase): where hamlet_units,
+    names_after_units and capital_i_names look (engine._sequence passes them the compiled scan's)."""
+    return [i for i in range(1, len(words)) if words[i][:1].isupper() and words[i][1:].islower()]
+
+
+def places_after_units(words: list[str], titles: list[int] | None = None) -> dict[int, str]:
     """Index → syllable for words that spell a known place name (up to diacritics) right after a unit word.
 
     Only capitalised words count, only a name whose skeleton is unambiguous (or made so by a unit above or
@@ -258,7 +265,7 @@ def places_after_units(words: list[str]) -> dict[int, str]:
     """
     if not any(w[:1].isupper() for w in words[1:]):
         return {}
-    fixes = hamlet_units(words)
+    fixes = hamlet_units(words, titles)
     caps = [w[:1].isupper() for w in words]
     after_unit = [i for i in range(1, len(words)) if caps[i] and skeleton(words[i - 1]) in UNIT_LAST]
     if not after_unit:
@@ -308,13 +315,13 @@ def _name_pairs() -> frozenset[tuple[str, str]]:
     return frozenset((s[0], s[1]) for n in place_names() + local_names() if len(s := n.split()) >= 2)
 
 
-def capital_i_names(words: list[str]) -> list[int]:
+def capital_i_names(words: list[str], titles: list[int] | None = None) -> list[int]:
     """Indices of lowercase words read with an `l` for the capital `I` that begins a place name before a Title-case
     word (`la Dom` for `Ia Dom`: the Jarai names of Gia Lai and Đắk Lắk begin with Ia), when the word as read begins
-    no name there."""
+    no name there. `titles`: title_words(words), when the caller has it."""
     pairs = _name_pairs()
     out = []
-    for i in range(len(words) - 1):
+    for i in (range(len(words) - 1) if titles is None else [t - 1 for t in titles]):
         w, nxt = words[i], words[i + 1]
         if w[:1] == "l" and w.islower() and nxt[:1].isupper() and nxt[1:].islower():
             after = place_tone(nfc(nxt.lower()))
@@ -333,11 +340,11 @@ nothing there), eng OCR 506 -> 504, bench/tuning, the 14 unmeasured extra/ docum
 unchanged; `mương`, `cống`, `đập` as well: no change, not added."""
 
 
-def names_after_units(words: list[str]) -> list[int]:
+def names_after_units(words: list[str], titles: list[int] | None = None) -> list[int]:
     """Indices of the Title-case words of a run right after a lowercase word of NAME_UNITS (`ban Lung Thang`, `suoi Nam
-    Khanh`): the words of a name, whatever else they may spell."""
+    Khanh`): the words of a name, whatever else they may spell. `titles`: title_words(words), when the caller has it."""
     out: list[int] = []
-    for i in range(1, len(words)):
+    for i in (range(1, len(words)) if titles is None else titles):
         w = words[i]
         if not (w[:1].isupper() and w[1:].islower()):  # _title, inline: every word of a line with a capital comes here
             continue
