@@ -275,8 +275,10 @@ def _garble_counts(model: Model, segs, counts: Counter[str] | None = None) -> tu
 
 def _word_confidences(line: Line) -> list[float] | None:
     """Confidence per whitespace chunk, when OCR words line up with the text."""
+    if not line.words:
+        return None  # text inputs: no split of the line
     chunks = line.text.split()
-    if not line.words or len(line.words) != len(chunks):
+    if len(line.words) != len(chunks):
         return None
     return [w.confidence for w in line.words]
 

@@ -165,10 +165,17 @@ def _segment_uncached(line: str) -> list[Piece]:
 def _compiled():
     """The compiled kernels (decoder.compiled): their segment_line is this loop, its chunks found without a regex
     (least CPU of three on a loaded machine, the held-out decrees' lines, the eng OCR of the tuning plans and seed 000
-    cut again with their chunks cached: 0.134 -> 0.083 s)."""
-    from .decoder import compiled
+    cut again with their chunks cached: 0.134 -> 0.083 s). decoder is imported on the first call only (an import
+    statement per line cost ~1 us a line)."""
+    global _decoder_compiled
+    if _decoder_compiled is None:
+        from .decoder import compiled
 
-    return compiled()
+        _decoder_compiled = compiled
+    return _decoder_compiled()
+
+
+_decoder_compiled = None
 
 
 LOWER_WORD_RE = regex.compile(r"^\p{Ll}[\p{Ll}\p{M}]*$")
