@@ -806,7 +806,9 @@ PUNCT_BLUR = 2.25
 (punctuated); a page too bare to measure (0) keeps them too. What punctuated changes on the first read of the
 bench_realpages tuning pages, against gold: photo-blur 15 wrong and 2 on misread words (pages at 2.59-2.67, and the
 signer page of t1, too bare to measure: `TM.` -> `TM,`), scan150 2 right (`5,` -> `5.` at 1.61-1.62), every other
-class none. Photo pages measure 1.04-2.09 (BLURRED), scans 0.8-1.6."""
+class none; pages measured: photo-blur 2.39-2.67, other photos 1.10-2.09, scans 0.81-1.62. Final text of bench_realpages
+tuning (photo-blur, scan150, clean300 run gated; the others had no change to make): the same as without punctuated
+(scan150's `5.` fixed on the first read is read `5,` again by a later step)."""
 
 
 def punctuated(words: list[tuple[tuple[int, int, int], Word]], gray,
