@@ -141,6 +141,21 @@ def test_a_closing_mark_is_read_as_its_ink_draws_it():
     assert layout.punctuated(right, gray) == right
 
 
+def test_a_closing_mark_stays_as_read_on_a_page_whose_blur_is_not_measured_sharp():
+    """On a blurred photo a comma's tail measures as a dot: the marks change only when the page's blur spread (asked
+    only when a mark would change) is measured and under PUNCT_BLUR; a page too bare to measure (0) keeps its read."""
+    drawn, read = ["tế;", "xã,"], ["tế,", "xã."]
+    gray, boxes = _words_image(drawn, 30, "regular")
+    words = [((1, 1, 1), Word(text=t, bbox=b, confidence=95.0)) for t, b in zip(read, boxes)]
+    asked = []
+    for spread in (layout.PUNCT_BLUR + 0.4, 0.0):
+        assert layout.punctuated(words, gray, lambda s=spread: asked.append(s) or s) == words
+    assert [w.text for _, w in layout.punctuated(words, gray, lambda: layout.PUNCT_BLUR - 1.0)] == drawn
+    right = [((1, 1, 1), Word(text=t, bbox=b, confidence=95.0)) for t, b in zip(drawn, boxes)]
+    assert layout.punctuated(right, gray, lambda: asked.append(-1) or 9.0) == right
+    assert asked == [layout.PUNCT_BLUR + 0.4, 0.0], "the blur is measured only when a mark would change"
+
+
 def test_a_mark_that_is_not_clear_stays_as_read():
     """A box that ends in a letter (the mark was not in it), a word without a closing mark, an ellipsis."""
     gray, boxes = _words_image(["tế", "nặng", "xã..."], 30, "regular")

@@ -599,7 +599,7 @@ def test_the_plain_page_made_from_the_kept_input_pixels_is_the_plain_prepare(pag
 def test_a_blurred_photo_is_sharpened_before_ocr_and_sharper_pages_are_not(page, monkeypatch):
     """Edge spread tells a blurred phone photo (sigma 2.2 px) from a clean one, and only the blurred one is
     unsharp-masked; its page read has more words right than the same page left soft. A scan is never measured."""
-    from planparse.ocr import preprocess, tesseract
+    from planparse.ocr import layout, preprocess, tesseract
 
     photo = photosynth.photo(page, "photo-blur", seed=3)
     blurred = preprocess.prepare(photo, None)
@@ -607,6 +607,8 @@ def test_a_blurred_photo_is_sharpened_before_ocr_and_sharper_pages_are_not(page,
     scan = preprocess.prepare(photosynth.scan(page, 300, seed=3), 300)
     assert blurred.sharpened and blurred.cleaned
     assert not clean.sharpened and not scan.sharpened
+    assert blurred.spread is not None and blurred.spread >= layout.PUNCT_BLUR, "its closing marks stay as read"
+    assert clean.spread is not None and 0 < clean.spread < layout.PUNCT_BLUR and scan.spread is None
     assert preprocess.blur_spread(clean.gray, clean.dpi) < preprocess.BLURRED
     assert preprocess.blur_spread(np.full((800, 600), 230, np.uint8), 300) == 0.0, "a blank page does not tell"
     monkeypatch.setattr(preprocess, "SHARPEN", False)

@@ -148,7 +148,8 @@ def _read(job: PageJob, number: int, opts: Options) -> tuple[
         preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)))
     plain = functools.cache(lambda: _input_errors(job, lambda: preprocess.plain_page(prep, stated_dpi)
                                                   or preprocess.prepare(pil, stated_dpi, plain=True)))
-    read = read_page(prep.gray, prep.dpi, number, opts, plain if prep.cleaned else None, prep.inner)
+    read = read_page(prep.gray, prep.dpi, number, opts, plain if prep.cleaned else None, prep.inner,
+                     prep.spread)
     return read.plain or prep, read, plain if prep.cleaned else None
 
 

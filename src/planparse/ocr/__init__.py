@@ -15,6 +15,8 @@ from ..models import Line, Warning_, Word
 from ..options import Options
 from . import layout, preprocess, tesseract
 
+PUNCTUATED = True
+"""Whether the page read's closing marks are checked against their ink (layout.punctuated; benches turn it off)."""
 LOW_CONFIDENCE = 55.0
 """Mean word confidence under which a page is checked for orientation and re-read."""
 
@@ -32,10 +34,12 @@ class PageRead:
     """The page prepared without clean-up, when that read held more confident text (the boxes refer to it)."""
 
 
-def _read(gray: np.ndarray, dpi: int, opts: Options,
-          inner: tuple[int, int, int, int] | None = None) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
+def _read(gray: np.ndarray, dpi: int, opts: Options, inner: tuple[int, int, int, int] | None = None,
+          spread: float | None = None) -> tuple[list[tuple[tuple[int, int, int], Word]], float]:
     """Words (boxes in the page's pixels) and mean confidence of the page's ink box read by Tesseract; given `inner`
-    (a photo's page inside its desk strip, preprocess.desk_strip), the ink box of that part of the page."""
+    (a photo's page inside its desk strip, preprocess.desk_strip), the ink box of that part of the page. Closing marks
+    are read as their ink draws them on a sharp page (layout.punctuated; `spread`: the page's blur measured before
+    sharpening, else it is measured on `gray` when a mark would change)."""
     if inner is None:
         x0, y0, x1, y1 = preprocess.ink_box(gray, dpi)
     else:
@@ -45,6 +49,8 @@ def _read(gray: np.ndarray, dpi: int, opts: Options,
     data = tesseract.image_to_data(gray[y0:y1, x0:x1], lang=opts.lang, dpi=dpi, tessdata_dir=opts.tessdata_dir,
                                    timeout=opts.page_timeout)
     words = layout.unglued(layout.words_from_data(data, offset=(x0, y0)), gray)
+    if PUNCTUATED:
+        words = layout.punctuated(words, gray, lambda: preprocess.blur_spread(gray, dpi) if spread is None else spread)
     conf = sum(w.confidence for _, w in words) / len(words) if words else 0.0
     return words, conf
 
@@ -56,13 +62,14 @@ def _weight(words: list[tuple[tuple[int, int, int], Word]]) -> float:
 
 def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options,
               plain: Callable[[], preprocess.Prepared] | None = None,
-              inner: tuple[int, int, int, int] | None = None) -> PageRead:
+              inner: tuple[int, int, int, int] | None = None, spread: float | None = None) -> PageRead:
     """OCR one cleaned page. A poor read is tried again on the page without clean-up (`plain`, when the clean-up
     changed anything) and the read holding more confident text is kept: clean-up must never make a page worse.
     When the read is still poor, OSD says whether the page is turned and the better read is kept. `inner`: the part
-    of a photographed page inside its desk strip (preprocess.desk_strip), the only part of it the first read sees."""
+    of a photographed page inside its desk strip (preprocess.desk_strip), the only part of it the first read sees;
+    `spread`: its blur before sharpening (preprocess.Prepared.spread)."""
     warnings: list[Warning_] = []
-    words, conf = _read(gray, dpi, opts, inner)
+    words, conf = _read(gray, dpi, opts, inner, spread)
     used = None
     if conf < LOW_CONFIDENCE and plain is not None:
         bare = plain()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import median
 
@@ -798,26 +799,38 @@ def _recased(w: Word, valid) -> str | None:
 TAIL = (1.25, 1.45)
 """Height over width of a punctuation mark's lowest blob: at most the first a dot (`.`, `:`; measured 0.75-1.2 at
 200-300 dpi), at least the second a comma's tail (`,`, `;`: 1.5-2.3); between, the read stands.
-NOT IN THE PIPELINE (2026-12-03): on the scans it fixed `tế,` and `nặng:` (bench_broke --extra scan300), but on blurred
-photos a comma's tail measures as a dot (tuning photo-blur: 15 of 16 pages' changes wrong, `phòng,` -> `phòng.`,
-`trên;` -> `trên:`) and held-out photo-blur fell 99.70 -> 99.25 % (broke 0.08 -> 0.50 %) with it on. Needs a blur
-gate (preprocess.blur_spread) or scans only before it is wired into ocr._read."""
+On blurred photos a comma's tail measures as a dot (tuning photo-blur: 15 of 16 pages' changes wrong, `phòng,` ->
+`phòng.`, `trên;` -> `trên:`; held-out photo-blur fell 99.70 -> 99.25 %, broke 0.08 -> 0.50 %, ungated): PUNCT_BLUR."""
+PUNCT_BLUR = 2.25
+"""preprocess.blur_spread (before sharpening; as BLURRED) from which a page's closing marks are left as read
+(punctuated); a page too bare to measure (0) keeps them too. What punctuated changes on the first read of the
+bench_realpages tuning pages, against gold: photo-blur 15 wrong and 2 on misread words (pages at 2.59-2.67, and the
+signer page of t1, too bare to measure: `TM.` -> `TM,`), scan150 2 right (`5,` -> `5.` at 1.61-1.62), every other
+class none; pages measured: photo-blur 2.39-2.67, other photos 1.10-2.09, scans 0.81-1.62. Final text of bench_realpages
+tuning (photo-blur, scan150, clean300 run gated; the others had no change to make): the same as without punctuated
+(scan150's `5.` fixed on the first read is read `5,` again by a later step); bench_broke --extra photo-blur the same 53
+broken words (0.45 %); held-out photo-blur 99.70 % / broke 0.08 % as without it (ungated 99.25 / 0.50 %)."""
 
 
-def punctuated(words: list[tuple[tuple[int, int, int], Word]],
-               gray) -> list[tuple[tuple[int, int, int], Word]]:
+def punctuated(words: list[tuple[tuple[int, int, int], Word]], gray,
+               spread: Callable[[], float] | None = None) -> list[tuple[tuple[int, int, int], Word]]:
     """Words whose closing `,` `.` `;` `:` their ink contradicts, with the mark the ink shows: one blob or two (a dot
     above), a dot or a tail below. The deskewed page read `tế;` as `tế,` and `nặng;` as `nặng:` where bare Tesseract
     read them right (bench_broke --extra scan300); the glyph's blobs are unambiguous (TAIL). A mark touching its letter
-    or with other ink beside it is left as read."""
+    or with other ink beside it is left as read. Given `spread` (the page's preprocess.blur_spread, asked only when a
+    mark would change), the read stands on a page whose blur is not measured under PUNCT_BLUR."""
     out = []
+    changed = False
     for key, w in words:
         mark = w.text[-1:]
         if mark not in ",.;:" or len(w.text) < 2 or w.text[-2] in ",.;:…":
             out.append((key, w))
             continue
         seen = _mark_seen(w, gray)
+        changed = changed or (seen is not None and seen != mark)
         out.append((key, w if seen is None or seen == mark else w.model_copy(update={"text": w.text[:-1] + seen})))
+    if changed and spread is not None and not 0 < spread() < PUNCT_BLUR:
+        return words
     return out
 
 
