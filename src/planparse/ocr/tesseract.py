@@ -30,7 +30,8 @@ ENGINE = os.environ.get("PLANPARSE_TESSERACT", "auto")
 SETTINGS = {"textord_fast_pitch_test": "1"}
 """Tesseract settings of every read, in process and by the program alike. The faster fixed-pitch test: the same planparse
 text on 48 tuning pages (bench_realpages scan150, photo-shadow, clean300; the same TSV on 6 scan150 pages), 2-3 % less
-Tesseract CPU (tuning scan150 with whitened paper, since taken out: 0.951 -> 0.924 s a page)."""
+Tesseract CPU (tuning scan150 with whitened paper, since taken out: 0.951 -> 0.924 s a page). `tessedit_do_invert=0` (no
+inverted second try of low-confidence lines) changed the text of 11 of the 36 tuning clean300/scan300 pages: not taken."""
 
 
 def in_process() -> bool:
