@@ -119,3 +119,38 @@ def test_born_digital_pdf_uses_text_layer(tmp_path):
     assert 0 in sp.layer and "Phê duyệt kế hoạch chuyển đổi số" in sp.layer[0].text
     assert [j.index for j in sp.jobs] == [1]
     assert any("without diacritics" in w.message and w.page == 2 for w in sp.warnings)
+
+
+def test_jpeg_pixels_are_pillows(tmp_path):
+    """The page step's JPEG decode (OpenCV, sources.image.jpeg_pixels) gives Pillow's pixels; a turned, truncated or
+    non-JPEG file is left to Pillow (which refuses the truncated one)."""
+    import numpy as np
+    from PIL import Image
+
+    from planparse.ocr.preprocess import _pixels
+    from planparse.sources.image import PIXELS, load_frame
+
+    rng = np.random.default_rng(7)
+    rgb = (rng.random((300, 220, 3)) * 255).astype(np.uint8)
+    rgb[100:140, 20:200] = (200, 30, 40)
+    for mode in ("RGB", "L"):
+        p = tmp_path / f"page_{mode}.jpg"
+        Image.fromarray(rgb).convert(mode).save(p, quality=85, dpi=(150, 150))
+        slow, dpi = load_frame(p)
+        fast, dpi_fast = load_frame(p, pixels=True)
+        assert getattr(fast, PIXELS, None) is not None and dpi_fast == dpi == 150
+        got, want = _pixels(fast), _pixels(slow)
+        assert np.array_equal(got[0], want[0]) and (got[1] is None) == (want[1] is None)
+        assert got[1] is None or np.array_equal(got[1], want[1])
+    turned = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(rgb).save(turned, exif=exif)
+    assert getattr(load_frame(turned, pixels=True)[0], PIXELS, None) is None
+    png = tmp_path / "page.png"
+    Image.fromarray(rgb).save(png)
+    assert getattr(load_frame(png, pixels=True)[0], PIXELS, None) is None
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes((tmp_path / "page_RGB.jpg").read_bytes()[:-400])
+    with pytest.raises(InputError):
+        load_frame(cut, pixels=True)

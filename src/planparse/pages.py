@@ -143,7 +143,7 @@ def _read(job: PageJob, number: int, opts: Options) -> tuple[
         preprocess.Prepared, PageRead, Callable[[], preprocess.Prepared] | None]:
     """Decode, clean up and read the page; also the page prepared without clean-up (made on demand, None when the
     clean-up changed nothing)."""
-    pil, stated_dpi = _input_errors(job, lambda: load_page(job))
+    pil, stated_dpi = _input_errors(job, lambda: load_page(job, pixels=True))
     prep = _input_errors(job, lambda: marks.shapes_out(
         preprocess.prepare(pil, stated_dpi, deskew=opts.deskew, flatten=opts.flatten)))
     plain = functools.cache(lambda: _input_errors(job, lambda: preprocess.plain_page(prep, stated_dpi)

@@ -16,7 +16,11 @@ bare Tesseract's CPU, Tesseract's read of it being most of it; resampled to 175 
 scan150 and the same plans rendered with other seeds, both arms back to back), with no fewer words right: tuning scan150
 99.70 -> 99.75 %, other seeds 99.67 -> 99.75 %, at 12 pt 99.64 -> 99.84 %, at 120 dpi 99.64 -> 99.73 %, at 100 dpi
 99.48 -> 99.42 %. Not resampled at all (0.95-0.99x), 150-dpi pages lost words at 12 pt (99.56 %), 120-dpi ones 0.5
-points; resampled to 200 dpi, the words of 175 at 1.10-1.19x."""
+points; resampled to 200 dpi, the words of 175 at 1.10-1.19x. Measured again (2026-12-03, bench_realpages tuning scan150, the
+three run side by side on a loaded machine): 160 dpi 99.78 % (broke 0.03 %), CPU ratio 1.00; 165 99.84 % (broke 0.06 %),
+0.99; 175 99.86 % (0.03 %), 1.02. Rejected too: reading the page at its own 150 dpi and re-reading from the 175-dpi page
+only the lines under 85 / 90 / 95 mean confidence (vie, kept when surer by 8 / 2 / 0): 99.70 / 99.67 / 99.53 % against
+99.86 %, and no less CPU (1.57 / 1.52 / 1.66 s a page against 1.53: the re-reads cost what the smaller read saved)."""
 MIN_DPI = 170
 """Pages below this are resampled to TARGET_DPI. Measured: at 100-150 dpi resampling gains 1-5 points of
 word accuracy; at 200 dpi it cost 4 points on a noisy JPEG scan (it sharpens the speckle too)."""
@@ -69,7 +73,15 @@ def to_gray(pil_image) -> np.ndarray:
 
 
 def _pixels(pil_image) -> tuple[np.ndarray, np.ndarray | None]:
-    """8-bit grayscale pixels and, for a colour image, its RGB pixels (converted once: 0.03 s a 300-dpi page)."""
+    """8-bit grayscale pixels and, for a colour image, its RGB pixels (converted once: 0.03 s a 300-dpi page); the pixels
+    sources.image.jpeg_pixels decoded when the image holds them."""
+    from ..sources.image import PIXELS
+
+    px = getattr(pil_image, PIXELS, None)
+    if px is not None:
+        import cv2
+
+        return (cv2.cvtColor(px, cv2.COLOR_RGB2GRAY), px) if px.ndim == 3 else (px, None)
     if pil_image.mode not in ("L", "RGB"):
         pil_image = pil_image.convert("RGB") if "A" not in pil_image.mode else _over_white(pil_image)
     arr = np.asarray(pil_image)

@@ -30,7 +30,10 @@ ENGINE = os.environ.get("PLANPARSE_TESSERACT", "auto")
 SETTINGS = {"textord_fast_pitch_test": "1"}
 """Tesseract settings of every read, in process and by the program alike. The faster fixed-pitch test: the same planparse
 text on 48 tuning pages (bench_realpages scan150, photo-shadow, clean300; the same TSV on 6 scan150 pages), 2-3 % less
-Tesseract CPU (tuning scan150 with whitened paper, since taken out: 0.951 -> 0.924 s a page)."""
+Tesseract CPU (tuning scan150 with whitened paper, since taken out: 0.951 -> 0.924 s a page). Not taken (2026-12-03):
+`tessedit_do_invert=0` (no inverted second try of low-confidence lines) changed the text of 11 of the 36 tuning
+clean300/scan300 pages; `textord_tabfind_find_tables=0` changed 1 of the 16 tuning photo-shadow page reads and saved no
+CPU (their Tesseract CPU, read both ways alternately in one process: 1.025 x)."""
 
 
 def in_process() -> bool:

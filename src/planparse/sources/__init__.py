@@ -97,11 +97,12 @@ def _plan_pdf(p: Path, source, force_ocr: bool) -> SourcePlan:
     return SourcePlan(source(kind, len(infos)), jobs=jobs, layer=layer, warnings=warnings)
 
 
-def load_page(job: PageJob):
-    """Decode one page's pixels: (PIL image, dpi). JPEG page images are handed over as they are."""
+def load_page(job: PageJob, *, pixels: bool = False):
+    """Decode one page's pixels: (PIL image, dpi). JPEG page images are handed over as they are. `pixels`: see
+    image.load_frame (for the OCR page step, which reads them through ocr.preprocess only)."""
     p = Path(job.path)
     if job.method == "image":
-        return image.load_frame(p, job.index)
+        return image.load_frame(p, job.index, pixels=pixels)
     if job.method == "pdf-image":
         got = pdf.page_image_bytes(p, job.index)
         if got is not None:
