@@ -221,17 +221,23 @@ def process(path: Path) -> tuple[float, float, float]:
     return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
 
 
+RUNS = 5
+"""Runs of each kind in the speed figure (three and two before: not enough to reach the floor on a busy VM)."""
+
+
 def speed_figures() -> None:
     """Whole-process speed on the held-out decrees, stripped, minus the start-up of a one-line run (each the least CPU of
-    three or two runs: one run on this shared 2-core VM swings by a third); memory; model."""
+    RUNS runs, the two kinds alternating: on this shared 2-core VM one run swings by a third, even with the machine
+    idle — text part 1.6 to 2.5 CPU s in six runs of the same code); memory; model."""
     lines = [strip_marks(ln) for ln in heldout_lines()]
     ntok = sum(len(ln.split()) for ln in lines)
     with tempfile.TemporaryDirectory() as d:
         big, one = Path(d) / "heldout.txt", Path(d) / "one.txt"
         big.write_text("\n".join(lines) + "\n", encoding="utf-8")
         one.write_text("Uy ban nhan dan xa ban hanh ke hoach\n", encoding="utf-8")
-        w1, c1, r1 = min((process(one) for _ in range(2)), key=lambda x: x[1])
-        w, c, r = min((process(big) for _ in range(3)), key=lambda x: x[1])
+        pairs = [(process(one), process(big)) for _ in range(RUNS)]
+        w1, c1, r1 = min((p[0] for p in pairs), key=lambda x: x[1])
+        w, c, r = min((p[1] for p in pairs), key=lambda x: x[1])
     print(f"speed: {ntok} held-out stripped tokens, whole `planparse restore` {c:.2f} CPU s ({w:.2f} s wall) minus "
           f"start-up {c1:.2f} CPU s = {ntok / max(c - c1, 1e-9):,.0f} tok/s")
     print(f"start-up (one-line input): {w1:.2f} s wall, {c1:.2f} CPU s, peak RSS {r1:.0f} MB")
