@@ -38,9 +38,10 @@ def test_commas_outside_the_recipients_block_stay():
 
 
 def test_an_unsure_quarter_one_in_digits_on_a_page_of_roman_quarters_is_roman():
-    lines = [_line("Quý II/2026"), _line("Kiểm tra Quý 1/2026", 60.0), _line("Quý IV/2026"), _line("Quý 1/2026.", 6.0)]
+    lines = [_line("Quý II/2026"), _line("Kiểm tra Quý 1/2026", 60.0), _line("Quý IV/2026"), _line("Quý 1/2026.", 6.0),
+             _line("Quý 1/2026", 82.0)]
     got = layout.quarters(lines)
-    assert [ln.text for ln in got] == ["Quý II/2026", "Kiểm tra Quý I/2026", "Quý IV/2026", "Quý I/2026."]
+    assert [ln.text for ln in got] == ["Quý II/2026", "Kiểm tra Quý I/2026", "Quý IV/2026", "Quý I/2026.", "Quý I/2026"]
     assert got[1].words[-1].text == "I/2026"
 
 
@@ -128,6 +129,25 @@ def test_words_as_tall_as_their_case_or_confidently_read_keep_their_case():
     lines = [ref, _boxed([("Sơ", 31, 90)], block=1)]
     assert layout.cased(lines) == lines
 
+
+def test_a_capital_whose_own_glyph_is_as_low_as_small_letters_is_small():
+    """`vôi` read `Vôi` (its circumflex and the `i` rise as high as a capital: the word's box cannot tell) is `vôi` by
+    the height of its first glyph; a `Vôi` drawn with a capital, a confident read and a read without the page's pixels
+    keep their case."""
+    drawn = ["Nam", "bón", "vôi", "Vôi", "Xã"]
+    gray, boxes = _words_image(drawn, 30, "regular")
+    read = ["Nam", "bón", "Vôi", "Vôi", "Xã"]
+
+    def line(confs: list[float]) -> Line:
+        ws = [Word(text=t, bbox=b, confidence=c) for t, b, c in zip(read, boxes, confs)]
+        return Line(text=" ".join(read), words=ws, confidence=90.0)
+
+    (got,) = layout.cased([line([96, 96, 90, 90, 96])], gray)
+    assert got.text == "Nam bón vôi Vôi Xã" and got.words[2].text == "vôi"
+    sure = line([96, 96, 96, 90, 96])
+    assert layout.cased([sure], gray) == [sure]
+    unsure = line([96, 96, 90, 90, 96])
+    assert layout.cased([unsure]) == [unsure]
 
 def test_a_closing_mark_is_read_as_its_ink_draws_it():
     """Words drawn with `;` `:` `,` `.` and read with another of the four get the mark their last glyph shows: one blob
