@@ -290,6 +290,16 @@ def test_a_row_number_out_of_a_clear_sequence_is_the_number_between_its_neighbou
     assert out[::2] == ["TT", "1", "2", "3", "4", "9", "7"]
     assert out[1::2] == texts[1::2]
 
+    # a lone unsure word there (the page read lost the `3`, its cell re-read took it for `sẻ` at 32) is 3 too; read
+    # with confidence, or between numbers out of sequence, it stays
+    for conf, want in ((32.0, "3"), (90.0, "sẻ")):
+        unsure = [ln if k != 6 else ln.model_copy(update={"text": "sẻ", "words": [ln.words[0].model_copy(
+            update={"text": "sẻ", "confidence": conf})]}) for k, ln in enumerate(lines)]
+        assert [ln.text for ln in row_numbers(unsure, [cells])][::2] == ["TT", "1", "2", want, "4", "9", "7"]
+    gap = [ln.model_copy(update={"text": "sẻ", "words": [ln.words[0].model_copy(update={"text": "sẻ", "confidence": 20.0})]})
+           if k == 10 else ln for k, ln in enumerate(lines)]
+    assert [ln.text for ln in row_numbers(gap, [cells])][::2] == ["TT", "1", "2", "3", "4", "sẻ", "7"]
+
 
 def test_table_lines_orders_cells_and_mends_row_numbers_with_one_mapping():
     """layout.table_lines maps each line to its cell once for both steps, with the output of the two in turn; on lines

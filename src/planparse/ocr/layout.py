@@ -511,24 +511,32 @@ def _area(box: tuple[int, int, int, int] | None) -> int:
 
 
 ROW_NUMBER = re.compile(r"^\d{1,3}$")
+ROW_UNSURE = 50.0
+"""A lone word of a table's first column read under this confidence between two row numbers that differ by two is the
+number between them too, whatever it reads: the page read lost the `3` of a row and its cell's re-read took it for `sẻ`
+at 32 where bare Tesseract read `3` (bench_broke --extra scan300)."""
 
 
 def row_numbers(lines: list[Line], tables: list[list[Cell]], places: list[Place | None] | None = None) -> list[Line]:
     """Lone row numbers of a table's first column put back in sequence: a number between two that differ by two
-    (`2`, `8`, `4`) is the one between them (`3`). Row numbers run 1, 2, 3 ..., and a lone digit in a narrow cell is
-    often read as another at 90+ confidence (tuning bench_broke --extra scan300: `3` read `8` where bare Tesseract read
-    `3`). Only that clear evidence changes a number: the numbers on both sides of it, in the rows beside its own.
-    `places`: each line's place when the caller has them (table_lines)."""
+    (`2`, `8`, `4`) is the one between them (`3`), and so is an unsure lone word there (ROW_UNSURE). Row numbers run
+    1, 2, 3 ..., and a lone digit in a narrow cell is often read as another at 90+ confidence (tuning bench_broke
+    --extra scan300: `3` read `8` where bare Tesseract read `3`). Only that clear evidence changes a number: the
+    numbers on both sides of it, in the rows beside its own. `places`: each line's place when the caller has them
+    (table_lines)."""
     column: dict[int, list[tuple[int, int]]] = {}
     for i, (ln, place) in enumerate(zip(lines, _places(lines, tables) if places is None else places)):
-        if place is not None and place[2] == 0 and ROW_NUMBER.match(ln.text) and len(ln.words) == 1:
+        if place is not None and place[2] == 0 and len(ln.words) == 1 and (
+                ROW_NUMBER.match(ln.text) or ln.words[0].confidence < ROW_UNSURE):
             column.setdefault(place[0], []).append((place[1], i))
     out = list(lines)
     for rows in column.values():
         rows.sort()
         for (r0, a), (r1, b), (r2, c) in zip(rows, rows[1:], rows[2:]):
-            lo, mid, hi = int(lines[a].text), int(lines[b].text), int(lines[c].text)
-            if r1 == r0 + 1 and r2 == r1 + 1 and hi == lo + 2 and mid != lo + 1:
+            if not (ROW_NUMBER.match(lines[a].text) and ROW_NUMBER.match(lines[c].text)):
+                continue
+            lo, hi = int(lines[a].text), int(lines[c].text)
+            if r1 == r0 + 1 and r2 == r1 + 1 and hi == lo + 2 and lines[b].text != str(lo + 1):
                 word = lines[b].words[0].model_copy(update={"text": str(lo + 1)})
                 out[b] = lines[b].model_copy(update={"text": str(lo + 1), "words": [word]})
     return out
