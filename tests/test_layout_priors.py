@@ -166,3 +166,15 @@ def test_a_mark_that_is_not_clear_stays_as_read():
     gray, boxes = _words_image(["tế", "nặng", "xã..."], 30, "regular")
     words = [((1, 1, 1), Word(text=t, bbox=b, confidence=95.0)) for t, b in zip(["tế,", "nặng", "xã.,"], boxes)]
     assert layout.punctuated(words, gray) == words
+
+
+def test_a_line_alone_in_a_cell_takes_the_surer_cell_read_but_a_row_number_keeps_its_number():
+    """A lone `TT` the page read as `TY` at 35 takes its cell's read `TT` at 94; a row number `3` read at 67 stays
+    where its narrow cell's read is `8` at 86 (another number: row_numbers mends numbers by their sequence)."""
+    from planparse.models import Cell
+
+    cells = [Cell(row=0, col=0, text="TT", bbox=(0, 0, 100, 50), page=1, confidence=94.0),
+             Cell(row=1, col=0, text="8", bbox=(0, 50, 100, 100), page=1, confidence=86.0)]
+    lines = [_line("TY", 35.0).model_copy(update={"bbox": (30, 10, 70, 40)}),
+             _line("3", 67.0).model_copy(update={"bbox": (40, 60, 60, 90)})]
+    assert [ln.text for ln in layout.surer_cells(lines, cells)] == ["TT", "3"]

@@ -401,13 +401,15 @@ read's margin, reread.GAIN)."""
 
 def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
     """Lines that are alone in a table cell replaced by the cell's read when that is clearly surer (a lone `TT` or row
-    number the page read took for letters is re-read in its cell, by itself)."""
+    number the page read took for letters is re-read in its cell, by itself). A row number is not replaced by another
+    number: a narrow cell's lone digit is often read as another at 86-95 (`2`, `3` read `8`, tuning scan200 t3, where
+    the page read `3` at 67); row_numbers mends numbers by their sequence instead."""
     homes = [next((c for c in cells if _holds(c, ln.bbox)), None) if ln.bbox else None for ln in lines]
     out = list(lines)
     for i, (ln, c) in enumerate(zip(lines, homes)):
         if (c is None or sum(h is c for h in homes) > 1 or not c.text.strip() or c.confidence is None
                 or ln.confidence is None or c.confidence < ln.confidence + CELL_GAIN or c.text == ln.text
-                or ln.bbox is None):
+                or ln.bbox is None or (ROW_NUMBER.match(ln.text) and ROW_NUMBER.match(c.text))):
             continue
         words = [Word(text=t, bbox=ln.bbox, confidence=c.confidence) for t in c.text.split()]
         out[i] = ln.model_copy(update={"text": c.text, "words": words, "confidence": round(c.confidence, 1)})
