@@ -574,6 +574,10 @@ def test_a_very_unsure_valid_syllable_is_read_again_on_the_plain_page():
     assert plaincheck.check([slipped(75.0)], np.linalg.inv(m), plain, 300, lang="vie") == {}
     sure = next(iter(fixed.values())).confidence
     assert plaincheck.check([slipped(sure - plaincheck.VALID_GAIN + 1)], np.linalg.inv(m), plain, 300, lang="vie") == {}
+    # a valid syllable is never replaced by a read with a digit (`Ia` read `la`, the plain page `1a`)
+    five = line.model_copy(update={"words": [line.words[0].model_copy(update={"text": "là", "confidence": 40.0}),
+                                             *line.words[1:]]})
+    assert plaincheck.check([five], np.linalg.inv(m), plain, 300, lang="vie") == {}
 
 def test_a_list_number_the_cleaned_read_lost_to_a_lone_dot_is_read_again():
     """A line read `. Chuẩn bị …` (the item's digit read off as a block of its own) gets its number back from the plain

@@ -34,8 +34,9 @@ VALID_GAIN = 25.0
 """How much surer the plain read of a valid syllable must be to replace it, marks and letters alike. The deskewed scan
 reads a few glyphs of a page as other valid syllables at 28-69 that the scan as it came reads at 78-96 (bench_broke
 --extra scan300: `buôn` -> `buồn` 56 / 96, `Chông` -> `Chồng` 52 / 92, `TT` -> `TY` 35 / 95, `Pạc` -> `Bạc` 32 / 75,
-`VT,` -> `VI` 28 / 78; scan200 `Thắm` -> `Thăm` 69 / 96); a valid syllable is left to repair's context on a small
-gain (tuning scan300: `YÊU CẦU` read `CẦU` at 75 on the deskewed page, `CÂU` at 86 on the plain one)."""
+`VT,` -> `VI` 28 / 78; scan200 `Thắm` -> `Thăm` 69 / 96), never by a read with a digit (_digit); a valid syllable is
+left to repair's context on a small gain (tuning scan300: `YÊU CẦU` read `CẦU` at 75 on the deskewed page, `CÂU` at 86
+on the plain one)."""
 MAX_WORDS = 60
 """At most this many words are checked on a page (the least confident first): the check stays a small read."""
 
@@ -69,6 +70,12 @@ def map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, int
     out = (max(0, int(xs.min()) - pad), max(0, int(ys.min()) - pad), min(w, int(np.ceil(xs.max())) + pad),
            min(h, int(np.ceil(ys.max())) + pad))
     return out if out[2] - out[0] > 2 and out[3] - out[1] > 2 else None
+
+
+def _digit(text: str) -> bool:
+    """Whether a read holds a digit: a valid syllable (letters) is never replaced by one (a header's `Ia Dom` read `la`
+    at 64 on the resampled scan150 page, `1a` at 93 on the plain one: tuning scan150 t5)."""
+    return any(c.isdigit() for c in text)
 
 
 _PUNCT = ".,;:!?()\"'“”‘’…-"
@@ -122,10 +129,12 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
     for (i, (tx0, _, tx1, _)), band in zip(targets, reads):
         w = words[i][0]
         cx = (tx0 + tx1) / 2
-        gain = VALID_GAIN if is_valid_syllable(w.text.strip(_PUNCT)) else GAIN
+        valid = is_valid_syllable(w.text.strip(_PUNCT))
+        gain = VALID_GAIN if valid else GAIN
         inside = [v for v in band if tx0 <= (v.bbox[0] + v.bbox[2]) / 2 <= tx1]
         if (len(inside) > 1 and w.text != "." and not any(c.isdigit() for c in w.text)
                 and min(v.confidence for v in inside) >= max(SURE, w.confidence + gain)
+                and not (valid and any(_digit(v.text) for v in inside))
                 and all(any(c.isalnum() for c in v.text) for v in inside)
                 and 0.6 <= (inside[-1].bbox[2] - inside[0].bbox[0]) / max(1, tx1 - tx0) <= 1.6):
             out[id(w)] = w.model_copy(update={"text": " ".join(v.text for v in inside),
@@ -139,7 +148,7 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
             if LIST_NUMBER.match(v.text) and v.confidence >= UNSURE and v is band[0]:
                 out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
             continue
-        if (v.text != w.text and v.confidence >= max(SURE, w.confidence + gain)
+        if (v.text != w.text and v.confidence >= max(SURE, w.confidence + gain) and not (valid and _digit(v.text))
                 and not ROMAN_ITEM.match(w.text) and any(c.isalnum() for c in v.text)
                 and 0.6 <= (v.bbox[2] - v.bbox[0]) / max(1, tx1 - tx0) <= 1.6):
             out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
