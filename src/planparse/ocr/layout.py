@@ -513,10 +513,10 @@ def _area(box: tuple[int, int, int, int] | None) -> int:
 
 
 ROW_NUMBER = re.compile(r"^\d{1,3}$")
-ROW_UNSURE = 50.0
+ROW_UNSURE = 90.0
 """A lone word of a table's first column read under this confidence between two row numbers that differ by two is the
 number between them too, whatever it reads: the page read lost the `3` of a row and its cell's re-read took it for `sẻ`
-at 32 where bare Tesseract read `3` (bench_broke --extra scan300)."""
+at 32 where bare Tesseract read `3` (bench_broke --extra scan300), a `5` read `B` at 86 (scan200)."""
 
 
 def row_numbers(lines: list[Line], tables: list[list[Cell]], places: list[Place | None] | None = None) -> list[Line]:
