@@ -30,6 +30,12 @@ On 6bbf9c2 --extra measured scan300 0.29 % (41 of 14,249: first 29, later 2, rep
 14,265: first 11, second 1, later 1, repair 13); the read checked against its ink (layout.unglued, punctuated, cased),
 the recipients' `;` and the page's quarter style: scan300 0.20 % (29: first 17, later 2, repair 10), scan200 0.18 % (26);
 punctuated (2 of scan300's fixed words) was then taken out again (blurred photos), GLUED_* tightened (scan200 `HĐND`).
+On ee92228 --extra measured scan300 0.20 % (28 of 14,249: first 19, later 2, repair 7), scan200 0.15 % (22 of 14,265:
+first 10, second 1, later 1, repair 10); with very unsure valid syllables read again on the plain page
+(plaincheck.VALID_UNSURE), `ø` read as `g`, the second read's `Quý 1/2026` at 82 taken as Roman (ONE_UNSURE 90) and an
+unsure lone word between row numbers n and n+2 read n+1 (b07a0a0): scan300 0.14 % (20: first 11, later 2, repair 7),
+scan200 0.15 % (21: first 9, second 1, later 1, repair 10); with ROW_UNSURE 90 and the guards of d16ad65 scan200
+0.14 % (20: first 8, second 1, later 1, repair 10).
 Usage: python bench/bench_broke.py [--classes scan300,photo-blur] [--docs 8] [--extra] [-v]
 Reads ../shared (benchmarks may; tests never do). Images and bare reads are cached in /tmp/planparse_bench_broke (or
 $PLANPARSE_BENCH_BROKE).

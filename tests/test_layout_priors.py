@@ -38,9 +38,10 @@ def test_commas_outside_the_recipients_block_stay():
 
 
 def test_an_unsure_quarter_one_in_digits_on_a_page_of_roman_quarters_is_roman():
-    lines = [_line("Quý II/2026"), _line("Kiểm tra Quý 1/2026", 60.0), _line("Quý IV/2026"), _line("Quý 1/2026.", 6.0)]
+    lines = [_line("Quý II/2026"), _line("Kiểm tra Quý 1/2026", 60.0), _line("Quý IV/2026"), _line("Quý 1/2026.", 6.0),
+             _line("Quý 1/2026", 82.0)]
     got = layout.quarters(lines)
-    assert [ln.text for ln in got] == ["Quý II/2026", "Kiểm tra Quý I/2026", "Quý IV/2026", "Quý I/2026."]
+    assert [ln.text for ln in got] == ["Quý II/2026", "Kiểm tra Quý I/2026", "Quý IV/2026", "Quý I/2026.", "Quý I/2026"]
     assert got[1].words[-1].text == "I/2026"
 
 
@@ -129,6 +130,25 @@ def test_words_as_tall_as_their_case_or_confidently_read_keep_their_case():
     assert layout.cased(lines) == lines
 
 
+def test_a_capital_whose_own_glyph_is_as_low_as_small_letters_is_small():
+    """`vôi` read `Vôi` (its circumflex and the `i` rise as high as a capital: the word's box cannot tell) is `vôi` by
+    the height of its first glyph; a `Vôi` drawn with a capital, a confident read and a read without the page's pixels
+    keep their case."""
+    drawn = ["Nam", "bón", "vôi", "Vôi", "Xã"]
+    gray, boxes = _words_image(drawn, 30, "regular")
+    read = ["Nam", "bón", "Vôi", "Vôi", "Xã"]
+
+    def line(confs: list[float]) -> Line:
+        ws = [Word(text=t, bbox=b, confidence=c) for t, b, c in zip(read, boxes, confs)]
+        return Line(text=" ".join(read), words=ws, confidence=90.0)
+
+    (got,) = layout.cased([line([96, 96, 90, 90, 96])], gray)
+    assert got.text == "Nam bón vôi Vôi Xã" and got.words[2].text == "vôi"
+    sure = line([96, 96, 96, 90, 96])
+    assert layout.cased([sure], gray) == [sure]
+    unsure = line([96, 96, 90, 90, 96])
+    assert layout.cased([unsure]) == [unsure]
+
 def test_a_closing_mark_is_read_as_its_ink_draws_it():
     """Words drawn with `;` `:` `,` `.` and read with another of the four get the mark their last glyph shows: one blob
     or two, a round dot or a tail below (`tế;` read `tế,`, `nặng;` read `nặng:` on a deskewed scan)."""
@@ -161,3 +181,15 @@ def test_a_mark_that_is_not_clear_stays_as_read():
     gray, boxes = _words_image(["tế", "nặng", "xã..."], 30, "regular")
     words = [((1, 1, 1), Word(text=t, bbox=b, confidence=95.0)) for t, b in zip(["tế,", "nặng", "xã.,"], boxes)]
     assert layout.punctuated(words, gray) == words
+
+
+def test_a_line_alone_in_a_cell_takes_the_surer_cell_read_but_a_row_number_keeps_its_number():
+    """A lone `TT` the page read as `TY` at 35 takes its cell's read `TT` at 94; a row number `3` read at 67 stays
+    where its narrow cell's read is `8` at 86 (another number: row_numbers mends numbers by their sequence)."""
+    from planparse.models import Cell
+
+    cells = [Cell(row=0, col=0, text="TT", bbox=(0, 0, 100, 50), page=1, confidence=94.0),
+             Cell(row=1, col=0, text="8", bbox=(0, 50, 100, 100), page=1, confidence=86.0)]
+    lines = [_line("TY", 35.0).model_copy(update={"bbox": (30, 10, 70, 40)}),
+             _line("3", 67.0).model_copy(update={"bbox": (40, 60, 60, 90)})]
+    assert [ln.text for ln in layout.surer_cells(lines, cells)] == ["TT", "3"]

@@ -290,6 +290,16 @@ def test_a_row_number_out_of_a_clear_sequence_is_the_number_between_its_neighbou
     assert out[::2] == ["TT", "1", "2", "3", "4", "9", "7"]
     assert out[1::2] == texts[1::2]
 
+    # a lone unsure word there (the page read lost the `3`, its cell re-read took it for `sẻ` at 32) is 3 too; read
+    # with confidence, or between numbers out of sequence, it stays
+    for conf, want in ((32.0, "3"), (86.0, "3"), (95.0, "sẻ")):
+        unsure = [ln if k != 6 else ln.model_copy(update={"text": "sẻ", "words": [ln.words[0].model_copy(
+            update={"text": "sẻ", "confidence": conf})]}) for k, ln in enumerate(lines)]
+        assert [ln.text for ln in row_numbers(unsure, [cells])][::2] == ["TT", "1", "2", want, "4", "9", "7"]
+    gap = [ln.model_copy(update={"text": "sẻ", "words": [ln.words[0].model_copy(update={"text": "sẻ", "confidence": 20.0})]})
+           if k == 10 else ln for k, ln in enumerate(lines)]
+    assert [ln.text for ln in row_numbers(gap, [cells])][::2] == ["TT", "1", "2", "3", "4", "sẻ", "7"]
+
 
 def test_table_lines_orders_cells_and_mends_row_numbers_with_one_mapping():
     """layout.table_lines maps each line to its cell once for both steps, with the output of the two in turn; on lines
@@ -542,6 +552,33 @@ def test_an_unsure_word_of_the_cleaned_page_is_read_again_on_the_plain_page():
 
 
 
+def test_a_very_unsure_valid_syllable_is_read_again_on_the_plain_page():
+    """A valid syllable the deskewed read got wrong at low confidence (`chữa` read `chừa` at 52: the scan's `buôn` read
+    `buồn` at 56) takes the plain page's read when that is far surer (VALID_GAIN); the same slip read at 75 (no longer
+    very unsure), or surer than the plain read by less than VALID_GAIN, stays for repair's context to judge."""
+    from planparse.ocr import layout, plaincheck, tesseract
+
+    plain, _ = _list_line()
+    turned, m = _list_line(1.5)
+    (line,) = layout.build_lines(layout.words_from_data(tesseract.image_to_data(turned, lang="vie", dpi=300)),
+                                 turned.shape[1], 1)
+    assert [w.text for w in line.words] == ["5.", "Chuẩn", "bị", "dụng", "cụ", "chữa", "cháy"]
+
+    def slipped(conf: float):
+        words = [*line.words[:5], line.words[5].model_copy(update={"text": "chừa", "confidence": conf}), line.words[6]]
+        return line.model_copy(update={"words": words, "text": " ".join(w.text for w in words)})
+
+    unsure = slipped(52.0)
+    fixed = plaincheck.check([unsure], np.linalg.inv(m), plain, 300, lang="vie")
+    assert [w.text for w in fixed.values()] == ["chữa"] and id(unsure.words[5]) in fixed
+    assert plaincheck.check([slipped(75.0)], np.linalg.inv(m), plain, 300, lang="vie") == {}
+    sure = next(iter(fixed.values())).confidence
+    assert plaincheck.check([slipped(sure - plaincheck.VALID_GAIN + 1)], np.linalg.inv(m), plain, 300, lang="vie") == {}
+    # a valid syllable is never replaced by a read with a digit (`Ia` read `la`, the plain page `1a`)
+    five = line.model_copy(update={"words": [line.words[0].model_copy(update={"text": "là", "confidence": 40.0}),
+                                             *line.words[1:]]})
+    assert plaincheck.check([five], np.linalg.inv(m), plain, 300, lang="vie") == {}
+
 def test_a_list_number_the_cleaned_read_lost_to_a_lone_dot_is_read_again():
     """A line read `. Chuẩn bị …` (the item's digit read off as a block of its own) gets its number back from the plain
     page; a lone dot the plain page does not read as an item number stays."""
@@ -722,6 +759,18 @@ def test_a_capital_y_read_with_a_stray_diaeresis_is_a_y():
     data = {"text": ["Sở", "Ÿ", "tế;"], "conf": [90, 85, 90], "left": [0, 60, 100], "top": [0] * 3, "width": [50, 30, 50],
             "height": [30] * 3, "block_num": [1] * 3, "par_num": [1] * 3, "line_num": [1] * 3, "word_num": [1, 2, 3]}
     assert [w.text for _, w in words_from_data(data)] == ["Sở", "Y", "tế;"]
+
+
+def test_a_g_read_as_a_slashed_o_is_a_g():
+    """vie prints `ø`, a letter no Vietnamese word has, for a `g` (`øạo,` for `gạo,`): the word table reads it back
+    where that spells a syllable; a lone `ø` (a speck) or one that spells none stays."""
+    from planparse.ocr.layout import words_from_data
+
+    texts = ["góp", "øạo,", "nøọt", "ø", "ølao", "Øạo"]
+    data = {"text": texts, "conf": [90] * 6, "left": [60 * k for k in range(6)], "top": [0] * 6, "width": [50] * 6,
+            "height": [30] * 6, "block_num": [1] * 6, "par_num": [1] * 6, "line_num": [1] * 6,
+            "word_num": list(range(1, 7))}
+    assert [w.text for _, w in words_from_data(data)] == ["góp", "gạo,", "ngọt", "ø", "ølao", "Øạo"]
 
 
 def test_a_seal_glyph_in_a_signer_blocks_gutter_keeps_its_two_columns(page, monkeypatch):

@@ -91,7 +91,7 @@ def read_page(gray: np.ndarray, dpi: int, number: int, opts: Options,
         warnings.append(Warning_(stage="ocr", page=number, message=f"low OCR confidence ({conf:.0f}/100): check this page"))
     if not words:
         warnings.append(Warning_(stage="ocr", page=number, message="no text found on this page"))
-    lines = layout.cased(layout.build_lines(words, gray.shape[1], number))
+    lines = layout.cased(layout.build_lines(words, gray.shape[1], number), gray)
     return PageRead(gray, [w for _, w in words], lines, rotation, warnings, used)
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import median
 
+import numpy as np
+
 from ..models import Cell, Line, Word
 from ..symbols import quarter_token, roman_value
 from ..text import fold_lower
@@ -36,6 +38,21 @@ STRAY_MARKS = str.maketrans({"Ÿ": "Y", "ÿ": "y"})
 """Letters vie prints with a stray diaeresis that no Vietnamese word has: a speck over a capital Y (`Sở Ÿ tế` read at
 200 dpi where bare Tesseract read `Y`, bench_broke --extra scan200). A lone letter is never repaired later (repair
 keeps one-letter tokens of OCR text as read), so it is mapped back here."""
+SLASHED_G = re.compile(r"^([^\W\d_]*ø[^\W\d_]*)([.,;:)]?)$")
+"""A word with an `ø`, a letter no Vietnamese word has, that vie prints for a `g` (`øạo,` for `gạo,` read at 86-67 on the
+deskewed scan where bare Tesseract read `gạo,` at 94-96, bench_broke --extra scan300, scan200; bare reads `øốc`, `nøọt`,
+`tronø` on photos): read as `g` where that spells a Vietnamese syllable (a lone `ø` is a speck and stays)."""
+
+
+def _unslashed(text: str) -> str:
+    """`text` with an `ø` that stands for a `g` read as `g` (SLASHED_G)."""
+    m = SLASHED_G.match(text) if "ø" in text else None
+    if m is None:
+        return text
+    from ..repair.orthography import is_valid_syllable
+
+    core = m.group(1).replace("ø", "g")
+    return core + m.group(2) if is_valid_syllable(core) else text
 
 
 def words_from_data(data: dict[str, list], *, scale: float = 1.0,
@@ -45,7 +62,7 @@ def words_from_data(data: dict[str, list], *, scale: float = 1.0,
     out: list[tuple[tuple[int, int, int], Word]] = []
     n = len(data.get("text", []))
     for i in range(n):
-        text = unicodedata.normalize("NFC", str(data["text"][i]).strip()).translate(STRAY_MARKS)
+        text = _unslashed(unicodedata.normalize("NFC", str(data["text"][i]).strip()).translate(STRAY_MARKS))
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
@@ -385,13 +402,15 @@ read's margin, reread.GAIN)."""
 
 def surer_cells(lines: list[Line], cells: list[Cell]) -> list[Line]:
     """Lines that are alone in a table cell replaced by the cell's read when that is clearly surer (a lone `TT` or row
-    number the page read took for letters is re-read in its cell, by itself)."""
+    number the page read took for letters is re-read in its cell, by itself). A row number is not replaced by another
+    number: a narrow cell's lone digit is often read as another at 86-95 (`2`, `3` read `8`, tuning scan200 t3, where
+    the page read `3` at 67); row_numbers mends numbers by their sequence instead."""
     homes = [next((c for c in cells if _holds(c, ln.bbox)), None) if ln.bbox else None for ln in lines]
     out = list(lines)
     for i, (ln, c) in enumerate(zip(lines, homes)):
         if (c is None or sum(h is c for h in homes) > 1 or not c.text.strip() or c.confidence is None
                 or ln.confidence is None or c.confidence < ln.confidence + CELL_GAIN or c.text == ln.text
-                or ln.bbox is None):
+                or ln.bbox is None or (ROW_NUMBER.match(ln.text) and ROW_NUMBER.match(c.text))):
             continue
         words = [Word(text=t, bbox=ln.bbox, confidence=c.confidence) for t in c.text.split()]
         out[i] = ln.model_copy(update={"text": c.text, "words": words, "confidence": round(c.confidence, 1)})
@@ -495,24 +514,32 @@ def _area(box: tuple[int, int, int, int] | None) -> int:
 
 
 ROW_NUMBER = re.compile(r"^\d{1,3}$")
+ROW_UNSURE = 90.0
+"""A lone word of a table's first column read under this confidence between two row numbers that differ by two is the
+number between them too, whatever it reads: the page read lost the `3` of a row and its cell's re-read took it for `sẻ`
+at 32 where bare Tesseract read `3` (bench_broke --extra scan300), a `5` read `B` at 86 (scan200)."""
 
 
 def row_numbers(lines: list[Line], tables: list[list[Cell]], places: list[Place | None] | None = None) -> list[Line]:
     """Lone row numbers of a table's first column put back in sequence: a number between two that differ by two
-    (`2`, `8`, `4`) is the one between them (`3`). Row numbers run 1, 2, 3 ..., and a lone digit in a narrow cell is
-    often read as another at 90+ confidence (tuning bench_broke --extra scan300: `3` read `8` where bare Tesseract read
-    `3`). Only that clear evidence changes a number: the numbers on both sides of it, in the rows beside its own.
-    `places`: each line's place when the caller has them (table_lines)."""
+    (`2`, `8`, `4`) is the one between them (`3`), and so is an unsure lone word there (ROW_UNSURE). Row numbers run
+    1, 2, 3 ..., and a lone digit in a narrow cell is often read as another at 90+ confidence (tuning bench_broke
+    --extra scan300: `3` read `8` where bare Tesseract read `3`). Only that clear evidence changes a number: the
+    numbers on both sides of it, in the rows beside its own. `places`: each line's place when the caller has them
+    (table_lines)."""
     column: dict[int, list[tuple[int, int]]] = {}
     for i, (ln, place) in enumerate(zip(lines, _places(lines, tables) if places is None else places)):
-        if place is not None and place[2] == 0 and ROW_NUMBER.match(ln.text) and len(ln.words) == 1:
+        if place is not None and place[2] == 0 and len(ln.words) == 1 and (
+                ROW_NUMBER.match(ln.text) or ln.words[0].confidence < ROW_UNSURE):
             column.setdefault(place[0], []).append((place[1], i))
     out = list(lines)
     for rows in column.values():
         rows.sort()
         for (r0, a), (r1, b), (r2, c) in zip(rows, rows[1:], rows[2:]):
-            lo, mid, hi = int(lines[a].text), int(lines[b].text), int(lines[c].text)
-            if r1 == r0 + 1 and r2 == r1 + 1 and hi == lo + 2 and mid != lo + 1:
+            if not (ROW_NUMBER.match(lines[a].text) and ROW_NUMBER.match(lines[c].text)):
+                continue
+            lo, hi = int(lines[a].text), int(lines[c].text)
+            if r1 == r0 + 1 and r2 == r1 + 1 and hi == lo + 2 and lines[b].text != str(lo + 1):
                 word = lines[b].words[0].model_copy(update={"text": str(lo + 1)})
                 out[b] = lines[b].model_copy(update={"text": str(lo + 1), "words": [word]})
     return out
@@ -549,10 +576,12 @@ def quarters(lines: list[Line]) -> list[Line]:
 
 ROMAN_QUARTER = re.compile(r"^(I|II|III|IV)/(?:19|20)\d{2}[.,;:)]?$")
 DIGIT_QUARTER = re.compile(r"^([1-4])/(?:19|20)\d{2}[.,;:)]?$")
-ONE_UNSURE = 75.0
+ONE_UNSURE = 90.0
 """A `Quý 1/2026` read under this confidence on a page whose other quarters are Roman (QUARTER_STYLE of them, no other
 quarter in digits) is `Quý I/2026`: a document writes its quarters one way, and the deskewed page read the `I` of a
-timetable cell as `1` at 6-68 where bare Tesseract read `I/2026` (bench_broke --extra scan300, scan200: three plans)."""
+timetable cell as `1` at 6-68 where bare Tesseract read `I/2026` (bench_broke --extra scan300, scan200: three plans).
+Raised from 75: the second model's re-read of such a line keeps the `1` at 82 (merge_words takes the surer word;
+bench_broke --extra scan300 plan g3), where the page read had it at 52; a `1/2026` read right is read at 95-96."""
 QUARTER_STYLE = 2
 
 
@@ -725,10 +754,19 @@ CASE_WINDOW = 2
 (only lines of words of its size: _alike)."""
 
 
-def cased(lines: list[Line]) -> list[Line]:
+CASE_GLYPH = 0.85
+"""A first letter's own ink height (its glyph: the first run of ink columns of the word's box) against the capital
+height of its lines, at most which a capital read over small letters is a small letter (`Vôi` read at 90 on the
+deskewed scan where bare Tesseract read `vôi`, bench_broke --extra scan300: the `V` 26 px high, the line's capitals 36;
+a small letter's x-height is 0.7 of a capital's). For the words the word's box cannot tell (a mark above, an `i` or a
+`t` rise as high as a capital); a glyph touching its neighbour measures the two and stays as read."""
+
+
+def cased(lines: list[Line], gray=None) -> list[Line]:
     """Lines with a word whose case its ink height contradicts in the case it should have (CASE_HEIGHT): a first letter
     of the same shape in both cases (_SAME_SHAPE) read as a capital over small letters too low for it, or a word of
-    capitals whose marked capitals do not rise above capitals (`SỞ`: the small letters are meant)."""
+    capitals whose marked capitals do not rise above capitals (`SỞ`: the small letters are meant). Given the page's
+    pixels (`gray`), also such a first letter whose own glyph is too low for a capital (CASE_GLYPH)."""
     from ..repair.orthography import is_valid_syllable
 
     caps: list[list[int]] = []
@@ -750,13 +788,24 @@ def cased(lines: list[Line]) -> list[Line]:
         changed = False
         for k, w in enumerate(ln.words):
             fixed = _recased(w, is_valid_syllable)
-            if fixed is None or texts[k] != w.text:
+            glyph = None
+            if fixed is None and gray is not None:
+                glyph = _small_first(w, is_valid_syllable)
+            if (fixed is None and glyph is None) or texts[k] != w.text:
                 continue
             near = caps[i] or [h for j in range(max(0, i - CASE_WINDOW), min(len(lines), i + CASE_WINDOW + 1))
                                if lines[j].block == ln.block and _alike(lines[j], ln) for h in caps[j]]
             if not near:
                 continue
-            cap, height = median(near), w.bbox[3] - w.bbox[1]
+            cap = median(near)
+            if glyph is not None:
+                height = _first_glyph_height(w, gray)
+                if height is not None and height <= CASE_GLYPH * cap:
+                    texts[k] = glyph
+                    changed = True
+                continue
+            assert fixed is not None
+            height = w.bbox[3] - w.bbox[1]
             limit = CASE_HEIGHT[0] if fixed[0].islower() else CASE_HEIGHT[1]
             if height <= limit * cap:
                 texts[k] = fixed
@@ -794,6 +843,37 @@ def _recased(w: Word, valid) -> str | None:
             _base(c)[0].lower() in _SAME_SHAPE for c in rest) and valid(core.lower()):
         return first + rest.lower() + tail
     return None
+
+
+def _small_first(w: Word, valid) -> str | None:
+    """The word with its first letter small, when it is an unsure capital of the same shape in both cases
+    (_SAME_SHAPE, no mark) over small letters and the small-letter word is a syllable; else None."""
+    core = w.text.rstrip(".,:;")
+    if (w.confidence >= CASE_UNSURE or len(core) < 2 or not core.isalpha() or not core[0].isupper()
+            or not core[1:].islower()):
+        return None
+    base, marks = _base(core[0])
+    if base.lower() not in _SAME_SHAPE or marks or not valid(core.lower()):
+        return None
+    return core[0].lower() + w.text[1:]
+
+
+def _first_glyph_height(w: Word, gray) -> int | None:
+    """Ink height of a word's first glyph (its first run of ink columns), or None when the box shows no clear ink."""
+    x0, y0, x1, y1 = w.bbox
+    crop = gray[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0:
+        return None
+    lo, hi = int(crop.min()), int(crop.max())
+    if hi - lo < 64:
+        return None
+    ink = crop < (lo + hi) / 2
+    runs = _runs(ink.any(axis=0))
+    if not runs:
+        return None
+    a, b = runs[0]
+    rows = np.flatnonzero(ink[:, a:b].any(axis=1))
+    return int(rows[-1] - rows[0] + 1)
 
 
 TAIL = (1.25, 1.45)

@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ..models import Line, Word
-from ..repair.orthography import is_valid_syllable, skeleton
+from ..repair.orthography import is_valid_syllable
 from .reread import read_stacked
 
 UNSURE = 80.0
@@ -28,17 +28,26 @@ were garbage (`ra...` 0 -> `„ấp:` 35)."""
 ROMAN_ITEM = re.compile(r"^[IVXLC]{1,6}\.$")
 """A Roman heading number is left alone (structure.headings re-reads and sequences them): a blurred photo's `I.` read
 at 70 was `1.` at 89 on the plain page."""
+VALID_UNSURE = 70.0
+"""Valid syllables read under this confidence are checked too (see VALID_GAIN)."""
+VALID_GAIN = 25.0
+"""How much surer the plain read of a valid syllable must be to replace it, marks and letters alike. The deskewed scan
+reads a few glyphs of a page as other valid syllables at 28-69 that the scan as it came reads at 78-96 (bench_broke
+--extra scan300: `buôn` -> `buồn` 56 / 96, `Chông` -> `Chồng` 52 / 92, `TT` -> `TY` 35 / 95, `Pạc` -> `Bạc` 32 / 75,
+`VT,` -> `VI` 28 / 78; scan200 `Thắm` -> `Thăm` 69 / 96), never by a read with a digit (_digit); a valid syllable is
+left to repair's context on a small gain (tuning scan300: `YÊU CẦU` read `CẦU` at 75 on the deskewed page, `CÂU` at 86
+on the plain one)."""
 MAX_WORDS = 60
 """At most this many words are checked on a page (the least confident first): the check stays a small read."""
 
 
 def unsure_words(words: list[Word], opening: frozenset[int] = frozenset()) -> list[int]:
-    """Indices of the words to check, least confident first: the unsure ones that are no valid syllable (a valid one
-    the plain read could only respell with other marks, see _marks_only; checking none of them keeps the check to the
-    few pages that need it: checking every unsure word cost 2-5 % of a photo's CPU), and a lone dot that opens a line
+    """Indices of the words to check, least confident first: the unsure ones that are no valid syllable or a very
+    unsure one (VALID_UNSURE; checking every unsure word cost 2-5 % of a photo's CPU), and a lone dot that opens a line
     (index in `opening`): a list number whose digit the cleaned read lost (see LIST_NUMBER)."""
     idx = [i for i, w in enumerate(words) if (w.confidence < UNSURE and any(c.isalnum() for c in w.text)
-                                              and not is_valid_syllable(w.text.strip(_PUNCT)))
+                                              and (w.confidence < VALID_UNSURE
+                                                   or not is_valid_syllable(w.text.strip(_PUNCT))))
            or (i in opening and w.text == ".")]
     return sorted(idx, key=lambda i: words[i].confidence)[:MAX_WORDS]
 
@@ -63,12 +72,10 @@ def map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, int
     return out if out[2] - out[0] > 2 and out[3] - out[1] > 2 else None
 
 
-def _marks_only(old: str, new: str) -> bool:
-    """Whether `old` is a valid syllable `new` spells with other marks only: which of the two is right is the repair
-    stage's to decide in context (tuning scan300: `YÊU CẦU` read `CẦU` at 75 on the deskewed page, `CÂU` at 86 on the
-    plain one)."""
-    a, b = old.strip(_PUNCT), new.strip(_PUNCT)
-    return is_valid_syllable(a) and skeleton(a) == skeleton(b)
+def _digit(text: str) -> bool:
+    """Whether a read holds a digit: a valid syllable (letters) is never replaced by one (a header's `Ia Dom` read `la`
+    at 64 on the resampled scan150 page, `1a` at 93 on the plain one: tuning scan150 t5)."""
+    return any(c.isdigit() for c in text)
 
 
 _PUNCT = ".,;:!?()\"'“”‘’…-"
@@ -122,9 +129,12 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
     for (i, (tx0, _, tx1, _)), band in zip(targets, reads):
         w = words[i][0]
         cx = (tx0 + tx1) / 2
+        valid = is_valid_syllable(w.text.strip(_PUNCT))
+        gain = VALID_GAIN if valid else GAIN
         inside = [v for v in band if tx0 <= (v.bbox[0] + v.bbox[2]) / 2 <= tx1]
         if (len(inside) > 1 and w.text != "." and not any(c.isdigit() for c in w.text)
-                and min(v.confidence for v in inside) >= max(SURE, w.confidence + GAIN)
+                and min(v.confidence for v in inside) >= max(SURE, w.confidence + gain)
+                and not (valid and any(_digit(v.text) for v in inside))
                 and all(any(c.isalnum() for c in v.text) for v in inside)
                 and 0.6 <= (inside[-1].bbox[2] - inside[0].bbox[0]) / max(1, tx1 - tx0) <= 1.6):
             out[id(w)] = w.model_copy(update={"text": " ".join(v.text for v in inside),
@@ -138,8 +148,8 @@ def check(lines: list[Line], to_plain: np.ndarray, plain: np.ndarray, dpi: int, 
             if LIST_NUMBER.match(v.text) and v.confidence >= UNSURE and v is band[0]:
                 out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
             continue
-        if (v.text != w.text and v.confidence >= max(SURE, w.confidence + GAIN) and not ROMAN_ITEM.match(w.text)
-                and any(c.isalnum() for c in v.text) and not _marks_only(w.text, v.text)
+        if (v.text != w.text and v.confidence >= max(SURE, w.confidence + gain) and not (valid and _digit(v.text))
+                and not ROMAN_ITEM.match(w.text) and any(c.isalnum() for c in v.text)
                 and 0.6 <= (v.bbox[2] - v.bbox[0]) / max(1, tx1 - tx0) <= 1.6):
             out[id(w)] = w.model_copy(update={"text": v.text, "confidence": v.confidence})
     return out
