@@ -688,20 +688,33 @@ def _runs(flags) -> list[tuple[int, int]]:
     return out
 
 
-def _cut_glued(w: Word, core: str, tail: str, gray, valid) -> list[Word]:
+INK_CONTRAST = 64
+"""Grey levels between a word box's darkest and lightest pixel below which it shows no clear ink to measure."""
+
+
+def _ink(w: Word, gray):
+    """Ink mask of a word's box (darker than halfway between its extremes), or None when the box is empty or flat."""
     x0, y0, x1, y1 = w.bbox
     crop = gray[max(0, y0):y1, max(0, x0):x1]
-    if crop.size == 0 or crop.shape[1] < 4:
-        return [w]
+    if crop.size == 0:
+        return None
     lo, hi = int(crop.min()), int(crop.max())
-    ink = (crop < (lo + hi) / 2).any(axis=0)
+    return crop < (lo + hi) / 2 if hi - lo >= INK_CONTRAST else None
+
+
+def _cut_glued(w: Word, core: str, tail: str, gray, valid) -> list[Word]:
+    x0, y0, x1, y1 = w.bbox
+    mask = _ink(w, gray)
+    if mask is None or mask.shape[1] < 4:
+        return [w]
+    ink = mask.any(axis=0)
     runs = [(j - k, k) for k, j in _runs(~ink) if k > 0 and j < len(ink)]
     if not runs:
         return [w]
     runs.sort(reverse=True)
     width, start = runs[0]
     second = runs[1][0] if len(runs) > 1 else 0
-    if hi - lo < 64 or width < GLUED_GAP * (y1 - y0) or width < GLUED_RATIO * second:
+    if width < GLUED_GAP * (y1 - y0) or width < GLUED_RATIO * second:
         return [w]
     at = round(len(core) * (start + width / 2) / len(ink))
     cuts = [c for c in (at, at - 1, at + 1) if 0 < c < len(core)]
@@ -860,14 +873,9 @@ def _small_first(w: Word, valid) -> str | None:
 
 def _first_glyph_height(w: Word, gray) -> int | None:
     """Ink height of a word's first glyph (its first run of ink columns), or None when the box shows no clear ink."""
-    x0, y0, x1, y1 = w.bbox
-    crop = gray[max(0, y0):y1, max(0, x0):x1]
-    if crop.size == 0:
+    ink = _ink(w, gray)
+    if ink is None:
         return None
-    lo, hi = int(crop.min()), int(crop.max())
-    if hi - lo < 64:
-        return None
-    ink = crop < (lo + hi) / 2
     runs = _runs(ink.any(axis=0))
     if not runs:
         return None
@@ -917,13 +925,9 @@ def punctuated(words: list[tuple[tuple[int, int, int], Word]], gray,
 def _mark_seen(w: Word, gray) -> str | None:
     """The punctuation mark the last glyph of a word's box is drawn as, or None when that is not clear."""
     x0, y0, x1, y1 = w.bbox
-    crop = gray[max(0, y0):y1, max(0, x0):x1]
-    if crop.size == 0:
+    ink = _ink(w, gray)
+    if ink is None:
         return None
-    lo, hi = int(crop.min()), int(crop.max())
-    if hi - lo < 64:
-        return None
-    ink = crop < (lo + hi) / 2
     cols = ink.any(axis=0)
     end = len(cols) - 1
     while end >= 0 and not cols[end]:
