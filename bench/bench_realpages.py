@@ -56,10 +56,12 @@ def documents(which: str) -> dict[str, tuple[synth.SynthDoc, bool]]:
     """name -> (document, stamped?) of the tuning or held-out set."""
     docs = {k: (d, True) for k, d in (TUNING if which == "tuning" else HELDOUT).items()}
     if which == "tuning":
-        gold = next((SHARED / "gold").glob("000_*.gold.txt"), None)
+        gold = next((SHARED / "gold").glob("000_*.gold.txt"), None) if (SHARED / "gold").is_dir() else None
         if gold:
             paras = [ln for ln in gold.read_text(encoding="utf-8").splitlines() if ln.strip()]
             docs["seed000"] = (synth.SynthDoc(body=paras[:28]), False)
+        else:
+            print(f"warning: no {SHARED / 'gold'}: the tuning set lacks seed 000's page", file=sys.stderr)
     else:
         text = (REPO / "dictionaries" / "lm" / "heldout.txt").read_text(encoding="utf-8")
         names = [ln.split("#")[0].strip() for ln in text.splitlines() if ln.split("#")[0].strip()]
@@ -68,6 +70,9 @@ def documents(which: str) -> dict[str, tuple[synth.SynthDoc, bool]]:
             p = p if p.exists() else p.with_suffix(".txt.xz")
             if p.exists():
                 docs[Path(name).stem[:24]] = (corpus_doc(p), False)
+            else:
+                print(f"warning: no {p}: the held-out set lacks this corpus page, so its figures are not comparable "
+                      "with those of a checkout beside ../shared", file=sys.stderr)
     return docs
 
 
