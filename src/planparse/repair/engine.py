@@ -36,7 +36,9 @@ from .places import (
     place_names,
     places_after_units,
     title_words,
+    unit_name_pairs,
     unit_names_upper,
+    unit_words_before_names,
 )
 from .priors import ARCHIVE, ARCHIVE_REASON, archive_item, archive_separators
 from .segment import (
@@ -171,7 +173,8 @@ def get_model() -> Model:
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
             channel = Channel(syl)
             channel.names = frozenset(w for n in place_names() for w in n.split())
-            name_syllables = frozenset(w for n in place_names() + local_names() + ethnic_names() for w in n.split())
+            name_syllables = frozenset([w for n in place_names() + local_names() + ethnic_names() for w in n.split()]
+                                       + [p.split()[1] for p in unit_name_pairs()])
             channel.set_rare(_syllable_counts(), name_syllables, lm.stats.get("tokens", 0) * 10.0 ** float(lm.uni_lp[lm.unk]))
             bonus = Bonus(PairSet(word_pair_keys(lm)), WORD_BONUS, PairSet(place_bigram_keys(lm)), PLACE_BONUS)
             rates = _read_rates(data_file("capitalised.txt"))
@@ -1156,6 +1159,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         titled = {words[k].start: words[k].text for k in capital_i_names(word_texts, titles)} if capitalised else {}
         name_starts = ({words[k].start for k in names_after_units(word_texts, titles)} if UNIT_NAME_RATE and capitalised
                        else set())
+        unit_starts = {words[k].start for k in unit_words_before_names(word_texts, titles)} if capitalised else set()
+        first_slot = len(slot)
         fixed_units.update((start, ("i" + text_w[1:], "place-name")) for start, text_w in titled.items())
         upper_named = ({words[k].start for k in unit_names_upper(word_texts)}
                        if upper_line and UPPER_UNIT_NAMES and mode == "ocr" else set())
@@ -1205,6 +1210,10 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                     add_title(titlecase and (not upper_line or start in upper_named))
                 prev = p
                 add_where((li, p))
+        if unit_starts:  # a unit word before a one-syllable name takes part in the name's pair bonus (UNIT_PAIRS)
+            for j in range(first_slot, len(slot)):
+                if where[j] is not None and where[j][1][0] in unit_starts:
+                    title[j] = True
         last_word = pieces[-1] if pieces else None
     slot.append(table.fixed(EOS, lm))
     title.append(False)

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..errors import ModelError
 from ..gazetteer import TABLES
 from ..gazetteer import source_id as gazetteer_source
 from ..gazetteer import units as _units
@@ -76,12 +77,53 @@ def place_names() -> tuple[str, ...]:
     return tuple(sorted({n for chain in _hierarchies() for n in chain}))
 
 
+def _rows(name: str) -> list[list[str]]:
+    """The tab-separated rows of a dictionaries/ file; none when the file is not there (an optional list)."""
+    try:
+        text = data_file(name).read_text(encoding="utf-8")
+    except ModelError:
+        return []
+    return [ln.split("\t") for ln in text.splitlines() if ln.strip()]
+
+
 @lru_cache(maxsize=1)
 def local_names() -> tuple[str, ...]:
     """Names of hamlets, villages and urban quarters (ấp, thôn, bản, buôn, sóc ...) counted in the corpus
-    (dictionaries/hamlets.txt): below the gazetteer's lowest level, yet what commune plans name most."""
-    text = data_file("hamlets.txt").read_text(encoding="utf-8")
-    return tuple(ln.split("\t")[0] for ln in text.splitlines() if ln.strip())
+    (dictionaries/hamlets.txt): below the gazetteer's lowest level, yet what commune plans name most; and names of
+    streams, hills, canals, pagodas ... (dictionaries/features.txt: `suối Nậm Chò`, `đồi Pú Sang`)."""
+    return tuple(r[0] for r in _rows("hamlets.txt") + _rows("features.txt"))
+
+
+@lru_cache(maxsize=1)
+def unit_name_pairs() -> tuple[str, ...]:
+    """`unit name` of the one-syllable names counted after a unit word (dictionaries/unit_names.txt: `ấp mới`, `sông
+    đà`; the unit's last syllable, `phố mới` of `tổ dân phố Mới`): the decoder gives the pair the place-name bonus
+    between a lowercase unit word and a Title-case name (unit_words_before_names), so `ấp Mới` is helped and `ấp mới`
+    (a new hamlet) is not touched."""
+    return tuple(f"{r[0].split()[-1]} {r[1]}" for r in _rows("unit_names.txt") if len(r) >= 2)
+
+
+@lru_cache(maxsize=1)
+def _pair_units() -> frozenset[str]:
+    """Skeletons of the unit words of unit_name_pairs."""
+    return frozenset(skeleton(p.split()[0]) for p in unit_name_pairs())
+
+
+def unit_words_before_names(words: list[str], titles: list[int] | None = None) -> list[int]:
+    """Indices of lowercase words right before a Title-case word whose skeleton is a unit word of unit_name_pairs
+    (`ap` of `ap Moi`, `song` of `song Da`): their slots take part in the place-name pair bonus with the name."""
+    units = _pair_units()
+    if not units:
+        return []
+    out = []
+    for i in (range(1, len(words)) if titles is None else titles):
+        w = words[i]
+        if not (w[:1].isupper() and w[1:].islower()):
+            continue
+        prev = words[i - 1]
+        if prev.islower() and skeleton(prev) in units:
+            out.append(i - 1)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -98,9 +140,9 @@ def ethnic_pairs() -> frozenset[tuple[str, str]]:
 
 
 def place_bigram_keys(lm: TrigramLM) -> np.ndarray:
-    """Sorted packed (b, c) id pairs of consecutive syllables inside place, hamlet and ethnic-group names, both in
-    the LM vocabulary."""
-    return lm.pair_keys(place_names() + local_names() + ethnic_names())
+    """Sorted packed (b, c) id pairs of consecutive syllables inside place, hamlet, feature and ethnic-group names and
+    of the unit words and one-syllable names of unit_name_pairs, both in the LM vocabulary."""
+    return lm.pair_keys(place_names() + local_names() + ethnic_names() + unit_name_pairs())
 
 
 UNIT_WORDS = {("tinh",): ("tỉnh",), ("huyen",): ("huyện",), ("quan",): ("quận",), ("xa",): ("xã",),
