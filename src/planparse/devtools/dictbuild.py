@@ -18,7 +18,7 @@ HAMLET_UNITS = ("ấp", "khóm", "thôn", "bản", "xóm", "tổ dân phố", "b
 FEATURE_WORDS = ("sông", "suối", "núi", "đèo", "đồi", "hồ", "kênh", "rạch", "cồn", "đảo", "bến", "chùa", "đình", "đền",
                  "cầu", "cánh đồng", "bãi", "thác", "khe", "đầm", "vịnh", "hòn", "ngòi", "gò", "dốc", "đập", "cống",
                  "hang", "chợ", "đồn", "cửa khẩu")
-"""Natural features and landmarks written lowercase before a Title-case name (`suối Nậm Chò`, `chùa Hương`, `đồn Biên
+"""Natural features and landmarks written lowercase before a Title-case name (`sông Nậm Mộ`, `chùa Hương`, `đồn Biên
 phòng` aside: every syllable of a name is Title-case). Chosen from the corpus's counts of each word before a Title-case
 syllable: left out where that is mostly something else (`đồng` of `hội đồng`, `động` of `lao động`, `đội` of `quân
 đội`, `xứ` of `giáo xứ`, `đường` before streets named after persons, `bờ`, `rừng`, `trạm`: under 6 %)."""

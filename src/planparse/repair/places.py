@@ -90,7 +90,7 @@ def _rows(name: str) -> list[list[str]]:
 def local_names() -> tuple[str, ...]:
     """Names of hamlets, villages and urban quarters (ấp, thôn, bản, buôn, sóc ...) counted in the corpus
     (dictionaries/hamlets.txt): below the gazetteer's lowest level, yet what commune plans name most; and names of
-    streams, hills, canals, pagodas ... (dictionaries/features.txt: `suối Nậm Chò`, `đồi Pú Sang`)."""
+    streams, hills, canals, pagodas ... (dictionaries/features.txt: `sông Nậm Mộ`, `chùa Một Cột`)."""
     return tuple(r[0] for r in _rows("hamlets.txt") + _rows("features.txt"))
 
 
