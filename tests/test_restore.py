@@ -651,3 +651,14 @@ def test_unit_word_before_a_one_syllable_name_takes_the_name_pair_bonus():
     assert restore_text("Nguoi dan thon Long tham gia.")[0] == "Người dân thôn Lộng tham gia."
     assert restore_text("Quyet dinh thanh lap thon moi.")[0] == "Quyết định thành lập thôn mới."
     assert restore_text("Ong Long den hop.")[0] == "Ông Long đến họp."
+
+
+def test_hamlet_unit_before_a_number_is_spelt_as_the_unit():
+    """`soc 3` is the hamlet `sóc 3` (places.numbered_units), not `sốc`; `ap` and `ban` before a number are left to the
+    LM (`điện áp 220`, `bán 4 con`), and the numbers stay as printed."""
+    assert restore_text("Lop hoc o buon 2 va soc 3 thieu ban ghe.")[0] == "Lớp học ở buôn 2 và sóc 3 thiếu bàn ghế."
+    assert restore_text("soc 3 va soc 4 co 200 ho.")[0] == "sóc 3 và sóc 4 có 200 hộ."
+    text = restore_text("Lop hoc o xom so 2.\nDien ap 220 V; ho dan ban 4 con bo.")[0]
+    first, second = text.splitlines()
+    assert first == "Lớp học ở xóm số 2."
+    assert second.startswith("Điện áp 220 V") and "4 con bò" in second

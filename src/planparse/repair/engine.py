@@ -24,6 +24,7 @@ from .lm import TrigramLM
 from .orthography import VOWELS, has_marks, is_valid_syllable, nfc, place_tone, skeleton, split_tone
 from .places import (
     HAMLET_WORDS,
+    NUMBERED_RE,
     PLACE_BONUS,
     TWO_TITLE_UNITS,
     UNIT_WORDS,
@@ -32,6 +33,7 @@ from .places import (
     ethnic_pairs,
     local_names,
     names_after_units,
+    numbered_units,
     place_bigram_keys,
     place_names,
     places_after_units,
@@ -903,6 +905,9 @@ h1-h2) / the 14 unmeasured extra/ documents / six training decrees (first 300 li
 103, 41 / 350 (more `trưởng ban` turned, which a document of bản may also mean). Not adopted: the votes in the first
 pass's cache too (20: 18 / 211 / 221 / 103, 41 / 351), every settled place-name syllable voting, not only unit words
 (18 / 213 / 222 / 103, 41 / 352)."""
+NUMBERED = True
+"""Hamlet unit words printed without marks before a number are spelt as the unit (places.numbered_units: `soc 3` ->
+`sóc 3`, which the LM wrote `sốc 3`), in degraded text only (a Vietnamese model's read word is decoded as read)."""
 SETTLED_UNITS = frozenset({u for spelt in (*HAMLET_WORDS.values(), *UNIT_WORDS.values()) for u in spelt}
                           | {pair[0] for pair in TWO_TITLE_UNITS.values()})
 """The unit words places.places_after_units settles: hamlet and commune units and the two-way `bản`, `làng`."""
@@ -1171,6 +1176,9 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 letter = LABEL_NEXT.get(letter, letter)
             fixed_units[label.start] = (letter, "label")
             prev_label = letter
+        if NUMBERED and mode != "ocr" and NUMBERED_RE.search(text):
+            for start, syl in numbered_units(pieces).items():
+                fixed_units.setdefault(start, (syl, "place-name"))
         archive = archive_item(pieces) if ":" in text else None
         if archive is not None:
             fixed_units[archive.start] = (ARCHIVE.lower(), ARCHIVE_REASON)
