@@ -221,7 +221,8 @@ def common_words(word_list: str | Path | None, terms: str | Path | None) -> froz
 
 
 def build_names(corpus_paths: list[str], out_dir: str | Path, exclude: frozenset[str] = frozenset(),
-                word_list: str | Path | None = None, terms: str | Path | None = None, **minimums: int) -> dict:
+                word_list: str | Path | None = None, terms: str | Path | None = None,
+                min_hamlet: int = 3, min_feature: int = 3, min_single: int = 3) -> dict:
     """count_names over the corpus, then write_names into out_dir (see both)."""
     common = common_words(word_list, terms)
-    return write_names(out_dir, count_names(corpus_paths, exclude, common), common, **minimums)
+    return write_names(out_dir, count_names(corpus_paths, exclude, common), common, min_hamlet, min_feature, min_single)

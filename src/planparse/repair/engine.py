@@ -1220,7 +1220,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 add_where((li, p))
         if unit_starts:  # a unit word before a one-syllable name takes part in the name's pair bonus (UNIT_PAIRS)
             for j in range(first_slot, len(slot)):
-                if where[j] is not None and where[j][1][0] in unit_starts:
+                at = where[j]
+                if at is not None and at[1][0] in unit_starts:
                     title[j] = True
         last_word = pieces[-1] if pieces else None
     slot.append(table.fixed(EOS, lm))
