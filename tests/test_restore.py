@@ -617,3 +617,48 @@ def test_a_vowel_letter_read_twice_is_read_once_in_words_and_names():
     assert restore("các bản xa trung tâm như bản Lủng Pằăng, bản Sín Chải.")[0] == (
         "các bản xa trung tâm như bản Lủng Pằng, bản Sín Chải.")
     assert restore("nồi xoong, quần soóc")[0] == "nồi xoong, quần soóc"
+
+
+def test_unit_names_counts_names_after_hamlet_units_and_features(tmp_path):
+    """dictbuild.count_names: 2-3 syllable names after hamlet units and after feature words go to their own lists,
+    one-syllable names as (unit, name) pairs; a unit word that is part of another word (`xuất bản`, `yêu cầu`) or a
+    one-syllable `name` that begins a common word with the word after it (`Văn hóa`) is no name."""
+    from planparse.devtools.dictbuild import build_names, unit_names
+
+    assert unit_names("Nhà xuất bản Hồng Đức, yêu cầu Bộ Công Thương") == []
+    assert unit_names("ấp Mới và sông Đà, suối Nậm La") == [("ấp", "mới", "và"), ("sông", "đà", None),
+                                                             ("suối", "nậm la", None)]
+    lines = ["Các hộ ở ấp Kinh Xáng, thôn Mới và ấp mới ven suối Nậm La.", "Nhà xuất bản Hồng Đức in sách.",
+             "Thư viện bản Văn hóa ở đồi Him Lam."]
+    (tmp_path / "c.txt").write_text("\n".join(lines * 3), encoding="utf-8")
+    (tmp_path / "words.txt").write_text("văn hóa\n", encoding="utf-8")
+    stats = build_names([str(tmp_path / "c.txt")], tmp_path, word_list=tmp_path / "words.txt")
+    assert stats == {"hamlets.txt": 1, "features.txt": 2, "unit_names.txt": 1}
+    assert (tmp_path / "hamlets.txt").read_text(encoding="utf-8") == "kinh xáng\t3\n"
+    assert (tmp_path / "features.txt").read_text(encoding="utf-8") == "him lam\t3\nnậm la\t3\n"
+    assert (tmp_path / "unit_names.txt").read_text(encoding="utf-8") == "thôn\tmới\t3\n"
+
+
+def test_unit_word_before_a_one_syllable_name_takes_the_name_pair_bonus():
+    """A lowercase hamlet unit before a Title-case word joins the place-name pair bonus (places.unit_name_pairs): a
+    listed one-syllable hamlet (`thôn Lộng`, dictionaries/unit_names.txt) is restored, the same word without the unit
+    or lowercase after it (`thôn mới`, a new hamlet) is not touched."""
+    from planparse.repair.places import unit_name_pairs, unit_words_before_names
+
+    assert "thôn lộng" in unit_name_pairs() and "thôn mới" in unit_name_pairs()
+    assert unit_words_before_names("tai thon Long va thon moi".split()) == [1]
+    assert unit_words_before_names("Ong Long va ba Hoa".split()) == []
+    assert restore_text("Nguoi dan thon Long tham gia.")[0] == "Người dân thôn Lộng tham gia."
+    assert restore_text("Quyet dinh thanh lap thon moi.")[0] == "Quyết định thành lập thôn mới."
+    assert restore_text("Ong Long den hop.")[0] == "Ông Long đến họp."
+
+
+def test_hamlet_unit_before_a_number_is_spelt_as_the_unit():
+    """`soc 3` is the hamlet `sóc 3` (places.numbered_units), not `sốc`; `ap` and `ban` before a number are left to the
+    LM (`điện áp 220`, `bán 4 con`), and the numbers stay as printed."""
+    assert restore_text("Lop hoc o buon 2 va soc 3 thieu ban ghe.")[0] == "Lớp học ở buôn 2 và sóc 3 thiếu bàn ghế."
+    assert restore_text("soc 3 va soc 4 co 200 ho.")[0] == "sóc 3 và sóc 4 có 200 hộ."
+    text = restore_text("Lop hoc o xom so 2.\nDien ap 220 V; ho dan ban 4 con bo.")[0]
+    first, second = text.splitlines()
+    assert first == "Lớp học ở xóm số 2."
+    assert second.startswith("Điện áp 220 V") and "4 con bò" in second

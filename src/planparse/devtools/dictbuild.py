@@ -15,18 +15,44 @@ from .lmbuild import corpus_documents
 WORD = regex.compile(r"\p{L}+")
 HAMLET_UNITS = ("ấp", "khóm", "thôn", "bản", "xóm", "tổ dân phố", "buôn", "phum", "sóc", "làng", "khu phố")
 """Units below the commune (and the older `làng`, `khu phố`), written lowercase before their names in running text."""
-HAMLET = regex.compile(r"(?<!\p{L})(?<!(?:văn|phiên|Văn|Phiên) )(" + "|".join(HAMLET_UNITS)
-                       + r") ((?:\p{Lu}\p{Ll}* ){0,2}\p{Lu}\p{Ll}*)(?!\p{L})")
+FEATURE_WORDS = ("sông", "suối", "núi", "đèo", "đồi", "hồ", "kênh", "rạch", "cồn", "đảo", "bến", "chùa", "đình", "đền",
+                 "cầu", "cánh đồng", "bãi", "thác", "khe", "đầm", "vịnh", "hòn", "ngòi", "gò", "dốc", "đập", "cống",
+                 "hang", "chợ", "đồn", "cửa khẩu")
+"""Natural features and landmarks written lowercase before a Title-case name (`sông Nậm Mộ`, `chùa Hương`, `đồn Biên
+phòng` aside: every syllable of a name is Title-case). Chosen from the corpus's counts of each word before a Title-case
+syllable: left out where that is mostly something else (`đồng` of `hội đồng`, `động` of `lao động`, `đội` of `quân
+đội`, `xứ` of `giáo xứ`, `đường` before streets named after persons, `bờ`, `rừng`, `trạm`: under 6 %)."""
+NOT_AFTER = {"bản": ("văn", "phiên", "xuất"), "cầu": ("yêu", "nhu", "toàn", "khẩn", "địa", "hình", "bán"),
+             "thác": ("khai",), "đình": ("gia", "triều"), "hồ": ("mơ", "cơ"), "sóc": ("chăm", "coi"),
+             "buôn": ("tàu", "nhà", "thuyền", "lái", "hiệu", "đi"), "đảo": ("lộn", "đảo"), "chợ": ("giúp", "hỗ"),
+             "bãi": ("miễn", "bổ"), "gò": ("lò",), "cống": ("tiến", "triều"), "đền": ("bồi",)}
+"""A unit word after these is part of another word (`văn bản`, `xuất bản` before a publisher's name, `yêu cầu Bộ`,
+`khai thác`, `triều đình`, `chăm sóc`, `tàu buôn`): no name follows."""
+_UNIT_ALT = "|".join(map(re.escape, sorted(HAMLET_UNITS + FEATURE_WORDS, key=len, reverse=True)))
+UNIT_NAME = regex.compile(r"(?<!\p{L})(" + _UNIT_ALT + r") ((?:\p{Lu}\p{Ll}* ){0,2}\p{Lu}\p{Ll}*)(?!\p{L})(?= (\p{Ll}+))?")
+_BEFORE = regex.compile(r"(\p{L}+) $")
+
+
+def unit_names(line: str) -> list[tuple[str, str, str | None]]:
+    """(unit, name, next) of a line: one to three Title-case syllables after a hamlet unit or feature word (`ấp Kinh
+    Xáng`, `sông Đà`), the name lowercase in the new tone style, `next` the lowercase word right after it (or None), so a
+    one-syllable name that begins a word (`xuất bản Văn hóa`) can be told from a name (`ấp Mới`)."""
+    out = []
+    for m in UNIT_NAME.finditer(line):
+        unit = m.group(1)
+        not_after = NOT_AFTER.get(unit)
+        if not_after and (b := _BEFORE.search(line, max(0, m.start() - 12), m.start())) and b.group(1).lower() in not_after:
+            continue
+        ws = m.group(2).split()
+        if all(is_valid_syllable(w.lower()) for w in ws):
+            nxt = m.group(3)
+            out.append((unit, " ".join(place_tone(w.lower()) for w in ws), place_tone(nxt) if nxt else None))
+    return out
 
 
 def hamlet_names(line: str) -> list[tuple[str, str]]:
     """(unit, name) pairs of a line: two or three Title-case syllables after a hamlet unit word (`ấp Kinh Xáng`)."""
-    out = []
-    for m in HAMLET.finditer(line):
-        ws = m.group(2).split()
-        if 2 <= len(ws) <= 3 and all(is_valid_syllable(w.lower()) for w in ws):
-            out.append((m.group(1), " ".join(place_tone(w.lower()) for w in ws)))
-    return out
+    return [(u, n) for u, n, _ in unit_names(line) if u in HAMLET_UNITS and " " in n]
 
 
 def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset(),
@@ -133,3 +159,70 @@ def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md
         (out / "abbreviations.txt").write_text("".join(f"{a}\t{t}\n" for t, a in ab), encoding="utf-8")
         stats["abbreviations"] = len(ab)
     return stats
+
+
+def count_names(paths: list[str], exclude: frozenset[str] = frozenset(),
+                common: frozenset[str] = frozenset()) -> tuple[Counter, Counter, Counter]:
+    """Names after unit words in the documents under `paths`: hamlet names of 2-3 syllables (hamlet_names), feature
+    names of 2-3 syllables (after FEATURE_WORDS), and (unit, name) pairs of one-syllable names (`ấp Mới`, `sông Đà`)
+    that do not begin a word of `common` with the lowercase word after them (`cầu Tòa án`)."""
+    hamlets: Counter = Counter()
+    features: Counter = Counter()
+    singles: Counter = Counter()
+    for _, doc in corpus_documents(paths, exclude):
+        for line in doc:
+            line = nfc(line)
+            for unit, name, nxt in unit_names(line):
+                if " " in name:
+                    (hamlets if unit in HAMLET_UNITS else features)[name] += 1
+                elif nxt is None or f"{name} {nxt}" not in common:
+                    singles[(unit, name)] += 1
+    return hamlets, features, singles
+
+
+def write_names(out_dir: str | Path, counts: tuple[Counter, Counter, Counter], common: frozenset[str],
+                min_hamlet: int = 3, min_feature: int = 3, min_single: int = 3,
+                single_units: tuple[str, ...] = HAMLET_UNITS) -> dict:
+    """hamlets.txt, features.txt (name, count) and unit_names.txt (unit, name, count) from count_names' counters:
+    the names seen at least as often as their minimum, minus ordinary words and terms (`common`; for a one-syllable
+    name, also the unit and name together: `bản vẽ`); one-syllable names after `single_units` only.
+
+    Measured (session of 2026-12-03; errors, stripped bench/tuning / eng OCR of it / stripped bench/tuning/more / eng
+    OCR of it | the 14 unmeasured extra/ documents / six training decrees / seeds 000 / 001; the lists of before,
+    hamlets >= 3 without features and one-syllable names: 18 / 45 / 316 / 497 | 221 / 101 / 73 / 49): features >= 3
+    18 / 45 / 312 / 494 | 219 / 101 / 73 / 49 (>= 2: 315 / 499, >= 5: 314 / 494, dev 219 both); one-syllable names >= 3
+    after hamlet units 18 / 45 / 312 / 491 | 221 (>= 2: 17 / 44 / 315 / 491 | 222; >= 5: 314 / 490 | 221), after
+    feature words too 18 / 47 / 318 / 495 | 224 / 103 (`cho` -> `chợ`, `đồng` -> `đông` in decrees: the unit word's
+    slot is a common word's too); both (shipped) 18 / 45 / 308 / 490 | 219 / 101 / 73 / 49. Hamlets seen >= 2 times
+    18 / 45 / 319 / 502 | 216, >= 1 18 / 45 / 319 / 492 | 213, >= 1 with both 18 / 45 / 315 / 486 | 211 / 101 / 73 / 49:
+    the unmeasured documents gain, the tuning plans do not (a listed `Diệp` respells a plan's `Điệp` three times), so
+    hamlets stay at >= 3."""
+    out = Path(out_dir)
+    hamlets, features, singles = counts
+    stats = {}
+    for file, counter, least in (("hamlets.txt", hamlets, min_hamlet), ("features.txt", features, min_feature)):
+        names = sorted((n, c) for n, c in counter.items() if c >= least and n not in common)
+        (out / file).write_text("".join(f"{n}\t{c}\n" for n, c in names), encoding="utf-8")
+        stats[file] = len(names)
+    pairs = sorted((u, n, c) for (u, n), c in singles.items()
+                   if c >= min_single and u in single_units and f"{u.split()[-1]} {n}" not in common)
+    (out / "unit_names.txt").write_text("".join(f"{u}\t{n}\t{c}\n" for u, n, c in pairs), encoding="utf-8")
+    stats["unit_names.txt"] = len(pairs)
+    return stats
+
+
+def common_words(word_list: str | Path | None, terms: str | Path | None) -> frozenset[str]:
+    """The ordinary words (a word list, e.g. dictionaries/words.txt) and terms (admin_terms.txt) no name may be."""
+    out: set[str] = set()
+    for f in (word_list, terms):
+        if f is not None and Path(f).is_file():
+            out.update(ln.strip() for ln in Path(f).read_text(encoding="utf-8").splitlines() if ln.strip())
+    return frozenset(out)
+
+
+def build_names(corpus_paths: list[str], out_dir: str | Path, exclude: frozenset[str] = frozenset(),
+                word_list: str | Path | None = None, terms: str | Path | None = None,
+                min_hamlet: int = 3, min_feature: int = 3, min_single: int = 3) -> dict:
+    """count_names over the corpus, then write_names into out_dir (see both)."""
+    common = common_words(word_list, terms)
+    return write_names(out_dir, count_names(corpus_paths, exclude, common), common, min_hamlet, min_feature, min_single)

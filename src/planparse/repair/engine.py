@@ -24,6 +24,7 @@ from .lm import TrigramLM
 from .orthography import VOWELS, has_marks, is_valid_syllable, nfc, place_tone, skeleton, split_tone
 from .places import (
     HAMLET_WORDS,
+    NUMBERED_RE,
     PLACE_BONUS,
     TWO_TITLE_UNITS,
     UNIT_WORDS,
@@ -32,11 +33,14 @@ from .places import (
     ethnic_pairs,
     local_names,
     names_after_units,
+    numbered_units,
     place_bigram_keys,
     place_names,
     places_after_units,
     title_words,
+    unit_name_pairs,
     unit_names_upper,
+    unit_words_before_names,
 )
 from .priors import ARCHIVE, ARCHIVE_REASON, archive_item, archive_separators
 from .segment import (
@@ -171,7 +175,8 @@ def get_model() -> Model:
             syl = {w: float(lm.uni_lp[i]) for i, w in enumerate(lm.vocab) if is_valid_syllable(w)}
             channel = Channel(syl)
             channel.names = frozenset(w for n in place_names() for w in n.split())
-            name_syllables = frozenset(w for n in place_names() + local_names() + ethnic_names() for w in n.split())
+            name_syllables = frozenset([w for n in place_names() + local_names() + ethnic_names() for w in n.split()]
+                                       + [p.split()[1] for p in unit_name_pairs()])
             channel.set_rare(_syllable_counts(), name_syllables, lm.stats.get("tokens", 0) * 10.0 ** float(lm.uni_lp[lm.unk]))
             bonus = Bonus(PairSet(word_pair_keys(lm)), WORD_BONUS, PairSet(place_bigram_keys(lm)), PLACE_BONUS)
             rates = _read_rates(data_file("capitalised.txt"))
@@ -900,6 +905,9 @@ h1-h2) / the 14 unmeasured extra/ documents / six training decrees (first 300 li
 103, 41 / 350 (more `trưởng ban` turned, which a document of bản may also mean). Not adopted: the votes in the first
 pass's cache too (20: 18 / 211 / 221 / 103, 41 / 351), every settled place-name syllable voting, not only unit words
 (18 / 213 / 222 / 103, 41 / 352)."""
+NUMBERED = True
+"""Hamlet unit words printed without marks before a number are spelt as the unit (places.numbered_units: `soc 3` ->
+`sóc 3`, which the LM wrote `sốc 3`), in degraded text only (a Vietnamese model's read word is decoded as read)."""
 SETTLED_UNITS = frozenset({u for spelt in (*HAMLET_WORDS.values(), *UNIT_WORDS.values()) for u in spelt}
                           | {pair[0] for pair in TWO_TITLE_UNITS.values()})
 """The unit words places.places_after_units settles: hamlet and commune units and the two-way `bản`, `làng`."""
@@ -1156,6 +1164,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         titled = {words[k].start: words[k].text for k in capital_i_names(word_texts, titles)} if capitalised else {}
         name_starts = ({words[k].start for k in names_after_units(word_texts, titles)} if UNIT_NAME_RATE and capitalised
                        else set())
+        unit_starts = {words[k].start for k in unit_words_before_names(word_texts, titles)} if capitalised else set()
+        first_slot = len(slot)
         fixed_units.update((start, ("i" + text_w[1:], "place-name")) for start, text_w in titled.items())
         upper_named = ({words[k].start for k in unit_names_upper(word_texts)}
                        if upper_line and UPPER_UNIT_NAMES and mode == "ocr" else set())
@@ -1166,6 +1176,9 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 letter = LABEL_NEXT.get(letter, letter)
             fixed_units[label.start] = (letter, "label")
             prev_label = letter
+        if NUMBERED and mode != "ocr" and NUMBERED_RE.search(text):
+            for start, syl in numbered_units(pieces).items():
+                fixed_units.setdefault(start, (syl, "place-name"))
         archive = archive_item(pieces) if ":" in text else None
         if archive is not None:
             fixed_units[archive.start] = (ARCHIVE.lower(), ARCHIVE_REASON)
@@ -1205,6 +1218,11 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                     add_title(titlecase and (not upper_line or start in upper_named))
                 prev = p
                 add_where((li, p))
+        if unit_starts:  # a unit word before a one-syllable name takes part in the name's pair bonus (UNIT_PAIRS)
+            for j in range(first_slot, len(slot)):
+                at = where[j]
+                if at is not None and at[1][0] in unit_starts:
+                    title[j] = True
         last_word = pieces[-1] if pieces else None
     slot.append(table.fixed(EOS, lm))
     title.append(False)
