@@ -8,7 +8,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..errors import ModelError
 from ..gazetteer import TABLES
 from ..gazetteer import source_id as gazetteer_source
 from ..gazetteer import units as _units
@@ -79,11 +78,8 @@ def place_names() -> tuple[str, ...]:
 
 
 def _rows(name: str) -> list[list[str]]:
-    """The tab-separated rows of a dictionaries/ file; none when the file is not there (an optional list)."""
-    try:
-        text = data_file(name).read_text(encoding="utf-8")
-    except ModelError:
-        return []
+    """The tab-separated rows of a dictionaries/ file (a missing one is a broken install: data_file raises)."""
+    text = data_file(name).read_text(encoding="utf-8")
     return [ln.split("\t") for ln in text.splitlines() if ln.strip()]
 
 
