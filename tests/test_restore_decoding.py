@@ -378,3 +378,56 @@ def test_compiled_score_tables_match_the_numpy_lookups(monkeypatch):
     assert (lat.ids[real] == lm.num).any()
     seen = lm.tri_keys.find(dense_key([lat.ids[:-2, 0], lat.ids[1:-1, 0], lat.ids[2:, 0]], len(lm.vocab)))[1]
     assert seen.sum() > 20
+
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_lm_weight_scales_the_lm_scores_and_not_the_bonuses(monkeypatch, use_compiled):
+    """The LM `weight` multiplies the LM's log10 scores of the Viterbi's triple tables in float32, compiled and NumPy bit
+    for bit, and leaves the word and place bonuses as they are; weight 1 gives the tables as before."""
+    from planparse.repair import decoder
+
+    if use_compiled and decoder.compiled() is None:
+        pytest.skip("compiled decoder loop not built on this machine")
+    monkeypatch.setattr(decoder, "USE_COMPILED", use_compiled)
+    model = get_model()
+    lm, bonus = model.lm, model.bonus
+    words = "ủy ban nhân dân xã tổ chức tập huấn cho dân bản về phòng chống lũ ống lũ quét năm 2026 tại xã".split()
+    lat = _text_lattice(lm, np.random.default_rng(19), words * 3, 6)
+    real = np.arange(lat.width)[None, :] < lat.size[:, None]
+    u, i, j, k = np.nonzero(real[:-2, :, None, None] & real[1:-1, None, :, None] & real[2:, None, None, :])
+    a, b, c = lat.ids[u, i], lat.ids[u + 1, j], lat.ids[u + 2, k]
+    lm_scores, pair_bonus = lm.score(a, b, c), bonus.pairs(b, c, lat.title[u + 1] & lat.title[u + 2])
+    assert (pair_bonus != 0).any() and (lat.ids[real] == lm.num).any()
+    for weight in (1.0, 0.9, 0.0):
+        table, rows = decoder.trigram_scores(lm, lat, bonus, weight)
+        assert np.array_equal(table[rows[u], i, j, k], np.float32(weight) * lm_scores + pair_bonus)
+    table, rows = decoder.trigram_scores(lm, lat, bonus)
+    assert np.array_equal(table[rows[u], i, j, k], lm_scores + pair_bonus)
+
+
+def test_lm_weight_zero_leaves_the_choice_to_the_channel():
+    """At LM weight 0 the Viterbi takes each slot's cheapest candidate, whatever the LM says; at 1 the LM's reading of
+    `sự cố va chạm` outweighs a small channel cost."""
+    lm = get_model().lm
+    units = [["<s>"], ["<s>"], ["sự"], ["cố"], ["và", "va"], ["chậm", "chạm"], ["</s>"]]
+    ids = np.array([[lm.index[u[min(j, len(u) - 1)]] for j in range(2)] for u in units])
+    size = np.array([len(u) for u in units])
+    free = np.where(np.arange(2)[None, :] < size[:, None], 0.0, 1e9)
+    title = np.zeros(len(units), dtype=bool)
+    lm_path = viterbi(lm, Lattice(ids, free, size, title)).tolist()
+    cost = free.copy()
+    cost[4, lm_path[4]] = cost[5, lm_path[5]] = 0.01
+    lat = Lattice(ids, cost, size, title)
+    assert viterbi(lm, lat).tolist() == viterbi(lm, lat, weight=1.0).tolist() == lm_path
+    assert viterbi(lm, lat, weight=0.0).tolist()[4:6] == [1 - lm_path[4], 1 - lm_path[5]]
+
+
+def test_degraded_text_is_decoded_with_the_degraded_lm_weight(monkeypatch):
+    """engine.LM_WEIGHT reaches the decoder for stripped text; text a Vietnamese model read keeps its own."""
+    text = "Truong ban va can bo xa to chuc tap huan cho dan ban ve phong chong lu ong, lu quet"
+    marked = "Trưởng bản và cán bộ xã tổ chức tập huấn cho dân bản về phòng chống lũ ống, lũ quét"
+    shipped, shipped_marked = restore_text(text)[0], restore_text(marked)[0]
+    monkeypatch.setattr(engine, "LM_WEIGHT", {**engine.LM_WEIGHT, "degraded": 0.0})
+    assert restore_text(text)[0] != shipped
+    assert restore_text(marked)[0] == shipped_marked

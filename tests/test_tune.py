@@ -25,7 +25,8 @@ def _tuner() -> tune.Tuner:
 def test_tuner_decodes_as_the_stage_under_every_override():
     tuner = _tuner()
     settings = [{}, {"WORD_BONUS": 0.6, "CACHE_WEIGHT": 1.0, "UNIT_WEIGHT": 0.5, "PRUNE_KEEP": 4},
-                {"TITLE_WEIGHT": 0.5, "KEEP_COST": 1.5, "CONTEXT_WEIGHT": 0.0, "PLACE_BONUS": 1.0}, {}]
+                {"TITLE_WEIGHT": 0.5, "KEEP_COST": 1.5, "CONTEXT_WEIGHT": 0.0, "PLACE_BONUS": 1.0},
+                {"LM_WEIGHT": 0.5, "CACHE_WEIGHT": 0.8}, {}]
     for values in settings:
         with tune.overridden(values):
             for doc in tuner.docs:

@@ -94,7 +94,7 @@ def decode_traced(model: engine.Model, lines: list[Line], segs, mode: str, rule_
     second = engine.CACHE_PASS_WEIGHT and mode in engine.CACHE_PASS_MODES
     settled = engine._settled_votes(model, seq) if second else None
     base = lat.cost
-    scores = trigram_scores(model.lm, lat, model.bonus) if len(base) >= 3 else None
+    scores = trigram_scores(model.lm, lat, model.bonus, engine.LM_WEIGHT.get(mode, 1.0)) if len(base) >= 3 else None
     cache1 = engine._cache_costs(model, lat) if engine.CACHE_WEIGHT else np.zeros_like(base)
     lat.cost = base + cache1
     path1 = viterbi(model.lm, lat, model.bonus, scores=scores)
@@ -113,7 +113,7 @@ def decode_traced(model: engine.Model, lines: list[Line], segs, mode: str, rule_
 
 def path_scores(model: engine.Model, tr: Trace, cols: dict[int, int], lo: int, hi: int) -> dict[str, float]:
     """Each component's score (higher is better) of the final path with the columns `cols` put in, over the trigrams
-    ending at lo .. hi and the cells lo .. hi."""
+    ending at lo .. hi and the cells lo .. hi (the LM's times its weight in degraded text, engine.LM_WEIGHT)."""
     n = len(tr.path)
     col = tr.path.copy()
     for p, c in cols.items():
@@ -122,7 +122,7 @@ def path_scores(model: engine.Model, tr: Trace, cols: dict[int, int], lo: int, h
     t = np.arange(lo, hi + 1)
     ids = tr.ids[np.arange(n), col]
     a, b, c = ids[t - 2], ids[t - 1], ids[t]
-    out = {"lm": float(model.lm.score(a, b, c).sum())}
+    out = {"lm": engine.LM_WEIGHT["degraded"] * float(model.lm.score(a, b, c).sum())}
     bonus = model.bonus
     title = np.asarray(tr.seq.title, dtype=bool)
     out["words"] = float(bonus.words.contains(b, c).sum() * bonus.word_bonus) if not bonus.words.empty else 0.0

@@ -58,6 +58,9 @@ shipped pair, TITLE_WEIGHT 1.4 19 / 310 / 43 / 479 | 214 / 101 / 72 / 47 (+2 on 
 19 / 302 / 43 / 474 | 220 / 101 / 72 / 47 (+6; 0.75 with PLACE_BONUS 2.5 and CACHE_PASS_WEIGHT 1.2: 222, worse than
 shipped); ENG_KEEP_COST 2.48 and 2.94 (mo -10 and -8, seed 001 +3, seed 000 +1); ENG_RULE_SCALE 1.43-1.70 (mo -9 to -14,
 seeds 000 +9 to +27); NAME_COST 3.2 (mo -4, seed 000 +2); UNIGRAM_BOOST 0.1 (mo -6, seed 001 +1).
+LM_WEIGHT, the LM's own weight in the Viterbi (1 until then), measured later (base 5f5aa80: 18 / 308 / 45 / 490 | 219 /
+101 / 73 / 49) and taken at 0.9 in degraded text: 19 / 298 / 43 / 486 | 218 / 101 / 72 / 49; at 0.9 a new sensitivity
+pass moved no other weight (figures at engine.LM_WEIGHT).
 """
 
 from __future__ import annotations
@@ -130,6 +133,7 @@ WEIGHTS = [
     Weight("CONTEXT_WEIGHT", engine, "CONTEXT_WEIGHT", "decode"),
     Weight("CONTEXT_MAX_EVIDENCE", context_mod, "MAX_EVIDENCE", "decode"),
     Weight("SETTLED_VOTES", engine, "SETTLED_VOTES", "decode", integer=True),
+    Weight("LM_WEIGHT", engine, "LM_WEIGHT", "decode"),
 ]
 """The weights of degraded text (stripped, English-model OCR). Not here: the ones of `ocr` mode only (CHANNEL_WEIGHT,
 OOV_READ_COST, NAME_BELIEF, SURE_READ_BELIEF: text a Vietnamese model read, which none of these sets is; their bench is

@@ -15,7 +15,7 @@ from libc.string cimport memcpy
 from cpython.unicode cimport (Py_UNICODE_ISALPHA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE, Py_UNICODE_ISTITLE,
                                Py_UNICODE_ISUPPER)
 
-SOURCE_HASH = "495a69b25d225c258b321e36b667edc8e97aabfda2ebd9645692e46ba2d16498"
+SOURCE_HASH = "6fcfb7460bee390abd0c2f0e75ce961f16dd2d464033138d2597a55be9a17ca4"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -388,10 +388,10 @@ cdef class Scorer:
                         out[u, i, j] = self.score2(b, c) + self.bonus(b, c, both_title[t])
 
     def triple_table(self, const int64_t[:, ::1] ids, const int64_t[::1] size, const uint8_t[::1] title,
-                     const int64_t[::1] first, const int64_t[::1] order, float[:, :, :, ::1] out):
-        """out[u, i, j, k] = log10 P(c | a b) + bonus(b, c) of the real candidate triples of rows first[u] .. + 2
-        (decoder._triple_table), rows visited in `order` as pair_table. The pair terms of rows t + 1, t + 2 are looked
-        up once per row, not per a."""
+                     const int64_t[::1] first, const int64_t[::1] order, float[:, :, :, ::1] out, float weight=1.0):
+        """out[u, i, j, k] = weight * log10 P(c | a b) + bonus(b, c) of the real candidate triples of rows first[u] ..
+        + 2 (decoder._triple_table; `weight`: the LM's, engine.LM_WEIGHT), rows visited in `order` as pair_table. The
+        pair terms of rows t + 1, t + 2 are looked up once per row, not per a."""
         cdef Py_ssize_t K = ids.shape[1], x, u, t, i, j, k, ctx, tri
         cdef int64_t a, b, c
         cdef float bo, s
@@ -425,7 +425,7 @@ cdef class Scorer:
                                 else:
                                     tri = self._trigram(ctx, a, b, ids[t + 2, k])
                                     s = self.tri_lp_book[self.tri_lp_q[tri]] if tri >= 0 else bo + low[j * K + k]
-                                out[u, i, j, k] = s + bon[j * K + k]
+                                out[u, i, j, k] = weight * s + bon[j * K + k]
         finally:
             free(low); free(bon)
 

@@ -368,9 +368,9 @@ def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5,
     return Lattice(ids, cost, size, lat.title), np.where(ok, order, -1), marg
 
 
-def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.ndarray, np.ndarray]:
-    """Trigram scores (+ bonuses) of the real candidate triples of rows t, t + 1, t + 2, as distinct (K, K, K)
-    matrices (unreal triples 0; the last matrix all 0) and, per row t, the number of its matrix."""
+def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None, weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Trigram scores times the LM's `weight` (+ bonuses) of the real candidate triples of rows t, t + 1, t + 2, as
+    distinct (K, K, K) matrices (unreal triples 0; the last matrix all 0) and, per row t, the number of its matrix."""
     n, K = lat.ids.shape
     ids, size, title = lat.ids, lat.size, lat.title
     rows = np.concatenate([ids[:-2], ids[1:-1], ids[2:], size[:-2, None], size[1:-1, None], size[2:, None],
@@ -380,7 +380,7 @@ def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.
     if fast is not None:
         table = np.zeros((len(first) + 1, K, K, K), dtype=np.float32)
         fast.triple_table(np.ascontiguousarray(ids), np.ascontiguousarray(size), np.ascontiguousarray(title).view(np.uint8),
-                          first, np.argsort(ids[first, 0], kind="stable"), table)
+                          first, np.argsort(ids[first, 0], kind="stable"), table, weight)
         return table, np.concatenate([inv, np.full(2, len(first))])
     real = np.arange(K)[None, :] < size[:, None]
     mask = real[first][:, :, None, None] & real[first + 1][:, None, :, None] & real[first + 2][:, None, None, :]
@@ -388,6 +388,8 @@ def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.
     t = first[u]
     a, b, c = ids[t, i], ids[t + 1, j], ids[t + 2, k]
     s = lm.score(a, b, c)
+    if weight != 1.0:
+        s = np.float32(weight) * s
     if bonus is not None:
         s = s + bonus.pairs(b, c, title[t + 1] & title[t + 2])
     table = np.zeros((len(first) + 1, K, K, K), dtype=np.float32)
@@ -395,24 +397,26 @@ def _triple_table(lm: TrigramLM, lat: Lattice, bonus: Bonus | None) -> tuple[np.
     return table, np.concatenate([inv, np.full(2, len(first))])
 
 
-def trigram_scores(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """What viterbi looks up in the LM for a lattice: its candidates' trigram scores, which do not depend on the
-    costs, so a second pass over the same lattice with other costs reuses them."""
-    return _triple_table(lm, lat, bonus)
+def trigram_scores(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None,
+                   weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """What viterbi looks up in the LM for a lattice: its candidates' trigram scores (the LM's times `weight`,
+    engine.LM_WEIGHT), which do not depend on the costs, so a second pass over the same lattice with other costs
+    reuses them."""
+    return _triple_table(lm, lat, bonus, weight)
 
 
 def viterbi(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core: int = 64, margin: int = 8,
-            group: int = 128, scores: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+            group: int = 128, scores: tuple[np.ndarray, np.ndarray] | None = None, weight: float = 1.0) -> np.ndarray:
     """Best column per row under trigram LM + channel costs; rows 0-1 must be BOS, the last EOS.
 
     Windows of `core` slots are decoded side by side, each with `margin` slots of context on both sides.
-    `scores`: trigram_scores of this lattice, when already computed.
+    `scores`: trigram_scores of this lattice, when already computed (else looked up with the LM's `weight`).
     """
     n, K = lat.ids.shape
     out = np.zeros(n, dtype=np.int64)
     if n < 3:
         return out
-    table, tri_row = _triple_table(lm, lat, bonus) if scores is None else scores
+    table, tri_row = _triple_table(lm, lat, bonus, weight) if scores is None else scores
     kernel = compiled()
     if kernel is not None:
         kernel.viterbi(table, tri_row, np.ascontiguousarray(lat.cost), np.ascontiguousarray(lat.size), core, margin, out)
