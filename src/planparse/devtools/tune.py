@@ -59,8 +59,8 @@ shipped pair, TITLE_WEIGHT 1.4 19 / 310 / 43 / 479 | 214 / 101 / 72 / 47 (+2 on 
 shipped); ENG_KEEP_COST 2.48 and 2.94 (mo -10 and -8, seed 001 +3, seed 000 +1); ENG_RULE_SCALE 1.43-1.70 (mo -9 to -14,
 seeds 000 +9 to +27); NAME_COST 3.2 (mo -4, seed 000 +2); UNIGRAM_BOOST 0.1 (mo -6, seed 001 +1).
 LM_WEIGHT, the LM's own weight in the Viterbi (1 until then), measured later (base 5f5aa80: 18 / 308 / 45 / 490 | 219 /
-101 / 73 / 49) and taken at 0.9 in degraded text: 19 / 298 / 43 / 486 | 218 / 101 / 72 / 49; at 0.9 a new sensitivity
-pass moved no other weight (figures at engine.LM_WEIGHT).
+101 / 73 / 49) at 0.9 in degraded text: 19 / 298 / 43 / 486 | 218 / 101 / 72 / 49; at 0.9 a new sensitivity pass moved
+no other weight; not taken, it stays at 1 (figures and why at engine.LM_WEIGHT).
 """
 
 from __future__ import annotations
