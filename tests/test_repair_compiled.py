@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from planparse.models import RESTORATIONS, Line, Word
-from planparse.repair import context, decoder, engine, places
+from planparse.repair import context, decoder, engine, places, segment
 from planparse.repair.engine import get_model
 
 from .test_repair_speed import SEQUENCE_TEXTS
@@ -75,7 +75,7 @@ def test_compiled_stage_gives_the_python_stages_text_and_records(monkeypatch):
     for switch in ((engine, "COMPILED_REPLACEMENTS"), (engine, "COMPILED_SEQUENCE"), (kernel, "USE_SLOT_WRITES"),
                    (decoder, "COMPILED_DISTINCT"), (decoder, "COMPILED_PRUNE"), (engine, "COMPILED_CONFIDENCES"),
                    (engine, "COMPILED_CACHE"), (context, "COMPILED_COSTS"), (engine, "COMPILED_LATTICE"),
-                   (decoder, "USE_COMPILED")):
+                   (segment, "CHUNK_MEMO"), (decoder, "USE_COMPILED")):
         monkeypatch.setattr(*switch, False)
         assert restore_all() == want, switch
         monkeypatch.undo()
@@ -231,3 +231,23 @@ def test_compiled_lattice_is_numpys(monkeypatch):
         for a, b in zip(on, off):
             assert a.dtype == b.dtype and a.shape == b.shape
             assert np.array_equal(a.view(np.uint8), b.view(np.uint8))
+
+
+def _segmented(lines):
+    segment._CHUNKS.clear()
+    return [[(type(p), tuple(p)) for p in segment._segment_uncached(ln)] for ln in lines]
+
+
+def test_compiled_segmentation_with_the_chunk_memo_gives_the_same_pieces(monkeypatch):
+    """The compiled segment_line with its chunk memo and pieces made in place (CHUNK_MEMO) against the calls through
+    _chunk_pieces' lru_cache and tuple.__new__: the same Piece tuples, on real and random lines (separators, marks,
+    repeated chunks; a memo emptied when full)."""
+    _kernels_or_skip()
+    rng = random.Random(15)
+    alphabet = "ab đĐ.,;:/-()?'’\u001c\u2028\t 0146UBNDKHxyếẾ"
+    lines = SEQUENCE_TEXTS["degraded"] + SEQUENCE_TEXTS["ocr"] + MORE_TEXTS
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    on, off = _both(monkeypatch, (segment, "CHUNK_MEMO"), _segmented, lines)
+    assert on == off
+    monkeypatch.setattr(segment, "CHUNK_MEMO_MAX", 3)
+    assert _segmented(lines) == off

@@ -15,7 +15,7 @@ from libc.string cimport memcpy
 from cpython.unicode cimport (Py_UNICODE_ISALPHA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE, Py_UNICODE_ISTITLE,
                                Py_UNICODE_ISUPPER)
 
-SOURCE_HASH = "f3847bcd94901df2926b17cd7dc1f02c6a3f3145d5fbc570c6a6b3b225f27569"
+SOURCE_HASH = "7175d5aa7ca8005143754874bedd4fc86704ce81ab23fd721ef59c3498ccab17"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -677,15 +677,39 @@ def dense_bigrams(const float[::1] uni_bo, const float[::1] uni_lp, const uint32
                 out[b, c] = _half_bits(book[q[j]])
 
 
-def segment_line(str line, chunk_pieces, piece_type):
+cdef extern from *:
+    """
+    /* tuple.__new__(type, (a, b, c, d)) for a subclass of tuple (a named tuple): what tuple_subtype_new does,
+       without the tuple it copies from (the type's allocator tracks the object for the cyclic collector). */
+    static PyObject *pp_tuple4(PyObject *type, PyObject *a, PyObject *b, PyObject *c, PyObject *d) {
+        PyObject *t = ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, 4);
+        if (t == NULL) return NULL;
+        Py_INCREF(a); PyTuple_SET_ITEM(t, 0, a);
+        Py_INCREF(b); PyTuple_SET_ITEM(t, 1, b);
+        Py_INCREF(c); PyTuple_SET_ITEM(t, 2, c);
+        Py_INCREF(d); PyTuple_SET_ITEM(t, 3, d);
+        return t;
+    }
+    """
+    object pp_tuple4(object type, object a, object b, object c, object d)
+
+
+def segment_line(str line, chunk_pieces, piece_type, dict memo=None, Py_ssize_t memo_max=0):
     """segment._segment_uncached compiled: the line's whitespace chunks (runs of characters that are not str.isspace,
     or are one of the separators U+001C-U+001F, as segment.CHUNK_FAST_RE), each cut by `chunk_pieces(chunk, first)`,
-    its pieces' offsets moved to the line's, as `piece_type` tuples."""
+    its pieces' offsets moved to the line's, as `piece_type` tuples (a tuple subclass: made as tuple.__new__ makes
+    them). `memo`: chunk -> chunk_pieces(chunk, False), filled here (emptied past `memo_max` entries): a dict look-up
+    instead of the call through chunk_pieces' lru_cache for the chunks after a line's first; with it the pieces are
+    made in place (pp_tuple4), without the tuple tuple.__new__ copies."""
     cdef list out = []
     cdef Py_ssize_t n = len(line), i = 0, j
     cdef Py_UCS4 ch
-    cdef tuple item
+    cdef tuple item, items
+    cdef str chunk
+    cdef object got
     new = tuple.__new__
+    cdef bint direct = (memo is not None and isinstance(piece_type, type) and issubclass(piece_type, tuple)
+                        and piece_type is not tuple)
     while i < n:
         ch = line[i]
         if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
@@ -697,8 +721,22 @@ def segment_line(str line, chunk_pieces, piece_type):
             if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
                 break
             j += 1
-        for item in chunk_pieces(line[i:j], not out):
-            out.append(new(piece_type, (i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3])))
+        chunk = line[i:j]
+        if memo is not None and out:
+            got = memo.get(chunk)
+            if got is None:
+                got = chunk_pieces(chunk, False)
+                if len(memo) >= memo_max:
+                    memo.clear()
+                memo[chunk] = got
+            items = <tuple> got
+        else:
+            items = <tuple> chunk_pieces(chunk, not out)
+        for item in items:
+            if direct:
+                out.append(pp_tuple4(piece_type, i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3]))
+            else:
+                out.append(new(piece_type, (i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3])))
         i = j
     return out
 

@@ -825,7 +825,7 @@ def restore_sections(lines: Sequence[Line], mode: str = "auto", style: str = "ne
 def release_memos() -> None:
     """Empty what decoding memoises (the slot table, per-token caches): a long text fills them with ~70 MB that
     change no output, memory the stages after repair can use instead; the next decode fills them again."""
-    from .segment import _chunk_pieces, _segment
+    from .segment import _CHUNKS, _chunk_pieces, _segment
 
     with _DECODING:
         if _MODEL is not None:
@@ -835,6 +835,7 @@ def release_memos() -> None:
             _MODEL.channel._variants.clear()
     for memo in (_mode_vote, _surface, _letters, _reason, _respelt, _segment, _chunk_pieces):
         memo.cache_clear()
+    _CHUNKS.clear()
 
 
 KEPT_SECTIONS = 8
