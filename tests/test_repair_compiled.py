@@ -75,7 +75,7 @@ def test_compiled_stage_gives_the_python_stages_text_and_records(monkeypatch):
     for switch in ((engine, "COMPILED_REPLACEMENTS"), (engine, "COMPILED_SEQUENCE"), (kernel, "USE_SLOT_WRITES"),
                    (decoder, "COMPILED_DISTINCT"), (decoder, "COMPILED_PRUNE"), (engine, "COMPILED_CONFIDENCES"),
                    (engine, "COMPILED_CACHE"), (context, "COMPILED_COSTS"), (engine, "COMPILED_LATTICE"),
-                   (segment, "CHUNK_MEMO"), (decoder, "USE_COMPILED")):
+                   (segment, "CHUNK_MEMO"), (engine, "KEYED_NAMES"), (decoder, "USE_COMPILED")):
         monkeypatch.setattr(*switch, False)
         assert restore_all() == want, switch
         monkeypatch.undo()
@@ -251,3 +251,29 @@ def test_compiled_segmentation_with_the_chunk_memo_gives_the_same_pieces(monkeyp
     assert on == off
     monkeypatch.setattr(segment, "CHUNK_MEMO_MAX", 3)
     assert _segmented(lines) == off
+
+
+TITLE_TEXTS = ["Ve viec Ban hanh. Ke hoach; Uy ban: Xa Tan Thanh - Huyen Ia Grai, Ialy Iam", "ban Pa Khoang, suoi Nam Khanh",
+               "Tri? Nuoc? Ban 6 Cach, bao 6 cach 6 Xa", "( Xa ) Ban ... Ban … Ban + Ban ! Ban", "XA TAN THANH Ban Chi dao",
+               "Ban", "Ban Ban Ban Ban", "la Dom Ban Ia Ban"]
+
+
+@pytest.mark.parametrize("mode, rule_scale", [("degraded", 3.0), ("degraded", 1.2), ("ocr", 1.0)])
+def test_compiled_piece_loop_keys_title_pieces_as_slow_does(monkeypatch, mode, rule_scale):
+    """The compiled piece loop keying Title-case pieces itself (KEYED_NAMES) against `slow` for each: the same slots,
+    flags and sources, with a slot table filled before and one emptied (every key new), with and without OCR word
+    confidences (which the keying leaves to `slow`)."""
+    _kernels_or_skip()
+    model = get_model()
+    texts = TITLE_TEXTS + SEQUENCE_TEXTS["degraded"] + MORE_TEXTS
+    for with_conf in (False, True):
+        for fresh in (True, False):
+            got = []
+            for flag in (True, False):
+                monkeypatch.setattr(engine, "KEYED_NAMES", flag)
+                if fresh:
+                    model.slots.clear()
+                ls = _lines(texts, with_conf)
+                seq = engine._sequence(model, ls, engine._pieces(ls), mode, rule_scale)
+                got.append((vars(seq), [model.slots.units[s] for s in seq.slot], [model.slots.costs[s] for s in seq.slot]))
+            assert got[0] == got[1]

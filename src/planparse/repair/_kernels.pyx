@@ -15,7 +15,7 @@ from libc.string cimport memcpy
 from cpython.unicode cimport (Py_UNICODE_ISALPHA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE, Py_UNICODE_ISTITLE,
                                Py_UNICODE_ISUPPER)
 
-SOURCE_HASH = "7175d5aa7ca8005143754874bedd4fc86704ce81ab23fd721ef59c3498ccab17"
+SOURCE_HASH = "b00f4129ef9443d7a82711634090cbe7b8d93a7d704f2a637953778c77d0d829"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -789,14 +789,22 @@ def is_upper_line(str text):
 
 def sequence_line(list pieces, object li, dict plain, dict fixed_units, object titled, object upper_named, bint upper_line,
                   object confs, object cidx, list slot, list title, list where, dict forced, set forced_titled,
-                  fixed_slot, new_hit, slow, conf_bin):
+                  fixed_slot, new_hit, slow, conf_bin, dict number=None, object mode=None, object rule_scale=None,
+                  object name_starts=None, capital_i=None, object digit_syllables=None):
     """engine._sequence's loop over the pieces of one line, compiled: the same slots, title flags, sources and forced
     units appended in the same order. Per piece, a settled unit (`fixed_units` by start: `fixed_slot(unit)`), else the
     memo `plain` of its (text, kind) (`new_hit(text, kind)` fills a miss) and, when its slot depends on more than the
-    piece (or is not known yet), `slow(k, piece, prev, hit, conf, conf_key)`; `conf_bin` bins an OCR confidence."""
+    piece (or is not known yet), `slow(k, piece, prev, hit, conf, conf_key)`; `conf_bin` bins an OCR confidence.
+
+    With `number` (the SlotTable's key -> slot; text without OCR confidences, not `ocr` mode), a piece whose slot
+    depends on its neighbours (a Title-case word) is keyed here as `slow` keys it, and `slow` runs only when that key
+    has no slot yet or the piece may end a question or be a lone 6 (`capital_i`: engine.CAPITAL_I_RE.match;
+    `name_starts`, `digit_syllables`, `mode`, `rule_scale` as there)."""
     cdef Py_ssize_t k, npieces = len(pieces), conf_key = -1
-    cdef object p, prev = None, conf = None, start, text_p, kind, unit_reason, n, hit
+    cdef object p, prev = None, conf = None, start, text_p, kind, unit_reason, n, hit, key, got
     cdef bint with_fixed = len(fixed_units) > 0, with_confs = bool(confs) and bool(cidx), varies, titlecase
+    cdef bint keyed = number is not None and not with_confs, mid_title, in_name
+    cdef str prev_text
     for k in range(npieces):
         p = pieces[k]
         start = (<tuple> p)[0]
@@ -818,7 +826,22 @@ def sequence_line(list pieces, object li, dict plain, dict fixed_units, object t
                 hit = new_hit(text_p, kind)
             varies = (<tuple> hit)[1]
             n = (<tuple> hit)[2]
-            if varies or conf_key != -1 or <Py_ssize_t> n < 0:
+            got = None
+            if keyed and varies and conf_key == -1 and not ((<str> text_p).endswith("?") and kind == "word") and not (
+                    kind == "fixed" and text_p in digit_syllables):
+                # slow's key of this piece (question and among are False here)
+                mid_title = False
+                if (<tuple> hit)[0] == "title" and not upper_line and prev is not None and not capital_i(text_p):
+                    prev_text = (<str> (<tuple> prev)[2]).strip()
+                    # prev.strip()[-1:] in ".:-+;!?" (an empty one is in any string)
+                    mid_title = not ((<tuple> prev)[3] == "punct" and (
+                        len(prev_text) == 0 or prev_text[len(prev_text) - 1] in ".:-+;!?"))
+                in_name = mid_title and start in name_starts
+                key = (text_p, kind, mode, -1, mid_title, rule_scale, False, False, in_name)
+                got = number.get(key)
+            if got is not None:
+                n = got
+            elif varies or conf_key != -1 or <Py_ssize_t> n < 0:
                 n = slow(k, p, prev, hit, conf, conf_key)
             slot.append(n)
             titlecase = (<tuple> hit)[3]

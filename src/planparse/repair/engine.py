@@ -1115,6 +1115,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     add_slot, add_title, add_where = slot.append, title.append, where.append
     plain: dict[tuple[str, str], tuple[str, bool, int, bool]] = {}
     kernel = compiled() if COMPILED_SEQUENCE and PIECE_MEMO else None
+    keyed = (number, mode, rule_scale) if KEYED_NAMES and mode != "ocr" else (None, None, None)
 
     def fixed_slot(unit: str) -> int:
         return table.fixed(unit, lm)
@@ -1222,7 +1223,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         if kernel is not None:
             kernel.sequence_line(pieces if type(pieces) is list else list(pieces), li, plain, fixed_units, titled,
                                  upper_named, upper_line, confs, cidx, slot, title, where, seq.forced, seq.titled,
-                                 fixed_slot, new_hit, slow, conf_bin)
+                                 fixed_slot, new_hit, slow, conf_bin, *keyed, name_starts, CAPITAL_I_RE.match,
+                                 DIGIT_SYLLABLES)
         else:
             prev = None
             conf = None
@@ -1261,6 +1263,10 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
 COMPILED_SEQUENCE = True
 """Let _sequence run its per-line word scan and per-piece loop compiled (_kernels.line_words, is_upper_line,
 sequence_line) when the kernels are built; False: the Python loops (tests compare)."""
+KEYED_NAMES = True
+"""Let the compiled piece loop key a Title-case piece's slot itself (as `slow` does) and call `slow` only when that key
+has no slot yet, in text without OCR confidences outside `ocr` mode (False: `slow` for every such piece; tests
+compare)."""
 PIECE_MEMO = True
 """Let _sequence take a piece's slot from its memo of the distinct pieces (False: work every piece's key out afresh, as
 before; tests compare). Instructions of _sequence on 12 k held-out stripped tokens (callgrind, warm slot table):
