@@ -156,16 +156,21 @@ def test_prebuilt_or_derived_start_up_tables_are_the_same(monkeypatch):
 
     lm = get_model().lm
     got = []
+    memos = (places._hierarchies, places.names_by_skeleton, places.relatives)
     for use in (True, False):
         monkeypatch.setattr(prebuilt, "USE_PREBUILT", use)
-        places._hierarchies.cache_clear()
-        got.append((words.word_pair_keys(lm), places._hierarchies()))
-    places._hierarchies.cache_clear()
+        for memo in memos:
+            memo.cache_clear()
+        got.append((words.word_pair_keys(lm), places._hierarchies(), places.names_by_skeleton(), places.relatives()))
+    for memo in memos:
+        memo.cache_clear()
     assert np.array_equal(got[0][0], got[1][0]) and got[0][0].dtype == got[1][0].dtype
-    assert got[0][1] == got[1][1]
+    assert got[0][1:] == got[1][1:]
+    assert any(v is None for v in got[0][2].values()) and any(not v for v in got[0][3].values()) is not None
     texts = [b"a b", b""]
     assert prebuilt.table("word_pairs", words.word_pairs_fingerprint(lm, texts)) is None
     assert prebuilt.text_table("hierarchies", "0" * 24) is None
+    assert prebuilt.text_table("relatives", "0" * 24) is None
 
 
 def test_place_relatives_as_every_chain_computed_them():

@@ -2,7 +2,8 @@
 
     python -m planparse.devtools.prebuilt -o dictionaries/lm/prebuilt.npz
 
-Rebuild it when the LM's vocabulary, words.txt, admin_terms.txt or the vietnamadminunits release change:
+Rebuild it when the LM's vocabulary, words.txt, admin_terms.txt or the vietnamadminunits release change (or the
+code that works a table out: tests/test_repair_speed.py compares them):
 tests/test_repair_speed.py fails while a table differs from what the stage derives (a table made from other inputs is
 never used at run time: its fingerprint no longer matches, and the stage derives it as before).
 """
@@ -27,6 +28,13 @@ def tables(lm: TrigramLM) -> dict[str, np.ndarray]:
     if digest is not None:
         out["hierarchies"] = prebuilt.encode_rows(places._read_hierarchies())
         out["hierarchies_fingerprint"] = np.array(digest)
+        names = places.name_tables_fingerprint()  # rows in the order the stage makes them (its dicts' order)
+        out["names_by_skeleton"] = prebuilt.encode_rows(
+            (" ".join(k), " ".join(v) if v is not None else "") for k, v in places._names_by_skeleton().items())
+        out["names_by_skeleton_fingerprint"] = np.array(names)
+        out["relatives"] = prebuilt.encode_rows(
+            (" ".join(n), *sorted(" ".join(k) for k in ks)) for n, ks in places._relatives().items())
+        out["relatives_fingerprint"] = np.array(names)
     return out
 
 

@@ -10,12 +10,12 @@ not there the decoder keeps its NumPy loops (decoder.compiled).
 """
 
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy
 from cpython.unicode cimport (Py_UNICODE_ISALPHA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE, Py_UNICODE_ISTITLE,
                                Py_UNICODE_ISUPPER)
 
-SOURCE_HASH = "6fcfb7460bee390abd0c2f0e75ce961f16dd2d464033138d2597a55be9a17ca4"
+SOURCE_HASH = "2563e84fff0b289bdeee13a58b33c5f87ebf092196622600fea1e0d65a19c6e6"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -677,15 +677,39 @@ def dense_bigrams(const float[::1] uni_bo, const float[::1] uni_lp, const uint32
                 out[b, c] = _half_bits(book[q[j]])
 
 
-def segment_line(str line, chunk_pieces, piece_type):
+cdef extern from *:
+    """
+    /* tuple.__new__(type, (a, b, c, d)) for a subclass of tuple (a named tuple): what tuple_subtype_new does,
+       without the tuple it copies from (the type's allocator tracks the object for the cyclic collector). */
+    static PyObject *pp_tuple4(PyObject *type, PyObject *a, PyObject *b, PyObject *c, PyObject *d) {
+        PyObject *t = ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, 4);
+        if (t == NULL) return NULL;
+        Py_INCREF(a); PyTuple_SET_ITEM(t, 0, a);
+        Py_INCREF(b); PyTuple_SET_ITEM(t, 1, b);
+        Py_INCREF(c); PyTuple_SET_ITEM(t, 2, c);
+        Py_INCREF(d); PyTuple_SET_ITEM(t, 3, d);
+        return t;
+    }
+    """
+    object pp_tuple4(object type, object a, object b, object c, object d)
+
+
+def segment_line(str line, chunk_pieces, piece_type, dict memo=None, Py_ssize_t memo_max=0):
     """segment._segment_uncached compiled: the line's whitespace chunks (runs of characters that are not str.isspace,
     or are one of the separators U+001C-U+001F, as segment.CHUNK_FAST_RE), each cut by `chunk_pieces(chunk, first)`,
-    its pieces' offsets moved to the line's, as `piece_type` tuples."""
+    its pieces' offsets moved to the line's, as `piece_type` tuples (a tuple subclass: made as tuple.__new__ makes
+    them). `memo`: chunk -> chunk_pieces(chunk, False), filled here (emptied past `memo_max` entries): a dict look-up
+    instead of the call through chunk_pieces' lru_cache for the chunks after a line's first; with it the pieces are
+    made in place (pp_tuple4), without the tuple tuple.__new__ copies."""
     cdef list out = []
     cdef Py_ssize_t n = len(line), i = 0, j
     cdef Py_UCS4 ch
-    cdef tuple item
+    cdef tuple item, items
+    cdef str chunk
+    cdef object got
     new = tuple.__new__
+    cdef bint direct = (memo is not None and isinstance(piece_type, type) and issubclass(piece_type, tuple)
+                        and piece_type is not tuple)
     while i < n:
         ch = line[i]
         if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
@@ -697,8 +721,22 @@ def segment_line(str line, chunk_pieces, piece_type):
             if Py_UNICODE_ISSPACE(ch) and not (0x1c <= ch <= 0x1f):
                 break
             j += 1
-        for item in chunk_pieces(line[i:j], not out):
-            out.append(new(piece_type, (i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3])))
+        chunk = line[i:j]
+        if memo is not None and out:
+            got = memo.get(chunk)
+            if got is None:
+                got = chunk_pieces(chunk, False)
+                if len(memo) >= memo_max:
+                    memo.clear()
+                memo[chunk] = got
+            items = <tuple> got
+        else:
+            items = <tuple> chunk_pieces(chunk, not out)
+        for item in items:
+            if direct:
+                out.append(pp_tuple4(piece_type, i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3]))
+            else:
+                out.append(new(piece_type, (i + <Py_ssize_t> item[0], i + <Py_ssize_t> item[1], item[2], item[3])))
         i = j
     return out
 
@@ -751,14 +789,22 @@ def is_upper_line(str text):
 
 def sequence_line(list pieces, object li, dict plain, dict fixed_units, object titled, object upper_named, bint upper_line,
                   object confs, object cidx, list slot, list title, list where, dict forced, set forced_titled,
-                  fixed_slot, new_hit, slow, conf_bin):
+                  fixed_slot, new_hit, slow, conf_bin, dict number=None, object mode=None, object rule_scale=None,
+                  object name_starts=None, capital_i=None, object digit_syllables=None):
     """engine._sequence's loop over the pieces of one line, compiled: the same slots, title flags, sources and forced
     units appended in the same order. Per piece, a settled unit (`fixed_units` by start: `fixed_slot(unit)`), else the
     memo `plain` of its (text, kind) (`new_hit(text, kind)` fills a miss) and, when its slot depends on more than the
-    piece (or is not known yet), `slow(k, piece, prev, hit, conf, conf_key)`; `conf_bin` bins an OCR confidence."""
+    piece (or is not known yet), `slow(k, piece, prev, hit, conf, conf_key)`; `conf_bin` bins an OCR confidence.
+
+    With `number` (the SlotTable's key -> slot; text without OCR confidences, not `ocr` mode), a piece whose slot
+    depends on its neighbours (a Title-case word) is keyed here as `slow` keys it, and `slow` runs only when that key
+    has no slot yet or the piece may end a question or be a lone 6 (`capital_i`: engine.CAPITAL_I_RE.match;
+    `name_starts`, `digit_syllables`, `mode`, `rule_scale` as there)."""
     cdef Py_ssize_t k, npieces = len(pieces), conf_key = -1
-    cdef object p, prev = None, conf = None, start, text_p, kind, unit_reason, n, hit
+    cdef object p, prev = None, conf = None, start, text_p, kind, unit_reason, n, hit, key, got
     cdef bint with_fixed = len(fixed_units) > 0, with_confs = bool(confs) and bool(cidx), varies, titlecase
+    cdef bint keyed = number is not None and not with_confs, mid_title, in_name
+    cdef str prev_text
     for k in range(npieces):
         p = pieces[k]
         start = (<tuple> p)[0]
@@ -780,7 +826,22 @@ def sequence_line(list pieces, object li, dict plain, dict fixed_units, object t
                 hit = new_hit(text_p, kind)
             varies = (<tuple> hit)[1]
             n = (<tuple> hit)[2]
-            if varies or conf_key != -1 or <Py_ssize_t> n < 0:
+            got = None
+            if keyed and varies and conf_key == -1 and not ((<str> text_p).endswith("?") and kind == "word") and not (
+                    kind == "fixed" and text_p in digit_syllables):
+                # slow's key of this piece (question and among are False here)
+                mid_title = False
+                if (<tuple> hit)[0] == "title" and not upper_line and prev is not None and not capital_i(text_p):
+                    prev_text = (<str> (<tuple> prev)[2]).strip()
+                    # prev.strip()[-1:] in ".:-+;!?" (an empty one is in any string)
+                    mid_title = not ((<tuple> prev)[3] == "punct" and (
+                        len(prev_text) == 0 or prev_text[len(prev_text) - 1] in ".:-+;!?"))
+                in_name = mid_title and start in name_starts
+                key = (text_p, kind, mode, -1, mid_title, rule_scale, False, False, in_name)
+                got = number.get(key)
+            if got is not None:
+                n = got
+            elif varies or conf_key != -1 or <Py_ssize_t> n < 0:
                 n = slow(k, p, prev, hit, conf, conf_key)
             slot.append(n)
             titlecase = (<tuple> hit)[3]
@@ -925,3 +986,329 @@ def title_words(list words):
         if len(w) and Py_UNICODE_ISUPPER(w[0]) and _islower_from(w, 1):
             out.append(i)
     return out
+
+
+# ---- decoder.prune's selection ------------------------------------------------------------------------------------
+
+
+def prune_select(double[:, ::1] marg, const int64_t[:, ::1] ids, const double[:, ::1] cost, const int64_t[::1] size,
+                 Py_ssize_t keep, double margin, double pad_cost, int64_t[:, ::1] out_ids, double[:, ::1] out_cost,
+                 int64_t[::1] out_size, int64_t[:, ::1] out_sel):
+    """decoder.prune after the max-marginals: padding cells of `marg` set to NEG, per row the `keep` best columns by
+    max-marginal (ties to the lower column, as NumPy's stable argsort of -marg), those within `margin` of the best kept
+    (the rest padding: the best's id, `pad_cost`, selected column -1). Returns False, having changed nothing but the
+    padding cells, when a max-marginal is NaN (NumPy sorts those last; the caller then takes the NumPy way)."""
+    cdef Py_ssize_t n = marg.shape[0], K = marg.shape[1], kk = keep if keep < K else K, t, k, c, cnt, j
+    cdef double v, thr
+    cdef Py_ssize_t order[64]
+    cdef bint nan = False
+    if kk > 64:
+        return False
+    with nogil:
+        for t in range(n):
+            for k in range(size[t], K):
+                marg[t, k] = NEG
+            for k in range(K):
+                if marg[t, k] != marg[t, k]:
+                    nan = True
+    if nan:
+        return False
+    with nogil:
+        for t in range(n):
+            cnt = 0
+            for k in range(K):
+                v = marg[t, k]
+                if cnt == kk and not (v > marg[t, order[kk - 1]]):
+                    continue
+                j = cnt if cnt < kk else kk - 1
+                while j > 0 and v > marg[t, order[j - 1]]:
+                    order[j] = order[j - 1]
+                    j -= 1
+                order[j] = k
+                if cnt < kk:
+                    cnt += 1
+            thr = marg[t, order[0]] - margin
+            out_size[t] = 0
+            for c in range(kk):
+                if marg[t, order[c]] >= thr:
+                    out_ids[t, c] = ids[t, order[c]]
+                    out_cost[t, c] = cost[t, order[c]]
+                    out_sel[t, c] = order[c]
+                    out_size[t] += 1
+                else:
+                    out_ids[t, c] = ids[t, order[0]]
+                    out_cost[t, c] = pad_cost
+                    out_sel[t, c] = -1
+    return True
+
+
+# ---- engine._confidences ------------------------------------------------------------------------------------------
+
+
+cdef extern from "math.h" nogil:
+    double rint(double x)
+
+
+def belief_exponents(const double[:, ::1] marg, const int64_t[::1] rows, double ln10, double[:, ::1] out):
+    """engine._confidences' exponents, (marg[rows] - its row maxima) * ln10 (`ln10`: NumPy's log(10)), into `out`;
+    False (out unfinished) when a max-marginal is NaN (NumPy's maximum propagates it)."""
+    cdef Py_ssize_t n = rows.shape[0], K = marg.shape[1], r, k
+    cdef double mx, v
+    cdef bint nan = False
+    with nogil:
+        for r in range(n):
+            mx = marg[rows[r], 0]
+            for k in range(K):
+                v = marg[rows[r], k]
+                if v != v:
+                    nan = True
+                if v > mx:
+                    mx = v
+            for k in range(K):
+                out[r, k] = (marg[rows[r], k] - mx) * ln10
+    return not nan
+
+
+cdef double _pairwise_sum64(const double *a, Py_ssize_t n) noexcept nogil:
+    """NumPy's float64 add-reduction of a contiguous run (pairwise_sum, n <= 128), as _pairwise_sum."""
+    cdef double r[8]
+    cdef double res
+    cdef Py_ssize_t i, j
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[i]
+        return res
+    for j in range(8):
+        r[j] = a[j]
+    i = 8
+    while i + 8 <= n:
+        for j in range(8):
+            r[j] += a[i + j]
+        i += 8
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        res += a[i]
+        i += 1
+    return res
+
+
+def confidences(double[:, ::1] p, const int64_t[::1] chosen, list positions, double min_alternative,
+                bint normalise=False):
+    """engine._confidences after its beliefs `p` (one row per position; `normalise`: not yet divided by their row sums,
+    which this does as NumPy's sum and division do, K <= 128): per position, the chosen column's
+    belief rounded to 3 decimals as numpy.round does it (x * 1000, rint, / 1000) and the columns of the next 3 beliefs
+    of at least `min_alternative` (> 0), best first, -1 past them; the chosen cell of `p` set to -1 as there. Returns
+    that dict and the rows where equal beliefs decide the order (or a belief is NaN): NumPy's argsort, not stable,
+    orders ties its own way, so the caller takes those rows' columns from it."""
+    cdef Py_ssize_t n = p.shape[0], K = p.shape[1], m = 3 if K > 3 else K, r, k, c, cnt, j, top
+    cdef double v
+    cdef Py_ssize_t order[4]
+    cdef dict out = {}
+    cdef list ties = [], alt
+    cdef bint tie
+    if normalise:
+        if K > 128:
+            raise ValueError("rows of more than 128 beliefs")
+        with nogil:
+            for r in range(n):
+                v = _pairwise_sum64(&p[r, 0], K)
+                for k in range(K):
+                    p[r, k] = p[r, k] / v
+    for r in range(n):
+        c = chosen[r]
+        v = rint(p[r, c] * 1000.0) / 1000.0
+        p[r, c] = -1.0
+        top = m + 1
+        cnt = 0
+        tie = False
+        for k in range(K):
+            if p[r, k] != p[r, k]:
+                tie = True
+            if not (p[r, k] >= min_alternative):
+                continue
+            if cnt == top and not (p[r, k] > p[r, order[top - 1]]):
+                if p[r, k] == p[r, order[top - 1]]:
+                    tie = tie or top - 1 < m
+                continue
+            j = cnt if cnt < top else top - 1
+            while j > 0 and p[r, k] > p[r, order[j - 1]]:
+                order[j] = order[j - 1]
+                j -= 1
+            order[j] = k
+            if cnt < top:
+                cnt += 1
+        for j in range(1, cnt):
+            if p[r, order[j]] == p[r, order[j - 1]] and j - 1 < m:
+                tie = True
+        alt = [order[j] if j < cnt else -1 for j in range(m)]
+        out[positions[r]] = (v, alt)
+        if tie:
+            ties.append(r)
+    return out, ties
+
+
+# ---- context.Context.costs ----------------------------------------------------------------------------------------
+
+
+cdef float _pairwise_sum(const float *a, Py_ssize_t n) noexcept nogil:
+    """NumPy's float32 add-reduction of a contiguous run (pairwise_sum, n <= 128): below 8 values one by one from 0,
+    else eight running sums joined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by one."""
+    cdef float r[8]
+    cdef float res
+    cdef Py_ssize_t i, j
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[i]
+        return res
+    for j in range(8):
+        r[j] = a[j]
+    i = 8
+    while i + 8 <= n:
+        for j in range(8):
+            r[j] += a[i + j]
+        i += 8
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        res += a[i]
+        i += 1
+    return res
+
+
+def context_costs(const signed char[::1] table, double step, Py_ssize_t v, const int64_t[::1] row_of,
+                  const int64_t[::1] col_of, const int64_t[:, ::1] ids, const int64_t[::1] size,
+                  const int64_t[::1] chosen, const int64_t[::1] offsets, double max_word, double max_evidence,
+                  double weight, double[:, ::1] out):
+    """context.Context.costs (NORM 0) into `out` (zeros, the lattice's shape): per row of two or more candidates with a
+    table row, each such candidate's evidence summed over the chosen units at `offsets` with a table column, the same
+    float64 products and clips, float32 values and float32 pairwise sum as its NumPy (so the same bits); every cell of
+    such a row -weight x its clipped evidence (0 without a table row)."""
+    cdef Py_ssize_t n = ids.shape[0], K = ids.shape[1], W = offsets.shape[0], i, k, o, j, nw
+    cdef int64_t r
+    cdef double x
+    cdef float ev, lo = <float> -max_evidence, hi = <float> max_evidence
+    cdef bint any_row
+    cdef float *val = <float *> malloc(W * sizeof(float))
+    cdef int64_t *w = <int64_t *> malloc(W * sizeof(int64_t))
+    if not (val and w):
+        free(val); free(w)
+        raise MemoryError()
+    try:
+        with nogil:
+            for i in range(n):
+                if size[i] <= 1:
+                    continue
+                any_row = False
+                for k in range(size[i]):
+                    if row_of[ids[i, k]] >= 0:
+                        any_row = True
+                        break
+                if not any_row:
+                    continue
+                for o in range(W):
+                    j = i + offsets[o]
+                    w[o] = col_of[chosen[j]] if 0 <= j < n else -1
+                for k in range(K):
+                    r = row_of[ids[i, k]] if k < size[i] else -1
+                    if r < 0:
+                        out[i, k] = -weight * 0.0
+                        continue
+                    for o in range(W):
+                        if w[o] >= 0:
+                            x = <double> table[r * v + w[o]] * step
+                            if x < -max_word:
+                                x = -max_word
+                            if x > max_word:
+                                x = max_word
+                            val[o] = <float> x
+                        else:
+                            val[o] = 0.0
+                    ev = _pairwise_sum(val, W)
+                    if ev < lo:
+                        ev = lo
+                    if ev > hi:
+                        ev = hi
+                    out[i, k] = -weight * <double> ev
+    finally:
+        free(val); free(w)
+
+
+# ---- engine._cache_costs ------------------------------------------------------------------------------------------
+
+
+def cache_shares(const int64_t[:, ::1] ids, const int64_t[::1] size, const int64_t[::1] skel, const int64_t[::1] votes,
+                 Py_ssize_t cache_min, int64_t[::1] cells, double[::1] shares):
+    """engine._cache_costs before its logarithm: the votes (LM ids with a skeleton) counted per id and per skeleton;
+    for every cell of a row of two or more candidates whose skeleton got `cache_min` votes or more, its flat index
+    into `cells` and (votes for its id + 0.5) / (votes for its skeleton + 1) into `shares`. Returns how many."""
+    cdef Py_ssize_t n = ids.shape[0], K = ids.shape[1], V = skel.shape[0], S = 0, t, k, m = 0
+    cdef int64_t u, s, total
+    for t in range(V):
+        if skel[t] + 1 > S:
+            S = skel[t] + 1
+    cdef int64_t *per_id = <int64_t *> calloc(V + 1, sizeof(int64_t))
+    cdef int64_t *per_skel = <int64_t *> calloc(S + 1, sizeof(int64_t))
+    if not (per_id and per_skel):
+        free(per_id); free(per_skel)
+        raise MemoryError()
+    try:
+        with nogil:
+            for t in range(votes.shape[0]):
+                if skel[votes[t]] >= 0:
+                    per_id[votes[t]] += 1
+                    per_skel[skel[votes[t]]] += 1
+            for t in range(n):
+                if size[t] <= 1:
+                    continue
+                for k in range(K):
+                    u = ids[t, k]
+                    s = skel[u]
+                    total = per_skel[s] if s >= 0 else 0
+                    if total >= cache_min:
+                        cells[m] = t * K + k
+                        shares[m] = (<double> per_id[u] + 0.5) / (<double> total + 1.0)
+                        m += 1
+    finally:
+        free(per_id); free(per_skel)
+    return m
+
+
+# ---- engine.SlotTable.lattice -------------------------------------------------------------------------------------
+
+
+def lattice_fill(const int64_t[::1] used, const int64_t[::1] inv, list units, list ids, list costs, double pad_cost,
+                 int64_t[:, ::1] out_ids, double[:, ::1] out_cost, int64_t[::1] out_size):
+    """engine.SlotTable.lattice's rows: per distinct slot `used[r]` its candidates' ids and costs (as float(): what
+    NumPy's assignment of the list does), padded with its first id at `pad_cost`; then row inv[t] of those for
+    every position t."""
+    cdef Py_ssize_t R = used.shape[0], n = inv.shape[0], K = out_ids.shape[1], r, c, k, t
+    cdef const int64_t[::1] row
+    cdef list cl
+    cdef int64_t *tid = <int64_t *> malloc(R * K * sizeof(int64_t) + 1)
+    cdef double *tcost = <double *> malloc(R * K * sizeof(double) + 1)
+    cdef int64_t *tsize = <int64_t *> malloc(R * sizeof(int64_t) + 1)
+    if not (tid and tcost and tsize):
+        free(tid); free(tcost); free(tsize)
+        raise MemoryError()
+    try:
+        for r in range(R):
+            k = len(<list> units[used[r]])
+            row = ids[used[r]]
+            cl = <list> costs[used[r]]
+            tsize[r] = k
+            for c in range(k):
+                tid[r * K + c] = row[c]
+                tcost[r * K + c] = <double> cl[c]
+            for c in range(k, K):
+                tid[r * K + c] = row[0]
+                tcost[r * K + c] = pad_cost
+        with nogil:
+            for t in range(n):
+                r = inv[t]
+                out_size[t] = tsize[r]
+                for c in range(K):
+                    out_ids[t, c] = tid[r * K + c]
+                    out_cost[t, c] = tcost[r * K + c]
+    finally:
+        free(tid); free(tcost); free(tsize)

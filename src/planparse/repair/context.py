@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import ModelError
 from . import npz
+from .decoder import compiled
 from .lm import TrigramLM
 
 WINDOW = 8
@@ -41,6 +42,10 @@ training decrees, eng OCR of the first two: 20 / 220 / 221 / 103, 43 / 360 with 
 228 / 239 / 110, 46 / 358; 0.2 23 / 231 / 228 / 105, 48 / 349; 0.15 24 / 228 / 221 / 106, 51 / 347; not adopted.
 The 14 documents share over 40 % of their 8-grams with the training text (another paper's copy of a story), where the
 trigram alone is at its best: every setting lost 5-30 errors there."""
+
+COMPILED_COSTS = True
+"""Let Context.costs run compiled (_kernels.context_costs: the same float64 products and clips, float32 values and
+float32 pairwise sums, so the same bits) when the kernels are built; False: the NumPy way (tests compare)."""
 
 
 class Context:
@@ -73,6 +78,13 @@ class Context:
         window, min_offset = WINDOW, MIN_OFFSET
         n, kc = ids.shape
         out = np.zeros((n, kc), dtype=np.float64)
+        kernel = compiled() if COMPILED_COSTS and not NORM and 0 < 2 * (window + 1 - min_offset) <= 128 else None
+        if kernel is not None and weight and self.table.dtype == np.int8:
+            offsets = np.r_[np.arange(-window, 1 - min_offset), np.arange(min_offset, window + 1)].astype(np.int64)
+            kernel.context_costs(self.table, self.step, self.v, self.row_of, self.col_of, np.ascontiguousarray(ids),
+                                 np.ascontiguousarray(size), np.ascontiguousarray(chosen, dtype=np.int64), offsets,
+                                 MAX_WORD, MAX_EVIDENCE, weight, out)
+            return out
         rows = np.where(np.arange(kc)[None, :] < size[:, None], self.row_of[ids], -1)
         pos = np.flatnonzero((size > 1) & (rows >= 0).any(axis=1))
         if not len(pos) or not weight:

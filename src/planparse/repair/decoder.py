@@ -349,6 +349,11 @@ def max_marginals(lm: TrigramLM, lat: Lattice, bonus: Bonus | None = None, core:
     return out
 
 
+COMPILED_PRUNE = True
+"""Let prune pick each row's best columns compiled (_kernels.prune_select: a partial insertion sort, ties to the lower
+column as the stable argsort) when the kernels are built; False: the NumPy sort (tests compare)."""
+
+
 def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5,
           bonus: Bonus | None = None) -> tuple[Lattice, np.ndarray, np.ndarray]:
     """Keep each slot's `keep` best candidates by bigram max-marginal, and only those within `margin` of the best.
@@ -357,6 +362,14 @@ def prune(lm: TrigramLM, lat: Lattice, keep: int = 4, margin: float = 1.5,
     index of each kept column (-1 for padding), and the max-marginals of all original candidates.
     """
     marg = max_marginals(lm, lat, bonus)
+    kernel = compiled() if COMPILED_PRUNE else None
+    if kernel is not None:
+        n, kk = len(marg), min(keep, lat.width)
+        ids, cost = np.empty((n, kk), dtype=np.int64), np.empty((n, kk))
+        size, sel = np.empty(n, dtype=np.int64), np.empty((n, kk), dtype=np.int64)
+        if kernel.prune_select(marg, np.ascontiguousarray(lat.ids), np.ascontiguousarray(lat.cost),
+                               np.ascontiguousarray(lat.size), keep, margin, PAD_COST, ids, cost, size, sel):
+            return Lattice(ids, cost, size, lat.title), sel, marg
     marg[np.arange(lat.width)[None, :] >= lat.size[:, None]] = NEG
     order = np.argsort(-marg, axis=1, kind="stable")[:, :keep]
     top = np.take_along_axis(marg, order, axis=1)

@@ -127,6 +127,13 @@ class SlotTable:
         used, inv = np.unique(slot, return_inverse=True)
         size = np.fromiter((len(self.units[u]) for u in used.tolist()), dtype=np.int64, count=len(used))
         K = int(size.max())
+        kernel = compiled() if COMPILED_LATTICE else None
+        if kernel is not None:
+            n = len(slot)
+            out_ids, out_cost, out_size = np.empty((n, K), dtype=np.int64), np.empty((n, K)), np.empty(n, dtype=np.int64)
+            kernel.lattice_fill(used, np.ascontiguousarray(inv.reshape(-1), dtype=np.int64), self.units, self.ids, self.costs,
+                                PAD_COST, out_ids, out_cost, out_size)
+            return Lattice(out_ids, out_cost, out_size, title)
         ids = np.empty((len(used), K), dtype=np.int64)
         cost = np.full((len(used), K), PAD_COST)
         for r, u in enumerate(used.tolist()):
@@ -138,6 +145,9 @@ class SlotTable:
 
 
 FIXED_KEY = "\0fixed"
+COMPILED_LATTICE = True
+"""Let SlotTable.lattice fill its rows compiled (_kernels.lattice_fill) when the kernels are built; False: NumPy's
+assignments and gathers (tests compare)."""
 
 
 def _read_rates(path) -> dict[str, float]:
@@ -197,6 +207,23 @@ def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
     if not positions:
         return {}
     P = np.asarray(positions, dtype=np.int64)
+    kernel = compiled() if COMPILED_CONFIDENCES and MIN_ALTERNATIVE > 0 and 0 < marg.shape[1] <= 128 else None
+    if kernel is not None:
+        marg = np.ascontiguousarray(marg, dtype=np.float64)
+        x = np.empty((len(P), marg.shape[1]))
+        if not kernel.belief_exponents(marg, P, np.log(10.0), x):
+            kernel = None
+    if kernel is not None:
+        p = np.exp(x)
+        chosen = np.ascontiguousarray(sel[P, path[P]], dtype=np.int64)
+        out, ties = kernel.confidences(p, chosen, list(positions), MIN_ALTERNATIVE, True)
+        if ties:
+            q = p[ties]
+            order = np.argsort(-q, axis=1)[:, :3]
+            alt = np.where(np.take_along_axis(q, order, axis=1) >= MIN_ALTERNATIVE, order, -1)
+            for r, a in zip(ties, alt.tolist()):
+                out[positions[r]] = (out[positions[r]][0], a)
+        return out
     m = marg[P]
     p = np.exp((m - m.max(axis=1, keepdims=True)) * np.log(10.0))
     p /= p.sum(axis=1, keepdims=True)
@@ -210,6 +237,10 @@ def _confidences(marg: np.ndarray, path: np.ndarray, sel: np.ndarray,
 
 
 MIN_ALTERNATIVE = 1e-4
+COMPILED_CONFIDENCES = True
+"""Let _confidences round the chosen beliefs and pick the alternatives compiled (_kernels.confidences: a partial
+insertion sort, the rows where equal beliefs decide the order left to NumPy's argsort) when the kernels are built;
+False: NumPy's argsort of every row (tests compare)."""
 
 
 def _skeleton_ids(lm: TrigramLM) -> np.ndarray:
@@ -664,6 +695,11 @@ chance (held-out decrees, reported only: 829 -> 843) (0.5: 21 / 318, 45 / 500 / 
 lose)."""
 
 
+COMPILED_CACHE = True
+"""Let _cache_costs count the votes and work out the shares compiled (_kernels.cache_shares; the logarithm stays
+NumPy's) when the kernels are built; False: the NumPy way (tests compare)."""
+
+
 CACHE_PASS_MODES = ("degraded",)
 """Modes that get the second pass. Also in `ocr` mode (good Vietnamese OCR), bench_vie_channel --set tuning: 60 images
 84.79 -> 84.79 %, 150 images (11,078 words) 80.19 -> 80.19 %, right words changed unchanged: no change, not adopted."""
@@ -682,6 +718,15 @@ def _cache_costs(model: Model, lat: Lattice, choice: np.ndarray | None = None, w
     best = (lat.ids[:, 0] if choice is None else choice)[amb]
     if settled is not None and len(settled):
         best = np.concatenate([best, settled])
+    kernel = compiled() if COMPILED_CACHE else None
+    if kernel is not None:
+        ids = np.ascontiguousarray(lat.ids)
+        cells, shares = np.empty(ids.size, dtype=np.int64), np.empty(ids.size)
+        m = kernel.cache_shares(ids, np.ascontiguousarray(lat.size), skel, np.ascontiguousarray(best, dtype=np.int64),
+                                CACHE_MIN, cells, shares)
+        out = np.zeros(ids.shape)
+        out.reshape(-1)[cells[:m]] = -weight * np.log10(shares[:m])
+        return out
     best = best[skel[best] >= 0]
     per_id = np.bincount(best, minlength=len(skel))
     per_skel = np.bincount(skel[best], minlength=int(skel.max()) + 1)
@@ -785,7 +830,7 @@ def restore_sections(lines: Sequence[Line], mode: str = "auto", style: str = "ne
 def release_memos() -> None:
     """Empty what decoding memoises (the slot table, per-token caches): a long text fills them with ~70 MB that
     change no output, memory the stages after repair can use instead; the next decode fills them again."""
-    from .segment import _chunk_pieces, _segment
+    from .segment import _CHUNKS, _chunk_pieces, _segment
 
     with _DECODING:
         if _MODEL is not None:
@@ -795,6 +840,7 @@ def release_memos() -> None:
             _MODEL.channel._variants.clear()
     for memo in (_mode_vote, _surface, _letters, _reason, _respelt, _segment, _chunk_pieces):
         memo.cache_clear()
+    _CHUNKS.clear()
 
 
 KEPT_SECTIONS = 8
@@ -1099,6 +1145,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
     add_slot, add_title, add_where = slot.append, title.append, where.append
     plain: dict[tuple[str, str], tuple[str, bool, int, bool]] = {}
     kernel = compiled() if COMPILED_SEQUENCE and PIECE_MEMO else None
+    keyed = (number, mode, rule_scale) if KEYED_NAMES and mode != "ocr" else (None, None, None)
 
     def fixed_slot(unit: str) -> int:
         return table.fixed(unit, lm)
@@ -1211,7 +1258,8 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
         if kernel is not None:
             kernel.sequence_line(pieces if type(pieces) is list else list(pieces), li, plain, fixed_units, titled,
                                  upper_named, upper_line, confs, cidx, slot, title, where, seq.forced, seq.titled,
-                                 fixed_slot, new_hit, slow, conf_bin)
+                                 fixed_slot, new_hit, slow, conf_bin, *keyed, name_starts, CAPITAL_I_RE.match,
+                                 DIGIT_SYLLABLES)
         else:
             prev = None
             conf = None
@@ -1255,6 +1303,10 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
 COMPILED_SEQUENCE = True
 """Let _sequence run its per-line word scan and per-piece loop compiled (_kernels.line_words, is_upper_line,
 sequence_line) when the kernels are built; False: the Python loops (tests compare)."""
+KEYED_NAMES = True
+"""Let the compiled piece loop key a Title-case piece's slot itself (as `slow` does) and call `slow` only when that key
+has no slot yet, in text without OCR confidences outside `ocr` mode (False: `slow` for every such piece; tests
+compare)."""
 PIECE_MEMO = True
 """Let _sequence take a piece's slot from its memo of the distinct pieces (False: work every piece's key out afresh, as
 before; tests compare). Instructions of _sequence on 12 k held-out stripped tokens (callgrind, warm slot table):

@@ -1,6 +1,7 @@
 """Start-up tables worked out at build time (dictionaries/lm/prebuilt.npz, `python -m planparse.devtools.prebuilt`):
 the dictionary words' syllable pairs as LM ids and the gazetteer's place-name chains, which the restore stage otherwise
-derives at every start (~0.2 + 0.2 CPU s). Each table carries the fingerprint of what it was made from (the LM's
+derives at every start (~0.2 + 0.2 CPU s), and the place names by skeleton and their relatives, which it derived at
+their first use in a text (~0.05 CPU s). Each table carries the fingerprint of what it was made from (the LM's
 vocabulary and the word lists; the vietnamadminunits release and database); one whose inputs differ is not used (the
 stage derives it as before: same output) and tests/test_repair_speed.py fails until it is rebuilt."""
 
@@ -31,6 +32,7 @@ def fingerprint(*parts: str | bytes) -> str:
 
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, np.ndarray]:
+    """Every table of the file (tests/test_repair_speed.py compares them with what the stage derives)."""
     try:
         path = data_file(PREBUILT)
     except ModelError:
@@ -42,13 +44,35 @@ def _tables() -> dict[str, np.ndarray]:
         return {}
 
 
+@lru_cache(maxsize=1)
+def _archive():
+    """The file, opened once (None when missing or unreadable)."""
+    try:
+        return np.load(data_file(PREBUILT))
+    except (ModelError, OSError, ValueError, EOFError):
+        return None
+
+
+@lru_cache(maxsize=32)
+def _member(name: str) -> np.ndarray | None:
+    """One table of the file, read at its first use (start-up reads only the tables it uses; the place-name tables
+    are read when a text first needs them)."""
+    z = _archive()
+    if z is None or name not in z.files:
+        return None
+    try:
+        return z[name]
+    except (OSError, ValueError, EOFError):
+        return None
+
+
 def table(name: str, digest: str) -> np.ndarray | None:
     """The prebuilt table `name` if it was made from inputs of this fingerprint, else None."""
     if not USE_PREBUILT:
         return None
-    t = _tables()
-    if name in t and str(t[f"{name}_fingerprint"]) == digest:
-        return t[name]
+    made_from = _member(f"{name}_fingerprint")
+    if made_from is not None and str(made_from) == digest:
+        return _member(name)
     return None
 
 

@@ -152,7 +152,7 @@ separators U+001C-U+001F, so those are added back as non-space: the two match al
 def _segment_uncached(line: str) -> list[Piece]:
     kernel = _compiled()
     if kernel is not None:
-        return kernel.segment_line(line, _chunk_pieces, Piece)
+        return kernel.segment_line(line, _chunk_pieces, Piece, _CHUNKS if CHUNK_MEMO else None, CHUNK_MEMO_MAX)
     out: list[Piece] = []
     add = out.append
     for m in CHUNK_FAST_RE.finditer(line):
@@ -176,6 +176,13 @@ def _compiled():
 
 
 _decoder_compiled = None
+_CHUNKS: dict[str, tuple[tuple[int, int, str, str], ...]] = {}
+"""chunk -> _chunk_pieces(chunk, False), filled by the compiled segment_line (CHUNK_MEMO)."""
+CHUNK_MEMO = True
+"""Let the compiled segment_line look the chunks after a line's first up in _CHUNKS (a dict) instead of calling
+_chunk_pieces through its lru_cache, and make its pieces without the tuple tuple.__new__ copies (False: as before;
+tests compare)."""
+CHUNK_MEMO_MAX = 200_000
 
 
 LOWER_WORD_RE = regex.compile(r"^\p{Ll}[\p{Ll}\p{M}]*$")
