@@ -9,13 +9,14 @@ columns come out NEG; prune overwrites them anyway). Built by setuptools at inst
 not there the decoder keeps its NumPy loops (decoder.compiled).
 """
 
+from cython cimport floating
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy
 from cpython.unicode cimport (Py_UNICODE_ISALPHA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE, Py_UNICODE_ISTITLE,
                                Py_UNICODE_ISUPPER)
 
-SOURCE_HASH = "2563e84fff0b289bdeee13a58b33c5f87ebf092196622600fea1e0d65a19c6e6"
+SOURCE_HASH = "ad618a43c22e263113afc07e003be0ba18bc5ab9260d354673dd77f0c291f2f3"
 """sha256 of this file with this string left empty (decoder.source_hash): decoder.compiled() refuses a module built
 from another version of the file beside it (a stale build); tests/test_repair_speed.py checks that it is up to date."""
 
@@ -741,7 +742,6 @@ def segment_line(str line, chunk_pieces, piece_type, dict memo=None, Py_ssize_t 
     return out
 
 
-
 # ---- engine._sequence's per-line and per-piece loops ------------------------------------------------------------
 
 
@@ -1069,10 +1069,11 @@ def belief_exponents(const double[:, ::1] marg, const int64_t[::1] rows, double 
     return not nan
 
 
-cdef double _pairwise_sum64(const double *a, Py_ssize_t n) noexcept nogil:
-    """NumPy's float64 add-reduction of a contiguous run (pairwise_sum, n <= 128), as _pairwise_sum."""
-    cdef double r[8]
-    cdef double res
+cdef floating _pairwise_sum(const floating *a, Py_ssize_t n) noexcept nogil:
+    """NumPy's add-reduction of a contiguous float32 or float64 run (pairwise_sum, n <= 128), in that precision: below 8
+    values one by one from 0, else eight running sums joined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by one."""
+    cdef floating r[8]
+    cdef floating res
     cdef Py_ssize_t i, j
     if n < 8:
         res = 0.0
@@ -1112,7 +1113,7 @@ def confidences(double[:, ::1] p, const int64_t[::1] chosen, list positions, dou
             raise ValueError("rows of more than 128 beliefs")
         with nogil:
             for r in range(n):
-                v = _pairwise_sum64(&p[r, 0], K)
+                v = _pairwise_sum(&p[r, 0], K)
                 for k in range(K):
                     p[r, k] = p[r, k] / v
     for r in range(n):
@@ -1149,31 +1150,6 @@ def confidences(double[:, ::1] p, const int64_t[::1] chosen, list positions, dou
 
 
 # ---- context.Context.costs ----------------------------------------------------------------------------------------
-
-
-cdef float _pairwise_sum(const float *a, Py_ssize_t n) noexcept nogil:
-    """NumPy's float32 add-reduction of a contiguous run (pairwise_sum, n <= 128): below 8 values one by one from 0,
-    else eight running sums joined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by one."""
-    cdef float r[8]
-    cdef float res
-    cdef Py_ssize_t i, j
-    if n < 8:
-        res = 0.0
-        for i in range(n):
-            res += a[i]
-        return res
-    for j in range(8):
-        r[j] = a[j]
-    i = 8
-    while i + 8 <= n:
-        for j in range(8):
-            r[j] += a[i + j]
-        i += 8
-    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    while i < n:
-        res += a[i]
-        i += 1
-    return res
 
 
 def context_costs(const signed char[::1] table, double step, Py_ssize_t v, const int64_t[::1] row_of,
