@@ -50,29 +50,21 @@ def unit_names(line: str) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def hamlet_names(line: str) -> list[tuple[str, str]]:
-    """(unit, name) pairs of a line: two or three Title-case syllables after a hamlet unit word (`ấp Kinh Xáng`)."""
-    return [(u, n) for u, n, _ in unit_names(line) if u in HAMLET_UNITS and " " in n]
-
-
 def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset(),
                  word_pairs: frozenset[tuple[str, str]] = frozenset(),
-                 terms_from: list[str] | None = None) -> tuple[Counter, Counter, Counter, Counter, Counter]:
+                 terms_from: list[str] | None = None) -> tuple[Counter, Counter, Counter, Counter]:
     """Syllable counts, word-head and mid-line Title-case counts (capitalised.txt, see build_dictionaries), and 2-4
-    syllable n-gram counts (within punctuation-free runs) of the documents under `terms_from` (default: all), and
-    hamlet names (hamlet_names)."""
+    syllable n-gram counts (within punctuation-free runs) of the documents under `terms_from` (default: all)."""
     syl: Counter = Counter()
     heads: Counter = Counter()
     title: Counter = Counter()
     grams: Counter = Counter()
-    hamlets: Counter = Counter()
     roots = [Path(t).as_posix() for t in terms_from] if terms_from is not None else None
     low_of: dict[str, str] = {}
     for name, doc in corpus_documents(paths, exclude):
         count_terms = roots is None or any(name.startswith(r) for r in roots)
         for line in doc:
             line = nfc(line)
-            hamlets.update(name for _, name in hamlet_names(line))
             prev = None
             for k, m in enumerate(WORD.finditer(line)):
                 w = m.group(0)
@@ -95,7 +87,7 @@ def count_corpus(paths: list[str], exclude: frozenset[str] = frozenset(),
                 for n in (2, 3, 4):
                     for i in range(len(ws) - n + 1):
                         grams[" ".join(ws[i:i + n])] += 1
-    return syl, heads, title, grams, hamlets
+    return syl, heads, title, grams
 
 
 def abbreviations(appendix_md: str) -> list[tuple[str, str]]:
@@ -129,12 +121,9 @@ def read_word_pairs(word_list: str | Path | None) -> frozenset[tuple[str, str]]:
 
 def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md: str | None = None,
                        n_terms: int = 6000, exclude: frozenset[str] = frozenset(),
-                       word_list: str | Path | None = None, terms_from: list[str] | None = None,
-                       min_hamlet: int = 3) -> dict:
-    """Write syllables.txt, capitalised.txt, admin_terms.txt, hamlets.txt (and abbreviations.txt) into out_dir.
-
-    hamlets.txt: names of 2-3 syllables seen at least `min_hamlet` times after a hamlet unit word (`ấp Kinh Xáng`),
-    minus ordinary words and terms; repair.places turns them into name bonuses beside the gazetteer's.
+                       word_list: str | Path | None = None, terms_from: list[str] | None = None) -> dict:
+    """Write syllables.txt, capitalised.txt, admin_terms.txt (and abbreviations.txt) into out_dir; the name lists
+    (hamlets.txt and the others) are build_names' work.
 
     capitalised.txt: per syllable, the share of its occurrences as a word's head (not the lowercase
     continuation of a word in `word_list`: `sở` in `cơ sở`) written Title-case mid-sentence. Counting
@@ -143,17 +132,14 @@ def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    syl, heads, title, grams, hamlets = count_corpus(corpus_paths, exclude, read_word_pairs(word_list), terms_from)
+    syl, heads, title, grams = count_corpus(corpus_paths, exclude, read_word_pairs(word_list), terms_from)
     valid = [(w, c) for w, c in syl.most_common() if c >= 2 and is_valid_syllable(w)]
     (out / "syllables.txt").write_text("".join(f"{w}\t{c}\n" for w, c in valid), encoding="utf-8")
     caps = sorted(((w, title[w] / heads[w]) for w, c in heads.items() if c >= 20 and is_valid_syllable(w)), key=lambda x: -x[1])
     (out / "capitalised.txt").write_text("".join(f"{w}\t{r:.4f}\n" for w, r in caps), encoding="utf-8")
     terms = [g for g, c in grams.most_common(n_terms * 3) if c >= 20][:n_terms]
     (out / "admin_terms.txt").write_text("".join(t + "\n" for t in terms), encoding="utf-8")
-    common = set(terms) | (set(Path(word_list).read_text(encoding="utf-8").splitlines()) if word_list else set())
-    names = sorted((n, c) for n, c in hamlets.items() if c >= min_hamlet and n not in common)
-    (out / "hamlets.txt").write_text("".join(f"{n}\t{c}\n" for n, c in names), encoding="utf-8")
-    stats = {"syllables": len(valid), "capitalised": len(caps), "admin_terms": len(terms), "hamlets": len(names)}
+    stats = {"syllables": len(valid), "capitalised": len(caps), "admin_terms": len(terms)}
     if appendix_md:
         ab = abbreviations(appendix_md)
         (out / "abbreviations.txt").write_text("".join(f"{a}\t{t}\n" for t, a in ab), encoding="utf-8")
@@ -163,7 +149,7 @@ def build_dictionaries(corpus_paths: list[str], out_dir: str | Path, appendix_md
 
 def count_names(paths: list[str], exclude: frozenset[str] = frozenset(),
                 common: frozenset[str] = frozenset()) -> tuple[Counter, Counter, Counter]:
-    """Names after unit words in the documents under `paths`: hamlet names of 2-3 syllables (hamlet_names), feature
+    """Names after unit words in the documents under `paths`: hamlet names of 2-3 syllables (after HAMLET_UNITS), feature
     names of 2-3 syllables (after FEATURE_WORDS), and (unit, name) pairs of one-syllable names (`ấp Mới`, `sông Đà`)
     that do not begin a word of `common` with the lowercase word after them (`cầu Tòa án`)."""
     hamlets: Counter = Counter()
